@@ -1,0 +1,127 @@
+// Package tenant holds who is asking and for which organisation: the request's
+// user and org, their role, and the context helpers that carry them. It imports
+// nothing but the standard library, so every layer can use it.
+package tenant
+
+import (
+	"context"
+	"fmt"
+)
+
+// Role is a member's role in one organisation.
+type Role string
+
+// The roles, from least to most privileged.
+const (
+	Viewer  Role = "viewer"
+	Analyst Role = "analyst"
+	Admin   Role = "admin"
+	Owner   Role = "owner"
+)
+
+var roleRank = map[Role]int{Viewer: 1, Analyst: 2, Admin: 3, Owner: 4}
+
+// Valid reports whether r is one of the four roles.
+func (r Role) Valid() bool { return roleRank[r] > 0 }
+
+// AtLeast reports whether r grants everything min grants.
+func (r Role) AtLeast(min Role) bool { return r.Valid() && roleRank[r] >= roleRank[min] }
+
+// ParseRole returns the role named s.
+func ParseRole(s string) (Role, error) {
+	r := Role(s)
+	if !r.Valid() {
+		return "", fmt.Errorf("unknown role %q", s)
+	}
+	return r, nil
+}
+
+// Isolation is how an org's own warehouse data is kept apart.
+type Isolation string
+
+// Row mode shares the tenant marts with a tenant key; dataset mode gives the
+// org a warehouse dataset of its own.
+const (
+	IsolationRow     Isolation = "row"
+	IsolationDataset Isolation = "dataset"
+)
+
+// Org is one tenant.
+type Org struct {
+	ID        string    `json:"id"`
+	Slug      string    `json:"slug"`
+	Name      string    `json:"name"`
+	Plan      string    `json:"plan"`
+	Isolation Isolation `json:"isolation"`
+	// Dataset is the org's own warehouse dataset in dataset mode.
+	Dataset string `json:"-"`
+}
+
+// User is an authenticated person, known by the id we give them. FirebaseUID
+// and Email never leave the process except in the user's own /v1/me.
+type User struct {
+	ID          string
+	FirebaseUID string
+	Email       string
+	Locale      string
+}
+
+// Tenant is the org a request acts for and the caller's role in it.
+type Tenant struct {
+	Org  Org
+	Role Role
+}
+
+// ID returns the org id, the value every tenant row carries.
+func (t Tenant) ID() string { return t.Org.ID }
+
+type ctxKey int
+
+const (
+	tenantKey ctxKey = iota
+	userKey
+)
+
+// With returns a context that carries t. Receivers of queue messages and tasks
+// restore the tenant with it after checking the message against PostgreSQL.
+func With(ctx context.Context, t Tenant) context.Context {
+	return context.WithValue(ctx, tenantKey, t)
+}
+
+// FromContext returns the tenant in ctx, if any.
+func FromContext(ctx context.Context) (Tenant, bool) {
+	t, ok := ctx.Value(tenantKey).(Tenant)
+	return t, ok && t.Org.ID != ""
+}
+
+// WithUser returns a context that carries the authenticated user.
+func WithUser(ctx context.Context, u User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// UserFromContext returns the authenticated user in ctx, if any.
+func UserFromContext(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(userKey).(User)
+	return u, ok && u.ID != ""
+}
+
+// Identity is what a verified ID token says about its bearer.
+type Identity struct {
+	FirebaseUID string
+	Email       string
+}
+
+// Membership is a user's role in one org.
+type Membership struct {
+	Org  Org
+	Role Role
+}
+
+// UserService finds users and the orgs they belong to.
+type UserService interface {
+	// EnsureUser returns the user of a verified identity, creating the row on
+	// the user's first verified request.
+	EnsureUser(ctx context.Context, id Identity) (User, error)
+	// FindMemberships lists the orgs of the user in ctx, with their role.
+	FindMemberships(ctx context.Context) ([]Membership, error)
+}
