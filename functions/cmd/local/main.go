@@ -1,0 +1,212 @@
+// Command local runs the whole product on one machine: every function in one
+// process through functions-framework-go, on the local stand-ins of the cloud
+// services. scripts/dev drives it; its subcommands also provision, migrate and
+// seed the local database.
+//
+//	local serve       all functions on PORT (the API at /)
+//	local provision   create the roles and database (ADMIN_DATABASE_URL)
+//	local migrate     apply migrations as the owner (DATABASE_URL)
+//	local seed        create the demo orgs, users and roles (idempotent)
+//	local probe-pg    exit 0 when ADMIN_DATABASE_URL answers and may provision
+//	local probe-redis exit 0 when REDIS_URL answers
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/functions/api"
+	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/telemetry"
+)
+
+// ServeConfig is the local process's own setting; the functions read theirs.
+type ServeConfig struct {
+	Port string `envconfig:"PORT" default:"8080" desc:"port of the local process that serves every function (the API at /)"`
+}
+
+// ProvisionConfig says where the local stack's database is created.
+type ProvisionConfig struct {
+	AdminURL      string `envconfig:"ADMIN_DATABASE_URL" required:"true" desc:"local only: a PostgreSQL role that may create roles and databases; scripts/dev sets it"`
+	Database      string `envconfig:"MIRANTE_DB_NAME" default:"mirante" desc:"local only: name of the stack's database"`
+	OwnerPassword string `envconfig:"PG_OWNER_PASSWORD" default:"mirante-owner-dev" desc:"local only: password given to the mirante_owner role"`
+	AppPassword   string `envconfig:"PG_APP_PASSWORD" default:"mirante-app-dev" desc:"local only: password given to the mirante_app role"`
+}
+
+// Validate checks the admin URL's shape.
+func (c *ProvisionConfig) Validate() error {
+	if _, err := pgx.ParseConfig(c.AdminURL); err != nil {
+		return config.Errorf("DATABASE_URL", "not a valid PostgreSQL connection URL")
+	}
+	return nil
+}
+
+// shutdownGrace stays under Cloud Run's 10 s, as in production.
+const shutdownGrace = 9 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: local serve|provision|migrate|seed|probe-pg|probe-redis")
+		os.Exit(2)
+	}
+	if err := run(ctx, os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cmd string) error {
+	switch cmd {
+	case "serve":
+		return serve(ctx)
+	case "provision":
+		return provision(ctx)
+	case "migrate":
+		return migrate(ctx)
+	case "seed":
+		return seed(ctx)
+	case "probe-pg":
+		return probePG(ctx)
+	case "probe-redis":
+		return probeRedis(ctx)
+	}
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func serve(ctx context.Context) error {
+	var cfg ServeConfig
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	if err := api.Init(ctx); err != nil {
+		return err
+	}
+	// Locally one process serves every function: the API at / (as Firebase
+	// Hosting's rewrite does in production) and each function at /<Name>.
+	if err := os.Unsetenv("FUNCTION_TARGET"); err != nil {
+		return err
+	}
+	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/", api.Serve); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- funcframework.StartHostPort("127.0.0.1", cfg.Port) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving on 127.0.0.1:%s: %w", cfg.Port, err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return api.Shutdown(sctx)
+}
+
+func provision(ctx context.Context) error {
+	var cfg ProvisionConfig
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	p, err := postgres.Provision(ctx, postgres.ProvisionParams{
+		AdminURL: cfg.AdminURL, Database: cfg.Database,
+		OwnerPassword: cfg.OwnerPassword, AppPassword: cfg.AppPassword,
+	})
+	if err != nil {
+		return err
+	}
+	// Shell assignments for scripts/dev to write into .data/stack.env.
+	fmt.Printf("DATABASE_URL=%q\nAPP_DATABASE_URL=%q\n", p.OwnerURL, p.AppURL)
+	return nil
+}
+
+func migrate(ctx context.Context) error {
+	var cfg postgres.MigrateConfig
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	log := telemetry.NewLogger(os.Stdout, telemetry.Config{Level: "warn"})
+	n, err := postgres.Migrate(ctx, cfg.URL, log)
+	if err != nil {
+		return err
+	}
+	slog.New(log.Handler()).Info("migrated", "applied", n)
+	return nil
+}
+
+func seed(ctx context.Context) error {
+	var (
+		mcfg postgres.MigrateConfig
+		fcfg firebase.Config
+	)
+	if err := config.Load(&mcfg, &fcfg); err != nil {
+		return err
+	}
+	if !fcfg.Emulated() {
+		return config.Errorf("FIREBASE_AUTH_EMULATOR_HOST", "the demo seed creates sign-in accounts and runs only against the Auth emulator")
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	admin, err := postgres.NewAdmin(ctx, mcfg.URL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	fb, err := firebase.New(ctx, fcfg)
+	if err != nil {
+		return err
+	}
+	_, err = demo.Seed(ctx, admin, fb)
+	return err
+}
+
+func probePG(ctx context.Context) error {
+	var cfg ProvisionConfig
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, cfg.AdminURL)
+	if err != nil {
+		return errors.New("PostgreSQL does not answer or refuses the login")
+	}
+	defer conn.Close(context.Background())
+	var can bool
+	if err := conn.QueryRow(ctx, `select rolsuper or (rolcreaterole and rolcreatedb) from pg_roles where rolname = current_user`).Scan(&can); err != nil || !can {
+		return errors.New("PostgreSQL answers, but this role may not create roles and databases")
+	}
+	return nil
+}
+
+func probeRedis(ctx context.Context) error {
+	var cfg redis.Config
+	if err := config.Load(&cfg); err != nil {
+		return err
+	}
+	c, err := redis.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return c.Ping(ctx)
+}

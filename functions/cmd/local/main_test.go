@@ -1,0 +1,13 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/mirante/mirante/shared/config/configtest"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/redis"
+)
+
+func TestConfigIsDocumented(t *testing.T) {
+	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{}, &redis.Config{})
+}

@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+// Verifier checks an ID token and says whose it is.
+type Verifier interface {
+	Verify(ctx context.Context, idToken string) (tenant.Identity, error)
+}
+
+// Pinger checks a dependency that must answer for the process to serve.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server holds the services the handlers call.
+type Server struct {
+	Users    tenant.UserService
+	Verifier Verifier
+	Health   Pinger
+	Log      *slog.Logger
+}
+
+// Handler returns the API with its middleware in one visible order: recover,
+// trace, access log, then (for /v1) authentication, then the route.
+func (s *Server) Handler() http.Handler {
+	public := http.NewServeMux()
+	public.HandleFunc("GET /healthz", s.handleHealth)
+
+	v1 := http.NewServeMux()
+	v1.HandleFunc("GET /v1/me", s.handleMe)
+
+	root := http.NewServeMux()
+	root.Handle("/", routed(public))
+	root.Handle("/v1/", s.authenticate(routed(v1)))
+	return chain(root, recoverer(s.Log), traced, accessLog(s.Log))
+}
+
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// routed serves mux, but answers unknown paths and methods with problem+json
+// (the stock mux writes plain text) and records the matched route pattern.
+func routed(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			telemetry.Info(r.Context()).Route = pattern
+			h.ServeHTTP(w, r)
+			return
+		}
+		var allowed []string
+		for _, m := range methods {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, p := mux.Handler(probe); p != "" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) == 0 {
+			Error(w, r, apperr.Errorf(apperr.NotFound, "no such route: %s", r.URL.Path))
+			return
+		}
+		sort.Strings(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		Error(w, r, &apperr.Error{Code: methodNotAllowed, Message: r.Method + " is not allowed here"})
+	})
+}
+
+// methodNotAllowed is a routing-only code: services never return it.
+const methodNotAllowed apperr.Code = "method_not_allowed"
+
+func init() { statusOf[methodNotAllowed] = http.StatusMethodNotAllowed }
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Health.Ping(ctx); err != nil {
+		Error(w, r, apperr.Errorf(apperr.Unavailable, "database unavailable"))
+		return
+	}
+	JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type meUser struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Locale string `json:"locale"`
+}
+
+type meOrg struct {
+	ID   string      `json:"id"`
+	Slug string      `json:"slug"`
+	Name string      `json:"name"`
+	Role tenant.Role `json:"role"`
+}
+
+type meResponse struct {
+	User meUser  `json:"user"`
+	Orgs []meOrg `json:"orgs"`
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	u, _ := tenant.UserFromContext(r.Context())
+	ms, err := s.Users.FindMemberships(r.Context())
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	resp := meResponse{User: meUser{ID: u.ID, Email: u.Email, Locale: u.Locale}, Orgs: []meOrg{}}
+	for _, m := range ms {
+		resp.Orgs = append(resp.Orgs, meOrg{ID: m.Org.ID, Slug: m.Org.Slug, Name: m.Org.Name, Role: m.Role})
+	}
+	JSON(w, http.StatusOK, resp)
+}

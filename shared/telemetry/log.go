@@ -1,0 +1,91 @@
+// Package telemetry sets up logging with Cloud Logging's field names and
+// carries per-request facts (trace id, route, org, user) for the access log.
+package telemetry
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/mirante/mirante/shared/config"
+)
+
+// Config chooses how much is logged.
+type Config struct {
+	Level string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+}
+
+// Validate checks the level.
+func (c *Config) Validate() error {
+	if _, err := parseLevel(c.Level); err != nil {
+		return config.Errorf("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(strings.ToUpper(s)))
+	return l, err
+}
+
+// NewLogger returns a JSON logger whose records Cloud Logging understands:
+// "severity" and "message" instead of slog's "level" and "msg", and the
+// request's trace id under logging.googleapis.com/trace.
+func NewLogger(w io.Writer, cfg Config) *slog.Logger {
+	level, err := parseLevel(cfg.Level)
+	if err != nil {
+		level = slog.LevelInfo
+	}
+	h := slog.NewJSONHandler(w, &slog.HandlerOptions{
+		Level: level,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) > 0 {
+				return a
+			}
+			switch a.Key {
+			case slog.LevelKey:
+				a.Key = "severity"
+				if l, ok := a.Value.Any().(slog.Level); ok {
+					a.Value = slog.StringValue(severity(l))
+				}
+			case slog.MessageKey:
+				a.Key = "message"
+			}
+			return a
+		},
+	})
+	return slog.New(traceHandler{h})
+}
+
+func severity(l slog.Level) string {
+	switch {
+	case l >= slog.LevelError:
+		return "ERROR"
+	case l >= slog.LevelWarn:
+		return "WARNING"
+	case l >= slog.LevelInfo:
+		return "INFO"
+	default:
+		return "DEBUG"
+	}
+}
+
+// traceHandler adds the trace id of the record's context.
+type traceHandler struct{ slog.Handler }
+
+func (h traceHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := TraceID(ctx); id != "" {
+		r.AddAttrs(slog.String("logging.googleapis.com/trace", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h traceHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return traceHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h traceHandler) WithGroup(name string) slog.Handler {
+	return traceHandler{h.Handler.WithGroup(name)}
+}
