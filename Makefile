@@ -1,0 +1,31 @@
+# Mirante — see README.md. Every target that needs PostgreSQL, Redis or the
+# Firebase Auth emulator starts them itself (scripts/dev).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help dev up down status test lint deps
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+dev: ## run the whole stack in the foreground (Ctrl-C stops it)
+	@scripts/dev dev
+
+up: ## start the stack in the background; returns when everything answers
+	@scripts/dev up
+
+down: ## stop the stack started by make up
+	@scripts/dev down
+
+status: ## what runs, and where
+	@scripts/dev status
+
+test: ## the full test suite against real PostgreSQL, Redis and the Auth emulator
+	@scripts/dev test
+
+lint: ## go vet and gofmt
+	@go vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
+
+deps: ## install the system packages the stack needs (as root), or print the command
+	@scripts/dev deps

@@ -1,0 +1,316 @@
+// Package stacktest drives `scripts/dev up` and `down` from outside, as a new
+// user would, on ports and folders of its own so that it runs beside a
+// developer's stack. `make test` runs it (MIRANTE_STACK_TEST=1).
+package stacktest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/firebase/firebasetest"
+)
+
+// Ports of the stack under test: away from API.md's, so a running `make dev`
+// and this test do not meet.
+const (
+	apiPort     = "18080"
+	authPort    = "19099"
+	hubPort     = "14400"
+	loggingPort = "14500"
+)
+
+func requireStack(t *testing.T) {
+	t.Helper()
+	if os.Getenv("MIRANTE_STACK_TEST") != "1" {
+		t.Skip("drives scripts/dev up; run it through `make test` (MIRANTE_STACK_TEST=1)")
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// dev runs scripts/dev with the test stack's environment plus extra.
+func dev(t *testing.T, dataDir string, extra map[string]string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(repoRoot(t), "scripts", "dev"), args...)
+	env := map[string]string{
+		"DATA_DIR":              dataDir,
+		"API_PORT":              apiPort,
+		"AUTH_EMULATOR_PORT":    authPort,
+		"EMULATOR_HUB_PORT":     hubPort,
+		"EMULATOR_LOGGING_PORT": loggingPort,
+		"MIRANTE_DB_NAME":       "mirante_stacktest",
+		"DATABASE_URL":          os.Getenv("TEST_DATABASE_URL"),
+		"REDIS_URL":             os.Getenv("TEST_REDIS_URL"),
+		"FIREBASE_BIN":          "",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	// Empty values are left out, so that the script applies its defaults.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); env[k] == "" {
+			if _, ours := env[k]; !ours {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+	}
+	for k, v := range env {
+		if v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running scripts/dev %v: %v", args, err)
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+func portOpen(port string) bool {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// assertNothingRuns checks that no process the script records is alive and
+// that the stack's ports are closed.
+func assertNothingRuns(t *testing.T, dataDir string, except ...string) {
+	t.Helper()
+	pids, _ := filepath.Glob(filepath.Join(dataDir, "run", "*.pid"))
+	for _, f := range pids {
+		b, _ := os.ReadFile(f)
+		pid := strings.TrimSpace(string(b))
+		if pid != "" && exec.Command("kill", "-0", pid).Run() == nil {
+			t.Errorf("%s: process %s still runs", filepath.Base(f), pid)
+		}
+	}
+	for _, p := range []string{apiPort, authPort, hubPort, loggingPort} {
+		if contains(except, p) {
+			continue
+		}
+		if portOpen(p) {
+			t.Errorf("port %s is still open", p)
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUpRefusesBadInputWithOneLine(t *testing.T) {
+	requireStack(t)
+	cases := []struct {
+		name  string
+		extra map[string]string
+		want  string
+		setup func(t *testing.T) (except string)
+	}{
+		{name: "malformed DATABASE_URL", extra: map[string]string{"DATABASE_URL": "mysql:/nonsense"}, want: "DATABASE_URL"},
+		{name: "DATABASE_URL nobody answers", extra: map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1:1/db"}, want: "DATABASE_URL"},
+		{name: "missing emulator", extra: map[string]string{"FIREBASE_BIN": "/nonexistent/firebase"}, want: "emulator"},
+		{name: "port taken", want: "port " + apiPort, setup: func(t *testing.T) string {
+			l, err := net.Listen("tcp", "127.0.0.1:"+apiPort)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { l.Close() })
+			return apiPort
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			except := ""
+			if tc.setup != nil {
+				except = tc.setup(t)
+			}
+			dir := t.TempDir()
+			r := dev(t, dir, tc.extra, "up")
+			if r.code == 0 {
+				t.Fatalf("up succeeded; stdout:\n%s", r.stdout)
+			}
+			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("stderr = %q, want one line naming %q", r.stderr, tc.want)
+			}
+			assertNothingRuns(t, dir, except)
+			if _, err := os.Stat(filepath.Join(dir, "stack.env")); err == nil {
+				t.Error("a failed up wrote stack.env")
+			}
+		})
+	}
+}
+
+func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
+	requireStack(t)
+	dir := t.TempDir()
+	r := dev(t, dir, nil, "up")
+	t.Cleanup(func() { dev(t, dir, nil, "down") })
+	if r.code != 0 {
+		logs, _ := filepath.Glob(filepath.Join(dir, "logs", "*.log"))
+		t.Fatalf("up failed (%d): %s\nlogs: %v", r.code, r.stderr, logs)
+	}
+	for _, want := range []string{"http://127.0.0.1:" + apiPort, "ana@porto-sul.demo", "mirante-demo"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("up's output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	env := readEnv(t, filepath.Join(dir, "stack.env"))
+	for _, k := range []string{"DATABASE_URL", "APP_DATABASE_URL", "REDIS_URL", "API_URL", "FIREBASE_AUTH_EMULATOR_HOST"} {
+		if env[k] == "" {
+			t.Errorf("stack.env lacks %s", k)
+		}
+	}
+	if !strings.HasSuffix(strings.SplitN(env["APP_DATABASE_URL"], "?", 2)[0], "/mirante_stacktest") {
+		t.Errorf("APP_DATABASE_URL does not name the stack's database: %s", env["APP_DATABASE_URL"])
+	}
+
+	resp, err := http.Get(env["API_URL"] + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+
+	for _, u := range demo.Users {
+		tok := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], u.Email, demo.Password)
+		req, _ := http.NewRequest(http.MethodGet, env["API_URL"]+"/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me struct {
+			Orgs []struct{ Slug, Role string }
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&me)
+		resp.Body.Close()
+		got, want := map[string]string{}, map[string]string{}
+		for _, o := range me.Orgs {
+			got[o.Slug] = o.Role
+		}
+		for s, r := range u.Roles {
+			want[s] = string(r)
+		}
+		if resp.StatusCode != http.StatusOK || cmp.Diff(want, got) != "" {
+			t.Errorf("%s: /v1/me %d, orgs (-want +got):\n%s", u.Email, resp.StatusCode, cmp.Diff(want, got))
+		}
+	}
+
+	// From outside, as psql would: the app role sees nothing without a tenant.
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, env["APP_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members, orgs int
+	if err := conn.QueryRow(ctx, `select (select count(*) from memberships), (select count(*) from orgs)`).Scan(&members, &orgs); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	if members != 0 || orgs != 0 {
+		t.Errorf("the app role with no tenant sees %d memberships and %d orgs, want 0", members, orgs)
+	}
+
+	assertJSONLogs(t, filepath.Join(dir, "logs", "api.log"))
+
+	// up again: idempotent, answers at once.
+	if r := dev(t, dir, nil, "up"); r.code != 0 {
+		t.Fatalf("second up: %d %s", r.code, r.stderr)
+	}
+	if r := dev(t, dir, nil, "down"); r.code != 0 {
+		t.Fatalf("down: %d %s", r.code, r.stderr)
+	}
+	assertNothingRuns(t, dir)
+}
+
+func readEnv(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	env := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		env[k] = strings.Trim(v, `'"`)
+	}
+	return env
+}
+
+func assertJSONLogs(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue // the functions framework prints a banner line
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("log line is not JSON: %s", line)
+			continue
+		}
+		if rec["severity"] == nil || rec["message"] == nil {
+			t.Errorf("log line lacks severity or message: %s", line)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Errorf("no JSON log lines in %s", path)
+	}
+	for _, u := range demo.Users {
+		if bytes.Contains(b, []byte(u.Email)) {
+			t.Errorf("the API log holds the e-mail %s", u.Email)
+		}
+	}
+}
