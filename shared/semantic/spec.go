@@ -1,0 +1,592 @@
+package semantic
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mirante/mirante/shared/apperr"
+)
+
+// Spec is a dashboard's question, as clients send it (../shared/API.md).
+type Spec struct {
+	Dataset    string     `json:"dataset"`
+	Measures   []string   `json:"measures"`
+	Dimensions []string   `json:"dimensions,omitempty"`
+	Filters    []Filter   `json:"filters,omitempty"`
+	Time       *TimeRange `json:"time,omitempty"`
+	Order      []Order    `json:"order,omitempty"`
+	Limit      int        `json:"limit,omitempty"`
+	Real       *Real      `json:"real,omitempty"`
+	PerCapita  bool       `json:"per_capita,omitempty"`
+}
+
+// Filter restricts a dimension. Value is a scalar, or a list for in, not_in
+// and between.
+type Filter struct {
+	Field string          `json:"field"`
+	Op    string          `json:"op"`
+	Value json.RawMessage `json:"value"`
+}
+
+// TimeRange bounds the dataset's time dimension, inclusive, and chooses the
+// time grain of the result.
+type TimeRange struct {
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	Grain string `json:"grain,omitempty"`
+}
+
+// Order sorts the result by a dimension or a measure.
+type Order struct {
+	Field string `json:"field"`
+	Dir   string `json:"dir,omitempty"`
+}
+
+// Real asks for BRL measures deflated by the IPCA to prices of Base (YYYY-MM).
+type Real struct {
+	Base string `json:"base"`
+}
+
+// Transforms derive a measure from another: "vl_fob_usd.yoy_pct".
+const (
+	TransformShare      = "share"       // share of the total over the other dimensions
+	TransformYoYPct     = "yoy_pct"     // % change against the same period a year before
+	TransformYoYDiff    = "yoy_diff"    // absolute change against the same period a year before
+	TransformRolling12m = "rolling_12m" // sum of the last 12 months
+)
+
+var transforms = map[string]bool{TransformShare: true, TransformYoYPct: true, TransformYoYDiff: true, TransformRolling12m: true}
+
+// Limits on a spec's size, whatever the dataset.
+const (
+	MaxMeasures   = 8
+	MaxFilters    = 20
+	MaxListValues = 500
+	MaxOrder      = 4
+	MaxStringLen  = 200
+	DefaultLimit  = 1000
+)
+
+// ParseSpec decodes a spec strictly: unknown fields, trailing data and wrong
+// types are refused with the offending field named.
+func ParseSpec(b []byte) (*Spec, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var s Spec
+	if err := dec.Decode(&s); err != nil {
+		return nil, jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, apperr.Invalidf("body", "unexpected data after the JSON object")
+	}
+	return &s, nil
+}
+
+// jsonError turns a decoding error into an Invalid error naming the field.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "body"
+		}
+		return apperr.Invalidf(field, "expected %s, got a JSON %s", te.Type, te.Value)
+	case errors.As(err, &se):
+		return apperr.Invalidf("body", "malformed JSON at byte %d", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Invalidf(name, "unknown field")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.Invalidf("body", "the JSON object is empty or cut short")
+	}
+	return apperr.Invalidf("body", "not a valid JSON object")
+}
+
+// MeasureRef is a measure, possibly transformed.
+type MeasureRef struct {
+	Name      string // as written in the spec: the result column
+	Measure   *Measure
+	Transform string
+}
+
+// FilterValue is a validated filter with its values normalised to strings.
+type FilterValue struct {
+	Dim    *Dimension
+	Op     string
+	Values []string
+}
+
+// Query is a validated spec, resolved against one dataset; the compiler's input.
+type Query struct {
+	Dataset    *Dataset
+	Measures   []MeasureRef
+	Dimensions []*Dimension
+	Filters    []FilterValue
+	From, To   string // inclusive, in the dataset's time type; "" when open
+	Order      []Order
+	Limit      int
+	RealBase   string // YYYY-MM, or "" for nominal values
+	PerCapita  bool
+}
+
+// Access says which public datasets the org may query.
+type Access struct {
+	Entitled map[string]bool
+}
+
+// Validate checks the spec against the catalog and the org's access and
+// returns the resolved query. Errors name the offending field: Invalid for a
+// malformed or oversized spec, Forbidden for a public dataset outside the
+// org's entitlements.
+func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
+	if s.Dataset == "" {
+		return nil, apperr.Invalidf("dataset", "required")
+	}
+	d, ok := c.Dataset(s.Dataset)
+	if !ok {
+		return nil, apperr.Invalidf("dataset", "unknown dataset %q", clip(s.Dataset))
+	}
+	if d.Scope == Public && !access.Entitled[d.ID] {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("dataset %s is not among this organisation's entitlements", d.ID),
+			Fields: []apperr.FieldError{{Field: "dataset", Reason: "not entitled"}}}
+	}
+	q := &Query{Dataset: d}
+
+	// Dimensions, with the time grain folded in.
+	seen := map[string]bool{}
+	for i, id := range s.Dimensions {
+		dim, ok := d.Dimension(id)
+		if !ok {
+			return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "unknown dimension %q of %s", clip(id), d.ID)
+		}
+		if seen[id] {
+			return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "dimension %q listed twice", id)
+		}
+		seen[id] = true
+		q.Dimensions = append(q.Dimensions, dim)
+	}
+	if s.Time != nil && s.Time.Grain != "" {
+		g, ok := d.Dimension(s.Time.Grain)
+		if !ok || !isTime(g.Type) {
+			return nil, apperr.Invalidf("time.grain", "grain %q is not a time dimension of %s", clip(s.Time.Grain), d.ID)
+		}
+		for i, dim := range q.Dimensions {
+			if isTime(dim.Type) && dim.ID != g.ID {
+				return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "time dimension %q disagrees with time.grain %q", dim.ID, g.ID)
+			}
+		}
+		if !seen[g.ID] {
+			q.Dimensions = append(q.Dimensions, g)
+			seen[g.ID] = true
+		}
+	}
+	if len(q.Dimensions) > d.Limits.MaxDimensions {
+		return nil, apperr.Invalidf("dimensions", "at most %d dimensions for %s", d.Limits.MaxDimensions, d.ID)
+	}
+	timeDims := 0
+	for _, dim := range q.Dimensions {
+		if isTime(dim.Type) {
+			timeDims++
+		}
+	}
+	if timeDims > 1 {
+		return nil, apperr.Invalidf("dimensions", "use one time dimension at a time")
+	}
+
+	// Measures.
+	if len(s.Measures) == 0 {
+		return nil, apperr.Invalidf("measures", "at least one measure is required")
+	}
+	if len(s.Measures) > MaxMeasures {
+		return nil, apperr.Invalidf("measures", "at most %d measures", MaxMeasures)
+	}
+	names := map[string]bool{}
+	for i, ref := range s.Measures {
+		field := fmt.Sprintf("measures[%d]", i)
+		base, transform, _ := strings.Cut(ref, ".")
+		m, ok := d.Measure(base)
+		if !ok {
+			return nil, apperr.Invalidf(field, "unknown measure %q of %s", clip(ref), d.ID)
+		}
+		if transform != "" && !transforms[transform] {
+			return nil, apperr.Invalidf(field, "unknown transform %q (share, yoy_pct, yoy_diff, rolling_12m)", clip(transform))
+		}
+		if names[ref] {
+			return nil, apperr.Invalidf(field, "measure %q listed twice", ref)
+		}
+		names[ref] = true
+		switch transform {
+		case TransformYoYPct, TransformYoYDiff:
+			if timeDims == 0 {
+				return nil, apperr.Invalidf(field, "%s needs a time dimension", transform)
+			}
+		case TransformRolling12m:
+			if !seen["month"] || d.Time != "month" {
+				return nil, apperr.Invalidf(field, "rolling_12m needs the month dimension of a monthly dataset")
+			}
+			if m.Agg != "sum" {
+				return nil, apperr.Invalidf(field, "rolling_12m applies to summed measures")
+			}
+		case TransformShare:
+			if m.Agg != "sum" {
+				return nil, apperr.Invalidf(field, "share applies to summed measures")
+			}
+		}
+		q.Measures = append(q.Measures, MeasureRef{Name: ref, Measure: m, Transform: transform})
+	}
+
+	// Filters.
+	if len(s.Filters) > MaxFilters {
+		return nil, apperr.Invalidf("filters", "at most %d filters", MaxFilters)
+	}
+	for i, f := range s.Filters {
+		fv, err := validateFilter(d, f, fmt.Sprintf("filters[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		q.Filters = append(q.Filters, fv)
+	}
+
+	// Time range.
+	if s.Time != nil && (s.Time.From != "" || s.Time.To != "") {
+		td, _ := d.Dimension(d.Time)
+		var err error
+		if q.From, err = parseTimeBound(td.Type, s.Time.From, "time.from"); err != nil {
+			return nil, err
+		}
+		if q.To, err = parseTimeBound(td.Type, s.Time.To, "time.to"); err != nil {
+			return nil, err
+		}
+		if q.From != "" && q.To != "" {
+			span := monthsBetween(td.Type, q.From, q.To)
+			if span < 0 {
+				return nil, apperr.Invalidf("time.to", "ends before time.from")
+			}
+			if span+1 > d.Limits.MaxSpanMonths {
+				return nil, apperr.Invalidf("time", "spans %d months; %s allows at most %d", span+1, d.ID, d.Limits.MaxSpanMonths)
+			}
+		}
+	}
+
+	// Order.
+	if len(s.Order) > MaxOrder {
+		return nil, apperr.Invalidf("order", "at most %d sort keys", MaxOrder)
+	}
+	for i, o := range s.Order {
+		if !seen[o.Field] && !names[o.Field] {
+			return nil, apperr.Invalidf(fmt.Sprintf("order[%d].field", i), "%q is not among the query's dimensions or measures", clip(o.Field))
+		}
+		dir := strings.ToLower(o.Dir)
+		if dir == "" {
+			dir = "asc"
+		}
+		if dir != "asc" && dir != "desc" {
+			return nil, apperr.Invalidf(fmt.Sprintf("order[%d].dir", i), "must be asc or desc")
+		}
+		q.Order = append(q.Order, Order{Field: o.Field, Dir: dir})
+	}
+
+	// Limit.
+	switch {
+	case s.Limit < 0:
+		return nil, apperr.Invalidf("limit", "must be positive")
+	case s.Limit == 0:
+		q.Limit = min(DefaultLimit, d.Limits.MaxRows)
+	case s.Limit > d.Limits.MaxRows:
+		return nil, apperr.Invalidf("limit", "at most %d rows for %s", d.Limits.MaxRows, d.ID)
+	default:
+		q.Limit = s.Limit
+	}
+
+	// Real values and per capita.
+	if s.Real != nil {
+		if !hasUnit(q.Measures, "BRL") {
+			return nil, apperr.Invalidf("real", "only measures in BRL can be deflated")
+		}
+		if !monthRe.MatchString(s.Real.Base) {
+			return nil, apperr.Invalidf("real.base", "must be a month, YYYY-MM")
+		}
+		q.RealBase = s.Real.Base
+	}
+	if s.PerCapita {
+		if d.ID == "pib_municipal" || d.ID == "ipca_monthly" {
+			return nil, apperr.Invalidf("per_capita", "not available for %s", d.ID)
+		}
+		for i, dim := range q.Dimensions {
+			switch dim.Type {
+			case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio:
+			default:
+				if dim.ID != "regiao_imediata" {
+					return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "per capita needs territorial and time dimensions only; %q has no population", dim.ID)
+				}
+			}
+		}
+		q.PerCapita = true
+	}
+	return q, nil
+}
+
+func hasUnit(ms []MeasureRef, unit string) bool {
+	for _, m := range ms {
+		if m.Measure.Unit == unit {
+			return true
+		}
+	}
+	return false
+}
+
+// Operators by dimension type.
+var opsByType = map[DimType][]string{
+	TypeMonth:     {"eq", "in", "gte", "lte", "between"},
+	TypeQuarter:   {"eq", "in", "gte", "lte", "between"},
+	TypeYear:      {"eq", "in", "gte", "lte", "between"},
+	TypeEnum:      {"eq", "neq", "in", "not_in"},
+	TypeUF:        {"eq", "neq", "in", "not_in"},
+	TypeRegion:    {"eq", "neq", "in", "not_in"},
+	TypeMunicipio: {"eq", "neq", "in", "not_in", "prefix"},
+	TypeCode:      {"eq", "neq", "in", "not_in", "prefix"},
+	TypeString:    {"eq", "neq", "in", "not_in"},
+}
+
+// Operators returns the filter operators a dimension accepts.
+func (d *Dimension) Operators() []string { return opsByType[d.Type] }
+
+func validateFilter(d *Dataset, f Filter, field string) (FilterValue, error) {
+	dim, ok := d.Dimension(f.Field)
+	if !ok {
+		return FilterValue{}, apperr.Invalidf(field+".field", "unknown dimension %q of %s", clip(f.Field), d.ID)
+	}
+	allowed := false
+	for _, op := range dim.Operators() {
+		if op == f.Op {
+			allowed = true
+		}
+	}
+	if !allowed {
+		return FilterValue{}, apperr.Invalidf(field+".op", "operator %q is not allowed on %s (allowed: %s)", clip(f.Op), dim.ID, strings.Join(dim.Operators(), ", "))
+	}
+	var raw []json.RawMessage
+	switch f.Op {
+	case "in", "not_in", "between":
+		if err := json.Unmarshal(f.Value, &raw); err != nil {
+			return FilterValue{}, apperr.Invalidf(field+".value", "%s needs a list", f.Op)
+		}
+		if f.Op == "between" && len(raw) != 2 {
+			return FilterValue{}, apperr.Invalidf(field+".value", "between needs exactly two values")
+		}
+		if len(raw) == 0 || len(raw) > MaxListValues {
+			return FilterValue{}, apperr.Invalidf(field+".value", "a list of 1 to %d values", MaxListValues)
+		}
+	default:
+		if len(f.Value) == 0 {
+			return FilterValue{}, apperr.Invalidf(field+".value", "required")
+		}
+		raw = []json.RawMessage{f.Value}
+	}
+	fv := FilterValue{Dim: dim, Op: f.Op}
+	for i, r := range raw {
+		v, err := scalar(r)
+		if err == nil {
+			v, err = dim.normalise(v, f.Op)
+		}
+		if err != nil {
+			vf := field + ".value"
+			if len(raw) > 1 || f.Op == "in" || f.Op == "not_in" || f.Op == "between" {
+				vf = fmt.Sprintf("%s.value[%d]", field, i)
+			}
+			return FilterValue{}, apperr.Invalidf(vf, "%v", err)
+		}
+		fv.Values = append(fv.Values, v)
+	}
+	if f.Op == "between" && fv.Values[0] > fv.Values[1] {
+		return FilterValue{}, apperr.Invalidf(field+".value", "between's first value is after its second")
+	}
+	return fv, nil
+}
+
+// scalar reads a JSON string or number as a string.
+func scalar(r json.RawMessage) (string, error) {
+	var s string
+	if err := json.Unmarshal(r, &s); err == nil {
+		return s, nil
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(r))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err == nil {
+		return n.String(), nil
+	}
+	return "", errors.New("must be a string or a number")
+}
+
+var (
+	monthRe     = regexp.MustCompile(`^[12][0-9]{3}-(0[1-9]|1[0-2])$`)
+	quarterRe   = regexp.MustCompile(`^[12][0-9]{3}-Q[1-4]$`)
+	yearRe      = regexp.MustCompile(`^[12][0-9]{3}$`)
+	municipioRe = regexp.MustCompile(`^[1-5][0-9]{6}$`)
+	prefixRe    = regexp.MustCompile(`^[0-9A-Z]{1,8}$`)
+)
+
+// UFs are the 27 federative units.
+var UFs = []string{"AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA", "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO"}
+
+// Regions are the five major regions, as IBGE names them.
+var Regions = []string{"Norte", "Nordeste", "Sudeste", "Sul", "Centro-Oeste"}
+
+// normalise checks one filter value against the dimension's type.
+func (d *Dimension) normalise(v, op string) (string, error) {
+	if !utf8.ValidString(v) || len(v) > MaxStringLen {
+		return "", fmt.Errorf("must be valid UTF-8 of at most %d bytes", MaxStringLen)
+	}
+	if op == "prefix" {
+		if !prefixRe.MatchString(v) {
+			return "", errors.New("a prefix is 1 to 8 digits")
+		}
+		return v, nil
+	}
+	switch d.Type {
+	case TypeMonth:
+		if !monthRe.MatchString(v) {
+			return "", errors.New("must be a month, YYYY-MM")
+		}
+	case TypeQuarter:
+		if !quarterRe.MatchString(v) {
+			return "", errors.New("must be a quarter, YYYY-Qn")
+		}
+	case TypeYear:
+		if !yearRe.MatchString(v) {
+			return "", errors.New("must be a year, YYYY")
+		}
+	case TypeUF:
+		v = strings.ToUpper(v)
+		if !oneOf(v, UFs) {
+			return "", errors.New("must be a two-letter UF")
+		}
+	case TypeRegion:
+		if !oneOf(v, Regions) {
+			return "", fmt.Errorf("must be one of %s", strings.Join(Regions, ", "))
+		}
+	case TypeMunicipio:
+		if !municipioRe.MatchString(v) {
+			return "", errors.New("must be a 7-digit IBGE municipality code")
+		}
+	case TypeCode:
+		if !d.pattern.MatchString(v) {
+			return "", fmt.Errorf("must match %s", d.Pattern)
+		}
+	case TypeEnum:
+		if !oneOf(v, d.Values) {
+			return "", fmt.Errorf("must be one of %s", strings.Join(d.Values, ", "))
+		}
+	case TypeString:
+		if strings.ContainsAny(v, "\x00") {
+			return "", errors.New("must not contain NUL")
+		}
+	}
+	return v, nil
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTimeBound checks a time.from or time.to value against the dataset's
+// time type. Monthly datasets also accept a year (its first or last month is
+// meant by from and to respectively).
+func parseTimeBound(t DimType, v, field string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	switch t {
+	case TypeMonth:
+		if monthRe.MatchString(v) {
+			return v, nil
+		}
+		if yearRe.MatchString(v) {
+			if field == "time.from" {
+				return v + "-01", nil
+			}
+			return v + "-12", nil
+		}
+		return "", apperr.Invalidf(field, "must be a month, YYYY-MM")
+	case TypeYear:
+		if yearRe.MatchString(v) {
+			return v, nil
+		}
+		if monthRe.MatchString(v) {
+			return v[:4], nil
+		}
+		return "", apperr.Invalidf(field, "must be a year, YYYY")
+	}
+	return "", apperr.Invalidf(field, "not supported for this dataset")
+}
+
+// monthsBetween is the number of months from a to b (b - a) in the type.
+func monthsBetween(t DimType, a, b string) int {
+	ya, _ := strconv.Atoi(a[:4])
+	yb, _ := strconv.Atoi(b[:4])
+	if t == TypeYear {
+		return (yb - ya) * 12
+	}
+	ma, _ := strconv.Atoi(a[5:7])
+	mb, _ := strconv.Atoi(b[5:7])
+	return (yb-ya)*12 + (mb - ma)
+}
+
+// clip keeps echoed client input short in error messages.
+func clip(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// ValidateConfig checks a saved view's config: a spec the org could run.
+func (c *Catalog) ValidateConfig(config json.RawMessage, entitled map[string]bool) error {
+	s, err := ParseSpec(config)
+	if err != nil {
+		return prefixFields(err, "config")
+	}
+	if _, err := c.Validate(s, Access{Entitled: entitled}); err != nil {
+		return prefixFields(err, "config")
+	}
+	return nil
+}
+
+// prefixFields names fields of a nested document from the outer one:
+// "measures[0]" becomes "config.measures[0]".
+func prefixFields(err error, prefix string) error {
+	e, ok := apperr.As(err)
+	if !ok {
+		return err
+	}
+	out := &apperr.Error{Code: e.Code, Message: prefix + "." + e.Message, Details: e.Details}
+	for _, f := range e.Fields {
+		name := prefix + "." + f.Field
+		if f.Field == "body" {
+			name = prefix
+		}
+		out.Fields = append(out.Fields, apperr.FieldError{Field: name, Reason: f.Reason})
+	}
+	return out
+}
+
+// IsPublic reports whether id is a public dataset of the catalog.
+func (c *Catalog) IsPublic(id string) bool {
+	d, ok := c.Dataset(id)
+	return ok && d.Scope == Public
+}
