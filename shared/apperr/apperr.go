@@ -23,6 +23,7 @@ const (
 	Conflict     Code = "conflict"
 	Precondition Code = "precondition_failed"
 	TooLarge     Code = "too_large"
+	Unsupported  Code = "unsupported_media_type"
 	RateLimited  Code = "rate_limited"
 	Unavailable  Code = "unavailable"
 	Internal     Code = "internal"

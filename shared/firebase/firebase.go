@@ -127,3 +127,27 @@ func (c *Client) EnsurePasswordUser(ctx context.Context, uid, email, password st
 	}
 	return nil
 }
+
+// FindOrCreateByEmail returns the account with the e-mail, creating one with
+// no password when there is none; its owner signs in by e-mail link or reset.
+func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.Identity, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u, err := c.auth.GetUserByEmail(ctx, email)
+	if auth.IsUserNotFound(err) {
+		u, err = c.auth.CreateUser(ctx, (&auth.UserToCreate{}).Email(email))
+		if auth.IsEmailAlreadyExists(err) {
+			u, err = c.auth.GetUserByEmail(ctx, email)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return tenant.Identity{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+		}
+		if auth.IsInvalidEmail(err) {
+			return tenant.Identity{}, apperr.Invalidf("email", "not a valid e-mail address")
+		}
+		return tenant.Identity{}, fmt.Errorf("finding the account of an e-mail: %w", err)
+	}
+	return tenant.Identity{FirebaseUID: u.UID, Email: u.Email}, nil
+}

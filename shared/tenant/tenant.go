@@ -6,6 +6,7 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Role is a member's role in one organisation.
@@ -124,4 +125,47 @@ type UserService interface {
 	EnsureUser(ctx context.Context, id Identity) (User, error)
 	// FindMemberships lists the orgs of the user in ctx, with their role.
 	FindMemberships(ctx context.Context) ([]Membership, error)
+}
+
+// Member is a user's membership as admins see it.
+type Member struct {
+	UserID    string    `json:"user_id"`
+	Email     string    `json:"email"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MemberKey is a position in the list of members (by e-mail), for cursors.
+type MemberKey struct {
+	Email  string `json:"e"`
+	UserID string `json:"u"`
+}
+
+// MemberFilter pages the list of members.
+type MemberFilter struct {
+	After *MemberKey
+	Limit int
+}
+
+// MemberService manages the members of the tenant in ctx. Every member may
+// list; admins add, re-role and remove members below owner; only owners touch
+// the owner role; the last owner can be neither removed nor demoted.
+type MemberService interface {
+	FindMembers(ctx context.Context, f MemberFilter) ([]*Member, error)
+	FindMemberByID(ctx context.Context, userID string) (*Member, error)
+	AddMember(ctx context.Context, email string, role Role) (*Member, error)
+	UpdateMemberRole(ctx context.Context, userID string, role Role) (*Member, error)
+	RemoveMember(ctx context.Context, userID string) error
+}
+
+// IdentityDirectory finds people in the identity provider by e-mail, creating
+// the account when there is none (they then sign in by e-mail link or reset).
+type IdentityDirectory interface {
+	FindOrCreateByEmail(ctx context.Context, email string) (Identity, error)
+}
+
+// EntitlementService reads and sets the public marts an org may query.
+type EntitlementService interface {
+	FindEntitlements(ctx context.Context) ([]string, error)
+	SetEntitlements(ctx context.Context, datasets []string) ([]string, error)
 }

@@ -43,3 +43,36 @@ func TestContextRoundTrip(t *testing.T) {
 		t.Fatal("a user without an id counts as a user")
 	}
 }
+
+func TestRoleMatrix(t *testing.T) {
+	allowed := map[Role][]Action{
+		Viewer:  {ReadData},
+		Analyst: {ReadData, WriteViews, OrderReports},
+		Admin:   {ReadData, WriteViews, OrderReports, ModerateViews, ManageMembers, ManageEntitlements, Upload, ReadAudit},
+		Owner:   {ReadData, WriteViews, OrderReports, ModerateViews, ManageMembers, ManageEntitlements, Upload, ReadAudit, ManageOwners},
+	}
+	all := []Action{ReadData, WriteViews, OrderReports, ModerateViews, ManageMembers, ManageEntitlements, Upload, ReadAudit, ManageOwners}
+	for role, actions := range allowed {
+		for _, a := range all {
+			want := false
+			for _, ok := range actions {
+				if ok == a {
+					want = true
+				}
+			}
+			if got := role.Can(a); got != want {
+				t.Errorf("%s.Can(%s) = %v, want %v", role, a, got, want)
+			}
+			ctx := With(context.Background(), Tenant{Org: Org{ID: "o"}, Role: role})
+			if err := Authorize(ctx, a); (err == nil) != want {
+				t.Errorf("Authorize(%s, %s) = %v", role, a, err)
+			}
+		}
+	}
+	if Role("root").Can(ReadData) || Owner.Can(Action("delete.everything")) {
+		t.Error("unknown roles or actions are allowed")
+	}
+	if err := Authorize(context.Background(), ReadData); err == nil {
+		t.Error("Authorize without a tenant succeeded")
+	}
+}

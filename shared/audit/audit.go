@@ -1,0 +1,77 @@
+// Package audit records who read or changed which tenant data, when, with
+// which filters, and lets admins read it back.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// MaxSummaryBytes bounds the summary of filters or payload kept per entry.
+const MaxSummaryBytes = 2048
+
+// Entry is one audited request.
+type Entry struct {
+	ID       int64           `json:"id"`
+	OrgID    string          `json:"-"`
+	UserID   string          `json:"user_id"`
+	Action   string          `json:"action"`
+	Resource string          `json:"resource"`
+	Summary  json.RawMessage `json:"summary,omitempty"`
+	Status   int             `json:"status"`
+	TraceID  string          `json:"trace_id"`
+	At       time.Time       `json:"at"`
+}
+
+// Recorder takes entries to store. Record must not lose an entry: an
+// implementation that batches flushes them all before it closes.
+type Recorder interface {
+	Record(ctx context.Context, e Entry)
+}
+
+// Key is a position in the audit log (newest first), for cursors.
+type Key struct {
+	At time.Time `json:"a"`
+	ID int64     `json:"i"`
+}
+
+// Filter narrows and pages the audit log.
+type Filter struct {
+	UserID string
+	Action string
+	From   time.Time
+	To     time.Time
+	After  *Key
+	Limit  int
+}
+
+// Service reads the audit log of the tenant in ctx; admins only.
+type Service interface {
+	FindEntries(ctx context.Context, f Filter) ([]*Entry, error)
+}
+
+// Summarise returns v as JSON of at most MaxSummaryBytes; a larger value is
+// replaced by a note of its size and top-level keys.
+func Summarise(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(`{"unrepresentable":true}`)
+	}
+	if len(b) <= MaxSummaryBytes {
+		return b
+	}
+	note := map[string]any{"truncated": true, "bytes": len(b)}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) == nil {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			if len(keys) < 50 && len(k) <= 64 {
+				keys = append(keys, k)
+			}
+		}
+		note["keys"] = keys
+	}
+	out, _ := json.Marshal(note)
+	return out
+}

@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+// AuditParams tunes the audit writer.
+type AuditParams struct {
+	FlushEvery time.Duration // how long an entry may wait for company
+	Batch      int           // entries per insert
+	Buffer     int           // entries queued before Record writes inline
+	Log        *slog.Logger
+}
+
+// AuditLog stores audit entries in batches off the request path and reads
+// them back. It loses nothing: a full queue makes Record write inline, Close
+// flushes everything queued, and entries that PostgreSQL refuses after
+// retries are written to the log whole.
+type AuditLog struct {
+	db     *DB
+	p      AuditParams
+	queue  chan audit.Entry
+	mu     sync.RWMutex
+	closed bool
+	done   chan struct{}
+}
+
+var (
+	_ audit.Recorder = (*AuditLog)(nil)
+	_ audit.Service  = (*AuditLog)(nil)
+)
+
+// NewAuditLog starts the writer.
+func NewAuditLog(db *DB, p AuditParams) *AuditLog {
+	if p.FlushEvery <= 0 {
+		p.FlushEvery = 200 * time.Millisecond
+	}
+	if p.Batch <= 0 {
+		p.Batch = 200
+	}
+	if p.Buffer <= 0 {
+		p.Buffer = 10 * p.Batch
+	}
+	if p.Log == nil {
+		p.Log = slog.Default()
+	}
+	a := &AuditLog{db: db, p: p, queue: make(chan audit.Entry, p.Buffer), done: make(chan struct{})}
+	go a.run()
+	return a
+}
+
+// Record queues an entry; when the queue is full or closed it writes inline.
+func (a *AuditLog) Record(ctx context.Context, e audit.Entry) {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	a.mu.RLock()
+	if !a.closed {
+		select {
+		case a.queue <- e:
+			a.mu.RUnlock()
+			return
+		default:
+		}
+	}
+	a.mu.RUnlock()
+	a.write(context.WithoutCancel(ctx), []audit.Entry{e})
+}
+
+// Close stops taking entries into the queue and flushes it. Entries recorded
+// after Close are written inline.
+func (a *AuditLog) Close(ctx context.Context) error {
+	a.mu.Lock()
+	if !a.closed {
+		a.closed = true
+		close(a.queue)
+	}
+	a.mu.Unlock()
+	select {
+	case <-a.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("flushing the audit log: %w", ctx.Err())
+	}
+}
+
+func (a *AuditLog) run() {
+	defer close(a.done)
+	tick := time.NewTicker(a.p.FlushEvery)
+	defer tick.Stop()
+	batch := make([]audit.Entry, 0, a.p.Batch)
+	flush := func() {
+		if len(batch) > 0 {
+			a.write(context.Background(), batch)
+			batch = batch[:0]
+		}
+	}
+	for {
+		select {
+		case e, ok := <-a.queue:
+			if !ok {
+				flush()
+				return
+			}
+			batch = append(batch, e)
+			if len(batch) >= a.p.Batch {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+}
+
+// write inserts entries, each org's in a transaction of its tenant, retrying
+// a few times; what still fails goes to the log in full.
+func (a *AuditLog) write(ctx context.Context, entries []audit.Entry) {
+	byOrg := map[string][]audit.Entry{}
+	for _, e := range entries {
+		byOrg[e.OrgID] = append(byOrg[e.OrgID], e)
+	}
+	for org, es := range byOrg {
+		var err error
+		for attempt := 0; attempt < 3; attempt++ {
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = a.insert(tenant.With(wctx, tenant.Tenant{Org: tenant.Org{ID: org}}), es)
+			cancel()
+			if err == nil {
+				break
+			}
+			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		}
+		if err != nil {
+			for _, e := range es {
+				a.p.Log.Error("audit entry not stored", "error", err.Error(), "org_id", e.OrgID, "user_id", e.UserID,
+					"action", e.Action, "resource", e.Resource, "status", e.Status, "trace_id", e.TraceID, "at", e.At)
+			}
+		}
+	}
+}
+
+func (a *AuditLog) insert(ctx context.Context, es []audit.Entry) error {
+	n := len(es)
+	users, actions, resources, traces := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	summaries := make([]*string, n)
+	statuses := make([]int32, n)
+	ats := make([]time.Time, n)
+	for i, e := range es {
+		users[i], actions[i], resources[i], traces[i], statuses[i], ats[i] = e.UserID, e.Action, e.Resource, e.TraceID, int32(e.Status), e.At
+		if len(e.Summary) > 0 {
+			s := string(audit.Summarise(json.RawMessage(e.Summary)))
+			summaries[i] = &s
+		}
+	}
+	t, _ := tenant.FromContext(ctx)
+	return a.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			insert into audit_log (org_id, user_id, action, resource, summary, status, trace_id, at)
+			select $1::uuid, nullif(u, '')::uuid, act, res, s::jsonb, st, nullif(tr, ''), at
+			from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[])
+			  as x(u, act, res, s, st, tr, at)`,
+			t.ID(), users, actions, resources, summaries, statuses, traces, ats)
+		return err
+	})
+}
+
+// FindEntries reads the org's audit log, newest first.
+func (a *AuditLog) FindEntries(ctx context.Context, f audit.Filter) ([]*audit.Entry, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
+		return nil, err
+	}
+	where := []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.UserID != "" {
+		if !isUUID(f.UserID) {
+			return []*audit.Entry{}, nil
+		}
+		where = append(where, "user_id = "+arg(f.UserID)+"::uuid")
+	}
+	if f.Action != "" {
+		where = append(where, "action = "+arg(f.Action))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "at < "+arg(f.To))
+	}
+	if f.After != nil {
+		where = append(where, fmt.Sprintf("(at, id) < (%s, %s)", arg(f.After.At), arg(f.After.ID)))
+	}
+	q := `select id, coalesce(user_id::text, ''), action, resource, summary, status, coalesce(trace_id, ''), at
+		from audit_log where ` + strings.Join(where, " and ") + ` order by at desc, id desc limit ` + arg(f.Limit)
+	var out []*audit.Entry
+	err := a.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*audit.Entry, error) {
+			var e audit.Entry
+			err := r.Scan(&e.ID, &e.UserID, &e.Action, &e.Resource, &e.Summary, &e.Status, &e.TraceID, &e.At)
+			return &e, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding audit entries: %w", err)
+	}
+	return out, nil
+}
