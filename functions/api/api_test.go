@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,7 +9,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,69 +16,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mirante/mirante/shared/demo"
-	"github.com/mirante/mirante/shared/firebase"
-	"github.com/mirante/mirante/shared/firebase/firebasetest"
-	"github.com/mirante/mirante/shared/pgtest"
-	"github.com/mirante/mirante/shared/postgres"
 )
-
-type bundle struct {
-	srv *httptest.Server
-}
-
-// setupStack seeds a fresh database and the emulator with the demo tenants
-// and serves the api function exactly as it is wired for production.
-func setupStack(t *testing.T) bundle {
-	t.Helper()
-	ctx := context.Background()
-	host := firebasetest.EmulatorHost(t)
-	db := pgtest.New(t)
-	admin, err := postgres.NewAdmin(ctx, db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	fb, err := firebase.New(ctx, firebase.Config{ProjectID: "demo-mirante", EmulatorHost: host, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, admin, fb); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("APP_DATABASE_URL", db.AppURL)
-	t.Setenv("FIREBASE_PROJECT_ID", "demo-mirante")
-	h, closeFn, err := setup(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); closeFn() })
-	return bundle{srv: srv}
-}
-
-func (b bundle) get(t *testing.T, path, token string) (*http.Response, []byte) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.srv.URL+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, body
-}
 
 func TestMeReturnsExactlyTheCallersOrgs(t *testing.T) {
 	b := setupStack(t)
 	for _, u := range demo.Users {
 		t.Run(u.Email, func(t *testing.T) {
-			resp, body := b.get(t, "/v1/me", firebasetest.SignIn(t, u.Email, demo.Password))
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d: %s", resp.StatusCode, body)
-			}
+			r := b.want(t, http.StatusOK, u.Email, "GET", "/v1/me", nil)
+			body := r.body
 			var me struct {
 				User struct{ ID, Email, Locale string }
 				Orgs []struct{ ID, Slug, Name, Role string }
@@ -111,15 +54,11 @@ func TestMeReturnsExactlyTheCallersOrgs(t *testing.T) {
 
 func TestMeCreatesTheUserOnceOnFirstRequest(t *testing.T) {
 	b := setupStack(t)
-	tok := firebasetest.SignIn(t, "ana@porto-sul.demo", demo.Password)
 	var ids []string
 	for range 3 {
-		resp, body := b.get(t, "/v1/me", tok)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
-		}
+		r := b.want(t, http.StatusOK, "ana@porto-sul.demo", "GET", "/v1/me", nil)
 		var me struct{ User struct{ ID string } }
-		_ = json.Unmarshal(body, &me)
+		r.json(t, &me)
 		ids = append(ids, me.User.ID)
 	}
 	if ids[0] == "" || ids[0] != ids[1] || ids[1] != ids[2] {
@@ -152,28 +91,27 @@ func TestMeRefusesMissingAndForgedTokens(t *testing.T) {
 			if resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("status %d, want 401: %s", resp.StatusCode, body)
 			}
-			assertProblem(t, resp, body)
+			assertProblem(t, response{status: resp.StatusCode, header: resp.Header, body: body})
 		})
 	}
 }
 
 func TestHealthzAndUnknownRoutes(t *testing.T) {
 	b := setupStack(t)
-	resp, body := b.get(t, "/healthz", "")
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("healthz: %d %s", resp.StatusCode, body)
+	b.want(t, http.StatusOK, "", "GET", "/healthz", nil)
+	for _, tc := range []struct{ who, method, path string }{
+		{"bruno@agro-nordeste.demo", "GET", "/v1/no-such-thing"},
+		{"", "GET", "/nope"},
+		{"bruno@agro-nordeste.demo", "GET", "/v1/orgs/agro-nordeste/no-such-thing"},
+	} {
+		r := b.want(t, http.StatusNotFound, tc.who, tc.method, tc.path, nil)
+		assertProblem(t, r)
 	}
-	tok := firebasetest.SignIn(t, "bruno@agro-nordeste.demo", demo.Password)
-	resp, body = b.get(t, "/v1/no-such-thing", tok)
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("unknown route: %d", resp.StatusCode)
+	r := b.want(t, http.StatusMethodNotAllowed, "bruno@agro-nordeste.demo", "PUT", "/v1/orgs/agro-nordeste/views", "{}")
+	assertProblem(t, r)
+	if r.header.Get("Allow") != "GET, POST" {
+		t.Errorf("Allow = %q", r.header.Get("Allow"))
 	}
-	assertProblem(t, resp, body)
-	resp, body = b.get(t, "/nope", "")
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("unknown public route: %d", resp.StatusCode)
-	}
-	assertProblem(t, resp, body)
 }
 
 func TestTraceparentIsEchoedAsTraceID(t *testing.T) {
@@ -188,16 +126,17 @@ func TestTraceparentIsEchoedAsTraceID(t *testing.T) {
 	if got := resp.Header.Get("X-Trace-Id"); got != "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Fatalf("X-Trace-Id = %q, want the caller's trace id", got)
 	}
-	resp2, _ := b.get(t, "/healthz", "")
-	if id := resp2.Header.Get("X-Trace-Id"); len(id) != 32 || id == "4bf92f3577b34da6a3ce929d0e0e4736" {
+	r := b.do(t, "", "GET", "/healthz", nil)
+	if id := r.header.Get("X-Trace-Id"); len(id) != 32 || id == "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Fatalf("X-Trace-Id without traceparent = %q, want a fresh 32-hex id", id)
 	}
 }
 
 // assertProblem checks an RFC 9457 body that leaks nothing internal.
-func assertProblem(t *testing.T, resp *http.Response, body []byte) {
+func assertProblem(t *testing.T, r response) {
 	t.Helper()
-	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+	body := r.body
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Errorf("Content-Type = %q, want application/problem+json", ct)
 	}
 	var p map[string]any
@@ -209,8 +148,8 @@ func assertProblem(t *testing.T, resp *http.Response, body []byte) {
 			t.Errorf("problem lacks %q: %s", k, body)
 		}
 	}
-	if int(p["status"].(float64)) != resp.StatusCode {
-		t.Errorf("problem status %v != HTTP status %d", p["status"], resp.StatusCode)
+	if int(p["status"].(float64)) != r.status {
+		t.Errorf("problem status %v != HTTP status %d", p["status"], r.status)
 	}
 	lower := strings.ToLower(string(body))
 	for _, leak := range []string{"goroutine", ".go:", "select ", "pgx", "sqlstate", "firebase"} {

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"time"
+
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
@@ -11,13 +15,33 @@ import (
 type Config struct {
 	Runtime  config.Runtime
 	Postgres postgres.Config
+	Redis    redis.Config
 	Firebase firebase.Config
+	HTTP     httpapi.Config
 	Log      telemetry.Config
+	Tenancy  Tenancy
+}
+
+// Tenancy tunes the membership cache and the audit writer.
+type Tenancy struct {
+	CacheTTL   time.Duration `envconfig:"TENANT_CACHE_TTL" default:"30s" desc:"how long a member's role is cached in Redis (at most 60s; dropped at once on any membership change)"`
+	AuditFlush time.Duration `envconfig:"AUDIT_FLUSH_INTERVAL" default:"200ms" desc:"longest an audit entry waits to be written with others (all are flushed on shutdown)"`
+}
+
+// Validate checks the settings.
+func (t *Tenancy) Validate() error {
+	if t.CacheTTL <= 0 || t.CacheTTL > redis.MaxTenantTTL {
+		return config.Errorf("TENANT_CACHE_TTL", "must be more than 0 and at most 60s")
+	}
+	if t.AuditFlush <= 0 || t.AuditFlush > 5*time.Second {
+		return config.Errorf("AUDIT_FLUSH_INTERVAL", "must be more than 0 and at most 5s")
+	}
+	return nil
 }
 
 // Parts lists the configuration parts, for loading and for the README table.
 func (c *Config) Parts() []any {
-	return []any{&c.Runtime, &c.Postgres, &c.Firebase, &c.Log}
+	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy}
 }
 
 // LoadConfig reads and validates the configuration from the environment.
@@ -31,8 +55,13 @@ func LoadConfig() (Config, error) {
 
 // Validate checks what spans parts.
 func (c *Config) Validate() error {
-	if c.Runtime.Production() && c.Firebase.Emulated() {
-		return config.Errorf("FIREBASE_AUTH_EMULATOR_HOST", "must not be set when MIRANTE_ENV=production")
+	if c.Runtime.Production() {
+		if c.Firebase.Emulated() {
+			return config.Errorf("FIREBASE_AUTH_EMULATOR_HOST", "must not be set when MIRANTE_ENV=production")
+		}
+		if c.HTTP.CursorSecret == "" {
+			return config.Errorf("CURSOR_SECRET", "required when MIRANTE_ENV=production")
+		}
 	}
 	return nil
 }

@@ -7,12 +7,15 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
@@ -52,27 +55,58 @@ func Shutdown(ctx context.Context) error {
 	return err
 }
 
-// setup loads the configuration, opens the clients and returns the handler.
+// setup loads the configuration, opens the clients and returns the handler
+// and a function that flushes and closes them.
 func setup(ctx context.Context) (http.Handler, func(), error) {
 	cfg, err := LoadConfig()
 	if err != nil {
 		return nil, nil, err
 	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	catalog, err := semantic.LoadCatalog()
+	if err != nil {
+		return nil, nil, err
+	}
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
+		return nil, nil, err
+	}
+	rdb, err := redis.New(cfg.Redis)
+	if err != nil {
+		db.Close()
 		return nil, nil, err
 	}
 	fb, err := firebase.New(ctx, cfg.Firebase)
 	if err != nil {
 		db.Close()
+		rdb.Close()
 		return nil, nil, err
 	}
+	tenants := redis.NewTenantCache(rdb, postgres.NewTenantResolver(db), cfg.Tenancy.CacheTTL, log)
+	auditLog := postgres.NewAuditLog(db, postgres.AuditParams{FlushEvery: cfg.Tenancy.AuditFlush, Log: log})
 	srv := &httpapi.Server{
-		Users:    postgres.NewUserService(db),
-		Verifier: fb,
-		Health:   db,
-		Log:      log,
+		Users:        postgres.NewUserService(db),
+		Verifier:     fb,
+		Health:       db,
+		Tenants:      tenants,
+		Members:      postgres.NewMemberService(db, fb, tenants),
+		Entitlements: postgres.NewEntitlementService(db, catalog.IsPublic),
+		Views:        postgres.NewViewService(db, catalog),
+		Audit:        auditLog,
+		Recorder:     auditLog,
+		Cursors:      httpapi.NewCursors(cfg.HTTP.Secret()),
+		Log:          log,
+		MaxBody:      cfg.HTTP.MaxBodyBytes,
 	}
-	return drainer.Wrap(srv.Handler()), db.Close, nil
+	closeAll := func() {
+		// The audit log flushes before the pool it writes to closes.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := auditLog.Close(fctx); err != nil {
+			log.Error("audit log", "error", err.Error())
+		}
+		rdb.Close()
+		db.Close()
+	}
+	return drainer.Wrap(srv.Handler()), closeAll, nil
 }

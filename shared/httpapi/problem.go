@@ -57,6 +57,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Conflict:     http.StatusConflict,
 	apperr.Precondition: http.StatusPreconditionFailed,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.Unsupported:  http.StatusUnsupportedMediaType,
 	apperr.RateLimited:  http.StatusTooManyRequests,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,

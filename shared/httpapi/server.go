@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/audit"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/views"
 )
 
 // Verifier checks an ID token and says whose it is.
@@ -25,10 +27,19 @@ type Pinger interface {
 
 // Server holds the services the handlers call.
 type Server struct {
-	Users    tenant.UserService
-	Verifier Verifier
-	Health   Pinger
-	Log      *slog.Logger
+	Users        tenant.UserService
+	Verifier     Verifier
+	Health       Pinger
+	Tenants      tenant.Resolver
+	Members      tenant.MemberService
+	Entitlements tenant.EntitlementService
+	Views        views.ViewService
+	Audit        audit.Service
+	Recorder     audit.Recorder
+	Cursors      *Cursors
+	Log          *slog.Logger
+	// MaxBody bounds request bodies; DefaultMaxBody when zero.
+	MaxBody int64
 }
 
 // Handler returns the API with its middleware in one visible order: recover,
@@ -36,26 +47,30 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	public := http.NewServeMux()
 	public.HandleFunc("GET /healthz", s.handleHealth)
+	public.HandleFunc("GET /v1/openapi.json", handleOpenAPI)
 
 	v1 := http.NewServeMux()
 	v1.HandleFunc("GET /v1/me", s.handleMe)
+	s.orgRoutes(v1)
 
 	root := http.NewServeMux()
 	root.Handle("/", routed(public))
+	root.Handle("GET /v1/openapi.json", routed(public))
 	root.Handle("/v1/", s.authenticate(routed(v1)))
 	return chain(root, recoverer(s.Log), traced, accessLog(s.Log))
 }
 
-var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+// methods are those probed for the Allow header of a 405. HEAD is left out:
+// the mux answers it wherever GET is served.
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // routed serves mux, but answers unknown paths and methods with problem+json
 // (the stock mux writes plain text) and records the matched route pattern.
 func routed(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
+		if _, pattern := mux.Handler(r); pattern != "" {
 			telemetry.Info(r.Context()).Route = pattern
-			h.ServeHTTP(w, r)
+			mux.ServeHTTP(w, r) // (not the handler itself: ServeHTTP sets the path values)
 			return
 		}
 		var allowed []string

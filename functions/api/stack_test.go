@@ -1,0 +1,256 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/firebase/firebasetest"
+	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/pgtest"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+// bundle is one test's stack: a seeded database, the api function wired as in
+// production, and a client that checks every response against the OpenAPI
+// document.
+type bundle struct {
+	srv    *httptest.Server
+	db     *pgtest.DB
+	orgs   map[string]tenant.Org
+	router routers.Router
+	close  func()
+	tokens map[string]string
+	mu     sync.Mutex
+}
+
+// setupStack seeds a fresh database and the emulator with the demo tenants
+// and serves the api function exactly as it is wired for production.
+func setupStack(t *testing.T, env ...string) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	host := firebasetest.EmulatorHost(t)
+	db := pgtest.New(t)
+	admin, err := postgres.NewAdmin(ctx, db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	fb, err := firebase.New(ctx, firebase.Config{ProjectID: "demo-mirante", EmulatorHost: host, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := demo.Seed(ctx, admin, fb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("APP_DATABASE_URL", db.AppURL)
+	t.Setenv("FIREBASE_PROJECT_ID", "demo-mirante")
+	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
+		t.Setenv("REDIS_URL", u)
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	return serve(t, db, orgs)
+}
+
+// reopen serves the same database again from a fresh process state, as a
+// restarted instance would.
+func reopen(t *testing.T, old *bundle) *bundle {
+	t.Helper()
+	return serve(t, old.db, old.orgs)
+}
+
+func serve(t *testing.T, db *pgtest.DB, orgs map[string]tenant.Org) *bundle {
+	t.Helper()
+	h, closeFn, err := setup(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	b := &bundle{srv: srv, db: db, orgs: orgs, tokens: map[string]string{}}
+	var once sync.Once
+	b.close = func() { once.Do(func() { srv.Close(); closeFn() }) }
+	t.Cleanup(b.close)
+
+	doc, err := openapi3.NewLoader().LoadFromData(httpapi.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = openapi3.Servers{{URL: srv.URL}}
+	if b.router, err = gorillamux.NewRouter(doc); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// token signs a demo user in once per test.
+func (b *bundle) token(t *testing.T, email string) string {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if tok, ok := b.tokens[email]; ok {
+		return tok
+	}
+	tok := firebasetest.SignIn(t, email, demo.Password)
+	b.tokens[email] = tok
+	return tok
+}
+
+// response is what a request got back.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response is not JSON: %v: %s", err, r.body)
+	}
+}
+
+// problemField returns the first errors[].field of a problem response.
+func (r response) problemField() string {
+	var p struct {
+		Errors []struct{ Field string }
+	}
+	_ = json.Unmarshal(r.body, &p)
+	if len(p.Errors) == 0 {
+		return ""
+	}
+	return p.Errors[0].Field
+}
+
+// do sends a request as the user (email "" for none), validates the response
+// against the OpenAPI document, and returns it. body may be a string of raw
+// JSON or any value to encode.
+func (b *bundle) do(t *testing.T, email, method, path string, body any, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(v)
+	default:
+		enc, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(enc)
+	}
+	req, err := http.NewRequest(method, b.srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if email != "" {
+		req.Header.Set("Authorization", "Bearer "+b.token(t, email))
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	r := response{status: resp.StatusCode, header: resp.Header, body: out}
+	b.validate(t, req, r)
+	return r
+}
+
+// validate checks a response against the OpenAPI document: a documented
+// route must answer as documented, and no undocumented route may succeed.
+func (b *bundle) validate(t *testing.T, req *http.Request, r response) {
+	t.Helper()
+	route, params, err := b.router.FindRoute(req)
+	if err != nil {
+		if r.status < 400 {
+			t.Errorf("%s %s answered %d but is not in the OpenAPI document", req.Method, req.URL.Path, r.status)
+		}
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s: the %d response does not match the OpenAPI document: %v\n%s", req.Method, req.URL.Path, r.status, err, r.body)
+	}
+}
+
+// want asserts a status and returns the response.
+func (b *bundle) want(t *testing.T, status int, email, method, path string, body any, headers ...string) response {
+	t.Helper()
+	r := b.do(t, email, method, path, body, headers...)
+	if r.status != status {
+		t.Fatalf("%s %s as %q: status %d, want %d: %s", method, path, email, r.status, status, r.body)
+	}
+	return r
+}
+
+// asOwner runs fn in a transaction of the schema owner with the org set, for
+// checks that look past the API.
+func (b *bundle) asOwner(t *testing.T, org string, fn func(pgx.Tx) error) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, b.db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `select set_config('app.org_id', $1, true)`, b.orgs[org].ID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// comexView is a valid view config for orgs entitled to comex_monthly.
+const comexConfig = `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf","month"],"filters":[{"field":"flow","op":"eq","value":"export"}],"time":{"from":"2023-01","to":"2023-12","grain":"month"}}`
+
+// createView saves a view and returns its id.
+func (b *bundle) createView(t *testing.T, email, org, name, visibility string) string {
+	t.Helper()
+	r := b.want(t, http.StatusCreated, email, "POST", "/v1/orgs/"+org+"/views",
+		`{"name":`+jsonString(name)+`,"visibility":"`+visibility+`","config":`+comexConfig+`}`)
+	var v struct{ ID string }
+	r.json(t, &v)
+	return v.ID
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

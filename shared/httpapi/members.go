@@ -1,0 +1,159 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+var memberFields = []string{"user_id", "email", "role", "created_at"}
+
+func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := parseList(r, memberFields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	scope := s.scope(r, "members", filterFingerprint(r.URL.Query()))
+	f := tenant.MemberFilter{Limit: p.limit + 1}
+	if p.cursor != "" {
+		var k tenant.MemberKey
+		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
+			Error(w, r, err)
+			return
+		}
+		f.After = &k
+	}
+	ms, err := s.Members.FindMembers(ctx, f)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var next string
+	if len(ms) > p.limit {
+		ms = ms[:p.limit]
+		last := ms[len(ms)-1]
+		if next, err = s.Cursors.Encode(scope, tenant.MemberKey{Email: last.Email, UserID: last.UserID}); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	items := make([]any, len(ms))
+	for i, m := range ms {
+		items[i] = m
+	}
+	writeList(w, r, items, p.fields, next)
+}
+
+func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
+	m, err := s.Members.FindMemberByID(r.Context(), r.PathValue("user"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, m)
+}
+
+type addMemberRequest struct {
+	Email string      `json:"email"`
+	Role  tenant.Role `json:"role"`
+}
+
+func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
+	var req addMemberRequest
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), map[string]any{"email": req.Email, "role": req.Role})
+	if req.Role == "" {
+		Error(w, r, apperr.Invalidf("role", "required"))
+		return
+	}
+	m, err := s.Members.AddMember(r.Context(), req.Email, req.Role)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+m.UserID)
+	JSON(w, http.StatusCreated, m)
+}
+
+type updateMemberRequest struct {
+	Role tenant.Role `json:"role"`
+}
+
+func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
+	var req updateMemberRequest
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), map[string]any{"role": req.Role})
+	m, err := s.Members.UpdateMemberRole(r.Context(), r.PathValue("user"), req.Role)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, m)
+}
+
+func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
+	if err := s.Members.RemoveMember(r.Context(), r.PathValue("user")); err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type entitlementsBody struct {
+	Datasets []string `json:"datasets"`
+}
+
+func (s *Server) handleGetEntitlements(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.Entitlements.FindEntitlements(r.Context())
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if ds == nil {
+		ds = []string{}
+	}
+	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds})
+}
+
+func (s *Server) handleSetEntitlements(w http.ResponseWriter, r *http.Request) {
+	var req entitlementsBody
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if req.Datasets == nil {
+		Error(w, r, apperr.Invalidf("datasets", "required (an empty list removes every entitlement)"))
+		return
+	}
+	noteAudit(r.Context(), req)
+	ds, err := s.Entitlements.SetEntitlements(r.Context(), req.Datasets)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds})
+}
+
+// scope binds a cursor to the list, the org and user of the request, and the
+// list's filters.
+func (s *Server) scope(r *http.Request, list, filter string) CursorScope {
+	t, _ := tenant.FromContext(r.Context())
+	u, _ := tenant.UserFromContext(r.Context())
+	return CursorScope{List: list, OrgID: t.Org.ID, UserID: u.ID, Filter: filter}
+}
+
+func (s *Server) maxBody() int64 {
+	if s.MaxBody > 0 {
+		return s.MaxBody
+	}
+	return DefaultMaxBody
+}

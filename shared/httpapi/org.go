@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+// orgRoutes registers every route under /v1/orgs/{org}.
+func (s *Server) orgRoutes(mux *http.ServeMux) {
+	route := func(pattern, action string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.inOrg(action, h))
+	}
+	route("GET /v1/orgs/{org}", "org.read", s.handleGetOrg)
+
+	route("GET /v1/orgs/{org}/members", "members.list", s.handleListMembers)
+	route("POST /v1/orgs/{org}/members", "members.add", s.handleAddMember)
+	route("GET /v1/orgs/{org}/members/{user}", "members.read", s.handleGetMember)
+	route("PATCH /v1/orgs/{org}/members/{user}", "members.update", s.handleUpdateMember)
+	route("DELETE /v1/orgs/{org}/members/{user}", "members.remove", s.handleRemoveMember)
+
+	route("GET /v1/orgs/{org}/entitlements", "entitlements.read", s.handleGetEntitlements)
+	route("PUT /v1/orgs/{org}/entitlements", "entitlements.update", s.handleSetEntitlements)
+
+	route("GET /v1/orgs/{org}/views", "views.list", s.handleListViews)
+	route("POST /v1/orgs/{org}/views", "views.create", s.handleCreateView)
+	route("GET /v1/orgs/{org}/views/{id}", "views.read", s.handleGetView)
+	route("PATCH /v1/orgs/{org}/views/{id}", "views.update", s.handleUpdateView)
+	route("DELETE /v1/orgs/{org}/views/{id}", "views.delete", s.handleDeleteView)
+
+	route("GET /v1/orgs/{org}/audit", "audit.list", s.handleListAudit)
+}
+
+// auditNote carries what a handler wants recorded about its request.
+type auditNote struct {
+	summary any
+}
+
+type auditNoteKey struct{}
+
+// noteAudit replaces the request's audit summary (by default its query
+// parameters) with a summary of what was asked or written.
+func noteAudit(ctx context.Context, summary any) {
+	if n, ok := ctx.Value(auditNoteKey{}).(*auditNote); ok {
+		n.summary = summary
+	}
+}
+
+// inOrg resolves the org in the path and the caller's role in it, runs the
+// handler as that tenant, and records the request in the org's audit log. A
+// caller who is not a member gets 404 and reaches no handler.
+func (s *Server) inOrg(action string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		t, err := s.Tenants.ResolveTenant(ctx, r.PathValue("org"))
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		telemetry.Info(ctx).OrgID = t.Org.ID
+		note := &auditNote{summary: querySummary(r)}
+		ctx = context.WithValue(tenant.With(ctx, t), auditNoteKey{}, note)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			status := sw.status
+			if !sw.written {
+				status = http.StatusOK
+			}
+			if v := recover(); v != nil {
+				status = http.StatusInternalServerError
+				defer panic(v)
+			}
+			u, _ := tenant.UserFromContext(ctx)
+			e := audit.Entry{OrgID: t.Org.ID, UserID: u.ID, Action: action, Resource: r.URL.Path, Status: status, TraceID: telemetry.TraceID(ctx)}
+			if note.summary != nil {
+				e.Summary = audit.Summarise(note.summary)
+			}
+			s.Recorder.Record(ctx, e)
+		}()
+		h(sw, r.WithContext(ctx))
+	})
+}
+
+// querySummary is the default audit summary: the query parameters, without
+// the cursor (opaque and long).
+func querySummary(r *http.Request) any {
+	q := r.URL.Query()
+	q.Del("cursor")
+	if len(q) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range q {
+		out[k] = v[0]
+	}
+	return map[string]any{"query": out}
+}
+
+type orgResponse struct {
+	ID        string           `json:"id"`
+	Slug      string           `json:"slug"`
+	Name      string           `json:"name"`
+	Plan      string           `json:"plan"`
+	Isolation tenant.Isolation `json:"isolation"`
+	Role      tenant.Role      `json:"role"`
+}
+
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) {
+	t, _ := tenant.FromContext(r.Context())
+	JSON(w, http.StatusOK, orgResponse{ID: t.Org.ID, Slug: t.Org.Slug, Name: t.Org.Name, Plan: t.Org.Plan, Isolation: t.Org.Isolation, Role: t.Role})
+}
