@@ -1,0 +1,4 @@
+variable "project_id" {
+  description = "Project whose APIs are enabled."
+  type        = string
+}
