@@ -1,0 +1,191 @@
+// Package duckdb is the embedded warehouse: the marts in one DuckDB file, for
+// the local stack, the tests and self-hosting. Only the local runner links
+// it; a test keeps it out of the deployed functions.
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+//go:embed schema.sql
+var schema string
+
+// Config locates the warehouse file.
+type Config struct {
+	Path    string        `envconfig:"WAREHOUSE_PATH" default:".data/warehouse.duckdb" desc:"local only: the DuckDB warehouse file (\":memory:\" for a throwaway one)"`
+	Threads int           `envconfig:"DUCKDB_THREADS" default:"0" desc:"local only: DuckDB worker threads (0: one per core)"`
+	Timeout time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
+}
+
+// Validate checks the settings.
+func (c *Config) Validate() error {
+	if c.Path == "" {
+		return config.Errorf("WAREHOUSE_PATH", "required")
+	}
+	if c.Threads < 0 {
+		return config.Errorf("DUCKDB_THREADS", "must not be negative")
+	}
+	if c.Timeout <= 0 {
+		return config.Errorf("WAREHOUSE_TIMEOUT", "must be positive")
+	}
+	return nil
+}
+
+func init() {
+	warehouse.Register("duckdb", func(ctx context.Context) (warehouse.Engine, error) {
+		var cfg Config
+		if err := config.Load(&cfg); err != nil {
+			return nil, err
+		}
+		return Open(ctx, cfg)
+	})
+}
+
+// DB is an open warehouse.
+type DB struct {
+	db      *sql.DB
+	timeout time.Duration
+}
+
+var _ warehouse.Engine = (*DB)(nil)
+
+// Open opens (creating when needed) the warehouse and its schemas.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	path := cfg.Path
+	if path == ":memory:" {
+		path = ""
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("WAREHOUSE_PATH: %w", err)
+	}
+	dsn := path
+	if cfg.Threads > 0 {
+		dsn += fmt.Sprintf("?threads=%d", cfg.Threads)
+	}
+	db, err := sql.Open("duckdb", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening the DuckDB warehouse: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	return &DB{db: db, timeout: timeout}, nil
+}
+
+// SQL returns the handle, for loaders and the demo generator.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// Name is the engine and dialect name.
+func (d *DB) Name() string { return "duckdb" }
+
+// Close closes the warehouse.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Estimate returns 0: DuckDB bills nothing.
+func (d *DB) Estimate(context.Context, warehouse.Compiled, warehouse.RunParams) (int64, error) {
+	return 0, nil
+}
+
+// Run executes the compiled query with its parameters bound by name.
+func (d *DB) Run(ctx context.Context, q warehouse.Compiled, _ warehouse.RunParams) (*warehouse.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	args := make([]any, len(q.Params))
+	for i, p := range q.Params {
+		args[i] = sql.Named(p.Name, p.Value)
+	}
+	rows, err := d.db.QueryContext(ctx, q.SQL, args...)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, apperr.Errorf(apperr.Unavailable, "the query took longer than %s", d.timeout)
+		}
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	defer rows.Close()
+	res := &warehouse.Result{Columns: q.Columns, Rows: [][]any{}}
+	n := len(q.Columns)
+	for rows.Next() {
+		vals := make([]any, n)
+		ptrs := make([]any, n)
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("duckdb: %w", err)
+		}
+		for i, v := range vals {
+			vals[i] = normalise(v)
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	if err := rows.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, apperr.Errorf(apperr.Unavailable, "the query took longer than %s", d.timeout)
+		}
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	return res, nil
+}
+
+// normalise turns driver values into JSON-friendly ones.
+func normalise(v any) any {
+	switch x := v.(type) {
+	case nil, string, float64, int64, bool:
+		return x
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int8:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f
+	case time.Time:
+		return x.Format("2006-01-02")
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+var schemaName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// EnsureTenantSchema creates a dataset-mode tenant's schema and its
+// tenant_metrics table.
+func (d *DB) EnsureTenantSchema(ctx context.Context, dataset string) error {
+	if !schemaName.MatchString(dataset) {
+		return fmt.Errorf("tenant dataset %q is not an identifier", dataset)
+	}
+	_, err := d.db.ExecContext(ctx, fmt.Sprintf(`
+		CREATE SCHEMA IF NOT EXISTS %[1]s;
+		CREATE TABLE IF NOT EXISTS %[1]s.tenant_metrics (
+		  month DATE NOT NULL, year INTEGER NOT NULL, municipio VARCHAR, municipio_nome VARCHAR,
+		  uf VARCHAR, region VARCHAR, metric VARCHAR NOT NULL, value DOUBLE NOT NULL)`, dataset))
+	return err
+}
