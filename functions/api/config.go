@@ -20,6 +20,29 @@ type Config struct {
 	HTTP     httpapi.Config
 	Log      telemetry.Config
 	Tenancy  Tenancy
+	Query    QueryConfig
+}
+
+// QueryConfig chooses the warehouse and tunes the result cache.
+type QueryConfig struct {
+	Engine   string        `envconfig:"WAREHOUSE_ENGINE" default:"bigquery" desc:"bigquery, or duckdb in the local runner (the deployed binary links only BigQuery)"`
+	CacheTTL time.Duration `envconfig:"QUERY_CACHE_TTL" default:"10m" desc:"how long a query's result stays in the Redis cache (a data refresh invalidates it anyway)"`
+	// WatermarkTTL bounds how stale a public watermark may be in process.
+	WatermarkTTL time.Duration `envconfig:"WATERMARK_TTL" default:"5s" desc:"how long a public dataset's watermark is remembered in process"`
+}
+
+// Validate checks the settings.
+func (q *QueryConfig) Validate() error {
+	if q.Engine != "bigquery" && q.Engine != "duckdb" {
+		return config.Errorf("WAREHOUSE_ENGINE", "must be bigquery or duckdb")
+	}
+	if q.CacheTTL <= 0 {
+		return config.Errorf("QUERY_CACHE_TTL", "must be positive")
+	}
+	if q.WatermarkTTL < 0 || q.WatermarkTTL > time.Minute {
+		return config.Errorf("WATERMARK_TTL", "must be from 0 to 1m")
+	}
+	return nil
 }
 
 // Tenancy tunes the membership cache and the audit writer.
@@ -41,7 +64,7 @@ func (t *Tenancy) Validate() error {
 
 // Parts lists the configuration parts, for loading and for the README table.
 func (c *Config) Parts() []any {
-	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy}
+	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query}
 }
 
 // LoadConfig reads and validates the configuration from the environment.
@@ -61,6 +84,9 @@ func (c *Config) Validate() error {
 		}
 		if c.HTTP.CursorSecret == "" {
 			return config.Errorf("CURSOR_SECRET", "required when MIRANTE_ENV=production")
+		}
+		if c.Query.Engine != "bigquery" {
+			return config.Errorf("WAREHOUSE_ENGINE", "must be bigquery when MIRANTE_ENV=production")
 		}
 	}
 	return nil

@@ -14,9 +14,11 @@ import (
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/query"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/warehouse"
 )
 
 func init() { functions.HTTP("API", Serve) }
@@ -82,15 +84,34 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		rdb.Close()
 		return nil, nil, err
 	}
+	engine, err := warehouse.Open(ctx, cfg.Query.Engine)
+	if err != nil {
+		db.Close()
+		rdb.Close()
+		return nil, nil, err
+	}
 	tenants := redis.NewTenantCache(rdb, postgres.NewTenantResolver(db), cfg.Tenancy.CacheTTL, log)
 	auditLog := postgres.NewAuditLog(db, postgres.AuditParams{FlushEvery: cfg.Tenancy.AuditFlush, Log: log})
+	usage := postgres.NewUsageLog(db, time.Second, log)
+	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
+	queries := &query.Service{
+		Catalog:      catalog,
+		Engine:       engine,
+		Cache:        redis.NewQueryCache(rdb),
+		Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
+		Entitlements: entitlements,
+		Usage:        usage,
+		TTL:          cfg.Query.CacheTTL,
+		Log:          log,
+	}
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
 		Verifier:     fb,
 		Health:       db,
 		Tenants:      tenants,
 		Members:      postgres.NewMemberService(db, fb, tenants),
-		Entitlements: postgres.NewEntitlementService(db, catalog.IsPublic),
+		Entitlements: entitlements,
+		Query:        queries,
 		Views:        postgres.NewViewService(db, catalog),
 		Audit:        auditLog,
 		Recorder:     auditLog,
@@ -105,6 +126,10 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		if err := auditLog.Close(fctx); err != nil {
 			log.Error("audit log", "error", err.Error())
 		}
+		if err := usage.Close(fctx); err != nil {
+			log.Error("usage log", "error", err.Error())
+		}
+		engine.Close()
 		rdb.Close()
 		db.Close()
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -41,9 +43,17 @@ type bundle struct {
 	mu     sync.Mutex
 }
 
+// warehouseFixture loads a test's warehouse before the server opens it.
+type warehouseFixture func(t *testing.T, db *duckdb.DB, admin *postgres.Admin, orgs map[string]tenant.Org)
+
 // setupStack seeds a fresh database and the emulator with the demo tenants
-// and serves the api function exactly as it is wired for production.
+// and serves the api function exactly as it is wired for production, on a
+// DuckDB warehouse of its own (filled by fixture, when given).
 func setupStack(t *testing.T, env ...string) *bundle {
+	return setupStackWith(t, nil, env...)
+}
+
+func setupStackWith(t *testing.T, fixture warehouseFixture, env ...string) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	host := firebasetest.EmulatorHost(t)
@@ -61,6 +71,19 @@ func setupStack(t *testing.T, env ...string) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	whPath := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	wh, err := duckdb.Open(ctx, duckdb.Config{Path: whPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fixture != nil {
+		fixture(t, wh, admin, orgs)
+	}
+	if err := wh.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WAREHOUSE_ENGINE", "duckdb")
+	t.Setenv("WAREHOUSE_PATH", whPath)
 	t.Setenv("APP_DATABASE_URL", db.AppURL)
 	t.Setenv("FIREBASE_PROJECT_ID", "demo-mirante")
 	if u := os.Getenv("TEST_REDIS_URL"); u != "" {

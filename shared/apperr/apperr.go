@@ -22,6 +22,7 @@ const (
 	NotFound     Code = "not_found"
 	Conflict     Code = "conflict"
 	Precondition Code = "precondition_failed"
+	Gone         Code = "gone"
 	TooLarge     Code = "too_large"
 	Unsupported  Code = "unsupported_media_type"
 	RateLimited  Code = "rate_limited"

@@ -32,6 +32,11 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("DELETE /v1/orgs/{org}/views/{id}", "views.delete", s.handleDeleteView)
 
 	route("GET /v1/orgs/{org}/audit", "audit.list", s.handleListAudit)
+
+	route("GET /v1/orgs/{org}/datasets", "datasets.list", s.handleListDatasets)
+	route("GET /v1/orgs/{org}/datasets/{id}/values", "datasets.values", s.handleValues)
+	route("POST /v1/orgs/{org}/query", "query.run", s.handleQuery)
+	route("GET /v1/orgs/{org}/query", "query.page", s.handleQueryPage)
 }
 
 // auditNote carries what a handler wants recorded about its request.

@@ -56,6 +56,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.NotFound:     http.StatusNotFound,
 	apperr.Conflict:     http.StatusConflict,
 	apperr.Precondition: http.StatusPreconditionFailed,
+	apperr.Gone:         http.StatusGone,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.Unsupported:  http.StatusUnsupportedMediaType,
 	apperr.RateLimited:  http.StatusTooManyRequests,

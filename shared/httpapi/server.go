@@ -35,6 +35,7 @@ type Server struct {
 	Entitlements tenant.EntitlementService
 	Views        views.ViewService
 	Audit        audit.Service
+	Query        QueryService
 	Recorder     audit.Recorder
 	Cursors      *Cursors
 	Log          *slog.Logger

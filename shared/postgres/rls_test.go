@@ -26,6 +26,7 @@ var tenantFixtures = map[string]string{
 	"schedules":    `insert into schedules (org_id, created_by, name, cron, template, format) values ('%[1]s', '%[2]s', 's', '0 8 * * 1', 'standard', 'pdf')`,
 	"reports":      `insert into reports (org_id, requested_by, template, format, idempotency_key) values ('%[1]s', '%[2]s', 'standard', 'pdf', 'k')`,
 	"usage":        `insert into usage (org_id, day, queries) values ('%[1]s', current_date, 1)`,
+	"tenant_data":  `insert into tenant_data (org_id, dataset, watermark) values ('%[1]s', 'tenant_metrics', '2024-01')`,
 }
 
 type rlsBundle struct {

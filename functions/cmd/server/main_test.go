@@ -47,3 +47,23 @@ func TestBadSettingIsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// The deployed binary links no local stand-in: DuckDB would add tens of
+// megabytes and cold-start time, and the emulators have no place in production.
+func TestDeployedBinaryLinksNoStandIn(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := string(out)
+	if !strings.Contains(deps, "github.com/mirante/mirante/functions/api") {
+		t.Fatal("go list -deps does not show the api function; the check would prove nothing")
+	}
+	for _, banned := range []string{"duckdb", "fake-gcs-server", "pubsub/v2/pstest", "shared/demodata"} {
+		for _, dep := range strings.Split(deps, "\n") {
+			if strings.Contains(dep, banned) {
+				t.Errorf("the deployed binary links %s", dep)
+			}
+		}
+	}
+}

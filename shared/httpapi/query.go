@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/query"
+	"github.com/mirante/mirante/shared/semantic"
+)
+
+// QueryService answers dashboard questions for the tenant in ctx.
+type QueryService interface {
+	Run(ctx context.Context, spec *semantic.Spec) (*query.Result, string, error)
+	Page(ctx context.Context, key string, offset, n int) (*query.Result, error)
+	Datasets(ctx context.Context) ([]query.DatasetInfo, error)
+	Values(ctx context.Context, datasetID, field, search string, limit int) (*query.Result, error)
+}
+
+// Query pages.
+const (
+	DefaultPageSize = 500
+	MaxPageSize     = 5000
+)
+
+// queryKey is a position in a cached result, for query cursors.
+type queryKey struct {
+	Key    string `json:"k"`
+	Offset int    `json:"o"`
+	Size   int    `json:"n"`
+}
+
+func (s *Server) handleListDatasets(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.Query.Datasets(r.Context())
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	items := make([]any, len(ds))
+	for i, d := range ds {
+		items[i] = d
+	}
+	writeList(w, r, items, nil, "")
+}
+
+type valueRow struct {
+	Value any `json:"value"`
+	Label any `json:"label"`
+}
+
+type valuesResponse struct {
+	Data []valueRow `json:"data"`
+	Meta query.Meta `json:"meta"`
+}
+
+func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			Error(w, r, apperr.Invalidf("limit", "must be an integer"))
+			return
+		}
+		limit = n
+	}
+	res, err := s.Query.Values(r.Context(), r.PathValue("id"), q.Get("field"), q.Get("q"), limit)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	out := valuesResponse{Data: make([]valueRow, 0, len(res.Rows)), Meta: res.Meta}
+	for _, row := range res.Rows {
+		out.Data = append(out.Data, valueRow{Value: row[0], Label: row[1]})
+	}
+	dataHeaders(w, res.Meta)
+	JSON(w, http.StatusOK, out)
+}
+
+type queryResponse struct {
+	Data       []map[string]any `json:"data"`
+	Columns    any              `json:"columns"`
+	NextCursor *string          `json:"next_cursor"`
+	Meta       query.Meta       `json:"meta"`
+}
+
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
+	size, err := pageSize(r)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		Error(w, r, apperr.Errorf(apperr.Unsupported, "the body must be application/json"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			Error(w, r, apperr.Errorf(apperr.TooLarge, "the body is larger than %d bytes", s.maxBody()))
+			return
+		}
+		Error(w, r, apperr.Invalidf("body", "could not be read"))
+		return
+	}
+	spec, err := semantic.ParseSpec(body)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), spec)
+	res, key, err := s.Query.Run(r.Context(), spec)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	s.writeQuery(w, r, res, key, 0, size)
+}
+
+func (s *Server) handleQueryPage(w http.ResponseWriter, r *http.Request) {
+	tok := r.URL.Query().Get("cursor")
+	if tok == "" {
+		Error(w, r, apperr.Invalidf("cursor", "required: the next_cursor of a query's answer"))
+		return
+	}
+	var k queryKey
+	if err := s.Cursors.Decode(tok, s.scope(r, "query", ""), &k); err != nil {
+		Error(w, r, err)
+		return
+	}
+	res, err := s.Query.Page(r.Context(), k.Key, k.Offset, k.Size)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	s.writeQuery(w, r, res, k.Key, k.Offset, k.Size)
+}
+
+// writeQuery renders rows [offset, offset+size) of res, or res's rows when it
+// holds only that window already (a page read back from the cache).
+func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.Result, key string, offset, size int) {
+	rows := res.Rows
+	total := res.Meta.Rows
+	if offset == 0 && len(rows) > size {
+		rows = rows[:size]
+	}
+	out := queryResponse{Data: make([]map[string]any, 0, len(rows)), Columns: res.Columns, Meta: res.Meta}
+	for _, row := range rows {
+		m := make(map[string]any, len(res.Columns))
+		for i, c := range res.Columns {
+			m[c.Name] = row[i]
+		}
+		out.Data = append(out.Data, m)
+	}
+	// Later pages come from the cache; with no cache the whole answer is sent.
+	if next := offset + len(rows); next < total {
+		if res.Meta.Cache == "off" {
+			for _, row := range res.Rows[len(rows):] {
+				m := make(map[string]any, len(res.Columns))
+				for i, c := range res.Columns {
+					m[c.Name] = row[i]
+				}
+				out.Data = append(out.Data, m)
+			}
+		} else {
+			tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: next, Size: size})
+			if err != nil {
+				Error(w, r, err)
+				return
+			}
+			out.NextCursor = &tok
+		}
+	}
+	dataHeaders(w, res.Meta)
+	JSON(w, http.StatusOK, out)
+}
+
+func dataHeaders(w http.ResponseWriter, m query.Meta) {
+	if m.Watermark != "" {
+		w.Header().Set("X-Data-Watermark", m.Watermark)
+	}
+	w.Header().Set("X-Indicator-Version", m.IndicatorVersion)
+}
+
+func pageSize(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("page_size")
+	if v == "" {
+		return DefaultPageSize, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxPageSize {
+		return 0, apperr.Invalidf("page_size", "must be an integer from 1 to %d", MaxPageSize)
+	}
+	return n, nil
+}

@@ -1,0 +1,89 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/semantic"
+)
+
+// WatermarkService implements query.Watermarks. Public watermarks are global
+// and change when a source is loaded; they are remembered in process for a
+// few seconds. Tenant watermarks are read in the tenant's transaction.
+type WatermarkService struct {
+	db  *DB
+	ttl time.Duration
+
+	mu     sync.Mutex
+	public map[string]publicMark
+}
+
+type publicMark struct {
+	value string
+	at    time.Time
+}
+
+// NewWatermarkService returns the service; ttl bounds how stale a public
+// watermark may be (0 reads PostgreSQL every time).
+func NewWatermarkService(db *DB, ttl time.Duration) *WatermarkService {
+	return &WatermarkService{db: db, ttl: ttl, public: map[string]publicMark{}}
+}
+
+// Watermark returns the dataset's last complete period for the tenant in ctx.
+func (s *WatermarkService) Watermark(ctx context.Context, ds *semantic.Dataset) (string, error) {
+	if ds.Scope == semantic.Tenant {
+		var wm *string
+		err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `select watermark from tenant_data where dataset = $1`, ds.ID).Scan(&wm)
+		})
+		if errors.Is(err, pgx.ErrNoRows) || wm == nil {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("reading the tenant watermark: %w", err)
+		}
+		return *wm, nil
+	}
+	s.mu.Lock()
+	m, ok := s.public[ds.Source]
+	s.mu.Unlock()
+	if ok && time.Since(m.at) < s.ttl {
+		return m.value, nil
+	}
+	var wm *string
+	err := s.db.pool.QueryRow(ctx, `select watermark from source_catalog where id = $1`, ds.Source).Scan(&wm)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("reading the watermark of %s: %w", ds.Source, err)
+	}
+	v := ""
+	if wm != nil {
+		v = *wm
+	}
+	s.mu.Lock()
+	s.public[ds.Source] = publicMark{value: v, at: time.Now()}
+	s.mu.Unlock()
+	return v, nil
+}
+
+// SetSourceWatermark records a public source's load (owner or ingest only).
+func (a *Admin) SetSourceWatermark(ctx context.Context, source, watermark string, synthetic bool) error {
+	_, err := a.pool.Exec(ctx, `update source_catalog set watermark = $2, synthetic = $3, last_updated_at = now(), status = 'ok' where id = $1`,
+		source, watermark, synthetic)
+	return err
+}
+
+// SetTenantData records an org's own dataset's watermark and size.
+func (a *Admin) SetTenantData(ctx context.Context, orgID, dataset, watermark string, rows int64, synthetic bool) error {
+	return a.inOrg(ctx, orgID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			insert into tenant_data (org_id, dataset, watermark, row_count, synthetic) values ($1, $2, $3, $4, $5)
+			on conflict (org_id, dataset) do update set watermark = excluded.watermark, row_count = excluded.row_count,
+			  synthetic = excluded.synthetic, updated_at = now()`, orgID, dataset, watermark, rows, synthetic)
+		return err
+	})
+}

@@ -1,0 +1,347 @@
+// Package query answers dashboard questions: it validates a spec against the
+// catalog and the org's entitlements, fills in defaults from the data's
+// watermark, compiles it for the engine with the request's tenant scope,
+// caches the result per org, and pages through a cached result.
+package query
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+// Cache stores results by key. Errors mean the cache is unavailable; the
+// service then answers uncached.
+type Cache interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
+}
+
+// Watermarks says up to when a dataset's data is complete, for the tenant in
+// ctx ("" when the dataset holds nothing yet).
+type Watermarks interface {
+	Watermark(ctx context.Context, ds *semantic.Dataset) (string, error)
+}
+
+// Entitlements lists the public datasets the tenant in ctx may query.
+type Entitlements interface {
+	FindEntitlements(ctx context.Context) ([]string, error)
+}
+
+// Usage records what queries cost, per org and day.
+type Usage interface {
+	RecordQuery(ctx context.Context, bytes int64, cached bool)
+}
+
+// Service answers queries for the tenant in ctx.
+type Service struct {
+	Catalog      *semantic.Catalog
+	Engine       warehouse.Engine
+	Cache        Cache // nil: no cache
+	Watermarks   Watermarks
+	Entitlements Entitlements
+	Usage        Usage // nil: not recorded
+	TTL          time.Duration
+	Log          *slog.Logger
+
+	flight singleflight.Group
+}
+
+// Meta describes an answer.
+type Meta struct {
+	Dataset          string `json:"dataset"`
+	Watermark        string `json:"watermark"`
+	Cache            string `json:"cache"` // hit, miss or off
+	BytesProcessed   int64  `json:"bytes_processed"`
+	QueryHash        string `json:"query_hash"`
+	Engine           string `json:"engine"`
+	IndicatorVersion string `json:"indicator_version"`
+	Rows             int    `json:"rows"`
+	From             string `json:"from,omitempty"`
+	To               string `json:"to,omitempty"`
+}
+
+// Result is a whole answer, as cached.
+type Result struct {
+	Columns []warehouse.Column `json:"columns"`
+	Rows    [][]any            `json:"rows"`
+	Meta    Meta               `json:"meta"`
+}
+
+// cacheVersion changes when the cached encoding does.
+const cacheVersion = "v1"
+
+// keyPrefix is the org's cache namespace: every key begins with it, so no key
+// of one org can name another's entry.
+func keyPrefix(orgID string) string { return "mirante:" + cacheVersion + ":q:" + orgID + ":" }
+
+// Run answers a spec.
+func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return nil, "", err
+	}
+	t, _ := tenant.FromContext(ctx)
+	ds, ok := s.Catalog.Dataset(spec.Dataset)
+	if !ok {
+		return nil, "", apperr.Invalidf("dataset", "unknown dataset %q", clip(spec.Dataset))
+	}
+	access, err := s.access(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if ds.Scope == semantic.Public && !access.Entitled[ds.ID] {
+		return nil, "", &apperr.Error{Code: apperr.Forbidden, Message: "dataset " + ds.ID + " is not among this organisation's entitlements",
+			Fields: []apperr.FieldError{{Field: "dataset", Reason: "not entitled"}}}
+	}
+	wm, err := s.Watermarks.Watermark(ctx, ds)
+	if err != nil {
+		return nil, "", err
+	}
+	spec, err = s.withDefaults(ctx, spec, ds, wm)
+	if err != nil {
+		return nil, "", err
+	}
+	q, err := s.Catalog.Validate(spec, access)
+	if err != nil {
+		return nil, "", err
+	}
+	compiled, err := q.Compile(s.Engine.Name(), scopeOf(t))
+	if err != nil {
+		return nil, "", err
+	}
+	meta := Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}
+	key := keyPrefix(t.Org.ID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scopeOf(t))
+	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
+	res, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
+		return s.Engine.Run(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if s.Usage != nil {
+		s.Usage.RecordQuery(ctx, res.Meta.BytesProcessed, res.Meta.Cache == "hit")
+	}
+	return res, key, nil
+}
+
+// Page returns rows [offset, offset+n) of a cached result of the tenant in
+// ctx. A result that left the cache is Gone: the client runs the query again.
+func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Result, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return nil, err
+	}
+	t, _ := tenant.FromContext(ctx)
+	if !strings.HasPrefix(key, keyPrefix(t.Org.ID)) {
+		return nil, apperr.Invalidf("cursor", "invalid or expired cursor")
+	}
+	if s.Cache == nil {
+		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+	}
+	b, ok, err := s.Cache.Get(ctx, key)
+	if err != nil || !ok {
+		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+	}
+	var res Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+	}
+	res.Meta.Cache = "hit"
+	res.Rows = window(res.Rows, offset, n)
+	return &res, nil
+}
+
+func window(rows [][]any, offset, n int) [][]any {
+	if offset >= len(rows) {
+		return [][]any{}
+	}
+	end := min(offset+n, len(rows))
+	return rows[offset:end]
+}
+
+// cached answers from the cache, or runs fn once for all concurrent callers
+// of the same key and stores the answer. With the cache unavailable it runs
+// fn and says so in a warning.
+func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(context.Context) (*warehouse.Result, error)) (*Result, error) {
+	if s.Cache != nil {
+		b, ok, err := s.Cache.Get(ctx, key)
+		switch {
+		case err != nil:
+			s.Log.WarnContext(ctx, "query cache unavailable; answering uncached", "error", err.Error())
+		case ok:
+			var res Result
+			if json.Unmarshal(b, &res) == nil {
+				res.Meta.Cache = "hit"
+				res.Meta.BytesProcessed = 0
+				return &res, nil
+			}
+		}
+	}
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		// The first caller's context may end before the others'; the shared
+		// run gets its own, bounded by the engine's timeout.
+		r, err := fn(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		res := &Result{Columns: r.Columns, Rows: r.Rows, Meta: meta}
+		res.Meta.BytesProcessed = r.BytesProcessed
+		res.Meta.Rows = len(r.Rows)
+		res.Meta.Cache = "miss"
+		if s.Cache != nil {
+			if b, err := json.Marshal(res); err == nil {
+				if err := s.Cache.Set(ctx, key, b, s.TTL); err != nil {
+					s.Log.WarnContext(ctx, "query cache unavailable; result not cached", "error", err.Error())
+					res.Meta.Cache = "off"
+				}
+			}
+		} else {
+			res.Meta.Cache = "off"
+		}
+		return res, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	shared := *v.(*Result)
+	return &shared, nil
+}
+
+// withDefaults fills an open time range from the watermark: a monthly
+// dataset's last 12 months, an annual dataset's last 10 years. Real values
+// end at the IPCA's watermark, since beyond it nothing can be deflated.
+func (s *Service) withDefaults(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm string) (*semantic.Spec, error) {
+	out := *spec
+	tr := semantic.TimeRange{}
+	if spec.Time != nil {
+		tr = *spec.Time
+	}
+	end := wm
+	if spec.Real != nil {
+		ipca, ok := s.Catalog.Dataset("ipca_monthly")
+		if !ok {
+			return nil, apperr.Invalidf("real", "the IPCA is not in the catalog")
+		}
+		iwm, err := s.Watermarks.Watermark(ctx, ipca)
+		if err != nil {
+			return nil, err
+		}
+		if iwm == "" {
+			return nil, apperr.Invalidf("real", "no IPCA data has been loaded yet")
+		}
+		if spec.Real.Base > iwm {
+			return nil, apperr.Invalidf("real.base", "the IPCA is known up to %s", iwm)
+		}
+		if ds.Time == "year" {
+			iwm = lastFullYear(iwm)
+		}
+		if end == "" || (iwm != "" && toComparable(ds, iwm) < toComparable(ds, end)) {
+			end = toBound(ds, iwm)
+		}
+		if tr.To != "" && toComparable(ds, tr.To) > toComparable(ds, end) {
+			return nil, apperr.Invalidf("time.to", "real values end at the IPCA's last complete period, %s", end)
+		}
+	}
+	if end == "" || (tr.From != "" && tr.To != "") {
+		out.Time = &tr
+		return &out, nil
+	}
+	if tr.To == "" {
+		tr.To = toBound(ds, end)
+	}
+	if tr.From == "" {
+		if ds.Time == "year" {
+			y, _ := strconv.Atoi(tr.To[:4])
+			tr.From = strconv.Itoa(y - 9)
+		} else {
+			tr.From = shiftMonth(tr.To, -11)
+		}
+	}
+	out.Time = &tr
+	return &out, nil
+}
+
+// toBound converts a watermark to the dataset's time type.
+func toBound(ds *semantic.Dataset, wm string) string {
+	if ds.Time == "year" {
+		return wm[:4]
+	}
+	if len(wm) == 4 {
+		return wm + "-12"
+	}
+	return wm
+}
+
+func toComparable(ds *semantic.Dataset, v string) string { return toBound(ds, v) }
+
+// lastFullYear is the last year whose twelve months are all known by month wm.
+func lastFullYear(wm string) string {
+	y, _ := strconv.Atoi(wm[:4])
+	if len(wm) == 7 && wm[5:] != "12" {
+		y--
+	}
+	return strconv.Itoa(y)
+}
+
+func shiftMonth(v string, months int) string {
+	if len(v) == 4 {
+		v += "-12"
+	}
+	y, _ := strconv.Atoi(v[:4])
+	m, _ := strconv.Atoi(v[5:7])
+	total := y*12 + (m - 1) + months
+	return fmt.Sprintf("%04d-%02d", total/12, total%12+1)
+}
+
+func (s *Service) access(ctx context.Context) (semantic.Access, error) {
+	ds, err := s.Entitlements.FindEntitlements(ctx)
+	if err != nil {
+		return semantic.Access{}, err
+	}
+	a := semantic.Access{Entitled: map[string]bool{}}
+	for _, d := range ds {
+		a.Entitled[d] = true
+	}
+	return a, nil
+}
+
+// scopeOf is the compiler's view of the request's tenant.
+func scopeOf(t tenant.Tenant) semantic.TenantScope {
+	s := semantic.TenantScope{OrgID: t.Org.ID}
+	if t.Org.Isolation == tenant.IsolationDataset {
+		s.Dataset = t.Org.Dataset
+	}
+	return s
+}
+
+// hashOf identifies a result: the SQL, its parameters, the data's watermark,
+// the indicator and catalog versions, and the tenant scope. A data refresh
+// or a catalog change gives new keys by construction.
+func hashOf(c warehouse.Compiled, watermark, indicator, catalog string, scope semantic.TenantScope) string {
+	h := sha256.New()
+	params, _ := json.Marshal(c.Params)
+	for _, part := range []string{c.Dialect, c.SQL, string(params), watermark, indicator, catalog, scope.OrgID, scope.Dataset} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
