@@ -11,6 +11,7 @@ import (
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
+	_ "github.com/mirante/mirante/shared/bigquery" // the production warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"

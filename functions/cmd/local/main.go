@@ -27,6 +27,7 @@ import (
 	"github.com/mirante/mirante/functions/api"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/demo"
+	_ "github.com/mirante/mirante/shared/duckdb" // the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/redis"

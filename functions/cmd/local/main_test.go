@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/mirante/mirante/shared/config/configtest"
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/redis"
 )
 
 func TestConfigIsDocumented(t *testing.T) {
-	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{}, &redis.Config{})
+	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{}, &redis.Config{}, &duckdb.Config{})
 }
