@@ -1,0 +1,495 @@
+package render
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"golang.org/x/net/html"
+)
+
+// How the manifest travels inside each format (besides the visible appendix
+// that the template prints in all of them):
+//
+//   - HTML: <script type="application/json" id="mirante-manifest"> in the head;
+//   - PDF: the document information dictionary's /MiranteManifest entry,
+//     added as an incremental update (the bytes Chromium wrote are kept);
+//   - DOCX: the custom document property "MiranteManifest"
+//     (docProps/custom.xml).
+const (
+	manifestScriptID = "mirante-manifest"
+	manifestPDFKey   = "/MiranteManifest"
+	manifestDOCXProp = "MiranteManifest"
+)
+
+// compactManifest is the manifest without insignificant space.
+func compactManifest(m json.RawMessage) ([]byte, error) {
+	var b bytes.Buffer
+	if err := json.Compact(&b, m); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// embedManifest adds the manifest to a produced file's bytes.
+func embedManifest(format Format, data []byte, m json.RawMessage) ([]byte, error) {
+	c, err := compactManifest(m)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case HTML:
+		return embedHTML(data, c)
+	case PDF:
+		return embedPDF(data, c)
+	case DOCX:
+		return embedDOCX(data, c)
+	}
+	return nil, fmt.Errorf("unknown format %q", format)
+}
+
+// ExtractManifest reads back the manifest embedded in a produced PDF, DOCX or
+// HTML file (recognised by content, not by name). The JSON is equal in value
+// to the Document's manifest, in compact form.
+func ExtractManifest(path string) (json.RawMessage, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m []byte
+	switch {
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		m, err = extractPDF(data)
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		m, err = extractDOCX(data)
+	default:
+		m, err = extractHTML(data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest from %s: %w", path, err)
+	}
+	if !json.Valid(m) {
+		return nil, fmt.Errorf("reading manifest from %s: embedded manifest is not valid JSON", path)
+	}
+	return json.RawMessage(m), nil
+}
+
+// --- HTML -----------------------------------------------------------------------
+
+func embedHTML(data, m []byte) ([]byte, error) {
+	lower := bytes.ToLower(data)
+	i := bytes.Index(lower, []byte("</head>"))
+	if i < 0 {
+		return nil, errors.New("html output has no </head>")
+	}
+	// HTMLEscape turns <, > and & into \u003c..., so the JSON can never close
+	// the script element, and it still decodes to the same value.
+	var esc bytes.Buffer
+	json.HTMLEscape(&esc, m)
+	var out bytes.Buffer
+	out.Grow(len(data) + esc.Len() + 80)
+	out.Write(data[:i])
+	fmt.Fprintf(&out, "<script type=\"application/json\" id=\"%s\">%s</script>\n", manifestScriptID, esc.Bytes())
+	out.Write(data[i:])
+	return out.Bytes(), nil
+}
+
+func extractHTML(data []byte) ([]byte, error) {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if errors.Is(z.Err(), io.EOF) {
+				return nil, errors.New("no manifest script in the html")
+			}
+			return nil, z.Err()
+		case html.StartTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) != "script" || !hasAttr {
+				continue
+			}
+			isManifest := false
+			for {
+				k, v, more := z.TagAttr()
+				if string(k) == "id" && string(v) == manifestScriptID {
+					isManifest = true
+				}
+				if !more {
+					break
+				}
+			}
+			if !isManifest {
+				continue
+			}
+			if z.Next() != html.TextToken {
+				return nil, errors.New("manifest script is empty")
+			}
+			return bytes.Clone(z.Text()), nil
+		}
+	}
+}
+
+// --- PDF ------------------------------------------------------------------------
+
+var (
+	pdfSizeRe = regexp.MustCompile(`/Size\s+(\d+)`)
+	pdfRootRe = regexp.MustCompile(`/Root\s+(\d+\s+\d+\s+R)`)
+	pdfInfoRe = regexp.MustCompile(`/Info\s+(\d+)\s+(\d+)\s+R`)
+	pdfIDRe   = regexp.MustCompile(`/ID\s*\[[^\]]*\]`)
+)
+
+// embedPDF appends an incremental update whose information dictionary keeps
+// the old entries (Title, Producer...) and adds /MiranteManifest as a UTF-16
+// text string. Classic cross-reference tables (Chromium) and cross-reference
+// streams (newer writers) are both handled.
+func embedPDF(data, m []byte) ([]byte, error) {
+	sx := bytes.LastIndex(data, []byte("startxref"))
+	if sx < 0 {
+		return nil, errors.New("pdf has no startxref")
+	}
+	fields := strings.Fields(string(data[sx+len("startxref"):]))
+	if len(fields) == 0 {
+		return nil, errors.New("pdf startxref has no offset")
+	}
+	prev, err := strconv.Atoi(fields[0])
+	if err != nil || prev <= 0 || prev >= sx {
+		return nil, fmt.Errorf("pdf startxref offset %q is not usable", fields[0])
+	}
+	var dict []byte
+	classic := bytes.HasPrefix(data[prev:], []byte("xref"))
+	if classic {
+		t := bytes.Index(data[prev:sx], []byte("trailer"))
+		if t < 0 {
+			return nil, errors.New("pdf has no trailer")
+		}
+		dict = data[prev+t : sx]
+	} else {
+		s := bytes.Index(data[prev:sx], []byte("stream"))
+		if s < 0 || !bytes.Contains(data[prev:prev+s], []byte("/XRef")) {
+			return nil, errors.New("pdf cross-reference section is neither a table nor a stream")
+		}
+		dict = data[prev : prev+s]
+	}
+	sizeM := pdfSizeRe.FindSubmatch(dict)
+	rootM := pdfRootRe.FindSubmatch(dict)
+	if sizeM == nil || rootM == nil {
+		return nil, errors.New("pdf trailer lacks /Size or /Root")
+	}
+	size, _ := strconv.Atoi(string(sizeM[1]))
+	id := pdfIDRe.Find(dict)
+
+	entries := ""
+	if infoM := pdfInfoRe.FindSubmatch(dict); infoM != nil {
+		entries = oldInfoEntries(data[:sx], string(infoM[1]), string(infoM[2]))
+	}
+	entries += " " + manifestPDFKey + " " + pdfTextString(m)
+
+	var out bytes.Buffer
+	out.Grow(len(data) + 4*len(m) + 512)
+	out.Write(data)
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		out.WriteByte('\n')
+	}
+	infoNum := size
+	infoOff := out.Len()
+	fmt.Fprintf(&out, "%d 0 obj\n<<%s >>\nendobj\n", infoNum, entries)
+	xrefOff := out.Len()
+	if classic {
+		fmt.Fprintf(&out, "xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s /Info %d 0 R /Prev %d %s >>\nstartxref\n%d\n%%%%EOF\n",
+			infoNum, infoOff, size+1, rootM[1], infoNum, prev, id, xrefOff)
+		return out.Bytes(), nil
+	}
+	// A cross-reference stream for the new Info object and for itself:
+	// type 1 entries, 4-byte offsets, 2-byte generation.
+	row := func(off int) []byte {
+		return []byte{1, byte(off >> 24), byte(off >> 16), byte(off >> 8), byte(off), 0, 0}
+	}
+	stream := append(row(infoOff), row(xrefOff)...)
+	fmt.Fprintf(&out, "%d 0 obj\n<< /Type /XRef /Size %d /Index [%d 2] /W [1 4 2] /Root %s /Info %d 0 R /Prev %d %s /Length %d >>\nstream\n",
+		infoNum+1, size+2, infoNum, rootM[1], infoNum, prev, id, len(stream))
+	out.Write(stream)
+	fmt.Fprintf(&out, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefOff)
+	return out.Bytes(), nil
+}
+
+// oldInfoEntries returns the body of the current information dictionary
+// when it is a plain object in the file (not in an object stream), so the
+// update keeps Title, Producer and dates.
+func oldInfoEntries(data []byte, num, gen string) string {
+	marker := []byte(num + " " + gen + " obj")
+	i := len(data)
+	for {
+		i = bytes.LastIndex(data[:i], marker)
+		if i < 0 {
+			return ""
+		}
+		if i == 0 || data[i-1] == '\n' || data[i-1] == '\r' || data[i-1] == ' ' {
+			break
+		}
+	}
+	start := bytes.Index(data[i:], []byte("<<"))
+	if start < 0 || start > len(marker)+4 {
+		return ""
+	}
+	start += i
+	end := dictEnd(data, start)
+	if end < 0 {
+		return ""
+	}
+	body := string(data[start+2 : end])
+	if strings.Contains(body, manifestPDFKey) || strings.Contains(body, "<<") {
+		return ""
+	}
+	return " " + strings.TrimSpace(body)
+}
+
+// dictEnd finds the >> that closes the dictionary opening at start, skipping
+// strings.
+func dictEnd(b []byte, start int) int {
+	depth := 0
+	for i := start; i < len(b)-1; i++ {
+		switch b[i] {
+		case '(':
+			// Literal string: balanced parentheses, backslash escapes.
+			n := 1
+			for i++; i < len(b) && n > 0; i++ {
+				switch b[i] {
+				case '\\':
+					i++
+				case '(':
+					n++
+				case ')':
+					n--
+				}
+			}
+			i--
+		case '<':
+			if b[i+1] == '<' {
+				depth++
+				i++
+			} else if j := bytes.IndexByte(b[i:], '>'); j > 0 {
+				i += j
+			}
+		case '>':
+			if b[i+1] == '>' {
+				depth--
+				if depth == 0 {
+					return i
+				}
+				i++
+			}
+		}
+	}
+	return -1
+}
+
+// pdfTextString encodes text as a PDF hex string in UTF-16BE with a BOM.
+func pdfTextString(s []byte) string {
+	u := utf16.Encode([]rune(string(s)))
+	b := make([]byte, 2, 2+2*len(u))
+	b[0], b[1] = 0xFE, 0xFF
+	for _, c := range u {
+		b = append(b, byte(c>>8), byte(c))
+	}
+	return "<" + strings.ToUpper(hex.EncodeToString(b)) + ">"
+}
+
+func extractPDF(data []byte) ([]byte, error) {
+	i := bytes.LastIndex(data, []byte(manifestPDFKey))
+	if i < 0 {
+		return nil, errors.New("pdf has no " + manifestPDFKey + " entry")
+	}
+	rest := bytes.TrimLeft(data[i+len(manifestPDFKey):], " \r\n\t")
+	if len(rest) == 0 || rest[0] != '<' {
+		return nil, errors.New("pdf manifest is not a hex string")
+	}
+	end := bytes.IndexByte(rest, '>')
+	if end < 0 {
+		return nil, errors.New("pdf manifest string is not closed")
+	}
+	raw, err := hex.DecodeString(strings.Join(strings.Fields(string(rest[1:end])), ""))
+	if err != nil {
+		return nil, fmt.Errorf("pdf manifest: %w", err)
+	}
+	if len(raw) < 2 || raw[0] != 0xFE || raw[1] != 0xFF || len(raw)%2 != 0 {
+		return nil, errors.New("pdf manifest is not UTF-16BE text")
+	}
+	u := make([]uint16, 0, len(raw)/2-1)
+	for j := 2; j < len(raw); j += 2 {
+		u = append(u, uint16(raw[j])<<8|uint16(raw[j+1]))
+	}
+	return []byte(string(utf16.Decode(u))), nil
+}
+
+// --- DOCX -----------------------------------------------------------------------
+
+const (
+	customPropsPath = "docProps/custom.xml"
+	customPropsType = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+	customPropsRel  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+	propsFmtID      = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+)
+
+type customProperties struct {
+	XMLName    xml.Name         `xml:"Properties"`
+	Properties []customProperty `xml:"property"`
+}
+
+type customProperty struct {
+	Name  string `xml:"name,attr"`
+	Inner string `xml:",innerxml"`
+}
+
+// embedDOCX rewrites docProps/custom.xml with the manifest property (keeping
+// any other properties) and makes sure the package declares that part.
+func embedDOCX(data, m []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("docx is not a zip: %w", err)
+	}
+	var keep []customProperty
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[f.Name] = f
+	}
+	if files["word/document.xml"] == nil {
+		return nil, errors.New("docx has no word/document.xml")
+	}
+	if f := files[customPropsPath]; f != nil {
+		b, err := readZipFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var props customProperties
+		if err := xml.Unmarshal(b, &props); err != nil {
+			return nil, fmt.Errorf("docx custom properties: %w", err)
+		}
+		for _, p := range props.Properties {
+			if p.Name != manifestDOCXProp {
+				keep = append(keep, p)
+			}
+		}
+	}
+	var custom bytes.Buffer
+	custom.WriteString(xml.Header)
+	custom.WriteString(`<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">`)
+	pid := 2
+	for _, p := range keep {
+		fmt.Fprintf(&custom, `<property fmtid="%s" pid="%d" name="`, propsFmtID, pid)
+		_ = xml.EscapeText(&custom, []byte(p.Name))
+		fmt.Fprintf(&custom, `">%s</property>`, p.Inner)
+		pid++
+	}
+	fmt.Fprintf(&custom, `<property fmtid="%s" pid="%d" name="%s"><vt:lpwstr>`, propsFmtID, pid, manifestDOCXProp)
+	if err := xml.EscapeText(&custom, m); err != nil {
+		return nil, err
+	}
+	custom.WriteString(`</vt:lpwstr></property></Properties>`)
+
+	replace := map[string][]byte{customPropsPath: custom.Bytes()}
+	if f := files["[Content_Types].xml"]; f != nil {
+		b, err := readZipFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Contains(b, []byte("/"+customPropsPath)) {
+			b = bytes.Replace(b, []byte("</Types>"), []byte(`<Override PartName="/`+customPropsPath+`" ContentType="`+customPropsType+`"/></Types>`), 1)
+			replace["[Content_Types].xml"] = b
+		}
+	}
+	if f := files["_rels/.rels"]; f != nil {
+		b, err := readZipFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Contains(b, []byte(customPropsRel)) {
+			b = bytes.Replace(b, []byte("</Relationships>"), []byte(`<Relationship Id="rIdMiranteCustom" Type="`+customPropsRel+`" Target="`+customPropsPath+`"/></Relationships>`), 1)
+			replace["_rels/.rels"] = b
+		}
+	}
+
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		b, ok := replace[f.Name]
+		if !ok {
+			if err := zw.Copy(f); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		delete(replace, f.Name)
+		h := f.FileHeader
+		h.Method = zip.Deflate
+		w, err := zw.CreateHeader(&h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(b); err != nil {
+			return nil, err
+		}
+	}
+	if b, ok := replace[customPropsPath]; ok {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: customPropsPath, Method: zip.Deflate})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(b); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func readZipFile(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, 64<<20))
+}
+
+func extractDOCX(data []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range zr.File {
+		if f.Name != customPropsPath {
+			continue
+		}
+		b, err := readZipFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var props struct {
+			Properties []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"lpwstr"`
+			} `xml:"property"`
+		}
+		if err := xml.Unmarshal(b, &props); err != nil {
+			return nil, fmt.Errorf("docx custom properties: %w", err)
+		}
+		for _, p := range props.Properties {
+			if p.Name == manifestDOCXProp {
+				return []byte(p.Value), nil
+			}
+		}
+	}
+	return nil, errors.New("docx has no " + manifestDOCXProp + " property")
+}

@@ -1,0 +1,302 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// labels are the fixed texts templates take from {{< meta mirante.labels.* >}}.
+var labels = map[Locale]map[string]string{
+	PtBR: {
+		"filters":           "Filtros aplicados",
+		"no_filters":        "Nenhum filtro aplicado.",
+		"watermarks":        "Dados atualizados até",
+		"no_watermarks":     "Sem informação de atualização.",
+		"summary":           "Resumo",
+		"charts":            "Gráficos",
+		"tables":            "Tabelas",
+		"sources":           "Fontes e notas",
+		"no_sources":        "Sem fontes registradas.",
+		"source":            "Fonte",
+		"owner":             "Responsável",
+		"data_up_to":        "dados até",
+		"synthetic":         "Dados sintéticos (demonstração).",
+		"manifest":          "Apêndice: manifesto de reprodutibilidade",
+		"manifest_intro":    "Este manifesto registra o modelo e sua versão, os parâmetros, as consultas SQL e seus hashes, o motor e os tempos usados para gerar este relatório. Ele também está embutido no próprio arquivo.",
+		"synthetic_title":   "Dados sintéticos",
+		"synthetic_body":    "Parte dos dados deste relatório é sintética, gerada para demonstração, e não representa estatísticas oficiais.",
+		"no_data_title":     "Consultas sem dados",
+		"no_data_body":      "Estes itens não têm dados para o período e os filtros escolhidos:",
+		"no_data":           "Sem dados para o período",
+		"figure":            "Figura",
+		"table":             "Tabela",
+		"callout-note":      "Nota",
+		"callout-tip":       "Dica",
+		"callout-warning":   "Aviso",
+		"callout-important": "Importante",
+		"callout-caution":   "Cuidado",
+	},
+	En: {
+		"filters":           "Applied filters",
+		"no_filters":        "No filters applied.",
+		"watermarks":        "Data up to",
+		"no_watermarks":     "No freshness information.",
+		"summary":           "Summary",
+		"charts":            "Charts",
+		"tables":            "Tables",
+		"sources":           "Sources and notes",
+		"no_sources":        "No sources recorded.",
+		"source":            "Source",
+		"owner":             "Owner",
+		"data_up_to":        "data up to",
+		"synthetic":         "Synthetic data (demonstration).",
+		"manifest":          "Appendix: reproducibility manifest",
+		"manifest_intro":    "This manifest records the template and its version, the parameters, the SQL queries and their hashes, the engine and the timings used to produce this report. It is also embedded in the file itself.",
+		"synthetic_title":   "Synthetic data",
+		"synthetic_body":    "Part of the data in this report is synthetic, generated for demonstration, and is not official statistics.",
+		"no_data_title":     "Queries without data",
+		"no_data_body":      "These items have no data for the chosen period and filters:",
+		"no_data":           "No data for the period",
+		"figure":            "Figure",
+		"table":             "Table",
+		"callout-note":      "Note",
+		"callout-tip":       "Tip",
+		"callout-warning":   "Warning",
+		"callout-important": "Important",
+		"callout-caution":   "Caution",
+	},
+}
+
+// mdSpecial are the characters that could start markdown (or Quarto)
+// syntax in the middle of a line; pandoc lets any ASCII punctuation be
+// escaped with a backslash.
+var mdEscaper = func() *strings.Replacer {
+	var pairs []string
+	for _, c := range "\\`*_{}[]<>#|~^$@&!" {
+		pairs = append(pairs, string(c), `\`+string(c))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+var (
+	listStart = regexp.MustCompile(`^(\d+)([.)])(\s|$)`)
+	paraBreak = regexp.MustCompile(`\n\s*\n`)
+)
+
+// escapeInline makes text from data (titles, captions, cell values, params)
+// literal in markdown: no emphasis, links, shortcodes or cross-references,
+// and no line breaks.
+func escapeInline(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = mdEscaper.Replace(s)
+	if s != "" && strings.ContainsRune("-+:%=", rune(s[0])) {
+		s = `\` + s
+	}
+	return listStart.ReplaceAllString(s, `$1\$2$3`)
+}
+
+// escapeText is escapeInline for text that may hold paragraphs.
+func escapeText(s string) string {
+	var paras []string
+	for _, p := range paraBreak.Split(strings.TrimSpace(s), -1) {
+		if p = escapeInline(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// tableMarkdown writes a pipe table with locale-formatted values and a
+// Quarto caption line (": Caption {#tbl-id}").
+func tableMarkdown(t Table, loc Locale) []byte {
+	cols := len(t.Columns)
+	if cols == 0 {
+		t.Columns = []Column{{Name: "-", Title: " "}}
+		cols = 1
+	}
+	header := make([]string, cols)
+	right := make([]bool, cols)
+	for j, c := range t.Columns {
+		header[j] = escapeInline(c.title())
+		switch c.Format {
+		case "integer", "number", "decimal", "percent", "currency":
+			right[j] = true
+		}
+	}
+	var rows [][]string
+	for _, r := range t.Rows {
+		cells := make([]string, cols)
+		for j, v := range r {
+			if t.Columns[j].Format == "" {
+				switch guessFormat(t.Columns[j], v) {
+				case "integer", "number", "percent", "currency":
+					right[j] = true
+				}
+			}
+			cells[j] = escapeInline(FormatValue(v, t.Columns[j], loc))
+		}
+		rows = append(rows, cells)
+	}
+	if len(rows) == 0 {
+		cells := make([]string, cols)
+		cells[0] = "*" + escapeInline(labels[loc]["no_data"]) + "*"
+		rows = append(rows, cells)
+	}
+	width := make([]int, cols)
+	for j := range width {
+		width[j] = max(3, utf8.RuneCountInString(header[j]))
+		for _, r := range rows {
+			width[j] = max(width[j], utf8.RuneCountInString(r[j]))
+		}
+		// The dashes set relative column widths when pandoc wraps the table.
+		width[j] = min(width[j], 40)
+	}
+	var b bytes.Buffer
+	writeRow := func(cells []string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			b.WriteString(" " + c + " |")
+		}
+		b.WriteString("\n")
+	}
+	writeRow(header)
+	b.WriteString("|")
+	for j := range width {
+		if right[j] {
+			b.WriteString(strings.Repeat("-", width[j]+1) + ":|")
+		} else {
+			b.WriteString(":" + strings.Repeat("-", width[j]+1) + "|")
+		}
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		writeRow(r)
+	}
+	caption := escapeInline(t.Caption)
+	if caption == "" {
+		caption = escapeInline(t.ID)
+	}
+	fmt.Fprintf(&b, "\n: %s {#tbl-%s}\n", caption, t.ID)
+	return b.Bytes()
+}
+
+func filtersMarkdown(fs []Filter, loc Locale) []byte {
+	if len(fs) == 0 {
+		return []byte(escapeInline(labels[loc]["no_filters"]) + "\n")
+	}
+	var b bytes.Buffer
+	for _, f := range fs {
+		fmt.Fprintf(&b, "- **%s:** %s\n", escapeInline(f.Label), escapeInline(f.Value))
+	}
+	return b.Bytes()
+}
+
+func watermarksMarkdown(ws []Watermark, loc Locale) []byte {
+	if len(ws) == 0 {
+		return []byte(escapeInline(labels[loc]["no_watermarks"]) + "\n")
+	}
+	var b bytes.Buffer
+	for _, w := range ws {
+		name := w.Title
+		if name == "" {
+			name = w.Dataset
+		}
+		fmt.Fprintf(&b, "- %s: %s\n", escapeInline(name), escapeInline(FormatDate(w.At, loc)))
+	}
+	return b.Bytes()
+}
+
+func sourcesMarkdown(ss []SourceNote, loc Locale) []byte {
+	l := labels[loc]
+	if len(ss) == 0 {
+		return []byte(escapeInline(l["no_sources"]) + "\n")
+	}
+	var b bytes.Buffer
+	for _, s := range ss {
+		name := s.Title
+		if name == "" {
+			name = s.Dataset
+		}
+		parts := []string{"**" + escapeInline(name) + "**"}
+		if s.Source != "" {
+			parts = append(parts, escapeInline(l["source"]+": "+s.Source)+".")
+		}
+		if s.Owner != "" {
+			parts = append(parts, escapeInline(l["owner"]+": "+s.Owner)+".")
+		}
+		if !s.Watermark.IsZero() {
+			parts = append(parts, escapeInline(upperFirst(l["data_up_to"])+" "+FormatDate(s.Watermark, loc))+".")
+		}
+		if s.Synthetic {
+			parts = append(parts, "*"+escapeInline(l["synthetic"])+"*")
+		}
+		fmt.Fprintf(&b, "- %s\n", strings.Join(parts, " "))
+	}
+	return b.Bytes()
+}
+
+// emptyMarkdown lists the tables and charts whose query returned no rows.
+func emptyMarkdown(d *Document) []byte {
+	var b bytes.Buffer
+	for _, c := range d.Charts {
+		if chartEmpty(c) {
+			fmt.Fprintf(&b, "- %s\n", escapeInline(firstNonEmpty(c.Caption, c.ID)))
+		}
+	}
+	for _, t := range d.Tables {
+		if len(t.Rows) == 0 {
+			fmt.Fprintf(&b, "- %s\n", escapeInline(firstNonEmpty(t.Caption, t.ID)))
+		}
+	}
+	return b.Bytes()
+}
+
+func chartEmpty(c Chart) bool {
+	for _, r := range c.Rows {
+		for _, s := range c.Series {
+			if i := c.columnIndex(s); i >= 0 && i < len(r) {
+				if f, ok := toFloat(r[i]); ok && f == f {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// manifestMarkdown shows the manifest, indented, in a code block long
+// enough that no backtick run inside it closes the fence.
+func manifestMarkdown(m json.RawMessage) ([]byte, error) {
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, m, "", "  "); err != nil {
+		return nil, fmt.Errorf("indenting manifest: %w", err)
+	}
+	fence := "```"
+	for strings.Contains(pretty.String(), fence) {
+		fence += "`"
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s {.json .mirante-manifest-json}\n%s\n%s\n", fence, pretty.String(), fence)
+	return b.Bytes(), nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r)) + s[n:]
+}
