@@ -5,8 +5,10 @@ import (
 
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/telemetry"
 )
@@ -21,6 +23,8 @@ type Config struct {
 	Log      telemetry.Config
 	Tenancy  Tenancy
 	Query    QueryConfig
+	Storage  gcs.Config
+	PubSub   pubsub.Config
 }
 
 // QueryConfig chooses the warehouse and tunes the result cache.
@@ -64,7 +68,7 @@ func (t *Tenancy) Validate() error {
 
 // Parts lists the configuration parts, for loading and for the README table.
 func (c *Config) Parts() []any {
-	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query}
+	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query, &c.Storage, &c.PubSub}
 }
 
 // LoadConfig reads and validates the configuration from the environment.

@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/shared/demo"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/firebase"
@@ -96,6 +97,19 @@ func setupStackWith(t *testing.T, fixture warehouseFixture, env ...string) *bund
 	return serve(t, db, orgs)
 }
 
+// syncNotifier loads an upload before the upload request answers, so tests
+// see its outcome at once.
+type syncNotifier struct {
+	t *testing.T
+	h *ingest.Handler
+}
+
+func (n syncNotifier) ObjectFinalized(ctx context.Context, bucket, name string) {
+	if err := n.h.HandleObject(ctx, bucket, name); err != nil {
+		n.t.Errorf("ingest of %s: %v", name, err)
+	}
+}
+
 // reopen serves the same database again from a fresh process state, as a
 // restarted instance would.
 func reopen(t *testing.T, old *bundle) *bundle {
@@ -105,6 +119,13 @@ func reopen(t *testing.T, old *bundle) *bundle {
 
 func serve(t *testing.T, db *pgtest.DB, orgs map[string]tenant.Org) *bundle {
 	t.Helper()
+	// Uploads reach the ingest function in process, as the local runner does.
+	ingester, err := ingest.NewHandler(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ingester.Close)
+	SetObjectNotifier(syncNotifier{t: t, h: ingester})
 	h, closeFn, err := setup(context.Background())
 	if err != nil {
 		t.Fatal(err)

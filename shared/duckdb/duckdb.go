@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
@@ -56,10 +57,22 @@ func init() {
 	})
 }
 
-// DB is an open warehouse.
+// DB is an open warehouse. A process opens each file once: DuckDB locks the
+// file, so the functions of the local runner share one handle per path.
 type DB struct {
 	db      *sql.DB
 	timeout time.Duration
+	path    string
+}
+
+var (
+	openMu sync.Mutex
+	opened = map[string]*shared{}
+)
+
+type shared struct {
+	db   *sql.DB
+	refs int
 }
 
 var _ warehouse.Engine = (*DB)(nil)
@@ -71,6 +84,18 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		path = ""
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("WAREHOUSE_PATH: %w", err)
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	openMu.Lock()
+	defer openMu.Unlock()
+	if path != "" {
+		if sh, ok := opened[path]; ok {
+			sh.refs++
+			return &DB{db: sh.db, timeout: timeout, path: path}, nil
+		}
 	}
 	dsn := path
 	if cfg.Threads > 0 {
@@ -84,11 +109,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
+	if path != "" {
+		opened[path] = &shared{db: db, refs: 1}
 	}
-	return &DB{db: db, timeout: timeout}, nil
+	return &DB{db: db, timeout: timeout, path: path}, nil
 }
 
 // SQL returns the handle, for loaders and the demo generator.
@@ -97,8 +121,22 @@ func (d *DB) SQL() *sql.DB { return d.db }
 // Name is the engine and dialect name.
 func (d *DB) Name() string { return "duckdb" }
 
-// Close closes the warehouse.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the warehouse once its last user in the process closes it.
+func (d *DB) Close() error {
+	openMu.Lock()
+	defer openMu.Unlock()
+	if d.path != "" {
+		sh, ok := opened[d.path]
+		if !ok {
+			return nil
+		}
+		if sh.refs--; sh.refs > 0 {
+			return nil
+		}
+		delete(opened, d.path)
+	}
+	return d.db.Close()
+}
 
 // Estimate returns 0: DuckDB bills nothing.
 func (d *DB) Estimate(context.Context, warehouse.Compiled, warehouse.RunParams) (int64, error) {

@@ -37,6 +37,21 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("GET /v1/orgs/{org}/datasets/{id}/values", "datasets.values", s.handleValues)
 	route("POST /v1/orgs/{org}/query", "query.run", s.handleQuery)
 	route("GET /v1/orgs/{org}/query", "query.page", s.handleQueryPage)
+
+	route("POST /v1/orgs/{org}/reports", "reports.order", s.handleOrderReport)
+	route("GET /v1/orgs/{org}/reports", "reports.list", s.handleListReports)
+	route("GET /v1/orgs/{org}/reports/{id}", "reports.read", s.handleGetReport)
+	route("GET /v1/orgs/{org}/reports/{id}/verify", "reports.verify", s.handleVerifyReport)
+
+	route("POST /v1/orgs/{org}/uploads", "uploads.create", s.handleUpload)
+	route("GET /v1/orgs/{org}/uploads", "uploads.list", s.handleListUploads)
+	route("GET /v1/orgs/{org}/uploads/{id}", "uploads.read", s.handleGetUpload)
+
+	route("GET /v1/orgs/{org}/schedules", "schedules.list", s.handleListSchedules)
+	route("POST /v1/orgs/{org}/schedules", "schedules.create", s.handleCreateSchedule)
+	route("GET /v1/orgs/{org}/schedules/{id}", "schedules.read", s.handleGetSchedule)
+	route("PATCH /v1/orgs/{org}/schedules/{id}", "schedules.update", s.handleUpdateSchedule)
+	route("DELETE /v1/orgs/{org}/schedules/{id}", "schedules.delete", s.handleDeleteSchedule)
 }
 
 // auditNote carries what a handler wants recorded about its request.

@@ -10,8 +10,10 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/uploads"
 	"github.com/mirante/mirante/shared/views"
 )
 
@@ -27,18 +29,27 @@ type Pinger interface {
 
 // Server holds the services the handlers call.
 type Server struct {
-	Users        tenant.UserService
-	Verifier     Verifier
-	Health       Pinger
-	Tenants      tenant.Resolver
-	Members      tenant.MemberService
-	Entitlements tenant.EntitlementService
-	Views        views.ViewService
-	Audit        audit.Service
-	Query        QueryService
-	Recorder     audit.Recorder
-	Cursors      *Cursors
-	Log          *slog.Logger
+	Users          tenant.UserService
+	Verifier       Verifier
+	Health         Pinger
+	Tenants        tenant.Resolver
+	Members        tenant.MemberService
+	Entitlements   tenant.EntitlementService
+	Views          views.ViewService
+	Audit          audit.Service
+	Query          QueryService
+	Reports        reports.Service
+	Schedules      reports.ScheduleService
+	ReportFiles    ReportFiles
+	ReportVerifier ReportVerifier
+	Uploads        UploadIntake
+	UploadRecords  uploads.Service
+	// Files serves local signed download URLs; nil in production, where
+	// Cloud Storage serves V4 signed URLs itself.
+	Files    http.Handler
+	Recorder audit.Recorder
+	Cursors  *Cursors
+	Log      *slog.Logger
 	// MaxBody bounds request bodies; DefaultMaxBody when zero.
 	MaxBody int64
 }
@@ -49,6 +60,9 @@ func (s *Server) Handler() http.Handler {
 	public := http.NewServeMux()
 	public.HandleFunc("GET /healthz", s.handleHealth)
 	public.HandleFunc("GET /v1/openapi.json", handleOpenAPI)
+	if s.Files != nil {
+		public.Handle("GET /files/", s.Files)
+	}
 
 	v1 := http.NewServeMux()
 	v1.HandleFunc("GET /v1/me", s.handleMe)

@@ -27,6 +27,8 @@ var tenantFixtures = map[string]string{
 	"reports":      `insert into reports (org_id, requested_by, template, format, idempotency_key) values ('%[1]s', '%[2]s', 'standard', 'pdf', 'k')`,
 	"usage":        `insert into usage (org_id, day, queries) values ('%[1]s', current_date, 1)`,
 	"tenant_data":  `insert into tenant_data (org_id, dataset, watermark) values ('%[1]s', 'tenant_metrics', '2024-01')`,
+	"uploads": `insert into uploads (org_id, uploaded_by, file_name, sha256, bytes, row_count, metrics, object_name)
+		values ('%[1]s', '%[2]s', 'a.csv', repeat('a', 64), 10, 1, '{m}', 'orgs/%[1]s/uploads/a.csv')`,
 }
 
 type rlsBundle struct {

@@ -52,3 +52,37 @@ func (r *TenantResolver) ResolveTenant(ctx context.Context, ref string) (tenant.
 	}
 	return t, nil
 }
+
+// FindOrgByID reads an org by id in its own tenant transaction, for workers
+// that restore the tenant named in a message or task: the message says which
+// org, PostgreSQL says whether it exists and what it is.
+func (db *DB) FindOrgByID(ctx context.Context, orgID string) (tenant.Org, error) {
+	var o tenant.Org
+	if !isUUID(orgID) {
+		return o, apperr.Errorf(apperr.NotFound, "organisation not found")
+	}
+	ctx = tenant.With(ctx, tenant.Tenant{Org: tenant.Org{ID: orgID}})
+	err := db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `select id::text, slug, name, plan, isolation, coalesce(warehouse_dataset, '') from orgs where id = $1`, orgID).
+			Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &o.Isolation, &o.Dataset)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, apperr.Errorf(apperr.NotFound, "organisation not found")
+	}
+	return o, err
+}
+
+// FindMemberRole reads a user's role in the tenant in ctx.
+func (db *DB) FindMemberRole(ctx context.Context, userID string) (tenant.Role, error) {
+	var role tenant.Role
+	if !isUUID(userID) {
+		return "", apperr.Errorf(apperr.NotFound, "member not found")
+	}
+	err := db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `select role from memberships where user_id = $1`, userID).Scan(&role)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", apperr.Errorf(apperr.NotFound, "member not found")
+	}
+	return role, err
+}

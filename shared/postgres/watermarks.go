@@ -87,3 +87,24 @@ func (a *Admin) SetTenantData(ctx context.Context, orgID, dataset, watermark str
 		return err
 	})
 }
+
+// Source is a public source as reports credit it.
+type Source struct {
+	ID, Title, Owner, Watermark string
+	Synthetic                   bool
+}
+
+// FindSource reads one public source of the catalog (global data).
+func (s *WatermarkService) FindSource(ctx context.Context, id string) (Source, error) {
+	var src Source
+	var wm *string
+	err := s.db.pool.QueryRow(ctx, `select id, title, owner, watermark, synthetic from source_catalog where id = $1`, id).
+		Scan(&src.ID, &src.Title, &src.Owner, &wm, &src.Synthetic)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Source{ID: id}, nil
+	}
+	if wm != nil {
+		src.Watermark = *wm
+	}
+	return src, err
+}

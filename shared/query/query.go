@@ -79,6 +79,9 @@ type Result struct {
 	Columns []warehouse.Column `json:"columns"`
 	Rows    [][]any            `json:"rows"`
 	Meta    Meta               `json:"meta"`
+	// Compiled is the SQL that answers the spec (kept out of the cache and of
+	// API responses; reports record it in their manifest).
+	Compiled *warehouse.Compiled `json:"-"`
 }
 
 // cacheVersion changes when the cached encoding does.
@@ -134,6 +137,7 @@ func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string
 	if s.Usage != nil {
 		s.Usage.RecordQuery(ctx, res.Meta.BytesProcessed, res.Meta.Cache == "hit")
 	}
+	res.Compiled = &compiled
 	return res, key, nil
 }
 

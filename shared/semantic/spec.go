@@ -557,12 +557,18 @@ func clip(s string) string {
 
 // ValidateConfig checks a saved view's config: a spec the org could run.
 func (c *Catalog) ValidateConfig(config json.RawMessage, entitled map[string]bool) error {
-	s, err := ParseSpec(config)
+	return c.ValidateSpec(config, entitled, "config")
+}
+
+// ValidateSpec checks a spec in JSON that the org could run; errors name the
+// fields under field (e.g. "query.measures[0]").
+func (c *Catalog) ValidateSpec(spec json.RawMessage, entitled map[string]bool, field string) error {
+	s, err := ParseSpec(spec)
 	if err != nil {
-		return prefixFields(err, "config")
+		return prefixFields(err, field)
 	}
 	if _, err := c.Validate(s, Access{Entitled: entitled}); err != nil {
-		return prefixFields(err, "config")
+		return prefixFields(err, field)
 	}
 	return nil
 }

@@ -66,3 +66,17 @@ func Info(ctx context.Context) *RequestInfo {
 	}
 	return &RequestInfo{}
 }
+
+// Traceparent returns a W3C traceparent for an outgoing message or task that
+// continues the request's trace, or "" outside a request.
+func Traceparent(ctx context.Context) string {
+	id := TraceID(ctx)
+	if id == "" {
+		return ""
+	}
+	span := make([]byte, 8)
+	if _, err := rand.Read(span); err != nil {
+		panic(err)
+	}
+	return "00-" + id + "-" + hex.EncodeToString(span) + "-01"
+}

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -25,11 +26,18 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/functions/api"
+	"github.com/mirante/mirante/functions/dispatch"
+	"github.com/mirante/mirante/functions/ingest"
+	"github.com/mirante/mirante/functions/scheduler"
+	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/demo"
 	_ "github.com/mirante/mirante/shared/duckdb" // the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/localcloud"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/telemetry"
 )
@@ -89,13 +97,53 @@ func run(ctx context.Context, cmd string) error {
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// LocalConfig tunes what stands in for the cloud locally.
+type LocalConfig struct {
+	DataDir  string        `envconfig:"LOCAL_DATA_DIR" default:".data" desc:"local only: where the local runner keeps Cloud Storage's files"`
+	Tick     time.Duration `envconfig:"LOCAL_SCHEDULER_TICK" default:"30s" desc:"local only: how often the local runner runs the scheduler (Cloud Scheduler's job)"`
+	NoWorker bool          `envconfig:"LOCAL_NO_WORKER" default:"false" desc:"local only: do not run the report worker in process"`
+}
+
 func serve(ctx context.Context) error {
-	var cfg ServeConfig
-	if err := config.Load(&cfg); err != nil {
+	var (
+		cfg   ServeConfig
+		local LocalConfig
+		pscfg pubsub.Config
+		gcfg  gcs.Config
+	)
+	if err := config.Load(&cfg, &local, &pscfg, &gcfg); err != nil {
 		return err
 	}
-	if err := api.Init(ctx); err != nil {
+	log := telemetry.NewLogger(os.Stdout, telemetry.Config{Level: "info"})
+	// The cloud's stand-ins, in this process; the functions' clients reach
+	// them through the environment.
+	cloud, err := localcloud.Start(ctx, localcloud.Params{
+		StorageRoot: filepath.Join(local.DataDir, "gcs"),
+		Buckets:     []string{gcfg.RawBucket, gcfg.ReportsBucket},
+		PubSub:      pscfg,
+		Log:         log,
+	})
+	if err != nil {
 		return err
+	}
+	defer cloud.Close()
+	base := "http://127.0.0.1:" + cfg.Port
+	for k, v := range map[string]string{"DISPATCH_URL": base + "/Dispatch", "PUBLIC_BASE_URL": base} {
+		if os.Getenv(k) == "" {
+			if err := os.Setenv(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	// Uploads reach the ingest function directly, as the bucket's event would.
+	if err := ingest.Init(ctx); err != nil {
+		return err
+	}
+	api.SetObjectNotifier(localNotifier{log: log})
+	for _, f := range []func(context.Context) error{api.Init, scheduler.Init, dispatch.Init} {
+		if err := f(ctx); err != nil {
+			return err
+		}
 	}
 	// Locally one process serves every function: the API at / (as Firebase
 	// Hosting's rewrite does in production) and each function at /<Name>.
@@ -105,16 +153,61 @@ func serve(ctx context.Context) error {
 	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/", api.Serve); err != nil {
 		return err
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 3)
 	go func() { errc <- funcframework.StartHostPort("127.0.0.1", cfg.Port) }()
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	if !local.NoWorker {
+		wcfg, err := worker.LoadConfig()
+		if err != nil {
+			return err
+		}
+		svc, err := worker.New(ctx, wcfg, log)
+		if err != nil {
+			return err
+		}
+		defer svc.Close()
+		go func() {
+			if err := svc.Run(wctx, 0, 0); err != nil && wctx.Err() == nil {
+				errc <- fmt.Errorf("report worker: %w", err)
+			}
+		}()
+	}
+	go func() {
+		t := time.NewTicker(local.Tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case <-t.C:
+				if res, err := scheduler.Tick(wctx); err != nil {
+					log.Error("scheduler tick", "error", err.Error())
+				} else if res.Due > 0 {
+					log.Info("scheduler tick", "due", res.Due, "created", res.Created, "existing", res.Existing)
+				}
+			}
+		}
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving on 127.0.0.1:%s: %w", cfg.Port, err)
 	case <-ctx.Done():
 	}
+	stopWorker()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	return api.Shutdown(sctx)
+	err = errors.Join(api.Shutdown(sctx), scheduler.Shutdown(sctx), dispatch.Shutdown(sctx), ingest.Shutdown(sctx))
+	return err
+}
+
+// localNotifier passes a stored upload to the ingest function at once.
+type localNotifier struct{ log *slog.Logger }
+
+func (n localNotifier) ObjectFinalized(ctx context.Context, bucket, name string) {
+	if err := ingest.HandleObject(context.WithoutCancel(ctx), bucket, name); err != nil {
+		n.log.Error("ingest", "error", err.Error(), "object", name)
+	}
 }
 
 func provision(ctx context.Context) error {

@@ -14,12 +14,15 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 
 	"github.com/mirante/mirante/functions/api"
+	"github.com/mirante/mirante/functions/dispatch"
+	"github.com/mirante/mirante/functions/ingest"
+	"github.com/mirante/mirante/functions/scheduler"
 	"github.com/mirante/mirante/shared/config"
 )
 
 // Config selects the function and the port.
 type Config struct {
-	Target string `envconfig:"FUNCTION_TARGET" required:"true" desc:"deployed binary only: the function to serve (API)"`
+	Target string `envconfig:"FUNCTION_TARGET" required:"true" desc:"deployed binary only: the function to serve (API, Scheduler, Dispatch or Ingest)"`
 	Port   string `envconfig:"PORT" default:"8080" desc:"port to listen on (Cloud Run sets it)"`
 }
 
@@ -37,7 +40,10 @@ type function struct {
 }
 
 var functions = map[string]function{
-	"API": {api.Init, api.Shutdown},
+	"API":       {api.Init, api.Shutdown},
+	"Scheduler": {scheduler.Init, scheduler.Shutdown},
+	"Dispatch":  {dispatch.Init, dispatch.Shutdown},
+	"Ingest":    {ingest.Init, ingest.Shutdown},
 }
 
 // shutdownGrace stays under Cloud Run's 10 s between SIGTERM and SIGKILL.

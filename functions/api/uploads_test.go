@@ -1,0 +1,127 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+)
+
+const portoCSV = "month;municipio;metric;value\n2025-01;2611606;navios_atendidos;1234,5\n2025-02;2611606;navios_atendidos;1500\n"
+
+func metricsOf(t *testing.T, b *bundle, who, org string) map[string]float64 {
+	t.Helper()
+	var a queryAnswer
+	b.want(t, http.StatusOK, who, "POST", "/v1/orgs/"+org+"/query", `{"dataset":"tenant_metrics","measures":["value"],"dimensions":["metric"],"time":{"from":"2024-01","to":"2025-12"}}`).json(t, &a)
+	out := map[string]float64{}
+	for _, r := range a.Data {
+		out[r["metric"].(string)] = r["value"].(float64)
+	}
+	return out
+}
+
+func TestUploadsLandInTheirOrgOnly(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	var up struct {
+		ID, Status, SHA256 string
+		Rows               int
+		Metrics            []string
+	}
+	r := b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/uploads?name=terminal.csv", portoCSV, "Content-Type", "text/csv")
+	r.json(t, &up)
+	if up.Rows != 2 || len(up.Metrics) != 1 {
+		t.Fatalf("upload = %+v", up)
+	}
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/uploads/"+up.ID, nil).json(t, &up)
+	if up.Status != "loaded" {
+		t.Fatalf("status %q", up.Status)
+	}
+	got := metricsOf(t, b, ana, "porto-sul")
+	if got["navios_atendidos"] != 1234.5+1500 {
+		t.Fatalf("porto-sul's metrics after the upload: %v", got)
+	}
+	// The same file again: the same upload, nothing doubled.
+	var again struct{ ID string }
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/uploads", portoCSV, "Content-Type", "text/csv").json(t, &again)
+	if again.ID != up.ID {
+		t.Fatalf("the same file made a second upload")
+	}
+	if got := metricsOf(t, b, ana, "porto-sul"); got["navios_atendidos"] != 1234.5+1500 {
+		t.Fatalf("after re-uploading: %v", got)
+	}
+	// dora uploads the same file to agro-nordeste, where she is admin: it is
+	// agro-nordeste's data, and porto-sul's does not move.
+	b.want(t, http.StatusAccepted, dora, "POST", "/v1/orgs/agro-nordeste/uploads", portoCSV, "Content-Type", "text/csv")
+	if got := metricsOf(t, b, bruno, "agro-nordeste"); got["navios_atendidos"] != 1234.5+1500 {
+		t.Fatalf("agro-nordeste after dora's upload: %v", got)
+	}
+	if got := metricsOf(t, b, ana, "porto-sul"); got["navios_atendidos"] != 1234.5+1500 {
+		t.Fatalf("porto-sul after agro-nordeste's upload: %v", got)
+	}
+	// banco-regional keeps its data in its own dataset.
+	b.want(t, http.StatusAccepted, "oscar@banco-regional.demo", "POST", "/v1/orgs/banco-regional/uploads", "month,uf,metric,value\n2025-03,BA,credito_rural_brl,99\n", "Content-Type", "text/csv")
+	bancoMetrics := metricsOf(t, b, carla, "banco-regional")
+	if bancoMetrics["credito_rural_brl"] != 99 || bancoMetrics["navios_atendidos"] != 0 {
+		t.Fatalf("banco-regional's metrics: %v", bancoMetrics)
+	}
+	// Raw files live under each org's prefix.
+	objs, _, err := cloud.GCS.ListObjectsWithOptions("mirante-raw", fakestorage.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range objs {
+		names = append(names, o.Name)
+	}
+	sort.Strings(names)
+	for _, org := range []string{"porto-sul", "agro-nordeste", "banco-regional"} {
+		prefix := "orgs/" + b.orgs[org].ID + "/uploads/"
+		n := 0
+		for _, name := range names {
+			if strings.HasPrefix(name, prefix) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s has %d raw files under %s (all: %v)", org, n, prefix, names)
+		}
+	}
+	// Lists and ids stay in their org.
+	var list struct{ Data []struct{ ID string } }
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/uploads", nil).json(t, &list)
+	if len(list.Data) != 1 || list.Data[0].ID != up.ID {
+		t.Fatalf("porto-sul's uploads: %v", list.Data)
+	}
+	b.want(t, http.StatusNotFound, dora, "GET", "/v1/orgs/agro-nordeste/uploads/"+up.ID, nil)
+	b.want(t, http.StatusNotFound, bruno, "GET", "/v1/orgs/porto-sul/uploads/"+up.ID, nil)
+	_ = context.Background()
+}
+
+func TestUploadsRefuseBadFilesAndNonAdmins(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	b.want(t, http.StatusForbidden, bruno, "POST", "/v1/orgs/agro-nordeste/uploads", portoCSV, "Content-Type", "text/csv")
+	b.want(t, http.StatusForbidden, dora, "POST", "/v1/orgs/porto-sul/uploads", portoCSV, "Content-Type", "text/csv")
+	r := b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/uploads", "month;municipio;metric;value\n2025-13;2611606;teu;1\n2025-01;26116;teu;x\n", "Content-Type", "text/csv")
+	var p struct{ Errors []struct{ Field string } }
+	r.json(t, &p)
+	if len(p.Errors) != 3 || p.Errors[0].Field != "line 2: month" || p.Errors[1].Field != "line 3: municipio" || p.Errors[2].Field != "line 3: value" {
+		t.Fatalf("errors = %+v", p.Errors)
+	}
+	b.want(t, http.StatusUnsupportedMediaType, ana, "POST", "/v1/orgs/porto-sul/uploads", portoCSV, "Content-Type", "application/json")
+	big := "month;uf;metric;value\n" + strings.Repeat("2025-01;SP;teu;1\n", 700_000)
+	b.want(t, http.StatusRequestEntityTooLarge, ana, "POST", "/v1/orgs/porto-sul/uploads", big, "Content-Type", "text/csv")
+	var list struct{ Data []any }
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/uploads", nil).json(t, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("refused files were recorded: %v", list.Data)
+	}
+	objs, _, _ := cloud.GCS.ListObjectsWithOptions("mirante-raw", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID})
+	if len(objs) != 0 {
+		t.Fatalf("refused files were stored: %d", len(objs))
+	}
+}

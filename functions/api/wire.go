@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/mirante/mirante/quarto-job/render"
+	_ "github.com/mirante/mirante/shared/bigquery" // the production warehouse engine
+	"github.com/mirante/mirante/shared/firebase"
+	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/pubsub"
+	"github.com/mirante/mirante/shared/query"
+	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/uploads"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+// setup loads the configuration, opens the clients and returns the handler
+// and a function that flushes and closes them.
+func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
+	cfg, err := LoadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
+	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	catalog, err := semantic.LoadCatalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := postgres.New(ctx, cfg.Postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, db.Close)
+	rdb, err := redis.New(cfg.Redis)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, func() { rdb.Close() })
+	fb, err := firebase.New(ctx, cfg.Firebase)
+	if err != nil {
+		return nil, nil, err
+	}
+	engine, err := warehouse.Open(ctx, cfg.Query.Engine)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, func() { engine.Close() })
+	store, err := gcs.New(ctx, cfg.Storage)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, func() { store.Close() })
+	pub, err := pubsub.New(ctx, cfg.PubSub)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, func() { pub.Close() })
+
+	tenants := redis.NewTenantCache(rdb, postgres.NewTenantResolver(db), cfg.Tenancy.CacheTTL, log)
+	auditLog := postgres.NewAuditLog(db, postgres.AuditParams{FlushEvery: cfg.Tenancy.AuditFlush, Log: log})
+	usage := postgres.NewUsageLog(db, time.Second, log)
+	closers = append(closers, func() {
+		// The logs flush before the pool they write to closes.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := auditLog.Close(fctx); err != nil {
+			log.Error("audit log", "error", err.Error())
+		}
+		if err := usage.Close(fctx); err != nil {
+			log.Error("usage log", "error", err.Error())
+		}
+	})
+	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
+	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, pub, log)
+	uploadRecords := postgres.NewUploadService(db)
+	srv := &httpapi.Server{
+		Users:        postgres.NewUserService(db),
+		Verifier:     fb,
+		Health:       db,
+		Tenants:      tenants,
+		Members:      postgres.NewMemberService(db, fb, tenants),
+		Entitlements: entitlements,
+		Query: &query.Service{
+			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb),
+			Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
+			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
+		},
+		Views:          postgres.NewViewService(db, catalog),
+		Audit:          auditLog,
+		Recorder:       auditLog,
+		Reports:        reportSvc,
+		Schedules:      postgres.NewScheduleService(db, templateSet{}),
+		ReportVerifier: &verifier{reports: reportSvc, store: store, bucket: cfg.Storage.ReportsBucket},
+		UploadRecords:  uploadRecords,
+		Uploads: &uploads.Intake{
+			Put: func(ctx context.Context, bucket, name string, r io.Reader, ct string) error {
+				_, err := store.Put(ctx, bucket, name, r, ct)
+				return err
+			},
+			Bucket: cfg.Storage.RawBucket, Uploads: uploadRecords, Notifier: objectNotifier,
+		},
+		Cursors: httpapi.NewCursors(cfg.HTTP.Secret()),
+		Log:     log,
+		MaxBody: cfg.HTTP.MaxBodyBytes,
+	}
+	if cfg.Runtime.Production() {
+		srv.ReportFiles = signedFiles{store: store, bucket: cfg.Storage.ReportsBucket}
+	} else {
+		urls := &httpapi.FileURLs{Secret: cfg.HTTP.DownloadKey(), BaseURL: cfg.HTTP.PublicBaseURL, TTL: cfg.Storage.SignedURLTTL}
+		srv.ReportFiles = localFiles{urls: urls}
+		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
+	}
+	return drainer.Wrap(srv.Handler()), closeAll, nil
+}
+
+// templateSet says which report templates exist: those embedded with the
+// renderer.
+type templateSet struct{}
+
+func (templateSet) TemplateExists(name string) bool {
+	_, err := render.LoadTemplate(nil, name)
+	return err == nil
+}
+
+func downloadName(r *reports.Report) string {
+	id := r.ID
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	return fmt.Sprintf("mirante-%s-%s.%s", r.Template, id, r.Format)
+}
+
+// signedFiles gives V4 signed Cloud Storage URLs.
+type signedFiles struct {
+	store  *gcs.Store
+	bucket string
+}
+
+func (f signedFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
+	return f.store.SignedURL(f.bucket, r.ObjectName, downloadName(r))
+}
+
+// localFiles gives URLs the local API signs and serves itself.
+type localFiles struct {
+	urls *httpapi.FileURLs
+}
+
+func (f localFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
+	return f.urls.URL(r.ObjectName, downloadName(r)), nil
+}

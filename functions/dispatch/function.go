@@ -1,0 +1,171 @@
+// Package dispatch is the dispatch function, the target of the scheduler's
+// Cloud Tasks: it restores the tenant a task names from PostgreSQL and orders
+// the schedule run's report, idempotently.
+package dispatch
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	"google.golang.org/api/idtoken"
+
+	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/pubsub"
+	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/tasks"
+	"github.com/mirante/mirante/shared/telemetry"
+)
+
+func init() { functions.HTTP("Dispatch", Serve) }
+
+// Config is the dispatch function's whole configuration.
+type Config struct {
+	Runtime  config.Runtime
+	Postgres postgres.Config
+	PubSub   pubsub.Config
+	Tasks    tasks.Config
+	Log      telemetry.Config
+}
+
+// Parts lists the configuration parts.
+func (c *Config) Parts() []any { return []any{&c.Runtime, &c.Postgres, &c.PubSub, &c.Tasks, &c.Log} }
+
+var (
+	once    sync.Once
+	h       http.Handler
+	closeFn func()
+	herr    error
+	drainer httpapi.Drainer
+)
+
+// Serve is the function's entry point.
+func Serve(w http.ResponseWriter, r *http.Request) {
+	if err := Init(context.Background()); err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+// Init sets the function up eagerly.
+func Init(ctx context.Context) error {
+	once.Do(func() { h, closeFn, herr = setup(ctx) })
+	return herr
+}
+
+// Shutdown lets a dispatch in flight finish and closes the clients.
+func Shutdown(ctx context.Context) error {
+	err := drainer.Drain(ctx)
+	if closeFn != nil {
+		closeFn()
+	}
+	return err
+}
+
+type templateSet struct{}
+
+func (templateSet) TemplateExists(name string) bool {
+	_, err := render.LoadTemplate(nil, name)
+	return err == nil
+}
+
+func setup(ctx context.Context) (http.Handler, func(), error) {
+	var cfg Config
+	if err := config.Load(cfg.Parts()...); err != nil {
+		return nil, nil, err
+	}
+	if cfg.Runtime.Production() && cfg.Tasks.ServiceAccount == "" {
+		return nil, nil, config.Errorf("TASKS_SERVICE_ACCOUNT", "required when MIRANTE_ENV=production")
+	}
+	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	catalog, err := semantic.LoadCatalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := postgres.New(ctx, cfg.Postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := pubsub.New(ctx, cfg.PubSub)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	d := &reports.Dispatcher{
+		Tenancy:   db,
+		Schedules: postgres.NewScheduleService(db, templateSet{}),
+		Reports:   postgres.NewReportService(db, catalog, templateSet{}, pub, log),
+	}
+	auth := authenticator(cfg)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if r.Method != http.MethodPost {
+			httpapi.Error(w, r, apperr.Errorf(apperr.Invalid, "POST a task"))
+			return
+		}
+		if err := auth(ctx, r); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		var run tasks.Run
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&run); err != nil || run.OrgID == "" || run.ScheduleID == "" {
+			httpapi.Error(w, r, apperr.Invalidf("body", "not a dispatch task"))
+			return
+		}
+		ctx = telemetry.WithTraceID(ctx, telemetry.TraceIDFromTraceparent(run.Traceparent))
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		res, err := d.Dispatch(ctx, run.OrgID, run.ScheduleID, run.RunAt)
+		if err != nil {
+			if apperr.Is(err, apperr.NotFound) {
+				// The org or schedule is gone: nothing to retry.
+				httpapi.JSON(w, http.StatusOK, reports.DispatchResult{Skipped: "the schedule no longer exists"})
+				return
+			}
+			log.ErrorContext(ctx, "dispatch", "error", err.Error(), "org_id", run.OrgID, "schedule_id", run.ScheduleID)
+			httpapi.Error(w, r, err) // 5xx: Cloud Tasks retries
+			return
+		}
+		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
+		httpapi.JSON(w, http.StatusOK, res)
+	})
+	return drainer.Wrap(handler), func() { pub.Close(); db.Close() }, nil
+}
+
+// authenticator checks who calls: in production the Cloud Tasks OIDC token of
+// the tasks service account (Cloud Run's IAM has already checked it too);
+// locally the local task runner's shared secret.
+func authenticator(cfg Config) func(context.Context, *http.Request) error {
+	unauthorized := apperr.Errorf(apperr.Unauthorized, "not a task of ours")
+	return func(ctx context.Context, r *http.Request) error {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			return unauthorized
+		}
+		if cfg.Tasks.ServiceAccount == "" {
+			if subtle.ConstantTimeCompare([]byte(tok), []byte(cfg.Tasks.LocalSecret)) != 1 {
+				return unauthorized
+			}
+			return nil
+		}
+		vctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		p, err := idtoken.Validate(vctx, tok, cfg.Tasks.DispatchURL)
+		if err != nil || p.Claims["email"] != cfg.Tasks.ServiceAccount || p.Claims["email_verified"] != true {
+			return unauthorized
+		}
+		return nil
+	}
+}

@@ -1,0 +1,217 @@
+// Package ingest is the ingest function: Cloud Storage's object-finalized
+// event calls it for every new raw file. A tenant upload
+// (orgs/<org>/uploads/<sha>.csv) is loaded into that org's tenant mart after
+// PostgreSQL confirms the org and the upload; official source files are
+// loaded through the data spine.
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"regexp"
+	"sync"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/uploads"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+func init() { functions.CloudEvent("Ingest", Handle) }
+
+// Config is the ingest function's whole configuration.
+type Config struct {
+	Runtime   config.Runtime
+	Postgres  postgres.Config
+	Storage   gcs.Config
+	Log       telemetry.Config
+	Warehouse Warehouse
+}
+
+// Warehouse names the engine the marts live in.
+type Warehouse struct {
+	Engine string `envconfig:"WAREHOUSE_ENGINE" default:"bigquery" desc:"bigquery, or duckdb in the local runner (the deployed binary links only BigQuery)"`
+}
+
+// Parts lists the configuration parts.
+func (c *Config) Parts() []any {
+	return []any{&c.Runtime, &c.Postgres, &c.Storage, &c.Log, &c.Warehouse}
+}
+
+// Handler loads raw objects; the function uses one, tests and the local
+// runner may build their own.
+type Handler = state
+
+type state struct {
+	db      *postgres.DB
+	store   *gcs.Store
+	engine  warehouse.Engine
+	uploads *postgres.UploadService
+	log     *slog.Logger
+	cfg     Config
+}
+
+var (
+	once sync.Once
+	st   *state
+	herr error
+)
+
+// Init sets the function up eagerly.
+func Init(ctx context.Context) error {
+	once.Do(func() { st, herr = setup(ctx) })
+	return herr
+}
+
+// Shutdown closes the clients.
+func Shutdown(context.Context) error {
+	if st != nil {
+		st.Close()
+	}
+	return nil
+}
+
+// NewHandler opens a handler from the environment's configuration.
+func NewHandler(ctx context.Context) (*Handler, error) { return setup(ctx) }
+
+// Close closes the handler's clients.
+func (s *state) Close() {
+	s.engine.Close()
+	s.store.Close()
+	s.db.Close()
+}
+
+func setup(ctx context.Context) (*state, error) {
+	var cfg Config
+	if err := config.Load(cfg.Parts()...); err != nil {
+		return nil, err
+	}
+	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	db, err := postgres.New(ctx, cfg.Postgres)
+	if err != nil {
+		return nil, err
+	}
+	store, err := gcs.New(ctx, cfg.Storage)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	engine, err := warehouse.Open(ctx, cfg.Warehouse.Engine)
+	if err != nil {
+		store.Close()
+		db.Close()
+		return nil, err
+	}
+	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), log: log, cfg: cfg}, nil
+}
+
+// objectData is the part of Cloud Storage's event data the function reads.
+type objectData struct {
+	Bucket string `json:"bucket"`
+	Name   string `json:"name"`
+}
+
+// Handle is the CloudEvent entry point. An error makes Eventarc retry, so
+// only failures that a retry could fix are returned.
+func Handle(ctx context.Context, e event.Event) error {
+	if err := Init(ctx); err != nil {
+		return err
+	}
+	var d objectData
+	if err := json.Unmarshal(e.Data(), &d); err != nil {
+		st.log.ErrorContext(ctx, "ingest: undecodable event", "error", err.Error())
+		return nil
+	}
+	return st.HandleObject(ctx, d.Bucket, d.Name)
+}
+
+var uploadObject = regexp.MustCompile(`^orgs/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/uploads/([0-9a-f]{64})\.csv$`)
+
+// HandleObject loads one finalized raw object with the function's handler.
+func HandleObject(ctx context.Context, bucket, name string) error {
+	if err := Init(ctx); err != nil {
+		return err
+	}
+	return st.HandleObject(ctx, bucket, name)
+}
+
+// HandleObject loads one finalized raw object.
+func (s *state) HandleObject(ctx context.Context, bucket, name string) error {
+	if bucket != s.cfg.Storage.RawBucket {
+		return nil
+	}
+	if m := uploadObject.FindStringSubmatch(name); m != nil {
+		return s.loadUpload(ctx, m[1], name)
+	}
+	s.log.InfoContext(ctx, "ingest: object ignored", "object", name)
+	return nil
+}
+
+// loadUpload restores the tenant named in the object path from PostgreSQL and
+// loads the upload only if that org recorded it.
+func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
+	org, err := s.db.FindOrgByID(ctx, orgID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			s.log.ErrorContext(ctx, "ingest: upload of an unknown org", "org_id", orgID)
+			return nil
+		}
+		return err
+	}
+	ctx = tenant.With(ctx, tenant.Tenant{Org: org, Role: tenant.Viewer})
+	u, err := s.uploads.FindUploadByObject(ctx, object)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			s.log.ErrorContext(ctx, "ingest: object without an upload record", "org_id", orgID)
+			return nil
+		}
+		return err
+	}
+	if u.Status == uploads.Loaded {
+		return nil
+	}
+	loader, ok := s.engine.(uploads.Loader)
+	if !ok {
+		return s.uploads.FinishUpload(ctx, u.ID, fmt.Errorf("the %s warehouse does not load uploads", s.engine.Name()), "", 0)
+	}
+	rc, err := s.store.Open(ctx, s.cfg.Storage.RawBucket, object)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, uploads.MaxBytes+1))
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	f, err := uploads.Parse(data)
+	if err != nil {
+		return s.uploads.FinishUpload(ctx, u.ID, err, "", 0)
+	}
+	scope := semantic.TenantScope{OrgID: org.ID}
+	if org.Isolation == tenant.IsolationDataset {
+		scope.Dataset = org.Dataset
+	}
+	wm, rows, err := loader.LoadTenantMetrics(ctx, scope, f)
+	if err != nil {
+		s.log.ErrorContext(ctx, "ingest: loading an upload", "error", err.Error(), "org_id", org.ID, "upload_id", u.ID)
+		if ferr := s.uploads.FinishUpload(ctx, u.ID, errors.New("the file could not be loaded"), "", 0); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	s.log.InfoContext(ctx, "ingest: upload loaded", "org_id", org.ID, "upload_id", u.ID, "rows", rows)
+	return s.uploads.FinishUpload(ctx, u.ID, nil, wm, rows)
+}

@@ -1,0 +1,509 @@
+// Package worker renders ordered reports: for each request it restores the
+// tenant from PostgreSQL (never from the message alone), claims the report,
+// runs its queries through the same query engine as the API, renders the
+// template, uploads the file under the org's prefix, reads it back, and only
+// then marks the report succeeded.
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/templates"
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/query"
+	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+// Worker renders reports.
+type Worker struct {
+	DB       *postgres.DB
+	Reports  *postgres.ReportService
+	Sources  *postgres.WatermarkService
+	Query    *query.Service
+	Catalog  *semantic.Catalog
+	Store    *gcs.Store
+	Bucket   string
+	Renderer *render.Renderer
+	Log      *slog.Logger
+	// MaxAttempts is the subscription's delivery limit: the last attempt
+	// that fails marks the report failed, and Pub/Sub dead-letters it.
+	MaxAttempts   int
+	QueryTimeout  time.Duration
+	RenderTimeout time.Duration
+	WorkDir       string
+}
+
+// Handle renders one request and says whether to ack it.
+func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) bool {
+	log := w.Log.With("org_id", req.OrgID, "report_id", req.ReportID, "attempt", attempt)
+	org, err := w.DB.FindOrgByID(ctx, req.OrgID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			log.ErrorContext(ctx, "report request for an unknown org; dropped")
+			return true
+		}
+		log.ErrorContext(ctx, "restoring the tenant", "error", err.Error())
+		return false
+	}
+	ctx = tenant.With(ctx, tenant.Tenant{Org: org, Role: tenant.Viewer})
+	lease := w.QueryTimeout + w.RenderTimeout + time.Minute
+	rep, claimed, err := w.Reports.ClaimReport(ctx, req.ReportID, req.IdempotencyKey, lease)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			log.ErrorContext(ctx, "report request that matches no report of the org; dropped")
+			return true
+		}
+		log.ErrorContext(ctx, "claiming", "error", err.Error())
+		return false
+	}
+	if !claimed {
+		// Done already (a redelivery) or being rendered by a live worker.
+		return rep.Terminal()
+	}
+	start := time.Now()
+	if err := w.render(ctx, org, rep); err != nil {
+		final := attempt >= w.MaxAttempts
+		reason := reasonOf(err)
+		log.ErrorContext(ctx, "report failed", "error", err.Error(), "final", final)
+		if ferr := w.Reports.FailReport(ctx, rep.ID, reason, final); ferr != nil {
+			log.ErrorContext(ctx, "recording the failure", "error", ferr.Error())
+		}
+		// Nack either way: a retry, or past the limit the dead-letter topic.
+		return false
+	}
+	log.InfoContext(ctx, "report succeeded", "ms", time.Since(start).Milliseconds())
+	return true
+}
+
+// reasonOf is what the report shows as its error: the coded message, never
+// internals.
+func reasonOf(err error) string {
+	if e, ok := apperr.As(err); ok && e.Code != apperr.Internal {
+		return e.Message
+	}
+	if strings.Contains(err.Error(), "context deadline exceeded") {
+		return "the report took too long to render"
+	}
+	return "the report could not be rendered"
+}
+
+// plan is one query of the standard template.
+type plan struct {
+	id   string
+	spec *semantic.Spec
+}
+
+func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report) error {
+	var spec semantic.Spec
+	if err := json.Unmarshal(rep.Spec, &spec); err != nil {
+		return apperr.Errorf(apperr.Invalid, "the report's query is unreadable")
+	}
+	ds, ok := w.Catalog.Dataset(spec.Dataset)
+	if !ok {
+		return apperr.Errorf(apperr.Invalid, "the report's dataset no longer exists")
+	}
+	params := map[string]any{}
+	_ = json.Unmarshal(rep.Params, &params)
+	locale := "pt-BR"
+	if l, _ := params["locale"].(string); l == "en" {
+		locale = "en"
+	}
+	tmpl, err := render.LoadTemplate(nil, rep.Template)
+	if err != nil {
+		return apperr.Errorf(apperr.Invalid, "unknown template %s", rep.Template)
+	}
+	version, err := render.TemplateVersion(nil, rep.Template)
+	if err != nil {
+		return err
+	}
+
+	// The queries, with the request's tenant: the same engine, scope and
+	// checks as the API.
+	qctx, cancel := context.WithTimeout(ctx, w.QueryTimeout)
+	defer cancel()
+	queryStart := time.Now()
+	results := map[string]*query.Result{}
+	manifest := reports.Manifest{
+		ReportID: rep.ID, Template: reports.ManifestTemplate{Name: rep.Template, Version: version}, Format: rep.Format, Locale: locale,
+		Params: rep.Params, ParamsHash: reports.HashJSON(rep.Params), Watermarks: map[string]string{}, Engine: w.Query.Engine.Name(),
+		Renderer: w.rendererName(),
+	}
+	for _, p := range standardPlans(ds, &spec) {
+		res, _, err := w.Query.Run(qctx, p.spec)
+		if err != nil {
+			if apperr.Is(err, apperr.Invalid) {
+				continue // this view of the data does not apply; the chart says so
+			}
+			return err
+		}
+		results[p.id] = res
+		specJSON, _ := json.Marshal(p.spec)
+		paramsJSON, _ := json.Marshal(res.Compiled.Params)
+		manifest.Queries = append(manifest.Queries, reports.ManifestQuery{
+			ID: p.id, Dataset: ds.ID, Spec: specJSON, SQL: res.Compiled.SQL, SQLHash: reports.Hash([]byte(res.Compiled.SQL)),
+			Params: paramsJSON, Watermark: res.Meta.Watermark, Rows: len(res.Rows),
+		})
+		manifest.Watermarks[ds.ID] = res.Meta.Watermark
+	}
+	manifest.Timings = map[string]float64{"queries": float64(time.Since(queryStart).Milliseconds())}
+	manifest.GeneratedAt = time.Now().UTC().Truncate(time.Second)
+	manifestJSON, err := json.Marshal(manifest)
+	if err != nil {
+		return err
+	}
+
+	doc := w.document(ctx, tmpl, ds, &spec, params, locale, results, manifest)
+	doc.Manifest = manifestJSON
+	rctx, rcancel := context.WithTimeout(ctx, w.RenderTimeout)
+	defer rcancel()
+	dir, err := os.MkdirTemp(w.WorkDir, "report-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	format, err := render.ParseFormat(rep.Format)
+	if err != nil {
+		return apperr.Errorf(apperr.Invalid, "%v", err)
+	}
+	path, err := w.Renderer.Render(rctx, &doc, format, dir)
+	if err != nil {
+		return fmt.Errorf("rendering: %w", err)
+	}
+	object, err := gcs.ReportObject(org.ID, rep.ID, rep.Format)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	stored, err := w.Store.Put(ctx, w.Bucket, object, f, reports.Formats[rep.Format])
+	if err != nil {
+		return fmt.Errorf("uploading: %w", err)
+	}
+	return w.Reports.CompleteReport(ctx, rep.ID, object, manifestJSON, stored.SHA256, stored.Size)
+}
+
+func (w *Worker) rendererName() string {
+	if e, err := w.Renderer.Engine(); err == nil {
+		return e
+	}
+	return "unknown"
+}
+
+// standardPlans derives the standard template's queries from the view's spec:
+// the trend of the first measure over time, a comparison across the first
+// other dimension, its composition over time, a summary of every measure,
+// and the view's own rows in detail.
+func standardPlans(ds *semantic.Dataset, spec *semantic.Spec) []plan {
+	base := func() *semantic.Spec {
+		s := *spec
+		s.Dimensions, s.Order, s.Limit = nil, nil, 0
+		if spec.Time != nil {
+			t := *spec.Time
+			t.Grain = ""
+			s.Time = &t
+		}
+		return &s
+	}
+	first := spec.Measures[0]
+	if b, _, ok := strings.Cut(first, "."); ok {
+		first = b
+	}
+	timeDim := ds.Time
+	if spec.Time != nil && spec.Time.Grain != "" {
+		timeDim = spec.Time.Grain
+	}
+	for _, d := range spec.Dimensions {
+		if dim, ok := ds.Dimension(d); ok && isTime(dim.Type) {
+			timeDim = d
+		}
+	}
+	other := ""
+	for _, d := range spec.Dimensions {
+		if dim, ok := ds.Dimension(d); ok && !isTime(dim.Type) {
+			other = d
+			break
+		}
+	}
+	if other == "" {
+		for _, d := range ds.Dimensions {
+			if !isTime(d.Type) && d.Type != semantic.TypeRegion {
+				other = d.ID
+				break
+			}
+		}
+	}
+	trend := base()
+	trend.Measures, trend.Dimensions = []string{first}, []string{timeDim}
+	var out = []plan{{"trend", trend}}
+	if other != "" {
+		cmp := base()
+		cmp.Measures, cmp.Dimensions = []string{first}, []string{other}
+		cmp.Order, cmp.Limit = []semantic.Order{{Field: first, Dir: "desc"}}, 10
+		comp := base()
+		comp.Measures, comp.Dimensions = []string{first}, []string{timeDim, other}
+		out = append(out, plan{"comparison", cmp}, plan{"composition", comp})
+	}
+	summary := base()
+	var measures []string
+	for _, m := range spec.Measures {
+		if b, _, _ := strings.Cut(m, "."); !contains(measures, b) {
+			measures = append(measures, b)
+		}
+	}
+	summary.Measures = measures
+	detail := *spec
+	if detail.Limit == 0 || detail.Limit > 50 {
+		detail.Limit = 50
+	}
+	return append(out, plan{"summary", summary}, plan{"detail", &detail})
+}
+
+func isTime(t semantic.DimType) bool {
+	return t == semantic.TypeMonth || t == semantic.TypeQuarter || t == semantic.TypeYear
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// document lays the results out for the standard template.
+func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semantic.Dataset, spec *semantic.Spec, params map[string]any,
+	locale string, results map[string]*query.Result, m reports.Manifest) render.Document {
+	titles := map[string]string{}
+	for _, d := range ds.Dimensions {
+		titles[d.ID] = d.Title[locale]
+	}
+	for _, me := range ds.Measures {
+		titles[me.ID] = me.Title[locale]
+	}
+	title, _ := params["title"].(string)
+	if title == "" {
+		title = ds.Title[locale]
+	}
+	doc := render.Document{Template: tmpl, Params: params, Locale: locale, Title: title, Subtitle: ds.Description[locale]}
+	for _, f := range spec.Filters {
+		var vals []any
+		if err := json.Unmarshal(f.Value, &vals); err != nil {
+			var v any
+			_ = json.Unmarshal(f.Value, &v)
+			vals = []any{v}
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = fmt.Sprint(v)
+		}
+		label := titles[f.Field]
+		if label == "" {
+			label = f.Field
+		}
+		doc.Filters = append(doc.Filters, render.Filter{Label: label, Value: opLabel(f.Op, locale) + strings.Join(parts, ", ")})
+	}
+	if spec.Time != nil && (spec.Time.From != "" || spec.Time.To != "") {
+		label := map[string]string{"pt-BR": "Período", "en": "Period"}[locale]
+		doc.Filters = append(doc.Filters, render.Filter{Label: label, Value: spec.Time.From + " – " + spec.Time.To})
+	}
+	caption := func(id string) string {
+		measure := titles[spec.Measures[0]]
+		if b, _, ok := strings.Cut(spec.Measures[0], "."); ok {
+			measure = titles[b]
+		}
+		en := locale == "en"
+		switch id {
+		case "trend":
+			return pick(en, measure+" ao longo do tempo", measure+" over time")
+		case "comparison":
+			return pick(en, measure+": os 10 maiores", measure+": the top 10")
+		case "composition":
+			return pick(en, measure+": composição ao longo do tempo", measure+": composition over time")
+		case "summary":
+			return pick(en, "Totais do período", "Totals for the period")
+		}
+		return pick(en, "Dados da visão", "The view's data")
+	}
+	chart := func(id string, typ render.ChartType) {
+		res := results[id]
+		c := render.Chart{ID: id, Caption: caption(id), Type: typ}
+		if res == nil || len(res.Columns) == 0 {
+			// The template shows "no data" for an empty chart.
+			c.Columns = []render.Column{{Name: "x"}, {Name: "value"}}
+			c.X, c.Series = "x", []string{"value"}
+			doc.Charts = append(doc.Charts, c)
+			return
+		}
+		cols := render.ColumnsFromResult(res.Columns, titles)
+		if typ == render.StackedBar {
+			c.Columns, c.Rows, c.X, c.Series = pivot(res, cols)
+		} else {
+			c.Columns, c.Rows = cols, res.Rows
+			c.X = res.Columns[0].Name
+			if len(res.Columns) > 2 && res.Columns[1].Kind == "label" {
+				c.X = res.Columns[1].Name
+			}
+			c.Series = []string{res.Columns[len(res.Columns)-1].Name}
+		}
+		doc.Charts = append(doc.Charts, c)
+	}
+	chart("trend", render.Line)
+	chart("comparison", render.Bar)
+	chart("composition", render.StackedBar)
+	for _, id := range templates.StandardTables {
+		var wr *warehouse.Result
+		if res := results[id]; res != nil {
+			wr = &warehouse.Result{Columns: res.Columns, Rows: res.Rows}
+		}
+		doc.Tables = append(doc.Tables, render.TableFromResult(id, caption(id), wr, titles))
+	}
+	ids := make([]string, 0, len(m.Watermarks))
+	for id := range m.Watermarks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // a stable order: the same inputs make the same file
+	for _, dsID := range ids {
+		wm := m.Watermarks[dsID]
+		at := parsePeriod(wm)
+		doc.Watermarks = append(doc.Watermarks, render.Watermark{Dataset: dsID, Title: ds.Title[locale], At: at})
+		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at}
+		if ds.Scope == semantic.Tenant {
+			note.Owner = pick(locale == "en", "a própria organização", "your organisation")
+		} else if src, err := w.Sources.FindSource(ctx, ds.Source); err == nil {
+			note.Source, note.Owner, note.Synthetic = src.Title, src.Owner, src.Synthetic
+		}
+		doc.Sources = append(doc.Sources, note)
+	}
+	return doc
+}
+
+// pivot turns (time, category, [label], value) rows into one column per
+// category: the five largest and the rest together.
+func pivot(res *query.Result, cols []render.Column) ([]render.Column, [][]any, string, []string) {
+	catIdx := 1
+	if len(res.Columns) > 3 && res.Columns[2].Kind == "label" {
+		catIdx = 2
+	}
+	val := len(res.Columns) - 1
+	totals := map[string]float64{}
+	for _, r := range res.Rows {
+		totals[fmt.Sprint(r[catIdx])] += num(r[val])
+	}
+	cats := make([]string, 0, len(totals))
+	for c := range totals {
+		cats = append(cats, c)
+	}
+	sort.Slice(cats, func(i, j int) bool {
+		return totals[cats[i]] > totals[cats[j]] || (totals[cats[i]] == totals[cats[j]] && cats[i] < cats[j])
+	})
+	top := cats
+	rest := false
+	if len(cats) > 5 {
+		top, rest = cats[:5], true
+	}
+	series := append([]string(nil), top...)
+	if rest {
+		series = append(series, "Outros")
+	}
+	out := []render.Column{cols[0]}
+	for _, s := range series {
+		out = append(out, render.Column{Name: s, Title: s, Unit: cols[val].Unit, Format: cols[val].Format})
+	}
+	byTime := map[string][]any{}
+	var order []string
+	for _, r := range res.Rows {
+		k := fmt.Sprint(r[0])
+		row, ok := byTime[k]
+		if !ok {
+			row = make([]any, len(out))
+			row[0] = r[0]
+			for i := 1; i < len(row); i++ {
+				row[i] = 0.0
+			}
+			byTime[k] = row
+			order = append(order, k)
+		}
+		cat := fmt.Sprint(r[catIdx])
+		i := indexOf(series, cat)
+		if i < 0 {
+			i = len(series) - 1
+		}
+		row[i+1] = row[i+1].(float64) + num(r[val])
+	}
+	sort.Strings(order)
+	rows := make([][]any, len(order))
+	for i, k := range order {
+		rows[i] = byTime[k]
+	}
+	return out, rows, cols[0].Name, series
+}
+
+func indexOf(xs []string, x string) int {
+	for i, s := range xs {
+		if s == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return 0
+}
+
+func parsePeriod(wm string) time.Time {
+	if t, err := time.Parse("2006-01", wm); err == nil {
+		return t
+	}
+	if t, err := time.Parse("2006", wm); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+func pick(en bool, pt, eng string) string {
+	if en {
+		return eng
+	}
+	return pt
+}
+
+func opLabel(op, locale string) string {
+	en := locale == "en"
+	switch op {
+	case "neq", "not_in":
+		return pick(en, "exceto ", "except ")
+	case "gte":
+		return pick(en, "a partir de ", "from ")
+	case "lte":
+		return pick(en, "até ", "up to ")
+	case "between":
+		return pick(en, "entre ", "between ")
+	case "prefix":
+		return pick(en, "começa com ", "starts with ")
+	}
+	return ""
+}

@@ -1,0 +1,276 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/reports"
+)
+
+// ReportFiles turns a succeeded report into a download URL: a V4 signed URL
+// in production, a local signed URL served by the API otherwise.
+type ReportFiles interface {
+	DownloadURL(ctx context.Context, r *reports.Report) (string, error)
+}
+
+// ReportVerifier recomputes a report's hashes.
+type ReportVerifier interface {
+	VerifyReport(ctx context.Context, id string) (*reports.Verification, error)
+}
+
+var reportFields = []string{"status", "template", "format", "view_id", "schedule_id", "query", "params", "requested_by", "attempts", "error", "manifest", "created_at", "started_at", "finished_at", "download_url"}
+
+// reportResponse is a report with its download URL when it has a file.
+type reportResponse struct {
+	*reports.Report
+	DownloadURL *string `json:"download_url"`
+}
+
+func (s *Server) reportResponse(ctx context.Context, r *reports.Report) (reportResponse, error) {
+	out := reportResponse{Report: r}
+	if r.Status == reports.Succeeded && r.ObjectName != "" {
+		u, err := s.ReportFiles.DownloadURL(ctx, r)
+		if err != nil {
+			return out, err
+		}
+		out.DownloadURL = &u
+	}
+	return out, nil
+}
+
+type orderReportRequest struct {
+	Template string          `json:"template"`
+	Format   string          `json:"format"`
+	ViewID   string          `json:"view_id"`
+	Query    json.RawMessage `json:"query"`
+	Params   json.RawMessage `json:"params"`
+}
+
+func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
+	var req orderReportRequest
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), req)
+	if req.Template == "" {
+		req.Template = "standard"
+	}
+	rep, created, err := s.Reports.OrderReport(r.Context(), reports.OrderParams{
+		Template: req.Template, Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
+		IdempotencyKey: r.Header.Get("Idempotency-Key"),
+	})
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	out, err := s.reportResponse(r.Context(), rep)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+rep.ID)
+	status := http.StatusAccepted
+	if !created {
+		status = http.StatusOK // the same order again: the same report
+	}
+	JSON(w, status, out)
+}
+
+func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Reports.FindReportByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	out, err := s.reportResponse(r.Context(), rep)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if !rep.Terminal() {
+		w.Header().Set("Retry-After", "2")
+	}
+	JSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
+	p, err := parseList(r, reportFields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := reports.Filter{Limit: p.limit + 1}
+	switch st := reports.Status(q.Get("status")); st {
+	case "":
+	case reports.Queued, reports.Running, reports.Succeeded, reports.Failed:
+		f.Status = st
+	default:
+		Error(w, r, apperr.Invalidf("status", "must be queued, running, succeeded or failed"))
+		return
+	}
+	scope := s.scope(r, "reports", filterFingerprint(q, "status"))
+	if p.cursor != "" {
+		var k reports.Key
+		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
+			Error(w, r, err)
+			return
+		}
+		f.After = &k
+	}
+	rs, err := s.Reports.FindReports(r.Context(), f)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var next string
+	if len(rs) > p.limit {
+		rs = rs[:p.limit]
+		last := rs[len(rs)-1]
+		if next, err = s.Cursors.Encode(scope, reports.Key{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	items := make([]any, len(rs))
+	for i, rep := range rs {
+		out, err := s.reportResponse(r.Context(), rep)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		items[i] = out
+	}
+	writeList(w, r, items, p.fields, next)
+}
+
+func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) {
+	v, err := s.ReportVerifier.VerifyReport(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, v)
+}
+
+var scheduleFields = []string{"name", "cron", "timezone", "template", "format", "view_id", "params", "recipients", "enabled", "created_by", "last_run_at", "next_run_at", "created_at", "updated_at"}
+
+type scheduleRequest struct {
+	Name       string          `json:"name"`
+	Cron       string          `json:"cron"`
+	TimeZone   string          `json:"timezone"`
+	Template   string          `json:"template"`
+	Format     string          `json:"format"`
+	ViewID     string          `json:"view_id"`
+	Params     json.RawMessage `json:"params"`
+	Recipients []string        `json:"recipients"`
+	Enabled    *bool           `json:"enabled"`
+}
+
+func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
+	var req scheduleRequest
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), req)
+	if req.Template == "" {
+		req.Template = "standard"
+	}
+	enabled := true
+	if req.Enabled != nil {
+		enabled = *req.Enabled
+	}
+	sc := &reports.Schedule{Name: req.Name, Cron: req.Cron, TimeZone: req.TimeZone, Template: req.Template, Format: req.Format,
+		ViewID: req.ViewID, Params: req.Params, Recipients: req.Recipients, Enabled: enabled}
+	if err := s.Schedules.CreateSchedule(r.Context(), sc); err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+sc.ID)
+	JSON(w, http.StatusCreated, sc)
+}
+
+func (s *Server) handleGetSchedule(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.Schedules.FindScheduleByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, sc)
+}
+
+func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
+	p, err := parseList(r, scheduleFields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	scope := s.scope(r, "schedules", filterFingerprint(r.URL.Query()))
+	f := reports.ScheduleFilter{Limit: p.limit + 1}
+	if p.cursor != "" {
+		var k reports.ScheduleKey
+		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
+			Error(w, r, err)
+			return
+		}
+		f.After = &k
+	}
+	ss, err := s.Schedules.FindSchedules(r.Context(), f)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var next string
+	if len(ss) > p.limit {
+		ss = ss[:p.limit]
+		last := ss[len(ss)-1]
+		if next, err = s.Cursors.Encode(scope, reports.ScheduleKey{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	items := make([]any, len(ss))
+	for i, sc := range ss {
+		items[i] = sc
+	}
+	writeList(w, r, items, p.fields, next)
+}
+
+type scheduleUpdateRequest struct {
+	Name       *string         `json:"name"`
+	Cron       *string         `json:"cron"`
+	TimeZone   *string         `json:"timezone"`
+	Format     *string         `json:"format"`
+	Params     json.RawMessage `json:"params"`
+	Recipients []string        `json:"recipients"`
+	Enabled    *bool           `json:"enabled"`
+}
+
+func (s *Server) handleUpdateSchedule(w http.ResponseWriter, r *http.Request) {
+	var req scheduleUpdateRequest
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), req)
+	sc, err := s.Schedules.UpdateSchedule(r.Context(), r.PathValue("id"), reports.ScheduleUpdate{
+		Name: req.Name, Cron: req.Cron, TimeZone: req.TimeZone, Format: req.Format, Params: req.Params, Recipients: req.Recipients, Enabled: req.Enabled,
+	})
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, sc)
+}
+
+func (s *Server) handleDeleteSchedule(w http.ResponseWriter, r *http.Request) {
+	if err := s.Schedules.DeleteSchedule(r.Context(), r.PathValue("id")); err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

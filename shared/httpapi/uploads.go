@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/uploads"
+)
+
+// UploadIntake receives tenant files.
+type UploadIntake interface {
+	Receive(ctx context.Context, fileName string, data []byte) (*uploads.Upload, bool, error)
+}
+
+var uploadFields = []string{"file_name", "sha256", "bytes", "rows", "metrics", "period_from", "period_to", "status", "error", "uploaded_by", "created_at", "loaded_at"}
+
+// handleUpload takes a CSV as the body (text/csv, the name in ?name=) or as
+// the "file" part of a multipart form.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	limit := int64(uploads.MaxBytes + 64<<10)
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		Error(w, r, apperr.Errorf(apperr.Unsupported, "send text/csv or multipart/form-data"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var name string
+	var data []byte
+	switch mt {
+	case "text/csv", "text/plain", "application/csv":
+		name = r.URL.Query().Get("name")
+		data, err = io.ReadAll(r.Body)
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			Error(w, r, apperr.Invalidf("body", "multipart without a boundary"))
+			return
+		}
+		if err = r.ParseMultipartForm(limit); err == nil {
+			file, hdr, ferr := r.FormFile("file")
+			if ferr != nil {
+				Error(w, r, apperr.Invalidf("file", "the form needs a \"file\" part"))
+				return
+			}
+			defer file.Close()
+			name = hdr.Filename
+			data, err = io.ReadAll(file)
+		}
+	default:
+		Error(w, r, apperr.Errorf(apperr.Unsupported, "send text/csv or multipart/form-data"))
+		return
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			Error(w, r, apperr.Errorf(apperr.TooLarge, "the file is larger than %d bytes", uploads.MaxBytes))
+			return
+		}
+		Error(w, r, apperr.Invalidf("body", "could not be read"))
+		return
+	}
+	noteAudit(r.Context(), map[string]any{"file_name": name, "bytes": len(data)})
+	u, created, err := s.Uploads.Receive(r.Context(), name, data)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+u.ID)
+	status := http.StatusAccepted
+	if !created {
+		status = http.StatusOK
+	}
+	JSON(w, status, u)
+}
+
+func (s *Server) handleGetUpload(w http.ResponseWriter, r *http.Request) {
+	u, err := s.UploadRecords.FindUploadByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	JSON(w, http.StatusOK, u)
+}
+
+func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
+	p, err := parseList(r, uploadFields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	scope := s.scope(r, "uploads", filterFingerprint(r.URL.Query()))
+	f := uploads.Filter{Limit: p.limit + 1}
+	if p.cursor != "" {
+		var k uploads.Key
+		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
+			Error(w, r, err)
+			return
+		}
+		f.After = &k
+	}
+	us, err := s.UploadRecords.FindUploads(r.Context(), f)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var next string
+	if len(us) > p.limit {
+		us = us[:p.limit]
+		last := us[len(us)-1]
+		if next, err = s.Cursors.Encode(scope, uploads.Key{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	items := make([]any, len(us))
+	for i, u := range us {
+		items[i] = u
+	}
+	writeList(w, r, items, p.fields, next)
+}

@@ -1,0 +1,112 @@
+// Package localcloud starts the official local stand-ins of the cloud
+// services in process: fake-gcs-server for Cloud Storage, pstest for Pub/Sub
+// and the local Cloud Tasks server. It points the client libraries at them
+// through the environment variables they read (STORAGE_EMULATOR_HOST,
+// PUBSUB_EMULATOR_HOST) and TASKS_ENDPOINT. Only the local runner and tests
+// import it; the deployed binaries must not (a test checks).
+package localcloud
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"cloud.google.com/go/pubsub/v2/pstest"
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+
+	"github.com/mirante/mirante/shared/pubsub"
+	"github.com/mirante/mirante/shared/tasks/localtasks"
+)
+
+// Params says what to start.
+type Params struct {
+	// StorageRoot keeps the objects on disk ("" keeps them in memory).
+	StorageRoot string
+	Buckets     []string
+	PubSub      pubsub.Config
+	// MaxDeliveryAttempts of the report subscription before dead-lettering.
+	MaxDeliveryAttempts int
+	Log                 *slog.Logger
+}
+
+// Cloud is the running stand-ins.
+type Cloud struct {
+	GCS    *fakestorage.Server
+	PubSub *pstest.Server
+	Tasks  *localtasks.Server
+}
+
+// Start starts the stand-ins and sets the environment so that clients opened
+// afterwards in this process reach them.
+func Start(ctx context.Context, p Params) (*Cloud, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{
+		Scheme: "http", Host: "127.0.0.1", Port: port, PublicHost: fmt.Sprintf("127.0.0.1:%d", port), StorageRoot: p.StorageRoot,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting fake-gcs-server: %w", err)
+	}
+	c := &Cloud{GCS: gcs}
+	for _, b := range p.Buckets {
+		// The on-disk backend has no versioning; the in-memory one has.
+		gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: b, VersioningEnabled: p.StorageRoot == ""})
+	}
+	c.PubSub = pstest.NewServer()
+	c.Tasks, err = localtasks.Start("127.0.0.1:0", p.Log)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("starting the local Cloud Tasks: %w", err)
+	}
+	for k, v := range map[string]string{
+		"STORAGE_EMULATOR_HOST": fmt.Sprintf("127.0.0.1:%d", port),
+		"PUBSUB_EMULATOR_HOST":  c.PubSub.Addr,
+		"TASKS_ENDPOINT":        c.Tasks.Addr(),
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	ps, err := pubsub.New(ctx, p.PubSub)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	defer ps.Close()
+	attempts := p.MaxDeliveryAttempts
+	if attempts == 0 {
+		attempts = 5
+	}
+	if err := ps.EnsureTopology(ctx, attempts); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close stops the stand-ins.
+func (c *Cloud) Close() {
+	if c.Tasks != nil {
+		c.Tasks.Close()
+	}
+	if c.PubSub != nil {
+		c.PubSub.Close()
+	}
+	if c.GCS != nil {
+		c.GCS.Stop()
+	}
+}
+
+func freePort() (uint16, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return uint16(l.Addr().(*net.TCPAddr).Port), nil
+}

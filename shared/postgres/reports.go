@@ -1,0 +1,337 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
+)
+
+// ReportService implements reports.Service, and the worker's side of a
+// report's life (claim, complete, fail).
+type ReportService struct {
+	db        *DB
+	specs     reports.SpecValidator
+	templates reports.Templates
+	publisher reports.Publisher
+	log       *slog.Logger
+}
+
+// NewReportService returns the service. publisher may be nil for the worker,
+// which never orders.
+func NewReportService(db *DB, specs reports.SpecValidator, templates reports.Templates, publisher reports.Publisher, log *slog.Logger) *ReportService {
+	return &ReportService{db: db, specs: specs, templates: templates, publisher: publisher, log: log}
+}
+
+var _ reports.Service = (*ReportService)(nil)
+
+const reportColumns = `id::text, status, template, format, coalesce(view_id::text, ''), coalesce(schedule_id::text, ''),
+	coalesce(spec, 'null'::jsonb), params, coalesce(requested_by::text, ''), idempotency_key, attempts, coalesce(error, ''),
+	coalesce(object_name, ''), manifest, created_at, started_at, finished_at`
+
+func scanReport(row pgx.Row) (*reports.Report, error) {
+	var r reports.Report
+	var manifest []byte
+	err := row.Scan(&r.ID, &r.Status, &r.Template, &r.Format, &r.ViewID, &r.ScheduleID, &r.Spec, &r.Params, &r.RequestedBy,
+		&r.IdempotencyKey, &r.Attempts, &r.Error, &r.ObjectName, &manifest, &r.CreatedAt, &r.StartedAt, &r.FinishedAt)
+	if len(manifest) > 0 {
+		r.Manifest = manifest
+	}
+	return &r, err
+}
+
+// MaxParamsBytes bounds a report's parameters.
+const MaxParamsBytes = 8 << 10
+
+// OrderReport stores a queued report, charges the org's daily quota, and
+// publishes the request after the row commits. A repeated idempotency key
+// returns the report it made, without a second charge or message.
+func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) (*reports.Report, bool, error) {
+	if err := tenant.Authorize(ctx, tenant.OrderReports); err != nil {
+		return nil, false, err
+	}
+	if p.Template == "" || !s.templates.TemplateExists(p.Template) {
+		return nil, false, apperr.Invalidf("template", "unknown template %q", clipText(p.Template))
+	}
+	if _, ok := reports.Formats[p.Format]; !ok {
+		return nil, false, apperr.Invalidf("format", "must be pdf, docx or html")
+	}
+	if (p.ViewID == "") == (len(p.Spec) == 0) {
+		return nil, false, apperr.Invalidf("view_id", "give a view_id or a query, not both")
+	}
+	params := bytes.TrimSpace(p.Params)
+	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
+		params = []byte("{}")
+	}
+	if params[0] != '{' || len(params) > MaxParamsBytes || !json.Valid(params) {
+		return nil, false, apperr.Invalidf("params", "must be a JSON object of at most %d bytes", MaxParamsBytes)
+	}
+	key := p.IdempotencyKey
+	if key == "" {
+		key = randomKey()
+	}
+	if len(key) > 200 || !utf8.ValidString(key) {
+		return nil, false, apperr.Invalidf("Idempotency-Key", "at most 200 characters")
+	}
+	t, u := caller(ctx)
+	requester := u.ID
+	if p.OnBehalfOf != "" {
+		requester = p.OnBehalfOf
+	}
+	var out *reports.Report
+	created := false
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		spec := p.Spec
+		field := "query"
+		if p.ViewID != "" {
+			v, err := findVisibleView(ctx, tx, p.ViewID, false)
+			if err != nil {
+				return err
+			}
+			spec, field = v.Config, "view_id"
+		}
+		entitled, err := entitlements(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := s.specs.ValidateSpec(spec, entitled, field); err != nil {
+			return err
+		}
+		var viewID, scheduleID, reqBy *string
+		if p.ViewID != "" {
+			viewID = &p.ViewID
+		}
+		if p.ScheduleID != "" {
+			scheduleID = &p.ScheduleID
+		}
+		if requester != "" {
+			reqBy = &requester
+		}
+		out, err = scanReport(tx.QueryRow(ctx, `
+			insert into reports (org_id, requested_by, schedule_id, template, format, view_id, spec, params, idempotency_key)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			on conflict (org_id, idempotency_key) do nothing
+			returning `+reportColumns, t.ID(), reqBy, scheduleID, p.Template, p.Format, viewID, spec, params, key))
+		if errors.Is(err, pgx.ErrNoRows) {
+			out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where idempotency_key = $1`, key))
+			return convert(err, "report")
+		}
+		if err != nil {
+			return convert(err, "report")
+		}
+		created = true
+		return chargeQuota(ctx, tx, t.ID())
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !created {
+		return out, false, nil
+	}
+	req := reports.Request{OrgID: t.ID(), ReportID: out.ID, IdempotencyKey: key, Traceparent: telemetry.Traceparent(ctx)}
+	if err := s.publisher.PublishReportRequest(ctx, req); err != nil {
+		s.log.ErrorContext(ctx, "report request not published", "error", err.Error(), "org_id", t.ID(), "report_id", out.ID)
+		_ = s.finish(ctx, out.ID, reports.Failed, "the report could not be queued; order it again", "", nil, "", 0)
+		return nil, false, apperr.Errorf(apperr.Unavailable, "the report could not be queued; try again")
+	}
+	return out, true, nil
+}
+
+// chargeQuota counts one report against the org's daily quota, refusing when
+// it is spent. The conditional update serialises concurrent orders.
+func chargeQuota(ctx context.Context, tx pgx.Tx, orgID string) error {
+	var limit int
+	if err := tx.QueryRow(ctx, `select p.reports_per_day from orgs o join plans p on p.id = o.plan where o.id = $1`, orgID).Scan(&limit); err != nil {
+		return fmt.Errorf("reading the plan: %w", err)
+	}
+	day := time.Now().UTC().Format("2006-01-02")
+	if _, err := tx.Exec(ctx, `insert into usage (org_id, day) values ($1, $2) on conflict do nothing`, orgID, day); err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `update usage set reports = reports + 1 where org_id = $1 and day = $2 and reports < $3`, orgID, day, limit)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		reset := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+		return &apperr.Error{Code: apperr.RateLimited, Message: fmt.Sprintf("this organisation's plan allows %d reports a day; the quota resets at %s", limit, reset.Format(time.RFC3339)),
+			Details: map[string]any{"limit": limit, "remaining": 0, "reset": reset.Format(time.RFC3339), "retry_after_s": int(time.Until(reset).Seconds()) + 1}}
+	}
+	return nil
+}
+
+// FindReportByID returns one report of the org.
+func (s *ReportService) FindReportByID(ctx context.Context, id string) (*reports.Report, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return nil, err
+	}
+	if !isUUID(id) {
+		return nil, apperr.Errorf(apperr.NotFound, "report not found")
+	}
+	var out *reports.Report
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where id = $1`, id))
+		return convert(err, "report")
+	})
+	return out, err
+}
+
+// FindReports lists the org's reports, newest first.
+func (s *ReportService) FindReports(ctx context.Context, f reports.Filter) ([]*reports.Report, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return nil, err
+	}
+	where := []string{"true"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Status != "" {
+		where = append(where, "status = "+arg(string(f.Status)))
+	}
+	if f.After != nil {
+		where = append(where, fmt.Sprintf("(created_at, id) < (%s, %s::uuid)", arg(f.After.CreatedAt), arg(f.After.ID)))
+	}
+	q := `select ` + reportColumns + ` from reports where ` + strings.Join(where, " and ") + ` order by created_at desc, id desc limit ` + arg(f.Limit)
+	var out []*reports.Report
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*reports.Report, error) { return scanReport(r) })
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding reports: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimReport gives the worker a report to render: a queued one, or a running
+// one whose lease ran out (its worker died). It returns the report and whether
+// it was claimed; a finished or leased report is returned unclaimed. The
+// idempotency key must match the one the report was ordered with.
+func (s *ReportService) ClaimReport(ctx context.Context, id, key string, lease time.Duration) (*reports.Report, bool, error) {
+	if !isUUID(id) {
+		return nil, false, apperr.Errorf(apperr.NotFound, "report not found")
+	}
+	var out *reports.Report
+	claimed := false
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		r, err := scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where id = $1 for update`, id))
+		if err != nil {
+			return convert(err, "report")
+		}
+		if r.IdempotencyKey != key {
+			return apperr.Errorf(apperr.NotFound, "report not found")
+		}
+		out = r
+		var leased bool
+		if err := tx.QueryRow(ctx, `select status = 'running' and lease_until > now() from reports where id = $1`, id).Scan(&leased); err != nil {
+			return err
+		}
+		if r.Terminal() || leased {
+			return nil
+		}
+		out, err = scanReport(tx.QueryRow(ctx, `
+			update reports set status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now(),
+			  lease_until = now() + $2::interval, error = null
+			where id = $1 returning `+reportColumns, id, fmt.Sprintf("%d milliseconds", lease.Milliseconds())))
+		claimed = err == nil
+		return err
+	})
+	return out, claimed, err
+}
+
+// CompleteReport marks a report succeeded: the caller has uploaded its file
+// and read it back.
+func (s *ReportService) CompleteReport(ctx context.Context, id, object string, manifest json.RawMessage, sha string, size int64) error {
+	return s.finish(ctx, id, reports.Succeeded, "", object, manifest, sha, size)
+}
+
+// FailReport records a failed attempt: queued again to be retried, or failed
+// for good.
+func (s *ReportService) FailReport(ctx context.Context, id, reason string, final bool) error {
+	status := reports.Queued
+	if final {
+		status = reports.Failed
+	}
+	return s.finish(ctx, id, status, reason, "", nil, "", 0)
+}
+
+func (s *ReportService) finish(ctx context.Context, id string, status reports.Status, reason, object string, manifest json.RawMessage, sha string, size int64) error {
+	return s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		var errText, obj, fileSHA *string
+		if reason != "" {
+			errText = &reason
+		}
+		if object != "" {
+			obj, fileSHA = &object, &sha
+		}
+		var m []byte
+		if len(manifest) > 0 {
+			m = manifest
+		}
+		finished := status == reports.Succeeded || status == reports.Failed
+		_, err := tx.Exec(ctx, `
+			update reports set status = $2, error = $3, object_name = coalesce($4, object_name), manifest = coalesce($5::jsonb, manifest),
+			  file_sha256 = coalesce($6, file_sha256), file_bytes = coalesce($7, file_bytes), lease_until = null, updated_at = now(),
+			  finished_at = case when $8 then now() else finished_at end
+			where id = $1`, id, string(status), errText, obj, m, fileSHA, nullableInt(size), finished)
+		return err
+	})
+}
+
+// ReportFile returns the stored file's object name and checksum, for verify.
+func (s *ReportService) ReportFile(ctx context.Context, id string) (object, sha string, size int64, err error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return "", "", 0, err
+	}
+	if !isUUID(id) {
+		return "", "", 0, apperr.Errorf(apperr.NotFound, "report not found")
+	}
+	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		return convert(tx.QueryRow(ctx, `select coalesce(object_name, ''), coalesce(file_sha256, ''), coalesce(file_bytes, 0) from reports where id = $1`, id).
+			Scan(&object, &sha, &size), "report")
+	})
+	return object, sha, size, err
+}
+
+func nullableInt(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+func randomKey() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func clipText(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}

@@ -1,0 +1,110 @@
+// Package reports is ordered reports and report schedules: what a report is,
+// its life (queued → running → succeeded | failed), the message that carries
+// it to the worker, and the services that read and write them.
+package reports
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Status is where a report is in its life.
+type Status string
+
+// The statuses. A report is never succeeded unless its file was uploaded and
+// read back.
+const (
+	Queued    Status = "queued"
+	Running   Status = "running"
+	Succeeded Status = "succeeded"
+	Failed    Status = "failed"
+)
+
+// Formats a report can be rendered to.
+var Formats = map[string]string{"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html; charset=utf-8"}
+
+// Report is one ordered report.
+type Report struct {
+	ID             string          `json:"id"`
+	Status         Status          `json:"status"`
+	Template       string          `json:"template"`
+	Format         string          `json:"format"`
+	ViewID         string          `json:"view_id,omitempty"`
+	ScheduleID     string          `json:"schedule_id,omitempty"`
+	Spec           json.RawMessage `json:"query"`
+	Params         json.RawMessage `json:"params"`
+	RequestedBy    string          `json:"requested_by,omitempty"`
+	IdempotencyKey string          `json:"-"`
+	Attempts       int             `json:"attempts"`
+	Error          string          `json:"error,omitempty"`
+	ObjectName     string          `json:"-"`
+	Manifest       json.RawMessage `json:"manifest,omitempty"`
+	CreatedAt      time.Time       `json:"created_at"`
+	StartedAt      *time.Time      `json:"started_at,omitempty"`
+	FinishedAt     *time.Time      `json:"finished_at,omitempty"`
+}
+
+// Terminal reports whether the report will not change any more.
+func (r *Report) Terminal() bool { return r.Status == Succeeded || r.Status == Failed }
+
+// OrderParams is a report order. Exactly one of ViewID and Spec is set.
+type OrderParams struct {
+	Template       string
+	Format         string
+	ViewID         string
+	Spec           json.RawMessage
+	Params         json.RawMessage
+	IdempotencyKey string
+	ScheduleID     string
+	// OnBehalfOf orders for another member (a schedule's owner); empty means
+	// the user in ctx.
+	OnBehalfOf string
+}
+
+// Key is a position in the list of reports (newest first), for cursors.
+type Key struct {
+	CreatedAt time.Time `json:"c"`
+	ID        string    `json:"i"`
+}
+
+// Filter narrows and pages a list of reports.
+type Filter struct {
+	Status Status
+	After  *Key
+	Limit  int
+}
+
+// Service orders and reads the reports of the tenant in ctx.
+type Service interface {
+	// OrderReport stores a queued report and publishes its request. An order
+	// with an idempotency key already used returns the existing report.
+	OrderReport(ctx context.Context, p OrderParams) (*Report, bool, error)
+	FindReportByID(ctx context.Context, id string) (*Report, error)
+	FindReports(ctx context.Context, f Filter) ([]*Report, error)
+}
+
+// Request is the message that asks the worker to render a report. It names
+// the org explicitly; the worker checks it against PostgreSQL.
+type Request struct {
+	OrgID          string `json:"org_id"`
+	ReportID       string `json:"report_id"`
+	IdempotencyKey string `json:"idempotency_key"`
+	Traceparent    string `json:"traceparent,omitempty"`
+}
+
+// Publisher sends report requests to the worker.
+type Publisher interface {
+	PublishReportRequest(ctx context.Context, r Request) error
+}
+
+// SpecValidator checks a query spec against the catalog and the datasets the
+// org is entitled to; errors name fields under field.
+type SpecValidator interface {
+	ValidateSpec(spec json.RawMessage, entitled map[string]bool, field string) error
+}
+
+// Templates says which templates exist.
+type Templates interface {
+	TemplateExists(name string) bool
+}

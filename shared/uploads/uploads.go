@@ -1,0 +1,303 @@
+// Package uploads is each org's own data: CSV files of monthly metrics by
+// municipality or state that land in the tenant mart, in the org's row or
+// dataset mode, and nowhere else.
+package uploads
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/mirante/mirante/shared/apperr"
+)
+
+// Limits of one upload.
+const (
+	MaxBytes     = 10 << 20
+	MaxRows      = 200_000
+	MaxRowErrors = 50
+	MaxMetrics   = 200
+)
+
+// Status is where an upload is.
+type Status string
+
+// An upload is received (stored raw), then loaded into the tenant mart or failed.
+const (
+	Received Status = "received"
+	Loaded   Status = "loaded"
+	Failed   Status = "failed"
+)
+
+// Upload is one file an org sent.
+type Upload struct {
+	ID         string     `json:"id"`
+	FileName   string     `json:"file_name"`
+	SHA256     string     `json:"sha256"`
+	Bytes      int64      `json:"bytes"`
+	Rows       int64      `json:"rows"`
+	Metrics    []string   `json:"metrics"`
+	PeriodFrom string     `json:"period_from"`
+	PeriodTo   string     `json:"period_to"`
+	Status     Status     `json:"status"`
+	Error      string     `json:"error,omitempty"`
+	UploadedBy string     `json:"uploaded_by,omitempty"`
+	ObjectName string     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LoadedAt   *time.Time `json:"loaded_at,omitempty"`
+}
+
+// Row is one validated line of an upload.
+type Row struct {
+	Month     string // YYYY-MM
+	Municipio string // 7-digit IBGE code, or ""
+	UF        string // two letters (with or without a municipality)
+	Metric    string
+	Value     float64
+}
+
+// File is a parsed upload.
+type File struct {
+	Rows       []Row
+	Metrics    []string
+	PeriodFrom string
+	PeriodTo   string
+}
+
+var (
+	monthRe  = regexp.MustCompile(`^[12][0-9]{3}-(0[1-9]|1[0-2])$`)
+	muniRe   = regexp.MustCompile(`^[1-5][0-9]{6}$`)
+	metricRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	ufSet    = map[string]bool{}
+)
+
+func init() {
+	for _, uf := range strings.Fields("AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO") {
+		ufSet[uf] = true
+	}
+}
+
+// columns of the upload format; municipio and uf may each be absent, but not both.
+var known = map[string]bool{"month": true, "municipio": true, "uf": true, "metric": true, "value": true}
+
+// Parse reads an upload: a header naming month, municipio and/or uf, metric
+// and value (";" or "," separated, UTF-8 with or without BOM, or Latin-1),
+// then one row per metric, month and territory. Every row is checked; the
+// error (Invalid) names each bad row, up to MaxRowErrors.
+func Parse(data []byte) (*File, error) {
+	if len(data) > MaxBytes {
+		return nil, apperr.Errorf(apperr.TooLarge, "the file is larger than %d bytes", MaxBytes)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		dec, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, apperr.Invalidf("file", "not UTF-8 or Latin-1 text")
+		}
+		data = dec
+	}
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	sep := ','
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		sep = ';'
+	}
+	r := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
+	r.Comma = sep
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, apperr.Invalidf("file", "empty, or not CSV")
+	}
+	idx := map[string]int{}
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		if !known[name] {
+			return nil, apperr.Invalidf("header", "unknown column %q (expected month, municipio and/or uf, metric, value)", clip(h))
+		}
+		if _, dup := idx[name]; dup {
+			return nil, apperr.Invalidf("header", "column %q twice", name)
+		}
+		idx[name] = i
+	}
+	for _, need := range []string{"month", "metric", "value"} {
+		if _, ok := idx[need]; !ok {
+			return nil, apperr.Invalidf("header", "missing column %q", need)
+		}
+	}
+	_, hasMuni := idx["municipio"]
+	_, hasUF := idx["uf"]
+	if !hasMuni && !hasUF {
+		return nil, apperr.Invalidf("header", "needs a municipio or a uf column")
+	}
+	f := &File{}
+	var rowErrs []apperr.FieldError
+	bad := func(line int, col, reason string) {
+		if len(rowErrs) < MaxRowErrors {
+			rowErrs = append(rowErrs, apperr.FieldError{Field: fmt.Sprintf("line %d: %s", line, col), Reason: reason})
+		}
+	}
+	metrics := map[string]bool{}
+	seen := map[string]int{}
+	line := 1
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line++
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				bad(pe.Line, "row", "malformed CSV: "+pe.Err.Error())
+				break
+			}
+			return nil, apperr.Invalidf("file", "unreadable")
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(header) {
+			bad(line, "row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
+			continue
+		}
+		if len(f.Rows) >= MaxRows {
+			return nil, apperr.Errorf(apperr.TooLarge, "more than %d rows", MaxRows)
+		}
+		get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
+		row := Row{Month: get("month"), Metric: strings.ToLower(get("metric"))}
+		ok := true
+		if !monthRe.MatchString(row.Month) {
+			bad(line, "month", "must be YYYY-MM")
+			ok = false
+		}
+		if hasMuni {
+			row.Municipio = get("municipio")
+		}
+		if hasUF {
+			row.UF = strings.ToUpper(get("uf"))
+		}
+		switch {
+		case row.Municipio == "" && row.UF == "":
+			bad(line, "municipio", "give a municipality code or a UF")
+			ok = false
+		case row.Municipio != "" && !muniRe.MatchString(row.Municipio):
+			bad(line, "municipio", "must be a 7-digit IBGE code")
+			ok = false
+		case row.UF != "" && !ufSet[row.UF]:
+			bad(line, "uf", "not a UF")
+			ok = false
+		}
+		if !metricRe.MatchString(row.Metric) {
+			bad(line, "metric", "lowercase letters, digits and _ , starting with a letter, at most 64")
+			ok = false
+		}
+		v, err := parseNumber(get("value"))
+		if err != nil {
+			bad(line, "value", err.Error())
+			ok = false
+		}
+		row.Value = v
+		if !ok {
+			continue
+		}
+		key := row.Month + "|" + row.Municipio + "|" + row.UF + "|" + row.Metric
+		if prev, dup := seen[key]; dup {
+			bad(line, "row", fmt.Sprintf("repeats line %d (same month, territory and metric)", prev))
+			continue
+		}
+		seen[key] = line
+		metrics[row.Metric] = true
+		if len(metrics) > MaxMetrics {
+			return nil, apperr.Invalidf("metric", "more than %d metrics in one file", MaxMetrics)
+		}
+		if f.PeriodFrom == "" || row.Month < f.PeriodFrom {
+			f.PeriodFrom = row.Month
+		}
+		if row.Month > f.PeriodTo {
+			f.PeriodTo = row.Month
+		}
+		f.Rows = append(f.Rows, row)
+	}
+	if len(rowErrs) > 0 {
+		return nil, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("%d or more rows are invalid; nothing was stored", len(rowErrs)), Fields: rowErrs}
+	}
+	if len(f.Rows) == 0 {
+		return nil, apperr.Invalidf("file", "no data rows")
+	}
+	for m := range metrics {
+		f.Metrics = append(f.Metrics, m)
+	}
+	sort.Strings(f.Metrics)
+	return f, nil
+}
+
+// parseNumber reads 1234.5, 1234,5, 1.234,5 and 1,234.5.
+func parseNumber(s string) (float64, error) {
+	if s == "" {
+		return 0, errors.New("required")
+	}
+	lastComma, lastDot := strings.LastIndex(s, ","), strings.LastIndex(s, ".")
+	switch {
+	case lastComma >= 0 && lastDot >= 0 && lastComma > lastDot:
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	case lastComma >= 0 && lastDot >= 0:
+		s = strings.ReplaceAll(s, ",", "")
+	case lastComma >= 0:
+		if strings.Count(s, ",") > 1 {
+			return 0, errors.New("not a number")
+		}
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != v || v > 1e15 || v < -1e15 {
+		return 0, errors.New("not a number")
+	}
+	return v, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// Key is a position in the list of uploads (newest first).
+type Key struct {
+	CreatedAt time.Time `json:"c"`
+	ID        string    `json:"i"`
+}
+
+// Filter pages a list of uploads.
+type Filter struct {
+	After *Key
+	Limit int
+}
+
+// Service records the uploads of the tenant in ctx.
+type Service interface {
+	// CreateUpload records a parsed file; the same file (by sha256) again
+	// returns the upload it made, and created is false.
+	CreateUpload(ctx context.Context, u *Upload) (created bool, err error)
+	FindUploadByID(ctx context.Context, id string) (*Upload, error)
+	FindUploads(ctx context.Context, f Filter) ([]*Upload, error)
+}
+
+// ObjectName is an upload's raw file name: under its org.
+func ObjectName(orgID, sha string) string {
+	return "orgs/" + orgID + "/uploads/" + sha + ".csv"
+}
