@@ -32,7 +32,8 @@ import (
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/demo"
-	_ "github.com/mirante/mirante/shared/duckdb" // the local warehouse engine
+	"github.com/mirante/mirante/shared/demodata"
+	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/localcloud"
@@ -40,6 +41,7 @@ import (
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
 )
 
 // ServeConfig is the local process's own setting; the functions read theirs.
@@ -267,8 +269,58 @@ func seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = demo.Seed(ctx, admin, fb)
-	return err
+	orgs, err := demo.Seed(ctx, admin, fb)
+	if err != nil {
+		return err
+	}
+	return seedWarehouse(ctx, admin, orgs)
+}
+
+// martSources maps each public mart to the source catalog entry that carries
+// its watermark.
+var martSources = map[string]string{
+	"comex_monthly": "comex", "antaq_monthly": "antaq", "caged_monthly": "caged",
+	"pib_municipal": "pib_municipal", "ipca_monthly": "ipca", "siconfi_annual": "siconfi",
+}
+
+// seedWarehouse fills an empty local warehouse with the generated demo data,
+// marks it synthetic in the source catalog, and records each org's own data.
+// A warehouse that holds anything (real files loaded later) is left alone.
+func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]tenant.Org) error {
+	var wcfg duckdb.Config
+	if err := config.Load(&wcfg); err != nil {
+		return err
+	}
+	wh, err := duckdb.Open(ctx, wcfg)
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+	empty, err := demodata.Empty(ctx, wh.SQL())
+	if err != nil || !empty {
+		return err
+	}
+	var tenants []demodata.Tenant
+	for _, o := range demo.Orgs {
+		org := orgs[o.Slug]
+		tenants = append(tenants, demodata.Tenant{OrgID: org.ID, Slug: org.Slug, Isolation: string(org.Isolation), Dataset: org.Dataset})
+	}
+	rep, err := demodata.Fill(ctx, wh.SQL(), demodata.Params{Tenants: tenants, Seed: 2026, Schemas: wh})
+	if err != nil {
+		return fmt.Errorf("generating the demo data: %w", err)
+	}
+	for mart, source := range martSources {
+		if err := admin.SetSourceWatermark(ctx, source, rep.Marts[mart].Watermark, true); err != nil {
+			return err
+		}
+	}
+	wm := rep.Marts["tenant_metrics"].Watermark
+	for _, t := range rep.Tenants {
+		if err := admin.SetTenantData(ctx, t.OrgID, "tenant_metrics", wm, t.Rows, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func probePG(ctx context.Context) error {
