@@ -126,11 +126,16 @@ func serve(t *testing.T, db *pgtest.DB, orgs map[string]tenant.Org) *bundle {
 	}
 	t.Cleanup(ingester.Close)
 	SetObjectNotifier(syncNotifier{t: t, h: ingester})
+	// The server's address is known before setup, so that download URLs,
+	// which are absolute, point at it.
+	srv := httptest.NewUnstartedServer(nil)
+	t.Setenv("PUBLIC_BASE_URL", "http://"+srv.Listener.Addr().String())
 	h, closeFn, err := setup(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	b := &bundle{srv: srv, db: db, orgs: orgs, tokens: map[string]string{}}
 	var once sync.Once
 	b.close = func() { once.Do(func() { srv.Close(); closeFn() }) }

@@ -81,6 +81,10 @@ func (templateSet) TemplateExists(name string) bool {
 	return err == nil
 }
 
+// NewHandler builds a dispatch handler from the environment's configuration;
+// the function uses one, tests build their own.
+func NewHandler(ctx context.Context) (http.Handler, func(), error) { return setup(ctx) }
+
 func setup(ctx context.Context) (http.Handler, func(), error) {
 	var cfg Config
 	if err := config.Load(cfg.Parts()...); err != nil {

@@ -344,7 +344,7 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 	chart := func(id string, typ render.ChartType) {
 		res := results[id]
 		c := render.Chart{ID: id, Caption: caption(id), Type: typ}
-		if res == nil || len(res.Columns) == 0 {
+		if res == nil || len(res.Columns) == 0 || len(res.Rows) == 0 {
 			// The template shows "no data" for an empty chart.
 			c.Columns = []render.Column{{Name: "x"}, {Name: "value"}}
 			c.X, c.Series = "x", []string{"value"}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/mirante/mirante/shared/apperr"
@@ -93,6 +94,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mirante"`)
+	}
+	if s, ok := p.Extra["retry_after_s"].(int); ok && status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
 	writeJSON(w, status, "application/problem+json", p)
 }
