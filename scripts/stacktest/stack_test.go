@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -235,6 +236,56 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || cmp.Diff(want, got) != "" {
 			t.Errorf("%s: /v1/me %d, orgs (-want +got):\n%s", u.Email, resp.StatusCode, cmp.Diff(want, got))
 		}
+	}
+
+	// The demo warehouse answers queries, and reports render and download.
+	ana := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], "ana@porto-sul.demo", demo.Password)
+	call := func(method, path, body string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, env["API_URL"]+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+ana)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, body := call("POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":5}`)
+	var answer struct{ Data []map[string]any }
+	_ = json.Unmarshal(body, &answer)
+	if resp.StatusCode != http.StatusOK || len(answer.Data) != 5 || resp.Header.Get("X-Data-Watermark") == "" {
+		t.Fatalf("query on the demo warehouse: %d %s", resp.StatusCode, body)
+	}
+	resp, body = call("POST", "/v1/orgs/porto-sul/reports", `{"format":"pdf","query":{"dataset":"caged_monthly","measures":["net"],"dimensions":["uf"]}}`)
+	var rep struct {
+		ID, Status  string
+		DownloadURL *string `json:"download_url"`
+	}
+	if err := json.Unmarshal(body, &rep); err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("ordering a report: %d %s", resp.StatusCode, body)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for rep.Status != "succeeded" && rep.Status != "failed" && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond) // a client polling the report
+		_, body = call("GET", "/v1/orgs/porto-sul/reports/"+rep.ID, "")
+		_ = json.Unmarshal(body, &rep)
+	}
+	if rep.Status != "succeeded" || rep.DownloadURL == nil {
+		t.Fatalf("the report ended %s: %s", rep.Status, body)
+	}
+	dl, err := http.Get(*rep.DownloadURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(dl.Body)
+	dl.Body.Close()
+	if dl.StatusCode != http.StatusOK || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("downloading the report: %d, %d bytes", dl.StatusCode, len(pdf))
 	}
 
 	// From outside, as psql would: the app role sees nothing without a tenant.
