@@ -1,0 +1,289 @@
+package ingest
+
+import (
+	"archive/zip"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// ANTAQ Estatístico Aquaviário (see ../shared/data/antaq/FORMAT.md): the
+// yearly <ano>Atracacao.txt (one row per berthing) and <ano>Carga.txt (one
+// row per cargo line of a berthing, joined on IDAtracacao). UTF-8 with BOM,
+// CRLF, ';', quotes only around values holding ';', dates dd/mm/yyyy
+// HH:MM:SS, decimal comma. Columns are read by name; a column the layout
+// does not know, or a required one missing, is a schema break; so is a
+// navigation type, cargo nature or direction outside ANTAQ's lists.
+//
+// Load takes the two files together, as a zip holding both (the yearly
+// download is such a zip; other entries, like TemposAtracacao, are
+// ignored): a mart cell needs the berthing's port, UF and month and the
+// cargo's nature, direction and weight.
+//
+// The mart counts tonnes (VLPesoCargaBruta) and TEU of the cargo lines
+// that are cargo handling (FlagMCOperacaoCarga = 1) in Embarcados or
+// Desembarcados (Não Informado stays in core only). Each berthing counts
+// once, in the cell of its heaviest handled cargo line, so berthings add up
+// across any dimension.
+
+var antaqAtracacaoContract = &Contract{Source: "antaq", Layout: "atracacao", Mark: delim.Comma, Columns: []Column{
+	{Name: "IDAtracacao", Kind: Int},
+	{Name: "Porto Atracação", Kind: Text},
+	{Name: "Ano", Kind: Int},
+	{Name: "Mes", Kind: Text},
+	{Name: "Tipo de Navegação da Atracação", Kind: Text},
+	{Name: "SGUF", Kind: Text},
+	{Name: "Data Atracação", Kind: Text},
+	{Name: "Complexo Portuário", Kind: Text, Nullable: true},
+	{Name: "Município", Kind: Text, Nullable: true},
+	{Name: "CDTUP", Optional: true}, {Name: "IDBerco", Optional: true}, {Name: "Berço", Optional: true},
+	{Name: "Coordenadas", Optional: true}, {Name: "Apelido Instalação Portuária", Optional: true},
+	{Name: "Tipo da Autoridade Portuária", Optional: true}, {Name: "Data Chegada", Optional: true},
+	{Name: "Data Desatracação", Optional: true}, {Name: "Data Início Operação", Optional: true},
+	{Name: "Data Término Operação", Optional: true}, {Name: "Tipo de Operação", Optional: true},
+	{Name: "Nacionalidade do Armador", Optional: true}, {Name: "FlagMCOperacaoAtracacao", Optional: true},
+	{Name: "Terminal", Optional: true}, {Name: "UF", Optional: true}, {Name: "Região Geográfica", Optional: true},
+	{Name: "Região Hidrográfica", Optional: true}, {Name: "Instalação Portuária em Rio", Optional: true},
+	{Name: "Nº da Capitania", Optional: true}, {Name: "Nº do IMO", Optional: true},
+}}
+
+var antaqCargaContract = &Contract{Source: "antaq", Layout: "carga", Mark: delim.Comma, Columns: []Column{
+	{Name: "IDCarga", Kind: Int},
+	{Name: "IDAtracacao", Kind: Int},
+	{Name: "Tipo Navegação", Kind: Text},
+	{Name: "FlagMCOperacaoCarga", Kind: Int},
+	{Name: "Natureza da Carga", Kind: Text},
+	{Name: "Sentido", Kind: Text},
+	{Name: "TEU", Kind: Decimal},
+	{Name: "QTCarga", Kind: Decimal},
+	{Name: "VLPesoCargaBruta", Kind: Decimal},
+	{Name: "Origem", Optional: true}, {Name: "Destino", Optional: true}, {Name: "CDMercadoria", Optional: true},
+	{Name: "Tipo Operação da Carga", Optional: true}, {Name: "Carga Geral Acondicionamento", Optional: true},
+	{Name: "ConteinerEstado", Optional: true}, {Name: "FlagAutorizacao", Optional: true},
+	{Name: "FlagCabotagem", Optional: true}, {Name: "FlagCabotagemMovimentacao", Optional: true},
+	{Name: "FlagConteinerTamanho", Optional: true}, {Name: "FlagLongoCurso", Optional: true},
+	{Name: "FlagOffshore", Optional: true}, {Name: "FlagTransporteViaInterioir", Optional: true},
+	{Name: "Percurso Transporte em vias Interiores", Optional: true}, {Name: "Percurso Transporte Interiores", Optional: true},
+	{Name: "STNaturezaCarga", Optional: true}, {Name: "STSH2", Optional: true}, {Name: "STSH4", Optional: true},
+}}
+
+// The catalog's enum values (shared/semantic/catalog/antaq_monthly.json)
+// for ANTAQ's labels, keyed by delim.Name of the label.
+var (
+	antaqNavTypes = map[string]string{
+		"longo_curso": "longo_curso", "cabotagem": "cabotagem", "interior": "interior",
+		"apoio_maritimo": "apoio_maritimo", "apoio_portuario": "apoio_portuario",
+	}
+	antaqNatures = map[string]string{
+		"granel_solido": "granel_solido", "granel_liquido_e_gasoso": "granel_liquido", "granel_liquido": "granel_liquido",
+		"carga_geral": "carga_geral", "carga_conteinerizada": "conteiner",
+	}
+	antaqDirections = map[string]string{
+		"embarcados": "embarque", "desembarcados": "desembarque", "nao_informado": "",
+	}
+	ptMonthAbbr = map[string]int{"jan": 1, "fev": 2, "mar": 3, "abr": 4, "mai": 5, "jun": 6,
+		"jul": 7, "ago": 8, "set": 9, "out": 10, "nov": 11, "dez": 12}
+)
+
+func loadANTAQ(j *job) error {
+	j.layout = "atracacao_carga_zip"
+	if !strings.EqualFold(path.Ext(j.name), ".zip") {
+		return j.contractErr(0, "", "ANTAQ takes a zip holding <ano>Atracacao.txt and <ano>Carga.txt together (a berthing and its cargo make one mart cell)")
+	}
+	f, err := os.CreateTemp("", "mirante-antaq-*")
+	if err != nil {
+		return err
+	}
+	defer func() { f.Close(); os.Remove(f.Name()) }()
+	size, err := io.Copy(f, j.in)
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return j.contractErr(0, "", "not a zip file: %v", err)
+	}
+	var atracacao, carga *zip.File
+	for _, e := range zr.File {
+		base := strings.ToLower(path.Base(e.Name))
+		switch {
+		case strings.HasSuffix(base, "atracacao.txt") && !strings.Contains(base, "tempos"):
+			atracacao = e
+		case strings.HasSuffix(base, "carga.txt"):
+			carga = e
+		}
+	}
+	if atracacao == nil || carga == nil {
+		return j.contractErr(0, "", "the zip must hold <ano>Atracacao.txt and <ano>Carga.txt")
+	}
+	if err := j.runModels("landing_antaq_atracacao", "landing_antaq_carga"); err != nil {
+		return err
+	}
+	if err := readAtracacao(j, atracacao); err != nil {
+		return err
+	}
+	if err := readCarga(j, carga); err != nil {
+		return err
+	}
+	// Every cargo line belongs to a berthing of the same zip.
+	var orphanLine, orphanID sql.NullInt64
+	err = j.conn.QueryRowContext(j.ctx, `SELECT min(c.line), arg_min(c.id_atracacao, c.line) FROM landing.antaq_carga c
+		LEFT JOIN landing.antaq_atracacao a ON a.file_sha256 = c.file_sha256 AND a.id_atracacao = c.id_atracacao
+		WHERE c.file_sha256 = ? AND a.id_atracacao IS NULL`, j.sha).Scan(&orphanLine, &orphanID)
+	if err != nil {
+		return fmt.Errorf("checking the cargo's berthings: %w", err)
+	}
+	if orphanLine.Valid {
+		return &ContractError{Source: "antaq", File: j.name + ":" + carga.Name, Line: int(orphanLine.Int64), Column: "IDAtracacao",
+			Reason: fmt.Sprintf("%d is not a berthing of %s", orphanID.Int64, atracacao.Name)}
+	}
+	j.finish = func() error {
+		return j.runModels("ref_dim_uf", "staging_antaq_carga", "ddl_core_fact_antaq_carga", "core_fact_antaq_carga", "ddl_marts_antaq_monthly", "marts_antaq_monthly")
+	}
+	return nil
+}
+
+func antaqReader(j *job, e *zip.File, c *Contract) (*delim.Reader, *binding, func(), error) {
+	rc, err := e.Open()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	text, _, err := delim.Decode(rc, delim.UTF8)
+	if err != nil {
+		rc.Close()
+		return nil, nil, nil, err
+	}
+	rd := delim.NewReader(text, ';')
+	header, err := rd.Read()
+	if err != nil {
+		rc.Close()
+		return nil, nil, nil, &ContractError{Source: "antaq", File: j.name + ":" + e.Name, Line: 1, Reason: "no header line"}
+	}
+	b, err := c.bind(j.name+":"+e.Name, rd.Line(), header)
+	if err != nil {
+		rc.Close()
+		return nil, nil, nil, err
+	}
+	return rd, b, func() { rc.Close() }, nil
+}
+
+func readAtracacao(j *job, e *zip.File) error {
+	rd, b, done, err := antaqReader(j, e, antaqAtracacaoContract)
+	if err != nil {
+		return err
+	}
+	defer done()
+	l, err := j.land("antaq_atracacao", "id_atracacao", "porto", "sguf", "municipio", "complexo", "ano", "mes", "month",
+		"tipo_navegacao", "nav_type", "data_atracacao")
+	if err != nil {
+		return err
+	}
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		id, porto, ano, mes, nav, uf, data := r.int(0), r.text(1), r.int(2), r.text(3), r.text(4), strings.ToUpper(r.text(5)), r.text(6)
+		if err := r.err(); err != nil {
+			return err
+		}
+		month, ok := ptMonthAbbr[delim.Name(mes)]
+		if !ok {
+			n, err := strconv.Atoi(mes)
+			if err != nil || n < 1 || n > 12 {
+				r.fail(3, "not a month (jan..dez or 1..12): %q", mes)
+			}
+			month = n
+		}
+		navType, ok := antaqNavTypes[delim.Name(nav)]
+		if !ok {
+			r.fail(4, "not an ANTAQ navigation type: %q", nav)
+		}
+		if _, ok := ufByLetters[uf]; !ok {
+			r.fail(5, "not a UF: %q", uf)
+		}
+		if _, err := time.Parse("02/01/2006 15:04:05", data); err != nil {
+			r.fail(6, "not a date dd/mm/yyyy HH:MM:SS: %q", data)
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+		m := time.Date(int(ano), time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+		j.addPeriod(m.Format("2006-01"))
+		if err := l.add(rd.Line(), id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data); err != nil {
+			return err
+		}
+	}
+	return l.close()
+}
+
+func readCarga(j *job, e *zip.File) error {
+	rd, b, done, err := antaqReader(j, e, antaqCargaContract)
+	if err != nil {
+		return err
+	}
+	defer done()
+	l, err := j.land("antaq_carga", "id_carga", "id_atracacao", "tipo_navegacao", "nav_type", "natureza", "cargo_nature",
+		"sentido", "direction", "flag_mc", "teu", "qt_carga", "peso_bruto")
+	if err != nil {
+		return err
+	}
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		idc, ida, nav, flag, nat, sent := r.int(0), r.int(1), r.text(2), r.int(3), r.text(4), r.text(5)
+		teu, qt, peso := r.decimal(6), r.decimal(7), r.decimal(8)
+		navType, ok := antaqNavTypes[delim.Name(nav)]
+		if !ok {
+			r.fail(2, "not an ANTAQ navigation type: %q", nav)
+		}
+		nature, ok := antaqNatures[delim.Name(nat)]
+		if !ok {
+			r.fail(4, "not an ANTAQ cargo nature: %q", nat)
+		}
+		dir, ok := antaqDirections[delim.Name(sent)]
+		if !ok {
+			r.fail(5, "not Embarcados, Desembarcados or Não Informado: %q", sent)
+		}
+		if flag != 0 && flag != 1 {
+			r.fail(3, "must be 0 or 1: %d", flag)
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+		if err := l.add(rd.Line(), idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso); err != nil {
+			return err
+		}
+	}
+	return l.close()
+}

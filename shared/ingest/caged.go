@@ -1,0 +1,237 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// Novo CAGED microdata (MTE): one row per hiring or separation of a person.
+// CAGEDMOV holds the month's movements declared in time, CAGEDFOR those
+// declared late, CAGEDEXC those excluded (the CAGEDMOV layout plus
+// competênciaexc;indicadordeexclusão). UTF-8, ';', decimal comma, the
+// municipality as IBGE's 6-digit code (no check digit).
+//
+// LGPD: rows are counted into cells of competência (of the movement) x
+// municipality x CNAE section as they are read, in Go; only those counts
+// are landed. No person-level row, and no column that describes a person
+// (age, sex, race, wage, occupation...), ever reaches the warehouse.
+//
+// Exclusions subtract: a CAGEDEXC row with saldomovimentação 1 removes an
+// admission from the month of the movement it cancels (competênciamov),
+// -1 a separation. The mart is MOV + FOR - EXC per month.
+
+var cagedContract = &Contract{Source: "caged", Layout: "cagedmov", Mark: delim.Comma, Columns: []Column{
+	{Name: "competênciamov", Kind: Int},
+	{Name: "município", Kind: Code, Width: 6},
+	{Name: "seção", Kind: Text, Nullable: true},
+	{Name: "saldomovimentação", Kind: Int},
+	// Read by name only to know the layout; their values are never read.
+	{Name: "região", Optional: true}, {Name: "uf", Optional: true}, {Name: "subclasse", Optional: true},
+	{Name: "cbo2002ocupação", Optional: true}, {Name: "categoria", Optional: true}, {Name: "graudeinstrução", Optional: true},
+	{Name: "idade", Optional: true}, {Name: "horascontratuais", Optional: true}, {Name: "raçacor", Optional: true},
+	{Name: "sexo", Optional: true}, {Name: "tipoempregador", Optional: true}, {Name: "tipoestabelecimento", Optional: true},
+	{Name: "tipomovimentação", Optional: true}, {Name: "tipodedeficiência", Optional: true},
+	{Name: "indtrabintermitente", Optional: true}, {Name: "indtrabparcial", Optional: true}, {Name: "salário", Optional: true},
+	{Name: "tamestabjan", Optional: true}, {Name: "indicadoraprendiz", Optional: true}, {Name: "origemdainformação", Optional: true},
+	{Name: "competênciadec", Optional: true}, {Name: "indicadordeforadoprazo", Optional: true},
+	{Name: "unidadesaláriocódigo", Optional: true}, {Name: "valorsaláriofixo", Optional: true},
+	{Name: "competênciaexc", Kind: Int, Optional: true},
+	{Name: "indicadordeexclusão", Kind: Int, Optional: true},
+}}
+
+const (
+	cagedComp = iota
+	cagedMun
+	cagedSecao
+	cagedSaldo
+)
+
+// The exclusion columns are the contract's last two.
+var cagedCompExc, cagedIndExc = len(cagedContract.Columns) - 2, len(cagedContract.Columns) - 1
+
+var cagedNameRE = regexp.MustCompile(`(?i)^CAGED(MOV|FOR|EXC)(\d{6})`)
+
+type cagedKey struct {
+	comp int64 // yyyymm of the movement
+	mun  string
+	sec  string
+}
+
+type cagedCell struct {
+	adm, sep, rows int64
+	line           int
+}
+
+func loadCAGED(j *job) error {
+	kind, fileComp := "", ""
+	if m := cagedNameRE.FindStringSubmatch(path.Base(j.name)); m != nil {
+		kind, fileComp = strings.ToLower(m[1]), m[2]
+	}
+	text, _, err := delim.Decode(j.in, delim.UTF8)
+	if err != nil {
+		return err
+	}
+	rd := delim.NewReader(text, ';')
+	header, err := rd.Read()
+	if err != nil {
+		return j.contractErr(1, "", "no header line: %v", err)
+	}
+	b, err := cagedContract.bind(j.name, rd.Line(), header)
+	if err != nil {
+		return err
+	}
+	hasExc := b.idx[cagedCompExc] >= 0 && b.idx[cagedIndExc] >= 0
+	switch {
+	case j.params.Layout != "":
+		kind = strings.TrimPrefix(j.params.Layout, "caged")
+	case kind == "" && hasExc:
+		kind = "exc"
+	case kind == "":
+		kind = "mov"
+	}
+	if kind != "mov" && kind != "for" && kind != "exc" {
+		return j.contractErr(0, "", "unknown CAGED layout %q (cagedmov, cagedfor, cagedexc)", kind)
+	}
+	if kind == "exc" && !hasExc {
+		col := "competênciaexc"
+		if b.idx[cagedCompExc] >= 0 {
+			col = "indicadordeexclusão"
+		}
+		return j.contractErr(rd.Line(), col, "missing from the header (cagedexc layout)")
+	}
+	j.layout = "caged" + kind
+	cells := map[cagedKey]*cagedCell{}
+	var maxComp int64
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		comp, mun, sec, saldo := r.int(cagedComp), r.code(cagedMun), strings.ToUpper(r.text(cagedSecao)), r.int(cagedSaldo)
+		if kind == "exc" {
+			if c := r.int(cagedCompExc); c > maxComp {
+				maxComp = c
+			}
+			r.int(cagedIndExc)
+		} else if comp > maxComp {
+			maxComp = comp
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+		if comp%100 < 1 || comp%100 > 12 || comp/100 < 2000 || comp/100 > 2200 {
+			return j.contractErr(rd.Line(), "competênciamov", "not a month (aaaamm): %d", comp)
+		}
+		if saldo != 1 && saldo != -1 {
+			return j.contractErr(rd.Line(), "saldomovimentação", "must be 1 or -1, is %d", saldo)
+		}
+		if len(sec) != 1 || sec[0] < 'A' || sec[0] > 'Z' {
+			return j.contractErr(rd.Line(), "seção", "not a CNAE section letter: %q", sec)
+		}
+		k := cagedKey{comp, mun, sec}
+		c := cells[k]
+		if c == nil {
+			c = &cagedCell{line: rd.Line()}
+			cells[k] = c
+		}
+		c.rows++
+		if saldo == 1 {
+			c.adm++
+		} else {
+			c.sep++
+		}
+	}
+	if j.rep.RowsRead == 0 {
+		return j.contractErr(0, "", "no movement rows")
+	}
+	if fileComp == "" {
+		fileComp = fmt.Sprintf("%06d", maxComp)
+	}
+	fc, err := time.Parse("200601", fileComp)
+	if err != nil {
+		return j.contractErr(0, "", "file competência %q is not aaaamm", fileComp)
+	}
+	j.scope = kind + ":" + fc.Format("2006-01")
+	if kind != "exc" {
+		j.watermark = fc.Format("2006-01")
+	}
+	keys := make([]cagedKey, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		x, y := keys[a], keys[b]
+		if x.comp != y.comp {
+			return x.comp < y.comp
+		}
+		if x.mun != y.mun {
+			return x.mun < y.mun
+		}
+		return x.sec < y.sec
+	})
+	if err := j.runModels("landing_caged"); err != nil {
+		return err
+	}
+	l, err := j.landConst("caged", []Const{{Column: "kind", Value: kind}, {Column: "file_competencia", Value: fc}},
+		"competencia_mov", "municipio6", "secao", "admissions", "separations", "movements")
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		c := cells[k]
+		m := time.Date(int(k.comp/100), time.Month(k.comp%100), 1, 0, 0, 0, 0, time.UTC)
+		j.addPeriod(m.Format("2006-01"))
+		if err := l.add(c.line, m, k.mun, k.sec, c.adm, c.sep, c.rows); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	j.finish = func() error {
+		p := map[string]any{"kind": kind, "file_competencia": fc}
+		if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged",
+			"ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly"); err != nil {
+			return err
+		}
+		return j.noteUnmappedCAGED()
+	}
+	return nil
+}
+
+func (j *job) noteUnmappedCAGED() error {
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT municipio6, cnae_section, sum(movements) FROM core.fact_caged
+		WHERE file_sha256 = ? AND (municipio IS NULL OR cnae_section NOT IN (SELECT cnae_section FROM core.dim_cnae_secao))
+		GROUP BY ALL ORDER BY ALL`, j.sha)
+	if err != nil {
+		return fmt.Errorf("listing unmapped CAGED cells: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mun, sec string
+		var n int64
+		if err := rows.Scan(&mun, &sec, &n); err != nil {
+			return err
+		}
+		j.note("CAGED município %s seção %s (%d movements) is not a known municipality and section: kept in core, left out of the mart", mun, sec, n)
+	}
+	return rows.Err()
+}

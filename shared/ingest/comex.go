@@ -1,0 +1,364 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// Comex Stat bulk files (MDIC/SECEX): Windows-1252 (a superset of the
+// latin-1 they also come in), ';', codes quoted or bare, metrics bare
+// integers. Layouts:
+//
+//   - ncm: EXP_<year>.csv / IMP_<year>.csv, one row per month x NCM x unit
+//     x country x UF x mode x customs unit; IMP adds VL_FRETE;VL_SEGURO.
+//   - mun: EXP_<year>_MUN.csv / IMP_<year>_MUN.csv, by the exporter's
+//     municipality and SH4. CO_MUN there is NOT the IBGE code: its first two
+//     digits are SECEX's UF code (SP 34, MS 52, GO 53, DF 54 where IBGE has
+//     35, 50, 52, 53) and its last five are IBGE's. Staging maps it through
+//     SG_UF_MUN and keeps the rows whose result is not in the territorial
+//     table with municipio NULL (core.fact_comex_municipio keeps CO_MUN).
+//   - aux_ncm (NCM.csv), aux_ncm_sh (NCM_SH.csv), aux_pais (PAIS.csv),
+//     aux_uf (UF.csv), aux_urf (URF.csv): the auxiliary tables, each a full
+//     snapshot of its dimension; loading one renames the mart's rows.
+
+var comexEXPContract = &Contract{Source: "comex", Layout: "ncm", Columns: []Column{
+	{Name: "CO_ANO", Kind: Int}, {Name: "CO_MES", Kind: Int},
+	{Name: "CO_NCM", Kind: Code, Width: 8}, {Name: "CO_UNID", Kind: Code, Width: 2},
+	{Name: "CO_PAIS", Kind: Code, Width: 3}, {Name: "SG_UF_NCM", Kind: Text},
+	{Name: "CO_VIA", Kind: Code, Width: 2}, {Name: "CO_URF", Kind: Code, Width: 7},
+	{Name: "QT_ESTAT", Kind: Int}, {Name: "KG_LIQUIDO", Kind: Int}, {Name: "VL_FOB", Kind: Int},
+}}
+
+var comexIMPContract = &Contract{Source: "comex", Layout: "ncm", Columns: append(append([]Column(nil), comexEXPContract.Columns...),
+	Column{Name: "VL_FRETE", Kind: Int}, Column{Name: "VL_SEGURO", Kind: Int})}
+
+var comexMUNContract = &Contract{Source: "comex", Layout: "mun", Columns: []Column{
+	{Name: "CO_ANO", Kind: Int}, {Name: "CO_MES", Kind: Int},
+	{Name: "SH4", Kind: Code, Width: 4}, {Name: "CO_PAIS", Kind: Code, Width: 3},
+	{Name: "SG_UF_MUN", Kind: Text}, {Name: "CO_MUN", Kind: Code, Width: 7},
+	{Name: "KG_LIQUIDO", Kind: Int}, {Name: "VL_FOB", Kind: Int},
+}}
+
+var comexAux = map[string]*Contract{
+	"aux_ncm": {Source: "comex", Layout: "aux_ncm", Extra: true, Columns: []Column{
+		{Name: "CO_NCM", Kind: Code, Width: 8}, {Name: "CO_UNID", Kind: Code, Width: 2},
+		{Name: "CO_SH6", Kind: Code, Width: 6}, {Name: "NO_NCM_POR", Kind: Text}}},
+	"aux_ncm_sh": {Source: "comex", Layout: "aux_ncm_sh", Extra: true, Columns: []Column{
+		{Name: "CO_SH6", Kind: Code, Width: 6}, {Name: "NO_SH6_POR", Kind: Text},
+		{Name: "CO_SH4", Kind: Code, Width: 4}, {Name: "NO_SH4_POR", Kind: Text},
+		{Name: "CO_SH2", Kind: Code, Width: 2}, {Name: "NO_SH2_POR", Kind: Text}}},
+	"aux_pais": {Source: "comex", Layout: "aux_pais", Extra: true, Columns: []Column{
+		{Name: "CO_PAIS", Kind: Code, Width: 3}, {Name: "CO_PAIS_ISOA3", Kind: Text, Nullable: true},
+		{Name: "NO_PAIS", Kind: Text}}},
+	"aux_uf": {Source: "comex", Layout: "aux_uf", Extra: true, Columns: []Column{
+		{Name: "CO_UF", Kind: Code, Width: 2}, {Name: "SG_UF", Kind: Text}, {Name: "NO_UF", Kind: Text},
+		{Name: "NO_REGIAO", Kind: Text, Nullable: true}}},
+	"aux_urf": {Source: "comex", Layout: "aux_urf", Extra: true, Columns: []Column{
+		{Name: "CO_URF", Kind: Code, Width: 7}, {Name: "NO_URF", Kind: Text}}},
+}
+
+// comexLayoutByName tells the layout from the official file names.
+func comexLayoutByName(name string) (layout, flow string) {
+	base := strings.ToUpper(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	base = strings.TrimSuffix(base, path.Ext(base))
+	switch base {
+	case "NCM":
+		return "aux_ncm", ""
+	case "NCM_SH":
+		return "aux_ncm_sh", ""
+	case "PAIS":
+		return "aux_pais", ""
+	case "UF":
+		return "aux_uf", ""
+	case "URF":
+		return "aux_urf", ""
+	}
+	switch {
+	case strings.HasPrefix(base, "EXP_"):
+		flow = "export"
+	case strings.HasPrefix(base, "IMP_"):
+		flow = "import"
+	}
+	if flow != "" {
+		if strings.Contains(base, "_MUN") {
+			return "mun", flow
+		}
+		return "ncm", flow
+	}
+	return "", ""
+}
+
+func loadComex(j *job) error {
+	layout, flow := comexLayoutByName(j.name)
+	if j.params.Layout != "" {
+		layout = j.params.Layout
+	}
+	if j.params.Flow != "" {
+		flow = j.params.Flow
+	}
+	text, _, err := delim.Decode(j.in, delim.Windows1252)
+	if err != nil {
+		return err
+	}
+	rd := delim.NewReader(text, ';')
+	header, err := rd.Read()
+	if err != nil {
+		return j.contractErr(1, "", "no header line: %v", err)
+	}
+	if layout == "" {
+		switch {
+		case comexMUNContract.matches(header):
+			layout = "mun"
+		case comexEXPContract.matches(header):
+			layout = "ncm"
+		default:
+			for id, c := range comexAux {
+				if c.matches(header) {
+					layout = id
+				}
+			}
+		}
+	}
+	j.layout = layout
+	switch layout {
+	case "ncm", "mun":
+		if flow != "export" && flow != "import" {
+			return j.contractErr(0, "", "flow unknown: name the file EXP_... or IMP_..., or pass Flow export|import")
+		}
+		j.scope = flow
+		if layout == "mun" {
+			return loadComexMun(j, rd, header, flow)
+		}
+		return loadComexNCM(j, rd, header, flow)
+	}
+	if c, ok := comexAux[layout]; ok {
+		return loadComexAux(j, rd, header, c)
+	}
+	return j.contractErr(1, "", "not a Comex Stat layout this loader knows (ncm, mun, %s)", strings.Join(mapKeys(comexAux), ", "))
+}
+
+// month checks CO_ANO and CO_MES and records the period.
+func (j *job) comexMonth(r *row, year, month int64) error {
+	if year < 1989 || year > 2200 {
+		r.fail(0, "is not a year: %d", year)
+	}
+	if month < 1 || month > 12 {
+		r.fail(1, "is not a month: %d", month)
+	}
+	if err := r.err(); err != nil {
+		return err
+	}
+	j.addPeriod(fmt.Sprintf("%04d-%02d", year, month))
+	return nil
+}
+
+func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error {
+	c := comexEXPContract
+	if flow == "import" {
+		c = comexIMPContract
+	}
+	b, err := c.bind(j.name, rd.Line(), header)
+	if err != nil {
+		return err
+	}
+	if err := j.runModels("landing_comex_ncm"); err != nil {
+		return err
+	}
+	l, err := j.landConst("comex_ncm", []Const{{Column: "flow", Value: flow}}, "co_ano", "co_mes", "co_ncm", "co_unid", "co_pais", "sg_uf_ncm", "co_via", "co_urf",
+		"qt_estat", "kg_liquido", "vl_fob", "vl_frete", "vl_seguro")
+	if err != nil {
+		return err
+	}
+	imp := flow == "import"
+	var r *row
+	lastPeriod := [2]int64{}
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		year, month := r.int(0), r.int(1)
+		if lastPeriod != [2]int64{year, month} {
+			if err := j.comexMonth(r, year, month); err != nil {
+				return err
+			}
+			lastPeriod = [2]int64{year, month}
+		}
+		var frete, seguro any
+		if imp {
+			frete, seguro = r.int(11), r.int(12)
+		}
+		err = l.add(rd.Line(), year, month, r.code(2), r.code(3), r.code(4), strings.ToUpper(r.text(5)), r.code(6), r.code(7),
+			r.int(8), r.int(9), r.int(10), frete, seguro)
+		if err != nil {
+			return err
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	j.finish = func() error {
+		models := append([]string{"ref_dim_uf", "staging_comex_ncm", "ddl_core_fact_comex"}, comexDimDDL...)
+		return j.runModelsWith(map[string]any{"flow": flow}, append(models, "core_fact_comex", "ddl_marts_comex_monthly", "marts_comex_monthly")...)
+	}
+	return nil
+}
+
+func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error {
+	b, err := comexMUNContract.bind(j.name, rd.Line(), header)
+	if err != nil {
+		return err
+	}
+	if err := j.runModels("landing_comex_mun"); err != nil {
+		return err
+	}
+	l, err := j.landConst("comex_mun", []Const{{Column: "flow", Value: flow}}, "co_ano", "co_mes", "sh4", "co_pais", "sg_uf_mun", "co_mun", "kg_liquido", "vl_fob")
+	if err != nil {
+		return err
+	}
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		year, month := r.int(0), r.int(1)
+		if err := j.comexMonth(r, year, month); err != nil {
+			return err
+		}
+		err = l.add(rd.Line(), year, month, r.code(2), r.code(3), strings.ToUpper(r.text(4)), r.code(5), r.int(6), r.int(7))
+		if err != nil {
+			return err
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	j.finish = func() error {
+		params := map[string]any{"flow": flow}
+		if err := j.runModelsWith(params, "ref_dim_uf", "staging_comex_mun", "ddl_core_dim_municipio", "ddl_core_fact_comex_municipio",
+			"core_fact_comex_municipio"); err != nil {
+			return err
+		}
+		return j.noteUnmappedComexMun()
+	}
+	return nil
+}
+
+func (j *job) noteUnmappedComexMun() error {
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT co_mun, any_value(uf), count(*) FROM core.fact_comex_municipio
+		WHERE file_sha256 = ? AND municipio IS NULL GROUP BY co_mun ORDER BY co_mun`, j.sha)
+	if err != nil {
+		return fmt.Errorf("listing unmapped CO_MUN: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, uf string
+		var n int
+		if err := rows.Scan(&code, &uf, &n); err != nil {
+			return err
+		}
+		j.note("CO_MUN %s (UF %s, %d rows) maps to no IBGE municipality: kept with municipio NULL", code, uf, n)
+	}
+	return rows.Err()
+}
+
+func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error {
+	b, err := c.bind(j.name, rd.Line(), header)
+	if err != nil {
+		return err
+	}
+	table := "comex_" + c.Layout
+	if err := j.runModels("landing_" + table); err != nil {
+		return err
+	}
+	cols := map[string][]string{
+		"aux_ncm":    {"co_ncm", "co_unid", "co_sh6", "no_ncm_por"},
+		"aux_ncm_sh": {"co_sh6", "no_sh6_por", "co_sh4", "no_sh4_por", "co_sh2", "no_sh2_por"},
+		"aux_pais":   {"co_pais", "co_pais_isoa3", "no_pais"},
+		"aux_uf":     {"co_uf", "sg_uf", "no_uf", "no_regiao"},
+		"aux_urf":    {"co_urf", "no_urf"},
+	}[c.Layout]
+	l, err := j.land(table, cols...)
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(c.Columns))
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		for i, col := range c.Columns {
+			if col.Kind == Code {
+				vals[i] = r.code(i)
+			} else {
+				vals[i] = nullable(r.text(i))
+			}
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+		if err := l.add(rd.Line(), vals...); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	j.finish = func() error {
+		models := append(append([]string{}, comexDimDDL...), "core_dim_"+c.Layout, "ddl_marts_comex_monthly", "marts_comex_names")
+		return j.runModels(models...)
+	}
+	return nil
+}
+
+// comexDimDDL creates the Comex Stat dimensions the mart joins, loaded or not.
+var comexDimDDL = []string{"ddl_core_dim_ncm", "ddl_core_dim_sh", "ddl_core_dim_pais", "ddl_core_dim_comex_uf", "ddl_core_dim_urf"}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,243 @@
+package ingest_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mirante/mirante/shared/ingest"
+	"github.com/mirante/mirante/shared/ingest/duckappend"
+)
+
+// sumCSV adds up columns of a ';' file with encoding/csv, a path of its own.
+func sumCSV(t *testing.T, path string, cols ...string) (rows int, sums []float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	header, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, len(cols))
+	for i, c := range cols {
+		idx[i] = -1
+		for j, h := range header {
+			if h == c {
+				idx[i] = j
+			}
+		}
+		if idx[i] < 0 {
+			t.Fatalf("%s: no column %s", path, c)
+		}
+	}
+	sums = make([]float64, len(cols))
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		for i, j := range idx {
+			v, err := strconv.ParseFloat(rec[j], 64)
+			if err != nil {
+				t.Fatalf("%s row %d: %v", path, rows, err)
+			}
+			sums[i] += v
+		}
+	}
+	return rows, sums
+}
+
+func TestComexSampleTotals(t *testing.T) {
+	db := warehouse(t)
+	path := dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv")
+	rep := loadFile(t, db, "comex", path, ingest.LoadParams{Flow: "export"})
+	n, sums := sumCSV(t, path, "VL_FOB", "KG_LIQUIDO")
+	if rep.RowsRead != 60 || n != 60 || rep.RowsLoaded != 60 {
+		t.Fatalf("rows read %d loaded %d, the file has %d, want 60", rep.RowsRead, rep.RowsLoaded, n)
+	}
+	var fob, kg float64
+	var rows int
+	if err := db.QueryRow(`SELECT sum(vl_fob_usd), sum(kg_liquido), count(*) FROM marts.comex_monthly WHERE flow = 'export'`).Scan(&fob, &kg, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if fob != sums[0] || kg != sums[1] {
+		t.Fatalf("mart totals FOB %v kg %v, the file sums %v %v", fob, kg, sums[0], sums[1])
+	}
+	t.Logf("%+v mart rows %d", rep, rows)
+}
+
+func TestComexAuxiliaryTablesNameTheMart(t *testing.T) {
+	db := warehouse(t)
+	loadFile(t, db, "comex", dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv"), ingest.LoadParams{Flow: "export"})
+	aux := []struct {
+		rel  string
+		rows int64
+	}{
+		// PROVENANCE.md counts 13749 lines; 7 of them continue quoted
+		// Spanish and English names that hold line breaks, so the file has
+		// 13742 records (encoding/csv agrees, below).
+		{"comexstat/tabelas_auxiliares/NCM.csv", 13742},
+		{"comexstat/tabelas_auxiliares/PAIS.csv", 281},
+		{"comexstat/tabelas_auxiliares/UF.csv", 34},
+		{"comexstat/tabelas_auxiliares/URF.csv", 280},
+	}
+	for _, a := range aux {
+		// A second count: lines that start a record (a quoted code then
+		// ';'); continuation lines of multi-line names do not.
+		raw, err := os.ReadFile(dataFile(t, a.rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts := regexp.MustCompile(`(?m)^"[0-9]+";`).FindAll(raw, -1)
+		if int64(len(starts)) != a.rows {
+			t.Fatalf("%s: %d lines start a record", a.rel, len(starts))
+		}
+		rep := loadFile(t, db, "comex", dataFile(t, a.rel), ingest.LoadParams{})
+		if rep.RowsRead != a.rows || rep.RowsLoaded != a.rows {
+			t.Fatalf("%s: %+v, want %d rows", a.rel, rep, a.rows)
+		}
+	}
+	// NCM_SH.csv (HS names) in its official layout, generated: no sample of
+	// it is small enough to keep.
+	sh := filepath.Join(t.TempDir(), "NCM_SH.csv")
+	var b strings.Builder
+	b.WriteString(`"CO_SH6";"NO_SH6_POR";"NO_SH6_ESP";"NO_SH6_ING";"CO_SH4";"NO_SH4_POR";"NO_SH4_ESP";"NO_SH4_ING";"CO_SH2";"NO_SH2_POR";"NO_SH2_ESP";"NO_SH2_ING";"CO_NCM_SECROM";"NO_SEC_POR";"NO_SEC_ESP";"NO_SEC_ING"` + "\r\n")
+	rows, err := db.Query(`SELECT DISTINCT ncm FROM marts.comex_monthly`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var ncm string
+		rows.Scan(&ncm)
+		fmt.Fprintf(&b, "\"%s\";\"Posi\xe7\xe3o %s\";\"\";\"\";\"%s\";\"Posi\xe7\xe3o %s\";\"\";\"\";\"%s\";\"Cap\xedtulo %s\";\"\";\"\";\"I\";\"Se\xe7\xe3o\";\"\";\"\"\r\n",
+			ncm[:6], ncm[:6], ncm[:4], ncm[:4], ncm[:2], ncm[:2])
+	}
+	rows.Close()
+	os.WriteFile(sh, []byte(b.String()), 0o644)
+	loadFile(t, db, "comex", sh, ingest.LoadParams{})
+
+	var missing int
+	err = db.QueryRow(`SELECT count(*) FROM marts.comex_monthly WHERE ncm_name IS NULL OR country_name IS NULL
+		OR sh4_name IS NULL OR sh2_name IS NULL OR sh4 <> left(ncm, 4) OR sh2 <> left(ncm, 2)`).Scan(&missing)
+	if err != nil || missing != 0 {
+		t.Fatalf("%d mart rows without names (%v)", missing, err)
+	}
+	var name, sh2 string
+	if err := db.QueryRow(`SELECT country_name, sh2_name FROM marts.comex_monthly WHERE country = '063' LIMIT 1`).Scan(&name, &sh2); err != nil || name != "Argentina" || sh2 != "Capítulo 84" {
+		t.Fatalf("country 063 = %q, sh2 name %q (%v)", name, sh2, err)
+	}
+}
+
+// EXP_<year>_MUN: CO_MUN carries SECEX's UF prefix (SP 34, MS 52, GO 53,
+// DF 54); staging maps it to IBGE through SG_UF_MUN. Generated in the
+// official layout with real municipalities, two of them the published
+// examples (Franca 3416200 -> 3516200, Santo Antônio da Barra 5319712 ->
+// 5219712), and SECEX's "não declarado" 9999999.
+func TestComexMunicipalCodesMapToIBGE(t *testing.T) {
+	db := warehouse(t)
+	loadDTB(t, db)
+	type rec struct{ uf, coMun, ibge string }
+	recs := []rec{
+		{"SP", "3416200", "3516200"}, {"GO", "5319712", "5219712"}, {"MS", "5202704", "5002704"},
+		{"DF", "5400108", "5300108"}, {"BA", "2927408", "2927408"}, {"RS", "4314902", "4314902"},
+		{"SP", "3450308", "3550308"}, {"ND", "9999999", ""},
+	}
+	path := filepath.Join(t.TempDir(), "EXP_2024_MUN.csv")
+	var b strings.Builder
+	b.WriteString(`"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\n")
+	var fob int64
+	for i, r := range recs {
+		v := int64(1000 * (i + 1))
+		fob += v
+		fmt.Fprintf(&b, "2024;\"%02d\";\"0201\";\"160\";\"%s\";\"%s\";%d;%d\n", 1+i%2, r.uf, r.coMun, v/2, v)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	rep := loadFile(t, db, "comex", path, ingest.LoadParams{})
+	if rep.Layout != "mun" || rep.RowsRead != int64(len(recs)) || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "9999999") {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, r := range recs {
+		var got sql.NullString
+		if err := db.QueryRow(`SELECT municipio FROM core.fact_comex_municipio WHERE co_mun = ?`, r.coMun).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String != r.ibge {
+			t.Errorf("CO_MUN %s (%s) -> %q, want %q", r.coMun, r.uf, got.String, r.ibge)
+		}
+	}
+	var total int64
+	var unjoined int
+	if err := db.QueryRow(`SELECT sum(vl_fob), count(*) FILTER (WHERE municipio IS NOT NULL AND municipio NOT IN (SELECT municipio FROM core.dim_municipio))
+		FROM core.fact_comex_municipio`).Scan(&total, &unjoined); err != nil || total != fob || unjoined != 0 {
+		t.Fatalf("FOB %d (want %d), %d codes outside the territorial table, %v", total, fob, unjoined, err)
+	}
+}
+
+// The portable path (batched INSERTs, no DuckDB appender) lands the same.
+func TestPortableAppenderLandsTheSame(t *testing.T) {
+	path := dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv")
+	fast := warehouse(t)
+	loadFile(t, fast, "comex", path, ingest.LoadParams{Flow: "export"})
+	ingest.RegisterAppender(ingest.InsertAppender)
+	t.Cleanup(func() { ingest.RegisterAppender(duckappend.Open) })
+	portable := warehouse(t)
+	rep := loadFile(t, portable, "comex", path, ingest.LoadParams{Flow: "export"})
+	if rep.RowsLoaded != 60 {
+		t.Fatalf("report %+v", rep)
+	}
+	a, b := checksums(t, fast), checksums(t, portable)
+	if len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("appender %v\nportable %v", a, b)
+	}
+}
+
+// IMP files carry VL_FRETE and VL_SEGURO; the flow comes from the name; a
+// checksum that does not match the raw layer's is refused.
+func TestComexImportsAndChecksum(t *testing.T) {
+	db := warehouse(t)
+	dir := t.TempDir()
+	imp := filepath.Join(dir, "IMP_2024.csv")
+	body := "\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\";\"VL_FRETE\";\"VL_SEGURO\"\r\n" +
+		"2024;\"01\";\"27090010\";\"10\";\"249\";\"RJ\";\"01\";\"0717600\";1000;1000;5000;300;20\r\n" +
+		"2024;\"01\";\"31042090\";\"10\";\"676\";\"MT\";\"01\";\"0927800\";7;7;9;1;0\r\n"
+	os.WriteFile(imp, []byte(body), 0o644)
+	rep := loadFile(t, db, "comex", imp, ingest.LoadParams{})
+	var flow string
+	var fob float64
+	if err := db.QueryRow(`SELECT any_value(flow), sum(vl_fob_usd) FROM marts.comex_monthly`).Scan(&flow, &fob); err != nil || flow != "import" || fob != 5009 || rep.Periods[0] != "2024-01" {
+		t.Fatalf("flow %q FOB %v (%v), report %+v", flow, fob, err, rep)
+	}
+	var frete int64
+	if err := db.QueryRow(`SELECT sum(vl_frete) FROM core.fact_comex`).Scan(&frete); err != nil || frete != 301 {
+		t.Fatalf("freight %d (%v)", frete, err)
+	}
+	noFreight := copyWith(t, imp, `;"VL_FRETE";"VL_SEGURO"`, "")
+	var ce *ingest.ContractError
+	if err := loadErr(t, db, "comex", noFreight); !errors.As(err, &ce) || ce.Column != "VL_FRETE" {
+		t.Fatalf("IMP without freight: %v", err)
+	}
+	f, _ := os.Open(imp)
+	defer f.Close()
+	_, err := ingest.Load(context.Background(), warehouse(t), "comex", "IMP_2024.csv", f, ingest.LoadParams{SHA256: strings.Repeat("0", 64)})
+	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "sha256") {
+		t.Fatalf("wrong checksum: %v", err)
+	}
+}

@@ -1,0 +1,490 @@
+// Package ingest is the data spine: it reads the official files of each
+// source (IBGE territorial table, IPCA, Comex Stat, ANTAQ, Novo CAGED, PIB
+// dos Municípios, Siconfi/FINBRA) as streams, checks them against schema
+// contracts, lands typed rows and runs the SQL models that carry them
+// through staging and core into the marts.
+//
+// Layers (ARCHITECTURE.md): raw is the caller's (it stores the file and
+// hands Load a reader, the name and, ideally, the sha256); landing holds
+// typed rows, one table per layout, with the file's sha256 and line
+// number; staging normalises keys (7-digit IBGE codes, zero-padded codes,
+// month dates); core holds facts and dimensions; marts are the tables of
+// shared/duckdb/schema.sql. The models are SQL files embedded per dialect
+// under models/duckdb and models/bigquery.
+//
+// A load is one warehouse transaction: a file that breaks its contract
+// (*ContractError) changes nothing; a file loaded again changes nothing (it
+// is recognised by sha256 and by the hash of its typed rows); a revised file
+// replaces exactly the periods it covers.
+//
+// Where DuckDB is linked, import shared/ingest/duckappend to land rows
+// through DuckDB's appender; without it rows go in batched INSERTs, which
+// are correct but several times slower. This package itself links no
+// database driver, so binaries that only need Sources do not carry DuckDB.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mirante/mirante/shared/apperr"
+)
+
+// LoadParams tunes one load. The zero value is fine.
+type LoadParams struct {
+	// SHA256 is the file's checksum as the raw layer recorded it (hex).
+	// When given it is verified; when empty Load computes it, reading the
+	// file twice (seeking back, or spooling to a temporary file).
+	SHA256 string
+	// Layout forces a layout of the source (see Source.Layouts) instead of
+	// telling it from the file name and header.
+	Layout string
+	// Flow forces Comex Stat's flow ("export" or "import") when the file
+	// name does not start with EXP_ or IMP_.
+	Flow string
+	// Now stamps the load; zero means time.Now.
+	Now time.Time
+}
+
+// Report describes one load.
+type Report struct {
+	Source     string
+	File       string
+	Layout     string
+	SHA256     string
+	Bytes      int64
+	RowsRead   int64 // data records read from the file
+	RowsLoaded int64 // rows landed (for CAGED: aggregated cells, no person-level row)
+	// Periods the file covers: "2025-09" for months, "2018" for years,
+	// empty for snapshots.
+	Periods []string
+	// Watermark is the last complete period the file covers.
+	Watermark string
+	Duration  time.Duration
+	// Skipped says the file, or one with the same typed content, was
+	// already the current load for its periods: nothing changed.
+	Skipped bool
+	// Notes lists what was loaded but could not be placed (unmapped names,
+	// unknown codes), for the operator.
+	Notes []string
+	// Steps times the load: reading and landing the file, each SQL
+	// statement of the models (by model name), the commit.
+	Steps []Step
+}
+
+// Step is one timed part of a load.
+type Step struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Load reads one official file of the source into the warehouse: landing,
+// staging, core and marts, in one transaction. name is the file's name
+// (it helps pick the layout: EXP_2025.csv, CAGEDEXC202301.txt, ...). A
+// contract violation returns a *ContractError and leaves the warehouse as
+// it was. ANTAQ takes a zip holding <year>Atracacao.txt and <year>Carga.txt
+// (the yearly download), since a mart cell needs both.
+func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
+	start := time.Now()
+	src, ok := FindSource(sourceID)
+	if !ok {
+		return Report{}, apperr.Invalidf("source", "unknown source %q", sourceID)
+	}
+	fn := loaders[sourceID]
+	if p.Now.IsZero() {
+		p.Now = time.Now().UTC()
+	}
+	rep := Report{Source: src.ID, File: name}
+
+	sum := strings.ToLower(p.SHA256)
+	var verify hash.Hash
+	if sum == "" {
+		var cleanup func()
+		var err error
+		r, sum, cleanup, err = checksum(r)
+		if err != nil {
+			return rep, fmt.Errorf("reading %s: %w", name, err)
+		}
+		defer cleanup()
+	} else {
+		verify = sha256.New()
+	}
+	counter := &countingReader{r: r, h: verify}
+	rep.SHA256 = sum
+
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	conn, err := wh.Conn(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("warehouse connection: %w", err)
+	}
+	defer conn.Close()
+
+	j := &job{ctx: ctx, conn: conn, src: src, name: name, sha: sum, params: p, rep: &rep,
+		in: counter, periods: map[string]bool{}, content: sha256.New()}
+	if err := j.exec("BEGIN TRANSACTION"); err != nil {
+		return rep, err
+	}
+	committed := false
+	defer func() {
+		j.closeLanders()
+		if !committed {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	if err := j.runModels("ddl_ingest_files"); err != nil {
+		return rep, err
+	}
+	// The same bytes as a load still in effect: nothing to do, not even
+	// reading the file.
+	if done, err := j.sameFileCurrent(); err != nil || done {
+		rep.Duration = time.Since(start)
+		return rep, err
+	}
+	err = fn(j)
+	rep.Layout = j.layout
+	if err != nil {
+		return rep, err
+	}
+	j.step("read and land", time.Since(start))
+	// Read what the layout left unread, so the count and checksum cover
+	// the whole file.
+	if _, err := io.Copy(io.Discard, counter); err != nil {
+		return rep, fmt.Errorf("reading %s: %w", name, err)
+	}
+	rep.Bytes = counter.n
+	if verify != nil {
+		if got := hex.EncodeToString(verify.Sum(nil)); got != sum {
+			return rep, &ContractError{Source: src.ID, File: name, Reason: fmt.Sprintf("sha256 is %s, the raw layer recorded %s", got, sum)}
+		}
+	}
+	rep.Periods = j.sortedPeriods()
+	if len(rep.Periods) > 0 {
+		rep.Watermark = rep.Periods[len(rep.Periods)-1]
+	} else if src.Grain == "snapshot" {
+		rep.Watermark = p.Now.Format("2006-01-02")
+	}
+	if j.watermark != "" {
+		rep.Watermark = j.watermark
+	}
+	contentSum := hex.EncodeToString(j.content.Sum(nil))
+	dup, err := j.alreadyCurrent(contentSum)
+	if err != nil {
+		return rep, err
+	}
+	if dup {
+		rep.Skipped = true
+		rep.Duration = time.Since(start)
+		return rep, nil // the deferred ROLLBACK drops the landed copy
+	}
+	if err := j.fillScope(); err != nil {
+		return rep, err
+	}
+	if j.finish != nil {
+		if err := j.finish(); err != nil {
+			return rep, err
+		}
+	}
+	if err := j.logFile(contentSum); err != nil {
+		return rep, err
+	}
+	t0 := time.Now()
+	if err := j.exec("COMMIT"); err != nil {
+		return rep, err
+	}
+	j.step("commit", time.Since(t0))
+	committed = true
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+// loadMu serialises loads in this process: DuckDB has one writer, and a
+// revised file must not interleave with another load of its periods.
+var loadMu sync.Mutex
+
+// loaders maps a source id to the function that reads its files.
+var loaders = map[string]func(*job) error{}
+
+func init() {
+	loaders["ibge_territorio"] = loadTerritorio
+	loaders["ipca"] = loadIPCA
+	loaders["comex"] = loadComex
+	loaders["antaq"] = loadANTAQ
+	loaders["caged"] = loadCAGED
+	loaders["pib_municipal"] = loadPIB
+	loaders["siconfi"] = loadSiconfi
+}
+
+// checksum computes the sha256 of r and returns a reader of the same bytes
+// from the start: r itself when it can seek, else a temporary spool file.
+func checksum(r io.Reader) (io.Reader, string, func(), error) {
+	h := sha256.New()
+	if s, ok := r.(io.ReadSeeker); ok {
+		at, err := s.Seek(0, io.SeekCurrent)
+		if err == nil {
+			if _, err := io.Copy(h, s); err != nil {
+				return nil, "", nil, err
+			}
+			if _, err := s.Seek(at, io.SeekStart); err != nil {
+				return nil, "", nil, err
+			}
+			return s, hex.EncodeToString(h.Sum(nil)), func() {}, nil
+		}
+	}
+	f, err := os.CreateTemp("", "mirante-ingest-*")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	if _, err := io.Copy(io.MultiWriter(f, h), r); err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return f, hex.EncodeToString(h.Sum(nil)), cleanup, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.h != nil && n > 0 {
+		c.h.Write(p[:n])
+	}
+	return n, err
+}
+
+// Watermark returns the last complete period of a source in the
+// warehouse ("2026-05", "2023"; the load date for the territorial table),
+// or "" when nothing is loaded.
+func Watermark(ctx context.Context, wh *sql.DB, sourceID string) (string, error) {
+	q, ok := watermarkSQL[sourceID]
+	if !ok {
+		return "", apperr.Invalidf("source", "unknown source %q", sourceID)
+	}
+	var w sql.NullString
+	if err := wh.QueryRowContext(ctx, q).Scan(&w); err != nil {
+		if isMissingTable(err) {
+			return "", nil
+		}
+		return "", fmt.Errorf("watermark of %s: %w", sourceID, err)
+	}
+	return w.String, nil
+}
+
+var watermarkSQL = map[string]string{
+	"ibge_territorio": `SELECT max(watermark) FROM landing.ingest_files WHERE source = 'ibge_territorio'`,
+	"ipca":            `SELECT strftime(max(month), '%Y-%m') FROM marts.ipca_monthly`,
+	"comex":           `SELECT strftime(max(month), '%Y-%m') FROM marts.comex_monthly`,
+	"antaq":           `SELECT strftime(max(month), '%Y-%m') FROM marts.antaq_monthly`,
+	"caged":           `SELECT strftime(max(month), '%Y-%m') FROM core.fact_caged WHERE kind = 'mov'`,
+	"pib_municipal":   `SELECT CAST(max(year) AS VARCHAR) FROM marts.pib_municipal WHERE pib_brl IS NOT NULL`,
+	"siconfi":         `SELECT CAST(max(year) AS VARCHAR) FROM marts.siconfi_annual`,
+}
+
+func isMissingTable(err error) bool {
+	return strings.Contains(err.Error(), "does not exist")
+}
+
+// job is one load in progress.
+type job struct {
+	ctx     context.Context
+	conn    *sql.Conn
+	src     Source
+	name    string
+	sha     string
+	params  LoadParams
+	rep     *Report
+	in      io.Reader
+	layout  string
+	scope   string // what a revised file replaces besides its periods (flow, file kind...)
+	periods map[string]bool
+	// watermark overrides the last period when the file says which period
+	// is complete (a semester report, say).
+	watermark string
+	content   hash.Hash
+	landers   []*lander
+	// finish runs the load's models once the rows are landed and the
+	// file is known to be new.
+	finish func() error
+}
+
+func (j *job) exec(q string, args ...any) error {
+	if _, err := j.conn.ExecContext(j.ctx, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", firstLine(q), err)
+	}
+	return nil
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '\n'); i >= 0 {
+		q = q[:i]
+	}
+	return q
+}
+
+func (j *job) contractErr(line int, column, format string, args ...any) *ContractError {
+	return &ContractError{Source: j.src.ID, File: j.name, Line: line, Column: column, Reason: fmt.Sprintf(format, args...)}
+}
+
+// closeLanders stops the appending goroutines of a failed load.
+func (j *job) closeLanders() {
+	for _, l := range j.landers {
+		_ = l.close()
+	}
+}
+
+func (j *job) step(name string, d time.Duration) {
+	j.rep.Steps = append(j.rep.Steps, Step{Name: name, Duration: d})
+}
+
+func (j *job) addPeriod(p string) { j.periods[p] = true }
+
+func (j *job) sortedPeriods() []string {
+	out := make([]string, 0, len(j.periods))
+	for p := range j.periods {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameFileCurrent reports whether the file's sha256 was loaded before for
+// the source and no later load of the same layout and scope replaced any
+// of its periods; it then fills the report from the ingest log.
+func (j *job) sameFileCurrent() (bool, error) {
+	var seq, read, loaded, bytes int64
+	var layout, scope, periods, watermark string
+	err := j.conn.QueryRowContext(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded, bytes
+		FROM landing.ingest_files WHERE source = ? AND file_sha256 = ? ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).
+		Scan(&seq, &layout, &scope, &periods, &watermark, &read, &loaded, &bytes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the ingest log: %w", err)
+	}
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT periods FROM landing.ingest_files
+		WHERE source = ? AND layout = ? AND scope = ? AND seq > ?`, j.src.ID, layout, scope, seq)
+	if err != nil {
+		return false, fmt.Errorf("reading the ingest log: %w", err)
+	}
+	defer rows.Close()
+	var mine []string
+	if periods != "" {
+		mine = strings.Split(periods, ",")
+	}
+	for rows.Next() {
+		var later string
+		if err := rows.Scan(&later); err != nil {
+			return false, err
+		}
+		if overlaps(mine, later) {
+			return false, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	r := j.rep
+	r.Skipped, r.Layout, r.Periods, r.Watermark = true, layout, mine, watermark
+	r.RowsRead, r.RowsLoaded, r.Bytes = read, loaded, bytes
+	return true, nil
+}
+
+// alreadyCurrent reports whether the latest load of the same source,
+// layout and scope that overlaps this file's periods had the same sha256
+// or the same typed content: loading it again would change nothing.
+func (j *job) alreadyCurrent(content string) (bool, error) {
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT file_sha256, content_sha256, periods FROM landing.ingest_files
+		WHERE source = ? AND layout = ? AND scope = ? ORDER BY loaded_at DESC, seq DESC`, j.src.ID, j.layout, j.scope)
+	if err != nil {
+		return false, fmt.Errorf("reading the ingest log: %w", err)
+	}
+	defer rows.Close()
+	mine := j.sortedPeriods()
+	for rows.Next() {
+		var sha, csum, periods string
+		if err := rows.Scan(&sha, &csum, &periods); err != nil {
+			return false, err
+		}
+		if !overlaps(mine, periods) {
+			continue
+		}
+		return sha == j.sha || csum == content, nil
+	}
+	return false, rows.Err()
+}
+
+func overlaps(mine []string, theirs string) bool {
+	if len(mine) == 0 || theirs == "" {
+		return len(mine) == 0 && theirs == ""
+	}
+	set := map[string]bool{}
+	for _, p := range strings.Split(theirs, ",") {
+		set[p] = true
+	}
+	for _, p := range mine {
+		if set[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// fillScope writes the file's periods to the temporary table load_scope
+// that the DuckDB models read (BigQuery's take them as @periods).
+func (j *job) fillScope() error {
+	if err := j.exec(`CREATE OR REPLACE TEMP TABLE load_scope (period DATE, year INTEGER)`); err != nil {
+		return err
+	}
+	for _, p := range j.sortedPeriods() {
+		var t time.Time
+		var err error
+		if len(p) == 4 {
+			t, err = time.Parse("2006", p)
+		} else {
+			t, err = time.Parse("2006-01", p)
+		}
+		if err != nil {
+			return fmt.Errorf("period %q: %w", p, err)
+		}
+		if err := j.exec(`INSERT INTO load_scope VALUES (?, ?)`, t, t.Year()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (j *job) logFile(content string) error {
+	return j.exec(`INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
+		rows_read, rows_loaded, periods, watermark, loaded_at, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files))`,
+		j.src.ID, j.layout, j.scope, j.name, j.sha, content, j.rep.Bytes, j.rep.RowsRead, j.rep.RowsLoaded,
+		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now)
+}
+
+// note records something the operator should know about the load.
+func (j *job) note(format string, args ...any) {
+	j.rep.Notes = append(j.rep.Notes, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,5 @@
+-- Landing: Comex Stat UF.csv (with the pseudo-UFs EX, CB, MN, RE, ED, ND, ZN).
+CREATE TABLE IF NOT EXISTS landing.comex_aux_uf (
+  file_sha256 STRING NOT NULL, line INT64 NOT NULL,
+  co_uf STRING, sg_uf STRING, no_uf STRING, no_regiao STRING
+);

@@ -1,0 +1,6 @@
+-- Landing: Comex Stat EXP_/IMP_..._MUN municipal rows as typed (CO_MUN is SECEX's code).
+CREATE TABLE IF NOT EXISTS landing.comex_mun (
+  file_sha256 STRING NOT NULL, line INT64 NOT NULL,
+  flow STRING NOT NULL, co_ano INT64 NOT NULL, co_mes INT64 NOT NULL, sh4 STRING NOT NULL, co_pais STRING NOT NULL,
+  sg_uf_mun STRING NOT NULL, co_mun STRING NOT NULL, kg_liquido INT64 NOT NULL, vl_fob INT64 NOT NULL
+);

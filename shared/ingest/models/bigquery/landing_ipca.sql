@@ -1,0 +1,6 @@
+-- Landing: one row per month and variable of an IPCA file (NULL where SIDRA
+-- writes "..."), whatever its layout.
+CREATE TABLE IF NOT EXISTS landing.ipca (
+  file_sha256 STRING NOT NULL, line INT64 NOT NULL,
+  variable STRING NOT NULL, month DATE NOT NULL, value FLOAT64
+);

@@ -1,0 +1,11 @@
+-- Staging: this file's municipal rows with CO_MUN mapped to the IBGE code:
+-- SECEX's UF prefix replaced by IBGE's for SG_UF_MUN; NULL when the result
+-- is not in the territorial table.
+CREATE OR REPLACE TABLE staging.comex_mun AS
+SELECT l.file_sha256, l.line, l.flow, DATE(l.co_ano, l.co_mes, 1) AS month,
+       d.municipio, l.co_mun, UPPER(TRIM(l.sg_uf_mun)) AS uf, l.sh4, LEFT(l.sh4, 2) AS sh2, l.co_pais AS country,
+       l.kg_liquido, l.vl_fob
+FROM landing.comex_mun l
+LEFT JOIN core.dim_uf u ON u.uf = UPPER(TRIM(l.sg_uf_mun))
+LEFT JOIN core.dim_municipio d ON d.municipio = CONCAT(u.uf_code, SUBSTR(l.co_mun, 3)) AND d.uf = u.uf
+WHERE l.file_sha256 = @file_sha256;

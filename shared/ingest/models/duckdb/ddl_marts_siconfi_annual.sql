@@ -1,0 +1,12 @@
+-- Marts: siconfi_annual as shared/duckdb/schema.sql creates it (repeated, idempotent,
+-- so the models stand alone). DuckDB has no partitions or clustering: the
+-- models insert rows ordered by the catalog's partition and cluster keys.
+CREATE TABLE IF NOT EXISTS marts.siconfi_annual (
+  year           INTEGER NOT NULL,
+  municipio      VARCHAR NOT NULL,
+  municipio_nome VARCHAR,
+  uf             VARCHAR NOT NULL,
+  region         VARCHAR,
+  account        VARCHAR NOT NULL,
+  value_brl      DOUBLE  NOT NULL
+);

@@ -1,0 +1,166 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// PIB dos Municípios: SIDRA table 5938 downloaded as XLSX. One sheet per
+// variable (the loader reads "Produto Interno Bruto a preços correntes (Mil
+// Reais)"), title lines, a header "Unidade da Federação e Município" /
+// "Ano", a row of years, then the UFs (by name) and the municipalities,
+// named only "Nome (UF)"; "..." where a year is not published; a "Fonte"
+// footer. Values are R$ thousands: the mart stores R$.
+//
+// Municipalities are matched to IBGE codes by UF and name, accents, case and
+// punctuation aside (core.municipio_name, filled by the territorial load);
+// a name that matches none is reported in the load's notes and left out of
+// the mart. The XLSX format forces the file into memory (excelize opens the
+// zip), but rows are streamed with its row iterator.
+
+var pibNameRE = regexp.MustCompile(`^(.+?)\s*\(([A-Z]{2})\)$`)
+
+func loadPIB(j *job) error {
+	j.layout = "sidra_5938_xlsx"
+	x, err := excelize.OpenReader(j.in)
+	if err != nil {
+		return j.contractErr(0, "", "not an XLSX workbook: %v", err)
+	}
+	defer x.Close()
+	sheet := ""
+	for _, s := range x.GetSheetList() {
+		v, _ := x.GetCellValue(s, "A2")
+		n := delim.Name(v)
+		if strings.Contains(n, "produto_interno_bruto_a_precos_correntes") {
+			sheet = s
+			if !strings.Contains(n, "mil_reais") {
+				return j.contractErr(2, "Variável", "the PIB is not in R$ thousands (Mil Reais): %q", v)
+			}
+			break
+		}
+	}
+	if sheet == "" {
+		return j.contractErr(2, "Variável", "no sheet of \"Produto Interno Bruto a preços correntes (Mil Reais)\" (SIDRA table 5938)")
+	}
+	title, _ := x.GetCellValue(sheet, "A1")
+	if !strings.HasPrefix(delim.Name(title), "tabela_5938") {
+		return j.contractErr(1, "", "not SIDRA table 5938: %q", title)
+	}
+	rows, err := x.Rows(sheet)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := j.runModels("landing_pib"); err != nil {
+		return err
+	}
+	l, err := j.land("pib", "nome", "uf", "name_key", "year", "pib_mil")
+	if err != nil {
+		return err
+	}
+	var years []int
+	line, ufRows := 0, 0
+	for rows.Next() {
+		line++
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return j.contractErr(line, "", "%v", err)
+		}
+		first := ""
+		if len(cells) > 0 {
+			first = strings.TrimSpace(cells[0])
+		}
+		switch {
+		case line <= 2:
+			continue
+		case line == 3:
+			if len(cells) < 2 || delim.Name(first) != "unidade_da_federacao_e_municipio" || delim.Name(cells[1]) != "ano" {
+				return j.contractErr(line, "Unidade da Federação e Município", "the header is not \"Unidade da Federação e Município\" / \"Ano\": %q", cells)
+			}
+			continue
+		case line == 4:
+			for i, c := range cells[1:] {
+				y, err := strconv.Atoi(strings.TrimSpace(c))
+				if err != nil || y < 1990 || y > 2200 {
+					return j.contractErr(line, "Ano", "column %d is not a year: %q", i+2, c)
+				}
+				years = append(years, y)
+			}
+			if len(years) == 0 {
+				return j.contractErr(line, "Ano", "no years")
+			}
+			continue
+		case first == "" || strings.HasPrefix(first, "Fonte:"):
+			continue
+		}
+		m := pibNameRE.FindStringSubmatch(first)
+		if m == nil {
+			if _, ok := ufByName(first); ok {
+				j.rep.RowsRead++
+				ufRows++
+				continue
+			}
+			return j.contractErr(line, "Unidade da Federação e Município", "neither a UF nor \"Município (UF)\": %q", first)
+		}
+		if _, ok := ufByLetters[m[2]]; !ok {
+			return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
+		}
+		j.rep.RowsRead++
+		for i, y := range years {
+			cell := ""
+			if i+1 < len(cells) {
+				cell = cells[i+1]
+			}
+			v, ok, err := delim.ParseSIDRA(cell, delim.Point)
+			if err != nil {
+				return j.contractErr(line, strconv.Itoa(y), "%s: not a SIDRA value: %q", first, cell)
+			}
+			if !ok {
+				continue
+			}
+			j.addPeriod(strconv.Itoa(y))
+			if err := l.add(line, m[1], m[2], delim.Name(m[1]), int64(y), v); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return err
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	if len(j.periods) == 0 {
+		return j.contractErr(0, "", "no municipality value")
+	}
+	j.finish = func() error {
+		if err := j.runModels("ref_dim_uf", "ddl_core_dim_municipio", "ddl_core_municipio_name", "ref_municipio_alias", "staging_pib", "ddl_core_fact_pib",
+			"core_fact_pib", "ddl_core_fact_populacao", "ddl_marts_pib_municipal", "marts_pib_municipal"); err != nil {
+			return err
+		}
+		return j.noteUnmappedPIB()
+	}
+	return nil
+}
+
+func (j *job) noteUnmappedPIB() error {
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT DISTINCT nome, uf FROM staging.pib WHERE file_sha256 = ? AND municipio IS NULL ORDER BY uf, nome`, j.sha)
+	if err != nil {
+		return fmt.Errorf("listing unmapped names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var nome, uf string
+		if err := rows.Scan(&nome, &uf); err != nil {
+			return err
+		}
+		j.note("PIB municipality %q (%s) matches no name of the territorial table: left out of the mart", nome, uf)
+	}
+	return rows.Err()
+}

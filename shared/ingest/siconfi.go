@@ -1,0 +1,220 @@
+package ingest
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// Siconfi "Consultar FINBRA" downloads (Tesouro Nacional): a zip holding one
+// CSV, or the CSV itself. Latin-1, ';', decimal comma with negatives, five
+// metadata lines ("Exercício: 2018", "Período: 2o. semestre", "Escopo:
+// Municípios", the annex and the table) before the header
+// Instituição;Cod.IBGE;UF;PODER;População;Coluna;Conta;Valor.
+//
+// The mart's account is Conta with its Coluna ("DÍVIDA CONSOLIDADA - DC (I)
+// — Até o 2º Semestre"): the same Conta is reported for several columns.
+// Where the report repeats a Conta under different parents (RGF Anexo 02:
+// "Internos"/"Externos" under Empréstimos and under Financiamentos), the
+// parent is named too ("Financiamentos - Internos"). Rows of a legislative
+// institution are prefixed with the power. Percentages ("% da DC sobre a
+// RCL") are not R$: they stay in core, out of value_brl. A file replaces
+// its year's rows of the same annex and period. Its População column is
+// kept as core.fact_populacao, the population source of pib_municipal.
+
+var siconfiContract = &Contract{Source: "siconfi", Layout: "finbra_csv", Extra: true, Mark: delim.Comma, Columns: []Column{
+	{Name: "Instituição", Kind: Text},
+	{Name: "Cod.IBGE", Kind: Code, Width: 7},
+	{Name: "UF", Kind: Text},
+	{Name: "PODER", Kind: Text, Optional: true, Nullable: true},
+	{Name: "População", Kind: Int, Optional: true, Nullable: true},
+	{Name: "Coluna", Kind: Text, Nullable: true},
+	{Name: "Conta", Kind: Text},
+	{Name: "Valor", Kind: Decimal},
+}}
+
+// siconfiParents are the accounts whose sub-accounts repeat names.
+var siconfiParents = map[string]bool{"emprestimos": true, "financiamentos": true}
+var siconfiRepeated = map[string]bool{"internos": true, "externos": true}
+
+func loadSiconfi(j *job) error {
+	j.layout = "finbra_csv"
+	in := j.in
+	if strings.EqualFold(path.Ext(j.name), ".zip") || j.params.Layout == "finbra_zip" {
+		j.layout = "finbra_zip"
+		entry, cleanup, err := zipEntry(j, ".csv")
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		in = entry
+	}
+	text, _, err := delim.Decode(in, delim.Windows1252)
+	if err != nil {
+		return err
+	}
+	rd := delim.NewReader(text, ';')
+	meta := map[string]string{}
+	var b *binding
+	for b == nil {
+		rec, err := rd.Read()
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "no header line (Instituição;Cod.IBGE;...): %v", err)
+		}
+		// The header is the first line with several fields (the metadata
+		// lines have one); bind names what it lacks.
+		if len(rec) >= 4 || rd.Line() > 20 {
+			if b, err = siconfiContract.bind(j.name, rd.Line(), rec); err != nil {
+				return err
+			}
+			break
+		}
+		line := strings.Join(rec, ";")
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			meta[delim.Name(k)] = strings.TrimSpace(strings.TrimRight(v, "; "))
+		} else if t := strings.TrimSpace(strings.TrimRight(line, "; ")); t != "" {
+			meta["anexo"] = t
+		}
+	}
+	year, err := strconv.Atoi(meta["exercicio"])
+	if err != nil || year < 1990 || year > 2200 {
+		return j.contractErr(1, "Exercício", "the metadata lines give no year (\"Exercício: 2018\"): %q", meta["exercicio"])
+	}
+	report := strings.TrimSpace(meta["anexo"] + " | " + meta["tabela"] + " | " + meta["periodo"])
+	j.scope = report
+	j.addPeriod(strconv.Itoa(year))
+	if err := j.runModels("landing_siconfi"); err != nil {
+		return err
+	}
+	l, err := j.landConst("siconfi", []Const{{Column: "exercicio", Value: int64(year)}, {Column: "report", Value: report}},
+		"instituicao", "cod_ibge", "uf", "poder", "populacao", "coluna", "conta", "account", "valor")
+	if err != nil {
+		return err
+	}
+	var r *row
+	var blockKey, parent string
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		cod, coluna, conta, poder := r.code(1), r.text(5), r.text(6), r.text(3)
+		var pop any
+		if r.present(4) && strings.TrimSpace(r.raw(4)) != "" {
+			pop = r.int(4)
+		}
+		valor := r.decimal(7)
+		if err := r.err(); err != nil {
+			return err
+		}
+		if k := cod + "|" + poder + "|" + coluna; k != blockKey {
+			blockKey, parent = k, "Empréstimos"
+		}
+		key := delim.Name(conta)
+		account := conta
+		switch {
+		case siconfiParents[key]:
+			parent = conta
+		case siconfiRepeated[key]:
+			account = parent + " - " + conta
+		}
+		if coluna != "" {
+			account += " — " + coluna
+		}
+		if poder != "" && delim.Name(poder) != "executivo" {
+			account = poder + ": " + account
+		}
+		err = l.add(rd.Line(), r.text(0), cod, strings.ToUpper(r.text(2)), nullable(poder), pop, coluna, conta, account, valor)
+		if err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	if j.rep.RowsRead == 0 {
+		return j.contractErr(0, "", "no data rows")
+	}
+	j.finish = func() error {
+		p := map[string]any{"year": int64(year), "report": report}
+		if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi", "ddl_core_fact_siconfi",
+			"core_fact_siconfi", "ddl_core_fact_populacao", "core_fact_populacao_siconfi", "ddl_marts_siconfi_annual",
+			"marts_siconfi_annual", "ddl_marts_pib_municipal", "marts_pib_population"); err != nil {
+			return err
+		}
+		return j.noteSiconfi()
+	}
+	return nil
+}
+
+func (j *job) noteSiconfi() error {
+	var unmapped, dups, pct int64
+	err := j.conn.QueryRowContext(j.ctx, `SELECT
+		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = $1 AND municipio IS NULL),
+		  (SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = $1 GROUP BY cod_ibge, account HAVING count(*) > 1)),
+		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = $1 AND is_percent)`, j.sha).Scan(&unmapped, &dups, &pct)
+	if err != nil {
+		return fmt.Errorf("checking the FINBRA load: %w", err)
+	}
+	if unmapped > 0 {
+		j.note("%d rows name a Cod.IBGE that is not in the territorial table: kept in core, left out of the mart", unmapped)
+	}
+	if dups > 0 {
+		j.note("%d accounts repeat within a municipality: their values are added up in the mart", dups)
+	}
+	if pct > 0 {
+		j.note("%d percentage rows (not R$) kept in core, left out of value_brl", pct)
+	}
+	return nil
+}
+
+// zipEntry spools the job's input to a temporary file (a zip needs random
+// access) and opens the first entry whose name ends with suffix.
+func zipEntry(j *job, suffix string) (io.Reader, func(), error) {
+	f, err := os.CreateTemp("", "mirante-zip-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	size, err := io.Copy(f, j.in)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		cleanup()
+		return nil, nil, j.contractErr(0, "", "not a zip file: %v", err)
+	}
+	for _, e := range zr.File {
+		if strings.HasSuffix(strings.ToLower(e.Name), suffix) {
+			rc, err := e.Open()
+			if err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			return rc, func() { rc.Close(); cleanup() }, nil
+		}
+	}
+	cleanup()
+	return nil, nil, j.contractErr(0, "", "the zip holds no %s file", suffix)
+}

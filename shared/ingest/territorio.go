@@ -1,0 +1,265 @@
+package ingest
+
+import (
+	"errors"
+	"io"
+
+	"github.com/mirante/mirante/shared/ingest/delim"
+)
+
+// The IBGE DTB report "RELATORIO_DTB_BRASIL_MUNICIPIO" as CSV: one row per
+// municipality with its UF, intermediate and immediate regions (and the
+// older meso/microregions), codes as text.
+var dtbContract = &Contract{Source: "ibge_territorio", Layout: "dtb_municipio", Columns: []Column{
+	{Name: "UF", Kind: Code, Width: 2},
+	{Name: "Nome_UF", Kind: Text},
+	{Name: "Região Geográfica Intermediária", Kind: Code, Width: 4},
+	{Name: "Nome Região Geográfica Intermediária", Kind: Text},
+	{Name: "Região Geográfica Imediata", Kind: Code, Width: 6},
+	{Name: "Nome Região Geográfica Imediata", Kind: Text},
+	{Name: "Mesorregião Geográfica", Kind: Code, Width: 2, Optional: true},
+	{Name: "Nome_Mesorregião", Kind: Text, Optional: true},
+	{Name: "Microrregião Geográfica", Kind: Code, Width: 3, Optional: true},
+	{Name: "Nome_Microrregião", Kind: Text, Optional: true},
+	{Name: "Município", Kind: Code, Width: 5},
+	{Name: "Código Município Completo", Kind: Code, Width: 7},
+	{Name: "Nome_Município", Kind: Text},
+}}
+
+const (
+	dtbUF = iota
+	dtbUFNome
+	dtbRGInt
+	dtbRGIntNome
+	dtbRGIme
+	dtbRGImeNome
+	dtbMeso
+	dtbMesoNome
+	dtbMicro
+	dtbMicroNome
+	dtbMun5
+	dtbMun
+	dtbMunNome
+)
+
+// The community table kelvins/municipios-brasileiros (municipios.csv): a
+// secondary format with the 7-digit code, name, UF code and capital flag,
+// but no regions. Loading it adds or renames municipalities and keeps the
+// regions a DTB load gave.
+var kelvinsContract = &Contract{Source: "ibge_territorio", Layout: "kelvins_municipios", Extra: true, Mark: delim.Point, Columns: []Column{
+	{Name: "codigo_ibge", Kind: Code, Width: 7},
+	{Name: "nome", Kind: Text},
+	{Name: "capital", Kind: Int},
+	{Name: "codigo_uf", Kind: Code, Width: 2},
+}}
+
+func loadTerritorio(j *job) error {
+	text, _, err := delim.Decode(j.in, delim.Auto)
+	if err != nil {
+		return err
+	}
+	rd := delim.NewReader(text, 0)
+	header, err := rd.Read()
+	if err != nil {
+		return j.contractErr(1, "", "no header line: %v", err)
+	}
+	c := dtbContract
+	if kelvinsContract.matches(header) && !dtbContract.matches(header) {
+		c = kelvinsContract
+	}
+	if j.params.Layout != "" {
+		switch j.params.Layout {
+		case "dtb_municipio":
+			c = dtbContract
+		case "kelvins_municipios":
+			c = kelvinsContract
+		default:
+			return j.contractErr(0, "", "unknown layout %q", j.params.Layout)
+		}
+	}
+	j.layout = c.Layout
+	b, err := c.bind(j.name, rd.Line(), header)
+	if err != nil {
+		return err
+	}
+	if c == kelvinsContract {
+		return loadKelvins(j, rd, b)
+	}
+	if err := j.runModels("landing_ibge_dtb"); err != nil {
+		return err
+	}
+	l, err := j.land("ibge_dtb", "uf_code", "uf_nome", "rgint", "rgint_nome", "rgime", "rgime_nome",
+		"meso", "meso_nome", "micro", "micro_nome", "municipio5", "municipio", "municipio_nome", "name_key")
+	if err != nil {
+		return err
+	}
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		uf, mun5, mun := r.code(dtbUF), r.code(dtbMun5), r.code(dtbMun)
+		nome := r.text(dtbMunNome)
+		if err := r.err(); err != nil {
+			return err
+		}
+		if mun[:2] != uf || mun[2:] != mun5 {
+			return j.contractErr(rd.Line(), dtbContract.Columns[dtbMun].Name, "%s is not UF %s followed by the municipality code %s", mun, uf, mun5)
+		}
+		if _, ok := ufByCode[uf]; !ok {
+			return j.contractErr(rd.Line(), "UF", "unknown UF code %q", uf)
+		}
+		if d, _ := delim.IBGECheckDigit(mun[:6]); d != mun[6] {
+			j.note("municipality %s (%s) does not follow IBGE's check-digit rule (a known exception)", mun, nome)
+		}
+		err = l.add(rd.Line(), uf, r.text(dtbUFNome), r.code(dtbRGInt), r.text(dtbRGIntNome), r.code(dtbRGIme), r.text(dtbRGImeNome),
+			nullable(r.code(dtbMeso)), nullable(r.text(dtbMesoNome)), nullable(r.code(dtbMicro)), nullable(r.text(dtbMicroNome)),
+			mun5, mun, nome, delim.Name(nome))
+		if err != nil {
+			return err
+		}
+		if err := r.err(); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	if j.rep.RowsRead == 0 {
+		return j.contractErr(0, "", "no municipality rows")
+	}
+	j.finish = func() error {
+		return j.runModels("ref_dim_uf", "staging_ibge_dtb", "ddl_core_dim_municipio", "ddl_core_municipio_name",
+			"core_dim_municipio_dtb", "core_municipio_name_dtb", "ddl_marts_caged_monthly", "ddl_marts_pib_municipal",
+			"ddl_marts_siconfi_annual", "marts_refresh_municipio_caged",
+			"marts_refresh_municipio_pib", "marts_refresh_municipio_siconfi")
+	}
+	return nil
+}
+
+func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
+	if err := j.runModels("landing_ibge_kelvins"); err != nil {
+		return err
+	}
+	l, err := j.land("ibge_kelvins", "municipio", "municipio_nome", "uf_code", "capital", "name_key")
+	if err != nil {
+		return err
+	}
+	var r *row
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return j.contractErr(rd.Line(), "", "%v", err)
+		}
+		if r == nil {
+			r = b.row(rec, rd.Line())
+		} else {
+			r.reset(rec, rd.Line())
+		}
+		j.rep.RowsRead++
+		mun, uf, nome, capital := r.code(0), r.code(3), r.text(1), r.int(2)
+		if err := r.err(); err != nil {
+			return err
+		}
+		if mun[:2] != uf {
+			return j.contractErr(rd.Line(), "codigo_ibge", "%s is not in UF %s", mun, uf)
+		}
+		if _, ok := ufByCode[uf]; !ok {
+			return j.contractErr(rd.Line(), "codigo_uf", "unknown UF code %q", uf)
+		}
+		if err := l.add(rd.Line(), mun, nome, uf, capital == 1, delim.Name(nome)); err != nil {
+			return err
+		}
+	}
+	if err := l.close(); err != nil {
+		return err
+	}
+	j.finish = func() error {
+		return j.runModels("ref_dim_uf", "staging_ibge_kelvins", "ddl_core_dim_municipio", "ddl_core_municipio_name",
+			"core_dim_municipio_kelvins", "core_municipio_name_kelvins", "ddl_marts_caged_monthly", "ddl_marts_pib_municipal",
+			"ddl_marts_siconfi_annual", "marts_refresh_municipio_caged",
+			"marts_refresh_municipio_pib", "marts_refresh_municipio_siconfi")
+	}
+	return nil
+}
+
+// nullable turns an empty optional value into NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ufInfo is one federation unit: the facts IBGE fixes (code, letters,
+// name, region, capital).
+type ufInfo struct {
+	Code, Letters, Name, Region, Capital string
+	// SecexCode is the UF prefix the Comex Stat municipal files (CO_MUN)
+	// use where it differs from IBGE's.
+	SecexCode string
+}
+
+// ufs are the 27 federation units. The SQL twin is models/*/ref_dim_uf.sql;
+// a test keeps them equal.
+var ufs = []ufInfo{
+	{"11", "RO", "Rondônia", "Norte", "1100205", "11"},
+	{"12", "AC", "Acre", "Norte", "1200401", "12"},
+	{"13", "AM", "Amazonas", "Norte", "1302603", "13"},
+	{"14", "RR", "Roraima", "Norte", "1400100", "14"},
+	{"15", "PA", "Pará", "Norte", "1501402", "15"},
+	{"16", "AP", "Amapá", "Norte", "1600303", "16"},
+	{"17", "TO", "Tocantins", "Norte", "1721000", "17"},
+	{"21", "MA", "Maranhão", "Nordeste", "2111300", "21"},
+	{"22", "PI", "Piauí", "Nordeste", "2211001", "22"},
+	{"23", "CE", "Ceará", "Nordeste", "2304400", "23"},
+	{"24", "RN", "Rio Grande do Norte", "Nordeste", "2408102", "24"},
+	{"25", "PB", "Paraíba", "Nordeste", "2507507", "25"},
+	{"26", "PE", "Pernambuco", "Nordeste", "2611606", "26"},
+	{"27", "AL", "Alagoas", "Nordeste", "2704302", "27"},
+	{"28", "SE", "Sergipe", "Nordeste", "2800308", "28"},
+	{"29", "BA", "Bahia", "Nordeste", "2927408", "29"},
+	{"31", "MG", "Minas Gerais", "Sudeste", "3106200", "31"},
+	{"32", "ES", "Espírito Santo", "Sudeste", "3205309", "32"},
+	{"33", "RJ", "Rio de Janeiro", "Sudeste", "3304557", "33"},
+	{"35", "SP", "São Paulo", "Sudeste", "3550308", "34"},
+	{"41", "PR", "Paraná", "Sul", "4106902", "41"},
+	{"42", "SC", "Santa Catarina", "Sul", "4205407", "42"},
+	{"43", "RS", "Rio Grande do Sul", "Sul", "4314902", "43"},
+	{"50", "MS", "Mato Grosso do Sul", "Centro-Oeste", "5002704", "52"},
+	{"51", "MT", "Mato Grosso", "Centro-Oeste", "5103403", "51"},
+	{"52", "GO", "Goiás", "Centro-Oeste", "5208707", "53"},
+	{"53", "DF", "Distrito Federal", "Centro-Oeste", "5300108", "54"},
+}
+
+var ufByCode, ufByLetters = func() (map[string]ufInfo, map[string]ufInfo) {
+	a, b := map[string]ufInfo{}, map[string]ufInfo{}
+	for _, u := range ufs {
+		a[u.Code], b[u.Letters] = u, u
+	}
+	return a, b
+}()
+
+// ufByName finds a UF by its name, accents and case aside.
+func ufByName(name string) (ufInfo, bool) {
+	k := delim.Name(name)
+	for _, u := range ufs {
+		if delim.Name(u.Name) == k {
+			return u, true
+		}
+	}
+	return ufInfo{}, false
+}
