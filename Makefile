@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev up down status test lint deps
+.PHONY: help dev up down status test lint deps ingest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test: ## the full test suite against real PostgreSQL, Redis and the Auth emulato
 lint: ## go vet and gofmt
 	@go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
+
+ingest: ## load an official file into the running stack: make ingest SOURCE=ipca FILE=path-or-URL
+	@scripts/dev ingest "$(SOURCE)" "$(FILE)"
 
 deps: ## install the system packages the stack needs (as root), or print the command
 	@scripts/dev deps

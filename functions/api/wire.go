@@ -120,6 +120,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			},
 			Bucket: cfg.Storage.RawBucket, Uploads: uploadRecords, Notifier: objectNotifier,
 		},
+		Sources: postgres.NewSourceService(db),
 		Cursors: httpapi.NewCursors(cfg.HTTP.Secret()),
 		Log:     log,
 		MaxBody: cfg.HTTP.MaxBodyBytes,

@@ -7,12 +7,14 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"regexp"
 	"sync"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
@@ -60,6 +63,7 @@ type state struct {
 	store   *gcs.Store
 	engine  warehouse.Engine
 	uploads *postgres.UploadService
+	sources *postgres.SourceService
 	log     *slog.Logger
 	cfg     Config
 }
@@ -84,8 +88,15 @@ func Shutdown(context.Context) error {
 	return nil
 }
 
-// NewHandler opens a handler from the environment's configuration.
-func NewHandler(ctx context.Context) (*Handler, error) { return setup(ctx) }
+// NewHandler opens a handler from the environment's configuration; log,
+// when given, replaces the JSON logger on standard output.
+func NewHandler(ctx context.Context, log ...*slog.Logger) (*Handler, error) {
+	h, err := setup(ctx)
+	if err == nil && len(log) > 0 && log[0] != nil {
+		h.log = log[0]
+	}
+	return h, err
+}
 
 // Close closes the handler's clients.
 func (s *state) Close() {
@@ -115,7 +126,7 @@ func setup(ctx context.Context) (*state, error) {
 		db.Close()
 		return nil, err
 	}
-	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), log: log, cfg: cfg}, nil
+	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), sources: postgres.NewSourceService(db), log: log, cfg: cfg}, nil
 }
 
 // objectData is the part of Cloud Storage's event data the function reads.
@@ -156,8 +167,70 @@ func (s *state) HandleObject(ctx context.Context, bucket, name string) error {
 	if m := uploadObject.FindStringSubmatch(name); m != nil {
 		return s.loadUpload(ctx, m[1], name)
 	}
+	if m := sourceObject.FindStringSubmatch(name); m != nil {
+		return s.loadSource(ctx, m[1], name)
+	}
 	s.log.InfoContext(ctx, "ingest: object ignored", "object", name)
 	return nil
+}
+
+// sourceObject is an official file: sources/<source id>/<file name>.
+var sourceObject = regexp.MustCompile(`^sources/([a-z_]{2,40})/[^/]{1,300}$`)
+
+// warehouseSQL is an engine the data spine's SQL models run on.
+type warehouseSQL interface {
+	SQL() *sql.DB
+}
+
+// loadSource loads an official file through the layers. A file that breaks
+// its source's contract goes to quarantine/, leaves every mart as it was and
+// is logged as an error for the pipeline alert.
+func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
+	wh, ok := s.engine.(warehouseSQL)
+	if !ok {
+		err := fmt.Errorf("loading official files into the %s warehouse runs the BigQuery models, which this build does not do yet", s.engine.Name())
+		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
+		return nil
+	}
+	rc, err := s.store.Open(ctx, s.cfg.Storage.RawBucket, object)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return nil
+		}
+		return err
+	}
+	defer rc.Close()
+	rep, err := ingest.Load(ctx, wh.SQL(), sourceID, path.Base(object), rc, ingest.LoadParams{})
+	if err != nil {
+		var ce *ingest.ContractError
+		if errors.As(err, &ce) || apperr.Is(err, apperr.Invalid) {
+			quarantined := "quarantine/" + object
+			if merr := s.store.Move(ctx, s.cfg.Storage.RawBucket, object, quarantined); merr != nil {
+				s.log.ErrorContext(ctx, "ingest: quarantine", "error", merr.Error(), "object", object)
+			}
+			s.log.ErrorContext(ctx, "ingest failed", "event", "ingest_contract_broken", "source", sourceID,
+				"object", quarantined, "error", err.Error())
+			if rerr := s.sources.RecordFailure(ctx, sourceID, err.Error()); rerr != nil {
+				return rerr
+			}
+			return nil // a refused file does not become valid by retrying
+		}
+		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
+		return err
+	}
+	// The catalog's watermark is the warehouse's, not this file's: an older
+	// period loaded late must not move it back.
+	wm, err := ingest.Watermark(ctx, wh.SQL(), sourceID)
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "ingest loaded", "source", sourceID, "object", object, "rows", rep.RowsLoaded,
+		"watermark", wm, "sha256", rep.SHA256, "skipped", rep.Skipped)
+	if rep.Skipped {
+		// Nothing changed: the source was checked fresh, its current load stays.
+		return s.sources.RecordLoad(ctx, sourceID, wm, "", -1)
+	}
+	return s.sources.RecordLoad(ctx, sourceID, wm, rep.SHA256, rep.RowsLoaded)
 }
 
 // loadUpload restores the tenant named in the object path from PostgreSQL and

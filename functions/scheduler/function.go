@@ -5,6 +5,7 @@ package scheduler
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"sync"
@@ -41,9 +42,37 @@ var (
 )
 
 type scheduler struct {
-	db  *postgres.DB
-	enq *tasks.Enqueuer
-	h   http.Handler
+	db      *postgres.DB
+	enq     *tasks.Enqueuer
+	h       http.Handler
+	sources *postgres.SourceService
+	log     *slog.Logger
+
+	mu     sync.Mutex
+	warned map[string]time.Time
+}
+
+// checkFreshness logs a source_past_sla event (the alert's signal) for each
+// source not refreshed within its SLA, at most hourly per source.
+func (s *scheduler) checkFreshness(ctx context.Context) {
+	es, err := s.sources.FindSources(ctx)
+	if err != nil {
+		s.log.ErrorContext(ctx, "freshness check", "error", err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range es {
+		if !e.PastSLA || e.Synthetic || time.Since(s.warned[e.ID]) < time.Hour {
+			continue
+		}
+		s.warned[e.ID] = time.Now()
+		last := "never"
+		if e.LastUpdatedAt != nil {
+			last = e.LastUpdatedAt.UTC().Format(time.RFC3339)
+		}
+		s.log.WarnContext(ctx, "source past its SLA", "event", "source_past_sla", "source", e.ID, "sla", e.SLA, "last_updated_at", last)
+	}
 }
 
 // Serve is the function's entry point.
@@ -76,7 +105,9 @@ func Tick(ctx context.Context) (reports.TickResult, error) {
 	if err := Init(ctx); err != nil {
 		return reports.TickResult{}, err
 	}
-	return reports.Tick(ctx, state.db, state.enq, time.Now(), telemetry.Traceparent(ctx))
+	res, err := reports.Tick(ctx, state.db, state.enq, time.Now(), telemetry.Traceparent(ctx))
+	state.checkFreshness(ctx)
+	return res, err
 }
 
 func setup(ctx context.Context) (*scheduler, error) {
@@ -94,7 +125,7 @@ func setup(ctx context.Context) (*scheduler, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &scheduler{db: db, enq: enq}
+	s := &scheduler{db: db, enq: enq, sources: postgres.NewSourceService(db), log: log, warned: map[string]time.Time{}}
 	s.h = drainer.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -103,6 +134,7 @@ func setup(ctx context.Context) (*scheduler, error) {
 		ctx, cancel := context.WithTimeout(r.Context(), 50*time.Second)
 		defer cancel()
 		res, err := reports.Tick(ctx, db, enq, time.Now(), r.Header.Get("traceparent"))
+		s.checkFreshness(ctx)
 		if err != nil {
 			log.ErrorContext(ctx, "scheduler tick", "error", err.Error(), "due", res.Due, "created", res.Created, "failed", res.Failed)
 		} else {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ const (
 	authPort    = "19099"
 	hubPort     = "14400"
 	loggingPort = "14500"
+	gcsPort     = "18443"
 )
 
 func requireStack(t *testing.T) {
@@ -67,6 +69,7 @@ func dev(t *testing.T, dataDir string, extra map[string]string, args ...string) 
 		"AUTH_EMULATOR_PORT":    authPort,
 		"EMULATOR_HUB_PORT":     hubPort,
 		"EMULATOR_LOGGING_PORT": loggingPort,
+		"LOCAL_GCS_PORT":        gcsPort,
 		"MIRANTE_DB_NAME":       "mirante_stacktest",
 		"DATABASE_URL":          os.Getenv("TEST_DATABASE_URL"),
 		"REDIS_URL":             os.Getenv("TEST_REDIS_URL"),
@@ -121,7 +124,7 @@ func assertNothingRuns(t *testing.T, dataDir string, except ...string) {
 			t.Errorf("%s: process %s still runs", filepath.Base(f), pid)
 		}
 	}
-	for _, p := range []string{apiPort, authPort, hubPort, loggingPort} {
+	for _, p := range []string{apiPort, authPort, hubPort, loggingPort, gcsPort} {
 		if contains(except, p) {
 			continue
 		}
@@ -288,6 +291,36 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		t.Fatalf("downloading the report: %d, %d bytes", dl.StatusCode, len(pdf))
 	}
 
+	// make ingest loads an official file through the running stack; a broken
+	// one is refused with its line and column and changes nothing.
+	if shared := filepath.Join(repoRoot(t), "..", "shared", "data", "ipca", "bcb_sgs_433_ipca_variacao_mensal.json"); fileExists(shared) {
+		r := dev(t, dir, nil, "ingest", "ipca", shared)
+		if r.code != 0 || !strings.Contains(r.stdout, "loaded ipca") || !strings.Contains(r.stdout, "2026-05") {
+			t.Fatalf("make ingest of the IPCA sample: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		ipcaSpec := `{"dataset":"ipca_monthly","measures":["mom_pct"],"dimensions":["month"],"time":{"from":"2026-01","to":"2026-05"},"order":[{"field":"month","dir":"asc"}]}`
+		resp, before := call("POST", "/v1/orgs/porto-sul/query", ipcaSpec)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(before), `"mom_pct":0.88`) {
+			t.Errorf("IPCA after make ingest: %d %s", resp.StatusCode, before)
+		}
+		_, body := call("GET", "/v1/sources", "")
+		if !strings.Contains(string(body), `"id":"ipca"`) || !regexp.MustCompile(`"id":"ipca"[^}]*"status":"ok","synthetic":false`).Match(body) {
+			t.Errorf("/v1/sources after make ingest: %s", body)
+		}
+		broken := filepath.Join(t.TempDir(), "ipca.json")
+		if err := os.WriteFile(broken, []byte(`[{"data":"01/03/2026","valor":"abc"}]`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r = dev(t, dir, nil, "ingest", "ipca", broken)
+		if r.code == 0 || !strings.Contains(r.stderr, `column "valor"`) || !strings.Contains(r.stderr, "quarantine/") {
+			t.Errorf("make ingest of a broken file: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		ipcaSpec = strings.Replace(ipcaSpec, `"order"`, `"limit":100,"order"`, 1) // not from the cache
+		if _, after := call("POST", "/v1/orgs/porto-sul/query", ipcaSpec); !bytes.Equal(dataOf(after), dataOf(before)) {
+			t.Errorf("the broken file changed the mart:\n%s\n%s", before, after)
+		}
+	}
+
 	// From outside, as psql would: the app role sees nothing without a tenant.
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, env["APP_DATABASE_URL"])
@@ -313,6 +346,18 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		t.Fatalf("down: %d %s", r.code, r.stderr)
 	}
 	assertNothingRuns(t, dir)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// dataOf is the data member of a query answer, as raw JSON.
+func dataOf(body []byte) []byte {
+	var a struct{ Data json.RawMessage }
+	_ = json.Unmarshal(body, &a)
+	return a.Data
 }
 
 func readEnv(t *testing.T, path string) map[string]string {

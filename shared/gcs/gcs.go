@@ -162,3 +162,15 @@ func (s *Store) SignedURL(bucket, name, filename string) (string, error) {
 		QueryParameters: map[string][]string{"response-content-disposition": {`attachment; filename="` + filename + `"`}},
 	})
 }
+
+// Move copies an object to a new name in the same bucket and deletes the old
+// one (quarantine of refused files).
+func (s *Store) Move(ctx context.Context, bucket, from, to string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	b := s.c.Bucket(bucket)
+	if _, err := b.Object(to).CopierFrom(b.Object(from)).Run(ctx); err != nil {
+		return fmt.Errorf("copying %s to %s: %w", from, to, err)
+	}
+	return s.Delete(ctx, bucket, from)
+}

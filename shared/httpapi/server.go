@@ -11,6 +11,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/uploads"
@@ -43,6 +44,7 @@ type Server struct {
 	ReportFiles    ReportFiles
 	ReportVerifier ReportVerifier
 	Uploads        UploadIntake
+	Sources        sources.Catalog
 	UploadRecords  uploads.Service
 	// Files serves local signed download URLs; nil in production, where
 	// Cloud Storage serves V4 signed URLs itself.
@@ -66,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 
 	v1 := http.NewServeMux()
 	v1.HandleFunc("GET /v1/me", s.handleMe)
+	v1.HandleFunc("GET /v1/sources", s.handleSources)
 	s.orgRoutes(v1)
 
 	root := http.NewServeMux()

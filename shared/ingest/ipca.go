@@ -233,10 +233,13 @@ func (j *job) ipcaValue(l *lander, line int, m time.Time, cell string, mark deli
 	return l.add(line, j.scope, m, val)
 }
 
-// readSGSJSON streams the BCB SGS JSON array element by element.
+// readSGSJSON streams the BCB SGS JSON array element by element. Errors
+// name the physical line of the observation (SGS serves one line, but a
+// pretty-printed file has one per observation) and its ordinal.
 func readSGSJSON(j *job, r io.Reader, l *lander) error {
 	j.scope = "mom" // series 433 is the monthly change
-	dec := json.NewDecoder(r)
+	lines := &lineTracker{r: r}
+	dec := json.NewDecoder(lines)
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('[') {
 		return j.contractErr(1, "", "not a JSON array of SGS observations")
@@ -245,24 +248,26 @@ func readSGSJSON(j *job, r io.Reader, l *lander) error {
 	for dec.More() {
 		n++
 		var obs map[string]any
-		if err := dec.Decode(&obs); err != nil {
-			return j.contractErr(1, "", "observation %d: %v", n, err)
+		err := dec.Decode(&obs)
+		line := lines.lineAt(dec.InputOffset())
+		if err != nil {
+			return j.contractErr(line, "", "observation %d: %v", n, err)
 		}
 		data, ok1 := obs["data"].(string)
 		valor, ok2 := obs["valor"].(string)
 		if !ok1 {
-			return j.contractErr(1, "data", "observation %d has no \"data\" string", n)
+			return j.contractErr(line, "data", "observation %d has no \"data\" string", n)
 		}
 		if !ok2 {
-			return j.contractErr(1, "valor", "observation %d has no \"valor\" string", n)
+			return j.contractErr(line, "valor", "observation %d has no \"valor\" string", n)
 		}
 		t, err := time.Parse("02/01/2006", data)
 		if err != nil || t.Day() != 1 {
-			return j.contractErr(1, "data", "observation %d: %q is not a month (dd/mm/aaaa, day 01)", n, data)
+			return j.contractErr(line, "data", "observation %d: %q is not a month (dd/mm/aaaa, day 01)", n, data)
 		}
 		v, err := delim.ParseDecimal(valor, delim.Point)
 		if err != nil {
-			return j.contractErr(1, "valor", "observation %d: %q is not a number", n, valor)
+			return j.contractErr(line, "valor", "observation %d: %q is not a number", n, valor)
 		}
 		j.rep.RowsRead++
 		j.addPeriod(t.Format("2006-01"))
@@ -271,7 +276,40 @@ func readSGSJSON(j *job, r io.Reader, l *lander) error {
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return j.contractErr(1, "", "the JSON array does not close: %v", err)
+		return j.contractErr(lines.lineAt(dec.InputOffset()), "", "the JSON array does not close: %v", err)
 	}
 	return nil
+}
+
+// lineTracker counts the newlines a JSON decoder reads, keeping only those
+// the decoder's buffer has not passed yet, so memory stays bounded by that
+// buffer.
+type lineTracker struct {
+	r       io.Reader
+	off     int64   // bytes read so far
+	passed  int     // newlines before the last offset asked about
+	pending []int64 // offsets of newlines read but not yet passed
+}
+
+func (t *lineTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			t.pending = append(t.pending, t.off+int64(i))
+		}
+	}
+	t.off += int64(n)
+	return n, err
+}
+
+// lineAt is the 1-based line of the byte at offset; offsets must not go
+// backwards between calls.
+func (t *lineTracker) lineAt(offset int64) int {
+	i := 0
+	for i < len(t.pending) && t.pending[i] < offset {
+		i++
+	}
+	t.passed += i
+	t.pending = t.pending[i:]
+	return t.passed + 1
 }

@@ -24,8 +24,11 @@ import (
 type Params struct {
 	// StorageRoot keeps the objects on disk ("" keeps them in memory).
 	StorageRoot string
-	Buckets     []string
-	PubSub      pubsub.Config
+	// GCSPort fixes Cloud Storage's port, so that other processes (make
+	// ingest) can reach it; 0 picks a free one.
+	GCSPort uint16
+	Buckets []string
+	PubSub  pubsub.Config
 	// MaxDeliveryAttempts of the report subscription before dead-lettering.
 	MaxDeliveryAttempts int
 	Log                 *slog.Logger
@@ -41,9 +44,12 @@ type Cloud struct {
 // Start starts the stand-ins and sets the environment so that clients opened
 // afterwards in this process reach them.
 func Start(ctx context.Context, p Params) (*Cloud, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+	port := p.GCSPort
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		Scheme: "http", Host: "127.0.0.1", Port: port, PublicHost: fmt.Sprintf("127.0.0.1:%d", port), StorageRoot: p.StorageRoot,

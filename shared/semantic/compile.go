@@ -228,7 +228,9 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 			a := agg("MAX_BY(" + col("f", m.Column) + ", " + col("f", ds.Time) + ")")
 			value[m.ID] = func(r string) string { return r + "." + a }
 		case "compound":
-			a := agg("(EXP(SUM(LN(1 + " + col("f", m.Column) + " / 100))) - 1) * 100")
+			// Rounded to 10 decimals: a single month compounds to itself,
+			// not to 0.8799999999999919.
+			a := agg("ROUND((EXP(SUM(LN(1 + " + col("f", m.Column) + " / 100))) - 1) * 100, 10)")
 			value[m.ID] = func(r string) string { return r + "." + a }
 		case "ratio":
 			num, _ := ds.Measure(m.Numerator)

@@ -109,7 +109,7 @@ var allowedLiterals = map[string]bool{"'%Y-%m'": true, "'%Y'": true, "'-Q'": tru
 // sqlWords are the SQL words and the compiler's own aliases; with the
 // catalog's names, nothing else may appear in compiled SQL.
 var sqlWords = strings.Fields(`WITH AS SELECT FROM WHERE AND GROUP BY LEFT JOIN ON ORDER LIMIT CAST SUM MAX
-	MAX_BY EXP LN NULLIF ABS OVER PARTITION RANGE BETWEEN PRECEDING CURRENT ROW EXTRACT YEAR MONTH DATE
+	MAX_BY EXP LN ROUND NULLIF ABS OVER PARTITION RANGE BETWEEN PRECEDING CURRENT ROW EXTRACT YEAR MONTH DATE
 	DOUBLE FLOAT64 VARCHAR STRING INTERVAL IN NOT IS NULL ASC DESC NULLS LAST STARTS_WITH LEAST AVG FALSE
 	strftime quarter date_trunc FORMAT_DATE DATE_TRUNC QUARTER DATE_ADD DATE_SUB
 	facts shaped pop cur prev f p p2 i0 ipca k deflator py t base b latest y CROSS`)

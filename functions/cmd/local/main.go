@@ -36,6 +36,7 @@ import (
 	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
+	_ "github.com/mirante/mirante/shared/ingest/duckappend" // DuckDB's fast appender for the loaders
 	"github.com/mirante/mirante/shared/localcloud"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
@@ -95,6 +96,11 @@ func run(ctx context.Context, cmd string) error {
 		return probePG(ctx)
 	case "probe-redis":
 		return probeRedis(ctx)
+	case "ingest":
+		if len(os.Args) != 4 {
+			return errors.New("usage: local ingest SOURCE FILE|URL")
+		}
+		return ingestFile(ctx, os.Args[2], os.Args[3])
 	}
 	return fmt.Errorf("unknown command %q", cmd)
 }
@@ -102,6 +108,7 @@ func run(ctx context.Context, cmd string) error {
 // LocalConfig tunes what stands in for the cloud locally.
 type LocalConfig struct {
 	DataDir  string        `envconfig:"LOCAL_DATA_DIR" default:".data" desc:"local only: where the local runner keeps Cloud Storage's files"`
+	GCSPort  uint16        `envconfig:"LOCAL_GCS_PORT" default:"4443" desc:"local only: port of the in-process Cloud Storage stand-in (make ingest uploads there)"`
 	Tick     time.Duration `envconfig:"LOCAL_SCHEDULER_TICK" default:"30s" desc:"local only: how often the local runner runs the scheduler (Cloud Scheduler's job)"`
 	NoWorker bool          `envconfig:"LOCAL_NO_WORKER" default:"false" desc:"local only: do not run the report worker in process"`
 }
@@ -121,6 +128,7 @@ func serve(ctx context.Context) error {
 	// them through the environment.
 	cloud, err := localcloud.Start(ctx, localcloud.Params{
 		StorageRoot: filepath.Join(local.DataDir, "gcs"),
+		GCSPort:     local.GCSPort,
 		Buckets:     []string{gcfg.RawBucket, gcfg.ReportsBucket},
 		PubSub:      pscfg,
 		Log:         log,

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 
+	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config/configtest"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/postgres"
@@ -10,5 +12,6 @@ import (
 )
 
 func TestConfigIsDocumented(t *testing.T) {
-	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{}, &redis.Config{}, &duckdb.Config{})
+	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{},
+		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{})
 }

@@ -2,7 +2,7 @@ WITH facts AS (
   SELECT
     f."year" AS t,
     MAX_BY(f."index", f."month") AS s0,
-    (EXP(SUM(LN(1 + f."mom_pct" / 100))) - 1) * 100 AS s1,
+    ROUND((EXP(SUM(LN(1 + f."mom_pct" / 100))) - 1) * 100, 10) AS s1,
     MAX_BY(f."yoy_pct", f."month") AS s2
   FROM marts.ipca_monthly AS f
   WHERE f."month" BETWEEN CAST($p0 AS DATE) AND CAST($p1 AS DATE)

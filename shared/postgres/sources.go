@@ -1,0 +1,60 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirante/mirante/shared/sources"
+)
+
+// SourceService reads and records the source catalog (global, not tenant
+// data: what the public sources are and how fresh they are).
+type SourceService struct {
+	db  *DB
+	now func() time.Time
+}
+
+// NewSourceService returns the service.
+func NewSourceService(db *DB) *SourceService { return &SourceService{db: db, now: time.Now} }
+
+// FindSources lists every source with its freshness.
+func (s *SourceService) FindSources(ctx context.Context) ([]*sources.Entry, error) {
+	rows, err := s.db.pool.Query(ctx, `
+		select id, title, owner, frequency, sla::text, coalesce(url, ''), last_updated_at, coalesce(checksum, ''),
+		  coalesce(watermark, ''), schema_version, status, synthetic, rows_loaded, coalesce(last_error, ''),
+		  last_updated_at is null or last_updated_at + sla < $1
+		from source_catalog order by id`, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("reading the source catalog: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*sources.Entry, error) {
+		var e sources.Entry
+		err := r.Scan(&e.ID, &e.Title, &e.Owner, &e.Frequency, &e.SLA, &e.URL, &e.LastUpdatedAt, &e.Checksum, &e.Watermark,
+			&e.SchemaVersion, &e.Status, &e.Synthetic, &e.RowsLoaded, &e.LastError, &e.PastSLA)
+		if e.PastSLA && e.Status == "ok" {
+			e.Status = "stale"
+		}
+		return &e, err
+	})
+}
+
+// RecordLoad marks a source freshly loaded: real data now, its watermark and
+// the file's checksum. An empty sha and negative rows keep the current
+// load's (a file whose content was already loaded).
+func (s *SourceService) RecordLoad(ctx context.Context, id, watermark, sha string, rows int64) error {
+	_, err := s.db.pool.Exec(ctx, `
+		update source_catalog set watermark = coalesce(nullif($2, ''), watermark), checksum = coalesce(nullif($3, ''), checksum),
+		  rows_loaded = case when $4::bigint < 0 then rows_loaded else $4 end,
+		  last_updated_at = now(), status = 'ok', synthetic = false, last_error = null
+		where id = $1`, id, watermark, sha, rows)
+	return err
+}
+
+// RecordFailure marks a source's last load failed; its data stays as it was.
+func (s *SourceService) RecordFailure(ctx context.Context, id, reason string) error {
+	_, err := s.db.pool.Exec(ctx, `update source_catalog set status = 'failed', last_error = $2 where id = $1`, id, reason)
+	return err
+}
