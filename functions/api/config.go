@@ -25,6 +25,7 @@ type Config struct {
 	Query    QueryConfig
 	Storage  gcs.Config
 	PubSub   pubsub.Config
+	Limits   Limits
 }
 
 // QueryConfig chooses the warehouse and tunes the result cache.
@@ -49,6 +50,20 @@ func (q *QueryConfig) Validate() error {
 	return nil
 }
 
+// Limits tunes rate limiting; the rates themselves are the plans' (table
+// plans in PostgreSQL).
+type Limits struct {
+	Scale float64 `envconfig:"RATE_LIMIT_SCALE" default:"1" desc:"multiplies every plan's per-minute rate limits (tests and benchmarks raise it to measure other things)"`
+}
+
+// Validate checks the settings.
+func (l *Limits) Validate() error {
+	if l.Scale <= 0 || l.Scale > 1e6 {
+		return config.Errorf("RATE_LIMIT_SCALE", "must be more than 0 and at most 1000000")
+	}
+	return nil
+}
+
 // Tenancy tunes the membership cache and the audit writer.
 type Tenancy struct {
 	CacheTTL   time.Duration `envconfig:"TENANT_CACHE_TTL" default:"30s" desc:"how long a member's role is cached in Redis (at most 60s; dropped at once on any membership change)"`
@@ -68,7 +83,7 @@ func (t *Tenancy) Validate() error {
 
 // Parts lists the configuration parts, for loading and for the README table.
 func (c *Config) Parts() []any {
-	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query, &c.Storage, &c.PubSub}
+	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query, &c.Storage, &c.PubSub, &c.Limits}
 }
 
 // LoadConfig reads and validates the configuration from the environment.

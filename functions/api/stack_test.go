@@ -90,6 +90,9 @@ func setupStackWith(t *testing.T, fixture warehouseFixture, env ...string) *bund
 	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
 		t.Setenv("REDIS_URL", u)
 	}
+	// Tests of other features are not throttled; the rate-limit tests set
+	// their own scale.
+	t.Setenv("RATE_LIMIT_SCALE", "1000")
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

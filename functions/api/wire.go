@@ -43,6 +43,9 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		}
 	}()
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	if err := telemetry.Setup(ctx, cfg.Log, "api"); err != nil {
+		return nil, nil, err
+	}
 	catalog, err := semantic.LoadCatalog()
 	if err != nil {
 		return nil, nil, err
@@ -92,6 +95,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		}
 	})
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
+	plans := postgres.NewPlanService(db)
 	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, pub, log)
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
@@ -105,7 +109,9 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb),
 			Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
 			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
+			Budgets: postgres.NewBudgetService(db, plans, usage),
 		},
+		Limiter:        redis.NewRateLimiter(rdb, plans, cfg.Limits.Scale),
 		Views:          postgres.NewViewService(db, catalog),
 		Audit:          auditLog,
 		Recorder:       auditLog,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 )
@@ -13,6 +14,9 @@ import (
 func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route := func(pattern, action string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.inOrg(action, h))
+	}
+	limited := func(pattern, action string, b ratelimit.Bucket, h http.HandlerFunc) {
+		mux.Handle(pattern, s.inOrg(action, s.limited(b, h)))
 	}
 	route("GET /v1/orgs/{org}", "org.read", s.handleGetOrg)
 
@@ -34,16 +38,16 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("GET /v1/orgs/{org}/audit", "audit.list", s.handleListAudit)
 
 	route("GET /v1/orgs/{org}/datasets", "datasets.list", s.handleListDatasets)
-	route("GET /v1/orgs/{org}/datasets/{id}/values", "datasets.values", s.handleValues)
-	route("POST /v1/orgs/{org}/query", "query.run", s.handleQuery)
-	route("GET /v1/orgs/{org}/query", "query.page", s.handleQueryPage)
+	limited("GET /v1/orgs/{org}/datasets/{id}/values", "datasets.values", ratelimit.Queries, s.handleValues)
+	limited("POST /v1/orgs/{org}/query", "query.run", ratelimit.Queries, s.handleQuery)
+	limited("GET /v1/orgs/{org}/query", "query.page", ratelimit.Queries, s.handleQueryPage)
 
-	route("POST /v1/orgs/{org}/reports", "reports.order", s.handleOrderReport)
+	limited("POST /v1/orgs/{org}/reports", "reports.order", ratelimit.ReportOrders, s.handleOrderReport)
 	route("GET /v1/orgs/{org}/reports", "reports.list", s.handleListReports)
 	route("GET /v1/orgs/{org}/reports/{id}", "reports.read", s.handleGetReport)
 	route("GET /v1/orgs/{org}/reports/{id}/verify", "reports.verify", s.handleVerifyReport)
 
-	route("POST /v1/orgs/{org}/uploads", "uploads.create", s.handleUpload)
+	limited("POST /v1/orgs/{org}/uploads", "uploads.create", ratelimit.Uploads, s.handleUpload)
 	route("GET /v1/orgs/{org}/uploads", "uploads.list", s.handleListUploads)
 	route("GET /v1/orgs/{org}/uploads/{id}", "uploads.read", s.handleGetUpload)
 

@@ -81,6 +81,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
 	p := Problem{Status: status, Title: http.StatusText(status), TraceID: telemetry.TraceID(ctx)}
 	code := apperr.CodeOf(err)
+	telemetry.ErrorAnswered(ctx, string(code), telemetry.Info(ctx).Route, status)
 	p.Type = "urn:mirante:problem:" + strings.ReplaceAll(string(code), "_", "-")
 	if e, ok := apperr.As(err); ok && code != apperr.Internal {
 		p.Detail = e.Message
@@ -95,7 +96,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mirante"`)
 	}
-	if s, ok := p.Extra["retry_after_s"].(int); ok && status == http.StatusTooManyRequests {
+	if s, ok := p.Extra["retry_after_s"].(int); ok && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
 		w.Header().Set("Retry-After", strconv.Itoa(s))
 	}
 	writeJSON(w, status, "application/problem+json", p)

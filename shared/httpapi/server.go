@@ -10,6 +10,7 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/telemetry"
@@ -45,7 +46,13 @@ type Server struct {
 	ReportVerifier ReportVerifier
 	Uploads        UploadIntake
 	Sources        sources.Catalog
-	UploadRecords  uploads.Service
+	// Limiter spends rate-limit budgets; nil: no rate limits.
+	Limiter ratelimit.Limiter
+	// OnRateLimited and OnLimiterDown, when set, count refusals and
+	// limiter outages (metrics).
+	OnRateLimited func(ctx context.Context, b ratelimit.Bucket)
+	OnLimiterDown func(ctx context.Context, b ratelimit.Bucket)
+	UploadRecords uploads.Service
 	// Files serves local signed download URLs; nil in production, where
 	// Cloud Storage serves V4 signed URLs itself.
 	Files    http.Handler

@@ -113,3 +113,14 @@ func (u *UsageLog) flush() {
 		}
 	}
 }
+
+// pendingBytes is what this process counted for an org and day but has not
+// written yet.
+func (u *UsageLog) pendingBytes(orgID, day string) int64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if d := u.pending[usageKey{org: orgID, day: day}]; d != nil {
+		return d.bytes
+	}
+	return 0
+}

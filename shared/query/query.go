@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
@@ -54,8 +55,11 @@ type Service struct {
 	Watermarks   Watermarks
 	Entitlements Entitlements
 	Usage        Usage // nil: not recorded
-	TTL          time.Duration
-	Log          *slog.Logger
+	// Budgets, when set, refuses a query whose dry-run estimate exceeds
+	// what is left of the org's daily byte budget, before it runs.
+	Budgets ratelimit.ByteBudgets
+	TTL     time.Duration
+	Log     *slog.Logger
 
 	flight singleflight.Group
 }
@@ -129,7 +133,11 @@ func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string
 	key := keyPrefix(t.Org.ID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
 	res, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
-		return s.Engine.Run(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
+		params := warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID}
+		if err := s.checkBudget(ctx, compiled, &params); err != nil {
+			return nil, err
+		}
+		return s.Engine.Run(ctx, compiled, params)
 	})
 	if err != nil {
 		return nil, "", err
@@ -139,6 +147,61 @@ func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string
 	}
 	res.Compiled = &compiled
 	return res, key, nil
+}
+
+// checkBudget refuses a query that would process more bytes than are left
+// of the org's budget for the day, or than one query may on its plan, and
+// caps what the engine may bill to what is left.
+func (s *Service) checkBudget(ctx context.Context, q warehouse.Compiled, p *warehouse.RunParams) error {
+	if s.Budgets == nil {
+		return nil
+	}
+	b, err := s.Budgets.ByteBudget(ctx)
+	if err != nil {
+		return err
+	}
+	left := b.Left()
+	details := func(est int64) map[string]any {
+		return map[string]any{"bytes_left": left, "bytes_estimated": est, "bytes_per_day": b.Daily,
+			"resets_at": b.ResetsAt.UTC().Format(time.RFC3339), "retry_after_s": int(time.Until(b.ResetsAt).Seconds()) + 1}
+	}
+	if left <= 0 {
+		return &apperr.Error{Code: apperr.RateLimited, Details: details(0), Message: fmt.Sprintf(
+			"this organisation's BigQuery budget of %s for today is spent; it resets at %s", humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
+	}
+	est, err := s.Engine.Estimate(ctx, q, *p)
+	if err != nil {
+		return err
+	}
+	if b.MaxPerQuery > 0 && est > b.MaxPerQuery {
+		return &apperr.Error{Code: apperr.Invalid, Details: details(est),
+			Message: fmt.Sprintf("this query would process about %s, more than the %s one query may on this plan; narrow its time range or filters", humanBytes(est), humanBytes(b.MaxPerQuery)),
+			Fields:  []apperr.FieldError{{Field: "time", Reason: "the query would process too many bytes"}}}
+	}
+	if est > left {
+		return &apperr.Error{Code: apperr.RateLimited, Details: details(est), Message: fmt.Sprintf(
+			"this query would process about %s, and %s of today's BigQuery budget of %s is left; it resets at %s",
+			humanBytes(est), humanBytes(left), humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
+	}
+	p.MaxBytes = left
+	if b.MaxPerQuery > 0 {
+		p.MaxBytes = min(left, b.MaxPerQuery)
+	}
+	return nil
+}
+
+// humanBytes writes a byte count in binary units ("1.5 GiB").
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // Page returns rows [offset, offset+n) of a cached result of the tenant in

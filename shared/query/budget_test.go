@@ -1,0 +1,128 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/duckdb"
+	"github.com/mirante/mirante/shared/pgtest"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/warehouse"
+)
+
+// dryRunEngine stands in for BigQuery's dry run over a real DuckDB: it
+// estimates a fixed number of bytes per query, bills them when it runs, and
+// records the cap it was given.
+type dryRunEngine struct {
+	warehouse.Engine
+	estimate int64
+	runs     int
+	capped   int64
+}
+
+func (e *dryRunEngine) Estimate(context.Context, warehouse.Compiled, warehouse.RunParams) (int64, error) {
+	return e.estimate, nil
+}
+
+func (e *dryRunEngine) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
+	e.runs++
+	e.capped = p.MaxBytes
+	r, err := e.Engine.Run(ctx, q, p)
+	if err == nil {
+		r.BytesProcessed = e.estimate
+	}
+	return r, err
+}
+
+// TestByteBudgetRefusesBeforeRunning: with the plan's daily budget in
+// PostgreSQL and the usage the service itself records, a query whose
+// estimate exceeds what is left never reaches the warehouse, and the
+// refusal says how much is left; another org's budget is its own.
+func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
+	ctx := context.Background()
+	pg := pgtest.New(t)
+	admin, err := postgres.NewAdmin(ctx, pg.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	// The free plan: 10 GiB a day, at most 1 GiB per query.
+	a, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "budget-a", Name: "A", Plan: "free", Isolation: tenant.IsolationRow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "budget-b", Name: "B", Plan: "free", Isolation: tenant.IsolationRow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.New(ctx, postgres.Config{URL: pg.AppURL, MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	usage := postgres.NewUsageLog(db, time.Hour, log) // flushed only on Close: the pending bytes count too
+	wh, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	cat, err := semantic.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const gib = int64(1) << 30
+	engine := &dryRunEngine{Engine: wh, estimate: 900 << 20} // 900 MiB a query
+	s := &Service{Catalog: cat, Engine: engine, Watermarks: fixedWatermarks("2024-12"), Entitlements: allEntitled{},
+		Usage: usage, Budgets: postgres.NewBudgetService(db, postgres.NewPlanService(db), usage), TTL: time.Minute, Log: log}
+	as := tenant.With(ctx, tenant.Tenant{Org: a, Role: tenant.Viewer})
+	// No cache: every run is a miss and asks the warehouse.
+	spec := func() *semantic.Spec {
+		return &semantic.Spec{Dataset: "ipca_monthly", Measures: []string{"index"}, Dimensions: []string{"month"},
+			Time: &semantic.TimeRange{From: "2024-01", To: "2024-12"}}
+	}
+
+	// Eleven queries of 900 MiB fit in 10 GiB; the twelfth does not.
+	for i := range 11 {
+		if _, _, err := s.Run(as, spec()); err != nil {
+			t.Fatalf("query %d: %v", i+1, err)
+		}
+		if engine.capped <= 0 || engine.capped > gib {
+			t.Fatalf("query %d ran with a billing cap of %d, want at most the plan's 1 GiB per query", i+1, engine.capped)
+		}
+	}
+	runs := engine.runs
+	_, _, err = s.Run(as, spec())
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.RateLimited {
+		t.Fatalf("the query past the budget: %v", err)
+	}
+	left := 10*gib - 11*(900<<20)
+	if ae.Details["bytes_left"] != left || ae.Details["bytes_estimated"] != int64(900<<20) || ae.Details["retry_after_s"].(int) <= 0 {
+		t.Errorf("refusal details = %v, want %d bytes left", ae.Details, left)
+	}
+	if engine.runs != runs {
+		t.Error("the refused query reached the warehouse")
+	}
+
+	// A query larger than one query may be is refused as such.
+	engine.estimate = 2 * gib
+	if _, _, err := s.Run(tenant.With(ctx, tenant.Tenant{Org: b, Role: tenant.Viewer}), spec()); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a 2 GiB query on a 1 GiB-per-query plan: %v", err)
+	}
+	// Org B's budget is untouched by A's spending.
+	engine.estimate = 900 << 20
+	if _, _, err := s.Run(tenant.With(ctx, tenant.Tenant{Org: b, Role: tenant.Viewer}), spec()); err != nil {
+		t.Errorf("org B was refused after org A spent its budget: %v", err)
+	}
+	if err := usage.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,90 @@
+// Package ratelimit says how fast an org and each of its users may spend
+// each budget of their plan: data queries, report orders and uploads.
+//
+// What happens when the store behind the limiter (Redis) is down is part of
+// the policy: reads fail open (answered, with a warning and a metric), while
+// report orders and uploads fail closed (503), since they start work that
+// costs money and cannot be taken back.
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Bucket is one budget.
+type Bucket string
+
+const (
+	Queries      Bucket = "queries"
+	ReportOrders Bucket = "reports"
+	Uploads      Bucket = "uploads"
+)
+
+// FailsOpen says whether requests of the bucket are let through when the
+// limiter cannot decide.
+func (b Bucket) FailsOpen() bool { return b == Queries }
+
+// Plan holds a plan's limits.
+type Plan struct {
+	ID                        string
+	QueriesPerMinute          int
+	UserQueriesPerMinute      int
+	ReportOrdersPerMinute     int
+	UserReportOrdersPerMinute int
+	UploadsPerMinute          int
+	UserUploadsPerMinute      int
+	ReportsPerDay             int
+	UploadsPerDay             int
+	BytesPerDay               int64
+	MaxBytesPerQuery          int64
+}
+
+// PerMinute returns the org's and each user's rate for a bucket.
+func (p Plan) PerMinute(b Bucket) (org, user int) {
+	switch b {
+	case ReportOrders:
+		return p.ReportOrdersPerMinute, p.UserReportOrdersPerMinute
+	case Uploads:
+		return p.UploadsPerMinute, p.UserUploadsPerMinute
+	}
+	return p.QueriesPerMinute, p.UserQueriesPerMinute
+}
+
+// Plans reads plans by id.
+type Plans interface {
+	FindPlan(ctx context.Context, id string) (Plan, error)
+}
+
+// Decision is the limiter's answer for one request: the tighter of the
+// org's and the user's budgets.
+type Decision struct {
+	Allowed    bool
+	Limit      int           // requests per window
+	Remaining  int           // left in the window
+	Reset      time.Duration // until the budget is whole again
+	RetryAfter time.Duration // when not allowed: until one request fits
+	Window     time.Duration
+}
+
+// Limiter decides for the tenant and user in ctx. An error means it could
+// not decide (its store is down).
+type Limiter interface {
+	Allow(ctx context.Context, b Bucket) (Decision, error)
+}
+
+// ByteBudget is the state of an org's daily BigQuery byte budget.
+type ByteBudget struct {
+	Daily       int64
+	Used        int64
+	MaxPerQuery int64
+	ResetsAt    time.Time
+}
+
+// Left is what remains of the day's budget (never negative).
+func (b ByteBudget) Left() int64 { return max(0, b.Daily-b.Used) }
+
+// ByteBudgets reads the budget of the tenant in ctx.
+type ByteBudgets interface {
+	ByteBudget(ctx context.Context) (ByteBudget, error)
+}
