@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev up down status test lint deps ingest
+.PHONY: help dev up down status test lint deps ingest leaktest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ lint: ## go vet and gofmt
 
 ingest: ## load an official file into the running stack: make ingest SOURCE=ipca FILE=path-or-URL
 	@scripts/dev ingest "$(SOURCE)" "$(FILE)"
+
+leaktest: ## the tenant leak suite against the running stack (make up first); prints "N probes, M leaks"
+	@scripts/dev leaktest
 
 deps: ## install the system packages the stack needs (as root), or print the command
 	@scripts/dev deps

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mirante/mirante/scripts/leaktest/leak"
 	"github.com/mirante/mirante/shared/demo"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
 )
@@ -320,6 +321,19 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 			t.Errorf("the broken file changed the mart:\n%s\n%s", before, after)
 		}
 	}
+
+	// The leak suite, as make leaktest runs it, finds nothing.
+	var leakLog strings.Builder
+	res, err := leak.Run(context.Background(), leak.Config{BaseURL: env["API_URL"], AuthEmulator: env["FIREBASE_AUTH_EMULATOR_HOST"],
+		Uploads: true, Log: &leakLog, Tenants: []leak.Tenant{
+			{Org: "porto-sul", Email: "ana@porto-sul.demo", Password: demo.Password},
+			{Org: "agro-nordeste", Email: "bruno@agro-nordeste.demo", Password: demo.Password},
+			{Org: "banco-regional", Email: "oscar@banco-regional.demo", Password: demo.Password},
+		}})
+	if err != nil || len(res.Leaks) > 0 || res.Probes < 300 {
+		t.Errorf("leak suite: %d probes, %d leaks, %v\n%s", res.Probes, len(res.Leaks), err, leakLog.String())
+	}
+	t.Logf("leak suite: %d probes, %d leaks", res.Probes, len(res.Leaks))
 
 	// From outside, as psql would: the app role sees nothing without a tenant.
 	ctx := context.Background()
