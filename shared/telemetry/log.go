@@ -7,21 +7,28 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mirante/mirante/shared/config"
 )
 
-// Config chooses how much is logged.
+// Config chooses how much is logged and where traces and metrics go.
 type Config struct {
-	Level string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	Level          string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	Exporter       string        `envconfig:"TELEMETRY_EXPORTER" default:"none" desc:"where traces and metrics go: none, stdout (spans on stderr), otlp (spans over OTLP/HTTP) or gcp (Cloud Trace and Cloud Monitoring, production)"`
+	OTLPEndpoint   string        `envconfig:"TELEMETRY_OTLP_ENDPOINT" default:"http://127.0.0.1:4318" desc:"OTLP/HTTP collector that receives spans when TELEMETRY_EXPORTER=otlp"`
+	SampleRatio    float64       `envconfig:"TELEMETRY_SAMPLE_RATIO" default:"1" desc:"share of new traces sampled (0 to 1); a caller's sampled traceparent is always followed"`
+	MetricInterval time.Duration `envconfig:"TELEMETRY_METRIC_INTERVAL" default:"60s" desc:"how often metrics are sent to Cloud Monitoring when TELEMETRY_EXPORTER=gcp"`
 }
 
-// Validate checks the level.
+// Validate checks the level and the export settings.
 func (c *Config) Validate() error {
 	if _, err := parseLevel(c.Level); err != nil {
 		return config.Errorf("LOG_LEVEL", "must be debug, info, warn or error")
 	}
-	return nil
+	return c.validateExport()
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -38,7 +45,7 @@ func NewLogger(w io.Writer, cfg Config) *slog.Logger {
 	if err != nil {
 		level = slog.LevelInfo
 	}
-	h := slog.NewJSONHandler(w, &slog.HandlerOptions{
+	h := slog.NewJSONHandler(tapped{w}, &slog.HandlerOptions{
 		Level: level,
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if len(groups) > 0 {
@@ -72,11 +79,16 @@ func severity(l slog.Level) string {
 	}
 }
 
-// traceHandler adds the trace id of the record's context.
+// traceHandler adds the trace and span ids of the record's context: those of
+// its OpenTelemetry span, so that Cloud Logging shows the line under the span.
 type traceHandler struct{ slog.Handler }
 
 func (h traceHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id := TraceID(ctx); id != "" {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		r.AddAttrs(slog.String("logging.googleapis.com/trace", sc.TraceID().String()),
+			slog.String("logging.googleapis.com/spanId", sc.SpanID().String()),
+			slog.Bool("logging.googleapis.com/trace_sampled", sc.IsSampled()))
+	} else if id := TraceID(ctx); id != "" {
 		r.AddAttrs(slog.String("logging.googleapis.com/trace", id))
 	}
 	return h.Handler.Handle(ctx, r)

@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"regexp"
+
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 type ctxKey int
@@ -40,8 +43,12 @@ func WithTraceID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, traceKey, id)
 }
 
-// TraceID returns the trace id in ctx, or "".
+// TraceID returns the trace id of ctx's span, else the one WithTraceID put
+// there, or "".
 func TraceID(ctx context.Context) string {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		return sc.TraceID().String()
+	}
 	id, _ := ctx.Value(traceKey).(string)
 	return id
 }
@@ -70,6 +77,11 @@ func Info(ctx context.Context) *RequestInfo {
 // Traceparent returns a W3C traceparent for an outgoing message or task that
 // continues the request's trace, or "" outside a request.
 func Traceparent(ctx context.Context) string {
+	if trace.SpanContextFromContext(ctx).IsValid() {
+		c := propagation.MapCarrier{}
+		propagation.TraceContext{}.Inject(ctx, c)
+		return c["traceparent"]
+	}
 	id := TraceID(ctx)
 	if id == "" {
 		return ""

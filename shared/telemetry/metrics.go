@@ -1,0 +1,109 @@
+package telemetry
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+)
+
+// The metrics. Attributes carry org ids (opaque uuids), never a user id or
+// an e-mail: a metric's labels are kept for weeks and seen by operators.
+// Instruments made from the global meter before Setup follow the provider
+// Setup installs.
+var (
+	meter = otel.Meter("github.com/mirante/mirante")
+
+	secondsBuckets = metric.WithExplicitBucketBoundaries(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+	requestDuration = must(meter.Float64Histogram("http.server.request.duration", metric.WithUnit("s"),
+		metric.WithDescription("Duration of HTTP requests, per route and status."), secondsBuckets))
+	cacheLookups = must(meter.Int64Counter("mirante.query.cache.lookups",
+		metric.WithDescription("Query result cache lookups, by result (hit or miss) and org.")))
+	bytesProcessed = must(meter.Int64Counter("mirante.warehouse.bytes_processed", metric.WithUnit("By"),
+		metric.WithDescription("Bytes the warehouse processed for queries, per org and engine (BigQuery bills these).")))
+	reportDuration = must(meter.Float64Histogram("mirante.report.duration", metric.WithUnit("s"),
+		metric.WithDescription("Time to render and store a report, by format and outcome."), secondsBuckets))
+	reportQueueAge = must(meter.Float64Histogram("mirante.report.queue_age", metric.WithUnit("s"),
+		metric.WithDescription("Time a report request waited in Pub/Sub before a worker took it."), secondsBuckets))
+	rateLimited = must(meter.Int64Counter("mirante.ratelimit.rejections",
+		metric.WithDescription("Requests refused by a rate limit or a budget, per org and bucket.")))
+	ingestRows = must(meter.Int64Counter("mirante.ingest.rows",
+		metric.WithDescription("Rows loaded into landing by ingest, per source.")))
+	ingestFailures = must(meter.Int64Counter("mirante.ingest.failures",
+		metric.WithDescription("Ingest runs refused or failed, per source and reason.")))
+	errorsByClass = must(meter.Int64Counter("mirante.errors",
+		metric.WithDescription("Errors answered to clients, by class (the apperr code) and route.")))
+)
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// RequestServed records one HTTP request's duration under its route pattern
+// and status.
+func RequestServed(ctx context.Context, method, route string, status int, d time.Duration) {
+	requestDuration.Record(ctx, d.Seconds(), metric.WithAttributes(
+		attribute.String("http.request.method", method),
+		attribute.String("http.route", route),
+		attribute.Int("http.response.status_code", status),
+	))
+}
+
+// CacheLookup counts a query-cache hit or miss for the org.
+func CacheLookup(ctx context.Context, orgID string, hit bool) {
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	cacheLookups.Add(ctx, 1, metric.WithAttributes(attribute.String("result", result), attribute.String("org_id", orgID)))
+}
+
+// BytesProcessed adds the bytes a warehouse query processed for the org.
+func BytesProcessed(ctx context.Context, orgID, engine string, n int64) {
+	if n <= 0 {
+		return
+	}
+	bytesProcessed.Add(ctx, n, metric.WithAttributes(attribute.String("org_id", orgID), attribute.String("engine", engine)))
+}
+
+// ReportRendered records a report's duration; outcome is succeeded or failed.
+func ReportRendered(ctx context.Context, format, outcome string, d time.Duration) {
+	reportDuration.Record(ctx, d.Seconds(), metric.WithAttributes(attribute.String("format", format), attribute.String("outcome", outcome)))
+}
+
+// ReportQueued records how long a report request waited in the queue.
+func ReportQueued(ctx context.Context, age time.Duration) {
+	if age < 0 {
+		age = 0
+	}
+	reportQueueAge.Record(ctx, age.Seconds())
+}
+
+// RateLimited counts a request refused by the rate limiter or a budget.
+func RateLimited(ctx context.Context, orgID, bucket string) {
+	rateLimited.Add(ctx, 1, metric.WithAttributes(attribute.String("org_id", orgID), attribute.String("bucket", bucket)))
+}
+
+// IngestLoaded counts rows an ingest run loaded for a source.
+func IngestLoaded(ctx context.Context, source string, rows int64) {
+	ingestRows.Add(ctx, rows, metric.WithAttributes(attribute.String("source", source)))
+}
+
+// IngestFailed counts a refused or failed ingest run; reason is a short
+// class such as contract_broken or load_failed.
+func IngestFailed(ctx context.Context, source, reason string) {
+	ingestFailures.Add(ctx, 1, metric.WithAttributes(attribute.String("source", source), attribute.String("reason", reason)))
+}
+
+// ErrorAnswered counts an error response by class (the apperr code).
+func ErrorAnswered(ctx context.Context, class, route string, status int) {
+	errorsByClass.Add(ctx, 1, metric.WithAttributes(attribute.String("class", class), attribute.String("http.route", route),
+		attribute.String("status_class", strconv.Itoa(status/100)+"xx")))
+}
