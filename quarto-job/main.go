@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	_ "github.com/mirante/mirante/shared/bigquery" // the production warehouse engine
 
@@ -32,6 +33,17 @@ func realMain(ctx context.Context) error {
 		return err
 	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	if err := telemetry.Setup(ctx, cfg.Log, "quarto-job"); err != nil {
+		return err
+	}
+	defer func() {
+		// Spans and metrics still held go out before the job exits.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := telemetry.Shutdown(sctx); err != nil {
+			log.Error("telemetry shutdown", "error", err.Error())
+		}
+	}()
 	svc, err := worker.New(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/idtoken"
 
 	"github.com/mirante/mirante/quarto-job/render"
@@ -94,6 +95,9 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		return nil, nil, config.Errorf("TASKS_SERVICE_ACCOUNT", "required when MIRANTE_ENV=production")
 	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
+		return nil, nil, err
+	}
 	catalog, err := semantic.LoadCatalog()
 	if err != nil {
 		return nil, nil, err
@@ -128,7 +132,10 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 			httpapi.Error(w, r, apperr.Invalidf("body", "not a dispatch task"))
 			return
 		}
-		ctx = telemetry.WithTraceID(ctx, telemetry.TraceIDFromTraceparent(run.Traceparent))
+		if !trace.SpanContextFromContext(ctx).IsValid() {
+			// No traceparent header: the body's (the task's order) is the parent.
+			ctx = telemetry.ContextFromTraceparent(ctx, run.Traceparent)
+		}
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		res, err := d.Dispatch(ctx, run.OrgID, run.ScheduleID, run.RunAt)
@@ -145,7 +152,7 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
 		httpapi.JSON(w, http.StatusOK, res)
 	})
-	return drainer.Wrap(handler), func() { pub.Close(); db.Close() }, nil
+	return drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch")), func() { pub.Close(); db.Close() }, nil
 }
 
 // authenticator checks who calls: in production the Cloud Tasks OIDC token of

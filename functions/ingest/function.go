@@ -20,6 +20,8 @@ import (
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	"github.com/cloudevents/sdk-go/v2/event"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
@@ -111,6 +113,9 @@ func setup(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	if err := telemetry.Setup(ctx, cfg.Log, "ingest"); err != nil {
+		return nil, err
+	}
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
 		return nil, err
@@ -160,7 +165,10 @@ func HandleObject(ctx context.Context, bucket, name string) error {
 }
 
 // HandleObject loads one finalized raw object.
-func (s *state) HandleObject(ctx context.Context, bucket, name string) error {
+func (s *state) HandleObject(ctx context.Context, bucket, name string) (err error) {
+	ctx, end := telemetry.StartSpan(ctx, "ingest.object", trace.SpanKindConsumer,
+		attribute.String("gcp.gcs.bucket", bucket), attribute.String("gcp.gcs.object", name))
+	defer func() { end(err) }()
 	if bucket != s.cfg.Storage.RawBucket {
 		return nil
 	}
@@ -208,6 +216,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 			if merr := s.store.Move(ctx, s.cfg.Storage.RawBucket, object, quarantined); merr != nil {
 				s.log.ErrorContext(ctx, "ingest: quarantine", "error", merr.Error(), "object", object)
 			}
+			telemetry.IngestFailed(ctx, sourceID, "contract_broken")
 			s.log.ErrorContext(ctx, "ingest failed", "event", "ingest_contract_broken", "source", sourceID,
 				"object", quarantined, "error", err.Error())
 			if rerr := s.sources.RecordFailure(ctx, sourceID, err.Error()); rerr != nil {
@@ -215,6 +224,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 			}
 			return nil // a refused file does not become valid by retrying
 		}
+		telemetry.IngestFailed(ctx, sourceID, "load_failed")
 		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
 		return err
 	}
@@ -224,6 +234,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 	if err != nil {
 		return err
 	}
+	telemetry.IngestLoaded(ctx, sourceID, rep.RowsLoaded)
 	s.log.InfoContext(ctx, "ingest loaded", "source", sourceID, "object", object, "rows", rep.RowsLoaded,
 		"watermark", wm, "sha256", rep.SHA256, "skipped", rep.Skipped)
 	if rep.Skipped {
@@ -279,12 +290,14 @@ func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
 	}
 	wm, rows, err := loader.LoadTenantMetrics(ctx, scope, f)
 	if err != nil {
+		telemetry.IngestFailed(ctx, "upload", "load_failed")
 		s.log.ErrorContext(ctx, "ingest: loading an upload", "error", err.Error(), "org_id", org.ID, "upload_id", u.ID)
 		if ferr := s.uploads.FinishUpload(ctx, u.ID, errors.New("the file could not be loaded"), "", 0); ferr != nil {
 			return ferr
 		}
 		return err
 	}
+	telemetry.IngestLoaded(ctx, "upload", rows)
 	s.log.InfoContext(ctx, "ingest: upload loaded", "org_id", org.ID, "upload_id", u.ID, "rows", rows)
 	return s.uploads.FinishUpload(ctx, u.ID, nil, wm, rows)
 }

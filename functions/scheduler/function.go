@@ -116,6 +116,9 @@ func setup(ctx context.Context) (*scheduler, error) {
 		return nil, err
 	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	if err := telemetry.Setup(ctx, cfg.Log, "scheduler"); err != nil {
+		return nil, err
+	}
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
 		return nil, err
@@ -126,14 +129,14 @@ func setup(ctx context.Context) (*scheduler, error) {
 		return nil, err
 	}
 	s := &scheduler{db: db, enq: enq, sources: postgres.NewSourceService(db), log: log, warned: map[string]time.Time{}}
-	s.h = drainer.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.h = drainer.Wrap(telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), 50*time.Second)
 		defer cancel()
-		res, err := reports.Tick(ctx, db, enq, time.Now(), r.Header.Get("traceparent"))
+		res, err := reports.Tick(ctx, db, enq, time.Now(), telemetry.Traceparent(ctx))
 		s.checkFreshness(ctx)
 		if err != nil {
 			log.ErrorContext(ctx, "scheduler tick", "error", err.Error(), "due", res.Due, "created", res.Created, "failed", res.Failed)
@@ -145,6 +148,6 @@ func setup(ctx context.Context) (*scheduler, error) {
 			status = http.StatusInternalServerError // Cloud Scheduler retries
 		}
 		httpapi.JSON(w, status, res)
-	}))
+	}), "scheduler"))
 	return s, nil
 }

@@ -153,7 +153,13 @@ func (s *Service) Run(ctx context.Context, idle time.Duration, max int) error {
 			timer.Stop()
 			defer timer.Reset(idle)
 		}
-		ack := s.Worker.Handle(context.WithoutCancel(ctx), d.Request, d.Attempt)
+		// The render joins the ordering request's trace (its traceparent
+		// travelled in the message).
+		hctx := telemetry.ContextFromTraceparent(context.WithoutCancel(ctx), d.Request.Traceparent)
+		if !d.PublishedAt.IsZero() {
+			telemetry.ReportQueued(hctx, time.Since(d.PublishedAt))
+		}
+		ack := s.Worker.Handle(hctx, d.Request, d.Attempt)
 		mu.Lock()
 		handled++
 		if max > 0 && handled >= max {

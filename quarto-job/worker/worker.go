@@ -15,6 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/mirante/mirante/quarto-job/render"
 	"github.com/mirante/mirante/quarto-job/templates"
 	"github.com/mirante/mirante/shared/apperr"
@@ -23,6 +28,7 @@ import (
 	"github.com/mirante/mirante/shared/query"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
 )
@@ -48,6 +54,9 @@ type Worker struct {
 
 // Handle renders one request and says whether to ack it.
 func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) bool {
+	ctx, span := otel.Tracer("github.com/mirante/mirante/quarto-job").Start(ctx, "report.render", trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(attribute.String("mirante.org_id", req.OrgID), attribute.String("mirante.report_id", req.ReportID), attribute.Int("messaging.delivery_attempt", attempt)))
+	defer span.End()
 	log := w.Log.With("org_id", req.OrgID, "report_id", req.ReportID, "attempt", attempt)
 	org, err := w.DB.FindOrgByID(ctx, req.OrgID)
 	if err != nil {
@@ -75,6 +84,9 @@ func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) b
 	}
 	start := time.Now()
 	if err := w.render(ctx, org, rep); err != nil {
+		telemetry.ReportRendered(ctx, rep.Format, "failed", time.Since(start))
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "report failed")
 		final := attempt >= w.MaxAttempts
 		reason := reasonOf(err)
 		log.ErrorContext(ctx, "report failed", "error", err.Error(), "final", final)
@@ -84,6 +96,7 @@ func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) b
 		// Nack either way: a retry, or past the limit the dead-letter topic.
 		return false
 	}
+	telemetry.ReportRendered(ctx, rep.Format, "succeeded", time.Since(start))
 	log.InfoContext(ctx, "report succeeded", "ms", time.Since(start).Milliseconds())
 	return true
 }

@@ -16,12 +16,15 @@ import (
 
 	"cloud.google.com/go/bigquery"
 	"cloud.google.com/go/civil"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
@@ -112,7 +115,10 @@ func (w *Warehouse) Close() error { return w.client.Close() }
 // Run executes the compiled query and reads every row. Values are taken by
 // position: the compiler aliases the columns c0..cN in the order of
 // q.Columns.
-func (w *Warehouse) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
+func (w *Warehouse) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (_ *warehouse.Result, err error) {
+	ctx, end := telemetry.StartSpan(ctx, "bigquery.query", trace.SpanKindClient,
+		attribute.String("db.system.name", "gcp.bigquery"), attribute.String("mirante.org_id", p.OrgID), attribute.String("mirante.dataset", p.Dataset))
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
 	query, err := w.query(q, p)
@@ -151,6 +157,8 @@ func (w *Warehouse) Run(ctx context.Context, q warehouse.Compiled, p warehouse.R
 			return nil, w.fail(ctx, fmt.Errorf("reading the job's statistics: %w", err))
 		}
 		res.BytesProcessed = bytesProcessed(st)
+		trace.SpanFromContext(ctx).SetAttributes(attribute.Int64("gcp.bigquery.bytes_processed", res.BytesProcessed))
+		telemetry.BytesProcessed(ctx, p.OrgID, "bigquery", res.BytesProcessed)
 	}
 	return res, nil
 }
@@ -158,7 +166,10 @@ func (w *Warehouse) Run(ctx context.Context, q warehouse.Compiled, p warehouse.R
 // Estimate dry-runs the query and returns the bytes it would process. The
 // dry run bills nothing, so it carries no cap: the caller compares the
 // estimate with the org's budget.
-func (w *Warehouse) Estimate(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (int64, error) {
+func (w *Warehouse) Estimate(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (_ int64, err error) {
+	ctx, end := telemetry.StartSpan(ctx, "bigquery.dry_run", trace.SpanKindClient,
+		attribute.String("db.system.name", "gcp.bigquery"), attribute.String("mirante.org_id", p.OrgID))
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
 	query, err := w.query(q, p)

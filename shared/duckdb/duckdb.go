@@ -17,9 +17,12 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
@@ -144,7 +147,10 @@ func (d *DB) Estimate(context.Context, warehouse.Compiled, warehouse.RunParams) 
 }
 
 // Run executes the compiled query with its parameters bound by name.
-func (d *DB) Run(ctx context.Context, q warehouse.Compiled, _ warehouse.RunParams) (*warehouse.Result, error) {
+func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (_ *warehouse.Result, err error) {
+	ctx, end := telemetry.StartSpan(ctx, "duckdb.query", trace.SpanKindClient,
+		attribute.String("db.system.name", "duckdb"), attribute.String("mirante.org_id", p.OrgID), attribute.String("mirante.dataset", p.Dataset))
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	args := make([]any, len(q.Params))

@@ -15,10 +15,13 @@ import (
 	"time"
 
 	"cloud.google.com/go/storage"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/option"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 // Config names the buckets.
@@ -88,7 +91,9 @@ type Object struct {
 
 // Put writes an object, then reads it back and checks it is what was written.
 // Only a Put that returns no error has stored the file.
-func (s *Store) Put(ctx context.Context, bucket, name string, r io.Reader, contentType string) (Object, error) {
+func (s *Store) Put(ctx context.Context, bucket, name string, r io.Reader, contentType string) (_ Object, err error) {
+	ctx, end := span(ctx, "gcs.Put", bucket, name)
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	h := sha256.New()
@@ -114,7 +119,9 @@ func (s *Store) Put(ctx context.Context, bucket, name string, r io.Reader, conte
 }
 
 // Checksum reads an object whole and returns its size and sha256.
-func (s *Store) Checksum(ctx context.Context, bucket, name string) (Object, error) {
+func (s *Store) Checksum(ctx context.Context, bucket, name string) (_ Object, err error) {
+	ctx, end := span(ctx, "gcs.Read", bucket, name)
+	defer func() { end(err) }()
 	rc, err := s.Open(ctx, bucket, name)
 	if err != nil {
 		return Object{}, err
@@ -141,10 +148,12 @@ func (s *Store) Open(ctx context.Context, bucket, name string) (io.ReadCloser, e
 }
 
 // Delete removes an object; a missing one is not an error.
-func (s *Store) Delete(ctx context.Context, bucket, name string) error {
+func (s *Store) Delete(ctx context.Context, bucket, name string) (err error) {
+	ctx, end := span(ctx, "gcs.Delete", bucket, name)
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	err := s.c.Bucket(bucket).Object(name).Delete(ctx)
+	err = s.c.Bucket(bucket).Object(name).Delete(ctx)
 	if err != nil && !errors.Is(err, storage.ErrObjectNotExist) {
 		return err
 	}
@@ -165,7 +174,9 @@ func (s *Store) SignedURL(bucket, name, filename string) (string, error) {
 
 // Move copies an object to a new name in the same bucket and deletes the old
 // one (quarantine of refused files).
-func (s *Store) Move(ctx context.Context, bucket, from, to string) error {
+func (s *Store) Move(ctx context.Context, bucket, from, to string) (err error) {
+	ctx, end := span(ctx, "gcs.Move", bucket, from)
+	defer func() { end(err) }()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	b := s.c.Bucket(bucket)
@@ -173,4 +184,11 @@ func (s *Store) Move(ctx context.Context, bucket, from, to string) error {
 		return fmt.Errorf("copying %s to %s: %w", from, to, err)
 	}
 	return s.Delete(ctx, bucket, from)
+}
+
+// span starts a client span for a call on one object. Object names hold org
+// and report ids, never a person's data.
+func span(ctx context.Context, name, bucket, object string) (context.Context, func(error)) {
+	return telemetry.StartSpan(ctx, name, trace.SpanKindClient,
+		attribute.String("gcp.gcs.bucket", bucket), attribute.String("gcp.gcs.object", object))
 }

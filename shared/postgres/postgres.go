@@ -71,6 +71,7 @@ func New(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	pc.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
 	pc.ConnConfig.RuntimeParams["application_name"] = "mirante"
+	pc.ConnConfig.Tracer = queryTracer{}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("opening PostgreSQL pool: %w", err)

@@ -12,12 +12,15 @@ import (
 
 	gpubsub "cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 // Config names the project, topic and subscription.
@@ -68,7 +71,15 @@ func (c *Client) Close() error {
 var _ reports.Publisher = (*Client)(nil)
 
 // PublishReportRequest sends one request and waits until Pub/Sub has it.
-func (c *Client) PublishReportRequest(ctx context.Context, r reports.Request) error {
+func (c *Client) PublishReportRequest(ctx context.Context, r reports.Request) (err error) {
+	ctx, end := telemetry.StartSpan(ctx, "pubsub.publish "+c.cfg.Topic, trace.SpanKindProducer,
+		attribute.String("messaging.system", "gcp_pubsub"), attribute.String("messaging.destination.name", c.cfg.Topic),
+		attribute.String("mirante.org_id", r.OrgID), attribute.String("mirante.report_id", r.ReportID))
+	defer func() { end(err) }()
+	// The worker's span joins this one's trace.
+	if trace.SpanContextFromContext(ctx).IsValid() {
+		r.Traceparent = telemetry.Traceparent(ctx)
+	}
 	data, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -85,10 +96,12 @@ func (c *Client) PublishReportRequest(ctx context.Context, r reports.Request) er
 	return nil
 }
 
-// Delivery is one received request and how often Pub/Sub has delivered it.
+// Delivery is one received request, how often Pub/Sub has delivered it and
+// when it was published (the queue age is the wait since).
 type Delivery struct {
-	Request reports.Request
-	Attempt int
+	Request     reports.Request
+	Attempt     int
+	PublishedAt time.Time
 }
 
 // Receive hands each request to handle until ctx ends, acking when handle
@@ -109,7 +122,10 @@ func (c *Client) Receive(ctx context.Context, concurrency int, handle func(conte
 		if m.DeliveryAttempt != nil {
 			attempt = *m.DeliveryAttempt
 		}
-		if handle(ctx, Delivery{Request: r, Attempt: attempt}) {
+		if r.Traceparent == "" {
+			r.Traceparent = m.Attributes["traceparent"]
+		}
+		if handle(ctx, Delivery{Request: r, Attempt: attempt, PublishedAt: m.PublishTime}) {
 			m.Ack()
 		} else {
 			m.Nack()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/extra/redisotel/v9"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/mirante/mirante/shared/config"
@@ -46,7 +47,12 @@ func New(cfg Config) (*Client, error) {
 	opt.ReadTimeout = cfg.Timeout
 	opt.WriteTimeout = cfg.Timeout
 	opt.MaxRetries = 1
-	return &Client{rdb: goredis.NewClient(opt)}, nil
+	rdb := goredis.NewClient(opt)
+	// A span per command (and pipeline), under the request's span.
+	if err := redisotel.InstrumentTracing(rdb, redisotel.WithDBStatement(false)); err != nil {
+		return nil, fmt.Errorf("redis tracing: %w", err)
+	}
+	return &Client{rdb: rdb}, nil
 }
 
 // Close closes the connections.

@@ -12,6 +12,8 @@ import (
 
 	cloudtasks "cloud.google.com/go/cloudtasks/apiv2"
 	"cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 // Config says which queue, whom the tasks call and as whom.
@@ -88,6 +91,14 @@ func TaskName(queue string, d reports.Due) string {
 // Enqueue creates the task of a due run; created is false when a task of
 // that name exists already (the run was enqueued by an earlier tick).
 func (e *Enqueuer) Enqueue(ctx context.Context, d reports.Due, traceparent string) (created bool, err error) {
+	ctx, end := telemetry.StartSpan(ctx, "cloudtasks.CreateTask", trace.SpanKindProducer,
+		attribute.String("mirante.org_id", d.OrgID), attribute.String("mirante.schedule_id", d.ScheduleID))
+	defer func() { end(err) }()
+	// The task continues this span's trace: dispatch's server span, and the
+	// report it orders, join it.
+	if tp := telemetry.Traceparent(ctx); tp != "" && trace.SpanContextFromContext(ctx).IsValid() {
+		traceparent = tp
+	}
 	body, err := json.Marshal(Run{OrgID: d.OrgID, ScheduleID: d.ScheduleID, RunAt: d.RunAt, Traceparent: traceparent})
 	if err != nil {
 		return false, err

@@ -119,11 +119,22 @@ func serve(ctx context.Context) error {
 		local LocalConfig
 		pscfg pubsub.Config
 		gcfg  gcs.Config
+		tcfg  telemetry.Config
 	)
-	if err := config.Load(&cfg, &local, &pscfg, &gcfg); err != nil {
+	if err := config.Load(&cfg, &local, &pscfg, &gcfg, &tcfg); err != nil {
 		return err
 	}
-	log := telemetry.NewLogger(os.Stdout, telemetry.Config{Level: "info"})
+	log := telemetry.NewLogger(os.Stdout, tcfg)
+	// One process, one service name: the functions' own Setup calls then
+	// find it done.
+	if err := telemetry.Setup(ctx, tcfg, "mirante-local"); err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = telemetry.Shutdown(sctx)
+	}()
 	// The cloud's stand-ins, in this process; the functions' clients reach
 	// them through the environment.
 	cloud, err := localcloud.Start(ctx, localcloud.Params{
@@ -161,6 +172,12 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/", api.Serve); err != nil {
+		return err
+	}
+	// The developer's view of what just happened, in Prometheus text. Local
+	// only: the deployed binary never mounts it.
+	metrics := telemetry.MetricsHandler()
+	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/metrics", metrics.ServeHTTP); err != nil {
 		return err
 	}
 	errc := make(chan error, 3)

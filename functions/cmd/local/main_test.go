@@ -9,9 +9,10 @@ import (
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 func TestConfigIsDocumented(t *testing.T) {
 	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{},
-		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{})
+		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{}, &telemetry.Config{})
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -18,6 +19,7 @@ import (
 	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/functions/scheduler"
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 // Config selects the function and the port.
@@ -76,5 +78,7 @@ func realMain(ctx context.Context) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	return fn.shutdown(sctx)
+	err := fn.shutdown(sctx)
+	// Then the spans and metrics still held, within the same grace.
+	return errors.Join(err, telemetry.Shutdown(sctx))
 }

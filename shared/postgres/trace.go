@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mirante/mirante/shared/telemetry"
+)
+
+// queryTracer gives every statement a client span under the request's span.
+// The span carries the SQL text (parameters are bound, so it holds no
+// values) and the number of rows affected, never the arguments.
+type queryTracer struct{}
+
+type spanEnd struct{}
+
+// maxStatement bounds the SQL kept on a span.
+const maxStatement = 2000
+
+func (queryTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	stmt := d.SQL
+	if len(stmt) > maxStatement {
+		stmt = stmt[:maxStatement]
+	}
+	ctx, end := telemetry.StartSpan(ctx, "pg "+operation(d.SQL), trace.SpanKindClient,
+		attribute.String("db.system.name", "postgresql"), attribute.String("db.query.text", stmt))
+	return context.WithValue(ctx, spanEnd{}, end)
+}
+
+func (queryTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	end, ok := ctx.Value(spanEnd{}).(func(error))
+	if !ok {
+		return
+	}
+	trace.SpanFromContext(ctx).SetAttributes(attribute.Int64("db.response.returned_rows", d.CommandTag.RowsAffected()))
+	end(d.Err)
+}
+
+// operation is the statement's first keyword (select, insert, with…).
+func operation(sql string) string {
+	f := strings.Fields(sql)
+	if len(f) == 0 {
+		return "query"
+	}
+	return strings.ToLower(f[0])
+}
