@@ -10,6 +10,7 @@ import (
 
 	"github.com/mirante/mirante/shared/localcloud"
 	"github.com/mirante/mirante/shared/pubsub"
+	"github.com/mirante/mirante/shared/telemetry/telemetrytest"
 )
 
 // cloud is the package's local stand-ins for Cloud Storage, Pub/Sub and
@@ -27,7 +28,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "starting the local cloud stand-ins:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	// Every log line the suite writes is scanned: a token or an e-mail
+	// address in any of them fails the run.
+	code := telemetrytest.Run(m)
 	cloud.Close()
 	os.Exit(code)
 }

@@ -1,0 +1,206 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/telemetry/telemetrytest"
+)
+
+// spansAndLogs records the spans and the log lines written from now until
+// the test ends.
+type spansAndLogs struct {
+	rec   *tracetest.SpanRecorder
+	mu    sync.Mutex
+	lines []map[string]any
+}
+
+func recordTelemetry(t *testing.T) *spansAndLogs {
+	t.Helper()
+	tp := telemetry.TracerProvider()
+	if tp == nil {
+		t.Fatal("telemetry.Setup has not run: setup() must install the tracer provider")
+	}
+	s := &spansAndLogs{rec: tracetest.NewSpanRecorder()}
+	tp.RegisterSpanProcessor(s.rec)
+	t.Cleanup(func() { tp.UnregisterSpanProcessor(s.rec) })
+	remove := telemetry.AddLogTap(func(line []byte) {
+		var m map[string]any
+		if json.Unmarshal(line, &m) != nil {
+			return
+		}
+		s.mu.Lock()
+		s.lines = append(s.lines, m)
+		s.mu.Unlock()
+	})
+	t.Cleanup(remove)
+	return s
+}
+
+func (s *spansAndLogs) logsOfTrace(traceID string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, l := range s.lines {
+		if l["logging.googleapis.com/trace"] == traceID {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func randomHex(t *testing.T, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// A caller's traceparent: the request's server span continues the caller's
+// trace with the org on it, the PostgreSQL, Redis and warehouse calls are its
+// descendants, and the access log line carries the same trace and span ids.
+func TestTraceparentJoinsSpansAndLogs(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	rec := recordTelemetry(t)
+	traceID, parentID := randomHex(t, 16), randomHex(t, 8)
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
+	r := b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec, "traceparent", "00-"+traceID+"-"+parentID+"-01")
+	if got := r.header.Get("X-Trace-Id"); got != traceID {
+		t.Fatalf("X-Trace-Id = %q, want the caller's %s", got, traceID)
+	}
+	org := b.orgs["porto-sul"].ID
+
+	var server trace.SpanContext
+	kinds := map[string]bool{}
+	for _, s := range rec.rec.Ended() {
+		if s.SpanContext().TraceID().String() != traceID {
+			continue
+		}
+		name := s.Name()
+		kinds[strings.Fields(name)[0]] = true
+		if s.SpanKind() != trace.SpanKindServer {
+			continue
+		}
+		server = s.SpanContext()
+		if name != "POST /v1/orgs/{org}/query" {
+			t.Errorf("server span name = %q, want the route template", name)
+		}
+		if s.Parent().SpanID().String() != parentID || !s.Parent().IsRemote() {
+			t.Errorf("server span's parent = %s, want the caller's span %s", s.Parent().SpanID(), parentID)
+		}
+		attrs := map[string]string{}
+		for _, kv := range s.Attributes() {
+			attrs[string(kv.Key)] = kv.Value.Emit()
+		}
+		if attrs["mirante.org_id"] != org || attrs["http.route"] != "/v1/orgs/{org}/query" || attrs["http.response.status_code"] != "200" {
+			t.Errorf("server span attributes = %v, want org %s, the route and 200", attrs, org)
+		}
+		for k, v := range attrs {
+			if strings.Contains(v, "@") || strings.HasPrefix(v, "eyJ") {
+				t.Errorf("span attribute %s = %q: an e-mail or a token", k, v)
+			}
+		}
+	}
+	if !server.IsValid() {
+		t.Fatalf("no server span in trace %s; spans: %v", traceID, kinds)
+	}
+	for _, k := range []string{"pg", "redis", "duckdb.query"} {
+		// redisotel names its spans after the command (get, set, ...).
+		found := kinds[k]
+		if k == "redis" {
+			found = kinds["get"] || kinds["set"]
+		}
+		if !found {
+			t.Errorf("no %s span in the request's trace; spans: %v", k, kinds)
+		}
+	}
+
+	var access map[string]any
+	for _, l := range rec.logsOfTrace(traceID) {
+		if l["message"] == "request" {
+			access = l
+		}
+	}
+	if access == nil {
+		t.Fatalf("no access log line with trace %s", traceID)
+	}
+	if access["logging.googleapis.com/spanId"] != server.SpanID().String() || access["org_id"] != org ||
+		access["route"] != "POST /v1/orgs/{org}/query" || access["status"] != float64(200) || access["severity"] != "INFO" {
+		t.Errorf("access log line = %v, want span %s, org %s, the route and 200", access, server.SpanID(), org)
+	}
+	if uid, _ := access["user_id"].(string); len(uid) != 36 {
+		t.Errorf("user_id = %v, want the opaque user id", access["user_id"])
+	}
+}
+
+// The metrics move as they should: one uncached query is a miss, the same
+// query again a hit, both are timed under their route, and a refused query
+// counts as an error of its class.
+func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	org := b.orgs["porto-sul"].ID
+	route := map[string]string{"http.route": "/v1/orgs/{org}/query", "http.response.status_code": "200"}
+	miss := map[string]string{"org_id": org, "result": "miss"}
+	hit := map[string]string{"org_id": org, "result": "hit"}
+	invalid := map[string]string{"class": "invalid", "http.route": "POST /v1/orgs/{org}/query"}
+	before := map[string]float64{
+		"miss": telemetrytest.Sum(t, "mirante.query.cache.lookups", miss), "hit": telemetrytest.Sum(t, "mirante.query.cache.lookups", hit),
+		"timed": telemetrytest.Sum(t, "http.server.request.duration", route), "invalid": telemetrytest.Sum(t, "mirante.errors", invalid),
+	}
+	spec := `{"dataset":"comex_monthly","measures":["kg_liquido"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
+	var first queryAnswer
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec).json(t, &first)
+	if first.Meta.Cache != "miss" {
+		t.Fatalf("first answer's cache = %q, want miss", first.Meta.Cache)
+	}
+	if d := telemetrytest.Sum(t, "mirante.query.cache.lookups", miss) - before["miss"]; d != 1 {
+		t.Errorf("after an uncached query, misses moved by %v, want 1", d)
+	}
+	if d := telemetrytest.Sum(t, "mirante.query.cache.lookups", hit) - before["hit"]; d != 0 {
+		t.Errorf("after an uncached query, hits moved by %v, want 0", d)
+	}
+	var second queryAnswer
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec).json(t, &second)
+	if second.Meta.Cache != "hit" {
+		t.Fatalf("second answer's cache = %q, want hit", second.Meta.Cache)
+	}
+	if d := telemetrytest.Sum(t, "mirante.query.cache.lookups", hit) - before["hit"]; d != 1 {
+		t.Errorf("after a cached query, hits moved by %v, want 1", d)
+	}
+	if d := telemetrytest.Sum(t, "mirante.query.cache.lookups", miss) - before["miss"]; d != 1 {
+		t.Errorf("after a cached query, misses moved by %v, want still 1", d)
+	}
+	if d := telemetrytest.Sum(t, "http.server.request.duration", route) - before["timed"]; d < 2 {
+		t.Errorf("request durations recorded under the query route moved by %v, want at least 2", d)
+	}
+	b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["nope"]}`)
+	if d := telemetrytest.Sum(t, "mirante.errors", invalid) - before["invalid"]; d < 1 {
+		t.Errorf("a refused query moved the invalid errors by %v, want at least 1", d)
+	}
+	// No metric carries a user's id or e-mail: the caller's user id appears
+	// in no attribute of any data point.
+	var exposition strings.Builder
+	rm, err := telemetry.CollectMetrics(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	telemetry.WritePrometheus(&exposition, rm)
+	if uid := b.userID(t, ana); strings.Contains(exposition.String(), uid) || strings.Contains(exposition.String(), "@") {
+		t.Errorf("the metrics carry a user id or an e-mail:\n%s", exposition.String())
+	}
+	if !strings.Contains(exposition.String(), `mirante_query_cache_lookups_total{org_id="`+org+`",result="hit"}`) {
+		t.Errorf("the Prometheus text lacks the org's hits:\n%s", exposition.String())
+	}
+}
