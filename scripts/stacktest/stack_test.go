@@ -25,6 +25,7 @@ import (
 	"github.com/mirante/mirante/scripts/leaktest/leak"
 	"github.com/mirante/mirante/shared/demo"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
+	"github.com/mirante/mirante/shared/telemetry/telemetrytest"
 )
 
 // Ports of the stack under test: away from API.md's, so a running `make dev`
@@ -352,6 +353,21 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 
 	assertJSONLogs(t, filepath.Join(dir, "logs", "api.log"))
 
+	// The developer's view of what just happened: the local runner's
+	// /debug/metrics in Prometheus text.
+	if resp, err := http.Get(env["API_URL"] + "/debug/metrics"); err != nil {
+		t.Errorf("/debug/metrics: %v", err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{`http_server_request_duration_seconds_bucket{http_request_method="POST",http_response_status_code="200",http_route="/v1/orgs/{org}/query",le="`,
+			`mirante_query_cache_lookups_total{org_id="`} {
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+				t.Errorf("/debug/metrics: %d, lacks %s:\n%.2000s", resp.StatusCode, want, body)
+			}
+		}
+	}
+
 	// up again: idempotent, answers at once.
 	if r := dev(t, dir, nil, "up"); r.code != 0 {
 		t.Fatalf("second up: %d %s", r.code, r.stderr)
@@ -412,6 +428,9 @@ func assertJSONLogs(t *testing.T, path string) {
 		}
 		if rec["severity"] == nil || rec["message"] == nil {
 			t.Errorf("log line lacks severity or message: %s", line)
+		}
+		if leak := telemetrytest.Leak([]byte(line)); leak != "" {
+			t.Errorf("log line holds %q (a token or an e-mail): %s", leak, line)
 		}
 		n++
 	}
