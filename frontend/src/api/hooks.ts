@@ -1,0 +1,217 @@
+// Server state with TanStack Query.
+import { keepPreviousData, useQuery, useQueryClient, useMutation } from '@tanstack/react-query';
+import { api, apiData, isNotFound, orgPath } from './client';
+import type { AuditEntry, DatasetInfo, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
+import { normaliseSpec, specKey } from '../lib/spec';
+
+export const keys = {
+  me: ['me'] as const,
+  org: (org: string) => ['org', org] as const,
+  datasets: (org: string) => ['datasets', org] as const,
+  views: (org: string, visibility?: string) => ['views', org, visibility ?? 'all'] as const,
+  view: (org: string, id: string) => ['view', org, id] as const,
+  members: (org: string) => ['members', org] as const,
+};
+
+export function useMe(enabled = true) {
+  return useQuery({ queryKey: keys.me, queryFn: () => apiData<Me>('/v1/me'), enabled, staleTime: 60_000 });
+}
+
+export function useOrg(org: string) {
+  return useQuery({ queryKey: keys.org(org), queryFn: () => apiData<Org>(orgPath(org)), enabled: !!org, staleTime: 60_000 });
+}
+
+export function useDatasets(org: string) {
+  return useQuery({
+    queryKey: keys.datasets(org),
+    queryFn: () => apiData<Page<DatasetInfo>>(orgPath(org, '/datasets')).then((p) => p.data),
+    enabled: !!org,
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useValues(org: string, dataset: string, field: string, q: string, enabled = true) {
+  return useQuery<ValueList['data']>({
+    queryKey: ['values', org, dataset, field, q],
+    queryFn: ({ signal }) => apiData<ValueList>(orgPath(org, `/datasets/${encodeURIComponent(dataset)}/values`), { query: { field, q, limit: 50 }, signal }).then((r) => r.data),
+    enabled: enabled && !!org && !!dataset && !!field,
+    staleTime: 5 * 60_000,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The most rows the client gathers for one answer (the datasets cap at 10 000). */
+export const MAX_ROWS = 10_000;
+
+/** Runs a query and follows next_cursor until the whole answer is in. */
+export async function runQuery(org: string, spec: QuerySpec, signal?: AbortSignal): Promise<QueryAnswer & { watermarkHeader?: string }> {
+  const first = await api<QueryAnswer>(orgPath(org, '/query'), { method: 'POST', body: normaliseSpec(spec), query: { page_size: 5000 }, signal });
+  const answer = { ...first.data, data: [...first.data.data] };
+  let cursor = answer.next_cursor;
+  while (cursor && answer.data.length < MAX_ROWS) {
+    const page = await apiData<QueryAnswer>(orgPath(org, '/query'), { query: { cursor }, signal });
+    answer.data.push(...page.data);
+    cursor = page.next_cursor;
+  }
+  answer.next_cursor = cursor;
+  return { ...answer, watermarkHeader: first.headers.get('X-Data-Watermark') ?? undefined };
+}
+
+export function useQueryAnswer(org: string, spec: QuerySpec | null) {
+  return useQuery({
+    queryKey: ['query', org, spec ? specKey(spec) : ''],
+    queryFn: ({ signal }) => runQuery(org, spec!, signal),
+    enabled: !!org && !!spec,
+    staleTime: 5 * 60_000,
+    retry: (n, e) => n < 1 && !(e instanceof Error && 'status' in e && (e as { status: number }).status < 500),
+  });
+}
+
+export function useViews(org: string, visibility?: Visibility) {
+  return useQuery({
+    queryKey: keys.views(org, visibility),
+    queryFn: async () => {
+      const out: View[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<View> = await apiData<Page<View>>(orgPath(org, '/views'), { query: { include: 'owner', visibility, limit: 200, cursor } });
+        out.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor && out.length < 1000);
+      return out;
+    },
+    enabled: !!org,
+  });
+}
+
+export async function getView(org: string, id: string): Promise<{ view: View; etag: string }> {
+  const r = await api<View>(orgPath(org, `/views/${encodeURIComponent(id)}`));
+  return { view: r.data, etag: r.headers.get('ETag') ?? `"${r.data.version}"` };
+}
+
+export function useView(org: string, id: string | undefined) {
+  return useQuery({ queryKey: keys.view(org, id ?? ''), queryFn: () => getView(org, id!), enabled: !!org && !!id, retry: false });
+}
+
+export function useInvalidateViews(org: string) {
+  const qc = useQueryClient();
+  return () => {
+    qc.invalidateQueries({ queryKey: ['views', org] });
+    qc.invalidateQueries({ queryKey: ['view', org] });
+  };
+}
+
+export function useCreateView(org: string) {
+  const invalidate = useInvalidateViews(org);
+  return useMutation({
+    mutationFn: (body: { name: string; visibility: Visibility; config: QuerySpec }) => apiData<View>(orgPath(org, '/views'), { method: 'POST', body: { ...body, config: normaliseSpec(body.config) } }),
+    onSuccess: invalidate,
+  });
+}
+
+/** Changes a view with If-Match from a fresh GET, so a concurrent change is refused (412) rather than overwritten. */
+export function useUpdateView(org: string) {
+  const invalidate = useInvalidateViews(org);
+  return useMutation({
+    mutationFn: async ({ id, patch, etag }: { id: string; patch: Partial<Pick<View, 'name' | 'visibility' | 'config'>>; etag?: string }) => {
+      const tag = etag ?? (await getView(org, id)).etag;
+      return apiData<View>(orgPath(org, `/views/${encodeURIComponent(id)}`), { method: 'PATCH', body: patch, headers: { 'If-Match': tag } });
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteView(org: string) {
+  const invalidate = useInvalidateViews(org);
+  return useMutation({
+    mutationFn: async ({ id, etag }: { id: string; etag?: string }) => {
+      const tag = etag ?? (await getView(org, id)).etag;
+      await api(orgPath(org, `/views/${encodeURIComponent(id)}`), { method: 'DELETE', headers: { 'If-Match': tag } });
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useMembers(org: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.members(org),
+    queryFn: async () => {
+      const out: Member[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<Member> = await apiData<Page<Member>>(orgPath(org, '/members'), { query: { limit: 500, cursor } });
+        out.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor && out.length < 5000);
+      return out;
+    },
+    enabled: enabled && !!org,
+  });
+}
+
+export interface AuditFilter {
+  user?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export function fetchAudit(org: string, f: AuditFilter, cursor?: string | null) {
+  return apiData<Page<AuditEntry>>(orgPath(org, '/audit'), { query: { ...f, limit: 50, cursor } });
+}
+
+/** An endpoint that may not exist yet: null when it answers 404/405/501. */
+async function optional<T>(path: string): Promise<T | null> {
+  try {
+    return await apiData<T>(path);
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+export function useUsage(org: string) {
+  return useQuery({ queryKey: ['usage', org], queryFn: () => optional<Record<string, unknown>>(orgPath(org, '/usage')), enabled: !!org, retry: false });
+}
+
+/** The catalog's entries, whatever list envelope the server uses ({data}, {items} or a bare array). */
+export function sourceList(r: Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[] | null): SourceInfo[] | null {
+  if (r === null) return null;
+  if (Array.isArray(r)) return r;
+  if ('data' in r && Array.isArray(r.data)) return r.data;
+  if ('items' in r && Array.isArray(r.items)) return r.items;
+  return [];
+}
+
+export function useSources() {
+  return useQuery({
+    queryKey: ['sources'],
+    // null when the server has no catalog yet (404): the screen falls back to dataset freshness.
+    queryFn: () => optional<Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[]>('/v1/sources').then(sourceList),
+    retry: false,
+  });
+}
+
+export function useSchedules(org: string) {
+  return useQuery({
+    queryKey: ['schedules', org],
+    queryFn: () => optional<Page<Schedule>>(orgPath(org, '/schedules')).then((r) => (r === null ? null : r.data)),
+    enabled: !!org,
+    retry: false,
+  });
+}
+
+export function fetchReport(org: string, id: string) {
+  return apiData<Report>(orgPath(org, `/reports/${encodeURIComponent(id)}`));
+}
+
+export function useReportsList(org: string) {
+  return useQuery({
+    queryKey: ['reports', org],
+    queryFn: () => optional<Page<Report>>(orgPath(org, '/reports')).then((r) => (r === null ? null : r.data)),
+    enabled: !!org,
+    retry: false,
+  });
+}
+
+export type { AuditEntry };

@@ -1,0 +1,210 @@
+// Types of the REST API (../../shared/API.md, shared/httpapi/openapi.yaml).
+
+export type Role = 'owner' | 'admin' | 'analyst' | 'viewer';
+export type Locale = 'pt-BR' | 'en';
+export type Text = Partial<Record<Locale, string>> & Record<string, string | undefined>;
+
+export interface OrgRef {
+  id: string;
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+export interface Me {
+  user: { id: string; email: string; locale: Locale };
+  orgs: OrgRef[];
+}
+
+export interface Org extends OrgRef {
+  plan: string;
+  isolation: 'row' | 'dataset';
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export type Op = 'eq' | 'neq' | 'in' | 'not_in' | 'gte' | 'lte' | 'between' | 'prefix';
+export type Grain = 'month' | 'quarter' | 'year';
+export type Transform = 'share' | 'yoy_pct' | 'yoy_diff' | 'rolling_12m';
+
+export interface DimensionInfo {
+  id: string;
+  type: string;
+  title: Text;
+  operators: Op[];
+  values?: string[];
+  label?: string;
+  rollup?: string;
+}
+
+export interface MeasureInfo {
+  id: string;
+  title: Text;
+  unit: string;
+  format: string;
+  transforms: Transform[];
+  real: boolean;
+}
+
+export interface DatasetInfo {
+  id: string;
+  title: Text;
+  description?: Text;
+  scope: 'public' | 'tenant';
+  source?: string;
+  grain: string;
+  time: string;
+  indicator_version: string;
+  watermark: string;
+  per_capita?: boolean;
+  limits: { max_dimensions: number; max_span_months: number; max_rows: number };
+  dimensions: DimensionInfo[];
+  measures: MeasureInfo[];
+}
+
+export interface Filter {
+  field: string;
+  op: Op;
+  value: string | string[];
+}
+
+export interface OrderKey {
+  field: string;
+  dir?: 'asc' | 'desc';
+}
+
+/** A query spec, exactly as POST /query and saved views take it. */
+export interface QuerySpec {
+  dataset: string;
+  measures: string[];
+  dimensions?: string[];
+  filters?: Filter[];
+  time?: { from?: string; to?: string; grain?: Grain };
+  order?: OrderKey[];
+  limit?: number;
+  real?: { base: string };
+  per_capita?: boolean;
+}
+
+export interface Column {
+  name: string;
+  kind: 'dimension' | 'label' | 'measure';
+  type: string;
+  unit?: string;
+}
+
+export interface QueryMeta {
+  dataset: string;
+  watermark: string;
+  cache: string;
+  bytes_processed: number;
+  query_hash: string;
+  engine: string;
+  indicator_version: string;
+  rows: number;
+  from?: string;
+  to?: string;
+}
+
+export type Row = Record<string, string | number | null>;
+
+export interface QueryAnswer {
+  data: Row[];
+  columns: Column[];
+  next_cursor: string | null;
+  meta: QueryMeta;
+}
+
+export interface ValueList {
+  data: { value: string | number | null; label: string | null }[];
+}
+
+export type Visibility = 'private' | 'org';
+
+export interface View {
+  id: string;
+  owner_id: string;
+  name: string;
+  config: QuerySpec;
+  visibility: Visibility;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  owner?: { id: string; email: string } | null;
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  user_id: string;
+  action: string;
+  resource: string;
+  summary: unknown;
+  status: number;
+  trace_id: string;
+  at: string;
+}
+
+export type ReportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type ReportFormat = 'pdf' | 'docx' | 'html';
+
+export interface Report {
+  id: string;
+  status: ReportStatus;
+  template?: string;
+  format?: ReportFormat;
+  view_id?: string;
+  download_url?: string | null;
+  error?: string;
+  created_at?: string;
+  finished_at?: string;
+  manifest?: unknown;
+}
+
+export interface Schedule {
+  id: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  template: string;
+  format: ReportFormat;
+  view_id: string;
+  params?: unknown;
+  recipients: string[];
+  enabled: boolean;
+  last_run_at?: string | null;
+  next_run_at?: string | null;
+  created_at?: string;
+}
+
+export type SourceStatus = 'ok' | 'stale' | 'failed' | 'empty';
+
+/** One entry of GET /v1/sources: a public source and how fresh our copy is. */
+export interface SourceInfo {
+  id: string;
+  title?: string;
+  owner?: string;
+  /** daily, weekly, monthly, quarterly, annual or irregular. */
+  frequency?: string;
+  /** PostgreSQL interval text, e.g. "45 days". */
+  sla?: string;
+  url?: string;
+  last_updated_at?: string | null;
+  checksum?: string;
+  watermark?: string;
+  schema_version?: number;
+  status?: SourceStatus;
+  synthetic?: boolean;
+  rows_loaded?: number | null;
+  last_error?: string;
+  past_sla?: boolean;
+}

@@ -1,0 +1,244 @@
+import { createContext, useContext, useEffect, useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../api/hooks';
+import type { Me, OrgRef } from '../api/types';
+import { Alert, Button, Spinner } from '../ui';
+import { isAdmin, useHref, useLocale, useOrgSlug } from './nav';
+import { LOCALES } from '../i18n';
+import { ApiError } from '../api/client';
+
+interface OrgContext {
+  me: Me;
+  org: OrgRef;
+}
+
+const Ctx = createContext<OrgContext | null>(null);
+
+export function useOrgContext(): OrgContext {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useOrgContext outside the shell');
+  return v;
+}
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const id = useId();
+  return (
+    <div className="lang-switch">
+      <label htmlFor={id} className="visually-hidden">
+        {t('header.language')}
+      </label>
+      <select
+        id={id}
+        className="input select input-compact"
+        value={i18n.language}
+        onChange={(e) => {
+          void i18n.changeLanguage(e.target.value);
+          const p = new URLSearchParams(params);
+          p.set('lang', e.target.value);
+          setParams(p, { replace: true });
+        }}
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`lang.${l}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function SkipLink() {
+  const { t } = useTranslation();
+  return (
+    <a className="skip-link" href="#main">
+      {t('app.skip')}
+    </a>
+  );
+}
+
+function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const href = useHref();
+  const location = useLocation();
+  const id = useId();
+  if (me.orgs.length < 2) {
+    return (
+      <span className="org-name">
+        <span className="visually-hidden">{t('header.org')}: </span>
+        {current.name}
+      </span>
+    );
+  }
+  return (
+    <div className="org-switch">
+      <label htmlFor={id} className="visually-hidden">
+        {t('header.org')}
+      </label>
+      <select
+        id={id}
+        className="input select input-compact"
+        value={current.slug}
+        onChange={(e) => {
+          // Same screen in the other org; the builder starts over since datasets differ.
+          const section = location.pathname.split('/')[3] ?? 'explore';
+          const keep = ['views', 'dashboards', 'reports', 'admin'].includes(section) ? section : 'explore';
+          navigate(href(`/o/${e.target.value}/${keep}`));
+        }}
+      >
+        {me.orgs.map((o) => (
+          <option key={o.id} value={o.slug}>
+            {o.name} ({t(`roles.${o.role}`)})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Moves focus to the page's heading after navigation, and names the document. */
+function useRouteFocus() {
+  const location = useLocation();
+  const { i18n } = useTranslation();
+  useEffect(() => {
+    // On a full page load (React Router's "default" location) the browser
+    // starts at the top, skip link first; after an in-app navigation, focus
+    // goes to the new page's heading.
+    const initial = location.key === 'default';
+    const h = setTimeout(() => {
+      const el = document.getElementById('page-title');
+      if (!initial && el && (document.activeElement === document.body || document.activeElement?.closest('nav'))) el.focus({ preventScroll: false });
+      if (el?.textContent) document.title = `${el.textContent} · Mirante`;
+    }, 80);
+    return () => clearTimeout(h);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [location.pathname, i18n.language]);
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const { user, signOut } = useAuth();
+  const slug = useOrgSlug();
+  const me = useMe(!!user);
+  const href = useHref();
+  const locale = useLocale();
+  useRouteFocus();
+
+  let body: ReactNode;
+  let org: OrgRef | undefined;
+  if (me.isPending) body = <Spinner label={t('common.loading')} />;
+  else if (me.isError)
+    body = (
+      <Alert tone="error" title={t('errors.generic')} action={<Button onClick={() => me.refetch()}>{t('common.retry')}</Button>}>
+        {errorText(t, me.error)}
+      </Alert>
+    );
+  else {
+    org = me.data.orgs.find((o) => o.slug === slug || o.id === slug);
+    body = org ? (
+      <Ctx.Provider value={{ me: me.data, org }}>
+        <Outlet />
+      </Ctx.Provider>
+    ) : (
+      <Alert tone="error" title={t('errors.orgNotFound')}>
+        <ul>
+          {me.data.orgs.map((o) => (
+            <li key={o.id}>
+              <a href={href(`/o/${o.slug}/explore`)}>{o.name}</a>
+            </li>
+          ))}
+        </ul>
+      </Alert>
+    );
+  }
+
+  const nav = org ? (
+    <nav aria-label={t('nav.main')} className="main-nav">
+      <ul>
+        <li>
+          <NavLink to={href(`/o/${org.slug}/explore`)}>{t('nav.explore')}</NavLink>
+        </li>
+        <li>
+          <NavLink to={href(`/o/${org.slug}/views`)}>{t('nav.views')}</NavLink>
+        </li>
+        <li>
+          <NavLink to={href(`/o/${org.slug}/dashboards`)}>{t('nav.dashboards')}</NavLink>
+        </li>
+        <li>
+          <NavLink to={href(`/o/${org.slug}/reports`)}>{t('nav.reports')}</NavLink>
+        </li>
+        {isAdmin(org) ? (
+          <li>
+            <NavLink to={href(`/o/${org.slug}/admin`)}>{t('nav.admin')}</NavLink>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  ) : null;
+
+  return (
+    <div className="app" lang={locale}>
+      <SkipLink />
+      <header className="topbar">
+        <div className="topbar-row">
+          <a className="brand" href={org ? href(`/o/${org.slug}/explore`) : href('/')}>
+            <img src="/favicon.svg" alt="" width={24} height={24} />
+            <span>Mirante</span>
+          </a>
+          {me.data && org ? <OrgSwitcher me={me.data} current={org} /> : null}
+          <div className="topbar-spacer" />
+          <LanguageSwitch />
+          {user ? (
+            <span className="user-email" title={user.email ?? ''}>
+              <span className="visually-hidden">{t('header.signedInAs')} </span>
+              {user.email}
+            </span>
+          ) : null}
+          <Button variant="ghost" size="sm" onClick={() => void signOut()}>
+            {t('header.signOut')}
+          </Button>
+        </div>
+        {nav}
+      </header>
+      <main id="main" tabIndex={-1} className="main">
+        {body}
+      </main>
+    </div>
+  );
+}
+
+type T = (k: string, o?: Record<string, unknown>) => string;
+
+/** A user-facing sentence for an API or network error. */
+export function errorText(t: T, e: unknown): string {
+  if (e instanceof ApiError) {
+    const fields = e.errors.length ? ` (${e.errors.map((f) => `${f.field}: ${f.reason}`).join('; ')})` : '';
+    switch (e.status) {
+      case 400:
+        return t('errors.invalid', { detail: (e.detail ?? e.title) + fields });
+      case 401:
+        return t('errors.unauthorized');
+      case 403:
+        return t('errors.forbidden');
+      case 404:
+        return t('errors.notFound');
+      case 410:
+        return t('errors.gone');
+      case 412:
+        return t('errors.conflict');
+      case 413:
+        return t('errors.tooLarge');
+      case 429:
+        return t('errors.rateLimited', { seconds: e.retryAfter ?? 1 });
+      default:
+        return e.status >= 500 ? t('errors.server', { trace: e.traceId ?? '—' }) : (e.detail ?? e.title);
+    }
+  }
+  if (e instanceof TypeError) return t('errors.network');
+  return t('errors.generic');
+}

@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { useAuth } from '../auth/AuthProvider';
+import { Alert, Button, TextField } from '../ui';
+import { LanguageSwitch, SkipLink } from '../layout/Shell';
+import { useHref } from '../layout/nav';
+
+function messageKey(code: string): string {
+  switch (code) {
+    case 'auth/invalid-credential':
+    case 'auth/wrong-password':
+    case 'auth/user-not-found':
+    case 'auth/invalid-email':
+    case 'auth/invalid-login-credentials':
+      return 'signin.errors.invalid';
+    case 'auth/too-many-requests':
+      return 'signin.errors.tooMany';
+    case 'auth/user-disabled':
+      return 'signin.errors.disabled';
+    case 'auth/network-request-failed':
+      return 'signin.errors.network';
+    default:
+      return 'signin.errors.generic';
+  }
+}
+
+/** Only in-app paths are followed after sign-in. */
+function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+}
+
+export default function SignIn() {
+  const { t } = useTranslation();
+  const { user, signIn } = useAuth();
+  const [params] = useSearchParams();
+  const href = useHref();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const alertRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    document.title = `${t('signin.title')} · Mirante`;
+  }, [t]);
+
+  if (user) return <Navigate to={safeNext(params.get('next')) ?? href('/')} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const fe: typeof fieldErrors = {};
+    if (!email.trim()) fe.email = t('signin.errors.emailRequired');
+    if (!password) fe.password = t('signin.errors.passwordRequired');
+    setFieldErrors(fe);
+    setError(null);
+    if (fe.email || fe.password) {
+      document.getElementById(fe.email ? 'signin-email' : 'signin-password')?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      setError(t(messageKey(code)));
+      setTimeout(() => alertRef.current?.focus(), 0);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="signin-page">
+      <SkipLink />
+      <header className="signin-top">
+        <span className="brand">
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          <span>Mirante</span>
+        </span>
+        <LanguageSwitch />
+      </header>
+      <main id="main" tabIndex={-1} className="signin-main">
+        <div className="card signin-card">
+          <h1 id="page-title" tabIndex={-1}>
+            {t('signin.title')}
+          </h1>
+          <p className="muted">{t('signin.intro')}</p>
+          <form onSubmit={submit} noValidate aria-describedby={error ? 'signin-error' : undefined}>
+            {error ? (
+              <div ref={alertRef} tabIndex={-1} id="signin-error">
+                <Alert tone="error">{error}</Alert>
+              </div>
+            ) : null}
+            <TextField
+              id="signin-email"
+              label={t('signin.email')}
+              type="email"
+              name="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={fieldErrors.email}
+            />
+            <TextField
+              id="signin-password"
+              label={t('signin.password')}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={fieldErrors.password}
+            />
+            <Button type="submit" variant="primary" busy={busy} className="btn-block">
+              {busy ? t('signin.submitting') : t('signin.submit')}
+            </Button>
+          </form>
+          {import.meta.env.DEV ? <p className="field-hint signin-demo">{t('signin.demoHint')}</p> : null}
+        </div>
+      </main>
+    </div>
+  );
+}

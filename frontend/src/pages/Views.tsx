@@ -1,0 +1,214 @@
+// Saved views: list (all, private, shared with the org), open, rename (PATCH
+// with If-Match from the view's ETag), change visibility, delete.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useDatasets, useDeleteView, useUpdateView, useViews } from '../api/hooks';
+import type { View, Visibility } from '../api/types';
+import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
+import { errorText, useOrgContext } from '../layout/Shell';
+import { useHref, useLocale } from '../layout/nav';
+import { formatDateTime, pickText } from '../lib/format';
+import { stateToParams } from '../lib/spec';
+import { chartFor } from '../lib/chartPrefs';
+
+export function viewHref(href: ReturnType<typeof useHref>, org: string, v: View): string {
+  const p = stateToParams({ spec: v.config, chart: chartFor(org, v.id, v.config), viewId: v.id });
+  p.delete('lang');
+  return href(`/o/${org}/explore`, p);
+}
+
+export default function Views() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const href = useHref();
+  const { org, me } = useOrgContext();
+  const [tab, setTab] = useState<'all' | Visibility>('all');
+  const views = useViews(org.slug, tab === 'all' ? undefined : tab);
+  const datasets = useDatasets(org.slug);
+  const [renaming, setRenaming] = useState<View | null>(null);
+  const [deleting, setDeleting] = useState<View | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const mayEdit = (v: View) => v.owner_id === me.user.id || ((org.role === 'admin' || org.role === 'owner') && v.visibility === 'org');
+
+  return (
+    <div>
+      <PageHeader title={t('views.title')} description={t('views.description')}>
+        <Link className="btn btn-primary btn-md" to={href(`/o/${org.slug}/explore`)}>
+          {t('views.new')}
+        </Link>
+      </PageHeader>
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <Tabs
+        label={t('views.filterLabel')}
+        value={tab}
+        onChange={(id) => setTab(id as typeof tab)}
+        tabs={[
+          { id: 'all', label: t('views.all') },
+          { id: 'private', label: t('views.private') },
+          { id: 'org', label: t('views.org') },
+        ]}
+      >
+        {views.isPending ? <Spinner label={t('common.loading')} /> : null}
+        {views.isError ? <Alert tone="error">{errorText(t, views.error)}</Alert> : null}
+        {views.data ? (
+          <Table
+            caption={t('views.caption', { count: views.data.length })}
+            rows={views.data}
+            rowKey={(v) => v.id}
+            empty={t('views.empty')}
+            columns={[
+              {
+                key: 'name',
+                header: t('views.name'),
+                rowHeader: true,
+                cell: (v) => (
+                  <Link to={viewHref(href, org.slug, v)} className="view-link">
+                    {v.name}
+                  </Link>
+                ),
+              },
+              {
+                key: 'dataset',
+                header: t('explore.dataset'),
+                cell: (v) => {
+                  const d = datasets.data?.find((x) => x.id === v.config.dataset);
+                  return d ? pickText(d.title, locale, d.id) : v.config.dataset;
+                },
+              },
+              { key: 'visibility', header: t('views.visibility'), cell: (v) => <Badge tone={v.visibility === 'org' ? 'info' : 'neutral'}>{t(`views.${v.visibility}`)}</Badge> },
+              { key: 'owner', header: t('views.owner'), cell: (v) => (v.owner_id === me.user.id ? t('views.you') : (v.owner?.email ?? '—')) },
+              { key: 'updated', header: t('views.updated'), cell: (v) => formatDateTime(v.updated_at, locale) },
+              {
+                key: 'actions',
+                header: t('common.actions'),
+                cell: (v) =>
+                  mayEdit(v) ? (
+                    <div className="btn-group">
+                      <Button size="sm" onClick={() => setRenaming(v)} aria-label={t('views.renameNamed', { name: v.name })}>
+                        {t('common.rename')}
+                      </Button>
+                      <Button size="sm" variant="danger" onClick={() => setDeleting(v)} aria-label={t('views.deleteNamed', { name: v.name })}>
+                        {t('common.delete')}
+                      </Button>
+                    </div>
+                  ) : (
+                    <span className="muted">{t('views.readOnly')}</span>
+                  ),
+              },
+            ]}
+          />
+        ) : null}
+      </Tabs>
+      <RenameDialog view={renaming} onClose={() => setRenaming(null)} onDone={(name) => setNotice(t('views.renamed', { name }))} />
+      <DeleteDialog view={deleting} onClose={() => setDeleting(null)} onDone={(name) => setNotice(t('views.deleted', { name }))} />
+    </div>
+  );
+}
+
+function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: () => void; onDone: (name: string) => void }) {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const update = useUpdateView(org.slug);
+  const [name, setName] = useState('');
+  const [visibility, setVisibility] = useState<Visibility>('private');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (view) {
+      setName(view.name);
+      setVisibility(view.visibility);
+      setError(null);
+    }
+  }, [view]);
+  const submit = async () => {
+    if (!view) return;
+    if (!name.trim()) {
+      setError(t('views.nameRequired'));
+      return;
+    }
+    try {
+      const patch: { name?: string; visibility?: Visibility } = {};
+      if (name.trim() !== view.name) patch.name = name.trim();
+      if (visibility !== view.visibility) patch.visibility = visibility;
+      if (Object.keys(patch).length) await update.mutateAsync({ id: view.id, patch });
+      onDone(name.trim());
+      onClose();
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  return (
+    <Dialog
+      open={!!view}
+      onClose={onClose}
+      title={t('views.renameTitle')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="primary" busy={update.isPending} onClick={() => void submit()}>
+            {t('common.save')}
+          </Button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {error ? <Alert tone="error">{error}</Alert> : null}
+        <TextField label={t('views.name')} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} autoFocus />
+        <SelectField
+          label={t('views.visibility')}
+          value={visibility}
+          options={[
+            { value: 'private', label: t('views.private') },
+            { value: 'org', label: t('views.org') },
+          ]}
+          onChange={(e) => setVisibility(e.target.value as Visibility)}
+        />
+        <button type="submit" hidden />
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: () => void; onDone: (name: string) => void }) {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const del = useDeleteView(org.slug);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setError(null), [view]);
+  return (
+    <Dialog
+      open={!!view}
+      onClose={onClose}
+      title={t('views.deleteTitle')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            variant="danger"
+            busy={del.isPending}
+            onClick={async () => {
+              if (!view) return;
+              try {
+                await del.mutateAsync({ id: view.id });
+                onDone(view.name);
+                onClose();
+              } catch (e) {
+                setError(errorText(t, e));
+              }
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        </>
+      }
+    >
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <p>{view ? t('views.deleteConfirm', { name: view.name }) : null}</p>
+    </Dialog>
+  );
+}

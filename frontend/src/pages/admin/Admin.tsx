@@ -1,0 +1,448 @@
+// Administration (admins and owners): members and roles, the audit log,
+// usage against quotas, and the source catalog with its freshness.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiData, orgPath } from '../../api/client';
+import { fetchAudit, keys, useDatasets, useMembers, useOrg, useSources, useUsage, useViews, type AuditFilter } from '../../api/hooks';
+import type { Member, Role, SourceStatus } from '../../api/types';
+import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, TextField } from '../../ui';
+import { errorText, useOrgContext } from '../../layout/Shell';
+import { isAdmin, useHref, useLocale } from '../../layout/nav';
+import { formatDate, formatDateTime, formatInteger, formatPeriod, pickText, slaDays } from '../../lib/format';
+import { sourceName } from '../../lib/describe';
+
+const ROLES: Role[] = ['viewer', 'analyst', 'admin', 'owner'];
+
+export default function Admin() {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const href = useHref();
+  if (!isAdmin(org)) {
+    return (
+      <div>
+        <PageHeader title={t('admin.title')} />
+        <Alert tone="error">{t('admin.forbidden')}</Alert>
+      </div>
+    );
+  }
+  const base = `/o/${org.slug}/admin`;
+  return (
+    <div>
+      <PageHeader title={t('admin.title')} description={t('admin.description')} />
+      <nav aria-label={t('admin.sections')} className="subnav">
+        <ul>
+          {(['members', 'audit', 'usage', 'sources'] as const).map((s) => (
+            <li key={s}>
+              <NavLink to={href(`${base}/${s}`)}>{t(`admin.${s}`)}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to={href(`${base}/members`)} replace />} />
+        <Route path="members" element={<Members />} />
+        <Route path="audit" element={<Audit />} />
+        <Route path="usage" element={<Usage />} />
+        <Route path="sources" element={<Sources />} />
+      </Routes>
+    </div>
+  );
+}
+
+function Members() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { org, me } = useOrgContext();
+  const members = useMembers(org.slug);
+  const qc = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('analyst');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const invalidate = () => qc.invalidateQueries({ queryKey: keys.members(org.slug) });
+  const grantable = ROLES.filter((r) => r !== 'owner' || org.role === 'owner');
+
+  const add = useMutation({
+    mutationFn: () => apiData<Member>(orgPath(org.slug, '/members'), { method: 'POST', body: { email: email.trim(), role } }),
+    onSuccess: (m) => {
+      setNotice(t('admin.memberAdded', { email: m.email }));
+      setEmail('');
+      void invalidate();
+    },
+    onError: (e) => setError(errorText(t, e)),
+  });
+  const change = useMutation({
+    mutationFn: ({ m, role }: { m: Member; role: Role }) => apiData<Member>(orgPath(org.slug, `/members/${m.user_id}`), { method: 'PATCH', body: { role } }),
+    onSuccess: (m) => {
+      setNotice(t('admin.roleChanged', { email: m.email, role: t(`roles.${m.role}`) }));
+      void invalidate();
+    },
+    onError: (e) => setError(errorText(t, e)),
+  });
+  const remove = useMutation({
+    mutationFn: (m: Member) => apiData<void>(orgPath(org.slug, `/members/${m.user_id}`), { method: 'DELETE' }),
+    onSuccess: () => {
+      setNotice(t('admin.memberRemoved', { email: removing?.email ?? '' }));
+      setRemoving(null);
+      void invalidate();
+    },
+    onError: (e) => setError(errorText(t, e)),
+  });
+
+  return (
+    <section aria-labelledby="members-title">
+      <h2 id="members-title">{t('admin.members')}</h2>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <form
+        className="card form-row"
+        aria-labelledby="add-member-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          setNotice(null);
+          if (!email.trim()) {
+            setError(t('admin.emailRequired'));
+            return;
+          }
+          add.mutate();
+        }}
+      >
+        <h3 id="add-member-title">{t('admin.addMember')}</h3>
+        <div className="grid-3">
+          <TextField label={t('signin.email')} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+          <SelectField label={t('admin.role')} value={role} options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))} onChange={(e) => setRole(e.target.value as Role)} />
+          <div className="field field-submit">
+            <Button type="submit" variant="primary" busy={add.isPending}>
+              {t('admin.add')}
+            </Button>
+          </div>
+        </div>
+      </form>
+      {members.isPending ? <Spinner label={t('common.loading')} /> : null}
+      {members.isError ? <Alert tone="error">{errorText(t, members.error)}</Alert> : null}
+      {members.data ? (
+        <Table
+          caption={t('admin.membersCaption', { count: members.data.length })}
+          rows={members.data}
+          rowKey={(m) => m.user_id}
+          columns={[
+            { key: 'email', header: t('signin.email'), rowHeader: true, cell: (m) => (m.user_id === me.user.id ? `${m.email} (${t('views.you')})` : m.email) },
+            {
+              key: 'role',
+              header: t('admin.role'),
+              cell: (m) =>
+                m.role === 'owner' && org.role !== 'owner' ? (
+                  t('roles.owner')
+                ) : (
+                  <SelectField
+                    label={t('admin.roleOf', { email: m.email })}
+                    hideLabel
+                    className="field-inline"
+                    value={m.role}
+                    options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+                    onChange={(e) => {
+                      setError(null);
+                      change.mutate({ m, role: e.target.value as Role });
+                    }}
+                  />
+                ),
+            },
+            { key: 'since', header: t('admin.since'), cell: (m) => formatDate(m.created_at, locale) },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              cell: (m) => (
+                <Button size="sm" variant="danger" onClick={() => setRemoving(m)} aria-label={t('admin.removeNamed', { email: m.email })}>
+                  {t('common.remove')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      ) : null}
+      <Dialog
+        open={!!removing}
+        onClose={() => setRemoving(null)}
+        title={t('admin.removeTitle')}
+        footer={
+          <>
+            <Button onClick={() => setRemoving(null)}>{t('common.cancel')}</Button>
+            <Button variant="danger" busy={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
+              {t('common.remove')}
+            </Button>
+          </>
+        }
+      >
+        <p>{removing ? t('admin.removeConfirm', { email: removing.email }) : null}</p>
+      </Dialog>
+    </section>
+  );
+}
+
+const KNOWN_ACTIONS = ['query.run', 'views.create', 'views.update', 'views.delete', 'members.add', 'members.update', 'members.remove', 'entitlements.set', 'reports.order'];
+
+function Audit() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { org } = useOrgContext();
+  const members = useMembers(org.slug);
+  const [draft, setDraft] = useState<AuditFilter>({});
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const audit = useInfiniteQuery({
+    queryKey: ['audit', org.slug, filter],
+    queryFn: ({ pageParam }) => fetchAudit(org.slug, filter, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const entries = audit.data?.pages.flatMap((p) => p.data) ?? [];
+  const emailOf = (id: string) => members.data?.find((m) => m.user_id === id)?.email ?? id.slice(0, 8);
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('admin.audit')}</h2>
+      <form
+        className="card form-row"
+        aria-label={t('admin.auditFilters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter({ ...draft });
+        }}
+      >
+        <div className="grid-4">
+          <SelectField
+            label={t('admin.user')}
+            value={draft.user ?? ''}
+            placeholder={t('admin.anyone')}
+            options={(members.data ?? []).map((m) => ({ value: m.user_id, label: m.email }))}
+            onChange={(e) => setDraft({ ...draft, user: e.target.value || undefined })}
+          />
+          <TextField label={t('admin.action')} list="audit-actions" value={draft.action ?? ''} placeholder="views.create" onChange={(e) => setDraft({ ...draft, action: e.target.value || undefined })} />
+          <datalist id="audit-actions">
+            {KNOWN_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+          <TextField label={t('admin.fromDate')} type="date" value={draft.from ?? ''} onChange={(e) => setDraft({ ...draft, from: e.target.value || undefined })} />
+          <TextField label={t('admin.toDate')} type="date" value={draft.to ?? ''} onChange={(e) => setDraft({ ...draft, to: e.target.value || undefined })} hint={t('admin.toHint')} />
+        </div>
+        <div className="btn-group">
+          <Button type="submit" variant="primary">
+            {t('admin.applyFilters')}
+          </Button>
+          <Button
+            onClick={() => {
+              setDraft({});
+              setFilter({});
+            }}
+          >
+            {t('admin.clearFilters')}
+          </Button>
+        </div>
+      </form>
+      {audit.isPending ? <Spinner label={t('common.loading')} /> : null}
+      {audit.isError ? <Alert tone="error">{errorText(t, audit.error)}</Alert> : null}
+      {audit.data ? (
+        <Table
+          caption={t('admin.auditCaption', { count: entries.length })}
+          rows={entries}
+          rowKey={(e) => String(e.id)}
+          empty={t('admin.auditEmpty')}
+          columns={[
+            { key: 'at', header: t('admin.at'), rowHeader: true, cell: (e) => formatDateTime(e.at, locale) },
+            { key: 'user', header: t('admin.user'), cell: (e) => emailOf(e.user_id) },
+            { key: 'action', header: t('admin.action'), cell: (e) => <code>{e.action}</code> },
+            { key: 'resource', header: t('admin.resource'), cell: (e) => <code className="wrap">{e.resource}</code> },
+            { key: 'status', header: t('admin.status'), cell: (e) => <Badge tone={e.status >= 400 ? 'error' : 'success'}>{String(e.status)}</Badge>, align: 'end' },
+            { key: 'summary', header: t('admin.summary'), cell: (e) => <code className="wrap small">{e.summary ? JSON.stringify(e.summary).slice(0, 200) : '—'}</code> },
+          ]}
+        />
+      ) : null}
+      {audit.hasNextPage ? (
+        <Button busy={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
+          {t('common.loadMore')}
+        </Button>
+      ) : null}
+    </section>
+  );
+}
+
+function Usage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { org } = useOrgContext();
+  const usage = useUsage(org.slug);
+  const detail = useOrg(org.slug);
+  const members = useMembers(org.slug);
+  const views = useViews(org.slug);
+  const datasets = useDatasets(org.slug);
+  const rows: [string, string][] = [
+    [t('admin.plan'), detail.data?.plan ?? '—'],
+    [t('admin.isolation'), detail.data ? t(`admin.isolations.${detail.data.isolation}`) : '—'],
+    [t('admin.memberCount'), members.data ? formatInteger(members.data.length, locale) : '—'],
+    [t('admin.viewCount'), views.data ? formatInteger(views.data.length, locale) : '—'],
+    [t('admin.datasetCount'), datasets.data ? formatInteger(datasets.data.length, locale) : '—'],
+  ];
+  return (
+    <section aria-labelledby="usage-title">
+      <h2 id="usage-title">{t('admin.usage')}</h2>
+      {usage.isPending ? <Spinner label={t('common.loading')} /> : null}
+      {usage.data === null ? <Alert tone="info" title={t('admin.usagePending')}>{t('admin.usagePendingHelp')}</Alert> : null}
+      {usage.isError ? <Alert tone="error">{errorText(t, usage.error)}</Alert> : null}
+      {usage.data ? <UsageMeters usage={usage.data} /> : null}
+      <Table caption={t('admin.orgFacts')} rows={rows} rowKey={(r) => r[0]} columns={[{ key: 'k', header: t('admin.item'), rowHeader: true, cell: (r) => r[0] }, { key: 'v', header: t('admin.value'), cell: (r) => r[1] }]} />
+      {datasets.data ? (
+        <Table
+          caption={t('admin.limitsCaption')}
+          rows={datasets.data}
+          rowKey={(d) => d.id}
+          columns={[
+            { key: 'ds', header: t('explore.dataset'), rowHeader: true, cell: (d) => pickText(d.title, locale, d.id) },
+            { key: 'rows', header: t('admin.maxRows'), align: 'end', cell: (d) => formatInteger(d.limits.max_rows, locale) },
+            { key: 'span', header: t('admin.maxSpan'), align: 'end', cell: (d) => formatInteger(d.limits.max_span_months, locale) },
+            { key: 'dims', header: t('admin.maxDims'), align: 'end', cell: (d) => formatInteger(d.limits.max_dimensions, locale) },
+          ]}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+/** Whatever the usage endpoint answers: numbers with a limit become meters. */
+function UsageMeters({ usage }: { usage: Record<string, unknown> }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const items = Object.entries(usage).flatMap(([k, v]) => {
+    if (v && typeof v === 'object' && 'used' in (v as object)) {
+      const o = v as { used: number; limit?: number };
+      return [{ k, used: Number(o.used), limit: o.limit != null ? Number(o.limit) : undefined }];
+    }
+    if (typeof v === 'number') return [{ k, used: v, limit: undefined }];
+    return [];
+  });
+  if (!items.length) return <pre className="small">{JSON.stringify(usage, null, 2)}</pre>;
+  return (
+    <ul className="meters">
+      {items.map((i) => (
+        <li key={i.k}>
+          <span className="meter-label" id={`meter-${i.k}`}>
+            {t(`admin.usageItems.${i.k}`, { defaultValue: i.k })}
+          </span>
+          {i.limit ? (
+            <>
+              <progress aria-labelledby={`meter-${i.k}`} max={i.limit} value={Math.min(i.used, i.limit)} />
+              <span>
+                {formatInteger(i.used, locale)} / {formatInteger(i.limit, locale)}
+              </span>
+            </>
+          ) : (
+            <span>{formatInteger(i.used, locale)}</span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Sources() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { org } = useOrgContext();
+  const sources = useSources();
+  const datasets = useDatasets(org.slug);
+  return (
+    <section aria-labelledby="sources-title">
+      <h2 id="sources-title">{t('admin.sources')}</h2>
+      {sources.isPending ? <Spinner label={t('common.loading')} /> : null}
+      {sources.isError ? <Alert tone="error">{errorText(t, sources.error)}</Alert> : null}
+      {sources.data ? (
+        <Table
+          caption={t('admin.sourcesCaption')}
+          rows={sources.data}
+          rowKey={(s) => s.id}
+          empty={t('admin.sourcesEmpty')}
+          columns={[
+            {
+              key: 'id',
+              header: t('admin.source'),
+              rowHeader: true,
+              cell: (s) => {
+                const name = t(`sources.${s.id}`, { defaultValue: s.title || s.id });
+                return (
+                  <>
+                    {s.url && /^https?:\/\//.test(s.url) ? (
+                      <a href={s.url} target="_blank" rel="noreferrer">
+                        {name}
+                      </a>
+                    ) : (
+                      name
+                    )}
+                    {s.synthetic ? (
+                      <>
+                        {' '}
+                        <Badge tone="info">{t('admin.synthetic')}</Badge>
+                      </>
+                    ) : null}
+                  </>
+                );
+              },
+            },
+            { key: 'owner', header: t('admin.owner'), cell: (s) => s.owner || '—' },
+            { key: 'status', header: t('admin.status'), cell: (s) => <SourceStatusBadge status={s.status} error={s.last_error} /> },
+            { key: 'freq', header: t('admin.frequency'), cell: (s) => (s.frequency ? t(`admin.frequencies.${s.frequency}`, { defaultValue: s.frequency }) : '—') },
+            { key: 'sla', header: t('admin.sla'), cell: (s) => describeSla(s.sla, t) },
+            { key: 'updated', header: t('admin.lastUpdated'), cell: (s) => (s.last_updated_at ? formatDateTime(s.last_updated_at, locale) : t('admin.never')) },
+            { key: 'wm', header: t('admin.watermark'), cell: (s) => (s.watermark ? formatPeriod(s.watermark, locale) : '—') },
+            { key: 'rows', header: t('admin.rowsLoaded'), align: 'end', cell: (s) => (s.rows_loaded != null ? formatInteger(s.rows_loaded, locale) : '—') },
+            { key: 'checksum', header: t('admin.checksum'), cell: (s) => (s.checksum ? <code className="small" title={s.checksum}>{s.checksum.slice(0, 12)}</code> : '—') },
+          ]}
+        />
+      ) : null}
+      {sources.data === null ? (
+        <>
+          <Alert tone="info" title={t('admin.sourcesPending')}>
+            {t('admin.sourcesPendingHelp')}
+          </Alert>
+          {datasets.data ? (
+            <Table
+              caption={t('admin.freshnessCaption')}
+              rows={datasets.data}
+              rowKey={(d) => d.id}
+              columns={[
+                { key: 'ds', header: t('explore.dataset'), rowHeader: true, cell: (d) => pickText(d.title, locale, d.id) },
+                { key: 'src', header: t('admin.source'), cell: (d) => sourceName(d, t) },
+                { key: 'scope', header: t('admin.scope'), cell: (d) => t(`admin.scopes.${d.scope}`) },
+                { key: 'grain', header: t('explore.grain'), cell: (d) => t(`grains.${d.grain}`, { defaultValue: d.grain }) },
+                { key: 'wm', header: t('admin.watermark'), cell: (d) => (d.watermark ? formatPeriod(d.watermark, locale) : t('admin.noData')) },
+                { key: 'ver', header: t('admin.version'), cell: (d) => d.indicator_version },
+              ]}
+            />
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const SOURCE_TONES: Record<SourceStatus, 'success' | 'warning' | 'error' | 'neutral'> = { ok: 'success', stale: 'warning', failed: 'error', empty: 'neutral' };
+
+/** A source's state in words (never colour alone), with the last load's error when it failed. */
+function SourceStatusBadge({ status, error }: { status?: SourceStatus; error?: string }) {
+  const { t } = useTranslation();
+  if (!status) return <>—</>;
+  return (
+    <>
+      <Badge tone={SOURCE_TONES[status] ?? 'neutral'}>{t(`admin.sourceStatuses.${status}`, { defaultValue: status })}</Badge>
+      {error ? <div className="small wrap">{error}</div> : null}
+    </>
+  );
+}
+
+/** "45 days" (PostgreSQL's interval text) in the reader's language; anything else as it is. */
+function describeSla(sla: string | undefined, t: ReturnType<typeof useTranslation>['t']): string {
+  if (!sla) return '—';
+  const days = slaDays(sla);
+  return days === null ? sla : t('admin.slaDays', { count: days });
+}

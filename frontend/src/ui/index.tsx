@@ -1,0 +1,330 @@
+// The design system: small, accessible building blocks used by every screen.
+import {
+  forwardRef,
+  useEffect,
+  useId,
+  useRef,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type KeyboardEvent,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from 'react';
+import { useTranslation } from 'react-i18next';
+
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
+
+export const Button = forwardRef<HTMLButtonElement, ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: 'sm' | 'md'; busy?: boolean }>(
+  function Button({ variant = 'secondary', size = 'md', busy, className, children, type = 'button', disabled, ...rest }, ref) {
+    return (
+      <button ref={ref} type={type} className={`btn btn-${variant} btn-${size} ${className ?? ''}`} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+        {busy ? <span className="spinner spinner-inline" aria-hidden="true" /> : null}
+        {children}
+      </button>
+    );
+  },
+);
+
+interface FieldProps {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: ReactNode;
+  className?: string;
+  /** Hide the label visually (it stays for assistive technology). */
+  hideLabel?: boolean;
+}
+
+function describedBy(hintId: string, errorId: string, hint?: ReactNode, error?: ReactNode) {
+  return [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+}
+
+export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+  { label, hint, error, className, hideLabel, id, ...input },
+  ref,
+) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
+        {label}
+      </label>
+      <input
+        ref={ref}
+        id={fid}
+        className="input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)}
+        {...input}
+      />
+      {hint ? (
+        <p id={`${fid}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${fid}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+});
+
+export interface Option {
+  value: string;
+  label: string;
+  disabled?: boolean;
+}
+
+export function SelectField({
+  label,
+  hint,
+  error,
+  className,
+  hideLabel,
+  options,
+  placeholder,
+  id,
+  ...select
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
+        {label}
+      </label>
+      <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)} {...select}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value} disabled={o.disabled}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {hint ? (
+        <p id={`${fid}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${fid}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function CheckboxField({ label, hint, className, id, ...input }: Omit<FieldProps, 'error' | 'hideLabel'> & InputHTMLAttributes<HTMLInputElement>) {
+  const auto = useId();
+  const fid = id ?? auto;
+  return (
+    <div className={`field field-check ${className ?? ''}`}>
+      <input id={fid} type="checkbox" className="checkbox" aria-describedby={hint ? `${fid}-hint` : undefined} {...input} />
+      <label htmlFor={fid}>{label}</label>
+      {hint ? (
+        <p id={`${fid}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Fieldset({ legend, children, className, actions }: { legend: ReactNode; children: ReactNode; className?: string; actions?: ReactNode }) {
+  return (
+    <fieldset className={`fieldset ${className ?? ''}`}>
+      <legend>{legend}</legend>
+      {children}
+      {actions ? <div className="fieldset-actions">{actions}</div> : null}
+    </fieldset>
+  );
+}
+
+type Tone = 'info' | 'success' | 'warning' | 'error';
+
+/** Errors interrupt (role=alert); everything else is announced politely (role=status). */
+export function Alert({ tone = 'info', title, children, action }: { tone?: Tone; title?: ReactNode; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className={`alert alert-${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      <div>
+        {title ? <p className="alert-title">{title}</p> : null}
+        {children ? <div className="alert-body">{children}</div> : null}
+      </div>
+      {action ? <div className="alert-action">{action}</div> : null}
+    </div>
+  );
+}
+
+export function Spinner({ label }: { label: string }) {
+  return (
+    <div className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function VisuallyHidden({ children }: { children: ReactNode }) {
+  return <span className="visually-hidden">{children}</span>;
+}
+
+/** A modal dialog on the native <dialog>: focus moves in, Escape closes, focus returns to the opener. */
+export function Dialog({ open, onClose, title, children, footer }: { open: boolean; onClose: () => void; title: ReactNode; children: ReactNode; footer?: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  const titleId = useId();
+  const { t } = useTranslation();
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      opener.current = document.activeElement;
+      d.showModal();
+    } else if (!open && d.open) {
+      d.close();
+      (opener.current as HTMLElement | null)?.focus?.();
+    }
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <div className="dialog-head">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onClose} aria-label={t('common.close')}>
+          ×
+        </button>
+      </div>
+      <div className="dialog-body">{open ? children : null}</div>
+      {footer ? <div className="dialog-foot">{footer}</div> : null}
+    </dialog>
+  );
+}
+
+export interface TableColumn<R> {
+  key: string;
+  header: ReactNode;
+  cell: (row: R) => ReactNode;
+  align?: 'start' | 'end';
+  /** The cell names its row: rendered as <th scope="row">. */
+  rowHeader?: boolean;
+}
+
+export function Table<R>({ caption, columns, rows, rowKey, empty, captionHidden }: { caption: ReactNode; columns: TableColumn<R>[]; rows: R[]; rowKey: (r: R, i: number) => string; empty?: ReactNode; captionHidden?: boolean }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={typeof caption === 'string' ? caption : undefined}>
+      <table className="table">
+        <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" className={c.align === 'end' ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && empty ? (
+            <tr>
+              <td colSpan={columns.length}>{empty}</td>
+            </tr>
+          ) : null}
+          {rows.map((r, i) => (
+            <tr key={rowKey(r, i)}>
+              {columns.map((c) =>
+                c.rowHeader ? (
+                  <th key={c.key} scope="row" className={c.align === 'end' ? 'num' : undefined}>
+                    {c.cell(r)}
+                  </th>
+                ) : (
+                  <td key={c.key} className={c.align === 'end' ? 'num' : undefined}>
+                    {c.cell(r)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export interface TabItem {
+  id: string;
+  label: ReactNode;
+}
+
+/** ARIA tabs: arrow keys, Home and End move between tabs (automatic activation). */
+export function Tabs({ tabs, value, onChange, label, children }: { tabs: TabItem[]; value: string; onChange: (id: string) => void; label: string; children: ReactNode }) {
+  const base = useId();
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const onKey = (e: KeyboardEvent, i: number) => {
+    let n = -1;
+    if (e.key === 'ArrowRight') n = (i + 1) % tabs.length;
+    else if (e.key === 'ArrowLeft') n = (i - 1 + tabs.length) % tabs.length;
+    else if (e.key === 'Home') n = 0;
+    else if (e.key === 'End') n = tabs.length - 1;
+    if (n >= 0) {
+      e.preventDefault();
+      onChange(tabs[n].id);
+      refs.current[n]?.focus();
+    }
+  };
+  return (
+    <div className="tabs">
+      <div role="tablist" aria-label={label} className="tablist">
+        {tabs.map((tab, i) => (
+          <button
+            key={tab.id}
+            ref={(el) => {
+              refs.current[i] = el;
+            }}
+            role="tab"
+            type="button"
+            id={`${base}-tab-${tab.id}`}
+            aria-selected={tab.id === value}
+            aria-controls={`${base}-panel`}
+            tabIndex={tab.id === value ? 0 : -1}
+            className="tab"
+            onClick={() => onChange(tab.id)}
+            onKeyDown={(e) => onKey(e, i)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${value}`} className="tabpanel">
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function PageHeader({ title, children, description }: { title: ReactNode; children?: ReactNode; description?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <div>
+        <h1 tabIndex={-1} id="page-title">
+          {title}
+        </h1>
+        {description ? <p className="muted">{description}</p> : null}
+      </div>
+      {children ? <div className="page-actions">{children}</div> : null}
+    </div>
+  );
+}
+
+export function Badge({ children, tone = 'neutral' }: { children: ReactNode; tone?: 'neutral' | 'info' | 'success' | 'warning' | 'error' }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
