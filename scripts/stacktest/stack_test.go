@@ -36,6 +36,7 @@ const (
 	hubPort     = "14400"
 	loggingPort = "14500"
 	gcsPort     = "18443"
+	spaPort     = "18173"
 )
 
 func requireStack(t *testing.T) {
@@ -72,6 +73,7 @@ func dev(t *testing.T, dataDir string, extra map[string]string, args ...string) 
 		"EMULATOR_HUB_PORT":     hubPort,
 		"EMULATOR_LOGGING_PORT": loggingPort,
 		"LOCAL_GCS_PORT":        gcsPort,
+		"SPA_PORT":              spaPort,
 		"MIRANTE_DB_NAME":       "mirante_stacktest",
 		"DATABASE_URL":          os.Getenv("TEST_DATABASE_URL"),
 		"REDIS_URL":             os.Getenv("TEST_REDIS_URL"),
@@ -126,7 +128,7 @@ func assertNothingRuns(t *testing.T, dataDir string, except ...string) {
 			t.Errorf("%s: process %s still runs", filepath.Base(f), pid)
 		}
 	}
-	for _, p := range []string{apiPort, authPort, hubPort, loggingPort, gcsPort} {
+	for _, p := range []string{apiPort, authPort, hubPort, loggingPort, gcsPort, spaPort} {
 		if contains(except, p) {
 			continue
 		}
@@ -210,6 +212,19 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 	}
 	if !strings.HasSuffix(strings.SplitN(env["APP_DATABASE_URL"], "?", 2)[0], "/mirante_stacktest") {
 		t.Errorf("APP_DATABASE_URL does not name the stack's database: %s", env["APP_DATABASE_URL"])
+	}
+
+	// The SPA is served, and its /v1 reaches the API.
+	for path, want := range map[string]string{"/": "<div id=\"root\"", "/v1/openapi.json": "\"openapi\""} {
+		resp, err := http.Get("http://127.0.0.1:" + spaPort + path)
+		if err != nil {
+			t.Fatalf("SPA %s: %v", path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+			t.Errorf("SPA %s: %d, lacks %q", path, resp.StatusCode, want)
+		}
 	}
 
 	resp, err := http.Get(env["API_URL"] + "/healthz")
