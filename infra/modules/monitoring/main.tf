@@ -1,6 +1,6 @@
 # Alerts, SLOs, a dashboard and the budget, as code (issue 9's alert list):
 #
-#   pipeline_failure            an ingest run logged an error (schema break, load failure)
+#   pipeline_failure            log-based metric: event=ingest_contract_broken, or an ingest ERROR
 #   source_past_sla             the freshness check found a source past its SLA
 #   report_queue_age            the oldest unacked report request is older than the limit
 #   dead_letter_not_empty       a message reached a dead-letter topic
@@ -10,9 +10,14 @@
 #
 # Contract with the services (issue 9 telemetry): logs are JSON on stdout with Cloud Logging's
 # `severity`; the freshness check logs `"event": "source_past_sla"` with `source`; ingest
-# failures log at ERROR with `source`; request durations are the OpenTelemetry histogram
-# http.server.request.duration (seconds) exported by the Google Cloud exporter as
-# workload.googleapis.com/http.server.request.duration with the label http_route.
+# failures log at ERROR with `source`, and a refused file with `"event": "ingest_contract_broken"`;
+# request durations are the OpenTelemetry histogram http.server.request.duration (seconds)
+# exported by the Google Cloud exporter (TELEMETRY_EXPORTER=gcp) as
+# workload.googleapis.com/http.server.request.duration with the label http_route (the route
+# template). The services' own metrics (shared/telemetry/metrics.go) arrive the same way as
+# workload.googleapis.com/mirante.*: query cache lookups by result, warehouse bytes per org,
+# report duration and queue age, rate-limit rejections, ingest rows and failures, errors by
+# class. Their labels carry org ids, never user ids or e-mails.
 
 locals {
   channels = [for c in google_monitoring_notification_channel.email : c.id]
@@ -41,6 +46,61 @@ resource "google_monitoring_notification_channel" "email" {
 
 # --- pipeline ------------------------------------------------------------------------------
 
+# Log-based metrics: the services log these events as JSON (telemetry contract above).
+resource "google_logging_metric" "pipeline_failures" {
+  project     = var.project_id
+  name        = "mirante/${var.environment}/pipeline_failures"
+  description = "Ingest runs that failed: a file refused by its schema contract (event=ingest_contract_broken) or an ERROR of the ingest service."
+  filter = join(" ", [
+    "resource.type=\"cloud_run_revision\" AND",
+    "(jsonPayload.event=\"ingest_contract_broken\" OR",
+    "(resource.labels.service_name=\"${var.ingest_service}\" AND severity>=ERROR))",
+  ])
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key         = "source"
+      value_type  = "STRING"
+      description = "Source id of the refused or failed file."
+    }
+    labels {
+      key         = "event"
+      value_type  = "STRING"
+      description = "ingest_contract_broken, or empty for other errors."
+    }
+  }
+
+  label_extractors = {
+    source = "EXTRACT(jsonPayload.source)"
+    event  = "EXTRACT(jsonPayload.event)"
+  }
+}
+
+resource "google_logging_metric" "sources_past_sla" {
+  project     = var.project_id
+  name        = "mirante/${var.environment}/sources_past_sla"
+  description = "Sources the scheduler's freshness check found past their SLA (event=source_past_sla)."
+  filter      = "resource.type=\"cloud_run_revision\" AND jsonPayload.event=\"source_past_sla\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key         = "source"
+      value_type  = "STRING"
+      description = "Source id."
+    }
+  }
+
+  label_extractors = {
+    source = "EXTRACT(jsonPayload.source)"
+  }
+}
+
 resource "google_monitoring_alert_policy" "pipeline_failure" {
   project      = var.project_id
   display_name = "[${var.environment}] Data pipeline failure"
@@ -48,23 +108,23 @@ resource "google_monitoring_alert_policy" "pipeline_failure" {
   severity     = "ERROR"
 
   conditions {
-    display_name = "ingest logged an error"
-    condition_matched_log {
-      filter = join(" AND ", [
-        "resource.type=\"cloud_run_revision\"",
-        "resource.labels.service_name=\"${var.ingest_service}\"",
-        "severity>=ERROR",
-      ])
-      label_extractors = {
-        source = "EXTRACT(jsonPayload.source)"
+    display_name = "ingest refused a file or failed"
+    condition_threshold {
+      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.pipeline_failures.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["metric.label.source"]
       }
     }
   }
 
   alert_strategy {
-    notification_rate_limit {
-      period = "300s"
-    }
     auto_close = "86400s"
   }
 
@@ -445,6 +505,181 @@ resource "google_monitoring_dashboard" "overview" {
                     aggregation = {
                       alignmentPeriod  = "60s"
                       perSeriesAligner = "ALIGN_MEAN"
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 0, yPos = 12, width = 6, height = 4
+          widget = {
+            title = "Query cache lookups by result (hit rate)"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_AREA"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.query.cache.lookups\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_RATE"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.result"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 6, yPos = 12, width = 6, height = 4
+          widget = {
+            title = "Warehouse bytes processed per org"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_BAR"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.warehouse.bytes_processed\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_DELTA"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.org_id"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 0, yPos = 16, width = 6, height = 4
+          widget = {
+            title = "Report duration p95 (s) by format"
+            xyChart = {
+              dataSets = [{
+                plotType = "LINE"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.report.duration\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_DELTA"
+                      crossSeriesReducer = "REDUCE_PERCENTILE_95"
+                      groupByFields      = ["metric.label.format"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 6, yPos = 16, width = 6, height = 4
+          widget = {
+            title = "Report queue age p95 (s), as the worker saw it"
+            xyChart = {
+              dataSets = [{
+                plotType = "LINE"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.report.queue_age\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_DELTA"
+                      crossSeriesReducer = "REDUCE_PERCENTILE_95"
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 0, yPos = 20, width = 6, height = 4
+          widget = {
+            title = "Errors answered, by class"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_BAR"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.errors\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_RATE"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.class"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 6, yPos = 20, width = 6, height = 4
+          widget = {
+            title = "Rate-limit rejections per org and bucket"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_BAR"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.ratelimit.rejections\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_RATE"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.org_id", "metric.label.bucket"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 0, yPos = 24, width = 6, height = 4
+          widget = {
+            title = "Ingest rows loaded per source"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_BAR"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"workload.googleapis.com/mirante.ingest.rows\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_DELTA"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.source"]
+                    }
+                  }
+                }
+              }]
+            }
+          }
+        },
+        {
+          xPos = 6, yPos = 24, width = 6, height = 4
+          widget = {
+            title = "Pipeline failures per source (log-based)"
+            xyChart = {
+              dataSets = [{
+                plotType = "STACKED_BAR"
+                timeSeriesQuery = {
+                  timeSeriesFilter = {
+                    filter = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.pipeline_failures.name}\""
+                    aggregation = {
+                      alignmentPeriod    = "300s"
+                      perSeriesAligner   = "ALIGN_DELTA"
+                      crossSeriesReducer = "REDUCE_SUM"
+                      groupByFields      = ["metric.label.source"]
                     }
                   }
                 }
