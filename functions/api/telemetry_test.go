@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
@@ -202,5 +205,77 @@ func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
 	}
 	if !strings.Contains(exposition.String(), `mirante_query_cache_lookups_total{org_id="`+org+`",result="hit"}`) {
 		t.Errorf("the Prometheus text lacks the org's hits:\n%s", exposition.String())
+	}
+}
+
+// endedSpans hands the ended publish and render spans of one trace to a
+// channel, so a test can wait for a span that ends after the answer it polled
+// for.
+type endedSpans struct {
+	traceID string
+	ch      chan sdktrace.ReadOnlySpan
+}
+
+func (e *endedSpans) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (e *endedSpans) OnEnd(s sdktrace.ReadOnlySpan) {
+	if s.SpanContext().TraceID().String() == e.traceID && (s.Name() == "report.render" || strings.HasPrefix(s.Name(), "pubsub.publish")) {
+		e.ch <- s
+	}
+}
+func (e *endedSpans) Shutdown(context.Context) error   { return nil }
+func (e *endedSpans) ForceFlush(context.Context) error { return nil }
+
+// A report ordered with a traceparent is rendered in the same trace: the
+// worker's report.render span is the child of the API's Pub/Sub publish
+// span, and the report's duration and queue age are recorded.
+func TestReportJoinsTheOrderingTrace(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	traceID := randomHex(t, 16)
+	ended := &endedSpans{traceID: traceID, ch: make(chan sdktrace.ReadOnlySpan, 16)}
+	tp := telemetry.TracerProvider()
+	tp.RegisterSpanProcessor(ended)
+	t.Cleanup(func() { tp.UnregisterSpanProcessor(ended) })
+	done := map[string]string{"format": "html", "outcome": "succeeded"}
+	durations, ages := telemetrytest.Sum(t, "mirante.report.duration", done), telemetrytest.Sum(t, "mirante.report.queue_age", nil)
+	startWorker(t)
+
+	var r reportJSON
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports",
+		`{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}}`,
+		"traceparent", "00-"+traceID+"-"+randomHex(t, 8)+"-01").json(t, &r)
+	if got := b.waitReport(t, ana, "porto-sul", r.ID); got.Status != "succeeded" {
+		t.Fatalf("report: %+v", got)
+	}
+	var publish, render sdktrace.ReadOnlySpan
+	timeout := time.After(30 * time.Second)
+	for render == nil {
+		select {
+		case s := <-ended.ch:
+			switch {
+			case strings.HasPrefix(s.Name(), "pubsub.publish"):
+				publish = s
+			case s.Name() == "report.render":
+				render = s
+			}
+		case <-timeout:
+			t.Fatal("no report.render span in the ordering request's trace")
+		}
+	}
+	if publish == nil || render.Parent().SpanID() != publish.SpanContext().SpanID() || render.SpanKind() != trace.SpanKindConsumer {
+		t.Fatalf("report.render's parent = %s, want the publish span %v", render.Parent().SpanID(), publish)
+	}
+	attrs := map[string]string{}
+	for _, kv := range render.Attributes() {
+		attrs[string(kv.Key)] = kv.Value.Emit()
+	}
+	if attrs["mirante.org_id"] != b.orgs["porto-sul"].ID || attrs["mirante.report_id"] != r.ID {
+		t.Errorf("report.render attributes = %v", attrs)
+	}
+	if d := telemetrytest.Sum(t, "mirante.report.duration", done) - durations; d != 1 {
+		t.Errorf("report durations (html, succeeded) moved by %v, want 1", d)
+	}
+	if d := telemetrytest.Sum(t, "mirante.report.queue_age", nil) - ages; d < 1 {
+		t.Errorf("report queue ages moved by %v, want at least 1", d)
 	}
 }
