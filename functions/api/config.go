@@ -101,6 +101,9 @@ func (c *Config) Validate() error {
 		if c.Firebase.Emulated() {
 			return config.Errorf("FIREBASE_AUTH_EMULATOR_HOST", "must not be set when MIRANTE_ENV=production")
 		}
+		if c.Firebase.CertsURL != firebase.GoogleCertsURL {
+			return config.Errorf("FIREBASE_CERTS_URL", "must be Google's when MIRANTE_ENV=production")
+		}
 		if c.HTTP.CursorSecret == "" {
 			return config.Errorf("CURSOR_SECRET", "required when MIRANTE_ENV=production")
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	fb "firebase.google.com/go/v4"
@@ -25,6 +26,8 @@ type Config struct {
 	ProjectID    string        `envconfig:"FIREBASE_PROJECT_ID" default:"demo-mirante" desc:"Firebase project whose ID tokens are accepted (the audience); demo-* ids are for the emulator only"`
 	EmulatorHost string        `envconfig:"FIREBASE_AUTH_EMULATOR_HOST" desc:"host:port of the Firebase Auth emulator; set locally and in tests, never in production"`
 	Timeout      time.Duration `envconfig:"FIREBASE_TIMEOUT" default:"5s" desc:"timeout for each call to Firebase Auth (key fetches, user lookups)"`
+	CertsURL     string        `envconfig:"FIREBASE_CERTS_URL" default:"https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com" desc:"where the keys that sign ID tokens are published (tests point it at their own; production must keep Google's)"`
+	UserCheckTTL time.Duration `envconfig:"FIREBASE_USER_CHECK_TTL" default:"30s" desc:"how long a user found enabled and not revoked in Firebase Auth is trusted before it is looked up again (0: every request)"`
 }
 
 // Validate checks the settings.
@@ -38,6 +41,12 @@ func (c *Config) Validate() error {
 	if c.Timeout <= 0 {
 		return config.Errorf("FIREBASE_TIMEOUT", "must be positive")
 	}
+	if !strings.HasPrefix(c.CertsURL, "https://") && !strings.HasPrefix(c.CertsURL, "http://127.0.0.1:") {
+		return config.Errorf("FIREBASE_CERTS_URL", "must be an https URL")
+	}
+	if c.UserCheckTTL < 0 || c.UserCheckTTL > time.Minute {
+		return config.Errorf("FIREBASE_USER_CHECK_TTL", "must be from 0 to 1m")
+	}
 	return nil
 }
 
@@ -49,6 +58,18 @@ type Client struct {
 	auth     *auth.Client
 	emulator bool
 	timeout  time.Duration
+	tokens   *tokenVerifier
+	userTTL  time.Duration
+
+	mu    sync.Mutex
+	users map[string]checkedUser
+}
+
+// checkedUser is a user found usable in Firebase Auth, and since when no
+// token may be older than (revocation).
+type checkedUser struct {
+	validAfter time.Time
+	at         time.Time
 }
 
 // New returns a client. The Firebase SDK reads FIREBASE_AUTH_EMULATOR_HOST from
@@ -65,31 +86,102 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("firebase auth: %w", err)
 	}
-	return &Client{auth: a, emulator: cfg.Emulated(), timeout: cfg.Timeout}, nil
+	return &Client{auth: a, emulator: cfg.Emulated(), timeout: cfg.Timeout, userTTL: cfg.UserCheckTTL,
+		tokens: newTokenVerifier(cfg.ProjectID, cfg.CertsURL, cfg.Timeout), users: map[string]checkedUser{}}, nil
 }
 
 // Verify checks an ID token and returns its bearer. Any token that fails is
-// Unauthorized; a Firebase outage is Unavailable.
+// Unauthorized; a Firebase outage is Unavailable. Outside the emulator the
+// signature is checked against Google's published keys by our own verifier
+// (tokenVerifier); in both cases the user must still exist, be enabled and
+// not have had their tokens revoked since this one was issued (looked up at
+// most every FIREBASE_USER_CHECK_TTL).
 func (c *Client) Verify(ctx context.Context, idToken string) (tenant.Identity, error) {
-	if c.emulator && !unsignedEmulatorToken(idToken) {
-		// The SDK skips signatures in emulator mode; the emulator itself only
-		// issues alg "none" tokens, so anything signed is somebody else's.
-		return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "invalid token")
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	tok, err := c.auth.VerifyIDToken(ctx, idToken)
-	if err != nil {
-		if auth.IsCertificateFetchFailed(err) || errors.Is(err, context.DeadlineExceeded) {
-			return tenant.Identity{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+	var (
+		id     tenant.Identity
+		issued time.Time
+	)
+	if c.emulator {
+		if !unsignedEmulatorToken(idToken) {
+			// The SDK skips signatures in emulator mode; the emulator itself
+			// only issues alg "none" tokens, so anything signed is somebody
+			// else's.
+			return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "invalid token")
 		}
-		if auth.IsIDTokenExpired(err) {
-			return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "token expired")
+		vctx, cancel := context.WithTimeout(ctx, c.timeout)
+		tok, err := c.auth.VerifyIDToken(vctx, idToken)
+		cancel()
+		if err != nil {
+			if auth.IsCertificateFetchFailed(err) || errors.Is(err, context.DeadlineExceeded) {
+				return tenant.Identity{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+			}
+			if auth.IsIDTokenExpired(err) {
+				return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "token expired")
+			}
+			return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "invalid token")
 		}
-		return tenant.Identity{}, apperr.Errorf(apperr.Unauthorized, "invalid token")
+		email, _ := tok.Claims["email"].(string)
+		id, issued = tenant.Identity{FirebaseUID: tok.UID, Email: email}, time.Unix(tok.IssuedAt, 0)
+	} else {
+		var err error
+		if id, issued, err = c.tokens.verify(ctx, idToken); err != nil {
+			return tenant.Identity{}, err
+		}
 	}
-	email, _ := tok.Claims["email"].(string)
-	return tenant.Identity{FirebaseUID: tok.UID, Email: email}, nil
+	if err := c.checkUser(ctx, id.FirebaseUID, issued); err != nil {
+		return tenant.Identity{}, err
+	}
+	return id, nil
+}
+
+// checkUser refuses the tokens of a deleted or disabled user, and those
+// issued before the user's tokens were revoked.
+func (c *Client) checkUser(ctx context.Context, uid string, issued time.Time) error {
+	c.mu.Lock()
+	u, ok := c.users[uid]
+	c.mu.Unlock()
+	if !ok || time.Since(u.at) >= c.userTTL {
+		ctx, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+		rec, err := c.auth.GetUser(ctx, uid)
+		switch {
+		case auth.IsUserNotFound(err):
+			c.forget(uid)
+			return apperr.Errorf(apperr.Unauthorized, "this account no longer exists")
+		case err != nil:
+			if ok {
+				return c.compare(u, issued) // the last answer beats an outage
+			}
+			return apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+		case rec.Disabled:
+			c.forget(uid)
+			return apperr.Errorf(apperr.Unauthorized, "this account is disabled")
+		}
+		u = checkedUser{validAfter: time.UnixMilli(rec.TokensValidAfterMillis), at: time.Now()}
+		if c.userTTL > 0 {
+			c.mu.Lock()
+			if len(c.users) > 100_000 {
+				c.users = map[string]checkedUser{}
+			}
+			c.users[uid] = u
+			c.mu.Unlock()
+		}
+	}
+	return c.compare(u, issued)
+}
+
+func (c *Client) compare(u checkedUser, issued time.Time) error {
+	// Revocation is recorded to the second, tokens' iat too.
+	if issued.Unix() < u.validAfter.Unix() {
+		return apperr.Errorf(apperr.Unauthorized, "token revoked")
+	}
+	return nil
+}
+
+func (c *Client) forget(uid string) {
+	c.mu.Lock()
+	delete(c.users, uid)
+	c.mu.Unlock()
 }
 
 // unsignedEmulatorToken reports whether the JWT's header says alg "none", as
@@ -150,4 +242,27 @@ func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.
 		return tenant.Identity{}, fmt.Errorf("finding the account of an e-mail: %w", err)
 	}
 	return tenant.Identity{FirebaseUID: u.UID, Email: u.Email}, nil
+}
+
+// DeleteUser deletes an account (erasure on request); its tokens stop
+// working within FIREBASE_USER_CHECK_TTL.
+func (c *Client) DeleteUser(ctx context.Context, uid string) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if err := c.auth.DeleteUser(ctx, uid); err != nil && !auth.IsUserNotFound(err) {
+		return fmt.Errorf("deleting Firebase user: %w", err)
+	}
+	c.forget(uid)
+	return nil
+}
+
+// SetDisabled disables or re-enables an account.
+func (c *Client) SetDisabled(ctx context.Context, uid string, disabled bool) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	if _, err := c.auth.UpdateUser(ctx, uid, (&auth.UserToUpdate{}).Disabled(disabled)); err != nil {
+		return fmt.Errorf("updating Firebase user: %w", err)
+	}
+	c.forget(uid)
+	return nil
 }
