@@ -157,7 +157,7 @@ func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
 	route := map[string]string{"http.route": "/v1/orgs/{org}/query", "http.response.status_code": "200"}
 	miss := map[string]string{"org_id": org, "result": "miss"}
 	hit := map[string]string{"org_id": org, "result": "hit"}
-	invalid := map[string]string{"class": "invalid", "http.route": "POST /v1/orgs/{org}/query"}
+	invalid := map[string]string{"class": "invalid", "http.route": "/v1/orgs/{org}/query", "status_class": "4xx"}
 	before := map[string]float64{
 		"miss": telemetrytest.Sum(t, "mirante.query.cache.lookups", miss), "hit": telemetrytest.Sum(t, "mirante.query.cache.lookups", hit),
 		"timed": telemetrytest.Sum(t, "http.server.request.duration", route), "invalid": telemetrytest.Sum(t, "mirante.errors", invalid),

@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -102,8 +103,16 @@ func IngestFailed(ctx context.Context, source, reason string) {
 	ingestFailures.Add(ctx, 1, metric.WithAttributes(attribute.String("source", source), attribute.String("reason", reason)))
 }
 
-// ErrorAnswered counts an error response by class (the apperr code).
+// ErrorAnswered counts an error response by class (the apperr code). route
+// is the matched pattern ("POST /v1/orgs/{org}/query"); the metric keeps its
+// path, as the duration histogram does, or "unmatched" before routing (a 401).
 func ErrorAnswered(ctx context.Context, class, route string, status int) {
+	if _, path, ok := strings.Cut(route, " "); ok {
+		route = path
+	}
+	if route == "" {
+		route = "unmatched"
+	}
 	errorsByClass.Add(ctx, 1, metric.WithAttributes(attribute.String("class", class), attribute.String("http.route", route),
 		attribute.String("status_class", strconv.Itoa(status/100)+"xx")))
 }
