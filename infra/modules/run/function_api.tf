@@ -18,7 +18,8 @@ locals {
     SIGNED_URL_TTL        = "15m"
   })
   api_secrets = merge(local.common_secrets, {
-    REDIS_URL = var.redis_url_secret
+    REDIS_URL     = var.redis_url_secret
+    CURSOR_SECRET = google_secret_manager_secret.cursor_secret.secret_id
   })
 }
 
@@ -159,4 +160,29 @@ resource "google_secret_manager_secret_iam_member" "api" {
   secret_id = each.value
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${var.service_accounts.api}"
+}
+
+# The HMAC key of list and query cursors: the API refuses to start in
+# production without it. Generated once; rotating it invalidates open cursors.
+resource "random_password" "cursor_secret" {
+  length  = 48
+  special = false
+}
+
+resource "google_secret_manager_secret" "cursor_secret" {
+  project   = var.project_id
+  secret_id = "api-cursor-secret"
+
+  replication {
+    user_managed {
+      replicas {
+        location = var.region
+      }
+    }
+  }
+}
+
+resource "google_secret_manager_secret_version" "cursor_secret" {
+  secret      = google_secret_manager_secret.cursor_secret.id
+  secret_data = random_password.cursor_secret.result
 }

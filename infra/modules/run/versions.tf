@@ -7,5 +7,9 @@ terraform {
       source  = "hashicorp/google"
       version = ">= 6.50.0, < 7.0.0"
     }
+    random = {
+      source  = "hashicorp/random"
+      version = ">= 3.7.2, < 4.0.0"
+    }
   }
 }
