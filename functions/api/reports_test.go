@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -26,6 +25,7 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/tasks"
+	"github.com/mirante/mirante/shared/telemetry"
 )
 
 // startWorker runs the report worker in process, configured from the test's
@@ -40,7 +40,9 @@ func startWorker(t *testing.T, env ...string) *worker.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := worker.New(context.Background(), cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	// The production logger, so that the suite's leak guard reads the
+	// worker's lines too.
+	svc, err := worker.New(context.Background(), cfg, telemetry.NewLogger(os.Stderr, telemetry.Config{Level: "info"}))
 	if err != nil {
 		t.Fatal(err)
 	}
