@@ -6,15 +6,22 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/mirante/mirante/functions/dispatch"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/tasks"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/telemetry/telemetrytest"
 )
@@ -208,17 +215,18 @@ func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
 	}
 }
 
-// endedSpans hands the ended publish and render spans of one trace to a
+// endedSpans hands the ended spans of one trace that keep accepts to a
 // channel, so a test can wait for a span that ends after the answer it polled
 // for.
 type endedSpans struct {
 	traceID string
+	keep    func(name string) bool
 	ch      chan sdktrace.ReadOnlySpan
 }
 
 func (e *endedSpans) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 func (e *endedSpans) OnEnd(s sdktrace.ReadOnlySpan) {
-	if s.SpanContext().TraceID().String() == e.traceID && (s.Name() == "report.render" || strings.HasPrefix(s.Name(), "pubsub.publish")) {
+	if s.SpanContext().TraceID().String() == e.traceID && e.keep(s.Name()) {
 		e.ch <- s
 	}
 }
@@ -232,7 +240,9 @@ func TestReportJoinsTheOrderingTrace(t *testing.T) {
 	var w martWant
 	b := setupStackWith(t, martFixture(&w))
 	traceID := randomHex(t, 16)
-	ended := &endedSpans{traceID: traceID, ch: make(chan sdktrace.ReadOnlySpan, 16)}
+	ended := &endedSpans{traceID: traceID, ch: make(chan sdktrace.ReadOnlySpan, 16), keep: func(name string) bool {
+		return name == "report.render" || strings.HasPrefix(name, "pubsub.publish")
+	}}
 	tp := telemetry.TracerProvider()
 	tp.RegisterSpanProcessor(ended)
 	t.Cleanup(func() { tp.UnregisterSpanProcessor(ended) })
@@ -277,5 +287,71 @@ func TestReportJoinsTheOrderingTrace(t *testing.T) {
 	}
 	if d := telemetrytest.Sum(t, "mirante.report.queue_age", nil) - ages; d < 1 {
 		t.Errorf("report queue ages moved by %v, want at least 1", d)
+	}
+}
+
+// A schedule's run continues the scheduler tick's trace through its Cloud
+// Task: dispatch's server span is the child of the CreateTask span, and the
+// report dispatch orders is published in the same trace.
+func TestScheduledRunContinuesTheTickTrace(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	view := b.createView(t, bruno, "agro-nordeste", "Semanal", "org")
+	var sc struct{ ID string }
+	b.want(t, http.StatusCreated, bruno, "POST", "/v1/orgs/agro-nordeste/schedules", `{"name":"semanal","cron":"0 8 * * 1","view_id":"`+view+`","format":"html"}`).json(t, &sc)
+	b.asOwner(t, "agro-nordeste", func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `update schedules set next_run_at = date_trunc('minute', now()) - interval '1 minute' where id = $1`, sc.ID)
+		return err
+	})
+	dh, closeD, err := dispatch.NewHandler(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeD()
+	ds := httptest.NewServer(dh)
+	defer ds.Close()
+	ctx := context.Background()
+	db, err := postgres.New(ctx, postgres.Config{URL: b.db.AppURL, MaxConns: 2, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tcfg tasks.Config
+	tcfg.Queue = "projects/demo-mirante/locations/southamerica-east1/queues/report-dispatch"
+	tcfg.DispatchURL, tcfg.Endpoint, tcfg.LocalSecret, tcfg.Timeout = ds.URL, os.Getenv("TASKS_ENDPOINT"), "mirante-local-task-secret", 5*time.Second
+	enq, err := tasks.New(ctx, tcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enq.Close()
+
+	traceID := randomHex(t, 16)
+	ended := &endedSpans{traceID: traceID, ch: make(chan sdktrace.ReadOnlySpan, 16), keep: func(name string) bool {
+		return name == "cloudtasks.CreateTask" || strings.HasPrefix(name, "dispatch ") || strings.HasPrefix(name, "pubsub.publish")
+	}}
+	tp := telemetry.TracerProvider()
+	tp.RegisterSpanProcessor(ended)
+	t.Cleanup(func() { tp.UnregisterSpanProcessor(ended) })
+	// The tick runs under Cloud Scheduler's request span, as in the function.
+	tick := telemetry.ContextFromTraceparent(ctx, "00-"+traceID+"-"+randomHex(t, 8)+"-01")
+	if res, err := reports.Tick(tick, db, enq, time.Now(), telemetry.Traceparent(tick)); err != nil || res.Created != 1 {
+		t.Fatalf("tick: %+v %v", res, err)
+	}
+	spans := map[string]sdktrace.ReadOnlySpan{}
+	timeout := time.After(30 * time.Second)
+	for spans["pubsub.publish"] == nil || spans["dispatch"] == nil { // the server span ends last
+		select {
+		case s := <-ended.ch:
+			spans[strings.Fields(s.Name())[0]] = s
+		case <-timeout:
+			t.Fatalf("the dispatched report was not published in the tick's trace; spans seen: %v", spans)
+		}
+	}
+	create, server := spans["cloudtasks.CreateTask"], spans["dispatch"]
+	if create == nil || server == nil {
+		t.Fatalf("spans in the trace: %v, want CreateTask and dispatch's server span", spans)
+	}
+	if server.SpanKind() != trace.SpanKindServer || server.Parent().SpanID() != create.SpanContext().SpanID() {
+		t.Errorf("dispatch's span (kind %v) has parent %s, want the CreateTask span %s", server.SpanKind(), server.Parent().SpanID(), create.SpanContext().SpanID())
 	}
 }
