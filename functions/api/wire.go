@@ -126,10 +126,12 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			},
 			Bucket: cfg.Storage.RawBucket, Uploads: uploadRecords, Notifier: objectNotifier,
 		},
-		Sources: postgres.NewSourceService(db),
-		Cursors: httpapi.NewCursors(cfg.HTTP.Secret()),
-		Log:     log,
-		MaxBody: cfg.HTTP.MaxBodyBytes,
+		Sources:        postgres.NewSourceService(db),
+		Cursors:        httpapi.NewCursors(cfg.HTTP.Secret()),
+		Log:            log,
+		MaxBody:        cfg.HTTP.MaxBodyBytes,
+		CORSOrigins:    cfg.HTTP.CORSOrigins,
+		RequestTimeout: cfg.HTTP.RequestTimeout,
 	}
 	if cfg.Runtime.Production() {
 		srv.ReportFiles = signedFiles{store: store, bucket: cfg.Storage.ReportsBucket}

@@ -16,8 +16,9 @@ import (
 const DefaultMaxBody = 1 << 20
 
 // decodeJSON reads the request body into dst strictly: JSON content type, at
-// most maxBytes, no unknown fields, one value and nothing after it. Every
-// refusal names the problem.
+// most maxBytes, valid UTF-8, no duplicate keys, bounded depth and arrays,
+// no unknown fields, one value and nothing after it. Every refusal names
+// the problem.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, maxBytes int64) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -30,6 +31,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, maxBytes int64)
 			return apperr.Errorf(apperr.TooLarge, "the body is larger than %d bytes", maxBytes)
 		}
 		return apperr.Invalidf("body", "could not be read")
+	}
+	if err := checkJSONShape(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -109,6 +109,10 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Invalidf("body", "could not be read"))
 		return
 	}
+	if err := checkJSONShape(body); err != nil {
+		Error(w, r, err)
+		return
+	}
 	spec, err := semantic.ParseSpec(body)
 	if err != nil {
 		Error(w, r, err)

@@ -61,10 +61,15 @@ type Server struct {
 	Log      *slog.Logger
 	// MaxBody bounds request bodies; DefaultMaxBody when zero.
 	MaxBody int64
+	// CORSOrigins may call the API from a browser on another origin.
+	CORSOrigins []string
+	// RequestTimeout bounds each request's work (0: none).
+	RequestTimeout time.Duration
 }
 
 // Handler returns the API with its middleware in one visible order: recover,
-// trace, access log, then (for /v1) authentication, then the route.
+// trace, access log, security headers, CORS, the request deadline, then
+// (for /v1) authentication, then the route.
 func (s *Server) Handler() http.Handler {
 	public := http.NewServeMux()
 	public.HandleFunc("GET /healthz", s.handleHealth)
@@ -82,7 +87,7 @@ func (s *Server) Handler() http.Handler {
 	root.Handle("/", routed(public))
 	root.Handle("GET /v1/openapi.json", routed(public))
 	root.Handle("/v1/", s.authenticate(routed(v1)))
-	return chain(root, recoverer(s.Log), traced, accessLog(s.Log))
+	return chain(root, recoverer(s.Log), traced, accessLog(s.Log), secureHeaders, corsHeaders(s.CORSOrigins), deadline(s.RequestTimeout))
 }
 
 // methods are those probed for the Allow header of a 405. HEAD is left out:
