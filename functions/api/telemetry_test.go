@@ -355,3 +355,21 @@ func TestScheduledRunContinuesTheTickTrace(t *testing.T) {
 		t.Errorf("dispatch's span (kind %v) has parent %s, want the CreateTask span %s", server.SpanKind(), server.Parent().SpanID(), create.SpanContext().SpanID())
 	}
 }
+
+// A request refused by the rate limit is counted for its org and bucket.
+func TestRateLimitRejectionsAreCountedPerOrg(t *testing.T) {
+	b := setupStack(t, slowLimits)
+	refused := map[string]string{"org_id": b.orgs["porto-sul"].ID, "bucket": "queries"}
+	before := telemetrytest.Sum(t, "mirante.ratelimit.rejections", refused)
+	values := "/v1/orgs/porto-sul/datasets/comex_monthly/values?field=uf"
+	for range 3 {
+		b.want(t, http.StatusOK, ana, "GET", values, nil)
+	}
+	if d := telemetrytest.Sum(t, "mirante.ratelimit.rejections", refused) - before; d != 0 {
+		t.Fatalf("rejections moved by %v before any refusal", d)
+	}
+	b.want(t, http.StatusTooManyRequests, ana, "GET", values, nil)
+	if d := telemetrytest.Sum(t, "mirante.ratelimit.rejections", refused) - before; d != 1 {
+		t.Errorf("after one 429, rejections for the org moved by %v, want 1", d)
+	}
+}

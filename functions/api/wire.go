@@ -16,10 +16,12 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/query"
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/uploads"
 	"github.com/mirante/mirante/shared/warehouse"
 )
@@ -112,6 +114,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			Budgets: postgres.NewBudgetService(db, plans, usage),
 		},
 		Limiter:        redis.NewRateLimiter(rdb, plans, cfg.Limits.Scale),
+		OnRateLimited:  rateLimited,
 		Views:          postgres.NewViewService(db, catalog),
 		Audit:          auditLog,
 		Recorder:       auditLog,
@@ -177,4 +180,14 @@ type localFiles struct {
 
 func (f localFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
 	return f.urls.URL(r.ObjectName, downloadName(r)), nil
+}
+
+// rateLimited counts a refusal for the org in ctx: org ids label metrics, user
+// ids never do.
+func rateLimited(ctx context.Context, b ratelimit.Bucket) {
+	var org string
+	if t, ok := tenant.FromContext(ctx); ok {
+		org = t.Org.ID
+	}
+	telemetry.RateLimited(ctx, org, string(b))
 }
