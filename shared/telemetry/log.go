@@ -85,7 +85,7 @@ type traceHandler struct{ slog.Handler }
 
 func (h traceHandler) Handle(ctx context.Context, r slog.Record) error {
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		r.AddAttrs(slog.String("logging.googleapis.com/trace", sc.TraceID().String()),
+		r.AddAttrs(slog.String("logging.googleapis.com/trace", traceName(sc.TraceID().String())),
 			slog.String("logging.googleapis.com/spanId", sc.SpanID().String()),
 			slog.Bool("logging.googleapis.com/trace_sampled", sc.IsSampled()))
 	} else if id := TraceID(ctx); id != "" {
@@ -100,4 +100,13 @@ func (h traceHandler) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (h traceHandler) WithGroup(name string) slog.Handler {
 	return traceHandler{h.Handler.WithGroup(name)}
+}
+
+// traceName is the trace's name as Cloud Logging links it to Cloud Trace
+// ("projects/P/traces/ID") in production, the bare id elsewhere.
+func traceName(id string) string {
+	if p, _ := traceProject.Load().(string); p != "" {
+		return "projects/" + p + "/traces/" + id
+	}
+	return id
 }

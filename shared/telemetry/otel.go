@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mexporter "github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/metric"
@@ -48,12 +49,15 @@ func (c *Config) validateExport() error {
 }
 
 var (
-	setupOnce sync.Once
-	setupErr  error
-	provider  *sdktrace.TracerProvider
-	meters    *sdkmetric.MeterProvider
-	reader    *sdkmetric.ManualReader
-	shutdowns []func(context.Context) error
+	// traceProject is the Google Cloud project whose Cloud Trace holds the
+	// spans (production only): log lines then name their trace in full.
+	traceProject atomic.Value
+	setupOnce    sync.Once
+	setupErr     error
+	provider     *sdktrace.TracerProvider
+	meters       *sdkmetric.MeterProvider
+	reader       *sdkmetric.ManualReader
+	shutdowns    []func(context.Context) error
 )
 
 // Setup installs the process's OpenTelemetry tracer and meter providers and
@@ -79,6 +83,10 @@ func setup(ctx context.Context, cfg Config, service string) error {
 	}
 	if err != nil && !errors.Is(err, resource.ErrPartialResource) {
 		return fmt.Errorf("telemetry resource: %w", err)
+	}
+	if v, ok := res.Set().Value(semconv.CloudAccountIDKey); ok && cfg.Exporter == "gcp" {
+		// Cloud Logging links a line to its trace only by the full name.
+		traceProject.Store(v.AsString())
 	}
 	topts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
