@@ -113,6 +113,11 @@ type LocalConfig struct {
 	NoWorker bool          `envconfig:"LOCAL_NO_WORKER" default:"false" desc:"local only: do not run the report worker in process"`
 }
 
+// DemoConfig sizes the generated demo data.
+type DemoConfig struct {
+	ComexRows int `envconfig:"DEMO_COMEX_ROWS" default:"0" desc:"local only: rows of the generated marts.comex_monthly when local seed fills an empty warehouse (0: the default 300000; make bench asks for 10 million)"`
+}
+
 func serve(ctx context.Context) error {
 	var (
 		cfg   ServeConfig
@@ -276,14 +281,20 @@ func seed(ctx context.Context) error {
 	var (
 		mcfg postgres.MigrateConfig
 		fcfg firebase.Config
+		dcfg DemoConfig
 	)
-	if err := config.Load(&mcfg, &fcfg); err != nil {
+	if err := config.Load(&mcfg, &fcfg, &dcfg); err != nil {
 		return err
 	}
 	if !fcfg.Emulated() {
 		return config.Errorf("FIREBASE_AUTH_EMULATOR_HOST", "the demo seed creates sign-in accounts and runs only against the Auth emulator")
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	if dcfg.ComexRows < 0 {
+		return config.Errorf("DEMO_COMEX_ROWS", "must not be negative")
+	}
+	// A minute for the default size, and about a minute more per million
+	// generated rows on a busy two-core machine.
+	ctx, cancel := context.WithTimeout(ctx, time.Minute+time.Duration(dcfg.ComexRows/1_000_000)*time.Minute)
 	defer cancel()
 	admin, err := postgres.NewAdmin(ctx, mcfg.URL)
 	if err != nil {
@@ -298,7 +309,7 @@ func seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return seedWarehouse(ctx, admin, orgs)
+	return seedWarehouse(ctx, admin, orgs, dcfg.ComexRows)
 }
 
 // martSources maps each public mart to the source catalog entry that carries
@@ -311,7 +322,7 @@ var martSources = map[string]string{
 // seedWarehouse fills an empty local warehouse with the generated demo data,
 // marks it synthetic in the source catalog, and records each org's own data.
 // A warehouse that holds anything (real files loaded later) is left alone.
-func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]tenant.Org) error {
+func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]tenant.Org, comexRows int) error {
 	var wcfg duckdb.Config
 	if err := config.Load(&wcfg); err != nil {
 		return err
@@ -330,7 +341,7 @@ func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]t
 		org := orgs[o.Slug]
 		tenants = append(tenants, demodata.Tenant{OrgID: org.ID, Slug: org.Slug, Isolation: string(org.Isolation), Dataset: org.Dataset})
 	}
-	rep, err := demodata.Fill(ctx, wh.SQL(), demodata.Params{Tenants: tenants, Seed: 2026, Schemas: wh})
+	rep, err := demodata.Fill(ctx, wh.SQL(), demodata.Params{Tenants: tenants, Seed: 2026, ComexRows: comexRows, Schemas: wh})
 	if err != nil {
 		return fmt.Errorf("generating the demo data: %w", err)
 	}

@@ -14,5 +14,5 @@ import (
 
 func TestConfigIsDocumented(t *testing.T) {
 	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{},
-		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{}, &telemetry.Config{})
+		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &DemoConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{}, &telemetry.Config{})
 }
