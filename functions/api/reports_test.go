@@ -104,8 +104,12 @@ func TestReportsInEveryFormatVerifiedAndKeptInTheirOrg(t *testing.T) {
 	ids := map[string]string{}
 	for _, format := range []string{"pdf", "docx", "html"} {
 		var r reportJSON
+		params := `,"params":{"title":"Relatório de exportações"}`
+		if format == "html" {
+			params = "" // titled after the view
+		}
 		b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports",
-			`{"format":"`+format+`","view_id":"`+view+`","params":{"title":"Relatório de exportações"}}`).json(t, &r)
+			`{"format":"`+format+`","view_id":"`+view+`"`+params+`}`).json(t, &r)
 		if r.Status != "queued" {
 			t.Fatalf("%s: ordered as %s", format, r.Status)
 		}
@@ -152,8 +156,12 @@ func TestReportsInEveryFormatVerifiedAndKeptInTheirOrg(t *testing.T) {
 				t.Errorf("the docx holds %d PNG charts, want 3", pngs)
 			}
 		case "html":
-			if _, err := html.Parse(bytes.NewReader(body)); err != nil || !bytes.Contains(body, []byte("Relatório de exportações")) || !bytes.Contains(body, []byte("3.002")) {
-				t.Fatalf("html: %v", err)
+			if _, err := html.Parse(bytes.NewReader(body)); err != nil || !bytes.Contains(body, []byte("Exportações 2024")) || !bytes.Contains(body, []byte("3.002")) {
+				t.Fatalf("html without a title param is not titled after its view: %v", err)
+			}
+			// The monthly watermark reads as a month, not as its first day.
+			if !bytes.Contains(body, []byte("jun/2024")) || bytes.Contains(body, []byte("01/06/2024")) {
+				t.Error("html: the watermark 2024-06 is not written jun/2024")
 			}
 		}
 		var v reports.Verification

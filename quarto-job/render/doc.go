@@ -126,6 +126,8 @@ type Watermark struct {
 	Title   string
 	// At is the last date with data.
 	At time.Time
+	// Grain is "month", "year" or "" (a day): how At is written.
+	Grain string
 }
 
 // SourceNote credits a dataset.
@@ -135,6 +137,8 @@ type SourceNote struct {
 	Source    string
 	Owner     string
 	Watermark time.Time
+	// WatermarkGrain is "month", "year" or "" (a day).
+	WatermarkGrain string
 	// Synthetic marks generated (demonstration) data.
 	Synthetic bool
 }

@@ -219,6 +219,20 @@ func FormatDate(t time.Time, loc Locale) string {
 	return t.Format("02/01/2006")
 }
 
+// FormatPeriod writes a watermark at its grain: a month as FormatMonth, a
+// year as 2024, anything else as a day.
+func FormatPeriod(t time.Time, grain string, loc Locale) string {
+	switch {
+	case t.IsZero():
+		return missing
+	case grain == "month":
+		return FormatMonth(t, loc)
+	case grain == "year":
+		return t.Format("2006")
+	}
+	return FormatDate(t, loc)
+}
+
 // FormatMonth formats a month: jan/2024 (pt-BR) or Jan 2024 (en).
 func FormatMonth(t time.Time, loc Locale) string {
 	if t.IsZero() {

@@ -205,7 +205,7 @@ func watermarksMarkdown(ws []Watermark, loc Locale) []byte {
 		if name == "" {
 			name = w.Dataset
 		}
-		fmt.Fprintf(&b, "- %s: %s\n", escapeInline(name), escapeInline(FormatDate(w.At, loc)))
+		fmt.Fprintf(&b, "- %s: %s\n", escapeInline(name), escapeInline(FormatPeriod(w.At, w.Grain, loc)))
 	}
 	return b.Bytes()
 }
@@ -229,7 +229,7 @@ func sourcesMarkdown(ss []SourceNote, loc Locale) []byte {
 			parts = append(parts, escapeInline(l["owner"]+": "+s.Owner)+".")
 		}
 		if !s.Watermark.IsZero() {
-			parts = append(parts, escapeInline(upperFirst(l["data_up_to"])+" "+FormatDate(s.Watermark, loc))+".")
+			parts = append(parts, escapeInline(upperFirst(l["data_up_to"])+" "+FormatPeriod(s.Watermark, s.WatermarkGrain, loc))+".")
 		}
 		if s.Synthetic {
 			parts = append(parts, "*"+escapeInline(l["synthetic"])+"*")

@@ -394,9 +394,9 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 	sort.Strings(ids) // a stable order: the same inputs make the same file
 	for _, dsID := range ids {
 		wm := m.Watermarks[dsID]
-		at := parsePeriod(wm)
-		doc.Watermarks = append(doc.Watermarks, render.Watermark{Dataset: dsID, Title: ds.Title[locale], At: at})
-		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at}
+		at, grain := parsePeriod(wm)
+		doc.Watermarks = append(doc.Watermarks, render.Watermark{Dataset: dsID, Title: ds.Title[locale], At: at, Grain: grain})
+		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at, WatermarkGrain: grain}
 		if ds.Scope == semantic.Tenant {
 			note.Owner = pick(locale == "en", "a própria organização", "your organisation")
 		} else if src, err := w.Sources.FindSource(ctx, ds.Source); err == nil {
@@ -487,14 +487,15 @@ func num(v any) float64 {
 	return 0
 }
 
-func parsePeriod(wm string) time.Time {
+// parsePeriod reads a watermark ("2025-09" or "2018") and its grain.
+func parsePeriod(wm string) (time.Time, string) {
 	if t, err := time.Parse("2006-01", wm); err == nil {
-		return t
+		return t, "month"
 	}
 	if t, err := time.Parse("2006", wm); err == nil {
-		return t
+		return t, "year"
 	}
-	return time.Time{}
+	return time.Time{}, ""
 }
 
 func pick(en bool, pt, eng string) string {

@@ -103,6 +103,7 @@ func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) 
 				return err
 			}
 			spec, field = v.Config, "view_id"
+			params = withDefaultTitle(params, v.Name)
 		}
 		entitled, err := entitlements(ctx, tx)
 		if err != nil {
@@ -334,4 +335,24 @@ func clipText(s string) string {
 		s = s[:64] + "…"
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// withDefaultTitle titles a report after its view unless params say
+// otherwise: a report from "Exportações do Sul" is called that, not by its
+// dataset's name.
+func withDefaultTitle(params []byte, title string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(params, &m) != nil {
+		return params
+	}
+	if _, ok := m["title"]; ok {
+		return params
+	}
+	t, _ := json.Marshal(title)
+	m["title"] = t
+	out, err := json.Marshal(m)
+	if err != nil {
+		return params
+	}
+	return out
 }
