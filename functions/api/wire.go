@@ -113,7 +113,11 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
 			Budgets: postgres.NewBudgetService(db, plans, usage),
 		},
-		Limiter:        redis.NewRateLimiter(rdb, plans, cfg.Limits.Scale),
+		Limiter: redis.NewRateLimiter(rdb, plans, cfg.Limits.Scale),
+		OnLimiterDown: func(ctx context.Context, b ratelimit.Bucket) {
+			t, _ := tenant.FromContext(ctx)
+			telemetry.RateLimited(ctx, t.Org.ID, string(b)+"_limiter_down")
+		},
 		OnRateLimited:  rateLimited,
 		Views:          postgres.NewViewService(db, catalog),
 		Audit:          auditLog,
