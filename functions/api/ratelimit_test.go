@@ -131,3 +131,36 @@ func TestSpentByteBudgetRefusesUncachedQueries(t *testing.T) {
 	}
 	b.want(t, http.StatusOK, bruno, "POST", "/v1/orgs/agro-nordeste/query", `{"dataset":"comex_monthly","measures":["kg_liquido"]}`)
 }
+
+func TestUsageAgainstThePlanForAdminsOnly(t *testing.T) {
+	b := setupStack(t)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["kg_liquido"]}`)
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"caged_monthly","measures":["net"]}}`)
+	var u struct {
+		Day, Plan                                 string
+		Queries, BytesProcessed, Reports, Uploads struct{ Used, Limit int64 }
+		RateLimits                                map[string]map[string]int `json:"rate_limits"`
+	}
+	r := b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/usage", nil)
+	if err := json.Unmarshal(r.body, &u); err != nil {
+		t.Fatal(err)
+	}
+	var bp struct {
+		BytesProcessed struct{ Used, Limit int64 } `json:"bytes_processed"`
+	}
+	_ = json.Unmarshal(r.body, &bp)
+	if u.Plan != "standard" || u.Day != time.Now().UTC().Format("2006-01-02") || u.Queries.Used != 2 || u.Reports.Used != 1 || u.Reports.Limit != 50 ||
+		bp.BytesProcessed.Limit != 107374182400 || u.RateLimits["queries"]["org_per_minute"] != 120 {
+		t.Errorf("porto-sul's usage: %s", r.body)
+	}
+	// Another org's meters are its own; analysts, viewers and outsiders do not read them.
+	var other struct{ Queries, Reports struct{ Used int64 } }
+	b.want(t, http.StatusOK, dora, "GET", "/v1/orgs/agro-nordeste/usage", nil).json(t, &other)
+	if other.Queries.Used != 0 || other.Reports.Used != 0 {
+		t.Errorf("agro-nordeste's usage counts porto-sul's: %+v", other)
+	}
+	b.want(t, http.StatusForbidden, bruno, "GET", "/v1/orgs/agro-nordeste/usage", nil)
+	b.want(t, http.StatusForbidden, dora, "GET", "/v1/orgs/porto-sul/usage", nil)
+	b.want(t, http.StatusNotFound, bruno, "GET", "/v1/orgs/porto-sul/usage", nil)
+}

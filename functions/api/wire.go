@@ -98,6 +98,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 	})
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
+	budgets := postgres.NewBudgetService(db, plans, usage)
 	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, pub, log)
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
@@ -111,9 +112,10 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb),
 			Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
 			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
-			Budgets: postgres.NewBudgetService(db, plans, usage),
+			Budgets: budgets,
 		},
 		Limiter: redis.NewRateLimiter(rdb, plans, cfg.Limits.Scale),
+		Usage:   budgets,
 		OnLimiterDown: func(ctx context.Context, b ratelimit.Bucket) {
 			t, _ := tenant.FromContext(ctx)
 			telemetry.RateLimited(ctx, t.Org.ID, string(b)+"_limiter_down")

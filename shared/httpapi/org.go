@@ -36,6 +36,7 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("DELETE /v1/orgs/{org}/views/{id}", "views.delete", s.handleDeleteView)
 
 	route("GET /v1/orgs/{org}/audit", "audit.list", s.handleListAudit)
+	route("GET /v1/orgs/{org}/usage", "usage.read", s.handleUsage)
 
 	route("GET /v1/orgs/{org}/datasets", "datasets.list", s.handleListDatasets)
 	limited("GET /v1/orgs/{org}/datasets/{id}/values", "datasets.values", ratelimit.Queries, s.handleValues)

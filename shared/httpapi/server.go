@@ -46,6 +46,8 @@ type Server struct {
 	ReportVerifier ReportVerifier
 	Uploads        UploadIntake
 	Sources        sources.Catalog
+	// Usage reads an org's consumption against its plan.
+	Usage ratelimit.UsageReader
 	// Limiter spends rate-limit budgets; nil: no rate limits.
 	Limiter ratelimit.Limiter
 	// OnRateLimited and OnLimiterDown, when set, count refusals and

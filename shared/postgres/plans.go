@@ -104,3 +104,48 @@ func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, e
 	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	return ratelimit.ByteBudget{Daily: p.BytesPerDay, Used: used, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}, nil
 }
+
+// OrgUsage reads the tenant's usage today against its plan: what the usage
+// table holds plus what this process counted and has not written yet.
+// Admins read it (the audit permission).
+func (s *BudgetService) OrgUsage(ctx context.Context) (ratelimit.Usage, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
+		return ratelimit.Usage{}, err
+	}
+	t, _ := tenant.FromContext(ctx)
+	p, err := s.plans.FindPlan(ctx, t.Org.Plan)
+	if err != nil {
+		return ratelimit.Usage{}, err
+	}
+	now := s.now().UTC()
+	day := now.Format("2006-01-02")
+	var q, b, r, u int64
+	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `select queries, bytes_processed, reports, uploads from usage where day = $1`, day).Scan(&q, &b, &r, &u)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return ratelimit.Usage{}, err
+	}
+	if s.usage != nil {
+		pq, pb := s.usage.unflushed(t.Org.ID, day)
+		q, b = q+pq, b+pb
+	}
+	rates := map[string]map[string]int{}
+	for _, bk := range []ratelimit.Bucket{ratelimit.Queries, ratelimit.ReportOrders, ratelimit.Uploads} {
+		o, us := p.PerMinute(bk)
+		rates[string(bk)] = map[string]int{"org_per_minute": o, "user_per_minute": us}
+	}
+	return ratelimit.Usage{
+		Day: day, Plan: p.ID,
+		Queries:        ratelimit.Meter{Used: q},
+		BytesProcessed: ratelimit.Meter{Used: b, Limit: p.BytesPerDay},
+		Reports:        ratelimit.Meter{Used: r, Limit: int64(p.ReportsPerDay)},
+		Uploads:        ratelimit.Meter{Used: u, Limit: int64(p.UploadsPerDay)},
+		ResetsAt:       time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC),
+		RateLimits:     rates,
+	}, nil
+}

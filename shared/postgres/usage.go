@@ -117,10 +117,17 @@ func (u *UsageLog) flush() {
 // pendingBytes is what this process counted for an org and day but has not
 // written yet.
 func (u *UsageLog) pendingBytes(orgID, day string) int64 {
+	_, b := u.unflushed(orgID, day)
+	return b
+}
+
+// unflushed is the queries and bytes counted for an org and day and not
+// written yet.
+func (u *UsageLog) unflushed(orgID, day string) (queries, bytes int64) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if d := u.pending[usageKey{org: orgID, day: day}]; d != nil {
-		return d.bytes
+		return d.queries, d.bytes
 	}
-	return 0
+	return 0, 0
 }

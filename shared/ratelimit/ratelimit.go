@@ -88,3 +88,27 @@ func (b ByteBudget) Left() int64 { return max(0, b.Daily-b.Used) }
 type ByteBudgets interface {
 	ByteBudget(ctx context.Context) (ByteBudget, error)
 }
+
+// Meter is one counted resource of a day against its limit (0: none).
+type Meter struct {
+	Used  int64 `json:"used"`
+	Limit int64 `json:"limit,omitempty"`
+}
+
+// Usage is an org's consumption today (UTC) against its plan.
+type Usage struct {
+	Day            string    `json:"day"`
+	Plan           string    `json:"plan"`
+	Queries        Meter     `json:"queries"`
+	BytesProcessed Meter     `json:"bytes_processed"`
+	Reports        Meter     `json:"reports"`
+	Uploads        Meter     `json:"uploads"`
+	ResetsAt       time.Time `json:"resets_at"`
+	// RateLimits are the plan's per-minute rates, org and user.
+	RateLimits map[string]map[string]int `json:"rate_limits"`
+}
+
+// UsageReader reads the usage of the tenant in ctx.
+type UsageReader interface {
+	OrgUsage(ctx context.Context) (Usage, error)
+}

@@ -297,7 +297,7 @@ func (s *suite) probePair(ctx context.Context, a, b *owned) {
 	// b's org, by slug and by id: a is not a member, so 404 everywhere.
 	for _, ref := range []string{b.t.Org, b.orgID} {
 		base := "/v1/orgs/" + ref
-		for _, p := range []string{"", "/members", "/views", "/audit", "/datasets", "/reports", "/uploads", "/schedules", "/entitlements",
+		for _, p := range []string{"", "/members", "/views", "/audit", "/usage", "/datasets", "/reports", "/uploads", "/schedules", "/entitlements",
 			"/views/" + b.viewID, "/reports/" + b.reportID, "/reports/" + b.reportID + "/verify", "/uploads/" + b.uploadID, "/schedules/" + b.scheduleID,
 			"/datasets/tenant_metrics/values?field=metric"} {
 			s.expectRefused(ctx, a, b, "other org route", "GET", base+p, nil, http.StatusNotFound)
@@ -341,7 +341,7 @@ func (s *suite) probePair(ctx context.Context, a, b *owned) {
 	s.expectOwnOnly(ctx, a, b, "same query as the other org", "POST", aorg+"/query", spec)
 	s.expectOwnOnly(ctx, a, b, "tenant picker", "GET", aorg+"/datasets/tenant_metrics/values?field=metric", nil)
 	s.expectOwnOnly(ctx, a, b, "tenant picker search", "GET", aorg+"/datasets/tenant_metrics/values?field=metric&q="+url.QueryEscape(searchTerm(b)), nil)
-	for _, p := range []string{"/views", "/reports", "/uploads", "/schedules", "/audit", "/members", "/datasets"} {
+	for _, p := range []string{"/views", "/reports", "/uploads", "/schedules", "/audit", "/usage", "/members", "/datasets"} {
 		s.expectOwnOnly(ctx, a, b, "own list "+p, "GET", aorg+p+"?limit=500", nil)
 	}
 	s.expectOwnOnly(ctx, a, b, "me", "GET", "/v1/me", nil)
