@@ -11,7 +11,7 @@ import (
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
-// queryTracer gives every statement a client span under the request's span.
+// queryTracer gives every statement a client span under the caller's span.
 // The span carries the SQL text (parameters are bound, so it holds no
 // values) and the number of rows affected, never the arguments.
 type queryTracer struct{}
@@ -22,6 +22,12 @@ type spanEnd struct{}
 const maxStatement = 2000
 
 func (queryTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		// Background work (the audit and usage flushers, pool health checks)
+		// would make a root trace of every statement; only requests, jobs and
+		// messages are traced.
+		return ctx
+	}
 	stmt := d.SQL
 	if len(stmt) > maxStatement {
 		stmt = stmt[:maxStatement]
