@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev up down status test lint deps ingest leaktest
+.PHONY: help dev up down status test lint deps ingest leaktest bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ ingest: ## load an official file into the running stack: make ingest SOURCE=ipca
 
 leaktest: ## the tenant leak suite against the running stack (make up first); prints "N probes, M leaks"
 	@scripts/dev leaktest
+
+bench: ## every performance target, as ratios against baselines, on a stack of its own; writes .data/bench/results.json
+	@go run ./scripts/bench
 
 deps: ## install the system packages the stack needs (as root), or print the command
 	@scripts/dev deps

@@ -1,0 +1,211 @@
+// Package apiclient is what the benchmark and the load generator share to
+// drive a running stack from outside: sign-in through the Firebase Auth
+// emulator, the demo users and orgs, and the query specs they send.
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Password is the demo users' password (README).
+const Password = "mirante-demo"
+
+// Demo is one demo org and a user of it who may read data and write views.
+type Demo struct {
+	Org   string // slug
+	Email string
+	// Dataset is a public mart the org is entitled to; the cached and
+	// uncached queries read it.
+	Dataset string
+}
+
+// Demos are the three demo orgs, each with a user who may write views
+// (an admin, an analyst and an owner).
+var Demos = []Demo{
+	{Org: "porto-sul", Email: "ana@porto-sul.demo", Dataset: "comex_monthly"},
+	{Org: "agro-nordeste", Email: "bruno@agro-nordeste.demo", Dataset: "comex_monthly"},
+	{Org: "banco-regional", Email: "oscar@banco-regional.demo", Dataset: "pib_municipal"},
+}
+
+// NewHTTP returns a client whose transport keeps enough idle connections
+// for conc concurrent callers, so a benchmark measures requests, not dials.
+func NewHTTP(conc int) *http.Client {
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        conc * 2,
+		MaxIdleConnsPerHost: conc * 2,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
+}
+
+// SignIn returns a Firebase ID token for email from the Auth emulator at
+// host (host:port).
+func SignIn(ctx context.Context, hc *http.Client, host, email string) (string, error) {
+	body, _ := json.Marshal(map[string]any{"email": email, "password": Password, "returnSecureToken": true})
+	u := "http://" + host + "/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("signing in %s: %w", email, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		IDToken string `json:"idToken"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.IDToken == "" {
+		return "", fmt.Errorf("signing in %s: status %d", email, resp.StatusCode)
+	}
+	return out.IDToken, nil
+}
+
+// Client calls the API as one user.
+type Client struct {
+	Base  string // http://host:port
+	Token string
+	HTTP  *http.Client
+}
+
+// Do sends a JSON body (nil: none) and returns the status and the body read
+// in full.
+func (c *Client) Do(ctx context.Context, method, path string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// OrgIDs returns the ids of the caller's orgs by slug (GET /v1/me).
+func (c *Client) OrgIDs(ctx context.Context) (map[string]string, error) {
+	st, b, err := c.Do(ctx, http.MethodGet, "/v1/me", nil)
+	if err != nil {
+		return nil, err
+	}
+	if st != http.StatusOK {
+		return nil, fmt.Errorf("GET /v1/me: status %d: %s", st, clip(b))
+	}
+	var me struct {
+		Orgs []struct{ ID, Slug string } `json:"orgs"`
+	}
+	if err := json.Unmarshal(b, &me); err != nil {
+		return nil, err
+	}
+	ids := map[string]string{}
+	for _, o := range me.Orgs {
+		ids[o.Slug] = o.ID
+	}
+	return ids, nil
+}
+
+// QueryMeta is the part of a query answer the benchmarks check.
+type QueryMeta struct {
+	Cache string `json:"cache"`
+	Rows  int
+}
+
+// Query posts a spec to the org's query endpoint; any status but 200 is an
+// error naming it.
+func (c *Client) Query(ctx context.Context, org string, spec map[string]any) (QueryMeta, error) {
+	st, b, err := c.Do(ctx, http.MethodPost, "/v1/orgs/"+org+"/query", spec)
+	if err != nil {
+		return QueryMeta{}, err
+	}
+	if st != http.StatusOK {
+		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: status %d: %s", org, st, clip(b))
+	}
+	var out struct {
+		Rows [][]any   `json:"rows"`
+		Meta QueryMeta `json:"meta"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: %w", org, err)
+	}
+	out.Meta.Rows = len(out.Rows)
+	return out.Meta, nil
+}
+
+// CreateView saves spec as a private view of the caller.
+func (c *Client) CreateView(ctx context.Context, org, name string, spec map[string]any) error {
+	st, b, err := c.Do(ctx, http.MethodPost, "/v1/orgs/"+org+"/views", map[string]any{"name": name, "config": spec})
+	if err != nil {
+		return err
+	}
+	if st != http.StatusCreated {
+		return fmt.Errorf("POST /v1/orgs/%s/views: status %d: %s", org, st, clip(b))
+	}
+	return nil
+}
+
+// UFByMonth is issue 4's first query: comex FOB by UF and month over the 12
+// months to 2024-12. limit (≥ 400, above the 27 × 12 rows) makes each
+// call a distinct query, hence a distinct cache entry, with the same answer.
+func UFByMonth(limit int) map[string]any {
+	return map[string]any{
+		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"uf", "month"},
+		"time": map[string]any{"from": "2024-01", "to": "2024-12"}, "limit": limit,
+	}
+}
+
+// TopSH4 is issue 4's second query: the top SH4 headings by FOB over 2024.
+// limit (from 20) makes each call distinct, as above.
+func TopSH4(limit int) map[string]any {
+	return map[string]any{
+		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"sh4"},
+		"time":  map[string]any{"from": "2024-01", "to": "2024-12"},
+		"order": []map[string]any{{"field": "vl_fob_usd", "dir": "desc"}}, "limit": limit,
+	}
+}
+
+// Spec returns a query on the demo org's entitled dataset; distinct values
+// of n give distinct queries (and cache entries) with the same cost.
+func (d Demo) Spec(n int) map[string]any {
+	if d.Dataset == "comex_monthly" {
+		if n%2 == 0 {
+			return UFByMonth(400 + n)
+		}
+		return TopSH4(20 + n)
+	}
+	return map[string]any{
+		"dataset": d.Dataset, "measures": []string{"pib_brl"}, "dimensions": []string{"uf", "year"},
+		"time": map[string]any{"from": "2014", "to": "2023"}, "limit": 400 + n,
+	}
+}
+
+func clip(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
