@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -110,5 +111,35 @@ func TestBadExportSettingsNameTheVariable(t *testing.T) {
 		if err := tc.cfg.Validate(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("Validate(%+v) = %v, want %s…", tc.cfg, err, tc.want)
 		}
+	}
+}
+
+// BenchmarkHTTPHandler measures what a request pays for its server span (no
+// exporter), a log line under it and a duration sample.
+func BenchmarkHTTPHandler(b *testing.B) {
+	cfg := telemetry.Config{Level: "info", Exporter: "none", SampleRatio: 1, MetricInterval: time.Minute}
+	if err := telemetry.Setup(context.Background(), cfg, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	log := telemetry.NewLogger(io.Discard, telemetry.Config{Level: "info"})
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	traced := telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w.WriteHeader(http.StatusNoContent)
+		telemetry.RequestServed(r.Context(), r.Method, "/v1/me", http.StatusNoContent, time.Since(start))
+		log.InfoContext(r.Context(), "request", "route", "GET /v1/me", "status", 204)
+	}), "bench")
+	for _, tc := range []struct {
+		name string
+		h    http.Handler
+	}{{"plain", plain}, {"traced+metric+log", traced}} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/v1/me", nil)
+			req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+			b.ReportAllocs()
+			for b.Loop() {
+				tc.h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
 	}
 }
