@@ -223,6 +223,11 @@ func (c *Client) EnsurePasswordUser(ctx context.Context, uid, email, password st
 // FindOrCreateByEmail returns the account with the e-mail, creating one with
 // no password when there is none; its owner signs in by e-mail link or reset.
 func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.Identity, error) {
+	// The SDK refuses a malformed address with an uncoded error (its
+	// IsInvalidEmail always answers false): check it here with the SDK's rule.
+	if local, domain, ok := strings.Cut(email, "@"); !ok || local == "" || domain == "" || strings.Contains(domain, "@") {
+		return tenant.Identity{}, apperr.Invalidf("email", "not a valid e-mail address")
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u, err := c.auth.GetUserByEmail(ctx, email)
@@ -235,9 +240,6 @@ func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return tenant.Identity{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
-		}
-		if auth.IsInvalidEmail(err) {
-			return tenant.Identity{}, apperr.Invalidf("email", "not a valid e-mail address")
 		}
 		return tenant.Identity{}, fmt.Errorf("finding the account of an e-mail: %w", err)
 	}

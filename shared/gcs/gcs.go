@@ -101,7 +101,8 @@ func (s *Store) Put(ctx context.Context, bucket, name string, r io.Reader, conte
 	w.ContentType = contentType
 	n, err := io.Copy(io.MultiWriter(w, h), r)
 	if err != nil {
-		_ = w.CloseWithError(err)
+		cancel() // abandons the upload: no object is created
+		_ = w.Close()
 		return Object{}, fmt.Errorf("writing %s: %w", name, err)
 	}
 	if err := w.Close(); err != nil {

@@ -221,11 +221,3 @@ func (r *row) decimal(i int) float64 {
 	}
 	return v
 }
-
-// nullDecimal is decimal with an empty value read as NULL.
-func (r *row) nullDecimal(i int) any {
-	if strings.TrimSpace(r.raw(i)) == "" {
-		return nil
-	}
-	return r.decimal(i)
-}

@@ -119,7 +119,7 @@ func header(w io.Writer, name, help, typ string) {
 func labels(set attribute.Set, le string) string {
 	var parts []string
 	for _, kv := range set.ToSlice() {
-		parts = append(parts, sanitize(string(kv.Key))+"="+strconv.Quote(kv.Value.Emit()))
+		parts = append(parts, sanitize(string(kv.Key))+"="+strconv.Quote(kv.Value.String()))
 	}
 	if le != "" {
 		parts = append(parts, `le="`+le+`"`)

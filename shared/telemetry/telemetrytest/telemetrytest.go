@@ -139,7 +139,7 @@ func Sum(t testing.TB, name string, match map[string]string) float64 {
 func matches(set attribute.Set, match map[string]string) bool {
 	for k, want := range match {
 		v, ok := set.Value(attribute.Key(k))
-		if !ok || v.Emit() != want {
+		if !ok || v.String() != want {
 			return false
 		}
 	}
