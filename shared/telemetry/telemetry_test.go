@@ -143,3 +143,20 @@ func BenchmarkHTTPHandler(b *testing.B) {
 		})
 	}
 }
+
+// Behind functions-framework's ServeMux (pattern "/"), as every deployed
+// function is, the span keeps the name the handler gave it.
+func TestSpanNameSurvivesAnOuterMux(t *testing.T) {
+	setup(t)
+	rec := tracetest.NewSpanRecorder()
+	telemetry.TracerProvider().RegisterSpanProcessor(rec)
+	defer telemetry.TracerProvider().UnregisterSpanProcessor(rec)
+	mux := http.NewServeMux()
+	mux.Handle("/", telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		trace.SpanFromContext(r.Context()).SetName("GET /v1/orgs/{org}/views")
+	}), "api"))
+	mux.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/v1/orgs/x/views", nil))
+	if spans := rec.Ended(); len(spans) != 1 || spans[0].Name() != "GET /v1/orgs/{org}/views" {
+		t.Fatalf("spans = %v, want one named after the route template", spans)
+	}
+}
