@@ -10,6 +10,7 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/runjob"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
@@ -26,6 +27,7 @@ type Config struct {
 	Storage  gcs.Config
 	PubSub   pubsub.Config
 	Limits   Limits
+	RunJob   runjob.Config
 }
 
 // QueryConfig chooses the warehouse and tunes the result cache.
@@ -83,7 +85,7 @@ func (t *Tenancy) Validate() error {
 
 // Parts lists the configuration parts, for loading and for the README table.
 func (c *Config) Parts() []any {
-	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query, &c.Storage, &c.PubSub, &c.Limits}
+	return []any{&c.Runtime, &c.Postgres, &c.Redis, &c.Firebase, &c.HTTP, &c.Log, &c.Tenancy, &c.Query, &c.Storage, &c.PubSub, &c.Limits, &c.RunJob}
 }
 
 // LoadConfig reads and validates the configuration from the environment.
@@ -103,6 +105,9 @@ func (c *Config) Validate() error {
 		}
 		if c.Firebase.CertsURL != firebase.GoogleCertsURL {
 			return config.Errorf("FIREBASE_CERTS_URL", "must be Google's when MIRANTE_ENV=production")
+		}
+		if c.RunJob.Endpoint != runjob.DefaultEndpoint {
+			return config.Errorf("RUN_API_ENDPOINT", "must not be changed when MIRANTE_ENV=production")
 		}
 		if c.HTTP.CursorSecret == "" {
 			return config.Errorf("CURSOR_SECRET", "required when MIRANTE_ENV=production")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -453,5 +454,26 @@ func TestScheduleDueTwiceInOneTickMakesOneReport(t *testing.T) {
 	}
 	if !s.NextRunAt.After(time.Now()) || s.NextRunAt.Weekday() != time.Monday {
 		t.Fatalf("next run %v, want a coming Monday", s.NextRunAt)
+	}
+}
+
+// With QUARTO_JOB set, ordering a report starts the job through the Cloud
+// Run Admin API (a stand-in here) instead of waiting for the drain.
+func TestOrderingAReportStartsTheJob(t *testing.T) {
+	var calls atomic.Int32
+	run := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v2/projects/demo-mirante/locations/southamerica-east1/jobs/quarto-job:run" {
+			calls.Add(1)
+		}
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	defer run.Close()
+	b := setupStack(t, "QUARTO_JOB=projects/demo-mirante/locations/southamerica-east1/jobs/quarto-job", "RUN_API_ENDPOINT="+run.URL, "QUARTO_JOB_MIN_INTERVAL=0s")
+	for range 2 {
+		b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"caged_monthly","measures":["net"]}}`)
+	}
+	b.close() // waits for the starts in flight
+	if calls.Load() != 2 {
+		t.Errorf("jobs.run called %d times for 2 orders", calls.Load())
 	}
 }

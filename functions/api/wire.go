@@ -19,6 +19,7 @@ import (
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/runjob"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
@@ -81,6 +82,11 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		return nil, nil, err
 	}
 	closers = append(closers, func() { pub.Close() })
+	starter, err := runjob.New(ctx, cfg.RunJob, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, starter.Wait)
 
 	tenants := redis.NewTenantCache(rdb, postgres.NewTenantResolver(db), cfg.Tenancy.CacheTTL, log)
 	auditLog := postgres.NewAuditLog(db, postgres.AuditParams{FlushEvery: cfg.Tenancy.AuditFlush, Log: log})
@@ -99,7 +105,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
 	budgets := postgres.NewBudgetService(db, plans, usage)
-	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, pub, log)
+	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, kickingPublisher{Publisher: pub, starter: starter}, log)
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
@@ -150,6 +156,21 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
 	return drainer.Wrap(srv.Handler()), closeAll, nil
+}
+
+// kickingPublisher starts the report job right after a request is
+// published, so the report does not wait for the scheduled drain.
+type kickingPublisher struct {
+	reports.Publisher
+	starter *runjob.Starter
+}
+
+func (p kickingPublisher) PublishReportRequest(ctx context.Context, r reports.Request) error {
+	if err := p.Publisher.PublishReportRequest(ctx, r); err != nil {
+		return err
+	}
+	p.starter.Kick(ctx)
+	return nil
 }
 
 // templateSet says which report templates exist: those embedded with the
