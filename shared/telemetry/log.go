@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Level          string        `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	Exporter       string        `envconfig:"TELEMETRY_EXPORTER" default:"none" desc:"where traces and metrics go: none, stdout (spans on stderr), otlp (spans over OTLP/HTTP) or gcp (Cloud Trace and Cloud Monitoring, production)"`
-	OTLPEndpoint   string        `envconfig:"TELEMETRY_OTLP_ENDPOINT" default:"http://127.0.0.1:4318" desc:"OTLP/HTTP collector that receives spans when TELEMETRY_EXPORTER=otlp"`
+	OTLPEndpoint   string        `envconfig:"TELEMETRY_OTLP_ENDPOINT" default:"http://127.0.0.1:4318" desc:"OTLP/HTTP collector that receives spans when TELEMETRY_EXPORTER=otlp (a bare address gets /v1/traces)"`
 	SampleRatio    float64       `envconfig:"TELEMETRY_SAMPLE_RATIO" default:"1" desc:"share of new traces sampled (0 to 1); a caller's sampled traceparent is always followed"`
 	MetricInterval time.Duration `envconfig:"TELEMETRY_METRIC_INTERVAL" default:"60s" desc:"how often metrics are sent to Cloud Monitoring when TELEMETRY_EXPORTER=gcp"`
 }

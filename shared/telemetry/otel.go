@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -102,7 +103,7 @@ func setup(ctx context.Context, cfg Config, service string) error {
 		}
 		topts = append(topts, sdktrace.WithBatcher(exp))
 	case "otlp":
-		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(cfg.OTLPEndpoint))
+		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(otlpTracesURL(cfg.OTLPEndpoint)))
 		if err != nil {
 			return fmt.Errorf("TELEMETRY_OTLP_ENDPOINT: %w", err)
 		}
@@ -168,4 +169,15 @@ func ContextFromTraceparent(ctx context.Context, tp string) context.Context {
 		return ctx
 	}
 	return propagation.TraceContext{}.Extract(ctx, propagation.MapCarrier{"traceparent": tp})
+}
+
+// otlpTracesURL is the collector's traces URL: the OTLP/HTTP exporter posts
+// to the URL's path as given, so a bare collector address gets /v1/traces.
+func otlpTracesURL(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Path != "" && u.Path != "/") {
+		return endpoint
+	}
+	u.Path = "/v1/traces"
+	return u.String()
 }

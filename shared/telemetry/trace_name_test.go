@@ -14,3 +14,15 @@ func TestTraceNameIsFullOnlyWithAProject(t *testing.T) {
 		t.Fatalf("with a project: %q", got)
 	}
 }
+
+func TestOTLPTracesURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:4318":                 "http://127.0.0.1:4318/v1/traces",
+		"http://127.0.0.1:4318/":                "http://127.0.0.1:4318/v1/traces",
+		"https://collector.example/custom/path": "https://collector.example/custom/path",
+	} {
+		if got := otlpTracesURL(in); got != want {
+			t.Errorf("otlpTracesURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
