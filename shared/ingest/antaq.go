@@ -152,7 +152,7 @@ func loadANTAQ(j *job) error {
 }
 
 func antaqReader(j *job, e *zip.File, c *Contract) (*delim.Reader, *binding, func(), error) {
-	rc, err := e.Open()
+	rc, err := openZipEntry(j, e)
 	if err != nil {
 		return nil, nil, nil, err
 	}

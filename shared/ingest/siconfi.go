@@ -207,7 +207,7 @@ func zipEntry(j *job, suffix string) (io.Reader, func(), error) {
 	}
 	for _, e := range zr.File {
 		if strings.HasSuffix(strings.ToLower(e.Name), suffix) {
-			rc, err := e.Open()
+			rc, err := openZipEntry(j, e)
 			if err != nil {
 				cleanup()
 				return nil, nil, err
