@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/warehouse"
@@ -220,10 +221,16 @@ func FuzzCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := semantic.ParseSpec(b)
 		if err != nil {
+			if !apperr.Is(err, apperr.Invalid) {
+				t.Fatalf("ParseSpec: an error that is not Invalid: %v", err)
+			}
 			return
 		}
 		q, err := cat.Validate(s, allPublic)
 		if err != nil {
+			if c := apperr.CodeOf(err); c != apperr.Invalid && c != apperr.Forbidden && c != apperr.NotFound {
+				t.Fatalf("Validate: an error that is not Invalid, Forbidden or NotFound (%s): %v", c, err)
+			}
 			return
 		}
 		for _, d := range semantic.Dialects() {

@@ -72,6 +72,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := Parse(b)
 		if err != nil {
+			if c := apperr.CodeOf(err); c != apperr.Invalid && c != apperr.TooLarge {
+				t.Fatalf("an error that is neither Invalid nor TooLarge (%s): %v", c, err)
+			}
 			return
 		}
 		for _, r := range file.Rows {
