@@ -23,9 +23,10 @@ status: ## what runs, and where
 test: ## the full test suite against real PostgreSQL, Redis and the Auth emulator
 	@scripts/dev test
 
-lint: ## go vet and gofmt
+lint: ## go vet, gofmt, staticcheck and gosec (scripts/sast)
 	@go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting" >&2; exit 1; }
+	@scripts/sast
 
 ingest: ## load an official file into the running stack: make ingest SOURCE=ipca FILE=path-or-URL
 	@scripts/dev ingest "$(SOURCE)" "$(FILE)"
