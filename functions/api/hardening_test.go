@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -175,4 +176,22 @@ func TestMalformedRequestsNeverFailTheServer(t *testing.T) {
 		t.Errorf("%d of %d malformed requests failed the server: %v", len(fives), tried, fives)
 	}
 	t.Logf("%d malformed requests, %d answered 5xx", tried, len(fives))
+}
+
+// A client that goes away mid-request is not a server error: the answer
+// nobody reads is logged 499, not 5xx (alerts count those) nor 401.
+func TestClientDisconnectIsNotAServerError(t *testing.T) {
+	b := setupStack(t)
+	tok := b.token(t, ana)
+	for _, path := range []string{"/v1/me", "/v1/orgs/porto-sul/views", "/v1/orgs/porto-sul/datasets"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // gone before the server could answer
+		req := httptest.NewRequest("GET", path, nil).WithContext(ctx)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		b.srv.Config.Handler.ServeHTTP(rec, req)
+		if rec.Code != httpapi.StatusClientClosed {
+			t.Errorf("%s with the client gone: %d, want 499", path, rec.Code)
+		}
+	}
 }

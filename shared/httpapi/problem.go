@@ -50,6 +50,10 @@ func (p Problem) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
+// StatusClientClosed is logged for requests whose client disconnected
+// before the answer (nginx's 499).
+const StatusClientClosed = 499
+
 var statusOf = map[apperr.Code]int{
 	apperr.Invalid:      http.StatusBadRequest,
 	apperr.Unauthorized: http.StatusUnauthorized,
@@ -78,6 +82,12 @@ func StatusOf(err error) int {
 // error"; coded ones show their message, which is written to be safe.
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The client went away: nobody reads the answer, and it is not the
+		// server's error (no 5xx, no ERROR log for the alerts to count).
+		w.WriteHeader(StatusClientClosed)
+		return
+	}
 	status := StatusOf(err)
 	p := Problem{Status: status, Title: http.StatusText(status), TraceID: telemetry.TraceID(ctx)}
 	code := apperr.CodeOf(err)
