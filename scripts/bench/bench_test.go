@@ -126,7 +126,7 @@ func TestIngestBenchSmoke(t *testing.T) {
 		if *e.Ours <= 0 || *e.Baseline <= 0 || e.Runs != 2 {
 			t.Errorf("%s: nothing measured: %+v", e.Name, e)
 		}
-		if math.Abs(*e.Ratio-*e.Ours / *e.Baseline) > 1e-9 || *e.Ours != e.Median || e.Min > e.Median || e.Median > e.Max {
+		if math.Abs(*e.Ratio - *e.Ours / *e.Baseline) > 1e-9 || *e.Ours != e.Median || e.Min > e.Median || e.Median > e.Max {
 			t.Errorf("%s: the figures do not follow from the samples: %+v", e.Name, e)
 		}
 	}
