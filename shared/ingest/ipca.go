@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,12 +119,17 @@ func loadIPCA(j *job) error {
 // checkIPCAChain refuses a chain of monthly changes with a hole or not
 // reaching back to December 1993, where the index is anchored (= 100).
 func checkIPCAChain(j *job) error {
-	var first, last time.Time
+	var firstN, lastN sql.NullTime
 	var n int
-	err := j.conn.QueryRowContext(j.ctx, `SELECT min(month), max(month), count(*) FROM core.fact_ipca WHERE variable = 'mom'`).Scan(&first, &last, &n)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT min(month), max(month), count(*) FROM core.fact_ipca WHERE variable = 'mom'`).Scan(&firstN, &lastN, &n)
 	if err != nil {
 		return fmt.Errorf("checking the IPCA chain: %w", err)
 	}
+	if !firstN.Valid || !lastN.Valid {
+		// Another variable (e.g. the 12-month change) loaded first.
+		return j.contractErr(0, "", "no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first")
+	}
+	first, last := firstN.Time, lastN.Time
 	want := (last.Year()-first.Year())*12 + int(last.Month()-first.Month()) + 1
 	if n != want {
 		return j.contractErr(0, "", "the monthly changes from %s to %s miss %d months: the index chain needs every month", first.Format("2006-01"), last.Format("2006-01"), want-n)
