@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,6 +35,20 @@ func fuzzLoad(f *testing.F, source, name string, seeds [][]byte, samples ...stri
 	f.Helper()
 	for _, s := range seeds {
 		f.Add(s)
+	}
+	// MIRANTE_WRITE_FUZZ_SEEDS=1 writes the synthetic seeds into the
+	// committed corpus (testdata/fuzz/<FuzzName>/seed-N).
+	if os.Getenv("MIRANTE_WRITE_FUZZ_SEEDS") == "1" {
+		dir := filepath.Join("testdata", "fuzz", f.Name())
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			f.Fatal(err)
+		}
+		for i, s := range seeds {
+			entry := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%d", i)), []byte(entry), 0o600); err != nil {
+				f.Fatal(err)
+			}
+		}
 	}
 	if dir := sharedData(); dir != "" {
 		for _, rel := range samples {
@@ -98,6 +113,10 @@ func FuzzTerritorioKelvins(f *testing.F) {
 
 func FuzzIPCASIDRA(f *testing.F) {
 	fuzzLoad(f, "ipca", "sidra_tabela1737_variacao_mensal.tsv", [][]byte{
+		// The 12-month change into a warehouse without monthly changes: once
+		// an internal error (a NULL chain start), now a contract error.
+		[]byte("\uFEFFTabela 1737 - IPCA - Série histórica com número-índice, variação mensal e variações acumuladas em 3 meses, em 6 meses, no ano e em 12 meses (a partir de dezembro/1979)\n" +
+			"Brasil\nVariável - IPCA - Variação acumulada em 12 meses (%)\nMês\t\nnovembro 1980\t...\ndezembro 1980\t99.25\njaneiro 1981\t99.67\n"),
 		[]byte("\uFEFFTabela 1737 - IPCA - Série histórica com número-índice, variação mensal e variações acumuladas em 3 meses, em 6 meses, no ano e em 12 meses (a partir de dezembro/1979)\n" +
 			"Brasil\nVariável - IPCA - Variação mensal (%)\nMês\t\ndezembro 1979\t...\njaneiro 1980\t6.62\nfevereiro 1980\t4.62\n\nFonte: IBGE - Sistema Nacional de Índices de Preços ao Consumidor\n"),
 	}, "ipca/sidra_tabela1737_variacao_mensal.tsv", "ipca/sidra_tabela1737_variacao_acum_12m.tsv")
