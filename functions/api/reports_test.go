@@ -187,7 +187,8 @@ func TestReportsInEveryFormatVerifiedAndKeptInTheirOrg(t *testing.T) {
 		}
 	}
 	// The file lives under the org's prefix, one per report.
-	objs, _, err := cloud.GCS.ListObjectsWithOptions("mirante-reports", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID + "/reports/"})
+	list, err := cloud.GCS.ListObjectsWithOptionsPaginated("mirante-reports", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID + "/reports/"})
+	objs := list.Objects
 	if err != nil || len(objs) != 3 {
 		t.Fatalf("%d report files under porto-sul's prefix (%v)", len(objs), err)
 	}
@@ -328,9 +329,9 @@ func TestRenderFailureIsFailedNeverSucceeded(t *testing.T) {
 	if strings.Contains(got.Error, "/nonexistent") {
 		t.Errorf("the reason shows internals: %q", got.Error)
 	}
-	objs, _, _ := cloud.GCS.ListObjectsWithOptions("mirante-reports", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID})
-	if len(objs) != 0 {
-		t.Fatalf("a failed report left %d files", len(objs))
+	left, _ := cloud.GCS.ListObjectsWithOptionsPaginated("mirante-reports", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID})
+	if len(left.Objects) != 0 {
+		t.Fatalf("a failed report left %d files", len(left.Objects))
 	}
 }
 

@@ -111,7 +111,7 @@ func TestTraceparentJoinsSpansAndLogs(t *testing.T) {
 		}
 		attrs := map[string]string{}
 		for _, kv := range s.Attributes() {
-			attrs[string(kv.Key)] = kv.Value.Emit()
+			attrs[string(kv.Key)] = kv.Value.String()
 		}
 		if attrs["mirante.org_id"] != org || attrs["http.route"] != "/v1/orgs/{org}/query" || attrs["http.response.status_code"] != "200" {
 			t.Errorf("server span attributes = %v, want org %s, the route and 200", attrs, org)
@@ -277,7 +277,7 @@ func TestReportJoinsTheOrderingTrace(t *testing.T) {
 	}
 	attrs := map[string]string{}
 	for _, kv := range render.Attributes() {
-		attrs[string(kv.Key)] = kv.Value.Emit()
+		attrs[string(kv.Key)] = kv.Value.String()
 	}
 	if attrs["mirante.org_id"] != b.orgs["porto-sul"].ID || attrs["mirante.report_id"] != r.ID {
 		t.Errorf("report.render attributes = %v", attrs)

@@ -69,7 +69,8 @@ func TestUploadsLandInTheirOrgOnly(t *testing.T) {
 		t.Fatalf("banco-regional's metrics: %v", bancoMetrics)
 	}
 	// Raw files live under each org's prefix.
-	objs, _, err := cloud.GCS.ListObjectsWithOptions("mirante-raw", fakestorage.ListOptions{})
+	listed, err := cloud.GCS.ListObjectsWithOptionsPaginated("mirante-raw", fakestorage.ListOptions{})
+	objs := listed.Objects
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +121,8 @@ func TestUploadsRefuseBadFilesAndNonAdmins(t *testing.T) {
 	if len(list.Data) != 0 {
 		t.Fatalf("refused files were recorded: %v", list.Data)
 	}
-	objs, _, _ := cloud.GCS.ListObjectsWithOptions("mirante-raw", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID})
-	if len(objs) != 0 {
-		t.Fatalf("refused files were stored: %d", len(objs))
+	stored, _ := cloud.GCS.ListObjectsWithOptionsPaginated("mirante-raw", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID})
+	if len(stored.Objects) != 0 {
+		t.Fatalf("refused files were stored: %d", len(stored.Objects))
 	}
 }
