@@ -267,11 +267,11 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 		s := &side{}
 		byConc[conc] = s
 		for r := 0; r < a.cfg.Rounds; r++ {
-			o, err := closedLoop(ctx, conc, a.cfg.Seconds, query)
+			o, err := closedLoop(ctx, conc, a.cfg.Window, query)
 			if err != nil {
 				return nil, err
 			}
-			b, err := closedLoop(ctx, conc, a.cfg.Seconds, get)
+			b, err := closedLoop(ctx, conc, a.cfg.Window, get)
 			if err != nil {
 				return nil, err
 			}
@@ -326,7 +326,7 @@ func (a *apiBench) clearCache(ctx context.Context, org string) error {
 
 // load runs the load generator (scripts/load) against the stack.
 func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
-	logf("load: building scripts/load, then %s at each concurrency of %s", a.cfg.LoadSeconds, a.cfg.LoadConc)
+	logf("load: building scripts/load, then %s at each concurrency of %s", a.cfg.LoadDuration, a.cfg.LoadConc)
 	bin := filepath.Join(a.cfg.Out, "bin", "load")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./scripts/load")
 	build.Dir = a.cfg.Root
@@ -339,7 +339,7 @@ func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 		}
 	}
 	cmd := exec.CommandContext(ctx, bin, "-api", a.base, "-emulator", a.st.Vars["FIREBASE_AUTH_EMULATOR_HOST"],
-		"-conc", a.cfg.LoadConc, "-duration", a.cfg.LoadSeconds.String(), "-out", a.cfg.Out, "-seed", "1000")
+		"-conc", a.cfg.LoadConc, "-duration", a.cfg.LoadDuration.String(), "-out", a.cfg.Out, "-seed", "1000")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("the load test: %w", err)

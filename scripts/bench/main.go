@@ -40,19 +40,19 @@ func main() {
 
 // Config is the run's sizes, read from BENCH_* variables.
 type Config struct {
-	Root        string
-	Out         string
-	ComexRows   int
-	IngestRows  int
-	IngestRuns  int
-	Seconds     time.Duration
-	Rounds      int
-	Uncached    int
-	ColdRuns    int
-	ReportRuns  int
-	LoadConc    string
-	LoadSeconds time.Duration
-	Only        map[string]bool
+	Root         string
+	Out          string
+	ComexRows    int
+	IngestRows   int
+	IngestRuns   int
+	Window       time.Duration
+	Rounds       int
+	Uncached     int
+	ColdRuns     int
+	ReportRuns   int
+	LoadConc     string
+	LoadDuration time.Duration
+	Only         map[string]bool
 }
 
 func (c Config) want(group string) bool { return len(c.Only) == 0 || c.Only[group] }
@@ -93,11 +93,11 @@ func loadConfig() (Config, error) {
 	if err != nil {
 		return c, err
 	}
-	c.Seconds = time.Duration(secs) * time.Second
+	c.Window = time.Duration(secs) * time.Second
 	if secs, err = intEnv("BENCH_LOAD_SECONDS", 15); err != nil {
 		return c, err
 	}
-	c.LoadSeconds = time.Duration(secs) * time.Second
+	c.LoadDuration = time.Duration(secs) * time.Second
 	for _, g := range strings.Split(os.Getenv("BENCH_ONLY"), ",") {
 		if g = strings.TrimSpace(g); g != "" {
 			c.Only[g] = true
