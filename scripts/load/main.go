@@ -245,7 +245,7 @@ func plot(levels []Level) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", w, h)
 	sb.WriteString(`<rect width="100%" height="100%" fill="white"/>` + "\n")
-	sb.WriteString(`<text x="320" y="20" text-anchor="middle" font-size="14">Mixed load (70% cached, 20% uncached, 10% view writes): latency against concurrency</text>` + "\n")
+	sb.WriteString(`<text x="320" y="20" text-anchor="middle" font-size="13">Mixed load (70% cached, 20% uncached, 10% view writes): latency against concurrency</text>` + "\n")
 	if len(levels) == 0 {
 		sb.WriteString("</svg>\n")
 		return sb.String()
@@ -256,11 +256,12 @@ func plot(levels []Level) string {
 	}
 	maxY *= 1.1
 	maxT *= 1.1
+	const pad = 30.0 // keeps the end bars off the axes
 	x := func(i int) float64 {
 		if len(levels) == 1 {
 			return (l + w - r) / 2
 		}
-		return l + float64(i)*(w-l-r)/float64(len(levels)-1)
+		return l + pad + float64(i)*(w-l-r-2*pad)/float64(len(levels)-1)
 	}
 	y := func(v float64) float64 { return h - b - v/maxY*(h-t-b) }
 	yt := func(v float64) float64 { return h - b - v/maxT*(h-t-b) }
@@ -293,7 +294,7 @@ func plot(levels []Level) string {
 			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", x(i), y(s.v(lv)), s.color)
 		}
 		fmt.Fprintf(&sb, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(pts, " "), s.color)
-		fmt.Fprintf(&sb, `<text x="%.0f" y="%.0f" fill="%s">%s</text>`+"\n", l+10+float64(si)*50, t+12, s.color, s.name)
+		fmt.Fprintf(&sb, `<text x="%.0f" y="%.0f" fill="%s">%s</text>`+"\n", l+pad+float64(si)*50, t+12, s.color, s.name)
 	}
 	sb.WriteString("</svg>\n")
 	return sb.String()
