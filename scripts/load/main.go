@@ -122,9 +122,12 @@ func run(ctx context.Context, base, emulator string, levels []int, d time.Durati
 	}
 	next := atomic.Int64{}
 	next.Store(seed)
+	// View names are unique per org: a run's names carry its start time,
+	// so runs against the same database never collide.
+	runID := time.Now().UTC().Format("20060102T150405.000")
 	failed := 0
 	for _, n := range levels {
-		lv := runLevel(ctx, callers, n, d, &next)
+		lv := runLevel(ctx, callers, n, d, &next, runID)
 		fmt.Printf("load: concurrency %3d  %7.1f req/s  p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  errors %d  (uncached hits %d)\n",
 			lv.Concurrency, lv.Throughput, lv.P50, lv.P95, lv.P99, lv.Errors, lv.UncachedHits)
 		for _, e := range lv.FirstErrors {
@@ -159,7 +162,7 @@ type sample struct {
 	hit  bool
 }
 
-func runLevel(ctx context.Context, callers []caller, conc int, d time.Duration, next *atomic.Int64) Level {
+func runLevel(ctx context.Context, callers []caller, conc int, d time.Duration, next *atomic.Int64, runID string) Level {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	results := make([][]sample, conc)
@@ -188,7 +191,7 @@ func runLevel(ctx context.Context, callers []caller, conc int, d time.Duration, 
 					s.hit = m.Cache == "hit"
 				default:
 					s.kind = "view_write"
-					s.err = c.c.CreateView(rctx, c.demo.Org, fmt.Sprintf("load %d", next.Add(1)), c.demo.Spec(0))
+					s.err = c.c.CreateView(rctx, c.demo.Org, fmt.Sprintf("load %s #%d", runID, next.Add(1)), c.demo.Spec(0))
 				}
 				s.dur = time.Since(t0)
 				results[w] = append(results[w], s)
