@@ -159,3 +159,41 @@ func TestKeyOutageIsUnavailableNotUnauthorized(t *testing.T) {
 		t.Errorf("a stale key set during an outage: %v", err)
 	}
 }
+
+// The Auth emulator's tokens are unsigned; the local stack checks their
+// claims as strictly as production's and refuses anything signed.
+func TestEmulatorTokenVerification(t *testing.T) {
+	ks := newKeyServer(t)
+	v := newEmulatorVerifier("mirante-prod")
+	ctx := context.Background()
+	b64 := func(v any) string { b, _ := json.Marshal(v); return base64.RawURLEncoding.EncodeToString(b) }
+	unsigned := func(c jwt.MapClaims) string {
+		return b64(map[string]string{"alg": "none", "typ": "JWT"}) + "." + b64(c) + "."
+	}
+
+	id, _, err := v.verify(ctx, unsigned(goodClaims()))
+	if err != nil || id.FirebaseUID != "uid-1" || id.Email != "ana@example.com" {
+		t.Fatalf("a good emulator token: %+v %v", id, err)
+	}
+	cases := map[string]struct {
+		token string
+		want  string
+	}{
+		"expired":              {unsigned(with(goodClaims(), "exp", time.Now().Add(-time.Hour).Unix())), "token expired"},
+		"another project":      {unsigned(with(goodClaims(), "aud", "someone-else")), "invalid token"},
+		"another issuer":       {unsigned(with(goodClaims(), "iss", "https://securetoken.google.com/someone-else")), "invalid token"},
+		"no subject":           {unsigned(with(goodClaims(), "sub", "")), "invalid token"},
+		"signed, even validly": {ks.sign(t, goodClaims(), "k1", ks.key), "invalid token"},
+		"garbage":              {"not.a.token", "invalid token"},
+	}
+	for name, c := range cases {
+		_, _, err := v.verify(ctx, c.token)
+		ae, ok := apperr.As(err)
+		if !ok || ae.Code != apperr.Unauthorized || ae.Message != c.want {
+			t.Errorf("%s: %v, want unauthorized %q", name, err, c.want)
+		}
+	}
+	if n := ks.fetches.Load(); n != 0 {
+		t.Errorf("the emulator verifier fetched Google's keys %d times", n)
+	}
+}

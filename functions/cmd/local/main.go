@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -184,6 +186,13 @@ func serve(ctx context.Context) error {
 	metrics := telemetry.MetricsHandler()
 	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/metrics", metrics.ServeHTTP); err != nil {
 		return err
+	}
+	// Profiles of the running stack (go tool pprof URL/debug/pprof/profile),
+	// local only as well.
+	for path, h := range map[string]http.HandlerFunc{"/debug/pprof/": pprof.Index, "/debug/pprof/profile": pprof.Profile} {
+		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
+			return err
+		}
 	}
 	errc := make(chan error, 3)
 	go func() { errc <- funcframework.StartHostPort("127.0.0.1", cfg.Port) }()
