@@ -23,10 +23,15 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 		contentType = "application/problem+json"
 		buf.WriteString(`{"type":"urn:mirante:problem:internal","title":"Internal Server Error","status":500,"detail":"internal error"}` + "\n")
 	}
+	writeBody(w, status, contentType, buf.Bytes())
+}
+
+// writeBody sends an encoded JSON body.
+func writeBody(w http.ResponseWriter, status int, contentType string, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
 }

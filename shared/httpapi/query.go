@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -15,8 +16,8 @@ import (
 
 // QueryService answers dashboard questions for the tenant in ctx.
 type QueryService interface {
-	Run(ctx context.Context, spec *semantic.Spec) (*query.Result, string, error)
-	Page(ctx context.Context, key string, offset, n int) (*query.Result, error)
+	Answer(ctx context.Context, spec *semantic.Spec) (*query.Answer, string, error)
+	Page(ctx context.Context, key string, offset, n int) (*query.Answer, error)
 	Datasets(ctx context.Context) ([]query.DatasetInfo, error)
 	Values(ctx context.Context, datasetID, field, search string, limit int) (*query.Result, error)
 }
@@ -81,12 +82,6 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 	JSON(w, http.StatusOK, out)
 }
 
-type queryResponse struct {
-	Data       []map[string]any `json:"data"`
-	Columns    any              `json:"columns"`
-	NextCursor *string          `json:"next_cursor"`
-	Meta       query.Meta       `json:"meta"`
-}
 
 func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	size, err := pageSize(r)
@@ -119,7 +114,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	noteAudit(r.Context(), spec)
-	res, key, err := s.Query.Run(r.Context(), spec)
+	res, key, err := s.Query.Answer(r.Context(), spec)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -147,42 +142,64 @@ func (s *Server) handleQueryPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeQuery renders rows [offset, offset+size) of res, or res's rows when it
-// holds only that window already (a page read back from the cache).
-func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.Result, key string, offset, size int) {
+// holds only that window already (a page read back from the cache). The
+// rows are already JSON: the response is assembled around them, so a cached
+// answer goes out without a value being decoded or encoded.
+func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.Answer, key string, offset, size int) {
 	rows := res.Rows
 	total := res.Meta.Rows
 	if offset == 0 && len(rows) > size {
 		rows = rows[:size]
 	}
-	out := queryResponse{Data: make([]map[string]any, 0, len(rows)), Columns: res.Columns, Meta: res.Meta}
-	for _, row := range rows {
-		m := make(map[string]any, len(res.Columns))
-		for i, c := range res.Columns {
-			m[c.Name] = row[i]
-		}
-		out.Data = append(out.Data, m)
-	}
+	var next *string
 	// Later pages come from the cache; with no cache the whole answer is sent.
-	if next := offset + len(rows); next < total {
+	if n := offset + len(rows); n < total {
 		if res.Meta.Cache == "off" {
-			for _, row := range res.Rows[len(rows):] {
-				m := make(map[string]any, len(res.Columns))
-				for i, c := range res.Columns {
-					m[c.Name] = row[i]
-				}
-				out.Data = append(out.Data, m)
-			}
+			rows = res.Rows
 		} else {
-			tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: next, Size: size})
+			tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: n, Size: size})
 			if err != nil {
 				Error(w, r, err)
 				return
 			}
-			out.NextCursor = &tok
+			next = &tok
 		}
 	}
+	columns, err := json.Marshal(res.Columns)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	meta, err := json.Marshal(res.Meta)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	cursor := []byte("null")
+	if next != nil {
+		cursor, _ = json.Marshal(*next)
+	}
+	n := len(columns) + len(meta) + len(cursor) + 64
+	for _, row := range rows {
+		n += len(row) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"data":[`...)
+	for i, row := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, row...)
+	}
+	b = append(b, `],"columns":`...)
+	b = append(b, columns...)
+	b = append(b, `,"next_cursor":`...)
+	b = append(b, cursor...)
+	b = append(b, `,"meta":`...)
+	b = append(b, meta...)
+	b = append(b, "}\n"...)
 	dataHeaders(w, res.Meta)
-	JSON(w, http.StatusOK, out)
+	writeBody(w, http.StatusOK, "application/json", b)
 }
 
 func dataHeaders(w http.ResponseWriter, m query.Meta) {

@@ -125,7 +125,11 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version}
 	key := keyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
-	return s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
+	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
 		return s.Engine.Run(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
 	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Result()
 }

@@ -89,14 +89,28 @@ type Result struct {
 }
 
 // cacheVersion changes when the cached encoding does.
-const cacheVersion = "v1"
+const cacheVersion = "v2"
 
 // keyPrefix is the org's cache namespace: every key begins with it, so no key
 // of one org can name another's entry.
 func keyPrefix(orgID string) string { return "mirante:" + cacheVersion + ":q:" + orgID + ":" }
 
-// Run answers a spec.
+// Run answers a spec with its rows as values.
 func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string, error) {
+	a, key, err := s.Answer(ctx, spec)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := a.Result()
+	if err != nil {
+		return nil, "", err
+	}
+	return res, key, nil
+}
+
+// Answer answers a spec with its rows encoded as the API sends them, and
+// returns the cache key later pages are read from.
+func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, string, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, "", err
 	}
@@ -132,7 +146,7 @@ func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string
 	meta := Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}
 	key := keyPrefix(t.Org.ID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
-	res, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
+	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
 		params := warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID}
 		if err := s.checkBudget(ctx, compiled, &params); err != nil {
 			return nil, err
@@ -143,10 +157,10 @@ func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string
 		return nil, "", err
 	}
 	if s.Usage != nil {
-		s.Usage.RecordQuery(ctx, res.Meta.BytesProcessed, res.Meta.Cache == "hit")
+		s.Usage.RecordQuery(ctx, a.Meta.BytesProcessed, a.Meta.Cache == "hit")
 	}
-	res.Compiled = &compiled
-	return res, key, nil
+	a.Compiled = &compiled
+	return a, key, nil
 }
 
 // checkBudget refuses a query that would process more bytes than are left
@@ -206,7 +220,7 @@ func humanBytes(n int64) string {
 
 // Page returns rows [offset, offset+n) of a cached result of the tenant in
 // ctx. A result that left the cache is Gone: the client runs the query again.
-func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Result, error) {
+func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Answer, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
@@ -214,45 +228,38 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Result,
 	if !strings.HasPrefix(key, keyPrefix(t.Org.ID)) {
 		return nil, apperr.Invalidf("cursor", "invalid or expired cursor")
 	}
+	gone := apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
 	if s.Cache == nil {
-		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+		return nil, gone
 	}
 	b, ok, err := s.Cache.Get(ctx, key)
 	if err != nil || !ok {
-		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+		return nil, gone
 	}
-	var res Result
-	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
+	a, err := decodeAnswer(b)
+	if err != nil {
+		return nil, gone
 	}
-	res.Meta.Cache = "hit"
-	res.Rows = window(res.Rows, offset, n)
-	return &res, nil
-}
-
-func window(rows [][]any, offset, n int) [][]any {
-	if offset >= len(rows) {
-		return [][]any{}
-	}
-	end := min(offset+n, len(rows))
-	return rows[offset:end]
+	a.Meta.Cache = "hit"
+	a.Meta.BytesProcessed = 0
+	a.window(offset, n)
+	return a, nil
 }
 
 // cached answers from the cache, or runs fn once for all concurrent callers
 // of the same key and stores the answer. With the cache unavailable it runs
 // fn and says so in a warning.
-func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(context.Context) (*warehouse.Result, error)) (*Result, error) {
+func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(context.Context) (*warehouse.Result, error)) (*Answer, error) {
 	if s.Cache != nil {
 		b, ok, err := s.Cache.Get(ctx, key)
 		switch {
 		case err != nil:
 			s.Log.WarnContext(ctx, "query cache unavailable; answering uncached", "error", err.Error())
 		case ok:
-			var res Result
-			if json.Unmarshal(b, &res) == nil {
-				res.Meta.Cache = "hit"
-				res.Meta.BytesProcessed = 0
-				return &res, nil
+			if a, err := decodeAnswer(b); err == nil {
+				a.Meta.Cache = "hit"
+				a.Meta.BytesProcessed = 0
+				return a, nil
 			}
 		}
 	}
@@ -267,22 +274,28 @@ func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(con
 		res.Meta.BytesProcessed = r.BytesProcessed
 		res.Meta.Rows = len(r.Rows)
 		res.Meta.Cache = "miss"
-		if s.Cache != nil {
-			if b, err := json.Marshal(res); err == nil {
-				if err := s.Cache.Set(ctx, key, b, s.TTL); err != nil {
-					s.Log.WarnContext(ctx, "query cache unavailable; result not cached", "error", err.Error())
-					res.Meta.Cache = "off"
-				}
-			}
-		} else {
-			res.Meta.Cache = "off"
+		a, err := answerOf(res)
+		if err != nil {
+			return nil, err
 		}
-		return res, nil
+		if s.Cache == nil {
+			a.Meta.Cache = "off"
+			return a, nil
+		}
+		b, err := a.encode()
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Cache.Set(ctx, key, b, s.TTL); err != nil {
+			s.Log.WarnContext(ctx, "query cache unavailable; result not cached", "error", err.Error())
+			a.Meta.Cache = "off"
+		}
+		return a, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	shared := *v.(*Result)
+	shared := *v.(*Answer)
 	return &shared, nil
 }
 
