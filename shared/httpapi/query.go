@@ -82,7 +82,6 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 	JSON(w, http.StatusOK, out)
 }
 
-
 func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	size, err := pageSize(r)
 	if err != nil {
