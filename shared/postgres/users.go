@@ -5,19 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/tenant"
 )
 
-// UserService implements tenant.UserService.
+// UserService implements tenant.UserService. Every authenticated request
+// needs its user row, which changes only when Firebase's e-mail does, so
+// rows are remembered in process for a minute per Firebase uid and e-mail:
+// an e-mail change is a miss and reaches the table at once.
 type UserService struct {
-	db *DB
+	db  *DB
+	ttl time.Duration
+
+	mu   sync.Mutex
+	seen map[string]seenUser
 }
 
+type seenUser struct {
+	user tenant.User
+	at   time.Time
+}
+
+// userCacheSize bounds the remembered rows; past it the memory starts over.
+const userCacheSize = 100_000
+
 // NewUserService returns the PostgreSQL user service.
-func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+func NewUserService(db *DB) *UserService {
+	return &UserService{db: db, ttl: time.Minute, seen: map[string]seenUser{}}
+}
 
 var _ tenant.UserService = (*UserService)(nil)
 
@@ -25,6 +44,12 @@ var _ tenant.UserService = (*UserService)(nil)
 // and following an e-mail change made in Firebase.
 func (s *UserService) EnsureUser(ctx context.Context, id tenant.Identity) (tenant.User, error) {
 	email := strings.ToLower(strings.TrimSpace(id.Email))
+	s.mu.Lock()
+	c, ok := s.seen[id.FirebaseUID]
+	s.mu.Unlock()
+	if ok && c.user.Email == email && time.Since(c.at) < s.ttl {
+		return c.user, nil
+	}
 	var u tenant.User
 	err := s.db.inIdentityTx(ctx, id.FirebaseUID, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
@@ -43,6 +68,12 @@ func (s *UserService) EnsureUser(ctx context.Context, id tenant.Identity) (tenan
 	if err != nil {
 		return tenant.User{}, convert(err, "user")
 	}
+	s.mu.Lock()
+	if len(s.seen) >= userCacheSize {
+		s.seen = map[string]seenUser{}
+	}
+	s.seen[id.FirebaseUID] = seenUser{user: u, at: time.Now()}
+	s.mu.Unlock()
 	return u, nil
 }
 
