@@ -1,6 +1,6 @@
 -- Core: the DTB is a full snapshot; it replaces the territorial table.
 MERGE core.dim_municipio AS t
-USING (SELECT * FROM staging.ibge_dtb WHERE file_sha256 = @file_sha256) AS s
+USING (SELECT * FROM staging_ibge_dtb WHERE file_sha256 = @file_sha256) AS s
 ON t.municipio = s.municipio
 WHEN MATCHED THEN UPDATE SET municipio_nome = s.municipio_nome, uf = s.uf, uf_code = s.uf_code, uf_nome = s.uf_nome,
   region = s.region, regiao_imediata = s.regiao_imediata, regiao_imediata_nome = s.regiao_imediata_nome,

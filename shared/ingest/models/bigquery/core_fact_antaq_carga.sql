@@ -6,7 +6,7 @@ USING (
            AND ROW_NUMBER() OVER (PARTITION BY id_atracacao
                                   ORDER BY (handled AND direction IS NOT NULL) DESC, tonnes DESC, id_carga) = 1 AS is_primary,
          file_sha256
-  FROM staging.antaq_carga
+  FROM staging_antaq_carga
 ) AS s
 ON FALSE
 WHEN NOT MATCHED BY SOURCE AND t.month IN UNNEST(@periods) THEN DELETE

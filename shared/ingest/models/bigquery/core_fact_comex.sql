@@ -1,6 +1,6 @@
 -- Core: the file replaces its flow's months.
 MERGE core.fact_comex AS t
-USING staging.comex_ncm AS s
+USING staging_comex_ncm AS s
 ON FALSE
 WHEN NOT MATCHED BY SOURCE AND t.flow = @flow AND t.month IN UNNEST(@periods) THEN DELETE
 WHEN NOT MATCHED THEN INSERT (month, flow, ncm, sh4, sh2, country, uf, via, urf, unid, qt_estat, kg_liquido, vl_fob, vl_frete, vl_seguro, file_sha256)

@@ -3,7 +3,7 @@
 MERGE core.fact_populacao AS t
 USING (
   SELECT year, municipio, MAX(populacao) AS population
-  FROM staging.siconfi
+  FROM staging_siconfi
   WHERE municipio IS NOT NULL AND populacao IS NOT NULL
   GROUP BY year, municipio
 ) AS s

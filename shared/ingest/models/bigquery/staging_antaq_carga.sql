@@ -1,5 +1,5 @@
 -- Staging: this file's cargo lines with their berthing's month, port and UF.
-CREATE OR REPLACE TABLE staging.antaq_carga AS
+CREATE TEMP TABLE staging_antaq_carga AS
 SELECT c.file_sha256, c.line, a.month, c.id_atracacao, c.id_carga, TRIM(a.porto) AS port, a.sguf AS uf,
        c.nav_type, c.cargo_nature, c.direction, c.peso_bruto AS tonnes, c.teu, c.flag_mc = 1 AS handled
 FROM landing.antaq_carga c

@@ -1,5 +1,5 @@
 -- Staging: this file's DTB rows with UF letters, region and capital.
-CREATE OR REPLACE TABLE staging.ibge_dtb AS
+CREATE TEMP TABLE staging_ibge_dtb AS
 SELECT l.file_sha256, l.line, l.municipio, l.municipio_nome, u.uf, l.uf_code, l.uf_nome, u.region,
        l.rgime AS regiao_imediata, l.rgime_nome AS regiao_imediata_nome,
        l.rgint AS regiao_intermediaria, l.rgint_nome AS regiao_intermediaria_nome,

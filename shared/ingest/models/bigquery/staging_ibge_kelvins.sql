@@ -1,5 +1,5 @@
 -- Staging: this file's kelvins rows with UF letters and region.
-CREATE OR REPLACE TABLE staging.ibge_kelvins AS
+CREATE TEMP TABLE staging_ibge_kelvins AS
 SELECT l.file_sha256, l.line, l.municipio, l.municipio_nome, u.uf, l.uf_code, u.uf_nome, u.region, l.capital, l.name_key
 FROM landing.ibge_kelvins l
 JOIN core.dim_uf u ON u.uf_code = l.uf_code

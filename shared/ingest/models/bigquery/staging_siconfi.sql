@@ -1,6 +1,6 @@
 -- Staging: this file's rows, Cod.IBGE checked against the territorial table
 -- (6-digit codes completed to 7); percentages flagged.
-CREATE OR REPLACE TABLE staging.siconfi AS
+CREATE TEMP TABLE staging_siconfi AS
 SELECT l.file_sha256, l.line, CAST(l.exercicio AS INT64) AS year, l.report, COALESCE(d7.municipio, d6.municipio) AS municipio, l.cod_ibge, l.poder, l.populacao,
        l.coluna, l.conta, l.account, l.valor AS value, STARTS_WITH(TRIM(l.conta), '%') AS is_percent
 FROM landing.siconfi l
