@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"archive/zip"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -127,23 +126,19 @@ func loadANTAQ(j *job) error {
 	if err := j.runModels("landing_antaq_atracacao", "landing_antaq_carga"); err != nil {
 		return err
 	}
-	if err := readAtracacao(j, atracacao); err != nil {
+	berthings := map[int64]struct{}{}
+	if err := readAtracacao(j, atracacao, berthings); err != nil {
 		return err
 	}
-	if err := readCarga(j, carga); err != nil {
-		return err
-	}
-	// Every cargo line belongs to a berthing of the same zip.
-	var orphanLine, orphanID sql.NullInt64
-	err = j.conn.QueryRowContext(j.ctx, `SELECT min(c.line), arg_min(c.id_atracacao, c.line) FROM landing.antaq_carga c
-		LEFT JOIN landing.antaq_atracacao a ON a.file_sha256 = c.file_sha256 AND a.id_atracacao = c.id_atracacao
-		WHERE c.file_sha256 = ? AND a.id_atracacao IS NULL`, j.sha).Scan(&orphanLine, &orphanID)
+	orphan, err := readCarga(j, carga, berthings)
 	if err != nil {
-		return fmt.Errorf("checking the cargo's berthings: %w", err)
+		return err
 	}
-	if orphanLine.Valid {
-		return &ContractError{Source: "antaq", File: j.name + ":" + carga.Name, Line: int(orphanLine.Int64), Column: "IDAtracacao",
-			Reason: fmt.Sprintf("%d is not a berthing of %s", orphanID.Int64, atracacao.Name)}
+	// Every cargo line belongs to a berthing of the same zip (checked in
+	// Go, so that no engine needs the rows landed to refuse the file).
+	if orphan.line > 0 {
+		return &ContractError{Source: "antaq", File: j.name + ":" + carga.Name, Line: orphan.line, Column: "IDAtracacao",
+			Reason: fmt.Sprintf("%d is not a berthing of %s", orphan.id, atracacao.Name)}
 	}
 	j.finish = func() error {
 		return j.runModels("ref_dim_uf", "staging_antaq_carga", "ddl_core_fact_antaq_carga", "core_fact_antaq_carga", "ddl_marts_antaq_monthly", "marts_antaq_monthly")
@@ -175,7 +170,13 @@ func antaqReader(j *job, e *zip.File, c *Contract) (*delim.Reader, *binding, fun
 	return rd, b, func() { rc.Close() }, nil
 }
 
-func readAtracacao(j *job, e *zip.File) error {
+// orphanCargo is the first cargo line whose berthing is not in the zip.
+type orphanCargo struct {
+	line int
+	id   int64
+}
+
+func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 	rd, b, done, err := antaqReader(j, e, antaqAtracacaoContract)
 	if err != nil {
 		return err
@@ -228,6 +229,7 @@ func readAtracacao(j *job, e *zip.File) error {
 		}
 		m := time.Date(int(ano), time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		j.addPeriod(m.Format("2006-01"))
+		berthings[id] = struct{}{}
 		if err := l.add(rd.Line(), id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data); err != nil {
 			return err
 		}
@@ -235,16 +237,17 @@ func readAtracacao(j *job, e *zip.File) error {
 	return l.close()
 }
 
-func readCarga(j *job, e *zip.File) error {
+func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, error) {
+	var orphan orphanCargo
 	rd, b, done, err := antaqReader(j, e, antaqCargaContract)
 	if err != nil {
-		return err
+		return orphan, err
 	}
 	defer done()
 	l, err := j.land("antaq_carga", "id_carga", "id_atracacao", "tipo_navegacao", "nav_type", "natureza", "cargo_nature",
 		"sentido", "direction", "flag_mc", "teu", "qt_carga", "peso_bruto")
 	if err != nil {
-		return err
+		return orphan, err
 	}
 	var r *row
 	for {
@@ -253,7 +256,7 @@ func readCarga(j *job, e *zip.File) error {
 			break
 		}
 		if err != nil {
-			return &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
+			return orphan, &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
 		}
 		if r == nil {
 			r = b.row(rec, rd.Line())
@@ -279,11 +282,14 @@ func readCarga(j *job, e *zip.File) error {
 			r.fail(3, "must be 0 or 1: %d", flag)
 		}
 		if err := r.err(); err != nil {
-			return err
+			return orphan, err
+		}
+		if _, ok := berthings[ida]; !ok && orphan.line == 0 {
+			orphan = orphanCargo{line: rd.Line(), id: ida}
 		}
 		if err := l.add(rd.Line(), idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso); err != nil {
-			return err
+			return orphan, err
 		}
 	}
-	return l.close()
+	return orphan, l.close()
 }

@@ -208,6 +208,13 @@ func loadCAGED(j *job) error {
 	}
 	j.finish = func() error {
 		p := map[string]any{"kind": kind, "file_competencia": fc}
+		if j.remote != nil {
+			// BigQuery's models take the months the replaced cells touched
+			// in @periods (DuckDB's add them to load_scope themselves).
+			if err := j.remote.addScopeFrom(`SELECT DISTINCT month FROM core.fact_caged WHERE kind = ? AND file_competencia = ?`, kind, fc); err != nil {
+				return err
+			}
+		}
 		if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged",
 			"ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly"); err != nil {
 			return err
@@ -220,7 +227,7 @@ func loadCAGED(j *job) error {
 func (j *job) noteUnmappedCAGED() error {
 	rows, err := j.conn.QueryContext(j.ctx, `SELECT municipio6, cnae_section, sum(movements) FROM core.fact_caged
 		WHERE file_sha256 = ? AND (municipio IS NULL OR cnae_section NOT IN (SELECT cnae_section FROM core.dim_cnae_secao))
-		GROUP BY ALL ORDER BY ALL`, j.sha)
+		GROUP BY municipio6, cnae_section ORDER BY municipio6, cnae_section`, j.sha)
 	if err != nil {
 		return fmt.Errorf("listing unmapped CAGED cells: %w", err)
 	}

@@ -97,44 +97,24 @@ type Step struct {
 // (the yearly download), since a mart cell needs both.
 func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
 	start := time.Now()
-	src, ok := FindSource(sourceID)
-	if !ok {
-		return Report{}, apperr.Invalidf("source", "unknown source %q", sourceID)
+	j, cleanup, err := newJob(ctx, sourceID, name, r, p)
+	if err != nil {
+		return j.report(), err
 	}
-	fn := loaders[sourceID]
-	if p.Now.IsZero() {
-		p.Now = time.Now().UTC()
-	}
-	rep := Report{Source: src.ID, File: name}
-
-	sum := strings.ToLower(p.SHA256)
-	var verify hash.Hash
-	if sum == "" {
-		var cleanup func()
-		var err error
-		r, sum, cleanup, err = checksum(r)
-		if err != nil {
-			return rep, fmt.Errorf("reading %s: %w", name, err)
-		}
-		defer cleanup()
-	} else {
-		verify = sha256.New()
-	}
-	counter := &countingReader{r: r, h: verify}
-	rep.SHA256 = sum
+	defer cleanup()
+	rep := j.rep
 
 	loadMu.Lock()
 	defer loadMu.Unlock()
 	conn, err := wh.Conn(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("warehouse connection: %w", err)
+		return *rep, fmt.Errorf("warehouse connection: %w", err)
 	}
 	defer conn.Close()
+	j.db, j.conn = conn, sqlConn{conn}
 
-	j := &job{ctx: ctx, conn: conn, src: src, name: name, sha: sum, params: p, rep: &rep,
-		in: counter, periods: map[string]bool{}, content: sha256.New()}
 	if err := j.exec("BEGIN TRANSACTION"); err != nil {
-		return rep, err
+		return *rep, err
 	}
 	committed := false
 	defer func() {
@@ -144,69 +124,117 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 		}
 	}()
 	if err := j.runModels("ddl_ingest_files"); err != nil {
-		return rep, err
+		return *rep, err
 	}
 	// The same bytes as a load still in effect: nothing to do, not even
 	// reading the file.
 	if done, err := j.sameFileCurrent(); err != nil || done {
 		rep.Duration = time.Since(start)
-		return rep, err
+		return *rep, err
 	}
-	err = fn(j)
+	contentSum, err := j.read(start)
+	if err != nil {
+		return *rep, err
+	}
+	dup, err := j.alreadyCurrent(contentSum)
+	if err != nil {
+		return *rep, err
+	}
+	if dup {
+		rep.Skipped = true
+		rep.Duration = time.Since(start)
+		return *rep, nil // the deferred ROLLBACK drops the landed copy
+	}
+	if err := j.fillScope(); err != nil {
+		return *rep, err
+	}
+	if j.finish != nil {
+		if err := j.finish(); err != nil {
+			return *rep, err
+		}
+	}
+	if err := j.logFile(contentSum); err != nil {
+		return *rep, err
+	}
+	t0 := time.Now()
+	if err := j.exec("COMMIT"); err != nil {
+		return *rep, err
+	}
+	j.step("commit", time.Since(t0))
+	committed = true
+	rep.Duration = time.Since(start)
+	return *rep, nil
+}
+
+// newJob starts a load of the source's file: it checks the source and
+// sets the checksum up (verified as the file is read, or computed first).
+// The job has no warehouse yet; cleanup removes a spool file.
+func newJob(ctx context.Context, sourceID, name string, r io.Reader, p LoadParams) (*job, func(), error) {
+	src, ok := FindSource(sourceID)
+	if !ok {
+		return nil, func() {}, apperr.Invalidf("source", "unknown source %q", sourceID)
+	}
+	if p.Now.IsZero() {
+		p.Now = time.Now().UTC()
+	}
+	rep := &Report{Source: src.ID, File: name}
+	j := &job{ctx: ctx, src: src, name: name, params: p, rep: rep, periods: map[string]bool{}, content: sha256.New()}
+	sum := strings.ToLower(p.SHA256)
+	cleanup := func() {}
+	if sum == "" {
+		var err error
+		r, sum, cleanup, err = checksum(r)
+		if err != nil {
+			return j, func() {}, fmt.Errorf("reading %s: %w", name, err)
+		}
+	} else {
+		j.verify = sha256.New()
+	}
+	j.counter = &countingReader{r: r, h: j.verify}
+	j.in = j.counter
+	j.sha, rep.SHA256 = sum, sum
+	return j, cleanup, nil
+}
+
+// report is the job's report so far (empty before the job exists).
+func (j *job) report() Report {
+	if j == nil || j.rep == nil {
+		return Report{}
+	}
+	return *j.rep
+}
+
+// read runs the source's loader over the whole file and checks the
+// checksum; it returns the hash of the typed rows.
+func (j *job) read(start time.Time) (string, error) {
+	rep := j.rep
+	err := loaders[j.src.ID](j)
 	rep.Layout = j.layout
 	if err != nil {
-		return rep, err
+		return "", err
 	}
 	j.step("read and land", time.Since(start))
 	// Read what the layout left unread, so the count and checksum cover
 	// the whole file.
-	if _, err := io.Copy(io.Discard, counter); err != nil {
-		return rep, fmt.Errorf("reading %s: %w", name, err)
+	if _, err := io.Copy(io.Discard, j.counter); err != nil {
+		return "", fmt.Errorf("reading %s: %w", j.name, err)
 	}
-	rep.Bytes = counter.n
-	if verify != nil {
-		if got := hex.EncodeToString(verify.Sum(nil)); got != sum {
-			return rep, &ContractError{Source: src.ID, File: name, Reason: fmt.Sprintf("sha256 is %s, the raw layer recorded %s", got, sum)}
+	rep.Bytes = j.counter.n
+	if j.verify != nil {
+		if got := hex.EncodeToString(j.verify.Sum(nil)); got != j.sha {
+			return "", &ContractError{Source: j.src.ID, File: j.name, Reason: fmt.Sprintf("sha256 is %s, the raw layer recorded %s", got, j.sha)}
 		}
 	}
 	rep.Periods = j.sortedPeriods()
 	if len(rep.Periods) > 0 {
 		rep.Watermark = rep.Periods[len(rep.Periods)-1]
-	} else if src.Grain == "snapshot" {
-		rep.Watermark = p.Now.Format("2006-01-02")
+	} else if j.src.Grain == "snapshot" {
+		rep.Watermark = j.params.Now.Format("2006-01-02")
 	}
 	if j.watermark != "" {
 		rep.Watermark = j.watermark
 	}
-	contentSum := hex.EncodeToString(j.content.Sum(nil))
-	dup, err := j.alreadyCurrent(contentSum)
-	if err != nil {
-		return rep, err
-	}
-	if dup {
-		rep.Skipped = true
-		rep.Duration = time.Since(start)
-		return rep, nil // the deferred ROLLBACK drops the landed copy
-	}
-	if err := j.fillScope(); err != nil {
-		return rep, err
-	}
-	if j.finish != nil {
-		if err := j.finish(); err != nil {
-			return rep, err
-		}
-	}
-	if err := j.logFile(contentSum); err != nil {
-		return rep, err
-	}
-	t0 := time.Now()
-	if err := j.exec("COMMIT"); err != nil {
-		return rep, err
-	}
-	j.step("commit", time.Since(t0))
-	committed = true
-	rep.Duration = time.Since(start)
-	return rep, nil
+	return hex.EncodeToString(j.content.Sum(nil)), nil
 }
 
 // loadMu serialises loads in this process: DuckDB has one writer, and a
@@ -305,10 +333,50 @@ func isMissingTable(err error) bool {
 	return strings.Contains(err.Error(), "does not exist")
 }
 
+// queryConn is how the loaders and the ingest log read the warehouse
+// within a load: the DuckDB connection, or BigQuery's queries (see
+// remote.go).
+type queryConn interface {
+	QueryContext(ctx context.Context, q string, args ...any) (resultRows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) resultRow
+}
+
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+type resultRow interface {
+	Scan(dest ...any) error
+}
+
+// sqlConn is the DuckDB (database/sql) queryConn.
+type sqlConn struct{ c *sql.Conn }
+
+func (s sqlConn) QueryContext(ctx context.Context, q string, args ...any) (resultRows, error) {
+	rows, err := s.c.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func (s sqlConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
+	return s.c.QueryRowContext(ctx, q, args...)
+}
+
 // job is one load in progress.
 type job struct {
-	ctx     context.Context
-	conn    *sql.Conn
+	ctx context.Context
+	// db is the DuckDB load's connection (nil on BigQuery); conn reads
+	// through it, or through BigQuery's queries.
+	db      *sql.Conn
+	conn    queryConn
+	remote  *remoteRun
+	counter *countingReader
+	verify  hash.Hash
 	src     Source
 	name    string
 	sha     string
@@ -329,7 +397,7 @@ type job struct {
 }
 
 func (j *job) exec(q string, args ...any) error {
-	if _, err := j.conn.ExecContext(j.ctx, q, args...); err != nil {
+	if _, err := j.db.ExecContext(j.ctx, q, args...); err != nil {
 		return fmt.Errorf("%s: %w", firstLine(q), err)
 	}
 	return nil
@@ -378,8 +446,8 @@ func (j *job) sameFileCurrent() (bool, error) {
 	err := j.conn.QueryRowContext(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded, bytes
 		FROM landing.ingest_files WHERE source = ? AND file_sha256 = ? ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).
 		Scan(&seq, &layout, &scope, &periods, &watermark, &read, &loaded, &bytes)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrTableNotFound) {
+		return false, nil // nothing loaded yet (BigQuery: not even the log)
 	}
 	if err != nil {
 		return false, fmt.Errorf("reading the ingest log: %w", err)
@@ -418,6 +486,9 @@ func (j *job) sameFileCurrent() (bool, error) {
 func (j *job) alreadyCurrent(content string) (bool, error) {
 	rows, err := j.conn.QueryContext(j.ctx, `SELECT file_sha256, content_sha256, periods FROM landing.ingest_files
 		WHERE source = ? AND layout = ? AND scope = ? ORDER BY loaded_at DESC, seq DESC`, j.src.ID, j.layout, j.scope)
+	if errors.Is(err, ErrTableNotFound) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("reading the ingest log: %w", err)
 	}
@@ -455,6 +526,9 @@ func overlaps(mine []string, theirs string) bool {
 // fillScope writes the file's periods to the temporary table load_scope
 // that the DuckDB models read (BigQuery's take them as @periods).
 func (j *job) fillScope() error {
+	if j.remote != nil {
+		return nil // bound as @periods and @years when the script is built
+	}
 	if err := j.exec(`CREATE OR REPLACE TEMP TABLE load_scope (period DATE, year INTEGER)`); err != nil {
 		return err
 	}
@@ -477,6 +551,9 @@ func (j *job) fillScope() error {
 }
 
 func (j *job) logFile(content string) error {
+	if j.remote != nil {
+		return j.remote.logFile(content)
+	}
 	return j.exec(`INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
 		rows_read, rows_loaded, periods, watermark, loaded_at, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files))`,

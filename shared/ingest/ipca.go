@@ -119,6 +119,9 @@ func loadIPCA(j *job) error {
 // checkIPCAChain refuses a chain of monthly changes with a hole or not
 // reaching back to December 1993, where the index is anchored (= 100).
 func checkIPCAChain(j *job) error {
+	if j.remote != nil {
+		return j.remote.addStatement("ipca chain check", ipcaChainBigQuery)
+	}
 	var firstN, lastN sql.NullTime
 	var n int
 	err := j.conn.QueryRowContext(j.ctx, `SELECT min(month), max(month), count(*) FROM core.fact_ipca WHERE variable = 'mom'`).Scan(&firstN, &lastN, &n)
@@ -139,6 +142,20 @@ func checkIPCAChain(j *job) error {
 	}
 	return nil
 }
+
+// ipcaChainBigQuery is checkIPCAChain inside BigQuery's transaction: it
+// raises the same refusals, marked as contract errors (see remoteContract).
+const ipcaChainBigQuery = `IF NOT EXISTS (SELECT 1 FROM core.fact_ipca WHERE variable = 'mom') THEN
+  RAISE USING MESSAGE = '` + contractMark + `no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first';
+ELSEIF (SELECT DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*) FROM core.fact_ipca WHERE variable = 'mom') <> 0 THEN
+  RAISE USING MESSAGE = (SELECT FORMAT('` + contractMark + `the monthly changes from %s to %s miss %d months: the index chain needs every month',
+      FORMAT_DATE('%Y-%m', MIN(month)), FORMAT_DATE('%Y-%m', MAX(month)), DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*))
+    FROM core.fact_ipca WHERE variable = 'mom');
+ELSEIF (SELECT MIN(month) FROM core.fact_ipca WHERE variable = 'mom') > DATE '1993-12-01' THEN
+  RAISE USING MESSAGE = (SELECT FORMAT('` + contractMark + `the monthly changes start in %s: the index (Dec 1993 = 100) needs them from Dec 1993 or earlier; load the full series first',
+      FORMAT_DATE('%Y-%m', MIN(month)))
+    FROM core.fact_ipca WHERE variable = 'mom');
+END IF;`
 
 // readSIDRA reads SIDRA's CSV(BR) (months as columns) or TSV (months as rows).
 func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, mark delim.DecimalMark) error {

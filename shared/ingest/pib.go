@@ -150,7 +150,15 @@ func loadPIB(j *job) error {
 }
 
 func (j *job) noteUnmappedPIB() error {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT DISTINCT nome, uf FROM staging.pib WHERE file_sha256 = ? AND municipio IS NULL ORDER BY uf, nome`, j.sha)
+	q := `SELECT DISTINCT nome, uf FROM staging.pib WHERE file_sha256 = ? AND municipio IS NULL ORDER BY uf, nome`
+	if j.remote != nil {
+		// BigQuery's staging is the script's temporary table: the same
+		// match, from landing, once the load committed.
+		q = `SELECT DISTINCT l.nome, l.uf FROM landing.pib l
+			LEFT JOIN core.municipio_name n ON n.uf = l.uf AND n.name_key = l.name_key
+			WHERE l.file_sha256 = ? AND n.municipio IS NULL ORDER BY uf, nome`
+	}
+	rows, err := j.conn.QueryContext(j.ctx, q, j.sha)
 	if err != nil {
 		return fmt.Errorf("listing unmapped names: %w", err)
 	}

@@ -145,25 +145,18 @@ func (j *job) land(table string, columns ...string) (*lander, error) {
 
 // landConst is land with columns holding one value for the whole file.
 func (j *job) landConst(table string, consts []Const, columns ...string) (*lander, error) {
-	if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, table), j.sha); err != nil {
-		return nil, err
-	}
-	types, err := j.columnTypes("landing", table)
-	if err != nil {
-		return nil, err
-	}
 	t := AppendTarget{Schema: "landing", Table: table, Columns: append([]string{"line"}, columns...),
 		Consts: append([]Const{{Column: "file_sha256", Value: j.sha}}, consts...)}
-	for _, c := range t.Columns {
-		typ, ok := types[c]
-		if !ok {
-			return nil, fmt.Errorf("landing.%s has no column %s", table, c)
-		}
-		t.Types = append(t.Types, typ)
+	var a Appender
+	var err error
+	if j.remote != nil {
+		// BigQuery: spooled to a file, loaded once the whole file passed its contract.
+		a, err = j.remote.spool(t)
+	} else {
+		a, err = j.openDuckDB(t)
 	}
-	a, err := currentAppender()(j.ctx, j.conn, t)
 	if err != nil {
-		return nil, fmt.Errorf("opening landing.%s: %w", table, err)
+		return nil, err
 	}
 	j.content.Write([]byte(table))
 	for _, c := range consts {
@@ -200,8 +193,32 @@ func (j *job) landConst(table string, consts []Const, columns ...string) (*lande
 	return l, nil
 }
 
+// openDuckDB drops the rows an earlier load of the same file left in the
+// landing table and opens the registered appender on it.
+func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
+	if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
+		return nil, err
+	}
+	types, err := j.columnTypes("landing", t.Table)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range t.Columns {
+		typ, ok := types[c]
+		if !ok {
+			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c)
+		}
+		t.Types = append(t.Types, typ)
+	}
+	a, err := currentAppender()(j.ctx, j.db, t)
+	if err != nil {
+		return nil, fmt.Errorf("opening landing.%s: %w", t.Table, err)
+	}
+	return a, nil
+}
+
 func (j *job) columnTypes(schema, table string) (map[string]string, error) {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT column_name, data_type FROM information_schema.columns
+	rows, err := j.db.QueryContext(j.ctx, `SELECT column_name, data_type FROM information_schema.columns
 		WHERE table_schema = ? AND table_name = ?`, schema, table)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s.%s: %w", schema, table, err)
@@ -329,6 +346,9 @@ func (j *job) runModels(names ...string) error {
 }
 
 func (j *job) runModelsWith(params map[string]any, names ...string) error {
+	if j.remote != nil {
+		return j.remote.addModels(params, names...)
+	}
 	for _, name := range names {
 		text, err := Model("duckdb", name)
 		if err != nil {
@@ -353,7 +373,7 @@ func (j *job) runModelsWith(params map[string]any, names ...string) error {
 				args = append(args, sql.Named(p, v))
 			}
 			t0 := time.Now()
-			if _, err := j.conn.ExecContext(j.ctx, stmt, args...); err != nil {
+			if _, err := j.db.ExecContext(j.ctx, stmt, args...); err != nil {
 				return fmt.Errorf("model %s: %w", name, err)
 			}
 			j.step(name, time.Since(t0))

@@ -1,0 +1,802 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/mirante/mirante/shared/apperr"
+)
+
+// Remote is a warehouse that takes landing rows as files and runs a load's
+// models as one script: BigQuery (shared/bigquery's Warehouse.Ingest).
+// Each call is one job; the implementation pins its location, labels it
+// and bounds it with a timeout.
+type Remote interface {
+	// Query runs a read-only query and returns its rows. Values are
+	// string, int64, float64, bool, civil.Date, time.Time or nil. A table
+	// that does not exist yet is an error wrapping ErrTableNotFound.
+	Query(ctx context.Context, q RemoteQuery) ([][]any, error)
+	// Exec runs a statement or a script and waits for it to finish.
+	Exec(ctx context.Context, q RemoteQuery) error
+	// Append loads newline-delimited JSON rows into an existing table,
+	// appending to what it holds.
+	Append(ctx context.Context, a RemoteAppend) error
+}
+
+// RemoteQuery is SQL in the warehouse's dialect with named parameters.
+type RemoteQuery struct {
+	Source string // the source loading, for job labels
+	SQL    string
+	Params []RemoteParam
+}
+
+// RemoteParam is a named parameter. Values: string, int64, float64, bool,
+// civil.Date (DATE), time.Time (TIMESTAMP), []civil.Date, []int64.
+type RemoteParam struct {
+	Name  string
+	Value any
+}
+
+// RemoteAppend is one landing table's rows as newline-delimited JSON.
+type RemoteAppend struct {
+	Source         string
+	Dataset, Table string
+	Schema         []RemoteColumn // as the table's model declares it
+	Rows           int64
+	NDJSON         io.Reader
+}
+
+// RemoteColumn is a column of a landing table: BigQuery type, NOT NULL.
+type RemoteColumn struct {
+	Name     string
+	Type     string // STRING, INT64, FLOAT64, BOOL, DATE, TIMESTAMP
+	Required bool
+}
+
+// ErrTableNotFound is what Remote.Query wraps when a table is missing (the
+// first load of all: the ingest log is created with it).
+var ErrTableNotFound = errors.New("table not found")
+
+// contractMark starts the message a script raises for a file that breaks
+// its contract (the IPCA chain): the load returns a *ContractError.
+const contractMark = "mirante-contract: "
+
+// LoadRemote is Load for a remote warehouse (BigQuery). Parsing and
+// contract checks are Load's own; then, and only for a file that passed
+// them and is not already current:
+//
+//  1. one script creates the tables the layout needs (BigQuery allows no
+//     permanent DDL inside a transaction) and drops landing rows an
+//     earlier try of the same file left;
+//  2. each landing table's rows, spooled to a temporary file while the
+//     file was read, go in a load job (WRITE_APPEND);
+//  3. one script runs BEGIN TRANSACTION, the layout's models in the order
+//     Load runs them, the ingest log row, COMMIT TRANSACTION.
+//
+// A contract error sends no load job and no script; so does a file whose
+// sha256 or typed content is already current (checked by queries). The
+// notes the DuckDB path lists inside its transaction are read once the
+// script committed; one that cannot be read becomes a note itself.
+func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
+	start := time.Now()
+	j, cleanup, err := newJob(ctx, sourceID, name, r, p)
+	if err != nil {
+		return j.report(), err
+	}
+	defer cleanup()
+	rep := j.rep
+	run := &remoteRun{wh: wh, j: j, live: true, params: map[string]any{}, named: map[string]bool{}}
+	j.remote, j.conn = run, remoteConn{run}
+	defer func() {
+		j.closeLanders()
+		run.removeSpools()
+	}()
+	if done, err := j.sameFileCurrent(); err != nil || done {
+		rep.Duration = time.Since(start)
+		return *rep, err
+	}
+	if err := run.addModels(nil, "ddl_ingest_files"); err != nil {
+		return *rep, err
+	}
+	contentSum, err := j.read(start)
+	if err != nil {
+		return *rep, err
+	}
+	dup, err := j.alreadyCurrent(contentSum)
+	if err != nil {
+		return *rep, err
+	}
+	if dup {
+		rep.Skipped = true
+		rep.Duration = time.Since(start)
+		return *rep, nil // nothing was sent: the spooled rows are dropped
+	}
+	if j.finish != nil {
+		// Plans the models; the loaders' own queries answer nothing yet.
+		run.live = false
+		err := j.finish()
+		run.live = true
+		if err != nil {
+			return *rep, err
+		}
+	}
+	if err := j.logFile(contentSum); err != nil {
+		return *rep, err
+	}
+	if err := run.execute(); err != nil {
+		return *rep, err
+	}
+	if j.finish != nil {
+		// The models ran: the loaders' queries now list what could not
+		// be placed (the models themselves are not run again).
+		run.planned = true
+		if err := j.finish(); err != nil {
+			j.note("the load committed, but its notes could not be read: %v", err)
+		}
+	}
+	rep.Duration = time.Since(start)
+	return *rep, nil
+}
+
+// WatermarkRemote is Watermark for a remote warehouse.
+func WatermarkRemote(ctx context.Context, wh Remote, sourceID string) (string, error) {
+	q, ok := watermarkBigQuery[sourceID]
+	if !ok {
+		return "", apperr.Invalidf("source", "unknown source %q", sourceID)
+	}
+	rows, err := wh.Query(ctx, RemoteQuery{Source: sourceID, SQL: q})
+	if errors.Is(err, ErrTableNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("watermark of %s: %w", sourceID, err)
+	}
+	if len(rows) == 0 || len(rows[0]) == 0 || rows[0][0] == nil {
+		return "", nil
+	}
+	w, ok := rows[0][0].(string)
+	if !ok {
+		return "", fmt.Errorf("watermark of %s: got %T, want a string", sourceID, rows[0][0])
+	}
+	return w, nil
+}
+
+var watermarkBigQuery = map[string]string{
+	"ibge_territorio": `SELECT MAX(watermark) FROM landing.ingest_files WHERE source = 'ibge_territorio'`,
+	"ipca":            `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.ipca_monthly`,
+	"comex":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.comex_monthly`,
+	"antaq":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.antaq_monthly`,
+	"caged":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM core.fact_caged WHERE kind = 'mov'`,
+	"pib_municipal":   `SELECT CAST(MAX(year) AS STRING) FROM marts.pib_municipal WHERE pib_brl IS NOT NULL`,
+	"siconfi":         `SELECT CAST(MAX(year) AS STRING) FROM marts.siconfi_annual`,
+}
+
+// remoteRun is a remote load being planned and then executed.
+type remoteRun struct {
+	wh Remote
+	j  *job
+	// live says the loaders' queries reach the warehouse; planned that
+	// the models ran already (so runModels adds nothing).
+	live, planned bool
+	setup         []string // CREATE TABLE IF NOT EXISTS statements, once each, in order
+	setupSeen     map[string]bool
+	tx            []string // the transaction's statements, in order
+	params        map[string]any
+	named         map[string]bool // parameters the statements use
+	spools        []*spool
+	scope         map[string]bool // months beyond the file's that the models replace (CAGED)
+}
+
+var remoteParamRE = regexp.MustCompile(`@([a-z_][a-z0-9_]*)`)
+
+// addModels adds BigQuery models: table DDL to the setup script, the rest
+// to the transaction, binding their parameters.
+func (r *remoteRun) addModels(params map[string]any, names ...string) error {
+	if r.planned {
+		return nil
+	}
+	for _, name := range names {
+		text, err := Model("bigquery", name)
+		if err != nil {
+			return err
+		}
+		if err := r.bind(name, text, params); err != nil {
+			return err
+		}
+		stmt := "-- model " + name + "\n" + strings.TrimSpace(text)
+		switch kind := statementKind(text); kind {
+		case "setup":
+			if r.setupSeen == nil {
+				r.setupSeen = map[string]bool{}
+			}
+			if !r.setupSeen[name] {
+				r.setupSeen[name] = true
+				r.setup = append(r.setup, stmt)
+			}
+		case "tx":
+			r.tx = append(r.tx, stmt)
+		default:
+			return fmt.Errorf("model %s: %s cannot run inside a BigQuery transaction", name, kind)
+		}
+	}
+	return nil
+}
+
+// addStatement adds a statement of the runner's own to the transaction.
+func (r *remoteRun) addStatement(name, stmt string) error {
+	if r.planned {
+		return nil
+	}
+	r.tx = append(r.tx, "-- "+name+"\n"+stmt)
+	return nil
+}
+
+// statementKind tells where a model runs: "setup" (CREATE TABLE IF NOT
+// EXISTS, before the transaction), "tx" (DML and temporary tables), or
+// the offending statement when BigQuery would refuse it in a transaction.
+func statementKind(text string) string {
+	var code string
+	for _, line := range strings.Split(text, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+			code = strings.ToUpper(l)
+			break
+		}
+	}
+	switch {
+	case strings.HasPrefix(code, "CREATE TABLE IF NOT EXISTS "):
+		return "setup"
+	case strings.HasPrefix(code, "CREATE TEMP TABLE "), strings.HasPrefix(code, "CREATE TEMPORARY TABLE "):
+		return "tx"
+	case strings.HasPrefix(code, "CREATE"), strings.HasPrefix(code, "DROP"), strings.HasPrefix(code, "ALTER"):
+		return firstLine(code)
+	}
+	return "tx"
+}
+
+// bind records the values of a model's parameters; @periods and @years
+// are the load's scope, bound when the script is built.
+func (r *remoteRun) bind(name, text string, params map[string]any) error {
+	for _, m := range remoteParamRE.FindAllStringSubmatch(text, -1) {
+		p := m[1]
+		r.named[p] = true
+		switch p {
+		case "periods", "years":
+			continue
+		case "file_sha256":
+			r.params[p] = r.j.sha
+			continue
+		}
+		v, ok := params[p]
+		if !ok {
+			return fmt.Errorf("model %s: no value for @%s", name, p)
+		}
+		v = remoteValue(v)
+		if old, seen := r.params[p]; seen && old != v {
+			return fmt.Errorf("model %s: @%s is %v, an earlier model of the load bound %v", name, p, v, old)
+		}
+		r.params[p] = v
+	}
+	return nil
+}
+
+// remoteValue turns a DuckDB model parameter into BigQuery's: the models'
+// dates are DATEs.
+func remoteValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return civil.DateOf(x)
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// addScopeFrom adds to @periods the months a query returns (DATE, first
+// column): what the models replace beyond the file's own months.
+func (r *remoteRun) addScopeFrom(q string, args ...any) error {
+	if r.planned {
+		return nil
+	}
+	rows, err := r.query(q, args...)
+	if errors.Is(err, ErrTableNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the scope: %w", err)
+	}
+	if r.scope == nil {
+		r.scope = map[string]bool{}
+	}
+	for _, row := range rows {
+		if d, ok := row[0].(civil.Date); ok {
+			r.scope[fmt.Sprintf("%04d-%02d", d.Year, d.Month)] = true
+		}
+	}
+	return nil
+}
+
+// scopeParams binds @periods (ARRAY<DATE>) and @years (ARRAY<INT64>).
+func (r *remoteRun) scopeParams() error {
+	all := map[string]bool{}
+	for p := range r.j.periods {
+		all[p] = true
+	}
+	for p := range r.scope {
+		all[p] = true
+	}
+	keys := make([]string, 0, len(all))
+	for p := range all {
+		keys = append(keys, p)
+	}
+	sort.Strings(keys)
+	periods := []civil.Date{}
+	years := []int64{}
+	seenYear := map[int]bool{}
+	for _, p := range keys {
+		layout := "2006-01"
+		if len(p) == 4 {
+			layout = "2006"
+		}
+		t, err := time.Parse(layout, p)
+		if err != nil {
+			return fmt.Errorf("period %q: %w", p, err)
+		}
+		periods = append(periods, civil.DateOf(t))
+		if !seenYear[t.Year()] {
+			seenYear[t.Year()] = true
+			years = append(years, int64(t.Year()))
+		}
+	}
+	r.params["periods"], r.params["years"] = periods, years
+	return nil
+}
+
+// logFile adds the ingest log's row to the transaction.
+func (r *remoteRun) logFile(content string) error {
+	j := r.j
+	rep := j.rep
+	log := map[string]any{
+		"log_source": j.src.ID, "log_layout": j.layout, "log_scope": j.scope, "log_file_name": j.name,
+		"log_content_sha256": content, "log_bytes": rep.Bytes, "log_rows_read": rep.RowsRead,
+		"log_rows_loaded": rep.RowsLoaded, "log_periods": strings.Join(rep.Periods, ","),
+		"log_watermark": rep.Watermark, "log_loaded_at": j.params.Now.UTC(),
+	}
+	for k, v := range log {
+		r.params[k] = v
+		r.named[k] = true
+	}
+	r.params["file_sha256"], r.named["file_sha256"] = j.sha, true
+	return r.addStatement("ingest log", `INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
+  rows_read, rows_loaded, periods, watermark, loaded_at, seq)
+VALUES (@log_source, @log_layout, @log_scope, @log_file_name, @file_sha256, @log_content_sha256, @log_bytes,
+  @log_rows_read, @log_rows_loaded, @log_periods, @log_watermark, @log_loaded_at,
+  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files));`)
+}
+
+// Script is the transaction a load runs: what LoadRemote sends as its last
+// job, for tests and logs.
+func (r *remoteRun) script() string {
+	var b strings.Builder
+	b.WriteString("BEGIN TRANSACTION;\n\n")
+	for _, s := range r.tx {
+		b.WriteString(s)
+		b.WriteString("\n\n")
+	}
+	b.WriteString("COMMIT TRANSACTION;")
+	return b.String()
+}
+
+// execute sends the setup script, the landing loads and the transaction.
+func (r *remoteRun) execute() error {
+	j := r.j
+	if err := r.scopeParams(); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	setup := append([]string(nil), r.setup...)
+	for _, s := range r.spools {
+		setup = append(setup, fmt.Sprintf("DELETE FROM landing.%s WHERE file_sha256 = @file_sha256;", s.table))
+	}
+	if len(r.spools) > 0 {
+		r.named["file_sha256"], r.params["file_sha256"] = true, j.sha
+	}
+	if len(setup) > 0 {
+		sqlText := strings.Join(setup, "\n\n")
+		if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: sqlText, Params: r.paramsOf(sqlText)}); err != nil {
+			return fmt.Errorf("creating the tables of %s: %w", j.layout, err)
+		}
+	}
+	j.step("setup", time.Since(t0))
+	for _, s := range r.spools {
+		t0 := time.Now()
+		if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		err := r.wh.Append(j.ctx, RemoteAppend{Source: j.src.ID, Dataset: "landing", Table: s.table, Schema: s.schema,
+			Rows: s.rows, NDJSON: bufio.NewReaderSize(s.f, 1<<20)})
+		if err != nil {
+			return fmt.Errorf("loading landing.%s: %w", s.table, err)
+		}
+		j.step("load landing."+s.table, time.Since(t0))
+	}
+	t0 = time.Now()
+	script := r.script()
+	if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
+		if msg, ok := remoteContract(err); ok {
+			return &ContractError{Source: j.src.ID, File: j.name, Reason: msg}
+		}
+		return fmt.Errorf("running the models of %s: %w", j.layout, err)
+	}
+	j.step("script", time.Since(t0))
+	return nil
+}
+
+// paramsOf lists the bound parameters the SQL names, sorted.
+func (r *remoteRun) paramsOf(sqlText string) []RemoteParam {
+	used := map[string]bool{}
+	for _, m := range remoteParamRE.FindAllStringSubmatch(sqlText, -1) {
+		used[m[1]] = true
+	}
+	var out []RemoteParam
+	for name := range used {
+		if v, ok := r.params[name]; ok {
+			out = append(out, RemoteParam{Name: name, Value: v})
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}
+
+var contractRE = regexp.MustCompile(regexp.QuoteMeta(contractMark) + `(.*?)(?: at \[[0-9:]+\])?(?:;|$|")`)
+
+// remoteContract finds the refusal a script raised in a job's error.
+func remoteContract(err error) (string, bool) {
+	m := contractRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	return strings.TrimSpace(m[1]), true
+}
+
+// query runs a loader's query: DuckDB-style ? placeholders become named
+// parameters @p1, @p2...
+func (r *remoteRun) query(q string, args ...any) ([][]any, error) {
+	var b strings.Builder
+	var params []RemoteParam
+	inQuote := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case c == '?' && !inQuote:
+			n := len(params) + 1
+			if n > len(args) {
+				return nil, fmt.Errorf("query has more placeholders than its %d arguments", len(args))
+			}
+			name := "p" + strconv.Itoa(n)
+			b.WriteString("@" + name)
+			params = append(params, RemoteParam{Name: name, Value: remoteValue(args[n-1])})
+			continue
+		}
+		b.WriteByte(c)
+	}
+	if len(params) != len(args) {
+		return nil, fmt.Errorf("query has %d placeholders for %d arguments", len(params), len(args))
+	}
+	return r.wh.Query(r.j.ctx, RemoteQuery{Source: r.j.src.ID, SQL: b.String(), Params: params})
+}
+
+// remoteConn answers the loaders' queries: from BigQuery, except while the
+// models are being planned (their tables do not hold the file yet), when
+// every query answers no rows.
+type remoteConn struct{ r *remoteRun }
+
+func (c remoteConn) QueryContext(_ context.Context, q string, args ...any) (resultRows, error) {
+	if !c.r.live {
+		return &valueRows{}, nil
+	}
+	rows, err := c.r.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &valueRows{rows: rows}, nil
+}
+
+func (c remoteConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
+	rows, err := c.QueryContext(ctx, q, args...)
+	return valueRow{rows: rows, err: err}
+}
+
+// valueRows iterates over rows already read.
+type valueRows struct {
+	rows [][]any
+	i    int
+}
+
+func (v *valueRows) Next() bool {
+	if v.i >= len(v.rows) {
+		return false
+	}
+	v.i++
+	return true
+}
+
+func (v *valueRows) Scan(dest ...any) error {
+	if v.i == 0 || v.i > len(v.rows) {
+		return errors.New("scan without a row")
+	}
+	return scanValues(v.rows[v.i-1], dest)
+}
+
+func (v *valueRows) Err() error   { return nil }
+func (v *valueRows) Close() error { return nil }
+
+type valueRow struct {
+	rows resultRows
+	err  error
+}
+
+func (v valueRow) Scan(dest ...any) error {
+	if v.err != nil {
+		return v.err
+	}
+	if !v.rows.Next() {
+		return sql.ErrNoRows
+	}
+	return v.rows.Scan(dest...)
+}
+
+// scanValues assigns BigQuery values to the destinations the loaders use.
+func scanValues(row []any, dest []any) error {
+	if len(row) != len(dest) {
+		return fmt.Errorf("scanning %d columns into %d values", len(row), len(dest))
+	}
+	for i, v := range row {
+		if err := scanValue(v, dest[i]); err != nil {
+			return fmt.Errorf("column %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func scanValue(v any, dest any) error {
+	if d, ok := v.(civil.Date); ok {
+		v = d.In(time.UTC)
+	}
+	switch d := dest.(type) {
+	case *any:
+		*d = v
+		return nil
+	case *string:
+		switch x := v.(type) {
+		case string:
+			*d = x
+			return nil
+		case nil:
+			*d = ""
+			return nil
+		}
+	case *sql.NullString:
+		return d.Scan(v)
+	case *sql.NullInt64:
+		return d.Scan(v)
+	case *sql.NullTime:
+		return d.Scan(v)
+	case *int64:
+		if x, ok := v.(int64); ok {
+			*d = x
+			return nil
+		}
+	case *int:
+		if x, ok := v.(int64); ok {
+			*d = int(x)
+			return nil
+		}
+	case *float64:
+		if x, ok := v.(float64); ok {
+			*d = x
+			return nil
+		}
+	case *time.Time:
+		if x, ok := v.(time.Time); ok {
+			*d = x
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot scan %T into %T", v, dest)
+}
+
+// spool is one landing table's rows as newline-delimited JSON in a
+// temporary file: memory stays constant whatever the file's size.
+type spool struct {
+	table  string
+	schema []RemoteColumn
+	types  []string // per row column, BigQuery type
+	cols   []string
+	prefix []byte // the constant columns, written in every row
+	f      *os.File
+	w      *bufio.Writer
+	buf    []byte
+	rows   int64
+}
+
+// spool opens a landing table's spool file; its schema is the landing
+// model's.
+func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
+	text, err := Model("bigquery", "landing_"+t.Table)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := ParseColumns(text)
+	if err != nil {
+		return nil, fmt.Errorf("model landing_%s: %w", t.Table, err)
+	}
+	types := map[string]string{}
+	for _, c := range schema {
+		types[c.Name] = c.Type
+	}
+	s := &spool{table: t.Table, schema: schema, cols: t.Columns}
+	for _, c := range t.Columns {
+		typ, ok := types[c]
+		if !ok {
+			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c)
+		}
+		s.types = append(s.types, typ)
+	}
+	s.prefix = append(s.prefix, '{')
+	for i, c := range t.Consts {
+		typ, ok := types[c.Column]
+		if !ok {
+			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c.Column)
+		}
+		if i > 0 {
+			s.prefix = append(s.prefix, ',')
+		}
+		s.prefix = appendJSONString(s.prefix, c.Column)
+		s.prefix = append(s.prefix, ':')
+		if s.prefix, err = appendJSONValue(s.prefix, c.Value, typ); err != nil {
+			return nil, fmt.Errorf("landing.%s.%s: %w", t.Table, c.Column, err)
+		}
+	}
+	f, err := os.CreateTemp("", "mirante-landing-*.ndjson")
+	if err != nil {
+		return nil, err
+	}
+	s.f, s.w = f, bufio.NewWriterSize(f, 256<<10)
+	r.spools = append(r.spools, s)
+	return s, nil
+}
+
+func (s *spool) AppendRow(vals ...driver.Value) error {
+	if len(vals) != len(s.cols) {
+		return fmt.Errorf("appending %d values to %d columns", len(vals), len(s.cols))
+	}
+	b := append(s.buf[:0], s.prefix...)
+	var err error
+	for i, v := range vals {
+		if v == nil {
+			continue // absent is NULL
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s.cols[i])
+		b = append(b, ':')
+		if b, err = appendJSONValue(b, v, s.types[i]); err != nil {
+			return fmt.Errorf("landing.%s.%s: %w", s.table, s.cols[i], err)
+		}
+	}
+	b = append(b, '}', '\n')
+	s.buf = b
+	s.rows++
+	_, err = s.w.Write(b)
+	return err
+}
+
+func (s *spool) Close() error { return s.w.Flush() }
+
+func (r *remoteRun) removeSpools() {
+	for _, s := range r.spools {
+		s.f.Close()
+		os.Remove(s.f.Name())
+	}
+}
+
+// appendJSONValue writes a landing value as BigQuery's JSON load format
+// reads it for the column's type.
+func appendJSONValue(b []byte, v any, typ string) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendJSONString(b, x), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return b, fmt.Errorf("%v is not a number BigQuery stores", x)
+		}
+		return strconv.AppendFloat(b, x, 'g', -1, 64), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case time.Time:
+		if typ == "DATE" {
+			return appendJSONString(b, x.Format("2006-01-02")), nil
+		}
+		return appendJSONString(b, x.UTC().Format(time.RFC3339Nano)), nil
+	}
+	return b, fmt.Errorf("a %T cannot be landed", v)
+}
+
+// appendJSONString writes s as a JSON string (invalid UTF-8 becomes U+FFFD).
+func appendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+var columnRE = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+)(\s+NOT NULL)?$`)
+
+// ParseColumns reads the column list of a BigQuery CREATE TABLE model
+// (name TYPE [NOT NULL], comma-separated): a load job's schema.
+func ParseColumns(model string) ([]RemoteColumn, error) {
+	var code strings.Builder
+	for _, line := range strings.Split(model, "\n") {
+		if l := strings.TrimSpace(line); !strings.HasPrefix(l, "--") {
+			code.WriteString(line)
+			code.WriteByte('\n')
+		}
+	}
+	text := code.String()
+	open, end := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
+	if open < 0 || end < open {
+		return nil, errors.New("no column list")
+	}
+	var out []RemoteColumn
+	for _, part := range strings.Split(text[open+1:end], ",") {
+		m := columnRE.FindStringSubmatch(strings.Join(strings.Fields(part), " "))
+		if m == nil {
+			return nil, fmt.Errorf("column %q is not `name TYPE [NOT NULL]`", strings.TrimSpace(part))
+		}
+		out = append(out, RemoteColumn{Name: m[1], Type: m[2], Required: m[3] != ""})
+	}
+	return out, nil
+}
