@@ -34,6 +34,8 @@ type Config struct {
 type QueryConfig struct {
 	Engine   string        `envconfig:"WAREHOUSE_ENGINE" default:"bigquery" desc:"bigquery, or duckdb in the local runner (the deployed binary links only BigQuery)"`
 	CacheTTL time.Duration `envconfig:"QUERY_CACHE_TTL" default:"10m" desc:"how long a query's result stays in the Redis cache (a data refresh invalidates it anyway)"`
+	// NearCacheMB bounds the answers each instance keeps in memory.
+	NearCacheMB int `envconfig:"QUERY_CACHE_NEAR_MB" default:"64" desc:"MiB of cached answers each instance also keeps in its own memory, until Redis would expire them (0: none)"`
 	// WatermarkTTL bounds how stale a public watermark may be in process.
 	WatermarkTTL time.Duration `envconfig:"WATERMARK_TTL" default:"5s" desc:"how long a public dataset's watermark is remembered in process"`
 }
@@ -45,6 +47,9 @@ func (q *QueryConfig) Validate() error {
 	}
 	if q.CacheTTL <= 0 {
 		return config.Errorf("QUERY_CACHE_TTL", "must be positive")
+	}
+	if q.NearCacheMB < 0 || q.NearCacheMB > 4096 {
+		return config.Errorf("QUERY_CACHE_NEAR_MB", "must be from 0 to 4096")
 	}
 	if q.WatermarkTTL < 0 || q.WatermarkTTL > time.Minute {
 		return config.Errorf("WATERMARK_TTL", "must be from 0 to 1m")

@@ -115,7 +115,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		Members:      postgres.NewMemberService(db, fb, tenants),
 		Entitlements: entitlements,
 		Query: &query.Service{
-			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb),
+			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb, int64(cfg.Query.NearCacheMB)<<20),
 			Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
 			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
 			Budgets: budgets,

@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Service, err err
 		DB:      db,
 		Reports: postgres.NewReportService(db, catalog, nil, nil, log),
 		Sources: watermarks,
-		Query: &query.Service{Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb), Watermarks: watermarks,
+		Query: &query.Service{Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb, 0), Watermarks: watermarks,
 			Entitlements: entitlements, TTL: 10 * time.Minute, Log: log},
 		Catalog: catalog, Store: store, Bucket: cfg.Storage.ReportsBucket, Renderer: render.New(cfg.Render), Log: log,
 		MaxAttempts: cfg.Settings.MaxAttempts, QueryTimeout: cfg.Settings.QueryTimeout, RenderTimeout: cfg.Settings.RenderTimeout,

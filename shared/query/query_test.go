@@ -85,7 +85,7 @@ func TestConcurrentIdenticalMissesRunOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	engine := &countingEngine{Engine: db, release: make(chan struct{})}
-	cache := &countingCache{Cache: redis.NewQueryCache(rc)}
+	cache := &countingCache{Cache: redis.NewQueryCache(rc, 0)}
 	s := &Service{Catalog: cat, Engine: engine, Cache: cache, Watermarks: fixedWatermarks("2024-12"),
 		Entitlements: allEntitled{}, TTL: time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	org := tenant.Tenant{Org: tenant.Org{ID: "11111111-2222-4333-8444-" + time.Now().Format("150405000000"), Isolation: tenant.IsolationRow}, Role: tenant.Viewer}

@@ -12,33 +12,71 @@ import (
 )
 
 // QueryCache stores query results. Keys are built by the query service and
-// begin with the org's namespace.
+// begin with the org's namespace. Answers read or written here are also kept
+// in this instance's memory (see nearCache) until Redis would expire them.
 type QueryCache struct {
-	c *Client
+	c    *Client
+	near *nearCache
 }
 
-// NewQueryCache returns the cache.
-func NewQueryCache(c *Client) *QueryCache { return &QueryCache{c: c} }
-
-// Get returns the value under key, and whether there was one.
-func (q *QueryCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	b, err := q.c.rdb.Get(ctx, key).Bytes()
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return nil, false, err // neither a hit nor a miss: the cache is off
+// NewQueryCache returns the cache; nearBytes bounds the answers kept in
+// process (0: none).
+func NewQueryCache(c *Client, nearBytes int64) *QueryCache {
+	q := &QueryCache{c: c}
+	if nearBytes > 0 {
+		q.near = newNearCache(nearBytes)
 	}
-	hit := err == nil
+	return q
+}
+
+// Get returns the value under key, and whether there was one. Callers must
+// not modify the value.
+func (q *QueryCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	var org string
 	if t, ok := tenant.FromContext(ctx); ok {
 		org = t.Org.ID
 	}
+	if b, ok := q.near.get(key); ok {
+		telemetry.CacheLookup(ctx, org, true)
+		return b, true, nil
+	}
+	var (
+		get *goredis.StringCmd
+		ttl *goredis.DurationCmd
+	)
+	_, err := q.c.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		get = p.Get(ctx, key)
+		if q.near != nil {
+			ttl = p.PTTL(ctx, key)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, false, err // neither a hit nor a miss: the cache is off
+	}
+	b, err := get.Bytes()
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, false, err
+	}
+	hit := err == nil
 	telemetry.CacheLookup(ctx, org, hit)
 	if !hit {
 		return nil, false, nil
+	}
+	if ttl != nil {
+		if d, err := ttl.Result(); err == nil && d > 0 {
+			q.near.put(key, b, time.Now().Add(d))
+		}
 	}
 	return b, true, nil
 }
 
 // Set stores val under key for ttl.
 func (q *QueryCache) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
-	return q.c.rdb.Set(ctx, key, val, ttl).Err()
+	expires := time.Now().Add(ttl)
+	if err := q.c.rdb.Set(ctx, key, val, ttl).Err(); err != nil {
+		return err
+	}
+	q.near.put(key, val, expires)
+	return nil
 }

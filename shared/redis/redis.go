@@ -49,7 +49,7 @@ func New(cfg Config) (*Client, error) {
 	opt.MaxRetries = 1
 	rdb := goredis.NewClient(opt)
 	// A span per command (and pipeline), under the request's span.
-	if err := redisotel.InstrumentTracing(rdb, redisotel.WithDBStatement(false)); err != nil {
+	if err := redisotel.InstrumentTracing(rdb, redisotel.WithDBStatement(false), redisotel.WithCallerEnabled(false)); err != nil {
 		return nil, fmt.Errorf("redis tracing: %w", err)
 	}
 	return &Client{rdb: rdb}, nil
