@@ -40,6 +40,11 @@ type tokenVerifier struct {
 	// every claim is still checked, only the signature is not there.
 	unsigned bool
 
+	// verified remembers tokens that passed, until they expire: a client
+	// sends the same token with every request for up to an hour.
+	memoMu   sync.Mutex
+	verified map[string]verifiedToken
+
 	mu        sync.Mutex
 	keys      map[string]*rsa.PublicKey
 	expires   time.Time
@@ -60,7 +65,40 @@ func newEmulatorVerifier(project string) *tokenVerifier {
 
 var errKeysUnavailable = errors.New("signing keys unavailable")
 
+type verifiedToken struct {
+	id      tenant.Identity
+	issued  time.Time
+	expires time.Time
+}
+
+// verifiedTokens bounds the remembered tokens; past it the memory starts over.
+const verifiedTokens = 10_000
+
+// verify checks a token, or finds it among those that passed and have not
+// expired.
 func (v *tokenVerifier) verify(ctx context.Context, raw string) (tenant.Identity, time.Time, error) {
+	v.memoMu.Lock()
+	t, ok := v.verified[raw]
+	v.memoMu.Unlock()
+	if ok && v.now().Before(t.expires) {
+		return t.id, t.issued, nil
+	}
+	id, issued, expires, err := v.check(ctx, raw)
+	if err != nil {
+		return id, issued, err
+	}
+	v.memoMu.Lock()
+	if v.verified == nil || len(v.verified) >= verifiedTokens {
+		v.verified = map[string]verifiedToken{}
+	}
+	v.verified[raw] = verifiedToken{id: id, issued: issued, expires: expires}
+	v.memoMu.Unlock()
+	return id, issued, nil
+}
+
+// check verifies a token's signature and claims; it returns the bearer, when
+// the token was issued and when it expires.
+func (v *tokenVerifier) check(ctx context.Context, raw string) (tenant.Identity, time.Time, time.Time, error) {
 	invalid := apperr.Errorf(apperr.Unauthorized, "invalid token")
 	var keyErr error
 	method, keyFunc := "RS256", func(t *jwt.Token) (any, error) {
@@ -82,31 +120,35 @@ func (v *tokenVerifier) verify(ctx context.Context, raw string) (tenant.Identity
 		jwt.WithTimeFunc(v.now),
 	)
 	if errors.Is(keyErr, errKeysUnavailable) {
-		return tenant.Identity{}, time.Time{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+		return tenant.Identity{}, time.Time{}, time.Time{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
 	}
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
-			return tenant.Identity{}, time.Time{}, apperr.Errorf(apperr.Unauthorized, "token expired")
+			return tenant.Identity{}, time.Time{}, time.Time{}, apperr.Errorf(apperr.Unauthorized, "token expired")
 		}
-		return tenant.Identity{}, time.Time{}, invalid
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	claims, ok := tok.Claims.(jwt.MapClaims)
 	if !ok {
-		return tenant.Identity{}, time.Time{}, invalid
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	sub, _ := claims["sub"].(string)
 	if sub == "" || len(sub) > 128 {
-		return tenant.Identity{}, time.Time{}, invalid
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	if at, ok := claims["auth_time"].(float64); !ok || time.Unix(int64(at), 0).After(v.now().Add(30*time.Second)) {
-		return tenant.Identity{}, time.Time{}, invalid
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	iat, err := claims.GetIssuedAt()
 	if err != nil || iat == nil {
-		return tenant.Identity{}, time.Time{}, invalid
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
+	}
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
+		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	email, _ := claims["email"].(string)
-	return tenant.Identity{FirebaseUID: sub, Email: email}, iat.Time, nil
+	return tenant.Identity{FirebaseUID: sub, Email: email}, iat.Time, exp.Time, nil
 }
 
 // key returns the public key of a kid, fetching the key set when it is

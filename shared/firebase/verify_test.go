@@ -197,3 +197,38 @@ func TestEmulatorTokenVerification(t *testing.T) {
 		t.Errorf("the emulator verifier fetched Google's keys %d times", n)
 	}
 }
+
+// A token that passed is not checked again until it expires; then it is
+// refused as expired, memory or not.
+func TestVerifiedTokensAreRememberedUntilTheyExpire(t *testing.T) {
+	ks := newKeyServer(t)
+	v := newTokenVerifier("mirante-prod", ks.srv.URL, 2*time.Second)
+	now := time.Now()
+	v.now = func() time.Time { return now }
+	ctx := context.Background()
+	tok := ks.sign(t, with(goodClaims(), "exp", now.Add(10*time.Minute).Unix()), "k1", ks.key)
+	if _, _, err := v.verify(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	// Forget the keys and take the key server down: only the memory can
+	// answer now.
+	v.mu.Lock()
+	v.keys, v.expires, v.lastFetch = nil, time.Time{}, time.Time{}
+	v.mu.Unlock()
+	ks.down.Store(true)
+	id, _, err := v.verify(ctx, tok)
+	if err != nil || id.FirebaseUID != "uid-1" {
+		t.Fatalf("a remembered token: %+v %v", id, err)
+	}
+	// Another token is still checked in full (and the keys are down).
+	other := ks.sign(t, with(goodClaims(), "sub", "uid-2"), "k1", ks.key)
+	if _, _, err := v.verify(ctx, other); err == nil {
+		t.Error("a token never seen passed without its signature being checked")
+	}
+	ks.down.Store(false)
+	now = now.Add(11 * time.Minute)
+	_, _, err = v.verify(ctx, tok)
+	if ae, ok := apperr.As(err); !ok || ae.Message != "token expired" {
+		t.Errorf("past its expiry: %v, want token expired", err)
+	}
+}

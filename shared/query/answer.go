@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/mirante/mirante/shared/warehouse"
 )
@@ -84,9 +85,9 @@ func decodeAnswer(b []byte) (*Answer, error) {
 	if !ok {
 		return nil, errNotAnswer
 	}
-	var h cachedHeader
-	if err := json.Unmarshal(head, &h); err != nil {
-		return nil, fmt.Errorf("cached answer header: %w", err)
+	h, err := headers.decode(head)
+	if err != nil {
+		return nil, err
 	}
 	a := &Answer{Columns: h.Columns, Meta: h.Meta, Rows: make([]json.RawMessage, 0, h.Meta.Rows)}
 	for len(rest) > 0 {
@@ -101,6 +102,37 @@ func decodeAnswer(b []byte) (*Answer, error) {
 		return nil, errNotAnswer
 	}
 	return a, nil
+}
+
+// headerMemo remembers decoded headers by their bytes: the header of a hot
+// answer is read again on every hit, and each header is unique to its
+// answer (it holds the query hash).
+type headerMemo struct {
+	mu   sync.Mutex
+	seen map[string]cachedHeader
+}
+
+var headers = &headerMemo{seen: map[string]cachedHeader{}}
+
+const headerMemoSize = 4096
+
+func (m *headerMemo) decode(head []byte) (cachedHeader, error) {
+	m.mu.Lock()
+	h, ok := m.seen[string(head)]
+	m.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	if err := json.Unmarshal(head, &h); err != nil {
+		return h, fmt.Errorf("cached answer header: %w", err)
+	}
+	m.mu.Lock()
+	if len(m.seen) >= headerMemoSize {
+		m.seen = map[string]cachedHeader{}
+	}
+	m.seen[string(head)] = h
+	m.mu.Unlock()
+	return h, nil
 }
 
 // window keeps rows [offset, offset+n).

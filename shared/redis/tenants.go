@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -17,12 +18,32 @@ import (
 // keyed by user and by the org reference as written in the path, and forgets
 // both references of an org when a membership in it changes. Only members are
 // cached. With Redis unavailable it asks the resolver every time.
+//
+// In front of Redis, each instance remembers what it resolved for
+// LocalTenantTTL, so that a burst of requests costs one Redis read a
+// second: a membership change made on another instance reaches this one
+// within that second; on this instance it applies at once.
 type TenantCache struct {
 	c    *Client
 	next tenant.Resolver
 	ttl  time.Duration
 	log  *slog.Logger
+	now  func() time.Time
+
+	mu    sync.Mutex
+	local map[string]localTenant
 }
+
+type localTenant struct {
+	t  tenant.Tenant
+	at time.Time
+}
+
+// LocalTenantTTL bounds how long an instance answers from its own memory.
+const LocalTenantTTL = time.Second
+
+// localTenants bounds the remembered entries; past it the memory starts over.
+const localTenants = 50_000
 
 // MaxTenantTTL bounds how long a role may outlive its change when an
 // invalidation is lost.
@@ -33,7 +54,7 @@ func NewTenantCache(c *Client, next tenant.Resolver, ttl time.Duration, log *slo
 	if ttl > MaxTenantTTL {
 		ttl = MaxTenantTTL
 	}
-	return &TenantCache{c: c, next: next, ttl: ttl, log: log}
+	return &TenantCache{c: c, next: next, ttl: ttl, log: log, now: time.Now, local: map[string]localTenant{}}
 }
 
 var (
@@ -74,9 +95,16 @@ func (tc *TenantCache) ResolveTenant(ctx context.Context, ref string) (tenant.Te
 		return tc.next.ResolveTenant(ctx, ref)
 	}
 	key := tenantKey(u.ID, ref)
+	tc.mu.Lock()
+	l, ok := tc.local[key]
+	tc.mu.Unlock()
+	if ok && tc.now().Sub(l.at) < min(LocalTenantTTL, tc.ttl) {
+		return l.t, nil
+	}
 	b, err := tc.c.rdb.Get(ctx, key).Bytes()
 	if err == nil {
 		if t, ok := decodeTenant(b); ok {
+			tc.remember(key, t)
 			return t, nil
 		}
 	} else if !errors.Is(err, goredis.Nil) {
@@ -86,6 +114,7 @@ func (tc *TenantCache) ResolveTenant(ctx context.Context, ref string) (tenant.Te
 	if err != nil {
 		return t, err
 	}
+	tc.remember(key, t)
 	if b, err := encodeTenant(t); err == nil {
 		if err := tc.c.rdb.Set(ctx, key, b, tc.ttl).Err(); err != nil {
 			tc.log.WarnContext(ctx, "tenant cache unavailable; not caching", "error", err.Error())
@@ -94,9 +123,22 @@ func (tc *TenantCache) ResolveTenant(ctx context.Context, ref string) (tenant.Te
 	return t, nil
 }
 
+func (tc *TenantCache) remember(key string, t tenant.Tenant) {
+	tc.mu.Lock()
+	if len(tc.local) >= localTenants {
+		tc.local = map[string]localTenant{}
+	}
+	tc.local[key] = localTenant{t: t, at: tc.now()}
+	tc.mu.Unlock()
+}
+
 // MembershipChanged forgets the user's cached role in the org, under both of
 // the org's references.
 func (tc *TenantCache) MembershipChanged(ctx context.Context, org tenant.Org, userID string) {
+	tc.mu.Lock()
+	delete(tc.local, tenantKey(userID, org.ID))
+	delete(tc.local, tenantKey(userID, org.Slug))
+	tc.mu.Unlock()
 	ctx = context.WithoutCancel(ctx)
 	if err := tc.c.rdb.Del(ctx, tenantKey(userID, org.ID), tenantKey(userID, org.Slug)).Err(); err != nil {
 		tc.log.ErrorContext(ctx, "could not drop a cached role; it expires on its own", "error", err.Error(),
