@@ -32,12 +32,17 @@ import (
 // cap would refuse every query.
 const minBytesBilled = 10 << 20
 
+// defaultIngestTimeout bounds an ingest job when the configuration gives
+// none (BIGQUERY_INGEST_TIMEOUT's default).
+const defaultIngestTimeout = 8 * time.Minute
+
 // Config says where the jobs run and what they may cost.
 type Config struct {
 	Project        string        `envconfig:"BIGQUERY_PROJECT" desc:"project that runs the BigQuery jobs and holds the marts' datasets (required when WAREHOUSE_ENGINE=bigquery)"`
 	Location       string        `envconfig:"BIGQUERY_LOCATION" default:"southamerica-east1" desc:"location every BigQuery job is pinned to; the datasets must live there"`
 	MaxBytesBilled int64         `envconfig:"BIGQUERY_MAX_BYTES_BILLED" default:"10737418240" desc:"cap on the bytes one BigQuery job may bill (an org's plan may lower it per query)"`
 	Timeout        time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
+	IngestTimeout  time.Duration `envconfig:"BIGQUERY_INGEST_TIMEOUT" default:"8m" desc:"timeout of each BigQuery job an official file's load sends (a landing load job, the models' script)"`
 	Endpoint       string        `envconfig:"BIGQUERY_ENDPOINT" desc:"local only: base URL of a stand-in for the BigQuery API (tests, emulators), called without credentials; empty for Google's"`
 }
 
@@ -54,6 +59,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Timeout <= 0 {
 		return config.Errorf("WAREHOUSE_TIMEOUT", "must be positive")
+	}
+	if c.IngestTimeout < 0 {
+		return config.Errorf("BIGQUERY_INGEST_TIMEOUT", "must be positive")
 	}
 	if c.Endpoint != "" {
 		u, err := url.Parse(c.Endpoint)
@@ -103,6 +111,9 @@ func New(ctx context.Context, cfg Config, opts ...option.ClientOption) (*Warehou
 		return nil, fmt.Errorf("opening the BigQuery client: %w", err)
 	}
 	client.Location = cfg.Location
+	if cfg.IngestTimeout == 0 {
+		cfg.IngestTimeout = defaultIngestTimeout
+	}
 	return &Warehouse{client: client, cfg: cfg}, nil
 }
 

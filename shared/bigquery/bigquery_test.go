@@ -508,6 +508,7 @@ func TestConfigDescribesEveryVariable(t *testing.T) {
 		"BIGQUERY_MAX_BYTES_BILLED": "10737418240",
 		"WAREHOUSE_TIMEOUT":         "30s",
 		"BIGQUERY_ENDPOINT":         "",
+		"BIGQUERY_INGEST_TIMEOUT":   "8m",
 	}
 	got := map[string]string{}
 	for _, v := range vars {

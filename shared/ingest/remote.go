@@ -519,6 +519,9 @@ func (c remoteConn) QueryContext(_ context.Context, q string, args ...any) (resu
 }
 
 func (c remoteConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
+	if !c.r.live {
+		return valueRow{planning: true} // scans nothing: the destinations keep their zero values
+	}
 	rows, err := c.QueryContext(ctx, q, args...)
 	return valueRow{rows: rows, err: err}
 }
@@ -548,11 +551,15 @@ func (v *valueRows) Err() error   { return nil }
 func (v *valueRows) Close() error { return nil }
 
 type valueRow struct {
-	rows resultRows
-	err  error
+	rows     resultRows
+	err      error
+	planning bool
 }
 
 func (v valueRow) Scan(dest ...any) error {
+	if v.planning {
+		return nil
+	}
 	if v.err != nil {
 		return v.err
 	}

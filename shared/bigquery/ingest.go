@@ -1,0 +1,137 @@
+package bigquery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"cloud.google.com/go/bigquery"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/iterator"
+
+	"github.com/mirante/mirante/shared/ingest"
+)
+
+// Ingest is the data spine's view of the warehouse (ingest.LoadRemote):
+// queries, scripts and load jobs, each pinned to the configured location,
+// labelled with the source and endpoint=ingest, and bounded by
+// BIGQUERY_INGEST_TIMEOUT. Queries and scripts carry the bytes-billed cap.
+func (w *Warehouse) Ingest() ingest.Remote { return spine{w} }
+
+type spine struct{ w *Warehouse }
+
+var _ ingest.Remote = spine{}
+
+func (s spine) query(q ingest.RemoteQuery) *bigquery.Query {
+	query := s.w.client.Query(q.SQL)
+	query.UseLegacySQL = false
+	query.Location = s.w.cfg.Location
+	query.ProjectID = s.w.cfg.Project
+	query.MaxBytesBilled = s.w.cfg.MaxBytesBilled
+	query.Labels = ingestLabels(q.Source)
+	for _, p := range q.Params {
+		query.Parameters = append(query.Parameters, bigquery.QueryParameter{Name: p.Name, Value: p.Value})
+	}
+	return query
+}
+
+func ingestLabels(source string) map[string]string {
+	return labels(map[string]string{"source": source, "endpoint": "ingest"})
+}
+
+// Query runs a read-only query and reads every row.
+func (s spine) Query(ctx context.Context, q ingest.RemoteQuery) ([][]any, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
+	defer cancel()
+	it, err := s.query(q).Read(ctx)
+	if err != nil {
+		return nil, ingestErr(err)
+	}
+	var out [][]any
+	for {
+		var row []bigquery.Value
+		err := it.Next(&row)
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, ingestErr(err)
+		}
+		vals := make([]any, len(row))
+		for i, v := range row {
+			vals[i] = v
+		}
+		out = append(out, vals)
+	}
+}
+
+// Exec runs a statement or script as a job and waits for it.
+func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
+	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
+	defer cancel()
+	job, err := s.query(q).Run(ctx)
+	if err != nil {
+		return ingestErr(err)
+	}
+	return wait(ctx, job)
+}
+
+// Append loads newline-delimited JSON into an existing table (the setup
+// script created it from its model), appending.
+func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
+	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
+	defer cancel()
+	schema := make(bigquery.Schema, 0, len(a.Schema))
+	for _, c := range a.Schema {
+		schema = append(schema, &bigquery.FieldSchema{Name: c.Name, Type: bigquery.FieldType(fieldType(c.Type)), Required: c.Required})
+	}
+	src := bigquery.NewReaderSource(a.NDJSON)
+	src.SourceFormat = bigquery.JSON
+	src.Schema = schema
+	loader := s.w.client.DatasetInProject(s.w.cfg.Project, a.Dataset).Table(a.Table).LoaderFrom(src)
+	loader.WriteDisposition = bigquery.WriteAppend
+	loader.CreateDisposition = bigquery.CreateNever
+	loader.Location = s.w.cfg.Location
+	loader.ProjectID = s.w.cfg.Project
+	loader.Labels = ingestLabels(a.Source)
+	job, err := loader.Run(ctx)
+	if err != nil {
+		return ingestErr(err)
+	}
+	return wait(ctx, job)
+}
+
+// fieldType is the load schema's name of a GoogleSQL type.
+func fieldType(t string) string {
+	switch t {
+	case "INT64":
+		return string(bigquery.IntegerFieldType)
+	case "FLOAT64":
+		return string(bigquery.FloatFieldType)
+	case "BOOL":
+		return string(bigquery.BooleanFieldType)
+	}
+	return t // STRING, DATE, TIMESTAMP, NUMERIC
+}
+
+func wait(ctx context.Context, job *bigquery.Job) error {
+	st, err := job.Wait(ctx)
+	if err != nil {
+		return ingestErr(err)
+	}
+	if err := st.Err(); err != nil {
+		return ingestErr(err)
+	}
+	return nil
+}
+
+// ingestErr marks a missing table, which the ingest log's first read
+// expects.
+func ingestErr(err error) error {
+	var gerr *googleapi.Error
+	if (errors.As(err, &gerr) && gerr.Code == http.StatusNotFound) || hasReason(err, "notFound") {
+		return fmt.Errorf("bigquery: %w: %w", ingest.ErrTableNotFound, err)
+	}
+	return fmt.Errorf("bigquery: %w", err)
+}

@@ -1,0 +1,362 @@
+package bigquery_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	mbq "github.com/mirante/mirante/shared/bigquery"
+	"github.com/mirante/mirante/shared/bigquery/bqfake"
+	"github.com/mirante/mirante/shared/ingest"
+)
+
+// sample opens a file of ../shared/data beside the checkout, skipping when
+// that folder is absent.
+func sample(t *testing.T, rel string) *os.File {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = filepath.Dir(dir)
+	}
+	data := filepath.Join(filepath.Dir(dir), "shared", "data")
+	if _, err := os.Stat(data); err != nil {
+		t.Skipf("the shared data folder %s is absent", data)
+	}
+	f, err := os.Open(filepath.Join(data, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func ingestWarehouse(t *testing.T, fake *bqfake.Server) *mbq.Warehouse {
+	t.Helper()
+	wh, err := mbq.New(context.Background(), mbq.Config{
+		Project:        bqfake.Project,
+		Location:       "southamerica-east1",
+		MaxBytesBilled: 1 << 30,
+		Timeout:        20 * time.Second,
+		IngestTimeout:  20 * time.Second,
+		Endpoint:       fake.URL,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wh.Close() })
+	return wh
+}
+
+const comexSample = "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv"
+
+func obj(t *testing.T, v any, path ...string) map[string]any {
+	t.Helper()
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v: not an object at %q", path, p)
+		}
+		v = m[p]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%v: not an object: %v", path, v)
+	}
+	return m
+}
+
+// A Comex Stat file on BigQuery: its rows go up in one load job into
+// landing.comex_ncm, then its models run as one transaction script.
+func TestIngestComexOnTheWire(t *testing.T) {
+	fake := bqfake.New(t)
+	wh := ingestWarehouse(t, fake)
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsLoaded != 60 || rep.Skipped {
+		t.Fatalf("report: %d rows, skipped %v; want 60 rows loaded", rep.RowsLoaded, rep.Skipped)
+	}
+	wantLabels := map[string]any{"source": "comex", "endpoint": "ingest"}
+
+	// The two log reads, before anything is sent.
+	reads := fake.Queries()
+	if len(reads) != 2 {
+		t.Fatalf("%d reads, want the same-file and the same-content checks", len(reads))
+	}
+	for _, r := range reads {
+		if r.Body["location"] != "southamerica-east1" || !reflect.DeepEqual(r.Body["labels"], wantLabels) {
+			t.Errorf("read %v: location %v, labels %v", r.Body["query"], r.Body["location"], r.Body["labels"])
+		}
+		if !strings.Contains(r.Body["query"].(string), "landing.ingest_files") {
+			t.Errorf("read %q is not of the ingest log", r.Body["query"])
+		}
+	}
+
+	// The load job.
+	loads := fake.Loads()
+	if len(loads) != 1 {
+		t.Fatalf("%d load jobs, want 1", len(loads))
+	}
+	ld := loads[0]
+	if ld.Query.Get("uploadType") != "multipart" {
+		t.Errorf("upload type %q", ld.Query.Get("uploadType"))
+	}
+	cfg := obj(t, ld.Body, "configuration")
+	if !reflect.DeepEqual(cfg["labels"], wantLabels) {
+		t.Errorf("load labels %v", cfg["labels"])
+	}
+	if loc := obj(t, ld.Body, "jobReference")["location"]; loc != "southamerica-east1" {
+		t.Errorf("load location %v", loc)
+	}
+	load := obj(t, cfg, "load")
+	if dst := load["destinationTable"]; !reflect.DeepEqual(dst, map[string]any{"projectId": bqfake.Project, "datasetId": "landing", "tableId": "comex_ncm"}) {
+		t.Errorf("destination %v", dst)
+	}
+	if load["sourceFormat"] != "NEWLINE_DELIMITED_JSON" || load["writeDisposition"] != "WRITE_APPEND" || load["createDisposition"] != "CREATE_NEVER" {
+		t.Errorf("format %v, write %v, create %v", load["sourceFormat"], load["writeDisposition"], load["createDisposition"])
+	}
+	var fields []string
+	for _, f := range obj(t, load, "schema")["fields"].([]any) {
+		m := f.(map[string]any)
+		mode, _ := m["mode"].(string)
+		fields = append(fields, m["name"].(string)+" "+m["type"].(string)+" "+mode)
+	}
+	wantFields := []string{"file_sha256 STRING REQUIRED", "line INTEGER REQUIRED", "flow STRING REQUIRED", "co_ano INTEGER REQUIRED",
+		"co_mes INTEGER REQUIRED", "co_ncm STRING REQUIRED", "co_unid STRING ", "co_pais STRING REQUIRED", "sg_uf_ncm STRING REQUIRED",
+		"co_via STRING ", "co_urf STRING ", "qt_estat INTEGER ", "kg_liquido INTEGER REQUIRED", "vl_fob INTEGER REQUIRED",
+		"vl_frete INTEGER ", "vl_seguro INTEGER "}
+	if !slices.Equal(fields, wantFields) {
+		t.Errorf("schema\n got %v\nwant %v", fields, wantFields)
+	}
+	// The uploaded rows: one JSON object per line of the file.
+	var rows []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(string(ld.Media)))
+	for sc.Scan() {
+		var r map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("uploaded line %q: %v", sc.Text(), err)
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) != 60 {
+		t.Fatalf("%d rows uploaded, want 60", len(rows))
+	}
+	// 2025;09;84713019;11;063;SP;07;1017500;42;13;608 (line 2)
+	first := map[string]any{"file_sha256": rep.SHA256, "flow": "export", "line": 2.0, "co_ano": 2025.0, "co_mes": 9.0, "co_ncm": "84713019",
+		"co_unid": "11", "co_pais": "063", "sg_uf_ncm": "SP", "co_via": "07", "co_urf": "1017500", "qt_estat": 42.0, "kg_liquido": 13.0, "vl_fob": 608.0}
+	if !reflect.DeepEqual(rows[0], first) {
+		t.Errorf("first row\n got %v\nwant %v", rows[0], first)
+	}
+	if rows[59]["line"] != 61.0 {
+		t.Errorf("last row is line %v, want 61", rows[59]["line"])
+	}
+
+	// The setup script, then the load, then the transaction.
+	jobs := fake.Jobs()
+	if len(jobs) != 2 {
+		t.Fatalf("%d scripts, want the setup and the transaction", len(jobs))
+	}
+	calls := fake.Calls()
+	order := map[string]int{}
+	for i, c := range calls {
+		switch {
+		case strings.HasPrefix(c.Path, "/upload/"):
+			order["load"] = i
+		case c.Method == "POST" && strings.HasSuffix(c.Path, "/jobs"):
+			if _, ok := order["setup"]; !ok {
+				order["setup"] = i
+			} else {
+				order["script"] = i
+			}
+		}
+	}
+	if !(order["setup"] < order["load"] && order["load"] < order["script"]) {
+		t.Errorf("job order %v, want setup < load < script", order)
+	}
+	setup := obj(t, jobs[0].Body, "configuration", "query")["query"].(string)
+	if !strings.Contains(setup, "DELETE FROM landing.comex_ncm WHERE file_sha256 = @file_sha256;") ||
+		!strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.comex_ncm") || !strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.ingest_files") {
+		t.Errorf("the setup script does not create the tables and drop an earlier try's rows:\n%s", setup)
+	}
+
+	jcfg := obj(t, jobs[1].Body, "configuration")
+	q := obj(t, jcfg, "query")
+	script := q["query"].(string)
+	if !strings.HasPrefix(script, "BEGIN TRANSACTION;") || !strings.HasSuffix(script, "COMMIT TRANSACTION;") {
+		t.Errorf("the script is not one transaction: %.80s … %s", script, script[len(script)-40:])
+	}
+	at := -1
+	for _, m := range []string{"staging_comex_ncm", "core_fact_comex", "marts_comex_monthly"} {
+		i := strings.Index(script, "-- model "+m+"\n")
+		if i <= at {
+			t.Errorf("model %s is not in the script after the previous one (at %d, previous %d)", m, i, at)
+		}
+		at = i
+	}
+	if i := strings.Index(script, "INSERT INTO landing.ingest_files"); i < at {
+		t.Errorf("the ingest log row is not written after the models, inside the transaction")
+	}
+	if q["useLegacySql"] != false || q["maximumBytesBilled"] != "1073741824" {
+		t.Errorf("useLegacySql %v, maximumBytesBilled %v", q["useLegacySql"], q["maximumBytesBilled"])
+	}
+	if !reflect.DeepEqual(jcfg["labels"], wantLabels) {
+		t.Errorf("script labels %v", jcfg["labels"])
+	}
+	if loc := obj(t, jobs[1].Body, "jobReference")["location"]; loc != "southamerica-east1" {
+		t.Errorf("script location %v", loc)
+	}
+	params := map[string]string{}
+	values := map[string]any{}
+	for _, p := range q["queryParameters"].([]any) {
+		m := p.(map[string]any)
+		b, _ := json.Marshal(m["parameterType"])
+		params[m["name"].(string)] = string(b)
+		values[m["name"].(string)] = m["parameterValue"]
+	}
+	wantTypes := map[string]string{
+		"periods":       `{"arrayType":{"type":"DATE"},"type":"ARRAY"}`,
+		"flow":          `{"type":"STRING"}`,
+		"file_sha256":   `{"type":"STRING"}`,
+		"log_loaded_at": `{"type":"TIMESTAMP"}`,
+		"log_bytes":     `{"type":"INT64"}`,
+	}
+	for name, want := range wantTypes {
+		if params[name] != want {
+			t.Errorf("@%s is %s, want %s", name, params[name], want)
+		}
+	}
+	var months []string
+	for _, v := range obj(t, values["periods"])["arrayValues"].([]any) {
+		months = append(months, v.(map[string]any)["value"].(string))
+	}
+	var wantMonths []string
+	for _, p := range rep.Periods {
+		wantMonths = append(wantMonths, p+"-01")
+	}
+	if len(wantMonths) < 2 || !slices.Equal(months, wantMonths) {
+		t.Errorf("@periods %v, the file's months %v", months, rep.Periods)
+	}
+	if v := obj(t, values["flow"])["value"]; v != "export" {
+		t.Errorf("@flow = %v", v)
+	}
+}
+
+// A file whose sha256 the ingest log holds as current sends no load job
+// and no script.
+func TestIngestAlreadyLoadedSendsNothing(t *testing.T) {
+	fake := bqfake.New(t)
+	fake.Answer = func(sql string, _ []any) bqfake.Answer {
+		if strings.Contains(sql, "ORDER BY seq DESC LIMIT 1") {
+			return bqfake.Answer{
+				Schema: []bqfake.Field{{Name: "seq", Type: "INTEGER"}, {Name: "layout", Type: "STRING"}, {Name: "scope", Type: "STRING"}, {Name: "periods", Type: "STRING"},
+					{Name: "watermark", Type: "STRING"}, {Name: "rows_read", Type: "INTEGER"}, {Name: "rows_loaded", Type: "INTEGER"}, {Name: "bytes", Type: "INTEGER"}},
+				Rows: [][]any{{3, "ncm", "export", "2025-01,2025-02", "2025-02", 60, 60, 2900}},
+			}
+		}
+		return bqfake.Answer{}
+	}
+	wh := ingestWarehouse(t, fake)
+	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Skipped || rep.RowsLoaded != 60 || rep.Watermark != "2025-02" {
+		t.Errorf("report: skipped %v, %d rows, watermark %q", rep.Skipped, rep.RowsLoaded, rep.Watermark)
+	}
+	if n, m := len(fake.Loads()), len(fake.Jobs()); n != 0 || m != 0 {
+		t.Errorf("a current file sent %d load jobs and %d scripts", n, m)
+	}
+	if len(fake.Queries()) != 2 {
+		t.Errorf("%d reads, want the log's two", len(fake.Queries()))
+	}
+}
+
+// A file that breaks its contract sends no job that writes.
+func TestIngestContractErrorSendsNoJob(t *testing.T) {
+	fake := bqfake.New(t)
+	wh := ingestWarehouse(t, fake)
+	bad := "CO_ANO;CO_MES;CO_NCM;CO_UNID;CO_PAIS;SG_UF_NCM;CO_VIA;CO_URF;QT_ESTAT;KG_LIQUIDO;VL_FOB\n2025;13;01012100;10;249;SP;01;0817800;1;100;1000\n"
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", strings.NewReader(bad), ingest.LoadParams{})
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || ce.Column != "CO_MES" {
+		t.Fatalf("got %v, want a contract error on CO_MES", err)
+	}
+	if n, m := len(fake.Loads()), len(fake.Jobs()); n != 0 || m != 0 {
+		t.Errorf("a refused file sent %d load jobs and %d scripts", n, m)
+	}
+}
+
+// A script that fails is the load's error, after its load job.
+func TestIngestFailingScript(t *testing.T) {
+	fake := bqfake.New(t)
+	fake.Fail = func(sql string) string {
+		if strings.HasPrefix(sql, "BEGIN TRANSACTION;") {
+			return "Transaction is aborted due to concurrent update against table mirante-test.core.fact_comex"
+		}
+		return ""
+	}
+	wh := ingestWarehouse(t, fake)
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
+	if err == nil || !strings.Contains(err.Error(), "concurrent update") {
+		t.Fatalf("got %v, want the script's failure", err)
+	}
+	var ce *ingest.ContractError
+	if errors.As(err, &ce) {
+		t.Errorf("a failed script is not a contract error: %v", err)
+	}
+	if len(fake.Loads()) != 1 || len(fake.Jobs()) != 2 {
+		t.Errorf("%d loads, %d scripts", len(fake.Loads()), len(fake.Jobs()))
+	}
+}
+
+// The first load of all finds no ingest log: a missing table is nothing
+// loaded, not an error.
+func TestIngestFirstLoadFindsNoLog(t *testing.T) {
+	fake := bqfake.New(t)
+	fake.Answer = func(string, []any) bqfake.Answer { return bqfake.Answer{Reason: "notFound"} }
+	wh := ingestWarehouse(t, fake)
+	if _, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(fake.Jobs()) != 2 {
+		t.Errorf("%d scripts, want 2", len(fake.Jobs()))
+	}
+	w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), "comex")
+	if err != nil || w != "" {
+		t.Errorf("watermark %q, %v; want empty", w, err)
+	}
+}
+
+func TestIngestWatermark(t *testing.T) {
+	fake := bqfake.New(t)
+	fake.Answer = func(sql string, _ []any) bqfake.Answer {
+		if strings.Contains(sql, "FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.comex_monthly") {
+			return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
+		}
+		return bqfake.Answer{}
+	}
+	wh := ingestWarehouse(t, fake)
+	w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), "comex")
+	if err != nil || w != "2025-10" {
+		t.Errorf("watermark %q, %v", w, err)
+	}
+}
