@@ -185,18 +185,56 @@ func (s *state) HandleObject(ctx context.Context, bucket, name string) (err erro
 // sourceObject is an official file: sources/<source id>/<file name>.
 var sourceObject = regexp.MustCompile(`^sources/([a-z_]{2,40})/[^/]{1,300}$`)
 
-// warehouseSQL is an engine the data spine's SQL models run on.
+// warehouseSQL is an engine the data spine's SQL models run on in process
+// (DuckDB, in the local runner).
 type warehouseSQL interface {
 	SQL() *sql.DB
+}
+
+// warehouseRemote is an engine that takes landing rows as load jobs and the
+// models as one script (BigQuery, deployed).
+type warehouseRemote interface {
+	Ingest() ingest.Remote
+}
+
+// spine loads official files into the engine and reads its watermarks.
+type spine struct {
+	load      func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error)
+	watermark func(ctx context.Context, sourceID string) (string, error)
+}
+
+func (s *state) spine() (spine, bool) {
+	switch wh := s.engine.(type) {
+	case warehouseSQL:
+		return spine{
+			load: func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error) {
+				return ingest.Load(ctx, wh.SQL(), sourceID, name, r, ingest.LoadParams{})
+			},
+			watermark: func(ctx context.Context, sourceID string) (string, error) {
+				return ingest.Watermark(ctx, wh.SQL(), sourceID)
+			},
+		}, true
+	case warehouseRemote:
+		remote := wh.Ingest()
+		return spine{
+			load: func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error) {
+				return ingest.LoadRemote(ctx, remote, sourceID, name, r, ingest.LoadParams{})
+			},
+			watermark: func(ctx context.Context, sourceID string) (string, error) {
+				return ingest.WatermarkRemote(ctx, remote, sourceID)
+			},
+		}, true
+	}
+	return spine{}, false
 }
 
 // loadSource loads an official file through the layers. A file that breaks
 // its source's contract goes to quarantine/, leaves every mart as it was and
 // is logged as an error for the pipeline alert.
 func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
-	wh, ok := s.engine.(warehouseSQL)
+	sp, ok := s.spine()
 	if !ok {
-		err := fmt.Errorf("loading official files into the %s warehouse runs the BigQuery models, which this build does not do yet", s.engine.Name())
+		err := fmt.Errorf("the %s warehouse cannot load official files", s.engine.Name())
 		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
 		return nil
 	}
@@ -208,7 +246,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 		return err
 	}
 	defer rc.Close()
-	rep, err := ingest.Load(ctx, wh.SQL(), sourceID, path.Base(object), rc, ingest.LoadParams{})
+	rep, err := sp.load(ctx, sourceID, path.Base(object), rc)
 	if err != nil {
 		var ce *ingest.ContractError
 		if errors.As(err, &ce) || apperr.Is(err, apperr.Invalid) {
@@ -230,7 +268,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 	}
 	// The catalog's watermark is the warehouse's, not this file's: an older
 	// period loaded late must not move it back.
-	wm, err := ingest.Watermark(ctx, wh.SQL(), sourceID)
+	wm, err := sp.watermark(ctx, sourceID)
 	if err != nil {
 		return err
 	}
