@@ -142,27 +142,24 @@ func (s *Server) handleQueryPage(w http.ResponseWriter, r *http.Request) {
 
 // writeQuery renders rows [offset, offset+size) of res, or res's rows when it
 // holds only that window already (a page read back from the cache). The
-// rows are already JSON: the response is assembled around them, so a cached
-// answer goes out without a value being decoded or encoded.
+// rows are already JSON: the response is written around them, so a cached
+// answer goes out without a value being decoded, encoded or copied.
 func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.Answer, key string, offset, size int) {
-	rows := res.Rows
 	total := res.Meta.Rows
-	if offset == 0 && len(rows) > size {
-		rows = rows[:size]
-	}
+	n := res.Rows()
 	var next *string
 	// Later pages come from the cache; with no cache the whole answer is sent.
-	if n := offset + len(rows); n < total {
-		if res.Meta.Cache == "off" {
-			rows = res.Rows
-		} else {
-			tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: n, Size: size})
-			if err != nil {
-				Error(w, r, err)
-				return
-			}
-			next = &tok
+	if offset+min(n, size) < total && res.Meta.Cache != "off" {
+		if offset == 0 && n > size {
+			res.Window(0, size)
+			n = size
 		}
+		tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: offset + n, Size: size})
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		next = &tok
 	}
 	columns, err := json.Marshal(res.Columns)
 	if err != nil {
@@ -178,27 +175,27 @@ func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.A
 	if next != nil {
 		cursor, _ = json.Marshal(*next)
 	}
-	n := len(columns) + len(meta) + len(cursor) + 64
-	for _, row := range rows {
-		n += len(row) + 1
-	}
-	b := make([]byte, 0, n)
-	b = append(b, `{"data":[`...)
-	for i, row := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, row...)
-	}
-	b = append(b, `],"columns":`...)
-	b = append(b, columns...)
-	b = append(b, `,"next_cursor":`...)
-	b = append(b, cursor...)
-	b = append(b, `,"meta":`...)
-	b = append(b, meta...)
-	b = append(b, "}\n"...)
+	head := []byte(`{"data":[`)
+	tail := make([]byte, 0, len(columns)+len(meta)+len(cursor)+48)
+	tail = append(tail, `],"columns":`...)
+	tail = append(tail, columns...)
+	tail = append(tail, `,"next_cursor":`...)
+	tail = append(tail, cursor...)
+	tail = append(tail, `,"meta":`...)
+	tail = append(tail, meta...)
+	tail = append(tail, "}\n"...)
+	data := res.Data()
 	dataHeaders(w, res.Meta)
-	writeBody(w, http.StatusOK, "application/json", b)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(head)+len(data)+len(tail)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	for _, b := range [][]byte{head, data, tail} {
+		if _, err := w.Write(b); err != nil {
+			return // the client went away; the access log records it
+		}
+	}
 }
 
 func dataHeaders(w http.ResponseWriter, m query.Meta) {

@@ -11,71 +11,84 @@ import (
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
-// Answer is a result in the form the API sends it: each row already
-// encoded as a JSON object keyed by column name, in column order. A cache
-// hit is served without decoding a single value: the rows are slices of the
-// cached bytes.
+// Answer is a result in the form the API sends it: the rows already
+// encoded as JSON objects keyed by column name, in column order, joined by
+// ",\n" so that a run of rows is itself the inside of a JSON array. A cache
+// hit is sent without decoding a value or copying its rows: Data is a slice
+// of the cached bytes.
 type Answer struct {
 	Columns []warehouse.Column
 	Meta    Meta
-	// Rows are JSON objects, one per row.
-	Rows []json.RawMessage
 	// Compiled is the SQL that answers the spec (never cached or sent).
 	Compiled *warehouse.Compiled
 
+	// data holds the rows of the window, n of them.
+	data []byte
+	n    int
 	// fresh is the engine's result when the answer was just computed, so
 	// that Result need not decode what was just encoded.
 	fresh *Result
 }
 
+// rowSep joins rows. encoding/json never writes a raw newline, so ",\n"
+// occurs in the data only between rows.
+var rowSep = []byte(",\n")
+
 // cachedMagic starts every cached answer: the encoding's version. A line
-// holding the header (columns and meta) follows, then one line per row.
-// encoding/json never writes a raw newline, so lines split unambiguously.
-const cachedMagic = "mirante-answer-v2\n"
+// holding the header (columns, meta and the data's length) follows, then
+// the data.
+const cachedMagic = "mirante-answer-v3\n"
 
 type cachedHeader struct {
-	Columns []warehouse.Column `json:"columns"`
-	Meta    Meta               `json:"meta"`
+	Columns   []warehouse.Column `json:"columns"`
+	Meta      Meta               `json:"meta"`
+	DataBytes int                `json:"data_bytes"`
 }
 
 // answerOf encodes a fresh result's rows.
 func answerOf(res *Result) (*Answer, error) {
-	a := &Answer{Columns: res.Columns, Meta: res.Meta, Rows: make([]json.RawMessage, len(res.Rows)), Compiled: res.Compiled, fresh: res}
-	var enc rowEncoder
+	a := &Answer{Columns: res.Columns, Meta: res.Meta, Compiled: res.Compiled, fresh: res, n: len(res.Rows)}
+	var (
+		enc rowEncoder
+		buf []byte
+	)
 	for i, row := range res.Rows {
 		b, err := enc.encode(res.Columns, row)
 		if err != nil {
 			return nil, err
 		}
-		a.Rows[i] = b
+		if i > 0 {
+			buf = append(buf, rowSep...)
+		}
+		buf = append(buf, b...)
 	}
+	a.data = buf
 	return a, nil
 }
 
+// Rows is the number of rows in the answer (its window, for a page).
+func (a *Answer) Rows() int { return a.n }
+
+// Data is the answer's rows as the inside of a JSON array. Callers must
+// not modify it.
+func (a *Answer) Data() []byte { return a.data }
+
 // encode is the answer's cached form.
 func (a *Answer) encode() ([]byte, error) {
-	head, err := json.Marshal(cachedHeader{Columns: a.Columns, Meta: a.Meta})
+	head, err := json.Marshal(cachedHeader{Columns: a.Columns, Meta: a.Meta, DataBytes: len(a.data)})
 	if err != nil {
 		return nil, err
 	}
-	n := len(cachedMagic) + len(head) + 1
-	for _, r := range a.Rows {
-		n += len(r) + 1
-	}
-	buf := make([]byte, 0, n)
+	buf := make([]byte, 0, len(cachedMagic)+len(head)+1+len(a.data))
 	buf = append(buf, cachedMagic...)
 	buf = append(buf, head...)
 	buf = append(buf, '\n')
-	for _, r := range a.Rows {
-		buf = append(buf, r...)
-		buf = append(buf, '\n')
-	}
-	return buf, nil
+	return append(buf, a.data...), nil
 }
 
 var errNotAnswer = errors.New("not a cached answer")
 
-// decodeAnswer reads a cached answer; its rows stay slices of b.
+// decodeAnswer reads a cached answer; its data stays a slice of b.
 func decodeAnswer(b []byte) (*Answer, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(cachedMagic))
 	if !ok {
@@ -89,19 +102,70 @@ func decodeAnswer(b []byte) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Answer{Columns: h.Columns, Meta: h.Meta, Rows: make([]json.RawMessage, 0, h.Meta.Rows)}
-	for len(rest) > 0 {
-		var line []byte
-		line, rest, ok = bytes.Cut(rest, []byte{'\n'})
-		if !ok {
-			return nil, errNotAnswer // truncated
+	if len(rest) != h.DataBytes || (h.Meta.Rows == 0) != (len(rest) == 0) {
+		return nil, errNotAnswer // truncated
+	}
+	return &Answer{Columns: h.Columns, Meta: h.Meta, data: rest, n: h.Meta.Rows}, nil
+}
+
+// Window keeps rows [offset, offset+n) of the answer.
+func (a *Answer) Window(offset, n int) {
+	offset = max(offset, 0)
+	if offset == 0 && n >= a.n {
+		return
+	}
+	if offset >= a.n || n <= 0 {
+		a.data, a.n, a.fresh = a.data[:0], 0, nil
+		return
+	}
+	kept := min(n, a.n-offset)
+	// next is where the row after the one starting at i begins.
+	next := func(i int) int { return i + bytes.Index(a.data[i:], rowSep) + len(rowSep) }
+	start := 0
+	for range offset {
+		start = next(start)
+	}
+	end := start
+	for range kept - 1 {
+		end = next(end)
+	}
+	if k := bytes.Index(a.data[end:], rowSep); k >= 0 {
+		end += k
+	} else {
+		end = len(a.data)
+	}
+	if a.fresh != nil {
+		res := *a.fresh
+		res.Rows = res.Rows[offset : offset+kept]
+		a.fresh = &res
+	}
+	a.data, a.n = a.data[start:end], kept
+}
+
+// Result returns the answer with its rows as values (string, float64, int64
+// from a fresh result, float64 from the cache, or nil).
+func (a *Answer) Result() (*Result, error) {
+	if a.fresh != nil {
+		res := *a.fresh
+		res.Meta, res.Compiled = a.Meta, a.Compiled
+		return &res, nil
+	}
+	res := &Result{Columns: a.Columns, Meta: a.Meta, Compiled: a.Compiled, Rows: make([][]any, 0, a.n)}
+	if a.n == 0 {
+		return res, nil
+	}
+	for i, raw := range bytes.Split(a.data, rowSep) {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("cached row %d: %w", i, err)
 		}
-		a.Rows = append(a.Rows, line)
+		row := make([]any, len(a.Columns))
+		for k, c := range a.Columns {
+			row[k] = m[c.Name]
+		}
+		res.Rows = append(res.Rows, row)
 	}
-	if len(a.Rows) != h.Meta.Rows {
-		return nil, errNotAnswer
-	}
-	return a, nil
+	return res, nil
 }
 
 // headerMemo remembers decoded headers by their bytes: the header of a hot
@@ -135,37 +199,7 @@ func (m *headerMemo) decode(head []byte) (cachedHeader, error) {
 	return h, nil
 }
 
-// window keeps rows [offset, offset+n).
-func (a *Answer) window(offset, n int) {
-	if offset >= len(a.Rows) {
-		a.Rows = a.Rows[:0]
-		return
-	}
-	a.Rows = a.Rows[offset:min(offset+n, len(a.Rows))]
-}
 
-// Result returns the answer with its rows as values (string, float64, int64
-// from a fresh result, float64 from the cache, or nil).
-func (a *Answer) Result() (*Result, error) {
-	if a.fresh != nil {
-		res := *a.fresh
-		res.Meta, res.Compiled = a.Meta, a.Compiled
-		return &res, nil
-	}
-	res := &Result{Columns: a.Columns, Meta: a.Meta, Compiled: a.Compiled, Rows: make([][]any, len(a.Rows))}
-	for i, raw := range a.Rows {
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("cached row %d: %w", i, err)
-		}
-		row := make([]any, len(a.Columns))
-		for k, c := range a.Columns {
-			row[k] = m[c.Name]
-		}
-		res.Rows[i] = row
-	}
-	return res, nil
-}
 
 // rowEncoder writes rows as JSON objects, with the API's encoding (no HTML
 // escaping; NaN and infinities, which JSON cannot hold, as null).

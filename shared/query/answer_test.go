@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
@@ -11,17 +12,23 @@ import (
 
 func TestCachedAnswerRoundTrip(t *testing.T) {
 	cols := []warehouse.Column{{Name: "uf", Kind: "dimension", Type: "string"}, {Name: "fob_usd", Kind: "measure", Type: "number"}, {Name: "n", Kind: "measure", Type: "integer"}}
-	res := &Result{Columns: cols, Meta: Meta{Dataset: "comex_monthly", Rows: 3, Cache: "miss"}, Rows: [][]any{
+	res := &Result{Columns: cols, Meta: Meta{Dataset: "comex_monthly", Rows: 4, Cache: "miss"}, Rows: [][]any{
 		{"SP", 1.5e9, int64(7)},
-		{"a \"quoted\"\nline <b>&", math.NaN(), nil},
+		{"a \"quoted\",\nline <b>&", math.NaN(), nil},
 		{"Sul", 1e-9, int64(-1)},
+		{",\n", 2.0, int64(0)},
 	}}
 	a, err := answerOf(res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := string(a.Rows[1]); got != `{"uf":"a \"quoted\"\nline <b>&","fob_usd":null,"n":null}` {
-		t.Errorf("row 1 encoded as %s", got)
+	// The data is the inside of a JSON array of row objects.
+	var objs []map[string]any
+	if err := json.Unmarshal([]byte("["+string(a.Data())+"]"), &objs); err != nil || len(objs) != 4 {
+		t.Fatalf("data %s: %v", a.Data(), err)
+	}
+	if !bytes.Contains(a.Data(), []byte(`{"uf":"a \"quoted\",\nline <b>&","fob_usd":null,"n":null}`)) {
+		t.Errorf("row 1 not encoded as the API sends it (no HTML escaping, NaN as null): %s", a.Data())
 	}
 	b, err := a.encode()
 	if err != nil {
@@ -31,35 +38,47 @@ func TestCachedAnswerRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(back.Columns, cols) || back.Meta != res.Meta || len(back.Rows) != 3 {
+	if !reflect.DeepEqual(back.Columns, cols) || back.Meta != res.Meta || back.Rows() != 4 || !bytes.Equal(back.Data(), a.Data()) {
 		t.Fatalf("decoded %+v", back)
-	}
-	for i := range a.Rows {
-		if string(back.Rows[i]) != string(a.Rows[i]) {
-			t.Errorf("row %d: %s, want %s", i, back.Rows[i], a.Rows[i])
-		}
 	}
 	got, err := back.Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := [][]any{{"SP", 1.5e9, 7.0}, {"a \"quoted\"\nline <b>&", nil, nil}, {"Sul", 1e-9, -1.0}}
+	want := [][]any{{"SP", 1.5e9, 7.0}, {"a \"quoted\",\nline <b>&", nil, nil}, {"Sul", 1e-9, -1.0}, {",\n", 2.0, 0.0}}
 	if !reflect.DeepEqual(got.Rows, want) {
 		t.Errorf("values %#v, want %#v", got.Rows, want)
 	}
-	back.window(1, 5)
-	if len(back.Rows) != 2 || string(back.Rows[0]) != string(a.Rows[1]) {
-		t.Errorf("window(1, 5): %q", back.Rows)
-	}
-	back.window(9, 5)
-	if len(back.Rows) != 0 {
-		t.Errorf("a window past the end holds %d rows", len(back.Rows))
+
+	// Windows, on the cached and on the fresh answer alike.
+	for name, fresh := range map[string]bool{"cached": false, "fresh": true} {
+		for _, c := range []struct{ offset, n, want int }{{0, 9, 4}, {1, 2, 2}, {3, 5, 1}, {0, 1, 1}, {4, 1, 0}, {9, 5, 0}} {
+			w := *back
+			if fresh {
+				w = *a
+			}
+			w.Window(c.offset, c.n)
+			r, err := w.Result()
+			if err != nil || w.Rows() != c.want || len(r.Rows) != c.want {
+				t.Errorf("%s window(%d, %d): %d rows, %v", name, c.offset, c.n, w.Rows(), err)
+				continue
+			}
+			for i, row := range r.Rows {
+				if row[0] != want[c.offset+i][0] {
+					t.Errorf("%s window(%d, %d) row %d: %v, want %v", name, c.offset, c.n, i, row[0], want[c.offset+i][0])
+				}
+			}
+			var inside []any
+			if err := json.Unmarshal([]byte("["+string(w.Data())+"]"), &inside); err != nil || len(inside) != c.want {
+				t.Errorf("%s window(%d, %d): data %q is not %d rows: %v", name, c.offset, c.n, w.Data(), c.want, err)
+			}
+		}
 	}
 
 	// A cached value that is not a whole answer is a miss, never a short answer.
 	for name, bad := range map[string][]byte{
 		"truncated":    b[:len(b)-5],
-		"a row short":  b[:len(b)-len(a.Rows[2])-1],
+		"no data":      b[:bytes.IndexByte(b[len(cachedMagic):], '\n')+len(cachedMagic)+1],
 		"old encoding": []byte(`{"columns":[],"rows":[],"meta":{}}`),
 		"empty":        nil,
 	} {
@@ -67,8 +86,12 @@ func TestCachedAnswerRoundTrip(t *testing.T) {
 			t.Errorf("%s: decoded", name)
 		}
 	}
-	var js any
-	if err := json.Unmarshal(a.Rows[0], &js); err != nil {
-		t.Errorf("row 0 is not JSON: %v", err)
+	empty, err := answerOf(&Result{Columns: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, _ := empty.encode()
+	if e, err := decodeAnswer(eb); err != nil || e.Rows() != 0 || len(e.Data()) != 0 {
+		t.Errorf("an empty answer: %+v %v", e, err)
 	}
 }

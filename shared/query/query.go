@@ -89,7 +89,7 @@ type Result struct {
 }
 
 // cacheVersion changes when the cached encoding does.
-const cacheVersion = "v2"
+const cacheVersion = "v3"
 
 // keyPrefix is the org's cache namespace: every key begins with it, so no key
 // of one org can name another's entry.
@@ -242,7 +242,7 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Answer,
 	}
 	a.Meta.Cache = "hit"
 	a.Meta.BytesProcessed = 0
-	a.window(offset, n)
+	a.Window(offset, n)
 	return a, nil
 }
 
