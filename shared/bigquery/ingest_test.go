@@ -360,3 +360,89 @@ func TestIngestWatermark(t *testing.T) {
 		t.Errorf("watermark %q, %v", w, err)
 	}
 }
+
+// CAGED on the wire: @kind and @file_competencia (DATE) are bound, and
+// @periods holds the file's months and those the replaced cells touched
+// (read from core.fact_caged before the script). The notes are read after
+// the script committed.
+func TestIngestCAGEDBindsTheReplacedMonths(t *testing.T) {
+	fake := bqfake.New(t)
+	var scopeParams []any
+	fake.Answer = func(sql string, params []any) bqfake.Answer {
+		if strings.Contains(sql, "SELECT DISTINCT month FROM core.fact_caged") {
+			scopeParams = params
+			return bqfake.Answer{Schema: []bqfake.Field{{Name: "month", Type: "DATE"}}, Rows: [][]any{{"2019-06-01"}}}
+		}
+		return bqfake.Answer{}
+	}
+	wh := ingestWarehouse(t, fake)
+	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "caged", "CAGEDEXC202301.txt", sample(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(rep.Periods, "2019-06") {
+		t.Fatalf("the sample covers 2019-06 itself; the test needs a month it does not: %v", rep.Periods)
+	}
+	// The scope read binds kind and competência as the models do.
+	var bound []string
+	for _, p := range scopeParams {
+		m := p.(map[string]any)
+		typ := obj(t, m, "parameterType")["type"]
+		bound = append(bound, m["name"].(string)+" "+typ.(string)+" "+obj(t, m, "parameterValue")["value"].(string))
+	}
+	if !slices.Equal(bound, []string{"p1 STRING exc", "p2 DATE 2023-01-01"}) {
+		t.Errorf("the scope read bound %v", bound)
+	}
+	jobs := fake.Jobs()
+	if len(jobs) != 2 {
+		t.Fatalf("%d scripts, want 2", len(jobs))
+	}
+	q := obj(t, jobs[1].Body, "configuration", "query")
+	values := map[string]map[string]any{}
+	types := map[string]string{}
+	for _, p := range q["queryParameters"].([]any) {
+		m := p.(map[string]any)
+		values[m["name"].(string)] = obj(t, m, "parameterValue")
+		b, _ := json.Marshal(m["parameterType"])
+		types[m["name"].(string)] = string(b)
+	}
+	if types["file_competencia"] != `{"type":"DATE"}` || values["file_competencia"]["value"] != "2023-01-01" {
+		t.Errorf("@file_competencia %s %v", types["file_competencia"], values["file_competencia"])
+	}
+	if values["kind"]["value"] != "exc" {
+		t.Errorf("@kind %v", values["kind"])
+	}
+	var months []string
+	for _, v := range values["periods"]["arrayValues"].([]any) {
+		months = append(months, v.(map[string]any)["value"].(string))
+	}
+	want := []string{"2019-06-01"}
+	for _, p := range rep.Periods {
+		want = append(want, p+"-01")
+	}
+	slices.Sort(want)
+	if !slices.Equal(months, want) {
+		t.Errorf("@periods %v, want the file's months and 2019-06: %v", months, want)
+	}
+	// Reads: the log twice and the scope before the script; the notes after it.
+	var afterScript []string
+	script := false
+	for _, c := range fake.Calls() {
+		if c.Method == "POST" && strings.HasSuffix(c.Path, "/jobs") && strings.HasPrefix(querySQLOf(c), "BEGIN TRANSACTION;") {
+			script = true
+		}
+		if script && strings.HasSuffix(c.Path, "/queries") && c.Method == "POST" {
+			afterScript = append(afterScript, c.Body["query"].(string))
+		}
+	}
+	if len(afterScript) != 1 || !strings.Contains(afterScript[0], "FROM core.fact_caged") || !strings.Contains(afterScript[0], "municipio IS NULL") {
+		t.Errorf("reads after the script: %q, want the unmapped-cells note", afterScript)
+	}
+}
+
+func querySQLOf(c bqfake.Call) string {
+	cfg, _ := c.Body["configuration"].(map[string]any)
+	q, _ := cfg["query"].(map[string]any)
+	s, _ := q["query"].(string)
+	return s
+}
