@@ -199,8 +199,6 @@ func (m *headerMemo) decode(head []byte) (cachedHeader, error) {
 	return h, nil
 }
 
-
-
 // rowEncoder writes rows as JSON objects, with the API's encoding (no HTML
 // escaping; NaN and infinities, which JSON cannot hold, as null).
 type rowEncoder struct {
