@@ -397,6 +397,9 @@ type job struct {
 }
 
 func (j *job) exec(q string, args ...any) error {
+	if j.db == nil {
+		return fmt.Errorf("%s: a BigQuery load runs no statement on its own (remote.go plans them)", firstLine(q))
+	}
 	if _, err := j.db.ExecContext(j.ctx, q, args...); err != nil {
 		return fmt.Errorf("%s: %w", firstLine(q), err)
 	}
