@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/query"
@@ -103,11 +104,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Invalidf("body", "could not be read"))
 		return
 	}
-	if err := checkJSONShape(body); err != nil {
-		Error(w, r, err)
-		return
-	}
-	spec, err := semantic.ParseSpec(body)
+	spec, err := s.specs.parse(body)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -215,4 +212,43 @@ func pageSize(r *http.Request) (int, error) {
 		return 0, apperr.Invalidf("page_size", "must be an integer from 1 to %d", MaxPageSize)
 	}
 	return n, nil
+}
+
+// specMemo remembers the specs parsed from recent bodies. Dashboards send
+// the same bodies again and again; a body that passed the shape check and
+// parsed does so every time, and the same spec lets the query service find
+// the plan it made for it. Specs are never modified once parsed.
+type specMemo struct {
+	mu    sync.Mutex
+	specs map[string]*semantic.Spec
+}
+
+const (
+	specMemoSize  = 4096
+	specMemoBytes = 4 << 10 // larger bodies are parsed every time
+)
+
+func (m *specMemo) parse(body []byte) (*semantic.Spec, error) {
+	m.mu.Lock()
+	spec, ok := m.specs[string(body)]
+	m.mu.Unlock()
+	if ok {
+		return spec, nil
+	}
+	if err := checkJSONShape(body); err != nil {
+		return nil, err
+	}
+	spec, err := semantic.ParseSpec(body)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) <= specMemoBytes {
+		m.mu.Lock()
+		if m.specs == nil || len(m.specs) >= specMemoSize {
+			m.specs = map[string]*semantic.Spec{}
+		}
+		m.specs[string(body)] = spec
+		m.mu.Unlock()
+	}
+	return spec, nil
 }

@@ -67,6 +67,8 @@ type Server struct {
 	CORSOrigins []string
 	// RequestTimeout bounds each request's work (0: none).
 	RequestTimeout time.Duration
+
+	specs specMemo
 }
 
 // Handler returns the API with its middleware in one visible order: recover,

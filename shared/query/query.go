@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -62,6 +64,7 @@ type Service struct {
 	Log     *slog.Logger
 
 	flight singleflight.Group
+	plans  planMemo
 }
 
 // Meta describes an answer.
@@ -131,22 +134,12 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	if err != nil {
 		return nil, "", err
 	}
-	spec, err = s.withDefaults(ctx, spec, ds, wm)
+	p, err := s.plan(ctx, spec, ds, wm, access, scopeOf(t))
 	if err != nil {
 		return nil, "", err
 	}
-	q, err := s.Catalog.Validate(spec, access)
-	if err != nil {
-		return nil, "", err
-	}
-	compiled, err := q.Compile(s.Engine.Name(), scopeOf(t))
-	if err != nil {
-		return nil, "", err
-	}
-	meta := Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}
-	key := keyPrefix(t.Org.ID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scopeOf(t))
-	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
-	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
+	compiled, key := p.compiled, p.key
+	a, err := s.cached(ctx, key, p.meta, func(ctx context.Context) (*warehouse.Result, error) {
 		params := warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID}
 		if err := s.checkBudget(ctx, compiled, &params); err != nil {
 			return nil, err
@@ -424,4 +417,85 @@ func clip(s string) string {
 		s = s[:64] + "…"
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// plan is what a spec compiles to for a tenant: the SQL, the cache key and
+// the answer's meta.
+type plan struct {
+	compiled warehouse.Compiled
+	key      string
+	meta     Meta
+}
+
+// planKey names a plan by everything it depends on. The spec is compared
+// by identity: a dashboard that sends the same body again gets the same
+// parsed spec from the API's memory of bodies, so the plan is found
+// without validating and compiling again. Specs are never modified once
+// parsed.
+type planKey struct {
+	spec          *semantic.Spec
+	org, dataset  string
+	wm, ipca      string
+	entitled      string
+	engine, catal string
+}
+
+// planMemo remembers recent plans.
+type planMemo struct {
+	mu    sync.Mutex
+	plans map[planKey]*plan
+}
+
+const planMemoSize = 4096
+
+// plan validates and compiles a spec for the tenant, or finds the plan it
+// made last time for the same spec, data and entitlements.
+func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm string, access semantic.Access, scope semantic.TenantScope) (*plan, error) {
+	k := planKey{spec: spec, org: scope.OrgID, dataset: scope.Dataset, wm: wm, engine: s.Engine.Name(), catal: s.Catalog.Version()}
+	if spec.Real != nil {
+		if ipca, ok := s.Catalog.Dataset("ipca_monthly"); ok {
+			iwm, err := s.Watermarks.Watermark(ctx, ipca)
+			if err != nil {
+				return nil, err
+			}
+			k.ipca = iwm
+		}
+	}
+	names := make([]string, 0, len(access.Entitled))
+	for d, ok := range access.Entitled {
+		if ok {
+			names = append(names, d)
+		}
+	}
+	sort.Strings(names)
+	k.entitled = strings.Join(names, ",")
+	s.plans.mu.Lock()
+	p, ok := s.plans.plans[k]
+	s.plans.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	spec, err := s.withDefaults(ctx, spec, ds, wm)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.Catalog.Validate(spec, access)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := q.Compile(s.Engine.Name(), scope)
+	if err != nil {
+		return nil, err
+	}
+	p = &plan{compiled: compiled,
+		meta: Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}}
+	p.key = keyPrefix(scope.OrgID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scope)
+	p.meta.QueryHash = p.key[len(keyPrefix(scope.OrgID)):]
+	s.plans.mu.Lock()
+	if s.plans.plans == nil || len(s.plans.plans) >= planMemoSize {
+		s.plans.plans = map[planKey]*plan{}
+	}
+	s.plans.plans[k] = p
+	s.plans.mu.Unlock()
+	return p, nil
 }
