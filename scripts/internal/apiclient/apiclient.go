@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -144,6 +145,9 @@ func (c *Client) Query(ctx context.Context, org string, spec map[string]any) (Qu
 	return c.QueryJSON(ctx, org, b)
 }
 
+// bodies recycles answer buffers across a load generator's requests.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // QueryJSON is Query with the spec already encoded. It reads the whole
 // answer but decodes only its meta (the answer's last member), so that a
 // load generator spends its CPU on requests, not on parsing rows.
@@ -159,10 +163,13 @@ func (c *Client) QueryJSON(ctx context.Context, org string, spec []byte) (QueryM
 		return QueryMeta{}, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
+	buf := bodies.Get().(*bytes.Buffer)
+	defer bodies.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		return QueryMeta{}, err
 	}
+	b := buf.Bytes()
 	if resp.StatusCode != http.StatusOK {
 		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: status %d: %s", org, resp.StatusCode, clip(b))
 	}
