@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,6 +92,13 @@ func (s *Stack) dev(ctx context.Context, cmd string) error {
 
 // Up starts the stack and reads its stack.env.
 func (s *Stack) Up(ctx context.Context) error {
+	// A stack already on the port would be measured in place of this one,
+	// on whatever warehouse it has open.
+	addr := net.JoinHostPort("127.0.0.1", s.Env["API_PORT"])
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		return fmt.Errorf("something already listens on %s: stop it first (a stack: DATA_DIR=%s scripts/dev down)", addr, s.DataDir)
+	}
 	if err := s.prepare(); err != nil {
 		return err
 	}
