@@ -3,7 +3,6 @@ package redis
 import (
 	"bytes"
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -58,19 +57,8 @@ func TestNearCacheEvictsByBytesAndExpires(t *testing.T) {
 // A second instance reading an answer another wrote keeps it near until
 // Redis would expire it; while near, Redis is not asked.
 func TestQueryCacheKeepsAnswersNear(t *testing.T) {
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		u = "redis://127.0.0.1:6379"
-	}
-	c, err := New(Config{URL: u, Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := testClient(t)
 	ctx := context.Background()
-	if err := c.Ping(ctx); err != nil {
-		t.Fatalf("Redis at TEST_REDIS_URL does not answer (run make test): %v", err)
-	}
 	org := tenant.Tenant{Org: tenant.Org{ID: "near-test-" + strconv.FormatInt(time.Now().UnixNano(), 36)}}
 	ctx = tenant.With(ctx, org)
 	key := "mirante:v2:q:" + org.Org.ID + ":abc"
