@@ -21,6 +21,7 @@ import (
 
 	"github.com/mirante/mirante/scripts/internal/apiclient"
 	"github.com/mirante/mirante/shared/duckdb"
+	"github.com/mirante/mirante/shared/query"
 	"github.com/mirante/mirante/shared/semantic"
 )
 
@@ -312,13 +313,16 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 }
 
 // clearCache drops the org's cached query answers (its own namespace of
-// the cache), so that the next queries are computed.
+// the cache, which outlives a stack: a warehouse generated at another size
+// has the same watermark, hence the same keys), so that the next queries
+// are computed. The API's near copies are not reached; they hold only this
+// run's answers, whose specs the later benchmarks do not repeat.
 func (a *apiBench) clearCache(ctx context.Context, org string) error {
 	id := a.orgIDs[org]
 	if id == "" {
 		return fmt.Errorf("no org id for %s", org)
 	}
-	iter := a.rdb.Scan(ctx, 0, "mirante:v1:q:"+id+":*", 500).Iterator()
+	iter := a.rdb.Scan(ctx, 0, query.CacheKeyPrefix(id)+"*", 500).Iterator()
 	var keys []string
 	for iter.Next(ctx) {
 		keys = append(keys, iter.Val())

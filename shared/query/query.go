@@ -98,6 +98,10 @@ const cacheVersion = "v3"
 // of one org can name another's entry.
 func keyPrefix(orgID string) string { return "mirante:" + cacheVersion + ":q:" + orgID + ":" }
 
+// CacheKeyPrefix is the org's namespace in the query cache (benchmarks
+// clear it to measure uncached queries).
+func CacheKeyPrefix(orgID string) string { return keyPrefix(orgID) }
+
 // Run answers a spec with its rows as values.
 func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string, error) {
 	a, key, err := s.Answer(ctx, spec)
