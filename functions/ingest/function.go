@@ -146,12 +146,23 @@ func Handle(ctx context.Context, e event.Event) error {
 	if err := Init(ctx); err != nil {
 		return err
 	}
+	return st.HandleEvent(ctx, e)
+}
+
+// HandleEvent loads the object a Cloud Storage event names. An event that
+// carries a traceparent (CloudEvents' distributed-tracing extension) is
+// continued: the load's spans join the sender's trace. Cloud Storage's own
+// events carry none, so those loads start a trace of their own.
+func (s *state) HandleEvent(ctx context.Context, e event.Event) error {
+	if tp, ok := e.Extensions()["traceparent"].(string); ok {
+		ctx = telemetry.ContextFromTraceparent(ctx, tp)
+	}
 	var d objectData
 	if err := json.Unmarshal(e.Data(), &d); err != nil {
-		st.log.ErrorContext(ctx, "ingest: undecodable event", "error", err.Error())
+		s.log.ErrorContext(ctx, "ingest: undecodable event", "error", err.Error())
 		return nil
 	}
-	return st.HandleObject(ctx, d.Bucket, d.Name)
+	return s.HandleObject(ctx, d.Bucket, d.Name)
 }
 
 var uploadObject = regexp.MustCompile(`^orgs/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/uploads/([0-9a-f]{64})\.csv$`)
