@@ -53,7 +53,7 @@ func (s *Service) Datasets(ctx context.Context) ([]DatasetInfo, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
-	access, err := s.access(ctx)
+	access, _, err := s.access(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 		return nil, err
 	}
 	t, _ := tenant.FromContext(ctx)
-	access, err := s.access(ctx)
+	access, _, err := s.access(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +123,8 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 		return nil, err
 	}
 	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version}
-	key := keyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
-	meta.QueryHash = key[len(keyPrefix(t.Org.ID)):]
+	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
+	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
 	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
 		return s.Engine.Run(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
 	})

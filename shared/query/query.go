@@ -11,7 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,13 +94,9 @@ type Result struct {
 // cacheVersion changes when the cached encoding does.
 const cacheVersion = "v3"
 
-// keyPrefix is the org's cache namespace: every key begins with it, so no key
-// of one org can name another's entry.
-func keyPrefix(orgID string) string { return "mirante:" + cacheVersion + ":q:" + orgID + ":" }
-
-// CacheKeyPrefix is the org's namespace in the query cache (benchmarks
-// clear it to measure uncached queries).
-func CacheKeyPrefix(orgID string) string { return keyPrefix(orgID) }
+// CacheKeyPrefix is the org's cache namespace: every key begins with it, so no key
+// of one org can name another's entry (benchmarks clear it).
+func CacheKeyPrefix(orgID string) string { return "mirante:" + cacheVersion + ":q:" + orgID + ":" }
 
 // Run answers a spec with its rows as values.
 func (s *Service) Run(ctx context.Context, spec *semantic.Spec) (*Result, string, error) {
@@ -126,7 +122,7 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	if !ok {
 		return nil, "", apperr.Invalidf("dataset", "unknown dataset %q", clip(spec.Dataset))
 	}
-	access, err := s.access(ctx)
+	access, entitled, err := s.access(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -138,7 +134,7 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := s.plan(ctx, spec, ds, wm, access, scopeOf(t))
+	p, err := s.plan(ctx, spec, ds, wm, access, entitled, scopeOf(t))
 	if err != nil {
 		return nil, "", err
 	}
@@ -222,7 +218,7 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Answer,
 		return nil, err
 	}
 	t, _ := tenant.FromContext(ctx)
-	if !strings.HasPrefix(key, keyPrefix(t.Org.ID)) {
+	if !strings.HasPrefix(key, CacheKeyPrefix(t.Org.ID)) {
 		return nil, apperr.Invalidf("cursor", "invalid or expired cursor")
 	}
 	gone := apperr.Errorf(apperr.Gone, "the result is no longer available; run the query again")
@@ -382,16 +378,20 @@ func shiftMonth(v string, months int) string {
 	return fmt.Sprintf("%04d-%02d", total/12, total%12+1)
 }
 
-func (s *Service) access(ctx context.Context) (semantic.Access, error) {
+// access is what the tenant in ctx may query, and its entitlements as one
+// sorted list (part of a plan's key).
+func (s *Service) access(ctx context.Context) (semantic.Access, string, error) {
 	ds, err := s.Entitlements.FindEntitlements(ctx)
 	if err != nil {
-		return semantic.Access{}, err
+		return semantic.Access{}, "", err
 	}
 	a := semantic.Access{Entitled: map[string]bool{}}
 	for _, d := range ds {
 		a.Entitled[d] = true
 	}
-	return a, nil
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return a, strings.Join(slices.Compact(ds), ","), nil
 }
 
 // scopeOf is the compiler's view of the request's tenant.
@@ -454,8 +454,8 @@ const planMemoSize = 4096
 
 // plan validates and compiles a spec for the tenant, or finds the plan it
 // made last time for the same spec, data and entitlements.
-func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm string, access semantic.Access, scope semantic.TenantScope) (*plan, error) {
-	k := planKey{spec: spec, org: scope.OrgID, dataset: scope.Dataset, wm: wm, engine: s.Engine.Name(), catal: s.Catalog.Version()}
+func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm string, access semantic.Access, entitled string, scope semantic.TenantScope) (*plan, error) {
+	k := planKey{spec: spec, org: scope.OrgID, dataset: scope.Dataset, wm: wm, entitled: entitled, engine: s.Engine.Name(), catal: s.Catalog.Version()}
 	if spec.Real != nil {
 		if ipca, ok := s.Catalog.Dataset("ipca_monthly"); ok {
 			iwm, err := s.Watermarks.Watermark(ctx, ipca)
@@ -465,14 +465,6 @@ func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Da
 			k.ipca = iwm
 		}
 	}
-	names := make([]string, 0, len(access.Entitled))
-	for d, ok := range access.Entitled {
-		if ok {
-			names = append(names, d)
-		}
-	}
-	sort.Strings(names)
-	k.entitled = strings.Join(names, ",")
 	s.plans.mu.Lock()
 	p, ok := s.plans.plans[k]
 	s.plans.mu.Unlock()
@@ -493,8 +485,8 @@ func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Da
 	}
 	p = &plan{compiled: compiled,
 		meta: Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}}
-	p.key = keyPrefix(scope.OrgID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scope)
-	p.meta.QueryHash = p.key[len(keyPrefix(scope.OrgID)):]
+	p.key = CacheKeyPrefix(scope.OrgID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scope)
+	p.meta.QueryHash = p.key[len(CacheKeyPrefix(scope.OrgID)):]
 	s.plans.mu.Lock()
 	if s.plans.plans == nil || len(s.plans.plans) >= planMemoSize {
 		s.plans.plans = map[planKey]*plan{}
