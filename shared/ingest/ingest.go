@@ -132,18 +132,9 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 		rep.Duration = time.Since(start)
 		return *rep, err
 	}
-	contentSum, err := j.read(start)
-	if err != nil {
-		return *rep, err
-	}
-	dup, err := j.alreadyCurrent(contentSum)
-	if err != nil {
-		return *rep, err
-	}
-	if dup {
-		rep.Skipped = true
-		rep.Duration = time.Since(start)
-		return *rep, nil // the deferred ROLLBACK drops the landed copy
+	contentSum, skipped, err := j.readUnlessCurrent(start)
+	if err != nil || skipped {
+		return *rep, err // when skipped, the deferred ROLLBACK drops the landed copy
 	}
 	if err := j.fillScope(); err != nil {
 		return *rep, err
@@ -235,6 +226,22 @@ func (j *job) read(start time.Time) (string, error) {
 		rep.Watermark = j.watermark
 	}
 	return hex.EncodeToString(j.content.Sum(nil)), nil
+}
+
+// readUnlessCurrent reads the file (read) and tells whether the same typed
+// content is already the current load of its periods; then the report says
+// Skipped and nothing is to be written.
+func (j *job) readUnlessCurrent(start time.Time) (content string, skipped bool, err error) {
+	content, err = j.read(start)
+	if err != nil {
+		return "", false, err
+	}
+	if skipped, err = j.alreadyCurrent(content); err != nil || !skipped {
+		return content, false, err
+	}
+	j.rep.Skipped = true
+	j.rep.Duration = time.Since(start)
+	return content, true, nil
 }
 
 // loadMu serialises loads in this process: DuckDB has one writer, and a

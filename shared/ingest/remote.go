@@ -113,18 +113,9 @@ func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Read
 	if err := run.addModels(nil, "ddl_ingest_files"); err != nil {
 		return *rep, err
 	}
-	contentSum, err := j.read(start)
-	if err != nil {
-		return *rep, err
-	}
-	dup, err := j.alreadyCurrent(contentSum)
-	if err != nil {
-		return *rep, err
-	}
-	if dup {
-		rep.Skipped = true
-		rep.Duration = time.Since(start)
-		return *rep, nil // nothing was sent: the spooled rows are dropped
+	contentSum, skipped, err := j.readUnlessCurrent(start)
+	if err != nil || skipped {
+		return *rep, err // when skipped, nothing was sent: the spooled rows are dropped
 	}
 	if j.finish != nil {
 		// Plans the models; the loaders' own queries answer nothing yet.
