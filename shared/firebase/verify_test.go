@@ -109,10 +109,7 @@ func TestProductionTokenVerification(t *testing.T) {
 	hs.Header["kid"] = "k1"
 	hsTok, _ := hs.SignedString(pub)
 
-	cases := map[string]struct {
-		token string
-		want  string
-	}{
+	cases := map[string]refusal{
 		"expired":                   {ks.sign(t, with(goodClaims(), "exp", time.Now().Add(-time.Hour).Unix()), "k1", ks.key), "token expired"},
 		"no expiry":                 {ks.sign(t, with(goodClaims(), "exp", nil), "k1", ks.key), "invalid token"},
 		"another project":           {ks.sign(t, with(goodClaims(), "aud", "someone-else"), "k1", ks.key), "invalid token"},
@@ -126,13 +123,7 @@ func TestProductionTokenVerification(t *testing.T) {
 		"HS256 with the public key": {hsTok, "invalid token"},
 		"garbage":                   {"not.a.token", "invalid token"},
 	}
-	for name, c := range cases {
-		_, _, err := v.verify(ctx, c.token)
-		ae, ok := apperr.As(err)
-		if !ok || ae.Code != apperr.Unauthorized || ae.Message != c.want {
-			t.Errorf("%s: %v, want unauthorized %q", name, err, c.want)
-		}
-	}
+	assertRefused(t, v, cases)
 	// The key set is fetched once and cached, and unknown kids do not make
 	// every request refetch it.
 	if n := ks.fetches.Load(); n > 2 {
@@ -175,10 +166,7 @@ func TestEmulatorTokenVerification(t *testing.T) {
 	if err != nil || id.FirebaseUID != "uid-1" || id.Email != "ana@example.com" {
 		t.Fatalf("a good emulator token: %+v %v", id, err)
 	}
-	cases := map[string]struct {
-		token string
-		want  string
-	}{
+	cases := map[string]refusal{
 		"expired":              {unsigned(with(goodClaims(), "exp", time.Now().Add(-time.Hour).Unix())), "token expired"},
 		"another project":      {unsigned(with(goodClaims(), "aud", "someone-else")), "invalid token"},
 		"another issuer":       {unsigned(with(goodClaims(), "iss", "https://securetoken.google.com/someone-else")), "invalid token"},
@@ -186,13 +174,7 @@ func TestEmulatorTokenVerification(t *testing.T) {
 		"signed, even validly": {ks.sign(t, goodClaims(), "k1", ks.key), "invalid token"},
 		"garbage":              {"not.a.token", "invalid token"},
 	}
-	for name, c := range cases {
-		_, _, err := v.verify(ctx, c.token)
-		ae, ok := apperr.As(err)
-		if !ok || ae.Code != apperr.Unauthorized || ae.Message != c.want {
-			t.Errorf("%s: %v, want unauthorized %q", name, err, c.want)
-		}
-	}
+	assertRefused(t, v, cases)
 	if n := ks.fetches.Load(); n != 0 {
 		t.Errorf("the emulator verifier fetched Google's keys %d times", n)
 	}
@@ -230,5 +212,24 @@ func TestVerifiedTokensAreRememberedUntilTheyExpire(t *testing.T) {
 	_, _, err = v.verify(ctx, tok)
 	if ae, ok := apperr.As(err); !ok || ae.Message != "token expired" {
 		t.Errorf("past its expiry: %v, want token expired", err)
+	}
+}
+
+// refusal is a token and the message it must be refused with.
+type refusal struct {
+	token string
+	want  string
+}
+
+// assertRefused checks that each token is refused as unauthorized with its
+// message.
+func assertRefused(t *testing.T, v *tokenVerifier, cases map[string]refusal) {
+	t.Helper()
+	for name, c := range cases {
+		_, _, err := v.verify(context.Background(), c.token)
+		ae, ok := apperr.As(err)
+		if !ok || ae.Code != apperr.Unauthorized || ae.Message != c.want {
+			t.Errorf("%s: %v, want unauthorized %q", name, err, c.want)
+		}
 	}
 }
