@@ -141,8 +141,8 @@ func TestIngestComexOnTheWire(t *testing.T) {
 		fields = append(fields, m["name"].(string)+" "+m["type"].(string)+" "+mode)
 	}
 	wantFields := []string{"file_sha256 STRING REQUIRED", "line INTEGER REQUIRED", "flow STRING REQUIRED", "co_ano INTEGER REQUIRED",
-		"co_mes INTEGER REQUIRED", "co_ncm STRING REQUIRED", "co_unid STRING ", "co_pais STRING REQUIRED", "sg_uf_ncm STRING REQUIRED",
-		"co_via STRING ", "co_urf STRING ", "qt_estat INTEGER ", "kg_liquido INTEGER REQUIRED", "vl_fob INTEGER REQUIRED",
+		"co_mes INTEGER REQUIRED", "co_ncm INTEGER REQUIRED", "co_unid INTEGER ", "co_pais INTEGER REQUIRED", "sg_uf_ncm STRING REQUIRED",
+		"co_via INTEGER ", "co_urf INTEGER ", "qt_estat INTEGER ", "kg_liquido INTEGER REQUIRED", "vl_fob INTEGER REQUIRED",
 		"vl_frete INTEGER ", "vl_seguro INTEGER "}
 	if !slices.Equal(fields, wantFields) {
 		t.Errorf("schema\n got %v\nwant %v", fields, wantFields)
@@ -160,9 +160,10 @@ func TestIngestComexOnTheWire(t *testing.T) {
 	if len(rows) != 60 {
 		t.Fatalf("%d rows uploaded, want 60", len(rows))
 	}
-	// 2025;09;84713019;11;063;SP;07;1017500;42;13;608 (line 2)
-	first := map[string]any{"file_sha256": rep.SHA256, "flow": "export", "line": 2.0, "co_ano": 2025.0, "co_mes": 9.0, "co_ncm": "84713019",
-		"co_unid": "11", "co_pais": "063", "sg_uf_ncm": "SP", "co_via": "07", "co_urf": "1017500", "qt_estat": 42.0, "kg_liquido": 13.0, "vl_fob": 608.0}
+	// 2025;09;84713019;11;063;SP;07;1017500;42;13;608 (line 2): codes land
+	// as numbers, and staging pads them back.
+	first := map[string]any{"file_sha256": rep.SHA256, "flow": "export", "line": 2.0, "co_ano": 2025.0, "co_mes": 9.0, "co_ncm": 84713019.0,
+		"co_unid": 11.0, "co_pais": 63.0, "sg_uf_ncm": "SP", "co_via": 7.0, "co_urf": 1017500.0, "qt_estat": 42.0, "kg_liquido": 13.0, "vl_fob": 608.0}
 	if !reflect.DeepEqual(rows[0], first) {
 		t.Errorf("first row\n got %v\nwant %v", rows[0], first)
 	}

@@ -202,7 +202,7 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		if imp {
 			frete, seguro = r.int(11), r.int(12)
 		}
-		err = l.add(rd.Line(), year, month, r.code(2), r.code(3), r.code(4), strings.ToUpper(r.text(5)), r.code(6), r.code(7),
+		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
 			r.int(8), r.int(9), r.int(10), frete, seguro)
 		if err != nil {
 			return err

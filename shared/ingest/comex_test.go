@@ -241,3 +241,55 @@ func TestComexImportsAndChecksum(t *testing.T) {
 		t.Fatalf("wrong checksum: %v", err)
 	}
 }
+
+// A warehouse whose landing.comex_ncm predates integer codes (they were
+// text) is brought to the model's types by the next load, and its earlier
+// rows keep their codes: staging pads them back as before.
+func TestComexLandingFromTextCodes(t *testing.T) {
+	db := warehouse(t)
+	if _, err := db.Exec(`CREATE SCHEMA IF NOT EXISTS landing; CREATE TABLE landing.comex_ncm (
+		file_sha256 VARCHAR NOT NULL, line BIGINT NOT NULL,
+		flow VARCHAR NOT NULL, co_ano BIGINT NOT NULL, co_mes BIGINT NOT NULL, co_ncm VARCHAR NOT NULL, co_unid VARCHAR,
+		co_pais VARCHAR NOT NULL, sg_uf_ncm VARCHAR NOT NULL, co_via VARCHAR, co_urf VARCHAR,
+		qt_estat BIGINT, kg_liquido BIGINT NOT NULL, vl_fob BIGINT NOT NULL, vl_frete BIGINT, vl_seguro BIGINT);
+		INSERT INTO landing.comex_ncm VALUES ('old', 2, 'export', 2023, 5, '02023000', '10', '063', 'SP', '', '0817800', 1, 2, 3, NULL, NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	exp := filepath.Join(t.TempDir(), "EXP_2024.csv")
+	os.WriteFile(exp, []byte("\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\"\r\n"+
+		"2024;\"01\";\"01012100\";\"11\";\"049\";\"MG\";\"04\";\"0817600\";5;6;7\r\n"), 0o644)
+	loadFile(t, db, "comex", exp, ingest.LoadParams{})
+	types := map[string]string{}
+	rows, err := db.Query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'landing' AND table_name = 'comex_ncm'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c, ty string
+		rows.Scan(&c, &ty)
+		types[c] = ty
+	}
+	rows.Close()
+	if types["co_ncm"] != "INTEGER" || types["co_pais"] != "SMALLINT" || types["co_urf"] != "INTEGER" || types["sg_uf_ncm"] != "VARCHAR" {
+		t.Fatalf("landing types after the load: %v", types)
+	}
+	got := map[string]string{}
+	rows, err = db.Query(`SELECT file_sha256, ncm || '/' || sh4 || '/' || country || '/' || coalesce(via, 'NULL') || '/' || urf || '/' || unid FROM staging.comex_ncm`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha, codes string
+		rows.Scan(&sha, &codes)
+		got[sha[:3]] = codes
+	}
+	if got["old"] != "02023000/0202/063/NULL/0817800/10" || len(got) != 2 {
+		t.Fatalf("staged codes %v", got)
+	}
+	for sha, codes := range got {
+		if sha != "old" && codes != "01012100/0101/049/04/0817600/11" {
+			t.Fatalf("the new file's codes staged as %s", codes)
+		}
+	}
+}

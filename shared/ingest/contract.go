@@ -202,6 +202,25 @@ func (r *row) code(i int) string {
 	return c
 }
 
+// codeNum returns column i, a code of the contract's width, as a number
+// (see delim.CodeNum), or nil when it is empty and may be.
+func (r *row) codeNum(i int) any {
+	col := r.b.c.Columns[i]
+	s := r.raw(i)
+	n, ok := delim.CodeNum(s, col.Width)
+	if ok {
+		return n
+	}
+	if strings.TrimSpace(s) == "" {
+		if !col.Nullable && r.present(i) {
+			r.fail(i, "is empty")
+		}
+		return nil
+	}
+	r.fail(i, "is not a code of at most %d digits: %q", col.Width, strings.TrimSpace(s))
+	return nil
+}
+
 // int returns column i as an integer.
 func (r *row) int(i int) int64 {
 	s := r.raw(i)

@@ -196,11 +196,11 @@ func (j *job) landConst(table string, consts []Const, columns ...string) (*lande
 // openDuckDB drops the rows an earlier load of the same file left in the
 // landing table and opens the registered appender on it.
 func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
-	if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
+	types, err := j.alignLanding(t.Table)
+	if err != nil {
 		return nil, err
 	}
-	types, err := j.columnTypes("landing", t.Table)
-	if err != nil {
+	if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
 		return nil, err
 	}
 	for _, c := range t.Columns {
@@ -215,6 +215,39 @@ func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
 		return nil, fmt.Errorf("opening landing.%s: %w", t.Table, err)
 	}
 	return a, nil
+}
+
+// alignLanding brings a landing table made by an earlier version of its
+// model to the model's column types (the Comex Stat codes became integers),
+// inside the load's transaction, and returns the types. Earlier loads wrote
+// only checked codes, so a cast leaves no value behind but the empty text
+// of a missing optional code, which becomes NULL (a NOT NULL column refuses
+// it, and the load fails whole).
+func (j *job) alignLanding(table string) (map[string]string, error) {
+	types, err := j.columnTypes("landing", table)
+	if err != nil {
+		return nil, err
+	}
+	text, err := Model("duckdb", "landing_"+table)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := ParseColumns(text)
+	if err != nil {
+		return nil, fmt.Errorf("model landing_%s: %w", table, err)
+	}
+	for _, c := range cols {
+		have, ok := types[c.Name]
+		if !ok || have == c.Type {
+			continue
+		}
+		q := fmt.Sprintf(`ALTER TABLE landing.%s ALTER COLUMN %s SET DATA TYPE %s USING TRY_CAST(%s AS %s)`, table, c.Name, c.Type, c.Name, c.Type)
+		if err := j.exec(q); err != nil {
+			return nil, fmt.Errorf("landing.%s.%s from %s to %s: %w", table, c.Name, have, c.Type, err)
+		}
+		types[c.Name] = c.Type
+	}
+	return types, nil
 }
 
 func (j *job) columnTypes(schema, table string) (map[string]string, error) {

@@ -146,6 +146,26 @@ func Code(s string, width int) (string, bool) {
 	return s, true
 }
 
+// CodeNum reads a numeric code of at most width digits (width at most 18)
+// as a number, after trimming spaces: the landing layer keeps such codes
+// as integers, which DuckDB stores and compares far faster than text, and
+// staging pads them back to width. ok is false when s is empty, not made of
+// digits, or wider than width. It allocates nothing.
+func CodeNum(s string, width int) (n int64, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > width || width > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
 // Name normalises a column or place name for matching: accents and case
 // are dropped, compatibility characters decomposed (º becomes o), and every
 // run of other characters becomes one underscore. "Código Município

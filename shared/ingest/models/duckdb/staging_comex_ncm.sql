@@ -1,8 +1,11 @@
--- Staging: NCM-level rows with a month date and the HS prefixes (codes
--- were checked and zero-padded, UFs upper-cased, by the loader).
+-- Staging: NCM-level rows with a month date, the codes padded back to
+-- their widths as text, and the HS prefixes (codes were checked and UFs
+-- upper-cased by the loader).
 CREATE OR REPLACE VIEW staging.comex_ncm AS
 SELECT file_sha256, line, flow, make_date(co_ano::INTEGER, co_mes::INTEGER, 1) AS month,
-       co_ncm AS ncm, left(co_ncm, 4) AS sh4, left(co_ncm, 2) AS sh2, co_pais AS country,
-       sg_uf_ncm AS uf, co_via AS via, co_urf AS urf, co_unid AS unid,
+       lpad(co_ncm::VARCHAR, 8, '0') AS ncm, left(lpad(co_ncm::VARCHAR, 8, '0'), 4) AS sh4,
+       left(lpad(co_ncm::VARCHAR, 8, '0'), 2) AS sh2, lpad(co_pais::VARCHAR, 3, '0') AS country,
+       sg_uf_ncm AS uf, lpad(co_via::VARCHAR, 2, '0') AS via, lpad(co_urf::VARCHAR, 7, '0') AS urf,
+       lpad(co_unid::VARCHAR, 2, '0') AS unid,
        qt_estat, kg_liquido, vl_fob, vl_frete, vl_seguro
 FROM landing.comex_ncm;
