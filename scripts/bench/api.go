@@ -276,16 +276,22 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 		s := &side{}
 		byConc[conc] = s
 		for r := 0; r < a.cfg.Rounds; r++ {
+			c0, t0 := readCPU(), time.Now()
 			o, err := closedLoop(ctx, conc, a.cfg.Window, query)
 			if err != nil {
 				return nil, err
 			}
+			c1, t1 := readCPU(), time.Now()
 			b, err := closedLoop(ctx, conc, a.cfg.Window, get)
 			if err != nil {
 				return nil, err
 			}
+			c2 := readCPU()
 			s.ours, s.base = append(s.ours, o), append(s.base, b)
 			logf("cached throughput, concurrency %d, round %d: POST /query %.0f req/s, Redis GET handler %.0f req/s", conc, r+1, o, b)
+			if u := perRequest(c0, c1, o*t1.Sub(t0).Seconds()); u != "" {
+				logf("  CPU ms per request: POST /query: %s; Redis GET handler: %s", u, perRequest(c1, c2, b*time.Since(t1).Seconds()))
+			}
 		}
 		hc.CloseIdleConnections()
 	}

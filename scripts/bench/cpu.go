@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// On these 2-core machines the load generator, the API, Redis and
+// PostgreSQL share the CPU, so a throughput ratio alone does not say whose
+// time a request costs. cpuUse reads each one's CPU time from /proc around
+// a run, and the log prints it per request.
+
+// cpuGroups names the processes counted, by their command name; the bench
+// process itself (client, and the baseline's server) is counted apart.
+var cpuGroups = map[string]string{"local": "api", "redis-server": "redis", "postgres": "postgres"}
+
+// clockTick is the kernel's unit of process CPU times (USER_HZ, 100 on
+// Linux for every architecture the stack runs on).
+const clockTick = 10 * time.Millisecond
+
+type cpuUse map[string]time.Duration
+
+// readCPU sums user and system time per group over /proc; on systems
+// without /proc it returns an empty use, and the log line says nothing.
+func readCPU() cpuUse {
+	use := cpuUse{}
+	self := os.Getpid()
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(d, "stat"))
+		if err != nil {
+			continue // gone since the listing
+		}
+		// pid (comm) state ppid ... utime stime: comm may hold spaces, so
+		// the fields are counted from the last ')'.
+		open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		group := cpuGroups[string(b[open+1:end])]
+		if pid == self {
+			group = "bench"
+		}
+		if group == "" {
+			continue
+		}
+		f := strings.Fields(string(b[end+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		ut, err1 := strconv.ParseInt(f[11], 10, 64)
+		st, err2 := strconv.ParseInt(f[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		use[group] += time.Duration(ut+st) * clockTick
+	}
+	return use
+}
+
+// perRequest formats the CPU each group spent between two readings per
+// request, in milliseconds: "api 0.350, redis 0.080, ...". A process that
+// exited between the readings (a PostgreSQL backend) is not counted.
+func perRequest(before, after cpuUse, requests float64) string {
+	if requests <= 0 || len(after) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, g := range []string{"api", "bench", "redis", "postgres"} {
+		d := after[g] - before[g]
+		if d <= 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %.3f", g, float64(d.Microseconds())/1000/requests))
+	}
+	return strings.Join(parts, ", ")
+}
