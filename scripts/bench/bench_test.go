@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 	"testing"
 )
 
@@ -145,5 +146,26 @@ func TestIngestBenchSmoke(t *testing.T) {
 		if !strings.HasSuffix(f, "results.json") {
 			t.Errorf("left behind: %s", f)
 		}
+	}
+}
+
+// The CPU accounting finds this process and counts what it spends.
+func TestReadCPUCountsThisProcess(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	before := readCPU()
+	deadline := time.Now().Add(200 * time.Millisecond)
+	x := 0
+	for time.Now().Before(deadline) {
+		x++
+	}
+	after := readCPU()
+	if got := after["bench"] - before["bench"]; got < 100*time.Millisecond {
+		t.Fatalf("200 ms of spinning counted as %v (%d loops)", got, x)
+	}
+	line := perRequest(before, after, 10)
+	if !strings.HasPrefix(line, "bench ") {
+		t.Fatalf("per request: %q", line)
 	}
 }
