@@ -252,7 +252,7 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		if err := j.comexMonth(r, year, month); err != nil {
 			return err
 		}
-		err = l.add(rd.Line(), year, month, r.code(2), r.code(3), strings.ToUpper(r.text(4)), r.code(5), r.int(6), r.int(7))
+		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), r.codeNum(5), r.int(6), r.int(7))
 		if err != nil {
 			return err
 		}
