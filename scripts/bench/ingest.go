@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -114,6 +115,13 @@ func loadOnce(ctx context.Context, dir, path string, rows int) (time.Duration, f
 	if rep.RowsLoaded != int64(rows) {
 		return 0, 0, fmt.Errorf("loading %s: %d rows loaded, the file has %d", filepath.Base(path), rep.RowsLoaded, rows)
 	}
+	var steps []string
+	for _, s := range rep.Steps {
+		if s.Duration >= 100*time.Millisecond {
+			steps = append(steps, fmt.Sprintf("%s %.2fs", s.Name, s.Duration.Seconds()))
+		}
+	}
+	logf("  loader steps of %d rows: %s", rows, strings.Join(steps, ", "))
 	return d, float64(heap) / (1 << 20), nil
 }
 

@@ -145,17 +145,19 @@ func checkIPCAChain(j *job) error {
 
 // ipcaChainBigQuery is checkIPCAChain inside BigQuery's transaction: it
 // raises the same refusals, marked as contract errors (see remoteContract).
-const ipcaChainBigQuery = `IF NOT EXISTS (SELECT 1 FROM core.fact_ipca WHERE variable = 'mom') THEN
-  RAISE USING MESSAGE = '` + contractMark + `no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first';
-ELSEIF (SELECT DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*) FROM core.fact_ipca WHERE variable = 'mom') <> 0 THEN
-  RAISE USING MESSAGE = (SELECT FORMAT('` + contractMark + `the monthly changes from %s to %s miss %d months: the index chain needs every month',
-      FORMAT_DATE('%Y-%m', MIN(month)), FORMAT_DATE('%Y-%m', MAX(month)), DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*))
-    FROM core.fact_ipca WHERE variable = 'mom');
-ELSEIF (SELECT MIN(month) FROM core.fact_ipca WHERE variable = 'mom') > DATE '1993-12-01' THEN
-  RAISE USING MESSAGE = (SELECT FORMAT('` + contractMark + `the monthly changes start in %s: the index (Dec 1993 = 100) needs them from Dec 1993 or earlier; load the full series first',
-      FORMAT_DATE('%Y-%m', MIN(month)))
-    FROM core.fact_ipca WHERE variable = 'mom');
-END IF;`
+// It is one SELECT whose CASE calls ERROR() for a broken chain: SELECT is
+// among the statements BigQuery documents inside a transaction, and CASE
+// evaluates only its chosen branch, so ERROR() fails the script (and rolls
+// the transaction back) only when the chain is broken.
+const ipcaChainBigQuery = `SELECT CASE
+  WHEN COUNT(*) = 0 THEN ERROR('` + contractMark + `no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first` + contractEnd + `')
+  WHEN DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*) <> 0 THEN ERROR(FORMAT('` + contractMark + `the monthly changes from %s to %s miss %d months: the index chain needs every month` + contractEnd + `',
+    FORMAT_DATE('%Y-%m', MIN(month)), FORMAT_DATE('%Y-%m', MAX(month)), DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*)))
+  WHEN MIN(month) > DATE '1993-12-01' THEN ERROR(FORMAT('` + contractMark + `the monthly changes start in %s: the index (Dec 1993 = 100) needs them from Dec 1993 or earlier; load the full series first` + contractEnd + `',
+    FORMAT_DATE('%Y-%m', MIN(month))))
+  ELSE 'chain complete'
+END AS ipca_chain
+FROM core.fact_ipca WHERE variable = 'mom';`
 
 // readSIDRA reads SIDRA's CSV(BR) (months as columns) or TSV (months as rows).
 func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, mark delim.DecimalMark) error {

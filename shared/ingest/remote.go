@@ -72,9 +72,14 @@ type RemoteColumn struct {
 // first load of all: the ingest log is created with it).
 var ErrTableNotFound = errors.New("table not found")
 
-// contractMark starts the message a script raises for a file that breaks
-// its contract (the IPCA chain): the load returns a *ContractError.
-const contractMark = "mirante-contract: "
+// contractMark starts, and contractEnd ends, the message a script raises
+// for a file that breaks its contract (the IPCA chain): the load returns a
+// *ContractError with the text between them, whatever BigQuery writes
+// around it (the statement's position, the expression it was evaluating).
+const (
+	contractMark = "mirante-contract: "
+	contractEnd  = " :end-contract"
+)
 
 // LoadRemote is Load for a remote warehouse (BigQuery). Parsing and
 // contract checks are Load's own; then, and only for a file that passed
@@ -453,7 +458,7 @@ func (r *remoteRun) paramsOf(sqlText string) []RemoteParam {
 	return out
 }
 
-var contractRE = regexp.MustCompile(regexp.QuoteMeta(contractMark) + `(.*?)(?: at \[[0-9:]+\])?(?:;|$|")`)
+var contractRE = regexp.MustCompile(regexp.QuoteMeta(contractMark) + `(.*?)` + regexp.QuoteMeta(contractEnd))
 
 // remoteContract finds the refusal a script raised in a job's error.
 func remoteContract(err error) (string, bool) {
