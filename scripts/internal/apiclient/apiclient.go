@@ -218,19 +218,40 @@ func TopSH4(limit int) map[string]any {
 }
 
 // Spec returns a query on the demo org's entitled dataset; distinct values
-// of n give distinct queries (and cache entries) with the same cost.
+// of n give distinct queries (and cache entries) with the same cost. The
+// limit stays within the marts' row caps (5000 for comex_monthly): n picks
+// one of specLimits limits and, past them, another order of the same rows.
+// Distinct specs run out after specLimits × 4 values of n per kind; later
+// ones repeat (a load report counts them as uncached queries the cache
+// answered).
 func (d Demo) Spec(n int) map[string]any {
+	limit, variant := n%specLimits, (n/specLimits)%4
+	dir := []string{"asc", "desc"}[variant%2]
 	if d.Dataset == "comex_monthly" {
 		if n%2 == 0 {
-			return UFByMonth(400 + n)
+			s := UFByMonth(400 + limit)
+			s["order"] = []map[string]any{{"field": []string{"uf", "month"}[variant/2], "dir": dir}}
+			return s
 		}
-		return TopSH4(20 + n)
+		s := TopSH4(20 + limit)
+		if n >= specLimits {
+			// Still the top headings; ties broken in another order.
+			s["order"] = []map[string]any{{"field": "vl_fob_usd", "dir": "desc"}, {"field": "sh4", "dir": dir}}
+		}
+		return s
 	}
-	return map[string]any{
+	s := map[string]any{
 		"dataset": d.Dataset, "measures": []string{"pib_brl"}, "dimensions": []string{"uf", "year"},
-		"time": map[string]any{"from": "2014", "to": "2023"}, "limit": 400 + n,
+		"time": map[string]any{"from": "2014", "to": "2023"}, "limit": 400 + limit,
 	}
+	if n >= specLimits {
+		s["order"] = []map[string]any{{"field": []string{"uf", "year"}[variant/2], "dir": dir}}
+	}
+	return s
 }
+
+// specLimits is how many limits Spec cycles through (from 400 or 20 rows).
+const specLimits = 4500
 
 func clip(b []byte) string {
 	s := strings.TrimSpace(string(b))
