@@ -1,6 +1,24 @@
 package postgres
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // SetClock replaces the service's clock, for tests of its memory.
 func (s *EntitlementService) SetClock(now func() time.Time) { s.now = now }
+
+// QueryTenantRow is queryTenantRow, for its isolation test.
+func (db *DB) QueryTenantRow(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
+	return db.queryTenantRow(ctx, scan, sql, args...)
+}
+
+// OrgSetting reads app.org_id on a connection of the pool, outside any
+// tenant's transaction.
+func (db *DB) OrgSetting(ctx context.Context) (string, error) {
+	var s string
+	err := db.pool.QueryRow(ctx, `select coalesce(current_setting('app.org_id', true), '')`).Scan(&s)
+	return s, err
+}

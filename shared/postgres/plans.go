@@ -88,13 +88,13 @@ func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, e
 	now := s.now().UTC()
 	day := now.Format("2006-01-02")
 	var used int64
-	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `select bytes_processed from usage where day = $1`, day).Scan(&used)
+	err = s.db.queryTenantRow(ctx, func(r pgx.Row) error {
+		err := r.Scan(&used)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		return err
-	})
+	}, `select bytes_processed from usage where day = $1`, day)
 	if err != nil {
 		return ratelimit.ByteBudget{}, err
 	}

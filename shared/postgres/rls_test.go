@@ -7,12 +7,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mirante/mirante/shared/pgtest"
+	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/tenant"
 )
 
 // tenantFixtures inserts one row per org into every tenant table. The test
@@ -313,4 +316,47 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// The one-round-trip tenant read (the byte budget's) sees its own org's
+// rows only, and its setting ends with it: the next use of the same
+// connection (the pool has one) runs as no tenant.
+func TestTenantRowReadIsIsolatedAndEnds(t *testing.T) {
+	b := setupRLS(t)
+	ctx := context.Background()
+	app, err := postgres.New(ctx, postgres.Config{URL: b.db.AppURL, MaxConns: 1, ConnectTimeout: 5 * time.Second, StatementTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	for org, bytes := range map[string]int64{b.orgA: 111, b.orgB: 222} {
+		tx := begin(t, owner, org)
+		mustExec(t, tx, `update usage set bytes_processed = $1 where day = current_date`, bytes)
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	budgets := postgres.NewBudgetService(app, postgres.NewPlanService(app), nil)
+	for org, want := range map[string]int64{b.orgA: 111, b.orgB: 222} {
+		octx := tenant.With(ctx, tenant.Tenant{Org: tenant.Org{ID: org, Plan: "standard"}})
+		var n int
+		if err := app.QueryTenantRow(octx, func(r pgx.Row) error { return r.Scan(&n) }, `select count(*) from usage`); err != nil || n != 1 {
+			t.Fatalf("org %s sees %d usage rows (%v), want its own 1", org, n, err)
+		}
+		bb, err := budgets.ByteBudget(octx)
+		if err != nil || bb.Used != want {
+			t.Fatalf("org %s: bytes used %d (%v), want %d", org, bb.Used, err, want)
+		}
+		if s, err := app.OrgSetting(ctx); err != nil || s != "" {
+			t.Fatalf("after org %s's read the connection runs as org %q (%v)", org, s, err)
+		}
+	}
+	if err := app.QueryTenantRow(ctx, func(r pgx.Row) error { return nil }, `select 1`); err == nil {
+		t.Fatal("a read without a tenant ran")
+	}
 }

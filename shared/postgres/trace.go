@@ -54,3 +54,41 @@ func operation(sql string) string {
 	}
 	return strings.ToLower(f[0])
 }
+
+// A batch (queryTenantRow's setting and query, one round trip) is one
+// client span, "pg batch", with its statements' text; each statement's
+// outcome is an event on it. As for single statements, no argument is kept.
+func (queryTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	if !trace.SpanContextFromContext(ctx).IsValid() || d.Batch == nil {
+		return ctx
+	}
+	var stmts []string
+	for _, q := range d.Batch.QueuedQueries {
+		stmts = append(stmts, q.SQL)
+	}
+	text := strings.Join(stmts, ";\n")
+	if len(text) > maxStatement {
+		text = text[:maxStatement]
+	}
+	ctx, end := telemetry.StartSpan(ctx, "pg batch", trace.SpanKindClient,
+		attribute.String("db.system.name", "postgresql"), attribute.String("db.query.text", text),
+		attribute.Int("db.operation.batch.size", len(stmts)))
+	return context.WithValue(ctx, spanEnd{}, end)
+}
+
+func (queryTracer) TraceBatchQuery(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if _, ok := ctx.Value(spanEnd{}).(func(error)); !ok {
+		return
+	}
+	attrs := []attribute.KeyValue{attribute.String("db.operation.name", operation(d.SQL)), attribute.Int64("db.response.returned_rows", d.CommandTag.RowsAffected())}
+	if d.Err != nil {
+		attrs = append(attrs, attribute.String("error.type", "statement failed"))
+	}
+	trace.SpanFromContext(ctx).AddEvent("statement", trace.WithAttributes(attrs...))
+}
+
+func (queryTracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchEndData) {
+	if end, ok := ctx.Value(spanEnd{}).(func(error)); ok {
+		end(d.Err)
+	}
+}
