@@ -43,6 +43,7 @@ type Config struct {
 	MaxBytesBilled int64         `envconfig:"BIGQUERY_MAX_BYTES_BILLED" default:"10737418240" desc:"cap on the bytes one BigQuery job may bill (an org's plan may lower it per query)"`
 	Timeout        time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
 	IngestTimeout  time.Duration `envconfig:"BIGQUERY_INGEST_TIMEOUT" default:"8m" desc:"timeout of each BigQuery job an official file's load sends (a landing load job, the models' script)"`
+	UploadChunk    int           `envconfig:"BIGQUERY_UPLOAD_CHUNK_BYTES" default:"16777216" desc:"a landing load's upload goes in one request up to this size, and above it as a resumable upload in chunks of this size (rounded up to 256 KiB)"`
 	Endpoint       string        `envconfig:"BIGQUERY_ENDPOINT" desc:"local only: base URL of a stand-in for the BigQuery API (tests, emulators), called without credentials; empty for Google's"`
 }
 
@@ -59,6 +60,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Timeout <= 0 {
 		return config.Errorf("WAREHOUSE_TIMEOUT", "must be positive")
+	}
+	if c.UploadChunk < 0 {
+		return config.Errorf("BIGQUERY_UPLOAD_CHUNK_BYTES", "must not be negative")
 	}
 	if c.IngestTimeout < 0 {
 		return config.Errorf("BIGQUERY_INGEST_TIMEOUT", "must be positive")

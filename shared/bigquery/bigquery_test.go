@@ -503,12 +503,13 @@ func TestConfigDescribesEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"BIGQUERY_PROJECT":          "",
-		"BIGQUERY_LOCATION":         "southamerica-east1",
-		"BIGQUERY_MAX_BYTES_BILLED": "10737418240",
-		"WAREHOUSE_TIMEOUT":         "30s",
-		"BIGQUERY_ENDPOINT":         "",
-		"BIGQUERY_INGEST_TIMEOUT":   "8m",
+		"BIGQUERY_PROJECT":            "",
+		"BIGQUERY_LOCATION":           "southamerica-east1",
+		"BIGQUERY_MAX_BYTES_BILLED":   "10737418240",
+		"WAREHOUSE_TIMEOUT":           "30s",
+		"BIGQUERY_ENDPOINT":           "",
+		"BIGQUERY_INGEST_TIMEOUT":     "8m",
+		"BIGQUERY_UPLOAD_CHUNK_BYTES": "16777216",
 	}
 	got := map[string]string{}
 	for _, v := range vars {

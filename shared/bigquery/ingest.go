@@ -95,6 +95,9 @@ func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
 	loader.Location = s.w.cfg.Location
 	loader.ProjectID = s.w.cfg.Project
 	loader.Labels = ingestLabels(a.Source)
+	if s.w.cfg.UploadChunk > 0 {
+		loader.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(s.w.cfg.UploadChunk)}
+	}
 	job, err := loader.Run(ctx)
 	if err != nil {
 		return ingestErr(err)

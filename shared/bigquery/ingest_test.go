@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -446,4 +447,57 @@ func querySQLOf(c bqfake.Call) string {
 	q, _ := cfg["query"].(map[string]any)
 	s, _ := q["query"].(string)
 	return s
+}
+
+// A landing spool larger than the upload chunk goes up as a resumable
+// upload, in chunks, and arrives whole and in order: official files are
+// mostly far above the 16 MiB default, so this is their usual path. The
+// chunk here is the smallest the client allows (256 KiB).
+func TestIngestLargeFileGoesUpResumable(t *testing.T) {
+	fake := bqfake.New(t)
+	wh, err := mbq.New(context.Background(), mbq.Config{
+		Project: bqfake.Project, Location: "southamerica-east1", MaxBytesBilled: 1 << 30,
+		Timeout: 20 * time.Second, IngestTimeout: 20 * time.Second, Endpoint: fake.URL, UploadChunk: 256 << 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wh.Close() })
+	const rows = 6000
+	var b strings.Builder
+	b.WriteString("\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\"\r\n")
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&b, "2024;\"%02d\";\"%08d\";\"10\";\"%03d\";\"SP\";\"01\";\"0817800\";%d;%d;%d\r\n", 1+i%12, 12019000+i, i%1000, i, i, 1000+i)
+	}
+	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2024.csv", strings.NewReader(b.String()), ingest.LoadParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsLoaded != rows {
+		t.Fatalf("%d rows loaded, want %d", rep.RowsLoaded, rows)
+	}
+	loads := fake.Loads()
+	if len(loads) != 1 {
+		t.Fatalf("%d load jobs, want 1", len(loads))
+	}
+	ld := loads[0]
+	if ld.Query.Get("uploadType") != "resumable" || ld.Chunks < 3 || len(ld.Media) < 3*(256<<10) {
+		t.Fatalf("upload %q in %d chunks of %d bytes in all; want resumable, in at least 3 chunks", ld.Query.Get("uploadType"), ld.Chunks, len(ld.Media))
+	}
+	if dst := obj(t, ld.Body, "configuration", "load")["destinationTable"]; !reflect.DeepEqual(dst, map[string]any{"projectId": bqfake.Project, "datasetId": "landing", "tableId": "comex_ncm"}) {
+		t.Errorf("destination %v", dst)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(ld.Media), "\n"), "\n")
+	if len(lines) != rows {
+		t.Fatalf("%d rows arrived, want %d", len(lines), rows)
+	}
+	for i, l := range lines {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		if r["line"] != float64(i+2) || r["vl_fob"] != float64(1000+i) {
+			t.Fatalf("row %d arrived as %v", i, r)
+		}
+	}
 }

@@ -2,8 +2,10 @@
 // for tests of the data spine's BigQuery path: it answers the calls
 // cloud.google.com/go/bigquery makes for Query.Read (jobs.query), Query.Run
 // and Job.Wait (jobs.insert, jobs.getQueryResults, jobs.get) and a load
-// job's multipart upload, and records every request as sent. Only tests
-// import it.
+// job's upload, multipart or resumable (the client's protocol: a session
+// started with the job's metadata, then chunks with Content-Range, each
+// acknowledged with the 308 override header until the last), and records
+// every request as sent. Only tests import it.
 package bqfake
 
 import (
@@ -48,6 +50,9 @@ type Call struct {
 	Body   map[string]any
 	// Media is a load job's uploaded data.
 	Media []byte
+	// Chunks is how many requests carried a resumable upload's media (0 for
+	// a multipart upload).
+	Chunks int
 }
 
 // Server is the fake.
@@ -61,19 +66,21 @@ type Server struct {
 	// it returns one.
 	Fail func(sql string) string
 
-	mu     sync.Mutex
-	calls  []Call
-	failed map[string]string // job id -> error message
+	mu       sync.Mutex
+	calls    []Call
+	failed   map[string]string // job id -> error message
+	sessions map[string]*Call  // resumable uploads in progress, by id
 }
 
 // New starts the fake; it stops when the test ends.
 func New(t *testing.T) *Server {
 	t.Helper()
-	s := &Server{t: t, failed: map[string]string{}}
+	s := &Server{t: t, failed: map[string]string{}, sessions: map[string]*Call{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /projects/{project}/queries", s.jobsQuery)
 	mux.HandleFunc("POST /projects/{project}/jobs", s.jobsInsert)
 	mux.HandleFunc("POST /upload/bigquery/v2/projects/{project}/jobs", s.upload)
+	mux.HandleFunc("POST /upload/session/{id}", s.chunk)
 	mux.HandleFunc("GET /projects/{project}/queries/{job}", s.getQueryResults)
 	mux.HandleFunc("GET /projects/{project}/jobs/{job}", s.jobsGet)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -207,9 +214,24 @@ func (s *Server) answerJob(w http.ResponseWriter, body map[string]any, sql strin
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	c := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()}
+	if c.Query.Get("uploadType") == "resumable" {
+		// The session: the job's metadata now, its media in chunks after.
+		if err := json.NewDecoder(r.Body).Decode(&c.Body); err != nil {
+			s.t.Errorf("a resumable upload's metadata is not JSON: %v", err)
+			writeError(w, http.StatusBadRequest, "invalid", "metadata")
+			return
+		}
+		s.mu.Lock()
+		id := strconv.Itoa(len(s.sessions) + 1)
+		s.sessions[id] = &c
+		s.mu.Unlock()
+		w.Header().Set("Location", s.URL+"/upload/session/"+id)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
-		s.t.Errorf("a load job's upload is %q, want multipart (the fake knows no resumable upload): %v", r.Header.Get("Content-Type"), err)
+		s.t.Errorf("a load job's upload is %q, want multipart or resumable: %v", r.Header.Get("Content-Type"), err)
 		writeError(w, http.StatusBadRequest, "invalid", "not multipart")
 		return
 	}
@@ -237,6 +259,73 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.record(c)
+	s.answerJob(w, c.Body, "")
+}
+
+// chunk takes a resumable upload's chunk: "bytes first-last/*" while more
+// follow (acknowledged with the 308 override the client asks for), and
+// "bytes first-last/total" or "bytes */total" for the last, which starts
+// the job. A chunk that does not start where the media ends is refused.
+func (s *Server) chunk(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	c, ok := s.sessions[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok {
+		s.t.Errorf("a chunk for unknown upload session %s", r.PathValue("id"))
+		writeError(w, http.StatusNotFound, "notFound", "no such upload")
+		return
+	}
+	var first, last, total int64 = 0, -1, -1
+	cr := strings.TrimPrefix(r.Header.Get("Content-Range"), "bytes ")
+	span, size, _ := strings.Cut(cr, "/")
+	if span != "*" {
+		a, b, _ := strings.Cut(span, "-")
+		var err1, err2 error
+		first, err1 = strconv.ParseInt(a, 10, 64)
+		last, err2 = strconv.ParseInt(b, 10, 64)
+		if err1 != nil || err2 != nil || last < first {
+			s.t.Errorf("chunk Content-Range %q", r.Header.Get("Content-Range"))
+			writeError(w, http.StatusBadRequest, "invalid", "Content-Range")
+			return
+		}
+	}
+	if size != "*" {
+		n, err := strconv.ParseInt(size, 10, 64)
+		if err != nil {
+			s.t.Errorf("chunk Content-Range %q", r.Header.Get("Content-Range"))
+			writeError(w, http.StatusBadRequest, "invalid", "Content-Range")
+			return
+		}
+		total = n
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.t.Errorf("reading a chunk: %v", err)
+		return
+	}
+	s.mu.Lock()
+	if span != "*" && (first != int64(len(c.Media)) || int64(len(body)) != last-first+1) {
+		s.mu.Unlock()
+		s.t.Errorf("chunk %q of %d bytes after %d uploaded", r.Header.Get("Content-Range"), len(body), len(c.Media))
+		writeError(w, http.StatusBadRequest, "invalid", "chunk out of order")
+		return
+	}
+	c.Media = append(c.Media, body...)
+	c.Chunks++
+	done := total >= 0
+	if done {
+		delete(s.sessions, r.PathValue("id"))
+	}
+	s.mu.Unlock()
+	if !done {
+		w.Header().Set("X-Http-Status-Code-Override", "308")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if int64(len(c.Media)) != total {
+		s.t.Errorf("resumable upload of %d bytes, the last chunk says %d", len(c.Media), total)
+	}
+	s.record(*c)
 	s.answerJob(w, c.Body, "")
 }
 
