@@ -202,22 +202,14 @@ func (r *row) code(i int) string {
 	return c
 }
 
-// codeNum returns column i, a code of the contract's width, as a number
-// (see delim.CodeNum), or nil when it is empty and may be.
+// codeNum returns column i, a code of the contract's width (which must be
+// set), as a number (see delim.CodeNum), or nil when it is empty and may
+// be. Anything else is refused by code, with code's reasons.
 func (r *row) codeNum(i int) any {
-	col := r.b.c.Columns[i]
-	s := r.raw(i)
-	n, ok := delim.CodeNum(s, col.Width)
-	if ok {
+	if n, ok := delim.CodeNum(r.raw(i), r.b.c.Columns[i].Width); ok {
 		return n
 	}
-	if strings.TrimSpace(s) == "" {
-		if !col.Nullable && r.present(i) {
-			r.fail(i, "is empty")
-		}
-		return nil
-	}
-	r.fail(i, "is not a code of at most %d digits: %q", col.Width, strings.TrimSpace(s))
+	r.code(i)
 	return nil
 }
 
