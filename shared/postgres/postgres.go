@@ -98,19 +98,23 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // InTenantTx runs fn in a transaction scoped to the tenant in ctx: it first sets
 // app.org_id, which every row-level security policy reads. With no tenant in
-// ctx it runs nothing. All tenant data passes through here.
+// ctx it runs nothing. All tenant data passes through here or, for a single
+// read, through queryTenantRow; both set the tenant with setTenant.
 func (db *DB) InTenantTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	t, ok := tenant.FromContext(ctx)
 	if !ok {
 		return apperr.Errorf(apperr.Unauthorized, "no tenant in context")
 	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `select set_config('app.org_id', $1, true)`, t.ID()); err != nil {
+		if _, err := tx.Exec(ctx, setTenant, t.ID()); err != nil {
 			return fmt.Errorf("setting tenant: %w", err)
 		}
 		return fn(tx)
 	})
 }
+
+// setTenant makes $1 the transaction's tenant (local: it ends with it).
+const setTenant = `select set_config('app.org_id', $1, true)`
 
 // queryTenantRow runs one read as the tenant in ctx in a single round trip:
 // the tenant's setting and the query are sent as one batch, which
@@ -125,7 +129,7 @@ func (db *DB) queryTenantRow(ctx context.Context, scan func(pgx.Row) error, sql 
 		return apperr.Errorf(apperr.Unauthorized, "no tenant in context")
 	}
 	b := &pgx.Batch{}
-	b.Queue(`select set_config('app.org_id', $1, true)`, t.ID())
+	b.Queue(setTenant, t.ID())
 	b.Queue(sql, args...)
 	br := db.pool.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {

@@ -28,12 +28,17 @@ func (queryTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 		// messages are traced.
 		return ctx
 	}
-	stmt := d.SQL
-	if len(stmt) > maxStatement {
-		stmt = stmt[:maxStatement]
+	return startSpan(ctx, "pg "+operation(d.SQL), d.SQL)
+}
+
+// startSpan starts a statement's (or a batch's) client span with its text,
+// bounded, and keeps its end in the context for the matching Trace…End.
+func startSpan(ctx context.Context, name, text string, attrs ...attribute.KeyValue) context.Context {
+	if len(text) > maxStatement {
+		text = text[:maxStatement]
 	}
-	ctx, end := telemetry.StartSpan(ctx, "pg "+operation(d.SQL), trace.SpanKindClient,
-		attribute.String("db.system.name", "postgresql"), attribute.String("db.query.text", stmt))
+	attrs = append(attrs, attribute.String("db.system.name", "postgresql"), attribute.String("db.query.text", text))
+	ctx, end := telemetry.StartSpan(ctx, name, trace.SpanKindClient, attrs...)
 	return context.WithValue(ctx, spanEnd{}, end)
 }
 
@@ -66,14 +71,7 @@ func (queryTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 	for _, q := range d.Batch.QueuedQueries {
 		stmts = append(stmts, q.SQL)
 	}
-	text := strings.Join(stmts, ";\n")
-	if len(text) > maxStatement {
-		text = text[:maxStatement]
-	}
-	ctx, end := telemetry.StartSpan(ctx, "pg batch", trace.SpanKindClient,
-		attribute.String("db.system.name", "postgresql"), attribute.String("db.query.text", text),
-		attribute.Int("db.operation.batch.size", len(stmts)))
-	return context.WithValue(ctx, spanEnd{}, end)
+	return startSpan(ctx, "pg batch", strings.Join(stmts, ";\n"), attribute.Int("db.operation.batch.size", len(stmts)))
 }
 
 func (queryTracer) TraceBatchQuery(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
