@@ -48,16 +48,22 @@ func sample(t *testing.T, rel string) *os.File {
 	return f
 }
 
-func ingestWarehouse(t *testing.T, fake *bqfake.Server) *mbq.Warehouse {
+// ingestWarehouse opens the warehouse on the fake; opts change its
+// configuration.
+func ingestWarehouse(t *testing.T, fake *bqfake.Server, opts ...func(*mbq.Config)) *mbq.Warehouse {
 	t.Helper()
-	wh, err := mbq.New(context.Background(), mbq.Config{
+	cfg := mbq.Config{
 		Project:        bqfake.Project,
 		Location:       "southamerica-east1",
 		MaxBytesBilled: 1 << 30,
 		Timeout:        20 * time.Second,
 		IngestTimeout:  20 * time.Second,
 		Endpoint:       fake.URL,
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	wh, err := mbq.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,14 +461,7 @@ func querySQLOf(c bqfake.Call) string {
 // chunk here is the smallest the client allows (256 KiB).
 func TestIngestLargeFileGoesUpResumable(t *testing.T) {
 	fake := bqfake.New(t)
-	wh, err := mbq.New(context.Background(), mbq.Config{
-		Project: bqfake.Project, Location: "southamerica-east1", MaxBytesBilled: 1 << 30,
-		Timeout: 20 * time.Second, IngestTimeout: 20 * time.Second, Endpoint: fake.URL, UploadChunk: 256 << 10,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wh.Close() })
+	wh := ingestWarehouse(t, fake, func(c *mbq.Config) { c.UploadChunk = 256 << 10 })
 	const rows = 6000
 	var b strings.Builder
 	b.WriteString("\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\"\r\n")

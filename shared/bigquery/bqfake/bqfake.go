@@ -70,6 +70,7 @@ type Server struct {
 	calls    []Call
 	failed   map[string]string // job id -> error message
 	sessions map[string]*Call  // resumable uploads in progress, by id
+	started  int               // resumable uploads started, the next id
 }
 
 // New starts the fake; it stops when the test ends.
@@ -222,7 +223,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		id := strconv.Itoa(len(s.sessions) + 1)
+		s.started++
+		id := strconv.Itoa(s.started)
 		s.sessions[id] = &c
 		s.mu.Unlock()
 		w.Header().Set("Location", s.URL+"/upload/session/"+id)
