@@ -201,7 +201,8 @@ func TestIngestComexOnTheWire(t *testing.T) {
 		t.Errorf("job order %v, want setup < load < script", order)
 	}
 	setup := obj(t, jobs[0].Body, "configuration", "query")["query"].(string)
-	if !strings.Contains(setup, "DELETE FROM landing.comex_ncm WHERE file_sha256 = @file_sha256;") ||
+	if !strings.Contains(setup, "DELETE FROM landing.comex_ncm WHERE file_sha256 = @file_sha256 AND "+ingest.RecentLanding+";") ||
+		!strings.Contains(setup, "PARTITION BY _PARTITIONDATE CLUSTER BY file_sha256") ||
 		!strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.comex_ncm") || !strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.ingest_files") {
 		t.Errorf("the setup script does not create the tables and drop an earlier try's rows:\n%s", setup)
 	}

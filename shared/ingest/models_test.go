@@ -150,3 +150,46 @@ func TestBigQueryMartsPartitionAndClusterAsTheCatalog(t *testing.T) {
 		t.Fatalf("checked %d marts, want 6", checked)
 	}
 }
+
+// On BigQuery every landing table is partitioned by ingestion day,
+// clustered by file and expires, and every read of one is bounded to the
+// partitions a load can have written (ingest.RecentLanding): without both,
+// each load would be billed for every row ever landed.
+func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
+	names, err := ingest.Models("bigquery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := regexp.MustCompile(`(?i)(?:FROM|JOIN)\s+landing\.([a-z0-9_]+)(?:\s+(?:AS\s+)?([a-z][a-z0-9_]*))?`)
+	tables, reads := 0, 0
+	for _, name := range names {
+		sql, err := ingest.Model("bigquery", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(name, "landing_") {
+			tables++
+			for _, want := range []string{"PARTITION BY _PARTITIONDATE", "CLUSTER BY file_sha256", "partition_expiration_days = 35"} {
+				if !strings.Contains(sql, want) {
+					t.Errorf("%s: no %q", name, want)
+				}
+			}
+		}
+		for _, m := range ref.FindAllStringSubmatch(sql, -1) {
+			if m[1] == "ingest_files" {
+				continue // the ingest log is kept whole
+			}
+			reads++
+			want := ingest.RecentLanding
+			if alias := m[2]; alias != "" && !slices.Contains([]string{"where", "join", "left", "on", "group", "order"}, strings.ToLower(alias)) {
+				want = alias + "." + ingest.RecentLanding
+			}
+			if !strings.Contains(sql, want) {
+				t.Errorf("%s reads landing.%s without %q", name, m[1], want)
+			}
+		}
+	}
+	if tables < 15 || reads < 15 {
+		t.Fatalf("checked %d landing tables and %d reads; the models have more", tables, reads)
+	}
+}

@@ -156,7 +156,7 @@ func (j *job) noteUnmappedPIB() error {
 		// match, from landing, once the load committed.
 		q = `SELECT DISTINCT l.nome, l.uf FROM landing.pib l
 			LEFT JOIN core.municipio_name n ON n.uf = l.uf AND n.name_key = l.name_key
-			WHERE l.file_sha256 = ? AND n.municipio IS NULL ORDER BY uf, nome`
+			WHERE l.file_sha256 = ? AND l.` + RecentLanding + ` AND n.municipio IS NULL ORDER BY uf, nome`
 	}
 	rows, err := j.conn.QueryContext(j.ctx, q, j.sha)
 	if err != nil {

@@ -68,6 +68,18 @@ type RemoteColumn struct {
 	Required bool
 }
 
+// RecentLanding bounds every BigQuery read of a landing table to the
+// partitions a load can have written. On BigQuery, landing tables are
+// partitioned by ingestion day, clustered by file_sha256 and expire after
+// 35 days: core and marts are materialised, so landing rows are read only
+// by the load that wrote them, and a read of the whole history (every load
+// ever made) would be billed on each load. A load's rows are in today's
+// partition, or yesterday's when its jobs straddle midnight (each job has
+// BIGQUERY_INGEST_TIMEOUT). The leftovers of a try on an earlier day are
+// never read again and expire with their partition. The models write the
+// predicate out (qualified by their aliases); a test holds them to it.
+const RecentLanding = "_PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)"
+
 // ErrTableNotFound is what Remote.Query wraps when a table is missing (the
 // first load of all: the ingest log is created with it).
 var ErrTableNotFound = errors.New("table not found")
@@ -406,7 +418,7 @@ func (r *remoteRun) execute() error {
 	t0 := time.Now()
 	setup := append([]string(nil), r.setup...)
 	for _, s := range r.spools {
-		setup = append(setup, fmt.Sprintf("DELETE FROM landing.%s WHERE file_sha256 = @file_sha256;", s.table))
+		setup = append(setup, fmt.Sprintf("DELETE FROM landing.%s WHERE file_sha256 = @file_sha256 AND %s;", s.table, RecentLanding))
 	}
 	if len(r.spools) > 0 {
 		r.named["file_sha256"], r.params["file_sha256"] = true, j.sha
@@ -789,8 +801,20 @@ func ParseColumns(model string) ([]RemoteColumn, error) {
 		}
 	}
 	text := code.String()
-	open, end := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
-	if open < 0 || end < open {
+	// The column list is the first parenthesis, up to its match (table
+	// options such as OPTIONS (...) may follow).
+	open, end := strings.IndexByte(text, '('), -1
+	for i, depth := open+1, 1; open >= 0 && i < len(text) && end < 0; i++ {
+		switch text[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				end = i
+			}
+		}
+	}
+	if open < 0 || end < 0 {
 		return nil, errors.New("no column list")
 	}
 	var out []RemoteColumn

@@ -179,7 +179,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 				if n := int64(strings.Count(a.data, "\n")); n != a.Rows {
 					t.Errorf("landing.%s: %d lines uploaded, %d rows counted", a.Table, n, a.Rows)
 				}
-				if !strings.Contains(setup, "DELETE FROM landing."+a.Table+" WHERE file_sha256 = @file_sha256;") {
+				if !strings.Contains(setup, "DELETE FROM landing."+a.Table+" WHERE file_sha256 = @file_sha256 AND "+ingest.RecentLanding+";") {
 					t.Errorf("landing.%s: an earlier try's rows are not dropped before the load", a.Table)
 				}
 			}

@@ -168,9 +168,13 @@ func loadSiconfi(j *job) error {
 
 func (j *job) noteSiconfi() error {
 	var unmapped, dups, pct int64
+	recent := ""
+	if j.remote != nil {
+		recent = " AND " + RecentLanding
+	}
 	err := j.conn.QueryRowContext(j.ctx, `SELECT
 		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = ? AND municipio IS NULL),
-		  (SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ? GROUP BY cod_ibge, account HAVING count(*) > 1)),
+		  (SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+` GROUP BY cod_ibge, account HAVING count(*) > 1)),
 		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = ? AND is_percent)`, j.sha, j.sha, j.sha).Scan(&unmapped, &dups, &pct)
 	if err != nil {
 		return fmt.Errorf("checking the FINBRA load: %w", err)

@@ -5,4 +5,5 @@ CREATE TABLE IF NOT EXISTS landing.caged (
   kind STRING NOT NULL, file_competencia DATE NOT NULL, competencia_mov DATE NOT NULL,
   municipio6 STRING NOT NULL, secao STRING NOT NULL,
   admissions INT64 NOT NULL, separations INT64 NOT NULL, movements INT64 NOT NULL
-);
+)
+PARTITION BY _PARTITIONDATE CLUSTER BY file_sha256 OPTIONS (partition_expiration_days = 35);

@@ -6,4 +6,5 @@ CREATE TABLE IF NOT EXISTS landing.comex_ncm (
   flow STRING NOT NULL, co_ano INT64 NOT NULL, co_mes INT64 NOT NULL, co_ncm INT64 NOT NULL, co_unid INT64,
   co_pais INT64 NOT NULL, sg_uf_ncm STRING NOT NULL, co_via INT64, co_urf INT64,
   qt_estat INT64, kg_liquido INT64 NOT NULL, vl_fob INT64 NOT NULL, vl_frete INT64, vl_seguro INT64
-);
+)
+PARTITION BY _PARTITIONDATE CLUSTER BY file_sha256 OPTIONS (partition_expiration_days = 35);

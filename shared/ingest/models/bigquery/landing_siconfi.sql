@@ -5,4 +5,5 @@ CREATE TABLE IF NOT EXISTS landing.siconfi (
   exercicio INT64 NOT NULL, report STRING NOT NULL,
   instituicao STRING, cod_ibge STRING NOT NULL, uf STRING, poder STRING, populacao INT64,
   coluna STRING, conta STRING NOT NULL, account STRING NOT NULL, valor FLOAT64 NOT NULL
-);
+)
+PARTITION BY _PARTITIONDATE CLUSTER BY file_sha256 OPTIONS (partition_expiration_days = 35);

@@ -5,4 +5,4 @@ SELECT l.file_sha256, l.line, l.kind, l.file_competencia, l.competencia_mov AS m
        d.municipio, l.municipio6, l.secao AS cnae_section, l.admissions, l.separations, l.movements
 FROM landing.caged l
 LEFT JOIN core.dim_municipio d ON LEFT(d.municipio, 6) = l.municipio6
-WHERE l.file_sha256 = @file_sha256;
+WHERE l.file_sha256 = @file_sha256 AND l._PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY);

@@ -10,7 +10,7 @@ FROM (
   SELECT file_sha256, line, flow, co_ano, co_mes, sg_uf_mun, kg_liquido, vl_fob, LPAD(CAST(co_mun AS STRING), 7, '0') AS co_mun,
          LPAD(CAST(sh4 AS STRING), 4, '0') AS sh4, LPAD(CAST(co_pais AS STRING), 3, '0') AS co_pais
   FROM landing.comex_mun
-  WHERE file_sha256 = @file_sha256
+  WHERE file_sha256 = @file_sha256 AND _PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)
 ) l
 LEFT JOIN core.dim_uf u ON u.uf = UPPER(TRIM(l.sg_uf_mun))
 LEFT JOIN core.dim_municipio d ON d.municipio = CONCAT(u.uf_code, SUBSTR(l.co_mun, 3)) AND d.uf = u.uf;

@@ -9,4 +9,4 @@ SELECT file_sha256, line, flow, DATE(co_ano, co_mes, 1) AS month,
        LPAD(CAST(co_unid AS STRING), 2, '0') AS unid,
        qt_estat, kg_liquido, vl_fob, vl_frete, vl_seguro
 FROM landing.comex_ncm
-WHERE file_sha256 = @file_sha256;
+WHERE file_sha256 = @file_sha256 AND _PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY);

@@ -4,4 +4,4 @@ SELECT l.file_sha256, l.line, l.nome, l.uf, n.municipio, CAST(l.year AS INT64) A
 FROM landing.pib l
 LEFT JOIN (SELECT uf, name_key, ANY_VALUE(municipio) AS municipio FROM core.municipio_name GROUP BY uf, name_key) n
   ON n.uf = l.uf AND n.name_key = l.name_key
-WHERE l.file_sha256 = @file_sha256;
+WHERE l.file_sha256 = @file_sha256 AND l._PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY);

@@ -7,4 +7,4 @@ FROM landing.siconfi l
 LEFT JOIN core.dim_municipio d7 ON d7.municipio = l.cod_ibge
 LEFT JOIN (SELECT municipio, LEFT(municipio, 6) AS m6 FROM core.dim_municipio) d6
   ON d6.m6 = IF(LENGTH(l.cod_ibge) = 6, l.cod_ibge, NULL)
-WHERE l.file_sha256 = @file_sha256;
+WHERE l.file_sha256 = @file_sha256 AND l._PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY);
