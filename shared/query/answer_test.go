@@ -95,3 +95,93 @@ func TestCachedAnswerRoundTrip(t *testing.T) {
 		t.Errorf("an empty answer: %+v %v", e, err)
 	}
 }
+
+// referenceRow is a row as encoding/json writes it with the API's settings
+// (no HTML escaping, NaN and infinities as null), one value at a time.
+func referenceRow(t testing.TB, cols []warehouse.Column, row []any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	one := func(x any) []byte {
+		if f, ok := x.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			x = nil
+		}
+		buf.Reset()
+		if err := enc.Encode(x); err != nil {
+			t.Fatal(err)
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	}
+	out := []byte{'{'}
+	for i, v := range row {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, one(cols[i].Name)...)
+		out = append(out, ':')
+		out = append(out, one(v)...)
+	}
+	return append(out, '}')
+}
+
+// The row encoder writes what encoding/json writes, byte for byte.
+func FuzzRowEncoderMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{"SP", "São Paulo", "a \"q\"\\ <b>&", "tab\there\n", "\x00\x1f", "line\u2028sep\u2029", "bad \xff utf8", ""} {
+		for _, x := range []float64{0, math.Copysign(0, -1), 1.5e9, 123.456, 1e-7, 9.99e-7, 1e-6, 1e21, 9.99e20, -2.5e-12, math.NaN(), math.Inf(-1), math.MaxFloat64, math.SmallestNonzeroFloat64} {
+			f.Add(s, x, int64(-42), true)
+		}
+	}
+	cols := []warehouse.Column{{Name: "uf"}, {Name: "vl_fob_usd"}, {Name: "n"}, {Name: "ok"}, {Name: "nada"}, {Name: "ano <b>\"x\""}}
+	f.Fuzz(func(t *testing.T, s string, x float64, n int64, ok bool) {
+		row := []any{s, x, n, ok, nil, []string{s}}
+		enc, err := newRowEncoder(cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := enc.appendRow([]byte("prefix"), row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := append([]byte("prefix"), referenceRow(t, cols, row)...)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("row %#v:\n got %s\nwant %s", row, got, want)
+		}
+	})
+}
+
+// benchRows is an uncached answer's size: UF x month over a year.
+func benchRows() ([]warehouse.Column, [][]any) {
+	cols := []warehouse.Column{{Name: "month"}, {Name: "uf"}, {Name: "uf_name"}, {Name: "vl_fob_usd"}, {Name: "kg_liquido"}, {Name: "rows"}}
+	var rows [][]any
+	for m := 1; m <= 12; m++ {
+		for u := 0; u < 27; u++ {
+			rows = append(rows, []any{"2025-" + string(rune('0'+m/10)) + string(rune('0'+m%10)) + "-01", "SP", "São Paulo", 1.234567e9 * float64(u+1), 98765.4321 * float64(m), int64(m * u)})
+		}
+	}
+	return cols, rows
+}
+
+// BenchmarkAnswerOf encodes an uncached answer's rows; compare with
+// BenchmarkAnswerOfEncodingJSON, the same rows through encoding/json.
+func BenchmarkAnswerOf(b *testing.B) {
+	cols, rows := benchRows()
+	res := &Result{Columns: cols, Rows: rows}
+	for b.Loop() {
+		if _, err := answerOf(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAnswerOfEncodingJSON(b *testing.B) {
+	cols, rows := benchRows()
+	for b.Loop() {
+		var out []byte
+		for i, r := range rows {
+			if i > 0 {
+				out = append(out, rowSep...)
+			}
+			out = append(out, referenceRow(b, cols, r)...)
+		}
+	}
+}
