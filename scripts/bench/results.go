@@ -128,8 +128,8 @@ func (r *Results) Write() error {
 
 // Table prints the entries as a table.
 func (r *Results) Table(w io.Writer) {
-	fmt.Fprintf(w, "%-40s %12s %12s %8s  %-10s %-8s %5s  %s\n", "name", "ours/value", "baseline", "ratio", "unit", "target", "runs", "min / median / max")
-	fmt.Fprintln(w, strings.Repeat("-", 120))
+	fmt.Fprintf(w, "%-46s %12s %12s %8s  %-10s %-8s %5s  %s\n", "name", "ours/value", "baseline", "ratio", "unit", "target", "runs", "min / median / max")
+	fmt.Fprintln(w, strings.Repeat("-", 126))
 	for _, e := range r.Entries {
 		ours, base, ratio := "", "", ""
 		if e.Value != nil {
@@ -138,7 +138,7 @@ func (r *Results) Table(w io.Writer) {
 		if e.Ours != nil {
 			ours, base, ratio = num(*e.Ours), num(*e.Baseline), fmt.Sprintf("%.3f", *e.Ratio)
 		}
-		fmt.Fprintf(w, "%-40s %12s %12s %8s  %-10s %-8s %5d  %s / %s / %s\n", e.Name, ours, base, ratio, e.Unit, e.target, e.Runs, num(e.Min), num(e.Median), num(e.Max))
+		fmt.Fprintf(w, "%-46s %12s %12s %8s  %-10s %-8s %5d  %s / %s / %s\n", e.Name, ours, base, ratio, e.Unit, e.target, e.Runs, num(e.Min), num(e.Median), num(e.Max))
 	}
 }
 
