@@ -474,6 +474,7 @@ func (a *apiBench) uncached(ctx context.Context) ([]Entry, error) {
 		d, err := runRaw(ctx, wh.SQL(), cat, access, scope, spec)
 		return float64(d.Microseconds()) / 1000, err
 	}
+	settle("uncached", time.Minute)
 	// One of each first, on each side, not counted: pages into memory,
 	// connections open.
 	for _, k := range kinds {

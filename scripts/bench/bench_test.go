@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -181,5 +182,28 @@ func TestReadCPUCountsThisProcess(t *testing.T) {
 	line := perRequest(before, after, 10)
 	if !strings.HasPrefix(line, "bench ") {
 		t.Fatalf("per request: %q", line)
+	}
+}
+
+// machineBusy sees this process spinning: one spinning goroutine keeps at
+// least half a core of the machine busy (a quarter of two cores).
+func TestMachineBusySeesASpinningGoroutine(t *testing.T) {
+	if _, ok := machineBusy(10 * time.Millisecond); !ok {
+		t.Skip("no /proc/stat here")
+	}
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	busy, ok := machineBusy(300 * time.Millisecond)
+	close(stop)
+	if !ok || busy < 1.0/float64(2*runtime.NumCPU()) || busy > 1 {
+		t.Fatalf("busy %.2f (ok %v) while a goroutine spun on %d cores", busy, ok, runtime.NumCPU())
 	}
 }

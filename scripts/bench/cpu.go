@@ -84,3 +84,67 @@ func perRequest(before, after cpuUse, requests float64) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// machineBusy is the share of the machine's CPU time (all cores, from the
+// first line of /proc/stat) spent outside the idle and iowait states over
+// d; ok is false where /proc/stat cannot be read.
+func machineBusy(d time.Duration) (busy float64, ok bool) {
+	read := func() (total, idle int64, ok bool) {
+		b, err := os.ReadFile("/proc/stat")
+		if err != nil {
+			return 0, 0, false
+		}
+		line, _, _ := bytes.Cut(b, []byte{'\n'})
+		f := strings.Fields(string(line))
+		if len(f) < 6 || f[0] != "cpu" {
+			return 0, 0, false
+		}
+		for i, s := range f[1:] {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return 0, 0, false
+			}
+			if i >= 8 {
+				break // guest times are already counted in user and nice
+			}
+			total += n
+			if i == 3 || i == 4 { // idle, iowait
+				idle += n
+			}
+		}
+		return total, idle, true
+	}
+	t0, i0, ok0 := read()
+	time.Sleep(d)
+	t1, i1, ok1 := read()
+	if !ok0 || !ok1 || t1 <= t0 {
+		return 0, false
+	}
+	return 1 - float64(i1-i0)/float64(t1-t0), true
+}
+
+// settle waits, up to max, until the machine has been quiet (under 15 %
+// busy) for two seconds running, so that a benchmark does not start in the
+// wake of the one before (PostgreSQL writing out and vacuuming what a load
+// test wrote, say). It says how long that took.
+func settle(what string, max time.Duration) {
+	start := time.Now()
+	quiet := 0
+	last := -1.0
+	for time.Since(start) < max {
+		busy, ok := machineBusy(time.Second)
+		if !ok {
+			return
+		}
+		last = busy
+		if busy < 0.15 {
+			if quiet++; quiet == 2 {
+				logf("%s: the machine settled in %.0fs (%.0f %% busy)", what, time.Since(start).Seconds(), busy*100)
+				return
+			}
+		} else {
+			quiet = 0
+		}
+	}
+	logf("%s: the machine did not settle in %s (%.0f %% busy); measuring anyway", what, max, last*100)
+}
