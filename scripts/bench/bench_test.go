@@ -188,7 +188,7 @@ func TestReadCPUCountsThisProcess(t *testing.T) {
 // machineBusy sees this process spinning: one spinning goroutine keeps at
 // least half a core of the machine busy (a quarter of two cores).
 func TestMachineBusySeesASpinningGoroutine(t *testing.T) {
-	if _, ok := machineBusy(10 * time.Millisecond); !ok {
+	if _, err := os.Stat("/proc/stat"); err != nil {
 		t.Skip("no /proc/stat here")
 	}
 	stop := make(chan struct{})
