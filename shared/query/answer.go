@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -291,9 +290,13 @@ func plainString(s string) bool {
 		}
 		if c >= utf8.RuneSelf {
 			ascii = false
+			// U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+			if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return false
+			}
 		}
 	}
-	return ascii || (utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029"))
+	return ascii || utf8.ValidString(s)
 }
 
 // appendFloat writes f as encoding/json does (shortest form, exponent
