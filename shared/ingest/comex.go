@@ -169,6 +169,9 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err := j.runModels("landing_comex_ncm"); err != nil {
 		return err
 	}
+	if err := j.twoStep(); err != nil {
+		return err
+	}
 	l, err := j.landConst("comex_ncm", []Const{{Column: "flow", Value: flow}}, "co_ano", "co_mes", "co_ncm", "co_unid", "co_pais", "sg_uf_ncm", "co_via", "co_urf",
 		"qt_estat", "kg_liquido", "vl_fob", "vl_frete", "vl_seguro")
 	if err != nil {
@@ -216,7 +219,11 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	}
 	j.finish = func() error {
 		models := append([]string{"ref_dim_uf", "staging_comex_ncm", "ddl_core_fact_comex"}, comexDimDDL...)
-		return j.runModelsWith(map[string]any{"flow": flow}, append(models, "core_fact_comex", "ddl_marts_comex_monthly", "marts_comex_monthly")...)
+		params := map[string]any{"flow": flow}
+		if j.loadSeq != 0 {
+			params["load_seq"] = j.loadSeq
+		}
+		return j.runModelsWith(params, append(models, "core_fact_comex", "ddl_marts_comex_monthly", "marts_comex_monthly")...)
 	}
 	return nil
 }

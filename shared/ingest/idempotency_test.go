@@ -201,27 +201,7 @@ func TestRevisedFileReplacesItsPeriods(t *testing.T) {
 		return out
 	}
 	before := monthSums()
-	// The revision: September only, FOB doubled.
-	raw, _ := os.ReadFile(path)
-	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
-	var rev []string
-	rev = append(rev, lines[0])
-	var septRows int
-	var septFOB float64
-	for _, l := range lines[1:] {
-		f := strings.Split(l, ";")
-		if f[1] != "09" {
-			continue
-		}
-		var v float64
-		fmt.Sscan(f[10], &v)
-		f[10] = fmt.Sprint(int64(v) * 2)
-		septFOB += 2 * v
-		septRows++
-		rev = append(rev, strings.Join(f, ";"))
-	}
-	revPath := filepath.Join(t.TempDir(), "EXP_2025.csv")
-	os.WriteFile(revPath, []byte(strings.Join(rev, "\n")+"\n"), 0o644)
+	revPath, septRows, septFOB := septemberRevision(t, path)
 	rep := loadFile(t, db, "comex", revPath, ingest.LoadParams{})
 	if len(rep.Periods) != 1 || rep.Periods[0] != "2025-09" || rep.Skipped {
 		t.Fatalf("revision report %+v", rep)
@@ -251,6 +231,114 @@ func TestRevisedFileReplacesItsPeriods(t *testing.T) {
 	loadFile(t, db, "comex", path, ingest.LoadParams{})
 	if got := monthSums(); fmt.Sprint(got) != fmt.Sprint(before) {
 		t.Fatalf("after reloading the original: %v, want %v", got, before)
+	}
+}
+
+// septemberRevision writes a revision of the Comex sample at path: its
+// September rows only, FOB doubled. It returns the file, its rows and their
+// FOB.
+func septemberRevision(t *testing.T, path string) (string, int, float64) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	rev := []string{lines[0]}
+	var rows int
+	var fob float64
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ";")
+		if f[1] != "09" {
+			continue
+		}
+		var v float64
+		fmt.Sscan(f[10], &v)
+		f[10] = fmt.Sprint(int64(v) * 2)
+		fob += 2 * v
+		rows++
+		rev = append(rev, strings.Join(f, ";"))
+	}
+	revPath := filepath.Join(t.TempDir(), "EXP_2025.csv")
+	if err := os.WriteFile(revPath, []byte(strings.Join(rev, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return revPath, rows, fob
+}
+
+// A Comex load commits its landed rows before it builds the marts (see
+// job.twoStep). One that fails after that first commit changes nothing
+// anyone reads: core, the marts and the ingest log stay as they were, and
+// its landed rows, which are there, are invisible; the next load of their
+// month deletes them.
+func TestLoadFailingAfterLandingChangesNothingRead(t *testing.T) {
+	db := warehouse(t)
+	path := dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv")
+	loadFile(t, db, "comex", path, ingest.LoadParams{})
+	digest := func(q string) string {
+		t.Helper()
+		var n int64
+		var d sql.NullString
+		if err := db.QueryRow(fmt.Sprintf(`SELECT count(*), md5(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))) FROM (%s) t`, q)).Scan(&n, &d); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return fmt.Sprintf("%d:%s", n, d.String)
+	}
+	reads := []string{"SELECT * FROM core.fact_comex", "SELECT * FROM marts.comex_monthly",
+		"SELECT * EXCLUDE (loaded_at) FROM landing.ingest_files"}
+	before := map[string]string{}
+	for _, q := range reads {
+		before[q] = digest(q)
+	}
+	var landedBefore, septBefore int
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (co_mes = 9) FROM landing.comex_ncm`).Scan(&landedBefore, &septBefore); err != nil {
+		t.Fatal(err)
+	}
+
+	// The marts cannot be written (a view stands in their table's place),
+	// so the load fails in its second transaction, after landing committed.
+	mustExec := func(q string) {
+		t.Helper()
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec(`ALTER TABLE marts.comex_monthly RENAME TO comex_monthly_kept`)
+	mustExec(`CREATE VIEW marts.comex_monthly AS SELECT * FROM marts.comex_monthly_kept`)
+	revPath, septRows, septFOB := septemberRevision(t, path)
+	if err := loadErr(t, db, "comex", revPath); err == nil {
+		t.Fatal("the revision loaded with its marts table replaced by a view")
+	}
+	mustExec(`DROP VIEW marts.comex_monthly`)
+	mustExec(`ALTER TABLE marts.comex_monthly_kept RENAME TO comex_monthly`)
+
+	for _, q := range reads {
+		if got := digest(q); got != before[q] {
+			t.Errorf("%s changed: %s -> %s", q, before[q], got)
+		}
+	}
+	var landed int
+	if err := db.QueryRow(`SELECT count(*) FROM landing.comex_ncm`).Scan(&landed); err != nil || landed != landedBefore+septRows {
+		t.Fatalf("landing holds %d rows (%v), want %d: the failed load's %d rows, committed but unpublished, beside the %d in effect",
+			landed, err, landedBefore+septRows, septRows, landedBefore)
+	}
+
+	// Loading the revision again publishes it once: the failed try's rows
+	// go with the September rows it replaces.
+	loadFile(t, db, "comex", revPath, ingest.LoadParams{})
+	var sept int
+	var fob float64
+	if err := db.QueryRow(`SELECT count(*) FILTER (co_mes = 9), count(*) FROM landing.comex_ncm`).Scan(&sept, &landed); err != nil {
+		t.Fatal(err)
+	}
+	if sept != septRows || landed != landedBefore-septBefore+septRows {
+		t.Errorf("landing after the retry: %d rows, %d in September; want %d and %d", landed, sept, landedBefore-septBefore+septRows, septRows)
+	}
+	if err := db.QueryRow(`SELECT sum(vl_fob_usd) FROM marts.comex_monthly WHERE month = DATE '2025-09-01'`).Scan(&fob); err != nil || fob != septFOB {
+		t.Errorf("September FOB in the mart %.0f (%v), want %.0f", fob, err, septFOB)
+	}
+	if err := db.QueryRow(`SELECT sum(vl_fob) FROM core.fact_comex WHERE month = DATE '2025-09-01'`).Scan(&fob); err != nil || fob != septFOB {
+		t.Errorf("September FOB in core %.0f (%v), want %.0f", fob, err, septFOB)
 	}
 }
 

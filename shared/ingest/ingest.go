@@ -90,7 +90,9 @@ type Step struct {
 }
 
 // Load reads one official file of the source into the warehouse: landing,
-// staging, core and marts, in one transaction. name is the file's name
+// staging, core and marts, in one transaction; a two-step load (see
+// job.twoStep) commits its landing first and publishes it with the marts in
+// a second. name is the file's name
 // (it helps pick the layout: EXP_2025.csv, CAGEDEXC202301.txt, ...). A
 // contract violation returns a *ContractError and leaves the warehouse as
 // it was. ANTAQ takes a zip holding <year>Atracacao.txt and <year>Carga.txt
@@ -136,16 +138,34 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 	if err != nil || skipped {
 		return *rep, err // when skipped, the deferred ROLLBACK drops the landed copy
 	}
+	if j.loadSeq != 0 {
+		t0 := time.Now()
+		if err := j.exec("COMMIT"); err != nil {
+			return *rep, err
+		}
+		j.step("commit landing", time.Since(t0))
+		if err := j.exec("BEGIN TRANSACTION"); err != nil {
+			return *rep, err
+		}
+	}
 	if err := j.fillScope(); err != nil {
 		return *rep, err
+	}
+	if j.loadSeq != 0 {
+		// Logged first: core shows the landed rows once the log names them.
+		if err := j.logFile(contentSum); err != nil {
+			return *rep, err
+		}
 	}
 	if j.finish != nil {
 		if err := j.finish(); err != nil {
 			return *rep, err
 		}
 	}
-	if err := j.logFile(contentSum); err != nil {
-		return *rep, err
+	if j.loadSeq == 0 {
+		if err := j.logFile(contentSum); err != nil {
+			return *rep, err
+		}
 	}
 	t0 := time.Now()
 	if err := j.exec("COMMIT"); err != nil {
@@ -401,6 +421,29 @@ type job struct {
 	// finish runs the load's models once the rows are landed and the
 	// file is known to be new.
 	finish func() error
+	// loadSeq numbers a two-step load (0: one transaction), see twoStep.
+	loadSeq int64
+}
+
+// twoStep makes the load commit its landed rows before the models run, and
+// publish them, with the models' output, in a second transaction. DuckDB
+// builds the marts from committed rows faster than from the same rows
+// still in the transaction, and the second commit has only the marts to
+// write: on a 1.2M-row Comex file, about 0.45 s of 5 (the bench's ingest
+// figure). For a table whose core is a view over landing: the rows carry
+// the load's number, never reused, and the view shows a numbered row only
+// once the ingest log names its number, which the second transaction
+// writes. A load that fails between the two leaves rows nobody reads; the
+// next load of their months deletes them with the rows it replaces. Local
+// warehouse only: BigQuery runs its models as one script.
+func (j *job) twoStep() error {
+	if j.remote != nil {
+		return nil
+	}
+	if err := j.conn.QueryRowContext(j.ctx, `SELECT nextval('landing.load_seq')`).Scan(&j.loadSeq); err != nil {
+		return fmt.Errorf("numbering the load: %w", err)
+	}
+	return nil
 }
 
 func (j *job) exec(q string, args ...any) error {
@@ -565,10 +608,10 @@ func (j *job) logFile(content string) error {
 		return j.remote.logFile(content)
 	}
 	return j.exec(`INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
-		rows_read, rows_loaded, periods, watermark, loaded_at, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files))`,
+		rows_read, rows_loaded, periods, watermark, loaded_at, seq, load_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files), ?)`,
 		j.src.ID, j.layout, j.scope, j.name, j.sha, content, j.rep.Bytes, j.rep.RowsRead, j.rep.RowsLoaded,
-		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now)
+		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now, sql.Null[int64]{V: j.loadSeq, Valid: j.loadSeq != 0})
 }
 
 // note records something the operator should know about the load.

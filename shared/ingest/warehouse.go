@@ -200,7 +200,11 @@ func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
+	if j.loadSeq != 0 {
+		// A two-step load deletes nothing before it publishes: its models
+		// delete the rows it replaces, those of the same file included.
+		t.Consts = append(t.Consts, Const{Column: "load_seq", Value: j.loadSeq})
+	} else if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
 		return nil, err
 	}
 	for _, c := range t.Columns {

@@ -19,3 +19,9 @@ CREATE TABLE IF NOT EXISTS landing.ingest_files (
   loaded_at      TIMESTAMP NOT NULL,
   seq            BIGINT    NOT NULL
 );
+-- A two-step load (Comex Stat NCM files: landing commits before the models
+-- run) stamps its landed rows with a number from load_seq, never reused,
+-- and logs it here when it publishes; core shows a two-step table's rows
+-- only once their load_seq is logged.
+CREATE SEQUENCE IF NOT EXISTS landing.load_seq;
+ALTER TABLE landing.ingest_files ADD COLUMN IF NOT EXISTS load_seq BIGINT;
