@@ -172,12 +172,17 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err := j.twoStep(); err != nil {
 		return err
 	}
-	l, err := j.landConst("comex_ncm", []Const{{Column: "flow", Value: flow}}, "co_ano", "co_mes", "co_ncm", "co_unid", "co_pais", "sg_uf_ncm", "co_via", "co_urf",
-		"qt_estat", "kg_liquido", "vl_fob", "vl_frete", "vl_seguro")
+	imp := flow == "import"
+	// Export files have no freight or insurance: their columns are left to
+	// their default (NULL) rather than appended as a NULL per row.
+	columns := []string{"co_ano", "co_mes", "co_ncm", "co_unid", "co_pais", "sg_uf_ncm", "co_via", "co_urf", "qt_estat", "kg_liquido", "vl_fob"}
+	if imp {
+		columns = append(columns, "vl_frete", "vl_seguro")
+	}
+	l, err := j.landConst("comex_ncm", []Const{{Column: "flow", Value: flow}}, columns...)
 	if err != nil {
 		return err
 	}
-	imp := flow == "import"
 	var r *row
 	lastPeriod := [2]int64{}
 	for {
@@ -201,12 +206,13 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 			}
 			lastPeriod = [2]int64{year, month}
 		}
-		var frete, seguro any
 		if imp {
-			frete, seguro = r.int(11), r.int(12)
+			err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
+				r.int(8), r.int(9), r.int(10), r.int(11), r.int(12))
+		} else {
+			err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
+				r.int(8), r.int(9), r.int(10))
 		}
-		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
-			r.int(8), r.int(9), r.int(10), frete, seguro)
 		if err != nil {
 			return err
 		}
