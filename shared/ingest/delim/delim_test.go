@@ -324,3 +324,34 @@ func TestSampleRowCounts(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkReadComexRecords reads records shaped like Comex Stat's EXP
+// files (codes quoted, metrics bare, CRLF): the loaders' hottest loop.
+func BenchmarkReadComexRecords(b *testing.B) {
+	var buf bytes.Buffer
+	const rows = 100_000
+	for i := 0; i < rows; i++ {
+		buf.WriteString(`2024;"` + strconv.Itoa(10+i%3) + `";"` + strconv.Itoa(84713000+i%900) + `";"10";"` + strconv.Itoa(100+i%800) +
+			`";"SP";"01";"0817800";` + strconv.Itoa(i*7) + ";" + strconv.Itoa(i*13) + ";" + strconv.Itoa(i*31) + "\r\n")
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rd := delim.NewReader(bytes.NewReader(data), ';')
+		n := 0
+		for {
+			rec, err := rd.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil || len(rec) != 11 {
+				b.Fatalf("record %d: %q, %v", n, rec, err)
+			}
+			n++
+		}
+		if n != rows {
+			b.Fatalf("%d records, want %d", n, rows)
+		}
+	}
+}

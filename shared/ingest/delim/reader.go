@@ -119,6 +119,15 @@ func (r *Reader) Read() ([]string, error) {
 // readQuoted parses a record with quotes, reading more lines while a quoted
 // field is open.
 func (r *Reader) readQuoted(line []byte) ([]string, error) {
+	if r.quotedInLine(line) {
+		return r.fields, nil
+	}
+	return r.readQuotedCopy(line)
+}
+
+// readQuotedCopy is readQuoted for any record: it copies the fields out,
+// unquoting them, and reads on while a quoted field is open.
+func (r *Reader) readQuotedCopy(line []byte) ([]string, error) {
 	r.rec = r.rec[:0]
 	r.bounds = r.bounds[:0]
 	pos := 0
@@ -185,4 +194,44 @@ func (r *Reader) readQuoted(line []byte) ([]string, error) {
 		prev = b
 	}
 	return r.fields, nil
+}
+
+// quotedInLine splits a record whose quoted fields are plain: each closes
+// on its line, holds no doubled quote and is followed by the separator or
+// the line end (every record of the official files). The fields are then
+// substrings of one copy of the line, where the general path copies them
+// field by field: reading Comex-shaped records (BenchmarkReadComexRecords)
+// took about half the time. It reports false, its fields to be discarded,
+// for any other record.
+func (r *Reader) quotedInLine(line []byte) bool {
+	s := string(line)
+	r.fields = r.fields[:0]
+	pos := 0
+	for {
+		if pos < len(s) && s[pos] == '"' {
+			start := pos + 1
+			if start < len(s) && s[start] == '\r' {
+				start++ // the web exports' stray CR after the opening quote
+			}
+			end := start
+			for end < len(s) && s[end] != '"' {
+				end++
+			}
+			pos = end + 1
+			if end == len(s) || (pos < len(s) && s[pos] != r.comma) {
+				return false // open at the line end, a doubled quote or text after the closing one
+			}
+			r.fields = append(r.fields, s[start:end])
+		} else {
+			start := pos
+			for pos < len(s) && s[pos] != r.comma {
+				pos++
+			}
+			r.fields = append(r.fields, s[start:pos])
+		}
+		if pos >= len(s) {
+			return true
+		}
+		pos++
+	}
 }
