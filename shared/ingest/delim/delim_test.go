@@ -355,3 +355,21 @@ func BenchmarkReadComexRecords(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeWindows1252 decodes mostly-ASCII text with a few accents
+// per line, as the official latin-1 and cp1252 files are.
+func BenchmarkDecodeWindows1252(b *testing.B) {
+	line := []byte("2024;\"09\";\"84713019\";\"11\";\"063\";\"SP\";\"07\";\"1017500\";42;13;608;S\xe3o Paulo\r\n")
+	data := bytes.Repeat(line, 100_000)
+	b.SetBytes(int64(len(data)))
+	buf := make([]byte, 256<<10)
+	for b.Loop() {
+		r, _, err := delim.Decode(bytes.NewReader(data), delim.Windows1252)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r}, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

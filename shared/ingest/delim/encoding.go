@@ -8,6 +8,7 @@ package delim
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -116,6 +117,18 @@ type byteDecoder struct {
 	out   []byte
 }
 
+// spill keeps src, decoded, for the next reads: what did not fit in p.
+func (d *byteDecoder) spill(src []byte) {
+	d.out = d.out[:0]
+	for _, c := range src {
+		if c < 0x80 {
+			d.out = append(d.out, c)
+		} else {
+			d.out = append(d.out, d.table[c]...)
+		}
+	}
+}
+
 func newByteDecoder(r *bufio.Reader, cm *charmap.Charmap) *byteDecoder {
 	d := &byteDecoder{r: r, in: make([]byte, 32<<10)}
 	for b := 0; b < 256; b++ {
@@ -143,32 +156,31 @@ func (d *byteDecoder) Read(p []byte) (int, error) {
 	n, err := d.r.Read(d.in[:want])
 	src := d.in[:n]
 	w := 0
-	for i, b := range src {
-		if b < 0x80 {
-			if w < len(p) {
-				p[w] = b
-				w++
-				continue
-			}
-			d.out = append(d.out[:0], src[i:]...)
-			return w, nil
+	for i := 0; i < len(src); {
+		// An ASCII run goes through in one copy, found 8 bytes at a time.
+		j := i
+		for j+8 <= len(src) && binary.LittleEndian.Uint64(src[j:])&0x8080808080808080 == 0 {
+			j += 8
 		}
-		enc := d.table[b]
-		if w+len(enc) <= len(p) {
-			w += copy(p[w:], enc)
+		for j < len(src) && src[j] < 0x80 {
+			j++
+		}
+		if j > i {
+			if w+j-i > len(p) {
+				d.spill(src[i:])
+				return w, nil
+			}
+			w += copy(p[w:], src[i:j])
+			i = j
 			continue
 		}
-		// Spill the rest, decoded, into out.
-		var rest []byte
-		for _, c := range src[i:] {
-			if c < 0x80 {
-				rest = append(rest, c)
-			} else {
-				rest = append(rest, d.table[c]...)
-			}
+		enc := d.table[src[i]]
+		if w+len(enc) > len(p) {
+			d.spill(src[i:])
+			return w, nil
 		}
-		d.out = rest
-		return w, nil
+		w += copy(p[w:], enc)
+		i++
 	}
 	if w == 0 && err == nil {
 		return d.Read(p)

@@ -2,9 +2,12 @@ package delim
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The one-copy split of plain quoted records gives the fields the general
@@ -37,6 +40,44 @@ func FuzzQuotedInLineMatchesTheGeneralPath(f *testing.F) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("%q: one-copy split %q, general path %q", line, got, want)
+		}
+	})
+}
+
+// The single-byte decoders give charmap's UTF-8 whatever the size of the
+// reads they serve: ASCII runs, expansions of up to three bytes (cp1252's
+// 0x80-0x9F) and what spills over a full buffer.
+func FuzzByteDecoderMatchesCharmap(f *testing.F) {
+	f.Add([]byte("2024;\"SP\";Jo\xe3o;\x80\x93\x94 caf\xe9\r\n"), uint8(7), false)
+	f.Add(bytes.Repeat([]byte{0x80}, 300), uint8(1), true)
+	f.Add(append(bytes.Repeat([]byte{0x93}, 40), bytes.Repeat([]byte("abcdefgh"), 20)...), uint8(16), true)
+	f.Fuzz(func(t *testing.T, in []byte, size uint8, latin1 bool) {
+		enc, cm := Windows1252, charmap.Windows1252
+		if latin1 {
+			enc, cm = Latin1, charmap.ISO8859_1
+		}
+		want, err := cm.NewDecoder().Bytes(in)
+		if err != nil {
+			t.Skip()
+		}
+		r, _, err := Decode(bytes.NewReader(in), enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 1+int(size)%64)
+		var got []byte
+		for {
+			n, err := r.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("decoded %q, charmap gives %q", got, want)
 		}
 	})
 }
