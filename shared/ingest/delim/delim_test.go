@@ -373,3 +373,17 @@ func BenchmarkDecodeWindows1252(b *testing.B) {
 		}
 	}
 }
+
+// ParseInt's digit loop agrees with strconv on every input.
+func FuzzParseIntMatchesStrconv(f *testing.F) {
+	for _, s := range []string{"0", "42", "-7", " 13 ", "+5", "999999999999999999", "9223372036854775807", "9223372036854775808", "", "1e3", "0042", "12a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := delim.ParseInt(s)
+		want, werr := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if (err == nil) != (werr == nil) || (err == nil && got != want) {
+			t.Fatalf("ParseInt(%q) = %d, %v; strconv: %d, %v", s, got, err, want, werr)
+		}
+	})
+}

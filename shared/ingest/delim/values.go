@@ -98,6 +98,18 @@ func plainNumber(s string) bool {
 
 // ParseInt parses an integer, accepting a sign and surrounding spaces.
 func ParseInt(s string) (int64, error) {
+	// Bare digits, the metrics of every official file, are summed here: a
+	// third of strconv's time. Eighteen digits cannot overflow.
+	if len(s) > 0 && len(s) <= 18 {
+		var n int64
+		i := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			n = n*10 + int64(s[i]-'0')
+		}
+		if i == len(s) {
+			return n, nil
+		}
+	}
 	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %q", ErrNumber, s)
