@@ -245,6 +245,9 @@ func (j *job) read(start time.Time) (string, error) {
 	if j.watermark != "" {
 		rep.Watermark = j.watermark
 	}
+	for _, l := range j.landers {
+		l.hashRows()
+	}
 	return hex.EncodeToString(j.content.Sum(nil)), nil
 }
 
