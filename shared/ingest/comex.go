@@ -184,6 +184,7 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		return err
 	}
 	var r *row
+	vals := make([]any, 0, len(columns))
 	lastPeriod := [2]int64{}
 	for {
 		rec, err := rd.Read()
@@ -206,14 +207,12 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 			}
 			lastPeriod = [2]int64{year, month}
 		}
+		vals = append(vals[:0], year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
+			r.int(8), r.int(9), r.int(10))
 		if imp {
-			err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
-				r.int(8), r.int(9), r.int(10), r.int(11), r.int(12))
-		} else {
-			err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
-				r.int(8), r.int(9), r.int(10))
+			vals = append(vals, r.int(11), r.int(12))
 		}
-		if err != nil {
+		if err := l.add(rd.Line(), vals...); err != nil {
 			return err
 		}
 		if err := r.err(); err != nil {

@@ -151,19 +151,13 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 	if err := j.fillScope(); err != nil {
 		return *rep, err
 	}
-	if j.loadSeq != 0 {
-		// Logged first: core shows the landed rows once the log names them.
-		if err := j.logFile(contentSum); err != nil {
-			return *rep, err
-		}
+	// Logged before the models run: a two-step load's core shows its landed
+	// rows once the log names them (in one transaction, the order is moot).
+	if err := j.logFile(contentSum); err != nil {
+		return *rep, err
 	}
 	if j.finish != nil {
 		if err := j.finish(); err != nil {
-			return *rep, err
-		}
-	}
-	if j.loadSeq == 0 {
-		if err := j.logFile(contentSum); err != nil {
 			return *rep, err
 		}
 	}
