@@ -44,6 +44,33 @@ var comexMUNContract = &Contract{Source: "comex", Layout: "mun", Columns: []Colu
 	{Name: "KG_LIQUIDO", Kind: Int}, {Name: "VL_FOB", Kind: Int},
 }}
 
+// comexUFList is what SG_UF_NCM may hold: Comex Stat's UF table (UF.csv),
+// the 27 states and the pseudo-UFs (EX exterior, CB consumo de bordo, MN
+// mercadoria nacionalizada, RE reexportação, ED estados diversos, ND não
+// declarada, ZN zona não declarada), in the order of the landing enum
+// landing.comex_uf (alphabetical).
+var comexUFList = []string{"AC", "AL", "AM", "AP", "BA", "CB", "CE", "DF", "ED", "ES", "EX", "GO",
+	"MA", "MG", "MN", "MS", "MT", "ND", "PA", "PB", "PE", "PI", "PR", "RE", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP",
+	"TO", "ZN"}
+
+var comexUFs = func() map[string]bool {
+	m := make(map[string]bool, len(comexUFList))
+	for _, uf := range comexUFList {
+		m[uf] = true
+	}
+	return m
+}()
+
+// comexUF is column i as a Comex Stat UF, upper-cased; a value UF.csv does
+// not have is refused (the landing enum could not hold it).
+func (r *row) comexUF(i int) string {
+	s := strings.ToUpper(r.text(i))
+	if s != "" && !comexUFs[s] {
+		r.fail(i, "%q is not a UF of Comex Stat's UF table (UF.csv)", s)
+	}
+	return s
+}
+
 var comexAux = map[string]*Contract{
 	"aux_ncm": {Source: "comex", Layout: "aux_ncm", Extra: true, Columns: []Column{
 		{Name: "CO_NCM", Kind: Code, Width: 8}, {Name: "CO_UNID", Kind: Code, Width: 2},
@@ -207,7 +234,7 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 			}
 			lastPeriod = [2]int64{year, month}
 		}
-		vals = append(vals[:0], year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), strings.ToUpper(r.text(5)), r.codeNum(6), r.codeNum(7),
+		vals = append(vals[:0], year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), r.comexUF(5), r.codeNum(6), r.codeNum(7),
 			r.int(8), r.int(9), r.int(10))
 		if imp {
 			vals = append(vals, r.int(11), r.int(12))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,9 +243,10 @@ func TestComexImportsAndChecksum(t *testing.T) {
 	}
 }
 
-// A warehouse whose landing.comex_ncm predates integer codes (they were
-// text) is brought to the model's types by the next load, and its earlier
-// rows keep their codes: staging pads them back as before.
+// A warehouse whose landing.comex_ncm predates integer codes and the UF
+// and flow enums (they were text) is brought to the model's types by the
+// next load, and its earlier rows keep their values: staging spells them
+// as before.
 func TestComexLandingFromTextCodes(t *testing.T) {
 	db := warehouse(t)
 	if _, err := db.Exec(`CREATE SCHEMA IF NOT EXISTS landing; CREATE TABLE landing.comex_ncm (
@@ -270,11 +272,13 @@ func TestComexLandingFromTextCodes(t *testing.T) {
 		types[c] = ty
 	}
 	rows.Close()
-	if types["co_ncm"] != "INTEGER" || types["co_pais"] != "SMALLINT" || types["co_urf"] != "INTEGER" || types["sg_uf_ncm"] != "VARCHAR" {
+	if types["co_ncm"] != "INTEGER" || types["co_pais"] != "SMALLINT" || types["co_urf"] != "INTEGER" ||
+		!strings.HasPrefix(types["sg_uf_ncm"], "ENUM('AC', ") || types["flow"] != "ENUM('export', 'import')" {
 		t.Fatalf("landing types after the load: %v", types)
 	}
 	got := map[string]string{}
-	rows, err = db.Query(`SELECT file_sha256, ncm || '/' || sh4 || '/' || country || '/' || coalesce(via, 'NULL') || '/' || urf || '/' || unid FROM staging.comex_ncm`)
+	rows, err = db.Query(`SELECT file_sha256, ncm || '/' || sh4 || '/' || country || '/' || coalesce(via, 'NULL') || '/' || urf || '/' || unid || '/' || uf || '/' || flow
+		FROM staging.comex_ncm`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,12 +288,81 @@ func TestComexLandingFromTextCodes(t *testing.T) {
 		rows.Scan(&sha, &codes)
 		got[sha[:3]] = codes
 	}
-	if got["old"] != "02023000/0202/063/NULL/0817800/10" || len(got) != 2 {
+	if got["old"] != "02023000/0202/063/NULL/0817800/10/SP/export" || len(got) != 2 {
 		t.Fatalf("staged codes %v", got)
 	}
 	for sha, codes := range got {
-		if sha != "old" && codes != "01012100/0101/049/04/0817600/11" {
+		if sha != "old" && codes != "01012100/0101/049/04/0817600/11/MG/export" {
 			t.Fatalf("the new file's codes staged as %s", codes)
 		}
 	}
+}
+
+// SG_UF_NCM lands as an enum of Comex Stat's UF table: every SG_UF of the
+// official UF.csv loads (the states and the pseudo-UFs), the enum holds
+// exactly those codes, and a code UF.csv does not have is refused with its
+// line and column, leaving every layer as it was.
+func TestComexUFsAreUFcsv(t *testing.T) {
+	raw, err := os.ReadFile(dataFile(t, "comexstat/tabelas_auxiliares/UF.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(string(raw)))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) < 2 || recs[0][1] != "SG_UF" {
+		t.Fatalf("UF.csv: %v, header %v", err, recs[:1])
+	}
+	var official []string
+	var body strings.Builder
+	body.WriteString("\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\"\r\n")
+	for _, rec := range recs[1:] {
+		official = append(official, rec[1])
+		// Lower case, as the loader upper-cases what it reads.
+		fmt.Fprintf(&body, "2024;\"03\";\"12019000\";\"10\";\"160\";\"%s\";\"01\";\"0817800\";1;2;3\r\n", strings.ToLower(rec[1]))
+	}
+	slices.Sort(official)
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "EXP_2024.csv")
+	if err := os.WriteFile(exp, []byte(body.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := warehouse(t)
+	rep := loadFile(t, db, "comex", exp, ingest.LoadParams{})
+	if rep.RowsLoaded != int64(len(official)) || len(official) != 34 {
+		t.Fatalf("%d of UF.csv's %d codes loaded", rep.RowsLoaded, len(official))
+	}
+	var enum, marts string
+	if err := db.QueryRow(`SELECT array_to_string(enum_range(NULL::landing.comex_uf), ',')`).Scan(&enum); err != nil {
+		t.Fatal(err)
+	}
+	if enum != strings.Join(official, ",") {
+		t.Fatalf("landing.comex_uf holds %s, UF.csv has %s", enum, strings.Join(official, ","))
+	}
+	if err := db.QueryRow(`SELECT string_agg(uf, ',' ORDER BY uf) FROM marts.comex_monthly`).Scan(&marts); err != nil || marts != enum {
+		t.Fatalf("the mart's UFs %q (%v)", marts, err)
+	}
+
+	before := checksums(t, db)
+	bad := filepath.Join(dir, "EXP_2025.csv")
+	if err := os.WriteFile(bad, []byte(strings.Replace(strings.ReplaceAll(body.String(), "2024;", "2025;"), `"sp"`, `"XX"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ce *ingest.ContractError
+	err = loadErr(t, db, "comex", bad)
+	line := 2 + slices.Index(recsColumn(recs[1:], 1), "SP")
+	if !errors.As(err, &ce) || ce.Column != "SG_UF_NCM" || ce.Line != line || !strings.Contains(ce.Reason, `"XX"`) {
+		t.Fatalf("a UF outside UF.csv: %v (want line %d)", err, line)
+	}
+	if after := checksums(t, db); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("the refused file changed the warehouse:\n%v\n%v", before, after)
+	}
+}
+
+func recsColumn(recs [][]string, i int) []string {
+	out := make([]string, len(recs))
+	for k, r := range recs {
+		out[k] = r[i]
+	}
+	return out
 }

@@ -788,10 +788,16 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-var columnRE = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+)(\s+NOT NULL)?$`)
+// columnRE is one column of a model: a type is a keyword or a qualified
+// user type (DuckDB's enums, landing.comex_uf).
+var columnRE = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+|[a-z_]+\.[a-z0-9_]+)(\s+NOT NULL)?$`)
 
-// ParseColumns reads the column list of a BigQuery CREATE TABLE model
-// (name TYPE [NOT NULL], comma-separated): a load job's schema.
+var createTableRE = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
+
+// ParseColumns reads the column list of a model's CREATE TABLE (name TYPE
+// [NOT NULL], comma-separated): a BigQuery load job's schema, or the types
+// a DuckDB landing table should have. Statements before it (CREATE TYPE)
+// are skipped.
 func ParseColumns(model string) ([]RemoteColumn, error) {
 	var code strings.Builder
 	for _, line := range strings.Split(model, "\n") {
@@ -801,8 +807,11 @@ func ParseColumns(model string) ([]RemoteColumn, error) {
 		}
 	}
 	text := code.String()
-	// The column list is the first parenthesis, up to its match (table
-	// options such as OPTIONS (...) may follow).
+	if loc := createTableRE.FindStringIndex(text); loc != nil {
+		text = text[loc[0]:]
+	}
+	// The column list is the table's first parenthesis, up to its match
+	// (table options such as OPTIONS (...) may follow).
 	open, end := strings.IndexByte(text, '('), -1
 	for i, depth := open+1, 1; open >= 0 && i < len(text) && end < 0; i++ {
 		switch text[i] {

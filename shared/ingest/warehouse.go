@@ -245,7 +245,15 @@ func (j *job) alignLanding(table string) (map[string]string, error) {
 	}
 	for _, c := range cols {
 		have, ok := types[c.Name]
-		if !ok || have == c.Type {
+		if !ok {
+			continue
+		}
+		want, err := j.resolveType(c.Type)
+		if err != nil {
+			return nil, err
+		}
+		if have == want {
+			types[c.Name] = c.Type
 			continue
 		}
 		q := fmt.Sprintf(`ALTER TABLE landing.%s ALTER COLUMN %s SET DATA TYPE %s USING TRY_CAST(%s AS %s)`, table, c.Name, c.Type, c.Name, c.Type)
@@ -255,6 +263,19 @@ func (j *job) alignLanding(table string) (map[string]string, error) {
 		types[c.Name] = c.Type
 	}
 	return types, nil
+}
+
+// resolveType spells a model's column type as information_schema does:
+// a user type (landing.comex_uf) becomes its definition (ENUM('AC', ...)).
+func (j *job) resolveType(typ string) (string, error) {
+	if !strings.Contains(typ, ".") {
+		return typ, nil
+	}
+	var def string
+	if err := j.db.QueryRowContext(j.ctx, fmt.Sprintf(`SELECT typeof(CAST(NULL AS %s))`, typ)).Scan(&def); err != nil {
+		return "", fmt.Errorf("type %s: %w", typ, err)
+	}
+	return def, nil
 }
 
 func (j *job) columnTypes(schema, table string) (map[string]string, error) {
