@@ -7,7 +7,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -338,6 +341,36 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		}
 	}
 
+	// make ingest of the Comex NCM sample replaces the demo's export months
+	// it covers: the API's FOB by month equals the file's own sums, added
+	// up here with encoding/csv.
+	if sample := filepath.Join(repoRoot(t), "..", "shared", "data", "comexstat", "ncm_registros_amostra", "EXP_2025_amostra60_transcrita.csv"); fileExists(sample) {
+		want := comexFOBByMonth(t, sample)
+		r := dev(t, dir, nil, "ingest", "comex", sample)
+		if r.code != 0 || !strings.Contains(r.stdout, "loaded comex") {
+			t.Fatalf("make ingest of the Comex sample: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["month"],"filters":[{"field":"flow","op":"eq","value":"export"}],
+			"time":{"from":"2025-01","to":"2025-12"},"order":[{"field":"month","dir":"asc"}]}`
+		resp, body := call("POST", "/v1/orgs/porto-sul/query", spec)
+		var rows []struct {
+			Month string  `json:"month"`
+			FOB   float64 `json:"vl_fob_usd"`
+		}
+		if err := json.Unmarshal(dataOf(body), &rows); resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("Comex FOB by month after make ingest: %d %v %s", resp.StatusCode, err, body)
+		}
+		got := map[string]float64{}
+		for _, row := range rows {
+			if _, ok := want[row.Month]; ok {
+				got[row.Month] = row.FOB
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("the API's export FOB by month for the sample's months:\n%v\nthe file's sums:\n%v", got, want)
+		}
+	}
+
 	// The leak suite, as make leaktest runs it, finds nothing.
 	var leakLog strings.Builder
 	res, err := leak.Run(context.Background(), leak.Config{BaseURL: env["API_URL"], AuthEmulator: env["FIREBASE_AUTH_EMULATOR_HOST"],
@@ -396,6 +429,36 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// comexFOBByMonth sums VL_FOB by "YYYY-MM" in a Comex Stat NCM file (';',
+// a header row), with encoding/csv rather than the loader's parser.
+func comexFOBByMonth(t *testing.T, path string) map[string]float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("%s: %v", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	out := map[string]float64{}
+	for _, rec := range recs[1:] {
+		fob, err := strconv.ParseFloat(rec[col["VL_FOB"]], 64)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out[rec[col["CO_ANO"]]+"-"+rec[col["CO_MES"]]] += fob
+	}
+	return out
 }
 
 // dataOf is the data member of a query answer, as raw JSON.

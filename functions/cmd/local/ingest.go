@@ -62,9 +62,10 @@ func ingestFile(ctx context.Context, source, file string) error {
 		return err
 	}
 	defer store.Close()
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	object := fmt.Sprintf("sources/%s/%s-%s-%s", source, time.Now().UTC().Format("20060102T150405"), hex.EncodeToString(suffix), name)
+	// The object keeps the file's own name, as an official upload does: the
+	// loaders read the layout from it (Comex Stat's EXP_/IMP_ give the flow),
+	// so a prefix made unique per run broke every Comex file.
+	object := fmt.Sprintf("sources/%s/%s", source, name)
 	if _, err := store.Put(ctx, gcfg.RawBucket, object, r, "application/octet-stream"); err != nil {
 		return fmt.Errorf("storing the raw file: %w", err)
 	}
