@@ -35,6 +35,7 @@ leaktest: ## the tenant leak suite against the running stack (make up first); pr
 	@scripts/dev leaktest
 
 bench: ## every performance target, as ratios against baselines, on a stack of its own; writes .data/bench/results.json
+	@scripts/dev deps
 	@go run ./scripts/bench
 
 deps: ## install the system packages the stack needs (as root), or print the command
