@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
@@ -44,22 +45,29 @@ var comexMUNContract = &Contract{Source: "comex", Layout: "mun", Columns: []Colu
 	{Name: "KG_LIQUIDO", Kind: Int}, {Name: "VL_FOB", Kind: Int},
 }}
 
-// comexUFList is what SG_UF_NCM may hold: Comex Stat's UF table (UF.csv),
-// the 27 states and the pseudo-UFs (EX exterior, CB consumo de bordo, MN
-// mercadoria nacionalizada, RE reexportação, ED estados diversos, ND não
-// declarada, ZN zona não declarada), in the order of the landing enum
-// landing.comex_uf (alphabetical).
-var comexUFList = []string{"AC", "AL", "AM", "AP", "BA", "CB", "CE", "DF", "ED", "ES", "EX", "GO",
-	"MA", "MG", "MN", "MS", "MT", "ND", "PA", "PB", "PE", "PI", "PR", "RE", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP",
-	"TO", "ZN"}
+// comexUFs is what SG_UF_NCM may hold: the values of the landing enum
+// landing.comex_uf, Comex Stat's UF table (UF.csv: the 27 states and the
+// pseudo-UFs), read from its model so that the loader and the warehouse
+// share one list.
+var comexUFs = enumValues("landing_comex_ncm", "landing.comex_uf")
 
-var comexUFs = func() map[string]bool {
-	m := make(map[string]bool, len(comexUFList))
-	for _, uf := range comexUFList {
-		m[uf] = true
+// enumValues reads the values of a CREATE TYPE ... AS ENUM in a DuckDB
+// model (embedded: a model without it is a build mistake, hence the panic).
+func enumValues(model, typ string) map[string]bool {
+	text, err := Model("duckdb", model)
+	if err != nil {
+		panic(err)
 	}
-	return m
-}()
+	def := regexp.MustCompile(`CREATE TYPE IF NOT EXISTS ` + regexp.QuoteMeta(typ) + `\s+AS ENUM\s*\(([^)]*)\)`).FindStringSubmatch(text)
+	if def == nil {
+		panic(fmt.Sprintf("model %s does not create the enum %s", model, typ))
+	}
+	out := map[string]bool{}
+	for _, v := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(def[1], -1) {
+		out[v[1]] = true
+	}
+	return out
+}
 
 // comexUF is column i as a Comex Stat UF, upper-cased; a value UF.csv does
 // not have is refused (the landing enum could not hold it).

@@ -253,7 +253,6 @@ func (j *job) alignLanding(table string) (map[string]string, error) {
 			return nil, err
 		}
 		if have == want {
-			types[c.Name] = c.Type
 			continue
 		}
 		q := fmt.Sprintf(`ALTER TABLE landing.%s ALTER COLUMN %s SET DATA TYPE %s USING TRY_CAST(%s AS %s)`, table, c.Name, c.Type, c.Name, c.Type)
