@@ -19,7 +19,8 @@ import (
 type AuditParams struct {
 	FlushEvery time.Duration // how long an entry may wait for company
 	Batch      int           // entries per insert
-	Buffer     int           // entries queued before Record writes inline
+	Buffer     int           // entries queued before Record waits
+	Wait       time.Duration // how long Record waits for room before it writes inline
 	Log        *slog.Logger
 }
 
@@ -50,7 +51,10 @@ func NewAuditLog(db *DB, p AuditParams) *AuditLog {
 		p.Batch = 200
 	}
 	if p.Buffer <= 0 {
-		p.Buffer = 10 * p.Batch
+		p.Buffer = 50 * p.Batch
+	}
+	if p.Wait <= 0 {
+		p.Wait = 2 * time.Second
 	}
 	if p.Log == nil {
 		p.Log = slog.Default()
@@ -60,7 +64,11 @@ func NewAuditLog(db *DB, p AuditParams) *AuditLog {
 	return a
 }
 
-// Record queues an entry; when the queue is full or closed it writes inline.
+// Record queues an entry. When the queue is full (the database is slower
+// than the requests for a while) it waits for room, up to Wait, so that the
+// requests slow down to the writer's pace: writing each entry inline would
+// turn every request into a transaction of its own just when the database
+// is busiest. Past Wait, or after Close, it writes the entry inline.
 func (a *AuditLog) Record(ctx context.Context, e audit.Entry) {
 	if e.At.IsZero() {
 		e.At = time.Now()
@@ -72,6 +80,14 @@ func (a *AuditLog) Record(ctx context.Context, e audit.Entry) {
 			a.mu.RUnlock()
 			return
 		default:
+		}
+		t := time.NewTimer(a.p.Wait)
+		select {
+		case a.queue <- e:
+			t.Stop()
+			a.mu.RUnlock()
+			return
+		case <-t.C:
 		}
 	}
 	a.mu.RUnlock()

@@ -22,3 +22,7 @@ func (db *DB) OrgSetting(ctx context.Context) (string, error) {
 	err := db.pool.QueryRow(ctx, `select coalesce(current_setting('app.org_id', true), '')`).Scan(&s)
 	return s, err
 }
+
+// Queued says how many entries wait in the audit writer's queue, and its
+// capacity.
+func (a *AuditLog) Queued() (n, capacity int) { return len(a.queue), cap(a.queue) }
