@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -19,10 +20,51 @@ import (
 // decided by one script, in one round trip: the user's budget first, and a
 // request refused by either spends nothing of either. Keys carry the org
 // id, so no org can spend or read another's budget.
+//
+// A user who sends requests faster than one per lease period is given
+// leases: the script spends several requests of both budgets at once, and
+// this instance hands them out from memory until they run out or the lease
+// expires. Nothing is admitted that Redis did not grant first, so leases
+// never let an org past its plan; an expired lease's unspent requests are
+// simply lost, which can refuse a little early (at most the lease's size,
+// per user and instance, for LeaseTTL). A lease takes at most a quarter of
+// what is left in either budget, so near the limit every request asks
+// Redis, as does a user sending one request at a time.
 type RateLimiter struct {
 	rdb   goredis.Scripter
 	plans ratelimit.Plans
 	scale float64
+	now   func() time.Time
+
+	mu     sync.Mutex
+	leases map[leaseKey]*lease
+}
+
+// LeaseTTL bounds how long an instance may hand out requests Redis
+// granted: a lease spent later than that could exceed a burst.
+const LeaseTTL = 500 * time.Millisecond
+
+// MaxLease bounds the requests one lease may hold.
+const MaxLease = 64
+
+// maxLeases bounds the remembered leases; past it the memory starts over.
+const maxLeases = 50_000
+
+type leaseKey struct {
+	bucket      ratelimit.Bucket
+	org, userID string
+}
+
+// lease is what this instance may still admit for one user of one org
+// without asking Redis, and what to say about the budget meanwhile.
+type lease struct {
+	left      int       // granted by Redis, not yet spent here
+	expires   time.Time // after it, left is void
+	asked     time.Time // when the last lease was granted
+	size      int       // how many the next lease asks for
+	limit     int       // of the tighter budget at the grant
+	remaining int       // left of it in Redis after the grant
+	resetAt   time.Time // when it is whole again
 }
 
 // NewRateLimiter returns a limiter; scale multiplies every plan's rates
@@ -31,7 +73,7 @@ func NewRateLimiter(c *Client, plans ratelimit.Plans, scale float64) *RateLimite
 	if scale <= 0 {
 		scale = 1
 	}
-	return &RateLimiter{rdb: c.rdb, plans: plans, scale: scale}
+	return &RateLimiter{rdb: c.rdb, plans: plans, scale: scale, now: time.Now, leases: map[leaseKey]*lease{}}
 }
 
 // rateKey names a budget. (rl2: the TATs of this script's epoch; keys of
@@ -48,47 +90,76 @@ func (l *RateLimiter) perWindow(perMinute int) int {
 	return int(math.Max(1, math.Round(float64(perMinute)*l.scale)))
 }
 
-// gcra decides for each key in KEYS (the user's, then the org's; or the
-// org's alone) with the generic cell rate algorithm: a key holds its
-// theoretical arrival time (TAT), in seconds since an epoch that keeps the
-// numbers small enough for Lua's doubles to hold microseconds. ARGV holds,
-// per key, its burst and its emission interval (seconds per request). The
-// TATs are written only when every key allows the request. It returns, per
-// key: allowed (0/1), remaining, retry-after and reset-after in seconds
-// (as strings: Redis would truncate Lua numbers to integers).
+// gcra spends up to ARGV[1] requests at once from every key in KEYS (the
+// user's, then the org's; or the org's alone) with the generic cell rate
+// algorithm: a key holds its theoretical arrival time (TAT), in seconds
+// since an epoch that keeps the numbers small enough for Lua's doubles to
+// hold microseconds. ARGV holds then, per key, its burst and its emission
+// interval (seconds per request). It grants what every key can spare, but
+// no more than a quarter of what any has left (at least one), and writes
+// the TATs only when it grants. It returns the grant, then per key the
+// requests left after it and the seconds until the key is whole; or, when
+// a key refuses, 0, that key's position, the seconds until one request
+// fits and until it is whole. (Seconds are strings: Redis would truncate
+// Lua numbers to integers.)
 var gcra = goredis.NewScript(`
 local t = redis.call("TIME")
 local now = (tonumber(t[1]) - 1700000000) + tonumber(t[2]) / 1000000
-local out, writes = {}, {}
+local grant = tonumber(ARGV[1])
+local tats, fits = {}, {}
 for i, key in ipairs(KEYS) do
-  local burst = tonumber(ARGV[2 * i - 1])
-  local emission = tonumber(ARGV[2 * i])
+  local burst = tonumber(ARGV[2 * i])
+  local emission = tonumber(ARGV[2 * i + 1])
   local tat = tonumber(redis.call("GET", key))
   if not tat or tat < now then tat = now end
-  local new_tat = tat + emission
-  local diff = now - (new_tat - emission * burst)
-  local remaining = math.floor(diff / emission + 1e-9)
-  if remaining < 0 then
-    for _, v in ipairs({0, 0, tostring(-diff), tostring(tat - now)}) do table.insert(out, v) end
-    return out
+  local fit = math.floor((now - tat) / emission + burst + 1e-9)
+  if fit < 1 then
+    return {0, i, tostring(tat + emission * (1 - burst) - now), tostring(tat - now)}
   end
-  for _, v in ipairs({1, remaining, "-1", tostring(new_tat - now)}) do table.insert(out, v) end
-  table.insert(writes, {key, new_tat, math.ceil(new_tat - now)})
+  grant = math.min(grant, math.max(1, math.floor(fit / 4)))
+  tats[i], fits[i] = tat, fit
 end
-for _, w in ipairs(writes) do
-  redis.call("SET", w[1], string.format("%.6f", w[2]), "EX", math.max(1, w[3]))
+local out = {grant}
+for i, key in ipairs(KEYS) do
+  local new_tat = tats[i] + grant * tonumber(ARGV[2 * i + 1])
+  redis.call("SET", key, string.format("%.6f", new_tat), "EX", math.max(1, math.ceil(new_tat - now)))
+  table.insert(out, fits[i] - grant)
+  table.insert(out, tostring(new_tat - now))
 end
 return out
 `)
 
 // Allow spends one request of the bucket for the tenant and user in ctx from
-// the user's budget and the org's. The decision reports the tighter.
+// the user's budget and the org's: from this instance's lease when it holds
+// one, else from Redis. The decision reports the tighter budget.
 func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.Decision, error) {
 	t, ok := tenant.FromContext(ctx)
 	if !ok {
 		return ratelimit.Decision{}, apperr.Errorf(apperr.Internal, "rate limit without a tenant")
 	}
 	u, _ := tenant.UserFromContext(ctx)
+	k := leaseKey{bucket: b, org: t.Org.ID, userID: u.ID}
+	want := 1
+	l.mu.Lock()
+	if ls := l.leases[k]; ls != nil {
+		now := l.now()
+		if ls.left > 0 && now.Before(ls.expires) {
+			ls.left--
+			d := ratelimit.Decision{Allowed: true, Limit: ls.limit, Remaining: ls.remaining + ls.left, Reset: max(0, ls.resetAt.Sub(now)), Window: time.Minute}
+			l.mu.Unlock()
+			return d, nil
+		}
+		want = ls.size
+		if ls.left == 0 && now.Sub(ls.asked) < LeaseTTL/2 {
+			// Spent in less than half its time: ask for more next time.
+			want = min(MaxLease, want*2)
+		} else if ls.left > 0 {
+			// Some expired unspent: ask for fewer.
+			want = max(1, want/2)
+		}
+	}
+	l.mu.Unlock()
+
 	p, err := l.plans.FindPlan(ctx, t.Org.Plan)
 	if err != nil {
 		return ratelimit.Decision{}, err
@@ -96,7 +167,7 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 	orgRate, userRate := p.PerMinute(b)
 	var (
 		keys   []string
-		args   []any
+		args   = []any{want}
 		limits []int
 	)
 	add := func(key string, perMinute int) {
@@ -112,46 +183,89 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 	if err != nil {
 		return ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
 	}
-	ds, err := decisions(res, limits)
+	granted, d, err := decide(res, limits)
 	if err != nil {
 		return ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
 	}
-	// The refusing budget, or else the one with less left.
-	last := ds[len(ds)-1]
-	if !last.Allowed {
-		return last, nil
-	}
-	tight := ds[0]
-	for _, d := range ds[1:] {
-		if d.Remaining < tight.Remaining {
-			tight = d
-		}
-	}
-	return tight, nil
+	d.Remaining += l.remember(k, want, granted, d)
+	return d, nil
 }
 
-// decisions reads the script's answer: four values per key decided (the
-// script stops at the first refusal).
-func decisions(res []any, limits []int) ([]ratelimit.Decision, error) {
-	if len(res) == 0 || len(res)%4 != 0 || len(res)/4 > len(limits) {
-		return nil, fmt.Errorf("unexpected answer %v", res)
-	}
-	var out []ratelimit.Decision
-	for i := 0; i < len(res); i += 4 {
-		allowed, ok1 := res[i].(int64)
-		remaining, ok2 := res[i+1].(int64)
-		retry, err1 := seconds(res[i+2])
-		reset, err2 := seconds(res[i+3])
-		if !ok1 || !ok2 || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("unexpected answer %v", res)
+// remember keeps what a grant left for this instance to hand out: granted
+// minus the request that asked for it, joined to the requests the user's
+// lease still holds, which it returns (they are still the user's to spend).
+func (l *RateLimiter) remember(k leaseKey, want, granted int, d ratelimit.Decision) (held int) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ls := l.leases[k]
+	if granted == 0 {
+		if ls != nil {
+			ls.size = 1
 		}
-		d := ratelimit.Decision{Allowed: allowed == 1, Limit: limits[i/4], Remaining: int(remaining), Reset: reset, Window: time.Minute}
-		if !d.Allowed {
-			d.RetryAfter = retry
-		}
-		out = append(out, d)
+		return 0
 	}
-	return out, nil
+	if ls == nil {
+		if len(l.leases) >= maxLeases {
+			l.leases = map[leaseKey]*lease{}
+		}
+		ls = &lease{}
+		l.leases[k] = ls
+	}
+	if !now.Before(ls.expires) {
+		ls.left = 0
+	}
+	held = ls.left
+	ls.left += granted - 1
+	ls.size = want
+	ls.asked, ls.expires = now, now.Add(LeaseTTL)
+	// d counts this grant's spares already; Redis's own count is without.
+	ls.limit, ls.remaining, ls.resetAt = d.Limit, d.Remaining-(granted-1), now.Add(d.Reset)
+	return held
+}
+
+// decide reads the script's answer into how many requests were granted and
+// the decision for the request that asked: the refusing budget, or else
+// the one with less left (counting the requests granted for later, which
+// are still the user's).
+func decide(res []any, limits []int) (int, ratelimit.Decision, error) {
+	bad := fmt.Errorf("unexpected answer %v", res)
+	if len(res) == 0 {
+		return 0, ratelimit.Decision{}, bad
+	}
+	granted, ok := res[0].(int64)
+	if !ok {
+		return 0, ratelimit.Decision{}, bad
+	}
+	if granted == 0 {
+		if len(res) != 4 {
+			return 0, ratelimit.Decision{}, bad
+		}
+		i, ok := res[1].(int64)
+		retry, err1 := seconds(res[2])
+		reset, err2 := seconds(res[3])
+		if !ok || i < 1 || int(i) > len(limits) || err1 != nil || err2 != nil {
+			return 0, ratelimit.Decision{}, bad
+		}
+		return 0, ratelimit.Decision{Limit: limits[i-1], Reset: reset, RetryAfter: retry, Window: time.Minute}, nil
+	}
+	if len(res) != 1+2*len(limits) {
+		return 0, ratelimit.Decision{}, bad
+	}
+	var d ratelimit.Decision
+	for i := range limits {
+		left, ok := res[1+2*i].(int64)
+		reset, err := seconds(res[2+2*i])
+		if !ok || err != nil {
+			return 0, ratelimit.Decision{}, bad
+		}
+		// What the asking request leaves: the grant's spares are the user's.
+		remaining := int(left + granted - 1)
+		if i == 0 || remaining < d.Remaining {
+			d = ratelimit.Decision{Allowed: true, Limit: limits[i], Remaining: remaining, Reset: reset, Window: time.Minute}
+		}
+	}
+	return int(granted), d, nil
 }
 
 func seconds(v any) (time.Duration, error) {
