@@ -12,7 +12,9 @@
 // the two uncached kinds, 50), BENCH_COLD_RUNS (5), BENCH_REPORT_RUNS (3),
 // BENCH_INGEST_RUNS (3), BENCH_LOAD_CONC (4,16,32), BENCH_LOAD_SECONDS (15),
 // BENCH_ONLY (comma-separated benchmark groups: cold, cached, load,
-// uncached, ingest, report; all when unset), BENCH_OUT (.data/bench) and
+// uncached, ingest, report; all when unset), BENCH_OUT (.data/bench),
+// BENCH_PROFILE_DIR (where to write CPU profiles of the cached-query
+// measurements, see profile.go; none when unset) and
 // the stack's ports (BENCH_API_PORT, BENCH_AUTH_PORT, BENCH_HUB_PORT,
 // BENCH_LOGGING_PORT, BENCH_GCS_PORT; BENCH_STACK_DIR, BENCH_DB_NAME).
 package main
@@ -53,6 +55,7 @@ type Config struct {
 	LoadConc     string
 	LoadDuration time.Duration
 	Only         map[string]bool
+	ProfileDir   string
 }
 
 func (c Config) want(group string) bool { return len(c.Only) == 0 || c.Only[group] }
@@ -74,7 +77,7 @@ func loadConfig() (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c := Config{Root: root, Out: envOr("BENCH_OUT", filepath.Join(root, ".data", "bench")), LoadConc: envOr("BENCH_LOAD_CONC", "4,16,32"), Only: map[string]bool{}}
+	c := Config{Root: root, Out: envOr("BENCH_OUT", filepath.Join(root, ".data", "bench")), LoadConc: envOr("BENCH_LOAD_CONC", "4,16,32"), Only: map[string]bool{}, ProfileDir: os.Getenv("BENCH_PROFILE_DIR")}
 	ints := []struct {
 		k   string
 		def int

@@ -43,6 +43,8 @@ func NewStack(root string, comexRows int) *Stack {
 		"RATE_LIMIT_SCALE": "1000000",
 		// The scheduler's ticker has nothing to do here.
 		"LOCAL_SCHEDULER_TICK": "1h",
+		// The cached-query baseline, served beside the API.
+		"LOCAL_BENCH_BASELINE": "true",
 	}
 	return &Stack{Root: root, Env: env, DataDir: dataDir}
 }

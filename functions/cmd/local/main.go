@@ -113,6 +113,7 @@ type LocalConfig struct {
 	GCSPort  uint16        `envconfig:"LOCAL_GCS_PORT" default:"4443" desc:"local only: port of the in-process Cloud Storage stand-in (make ingest uploads there)"`
 	Tick     time.Duration `envconfig:"LOCAL_SCHEDULER_TICK" default:"30s" desc:"local only: how often the local runner runs the scheduler (Cloud Scheduler's job)"`
 	NoWorker bool          `envconfig:"LOCAL_NO_WORKER" default:"false" desc:"local only: do not run the report worker in process"`
+	Baseline bool          `envconfig:"LOCAL_BENCH_BASELINE" default:"false" desc:"local only: serve make bench's yardstick for cached queries, a bare handler doing one Redis GET, at /debug/bench/redis-get"`
 }
 
 // DemoConfig sizes the generated demo data.
@@ -191,6 +192,16 @@ func serve(ctx context.Context) error {
 	// local only as well.
 	for path, h := range map[string]http.HandlerFunc{"/debug/pprof/": pprof.Index, "/debug/pprof/profile": pprof.Profile} {
 		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
+			return err
+		}
+	}
+	if local.Baseline {
+		h, closeBaseline, err := benchBaseline()
+		if err != nil {
+			return err
+		}
+		defer closeBaseline()
+		if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/bench/redis-get", h); err != nil {
 			return err
 		}
 	}
