@@ -25,11 +25,13 @@ import (
 // leases: the script spends several requests of both budgets at once, and
 // this instance hands them out from memory until they run out or the lease
 // expires. Nothing is admitted that Redis did not grant first, so leases
-// never let an org past its plan; an expired lease's unspent requests are
-// simply lost, which can refuse a little early (at most the lease's size,
-// per user and instance, for LeaseTTL). A lease takes at most a quarter of
-// what is left in either budget, so near the limit every request asks
-// Redis, as does a user sending one request at a time.
+// never let an org past its plan. An expired lease's unspent requests go
+// back to both budgets with the user's next ask; until then they are held
+// here, which can refuse the user early on another instance (at most a
+// lease's size, for LeaseTTL). A lease takes at most a quarter of what is
+// left in either budget, so near the limit every request asks Redis, as
+// does a user sending one request at a time; and one lease at a time is
+// asked for per user, while the user's other requests ask for one each.
 type RateLimiter struct {
 	rdb   goredis.Scripter
 	plans ratelimit.Plans
@@ -59,9 +61,10 @@ type leaseKey struct {
 // without asking Redis, and what to say about the budget meanwhile.
 type lease struct {
 	left      int       // granted by Redis, not yet spent here
-	expires   time.Time // after it, left is void
-	asked     time.Time // when the last lease was granted
+	expires   time.Time // after it, left goes back to Redis with the next ask
+	asked     time.Time // when the last grant came
 	size      int       // how many the next lease asks for
+	asking    bool      // a lease is being asked for
 	limit     int       // of the tighter budget at the grant
 	remaining int       // left of it in Redis after the grant
 	resetAt   time.Time // when it is whole again
@@ -94,39 +97,46 @@ func (l *RateLimiter) perWindow(perMinute int) int {
 // user's, then the org's; or the org's alone) with the generic cell rate
 // algorithm: a key holds its theoretical arrival time (TAT), in seconds
 // since an epoch that keeps the numbers small enough for Lua's doubles to
-// hold microseconds. ARGV holds then, per key, its burst and its emission
-// interval (seconds per request). It grants what every key can spare, but
-// no more than a quarter of what any has left (at least one), and writes
-// the TATs only when it grants. It returns the grant, then per key the
-// requests left after it and the seconds until the key is whole; or, when
-// a key refuses, 0, that key's position, the seconds until one request
-// fits and until it is whole. (Seconds are strings: Redis would truncate
-// Lua numbers to integers.)
+// hold microseconds. ARGV[2] is a refund: requests an expired lease
+// charged to every key and never admitted, given back first. ARGV holds
+// then, per key, its burst and its emission interval (seconds per
+// request). It grants what every key can spare, but no more than a
+// quarter of what any has left (at least one), and writes the TATs (the
+// refund is written even when it refuses). It returns the grant, then per
+// key the requests left after it and the seconds until the key is whole;
+// or, when a key refuses, 0, that key's position, the seconds until one
+// request fits and until it is whole. (Seconds are strings: Redis would
+// truncate Lua numbers to integers.)
 var gcra = goredis.NewScript(`
 local t = redis.call("TIME")
 local now = (tonumber(t[1]) - 1700000000) + tonumber(t[2]) / 1000000
 local grant = tonumber(ARGV[1])
-local tats, fits = {}, {}
+local refund = tonumber(ARGV[2])
+local tats, fits, refused = {}, {}, nil
 for i, key in ipairs(KEYS) do
-  local burst = tonumber(ARGV[2 * i])
-  local emission = tonumber(ARGV[2 * i + 1])
+  local burst = tonumber(ARGV[2 * i + 1])
+  local emission = tonumber(ARGV[2 * i + 2])
   local tat = tonumber(redis.call("GET", key))
+  if tat then tat = tat - refund * emission end
   if not tat or tat < now then tat = now end
   local fit = math.floor((now - tat) / emission + burst + 1e-9)
+  tats[i], fits[i] = tat, fit
   if fit < 1 then
-    return {0, i, tostring(tat + emission * (1 - burst) - now), tostring(tat - now)}
+    refused = {0, i, tostring(tat + emission * (1 - burst) - now), tostring(tat - now)}
+    break
   end
   grant = math.min(grant, math.max(1, math.floor(fit / 4)))
-  tats[i], fits[i] = tat, fit
 end
+if refused then grant = 0 end
 local out = {grant}
 for i, key in ipairs(KEYS) do
-  local new_tat = tats[i] + grant * tonumber(ARGV[2 * i + 1])
+  if not tats[i] or (refused and refund == 0) then break end
+  local new_tat = tats[i] + grant * tonumber(ARGV[2 * i + 2])
   redis.call("SET", key, string.format("%.6f", new_tat), "EX", math.max(1, math.ceil(new_tat - now)))
   table.insert(out, fits[i] - grant)
   table.insert(out, tostring(new_tat - now))
 end
-return out
+return refused or out
 `)
 
 // Allow spends one request of the bucket for the tenant and user in ctx from
@@ -139,7 +149,7 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 	}
 	u, _ := tenant.UserFromContext(ctx)
 	k := leaseKey{bucket: b, org: t.Org.ID, userID: u.ID}
-	want := 1
+	want, refund, leasing := 1, 0, false
 	l.mu.Lock()
 	if ls := l.leases[k]; ls != nil {
 		now := l.now()
@@ -149,25 +159,39 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 			l.mu.Unlock()
 			return d, nil
 		}
-		want = ls.size
-		if ls.left == 0 && now.Sub(ls.asked) < LeaseTTL/2 {
-			// Spent in less than half its time: ask for more next time.
-			want = min(MaxLease, want*2)
-		} else if ls.left > 0 {
-			// Some expired unspent: ask for fewer.
-			want = max(1, want/2)
+		// Expired unspent: give them back.
+		refund, ls.left = ls.left, 0
+		// One lease at a time is asked for; meanwhile others ask for one.
+		if !ls.asking {
+			if refund > 0 {
+				ls.size = max(1, ls.size/2)
+			} else if now.Sub(ls.asked) < LeaseTTL/2 {
+				// Spent in less than half its time: ask for more.
+				ls.size = min(MaxLease, ls.size*2)
+			}
+			if ls.size > 1 {
+				want, leasing, ls.asking = ls.size, true, true
+			}
 		}
 	}
 	l.mu.Unlock()
+	granted, d, err := l.ask(ctx, t, u, b, want, refund)
+	if leasing || err == nil {
+		d.Remaining += l.remember(k, leasing, granted, d)
+	}
+	return d, err
+}
 
+// ask runs the script for the tenant's and user's budgets.
+func (l *RateLimiter) ask(ctx context.Context, t tenant.Tenant, u tenant.User, b ratelimit.Bucket, want, refund int) (int, ratelimit.Decision, error) {
 	p, err := l.plans.FindPlan(ctx, t.Org.Plan)
 	if err != nil {
-		return ratelimit.Decision{}, err
+		return 0, ratelimit.Decision{}, err
 	}
 	orgRate, userRate := p.PerMinute(b)
 	var (
 		keys   []string
-		args   = []any{want}
+		args   = []any{want, refund}
 		limits []int
 	)
 	add := func(key string, perMinute int) {
@@ -181,24 +205,27 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 	add(rateKey(b, t.Org.ID, ""), orgRate)
 	res, err := gcra.Run(ctx, l.rdb, keys, args...).Slice()
 	if err != nil {
-		return ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
+		return 0, ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
 	}
 	granted, d, err := decide(res, limits)
 	if err != nil {
-		return ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
+		return 0, ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", err)
 	}
-	d.Remaining += l.remember(k, want, granted, d)
-	return d, nil
+	return granted, d, nil
 }
 
 // remember keeps what a grant left for this instance to hand out: granted
 // minus the request that asked for it, joined to the requests the user's
 // lease still holds, which it returns (they are still the user's to spend).
-func (l *RateLimiter) remember(k leaseKey, want, granted int, d ratelimit.Decision) (held int) {
+// leasing says the call was the lease's own ask, which it ends.
+func (l *RateLimiter) remember(k leaseKey, leasing bool, granted int, d ratelimit.Decision) (held int) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ls := l.leases[k]
+	if ls != nil && leasing {
+		ls.asking = false
+	}
 	if granted == 0 {
 		if ls != nil {
 			ls.size = 1
@@ -209,7 +236,7 @@ func (l *RateLimiter) remember(k leaseKey, want, granted int, d ratelimit.Decisi
 		if len(l.leases) >= maxLeases {
 			l.leases = map[leaseKey]*lease{}
 		}
-		ls = &lease{}
+		ls = &lease{size: 1}
 		l.leases[k] = ls
 	}
 	if !now.Before(ls.expires) {
@@ -217,7 +244,6 @@ func (l *RateLimiter) remember(k leaseKey, want, granted int, d ratelimit.Decisi
 	}
 	held = ls.left
 	ls.left += granted - 1
-	ls.size = want
 	ls.asked, ls.expires = now, now.Add(LeaseTTL)
 	// d counts this grant's spares already; Redis's own count is without.
 	ls.limit, ls.remaining, ls.resetAt = d.Limit, d.Remaining-(granted-1), now.Add(d.Reset)

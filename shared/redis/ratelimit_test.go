@@ -137,7 +137,7 @@ func TestRateLimiterLeasesNeverExceedTheBudget(t *testing.T) {
 func TestRateLimiterLeasesAreTheUsersAndExpire(t *testing.T) {
 	c := testClient(t)
 	l, cs := limiter(t, c, ratelimit.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
-	now := time.Now()
+	start, now := time.Now(), time.Now()
 	l.now = func() time.Time { return now }
 	ana := asUser(t, "org", "ana")
 	// Back to back, the leases grow to 1, 2, 4 and 8 (15 requests): after
@@ -172,7 +172,53 @@ func TestRateLimiterLeasesAreTheUsersAndExpire(t *testing.T) {
 		t.Fatalf("ana's own next request went to Redis (%v)", err)
 	}
 	now = now.Add(LeaseTTL)
-	if _, err := l.Allow(ana, ratelimit.Queries); err != nil || cs.calls.Load() != before+1 {
+	d, err := l.Allow(ana, ratelimit.Queries)
+	if err != nil || cs.calls.Load() != before+1 {
 		t.Fatalf("a lease past LeaseTTL was spent (%v)", err)
+	}
+	// The 2 it left unspent went back to ana's budget: 14 requests of hers
+	// were admitted, and 14 are gone (10000 a minute: one comes back every
+	// 6 ms, and the test's clock stands still for the leases only).
+	back := int(time.Since(start)/(6*time.Millisecond)) + 1
+	if d.Remaining < 10_000-14 || d.Remaining > 10_000-14+back {
+		t.Errorf("after 14 requests %d remain, want %d: an expired lease's requests are given back", d.Remaining, 10_000-14)
+	}
+}
+
+// Many requests of one user at once ask for one lease at a time: what the
+// instance holds beyond what it admitted stays under MaxLease.
+func TestRateLimiterAsksForOneLeaseAtATime(t *testing.T) {
+	c := testClient(t)
+	p := ratelimit.Plan{QueriesPerMinute: 1_000_000, UserQueriesPerMinute: 100_000}
+	l, _ := limiter(t, c, p)
+	ctx := asUser(t, "org", "ana")
+	start := time.Now()
+	var admitted atomic.Int64
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 40 {
+				if d, err := l.Allow(ctx, ratelimit.Queries); err != nil || !d.Allowed {
+					t.Errorf("%+v, %v", d, err)
+					return
+				}
+				admitted.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	// Another instance reads what Redis has charged.
+	other, _ := limiter(t, c, p)
+	d, err := other.Allow(ctx, ratelimit.Queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charged := 100_000 - d.Remaining - 1
+	// 100000 a minute: one comes back every 0.6 ms.
+	back := int(time.Since(start)/(600*time.Microsecond)) + 1
+	if held := charged - int(admitted.Load()); held > MaxLease || held < -back {
+		t.Fatalf("%d admitted, %d charged to Redis: the instance holds %d, want at most %d", admitted.Load(), charged, held, MaxLease)
 	}
 }
