@@ -146,6 +146,11 @@ func (d *DB) Estimate(context.Context, warehouse.Compiled, warehouse.RunParams) 
 	return 0, nil
 }
 
+// Unbilled says DuckDB bills nothing by the byte.
+func (d *DB) Unbilled() {}
+
+var _ warehouse.Unbilled = (*DB)(nil)
+
 // Run executes the compiled query with its parameters bound by name.
 func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (_ *warehouse.Result, err error) {
 	ctx, end := telemetry.StartSpan(ctx, "duckdb.query", trace.SpanKindClient,

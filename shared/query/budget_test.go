@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/pgtest"
 	"github.com/mirante/mirante/shared/postgres"
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
@@ -124,5 +126,82 @@ func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
 	}
 	if err := usage.Close(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// unbilledEngine is a real DuckDB (which bills nothing) that says when its
+// first run starts.
+type unbilledEngine struct {
+	*duckdb.DB
+	once    sync.Once
+	started chan struct{}
+}
+
+func (e *unbilledEngine) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
+	e.once.Do(func() { close(e.started) })
+	return e.DB.Run(ctx, q, p)
+}
+
+// budgetWhileRunning reads the real budget only once the query runs.
+type budgetWhileRunning struct {
+	ratelimit.ByteBudgets
+	started <-chan struct{}
+}
+
+func (b budgetWhileRunning) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, error) {
+	select {
+	case <-b.started:
+		return b.ByteBudgets.ByteBudget(ctx)
+	case <-time.After(10 * time.Second):
+		return ratelimit.ByteBudget{}, errors.New("the budget was read before the query started, not while it ran")
+	}
+}
+
+// On an engine that bills nothing the byte budget is read while the query
+// runs (its round trip to PostgreSQL no longer comes first), and a spent
+// budget still refuses the answer.
+func TestUnbilledEngineReadsTheBudgetWhileTheQueryRuns(t *testing.T) {
+	ctx := context.Background()
+	pg := pgtest.New(t)
+	admin, err := postgres.NewAdmin(ctx, pg.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	org, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "unbilled", Name: "U", Plan: "free", Isolation: tenant.IsolationRow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.New(ctx, postgres.Config{URL: pg.AppURL, MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	usage := postgres.NewUsageLog(db, time.Hour, log)
+	defer usage.Close(ctx) //nolint:errcheck
+	wh, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	cat, err := semantic.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := &unbilledEngine{DB: wh, started: make(chan struct{})}
+	budgets := budgetWhileRunning{ByteBudgets: postgres.NewBudgetService(db, postgres.NewPlanService(db), usage), started: engine.started}
+	s := &Service{Catalog: cat, Engine: engine, Watermarks: fixedWatermarks("2024-12"), Entitlements: allEntitled{},
+		Usage: usage, Budgets: budgets, TTL: time.Minute, Log: log}
+	as := tenant.With(ctx, tenant.Tenant{Org: org, Role: tenant.Viewer})
+	spec := &semantic.Spec{Dataset: "ipca_monthly", Measures: []string{"index"}, Dimensions: []string{"month"},
+		Time: &semantic.TimeRange{From: "2024-01", To: "2024-12"}}
+	if _, _, err := s.Run(as, spec); err != nil {
+		t.Fatalf("with a budget left: %v", err)
+	}
+	// The free plan's 10 GiB, spent (as BigQuery queries would have).
+	usage.RecordQuery(as, 10<<30, false)
+	if _, _, err := s.Run(as, spec); apperr.CodeOf(err) != apperr.RateLimited {
+		t.Fatalf("with the day's budget spent: %v, want rate_limited", err)
 	}
 }

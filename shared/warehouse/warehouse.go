@@ -69,6 +69,12 @@ type Engine interface {
 	Close() error
 }
 
+// Unbilled is implemented by engines whose queries cost nothing by the
+// byte (DuckDB): a query's byte budget can then be read while it runs.
+type Unbilled interface {
+	Unbilled()
+}
+
 // Opener opens an engine from its settings (read from the environment by the
 // adapter's own Config).
 type Opener func(ctx context.Context) (Engine, error)
