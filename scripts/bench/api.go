@@ -507,6 +507,9 @@ func (a *apiBench) uncached(ctx context.Context) ([]Entry, error) {
 	}
 	ours, raw := map[string][]float64{}, map[string][]float64{}
 	var all, rawAll []float64
+	// The api function runs in this process here: one profile has both sides.
+	stopProfile := a.profile("uncached", false)
+	defer stopProfile()
 	for i := 0; i < a.cfg.Uncached; i++ {
 		for j, k := range kinds {
 			spec := k.spec(i)

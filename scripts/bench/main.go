@@ -9,7 +9,7 @@
 // generated comex_monthly, 10 000 000), BENCH_INGEST_ROWS (the large Comex
 // file, 1 200 000; the small one has a quarter), BENCH_SECONDS (each
 // throughput round, 4), BENCH_ROUNDS (3), BENCH_UNCACHED (queries of each of
-// the two uncached kinds, 50), BENCH_COLD_RUNS (5), BENCH_REPORT_RUNS (3),
+// the two uncached kinds, 200), BENCH_COLD_RUNS (5), BENCH_REPORT_RUNS (3),
 // BENCH_INGEST_RUNS (3), BENCH_LOAD_CONC (4,16,32), BENCH_LOAD_SECONDS (15),
 // BENCH_ONLY (comma-separated benchmark groups: cold, cached, load,
 // uncached, ingest, report; all when unset), BENCH_OUT (.data/bench),
@@ -84,7 +84,7 @@ func loadConfig() (Config, error) {
 		dst *int
 	}{
 		{"BENCH_ROWS", 10_000_000, &c.ComexRows}, {"BENCH_INGEST_ROWS", 1_200_000, &c.IngestRows},
-		{"BENCH_INGEST_RUNS", 3, &c.IngestRuns}, {"BENCH_ROUNDS", 3, &c.Rounds}, {"BENCH_UNCACHED", 50, &c.Uncached},
+		{"BENCH_INGEST_RUNS", 3, &c.IngestRuns}, {"BENCH_ROUNDS", 3, &c.Rounds}, {"BENCH_UNCACHED", 200, &c.Uncached},
 		{"BENCH_COLD_RUNS", 5, &c.ColdRuns}, {"BENCH_REPORT_RUNS", 3, &c.ReportRuns},
 	}
 	for _, i := range ints {
