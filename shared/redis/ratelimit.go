@@ -31,7 +31,7 @@ import (
 // lease's size, for LeaseTTL). A lease takes at most a quarter of what is
 // left in either budget, so near the limit every request asks Redis, as
 // does a user sending one request at a time; and one lease at a time is
-// asked for per user, while the user's other requests ask for one each.
+// asked for per user, while the user's other requests wait for it.
 type RateLimiter struct {
 	rdb   goredis.Scripter
 	plans ratelimit.Plans
@@ -64,7 +64,8 @@ type lease struct {
 	expires   time.Time // after it, left goes back to Redis with the next ask
 	asked     time.Time // when the last grant came
 	size      int       // how many the next lease asks for
-	asking    bool      // a lease is being asked for
+	asking    bool      // a lease is being asked for; ready closes when it lands
+	ready     chan struct{}
 	limit     int       // of the tighter budget at the grant
 	remaining int       // left of it in Redis after the grant
 	resetAt   time.Time // when it is whole again
@@ -149,20 +150,32 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 	}
 	u, _ := tenant.UserFromContext(ctx)
 	k := leaseKey{bucket: b, org: t.Org.ID, userID: u.ID}
-	want, refund, leasing := 1, 0, false
-	l.mu.Lock()
-	if ls := l.leases[k]; ls != nil {
-		now := l.now()
-		if ls.left > 0 && now.Before(ls.expires) {
-			ls.left--
-			d := ratelimit.Decision{Allowed: true, Limit: ls.limit, Remaining: ls.remaining + ls.left, Reset: max(0, ls.resetAt.Sub(now)), Window: time.Minute}
-			l.mu.Unlock()
-			return d, nil
-		}
-		// Expired unspent: give them back.
-		refund, ls.left = ls.left, 0
-		// One lease at a time is asked for; meanwhile others ask for one.
-		if !ls.asking {
+	for {
+		want, refund := 1, 0
+		var asker *lease
+		l.mu.Lock()
+		if ls := l.leases[k]; ls != nil {
+			now := l.now()
+			if ls.left > 0 && now.Before(ls.expires) {
+				ls.left--
+				d := ratelimit.Decision{Allowed: true, Limit: ls.limit, Remaining: ls.remaining + ls.left, Reset: max(0, ls.resetAt.Sub(now)), Window: time.Minute}
+				l.mu.Unlock()
+				return d, nil
+			}
+			if ls.asking {
+				// Another request is asking for the user's next lease:
+				// wait for it rather than ask Redis too.
+				ready := ls.ready
+				l.mu.Unlock()
+				select {
+				case <-ready:
+					continue
+				case <-ctx.Done():
+					return ratelimit.Decision{}, fmt.Errorf("redis: rate limit: %w", ctx.Err())
+				}
+			}
+			// Expired unspent: give them back.
+			refund, ls.left = ls.left, 0
 			if refund > 0 {
 				ls.size = max(1, ls.size/2)
 			} else if now.Sub(ls.asked) < LeaseTTL/2 {
@@ -170,16 +183,15 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 				ls.size = min(MaxLease, ls.size*2)
 			}
 			if ls.size > 1 {
-				want, leasing, ls.asking = ls.size, true, true
+				want, asker = ls.size, ls
+				ls.asking, ls.ready = true, make(chan struct{})
 			}
 		}
+		l.mu.Unlock()
+		granted, d, err := l.ask(ctx, t, u, b, want, refund)
+		d.Remaining += l.remember(k, asker, granted, err, d)
+		return d, err
 	}
-	l.mu.Unlock()
-	granted, d, err := l.ask(ctx, t, u, b, want, refund)
-	if leasing || err == nil {
-		d.Remaining += l.remember(k, leasing, granted, d)
-	}
-	return d, err
 }
 
 // ask runs the script for the tenant's and user's budgets.
@@ -217,18 +229,24 @@ func (l *RateLimiter) ask(ctx context.Context, t tenant.Tenant, u tenant.User, b
 // remember keeps what a grant left for this instance to hand out: granted
 // minus the request that asked for it, joined to the requests the user's
 // lease still holds, which it returns (they are still the user's to spend).
-// leasing says the call was the lease's own ask, which it ends.
-func (l *RateLimiter) remember(k leaseKey, leasing bool, granted int, d ratelimit.Decision) (held int) {
+// asker is the lease whose ask this was (nil for a single request): its
+// waiters are woken. After an error the user's requests ask one at a time,
+// and none waits for another, until Redis answers again.
+func (l *RateLimiter) remember(k leaseKey, asker *lease, granted int, err error, d ratelimit.Decision) (held int) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ls := l.leases[k]
-	if ls != nil && leasing {
-		ls.asking = false
+	if asker != nil {
+		asker.asking = false
+		close(asker.ready)
 	}
-	if granted == 0 {
+	ls := l.leases[k]
+	if err != nil || granted == 0 {
 		if ls != nil {
 			ls.size = 1
+			if err != nil {
+				ls.asked = time.Time{}
+			}
 		}
 		return 0
 	}

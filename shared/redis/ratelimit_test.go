@@ -185,12 +185,13 @@ func TestRateLimiterLeasesAreTheUsersAndExpire(t *testing.T) {
 	}
 }
 
-// Many requests of one user at once ask for one lease at a time: what the
-// instance holds beyond what it admitted stays under MaxLease.
+// Many requests of one user at once ask for one lease at a time, and wait
+// for it: what the instance holds beyond what it admitted stays under
+// MaxLease, and few requests go to Redis.
 func TestRateLimiterAsksForOneLeaseAtATime(t *testing.T) {
 	c := testClient(t)
 	p := ratelimit.Plan{QueriesPerMinute: 1_000_000, UserQueriesPerMinute: 100_000}
-	l, _ := limiter(t, c, p)
+	l, cs := limiter(t, c, p)
 	ctx := asUser(t, "org", "ana")
 	start := time.Now()
 	var admitted atomic.Int64
@@ -209,6 +210,13 @@ func TestRateLimiterAsksForOneLeaseAtATime(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// The others wait for the lease being asked for, rather than each ask
+	// Redis for one request.
+	if calls := cs.calls.Load(); calls > 1280/8 {
+		t.Errorf("1280 requests took %d round trips to Redis", calls)
+	} else {
+		t.Logf("1280 requests, %d round trips", calls)
+	}
 	// Another instance reads what Redis has charged.
 	other, _ := limiter(t, c, p)
 	d, err := other.Allow(ctx, ratelimit.Queries)
