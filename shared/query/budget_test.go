@@ -43,11 +43,21 @@ func (e *dryRunEngine) Run(ctx context.Context, q warehouse.Compiled, p warehous
 	return r, err
 }
 
-// TestByteBudgetRefusesBeforeRunning: with the plan's daily budget in
-// PostgreSQL and the usage the service itself records, a query whose
-// estimate exceeds what is left never reaches the warehouse, and the
-// refusal says how much is left; another org's budget is its own.
-func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
+// budgetBed is what the byte-budget tests share: orgs on the free plan
+// (10 GiB a day, at most 1 GiB per query), the app role's pool, a usage
+// log flushed only on Close (so the pending bytes count too), an
+// in-memory DuckDB and the catalog.
+type budgetBed struct {
+	orgs  []tenant.Org
+	db    *postgres.DB
+	usage *postgres.UsageLog
+	wh    *duckdb.DB
+	cat   *semantic.Catalog
+	log   *slog.Logger
+}
+
+func newBudgetBed(t *testing.T, slugs ...string) *budgetBed {
+	t.Helper()
 	ctx := context.Background()
 	pg := pgtest.New(t)
 	admin, err := postgres.NewAdmin(ctx, pg.OwnerURL)
@@ -55,31 +65,37 @@ func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	// The free plan: 10 GiB a day, at most 1 GiB per query.
-	a, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "budget-a", Name: "A", Plan: "free", Isolation: tenant.IsolationRow})
-	if err != nil {
+	bed := &budgetBed{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, slug := range slugs {
+		o, err := admin.EnsureOrg(ctx, tenant.Org{Slug: slug, Name: slug, Plan: "free", Isolation: tenant.IsolationRow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bed.orgs = append(bed.orgs, o)
+	}
+	if bed.db, err = postgres.New(ctx, postgres.Config{URL: pg.AppURL, MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "budget-b", Name: "B", Plan: "free", Isolation: tenant.IsolationRow})
-	if err != nil {
+	t.Cleanup(bed.db.Close)
+	bed.usage = postgres.NewUsageLog(bed.db, time.Hour, bed.log)
+	if bed.wh, err = duckdb.Open(ctx, duckdb.Config{Path: ":memory:"}); err != nil {
 		t.Fatal(err)
 	}
-	db, err := postgres.New(ctx, postgres.Config{URL: pg.AppURL, MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second})
-	if err != nil {
+	t.Cleanup(func() { bed.wh.Close() })
+	if bed.cat, err = semantic.LoadCatalog(); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	usage := postgres.NewUsageLog(db, time.Hour, log) // flushed only on Close: the pending bytes count too
-	wh, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wh.Close()
-	cat, err := semantic.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
+	return bed
+}
+
+// TestByteBudgetRefusesBeforeRunning: with the plan's daily budget in
+// PostgreSQL and the usage the service itself records, a query whose
+// estimate exceeds what is left never reaches the warehouse, and the
+// refusal says how much is left; another org's budget is its own.
+func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
+	ctx := context.Background()
+	bed := newBudgetBed(t, "budget-a", "budget-b")
+	a, b, db, usage, wh, cat, log := bed.orgs[0], bed.orgs[1], bed.db, bed.usage, bed.wh, bed.cat, bed.log
 	const gib = int64(1) << 30
 	engine := &dryRunEngine{Engine: wh, estimate: 900 << 20} // 900 MiB a query
 	s := &Service{Catalog: cat, Engine: engine, Watermarks: fixedWatermarks("2024-12"), Entitlements: allEntitled{},
@@ -101,7 +117,7 @@ func TestByteBudgetRefusesBeforeRunning(t *testing.T) {
 		}
 	}
 	runs := engine.runs
-	_, _, err = s.Run(as, spec())
+	_, _, err := s.Run(as, spec())
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Code != apperr.RateLimited {
 		t.Fatalf("the query past the budget: %v", err)
@@ -162,33 +178,9 @@ func (b budgetWhileRunning) ByteBudget(ctx context.Context) (ratelimit.ByteBudge
 // budget still refuses the answer.
 func TestUnbilledEngineReadsTheBudgetWhileTheQueryRuns(t *testing.T) {
 	ctx := context.Background()
-	pg := pgtest.New(t)
-	admin, err := postgres.NewAdmin(ctx, pg.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	org, err := admin.EnsureOrg(ctx, tenant.Org{Slug: "unbilled", Name: "U", Plan: "free", Isolation: tenant.IsolationRow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := postgres.New(ctx, postgres.Config{URL: pg.AppURL, MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	usage := postgres.NewUsageLog(db, time.Hour, log)
+	bed := newBudgetBed(t, "unbilled")
+	org, db, usage, wh, cat, log := bed.orgs[0], bed.db, bed.usage, bed.wh, bed.cat, bed.log
 	defer usage.Close(ctx) //nolint:errcheck
-	wh, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wh.Close()
-	cat, err := semantic.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
 	engine := &unbilledEngine{DB: wh, started: make(chan struct{})}
 	budgets := budgetWhileRunning{ByteBudgets: postgres.NewBudgetService(db, postgres.NewPlanService(db), usage), started: engine.started}
 	s := &Service{Catalog: cat, Engine: engine, Watermarks: fixedWatermarks("2024-12"), Entitlements: allEntitled{},
