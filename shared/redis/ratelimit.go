@@ -60,15 +60,14 @@ type leaseKey struct {
 // lease is what this instance may still admit for one user of one org
 // without asking Redis, and what to say about the budget meanwhile.
 type lease struct {
-	left      int       // granted by Redis, not yet spent here
-	expires   time.Time // after it, left goes back to Redis with the next ask
-	asked     time.Time // when the last grant came
-	size      int       // how many the next lease asks for
-	asking    bool      // a lease is being asked for; ready closes when it lands
-	ready     chan struct{}
-	limit     int       // of the tighter budget at the grant
-	remaining int       // left of it in Redis after the grant
-	resetAt   time.Time // when it is whole again
+	left      int           // granted by Redis, not yet spent here
+	expires   time.Time     // after it, left goes back to Redis with the next ask
+	asked     time.Time     // when the last grant came
+	size      int           // how many the next lease asks for
+	ready     chan struct{} // while a lease is asked for; closed when it lands
+	limit     int           // of the tighter budget at the grant
+	remaining int           // left of it in Redis after the grant
+	resetAt   time.Time     // when it is whole again
 }
 
 // NewRateLimiter returns a limiter; scale multiplies every plan's rates
@@ -162,7 +161,7 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 				l.mu.Unlock()
 				return d, nil
 			}
-			if ls.asking {
+			if ls.ready != nil {
 				// Another request is asking for the user's next lease:
 				// wait for it rather than ask Redis too.
 				ready := ls.ready
@@ -184,11 +183,12 @@ func (l *RateLimiter) Allow(ctx context.Context, b ratelimit.Bucket) (ratelimit.
 			}
 			if ls.size > 1 {
 				want, asker = ls.size, ls
-				ls.asking, ls.ready = true, make(chan struct{})
+				ls.ready = make(chan struct{})
 			}
 		}
 		l.mu.Unlock()
 		granted, d, err := l.ask(ctx, t, u, b, want, refund)
+		// The requests held here are still the user's to spend.
 		d.Remaining += l.remember(k, asker, granted, err, d)
 		return d, err
 	}
@@ -228,17 +228,16 @@ func (l *RateLimiter) ask(ctx context.Context, t tenant.Tenant, u tenant.User, b
 
 // remember keeps what a grant left for this instance to hand out: granted
 // minus the request that asked for it, joined to the requests the user's
-// lease still holds, which it returns (they are still the user's to spend).
-// asker is the lease whose ask this was (nil for a single request): its
+// lease still holds, and returns how many it now holds. asker is the lease whose ask this was (nil for a single request): its
 // waiters are woken. After an error the user's requests ask one at a time,
 // and none waits for another, until Redis answers again.
-func (l *RateLimiter) remember(k leaseKey, asker *lease, granted int, err error, d ratelimit.Decision) (held int) {
+func (l *RateLimiter) remember(k leaseKey, asker *lease, granted int, err error, d ratelimit.Decision) int {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if asker != nil {
-		asker.asking = false
 		close(asker.ready)
+		asker.ready = nil
 	}
 	ls := l.leases[k]
 	if err != nil || granted == 0 {
@@ -260,18 +259,15 @@ func (l *RateLimiter) remember(k leaseKey, asker *lease, granted int, err error,
 	if !now.Before(ls.expires) {
 		ls.left = 0
 	}
-	held = ls.left
 	ls.left += granted - 1
 	ls.asked, ls.expires = now, now.Add(LeaseTTL)
-	// d counts this grant's spares already; Redis's own count is without.
-	ls.limit, ls.remaining, ls.resetAt = d.Limit, d.Remaining-(granted-1), now.Add(d.Reset)
-	return held
+	ls.limit, ls.remaining, ls.resetAt = d.Limit, d.Remaining, now.Add(d.Reset)
+	return ls.left
 }
 
 // decide reads the script's answer into how many requests were granted and
 // the decision for the request that asked: the refusing budget, or else
-// the one with less left (counting the requests granted for later, which
-// are still the user's).
+// the one with less left in Redis.
 func decide(res []any, limits []int) (int, ratelimit.Decision, error) {
 	bad := fmt.Errorf("unexpected answer %v", res)
 	if len(res) == 0 {
@@ -303,10 +299,8 @@ func decide(res []any, limits []int) (int, ratelimit.Decision, error) {
 		if !ok || err != nil {
 			return 0, ratelimit.Decision{}, bad
 		}
-		// What the asking request leaves: the grant's spares are the user's.
-		remaining := int(left + granted - 1)
-		if i == 0 || remaining < d.Remaining {
-			d = ratelimit.Decision{Allowed: true, Limit: limits[i], Remaining: remaining, Reset: reset, Window: time.Minute}
+		if i == 0 || int(left) < d.Remaining {
+			d = ratelimit.Decision{Allowed: true, Limit: limits[i], Remaining: int(left), Reset: reset, Window: time.Minute}
 		}
 	}
 	return int(granted), d, nil
