@@ -821,50 +821,6 @@ func ruleFuncName(t *testing.T, name string) string {
 }
 
 // ---------------------------------------------------------------------------
-// The marts' schemas (JSON in the bigquery module).
-
-func TestMartSchemas(t *testing.T) {
-	want := map[string][]string{
-		"comex_monthly":          {"month DATE", "year INT64", "flow STRING", "ncm STRING", "sh4 STRING", "sh2 STRING", "country STRING", "country_name STRING", "uf STRING", "vl_fob_usd NUMERIC", "kg_liquido NUMERIC"},
-		"antaq_monthly":          {"month DATE", "year INT64", "port STRING", "uf STRING", "nav_type STRING", "cargo_nature STRING", "direction STRING", "tonnes", "teu", "berthings"},
-		"caged_monthly":          {"month DATE", "year INT64", "municipio STRING", "municipio_nome STRING", "uf STRING", "cnae_section STRING", "admissions", "separations", "net"},
-		"pib_municipal":          {"year INT64", "municipio STRING", "municipio_nome STRING", "uf STRING", "region STRING", "pib_brl", "population", "pib_per_capita_brl"},
-		"ipca_monthly":           {"month DATE", "year INT64", "index", "mom_pct", "yoy_pct"},
-		"siconfi_annual":         {"year INT64", "municipio STRING", "municipio_nome STRING", "uf STRING", "account STRING", "value_brl"},
-		"tenant_metrics":         {"tenant_key STRING", "month DATE", "municipio STRING", "uf STRING", "metric STRING", "value"},
-		"tenant_metrics_dataset": {"month DATE", "municipio STRING", "uf STRING", "metric STRING", "value"},
-	}
-	for table, cols := range want {
-		raw, err := os.ReadFile(filepath.Join("modules", "bigquery", "schemas", table+".json"))
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		var fields []struct{ Name, Type, Mode string }
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			t.Errorf("%s: %v", table, err)
-			continue
-		}
-		have := map[string]string{}
-		for _, f := range fields {
-			have[f.Name] = f.Type
-		}
-		for _, c := range cols {
-			name, typ, _ := strings.Cut(c, " ")
-			got, ok := have[name]
-			if !ok {
-				t.Errorf("%s: no column %s", table, name)
-			} else if typ != "" && got != typ {
-				t.Errorf("%s.%s is %s, want %s", table, name, got, typ)
-			}
-		}
-		if _, ok := have["tenant_key"]; ok && table == "tenant_metrics_dataset" {
-			t.Errorf("a dataset-mode tenant's own table must not carry tenant_key")
-		}
-	}
-}
-
-// ---------------------------------------------------------------------------
 // frontend/firebase.json: Hosting for the SPA, /v1/** to the api, headers.
 
 func TestFirebaseHosting(t *testing.T) {

@@ -10,8 +10,11 @@
 #            tenant_metrics (no tenant_key column: the dataset is the boundary)
 #
 # Who may read or write which dataset is granted per dataset, next to each deployable (run
-# module). The marts' schemas are the JSON files in schemas/; the SQL models that fill them
-# belong to the data spine.
+# module). The marts' schemas are the JSON files in schemas/. Terraform creates the marts
+# before any model runs, so the models' CREATE TABLE IF NOT EXISTS does nothing here: the
+# schema files, partitioning and clustering must equal the models' declarations
+# (shared/ingest/models/bigquery/ddl_marts_*.sql; shared/duckdb/schema.sql for tenant_metrics)
+# and the semantic catalog's. infra/schemas_test.go holds them equal.
 
 locals {
   layers = {
@@ -69,7 +72,7 @@ resource "google_bigquery_table" "comex_monthly" {
     type  = "MONTH"
     field = "month"
   }
-  clustering               = ["flow", "uf", "ncm", "country"]
+  clustering               = ["flow", "uf", "sh4"]
   require_partition_filter = true
 }
 
@@ -85,7 +88,7 @@ resource "google_bigquery_table" "antaq_monthly" {
     type  = "MONTH"
     field = "month"
   }
-  clustering               = ["uf", "port", "cargo_nature", "direction"]
+  clustering               = ["port", "uf"]
   require_partition_filter = true
 }
 
@@ -171,7 +174,7 @@ resource "google_bigquery_table" "tenant_metrics" {
     field = "month"
   }
   # tenant_key first: a tenant's query reads only its own blocks.
-  clustering = ["tenant_key", "uf", "municipio", "metric"]
+  clustering = ["tenant_key", "metric"]
 }
 
 resource "google_bigquery_table" "tenant_dataset_metrics" {
@@ -188,7 +191,7 @@ resource "google_bigquery_table" "tenant_dataset_metrics" {
     type  = "MONTH"
     field = "month"
   }
-  clustering = ["uf", "municipio", "metric"]
+  clustering = ["metric"]
 }
 
 # Defence in depth on the shared tenant table: once a table has a row access policy, a
