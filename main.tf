@@ -234,7 +234,7 @@ module "storage" {
   project_id           = var.project_id
   region               = var.region
   ingest_events_topic  = module.pubsub.ingest_events_topic_id
-  ingest_object_prefix = ["sources/", "uploads/"]
+  ingest_object_prefix = ["sources/", "orgs/"]
 
   depends_on = [module.apis]
 }

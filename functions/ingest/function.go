@@ -1,5 +1,7 @@
-// Package ingest is the ingest function: Cloud Storage's object-finalized
-// event calls it for every new raw file. A tenant upload
+// Package ingest is the ingest function: the raw bucket's Cloud Storage
+// notifications (OBJECT_FINALIZE, payload JSON_API_V1) reach it through the
+// ingest-events topic's push subscription, one HTTP POST per new raw file. A
+// tenant upload
 // (orgs/<org>/uploads/<sha>.csv) is loaded into that org's tenant mart after
 // PostgreSQL confirms the org and the upload; official source files are
 // loaded through the data spine.
@@ -8,18 +10,17 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path"
 	"regexp"
 	"sync"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
-	"github.com/cloudevents/sdk-go/v2/event"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
@@ -35,7 +36,7 @@ import (
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
-func init() { functions.CloudEvent("Ingest", Handle) }
+func init() { functions.HTTP("Ingest", Serve) }
 
 // Config is the ingest function's whole configuration.
 type Config struct {
@@ -134,36 +135,20 @@ func setup(ctx context.Context) (*state, error) {
 	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), sources: postgres.NewSourceService(db), log: log, cfg: cfg}, nil
 }
 
-// objectData is the part of Cloud Storage's event data the function reads.
-type objectData struct {
-	Bucket string `json:"bucket"`
-	Name   string `json:"name"`
+// Serve is the push endpoint of the deployed function.
+func Serve(w http.ResponseWriter, r *http.Request) {
+	if err := Init(r.Context()); err != nil {
+		http.Error(w, "the ingest function is not configured", http.StatusServiceUnavailable)
+		return
+	}
+	st.ServeHTTP(w, r)
 }
 
-// Handle is the CloudEvent entry point. An error makes Eventarc retry, so
-// only failures that a retry could fix are returned.
-func Handle(ctx context.Context, e event.Event) error {
-	if err := Init(ctx); err != nil {
-		return err
-	}
-	return st.HandleEvent(ctx, e)
-}
-
-// HandleEvent loads the object a Cloud Storage event names. An event that
-// carries a traceparent (CloudEvents' distributed-tracing extension) is
-// continued: the load's spans join the sender's trace. Cloud Storage's own
-// events carry none, so those loads start a trace of their own.
-func (s *state) HandleEvent(ctx context.Context, e event.Event) error {
-	if tp, ok := e.Extensions()["traceparent"].(string); ok {
-		ctx = telemetry.ContextFromTraceparent(ctx, tp)
-	}
-	var d objectData
-	if err := json.Unmarshal(e.Data(), &d); err != nil {
-		s.log.ErrorContext(ctx, "ingest: undecodable event", "error", err.Error())
-		return nil
-	}
-	return s.HandleObject(ctx, d.Bucket, d.Name)
-}
+// ObjectPrefixes are the raw bucket's prefixes that carry files to load:
+// official files under sources/<source>/ and tenant uploads under
+// orgs/<org>/uploads/. Terraform's bucket notifications are created for
+// exactly these (a test holds them equal), and never for quarantine/.
+var ObjectPrefixes = []string{"sources/", "orgs/"}
 
 var uploadObject = regexp.MustCompile(`^orgs/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/uploads/([0-9a-f]{64})\.csv$`)
 
@@ -175,21 +160,33 @@ func HandleObject(ctx context.Context, bucket, name string) error {
 	return st.HandleObject(ctx, bucket, name)
 }
 
-// HandleObject loads one finalized raw object.
-func (s *state) HandleObject(ctx context.Context, bucket, name string) (err error) {
+// HandleObject loads one finalized raw object, whatever its generation.
+func (s *state) HandleObject(ctx context.Context, bucket, name string) error {
+	return s.handle(ctx, bucket, name, 0, s.log.With("object", name))
+}
+
+// handle loads one finalized raw object. It returns an error only when a
+// redelivery could succeed; every object it leaves alone is logged with its
+// name at WARN or ERROR.
+func (s *state) handle(ctx context.Context, bucket, name string, generation int64, log *slog.Logger) (err error) {
 	ctx, end := telemetry.StartSpan(ctx, "ingest.object", trace.SpanKindConsumer,
 		attribute.String("gcp.gcs.bucket", bucket), attribute.String("gcp.gcs.object", name))
 	defer func() { end(err) }()
 	if bucket != s.cfg.Storage.RawBucket {
+		log.WarnContext(ctx, "ingest: event from another bucket ignored", "event", "ingest_event_ignored", "bucket", bucket)
 		return nil
 	}
 	if m := uploadObject.FindStringSubmatch(name); m != nil {
-		return s.loadUpload(ctx, m[1], name)
+		return s.loadUpload(ctx, m[1], name, log)
 	}
 	if m := sourceObject.FindStringSubmatch(name); m != nil {
-		return s.loadSource(ctx, m[1], name)
+		if _, ok := ingest.FindSource(m[1]); !ok {
+			log.WarnContext(ctx, "ingest: object of an unknown source ignored", "event", "ingest_event_ignored", "source", m[1])
+			return nil
+		}
+		return s.loadSource(ctx, m[1], name, generation, log)
 	}
-	s.log.InfoContext(ctx, "ingest: object ignored", "object", name)
+	log.WarnContext(ctx, "ingest: object outside the loaded prefixes ignored", "event", "ingest_event_ignored")
 	return nil
 }
 
@@ -241,20 +238,26 @@ func (s *state) spine() (spine, bool) {
 
 // loadSource loads an official file through the layers. A file that breaks
 // its source's contract goes to quarantine/, leaves every mart as it was and
-// is logged as an error for the pipeline alert.
-func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
+// is logged as an error for the pipeline alert. Every outcome is recorded by
+// object and generation (source_loads).
+func (s *state) loadSource(ctx context.Context, sourceID, object string, generation int64, log *slog.Logger) error {
+	rec := postgres.SourceLoad{Object: object, Generation: generation, Source: sourceID}
 	sp, ok := s.spine()
 	if !ok {
 		err := fmt.Errorf("the %s warehouse cannot load official files", s.engine.Name())
-		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
-		return nil
+		log.ErrorContext(ctx, "ingest failed", "source", sourceID, "error", err.Error())
+		rec.Outcome, rec.Error = "refused", err.Error()
+		return s.sources.LogLoad(ctx, rec)
 	}
 	rc, err := s.store.Open(ctx, s.cfg.Storage.RawBucket, object)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
+			// Deleted or moved since it was written: nothing left to load,
+			// and a redelivery would find nothing either.
+			log.WarnContext(ctx, "ingest: the notified object no longer exists", "event", "ingest_event_ignored", "source", sourceID)
 			return nil
 		}
-		return err
+		return s.failed(ctx, rec, err)
 	}
 	defer rc.Close()
 	rep, err := sp.load(ctx, sourceID, path.Base(object), rc)
@@ -263,43 +266,61 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string) error {
 		if errors.As(err, &ce) || apperr.Is(err, apperr.Invalid) {
 			quarantined := "quarantine/" + object
 			if merr := s.store.Move(ctx, s.cfg.Storage.RawBucket, object, quarantined); merr != nil {
-				s.log.ErrorContext(ctx, "ingest: quarantine", "error", merr.Error(), "object", object)
+				log.ErrorContext(ctx, "ingest: quarantine", "error", merr.Error())
 			}
 			telemetry.IngestFailed(ctx, sourceID, "contract_broken")
-			s.log.ErrorContext(ctx, "ingest failed", "event", "ingest_contract_broken", "source", sourceID,
-				"object", quarantined, "error", err.Error())
+			log.ErrorContext(ctx, "ingest failed", "event", "ingest_contract_broken", "source", sourceID,
+				"quarantined", quarantined, "error", err.Error())
 			if rerr := s.sources.RecordFailure(ctx, sourceID, err.Error()); rerr != nil {
 				return rerr
 			}
-			return nil // a refused file does not become valid by retrying
+			rec.Outcome, rec.Error = "refused", err.Error()
+			return s.sources.LogLoad(ctx, rec) // a refused file does not become valid by retrying
 		}
 		telemetry.IngestFailed(ctx, sourceID, "load_failed")
-		s.log.ErrorContext(ctx, "ingest failed", "source", sourceID, "object", object, "error", err.Error())
-		return err
+		log.ErrorContext(ctx, "ingest failed", "source", sourceID, "error", err.Error())
+		return s.failed(ctx, rec, err)
 	}
 	// The catalog's watermark is the warehouse's, not this file's: an older
 	// period loaded late must not move it back.
 	wm, err := sp.watermark(ctx, sourceID)
 	if err != nil {
-		return err
+		return s.failed(ctx, rec, err)
 	}
 	telemetry.IngestLoaded(ctx, sourceID, rep.RowsLoaded)
-	s.log.InfoContext(ctx, "ingest loaded", "source", sourceID, "object", object, "rows", rep.RowsLoaded,
+	log.InfoContext(ctx, "ingest loaded", "source", sourceID, "rows", rep.RowsLoaded,
 		"watermark", wm, "sha256", rep.SHA256, "skipped", rep.Skipped)
+	rec.Rows, rec.Watermark = rep.RowsLoaded, wm
 	if rep.Skipped {
 		// Nothing changed: the source was checked fresh, its current load stays.
-		return s.sources.RecordLoad(ctx, sourceID, wm, "", -1)
+		if err := s.sources.RecordLoad(ctx, sourceID, wm, "", -1); err != nil {
+			return err
+		}
+		rec.Outcome = "unchanged"
+		return s.sources.LogLoad(ctx, rec)
 	}
-	return s.sources.RecordLoad(ctx, sourceID, wm, rep.SHA256, rep.RowsLoaded)
+	if err := s.sources.RecordLoad(ctx, sourceID, wm, rep.SHA256, rep.RowsLoaded); err != nil {
+		return err
+	}
+	rec.Outcome = "loaded"
+	return s.sources.LogLoad(ctx, rec)
+}
+
+// failed records a load that a redelivery may complete and returns its
+// error, so that Pub/Sub redelivers it.
+func (s *state) failed(ctx context.Context, rec postgres.SourceLoad, err error) error {
+	rec.Outcome, rec.Error = "failed", err.Error()
+	return errors.Join(err, s.sources.LogLoad(context.WithoutCancel(ctx), rec))
 }
 
 // loadUpload restores the tenant named in the object path from PostgreSQL and
 // loads the upload only if that org recorded it.
-func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
+func (s *state) loadUpload(ctx context.Context, orgID, object string, log *slog.Logger) error {
+	log = log.With("org_id", orgID)
 	org, err := s.db.FindOrgByID(ctx, orgID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			s.log.ErrorContext(ctx, "ingest: upload of an unknown org", "org_id", orgID)
+			log.ErrorContext(ctx, "ingest: upload of an unknown org ignored", "event", "ingest_event_ignored")
 			return nil
 		}
 		return err
@@ -308,8 +329,10 @@ func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
 	u, err := s.uploads.FindUploadByObject(ctx, object)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			s.log.ErrorContext(ctx, "ingest: object without an upload record", "org_id", orgID)
-			return nil
+			// The API stores the file before it records the upload, so the
+			// notification can come first: a redelivery finds the record.
+			log.WarnContext(ctx, "ingest: no upload record for the object yet; to be redelivered", "event", "ingest_upload_unrecorded")
+			return fmt.Errorf("no upload record for %s", object)
 		}
 		return err
 	}
@@ -322,6 +345,10 @@ func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
 	}
 	rc, err := s.store.Open(ctx, s.cfg.Storage.RawBucket, object)
 	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			log.WarnContext(ctx, "ingest: the notified upload no longer exists", "event", "ingest_event_ignored", "upload_id", u.ID)
+			return s.uploads.FinishUpload(ctx, u.ID, errors.New("the file was removed before it could be loaded"), "", 0)
+		}
 		return err
 	}
 	data, err := io.ReadAll(io.LimitReader(rc, uploads.MaxBytes+1))
@@ -340,13 +367,13 @@ func (s *state) loadUpload(ctx context.Context, orgID, object string) error {
 	wm, rows, err := loader.LoadTenantMetrics(ctx, scope, f)
 	if err != nil {
 		telemetry.IngestFailed(ctx, "upload", "load_failed")
-		s.log.ErrorContext(ctx, "ingest: loading an upload", "error", err.Error(), "org_id", org.ID, "upload_id", u.ID)
+		log.ErrorContext(ctx, "ingest: loading an upload", "error", err.Error(), "upload_id", u.ID)
 		if ferr := s.uploads.FinishUpload(ctx, u.ID, errors.New("the file could not be loaded"), "", 0); ferr != nil {
 			return ferr
 		}
 		return err
 	}
 	telemetry.IngestLoaded(ctx, "upload", rows)
-	s.log.InfoContext(ctx, "ingest: upload loaded", "org_id", org.ID, "upload_id", u.ID, "rows", rows)
+	log.InfoContext(ctx, "ingest: upload loaded", "upload_id", u.ID, "rows", rows)
 	return s.uploads.FinishUpload(ctx, u.ID, nil, wm, rows)
 }

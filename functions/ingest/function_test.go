@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -12,29 +13,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/jackc/pgx/v5"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/shared/bigquery/bqfake"
 	"github.com/mirante/mirante/shared/pgtest"
-	"github.com/mirante/mirante/shared/telemetry"
 )
 
 type stack struct {
-	bq  *bqfake.Server
-	gcs *fakestorage.Server
-	db  *pgtest.DB
-	h   *ingest.Handler
+	bq   *bqfake.Server
+	gcs  *fakestorage.Server
+	db   *pgtest.DB
+	h    *ingest.Handler
+	logs *logBuffer
 }
 
 // newStack opens the ingest handler on BigQuery's fake, the in-process
 // Cloud Storage and a fresh PostgreSQL database.
 func newStack(t *testing.T, tweak func(*bqfake.Server)) *stack {
 	t.Helper()
-	s := &stack{bq: bqfake.New(t), db: pgtest.New(t)}
+	s := &stack{bq: bqfake.New(t), db: pgtest.New(t), logs: &logBuffer{}}
 	if tweak != nil {
 		tweak(s.bq)
 	}
@@ -53,7 +52,7 @@ func newStack(t *testing.T, tweak func(*bqfake.Server)) *stack {
 	t.Setenv("BIGQUERY_PROJECT", bqfake.Project)
 	t.Setenv("BIGQUERY_ENDPOINT", s.bq.URL)
 	t.Setenv("APP_DATABASE_URL", s.db.AppURL)
-	h, err := ingest.NewHandler(context.Background(), slog.New(slog.NewTextHandler(testWriter{t}, nil)))
+	h, err := ingest.NewHandler(context.Background(), slog.New(slog.NewJSONHandler(io.MultiWriter(testWriter{t}, s.logs), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,46 +188,4 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
-}
-
-// An event's traceparent extension is continued: the load's span joins the
-// sender's trace as its child.
-func TestEventTraceparentIsContinued(t *testing.T) {
-	s := newStack(t, nil)
-	tp := telemetry.TracerProvider()
-	if tp == nil {
-		t.Fatal("the handler did not install the tracer provider")
-	}
-	rec := tracetest.NewSpanRecorder()
-	tp.RegisterSpanProcessor(rec)
-	t.Cleanup(func() { tp.UnregisterSpanProcessor(rec) })
-
-	const traceID, parentID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-	e := event.New()
-	e.SetID("1")
-	e.SetSource("//storage.googleapis.com/projects/_/buckets/mirante-raw")
-	e.SetType("google.cloud.storage.object.v1.finalized")
-	e.SetExtension("traceparent", "00-"+traceID+"-"+parentID+"-01")
-	if err := e.SetData(event.ApplicationJSON, map[string]string{"bucket": "another-bucket", "name": "sources/ipca/x.json"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.h.HandleEvent(context.Background(), e); err != nil {
-		t.Fatal(err)
-	}
-	var found bool
-	for _, sp := range rec.Ended() {
-		if sp.Name() != "ingest.object" {
-			continue
-		}
-		found = true
-		if got := sp.SpanContext().TraceID().String(); got != traceID {
-			t.Errorf("the load's trace is %s, want the event's %s", got, traceID)
-		}
-		if got := sp.Parent().SpanID().String(); got != parentID {
-			t.Errorf("the load's parent span is %s, want the event's %s", got, parentID)
-		}
-	}
-	if !found {
-		t.Fatal("no ingest.object span was recorded")
-	}
 }

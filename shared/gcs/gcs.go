@@ -87,6 +87,9 @@ type Object struct {
 	Name   string
 	SHA256 string
 	Size   int64
+	// Generation is Cloud Storage's version of the object (0 when unknown);
+	// its notifications name it.
+	Generation int64
 }
 
 // Put writes an object, then reads it back and checks it is what was written.
@@ -115,6 +118,9 @@ func (s *Store) Put(ctx context.Context, bucket, name string, r io.Reader, conte
 	}
 	if back.SHA256 != written || back.Size != n {
 		return Object{}, fmt.Errorf("reading %s back: stored %d bytes with sha256 %s, wrote %d with %s", name, back.Size, back.SHA256, n, written)
+	}
+	if a := w.Attrs(); a != nil {
+		back.Generation = a.Generation
 	}
 	return back, nil
 }

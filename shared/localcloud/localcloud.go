@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 
+	gpubsub "cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/pstest"
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
@@ -29,9 +30,14 @@ type Params struct {
 	GCSPort uint16
 	Buckets []string
 	PubSub  pubsub.Config
-	// MaxDeliveryAttempts of the report subscription before dead-lettering.
+	// MaxDeliveryAttempts of the report and ingest subscriptions before
+	// dead-lettering.
 	MaxDeliveryAttempts int
-	Log                 *slog.Logger
+	// RawBucket notifies the ingest topic of every object finalized under
+	// IngestPrefixes, as Terraform's bucket notifications do.
+	RawBucket      string
+	IngestPrefixes []string
+	Log            *slog.Logger
 }
 
 // Cloud is the running stand-ins.
@@ -92,7 +98,25 @@ func Start(ctx context.Context, p Params) (*Cloud, error) {
 		c.Close()
 		return nil, err
 	}
+	if p.RawBucket != "" {
+		if err := c.notifyIngest(ctx, p, attempts); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+func (c *Cloud) notifyIngest(ctx context.Context, p Params, attempts int) error {
+	ps, err := gpubsub.NewClient(ctx, p.PubSub.Project)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	if err := ensureIngestTopology(ctx, ps, p.PubSub.Project, attempts); err != nil {
+		return err
+	}
+	return Notify(ctx, p.PubSub.Project, p.RawBucket, p.IngestPrefixes)
 }
 
 // Close stops the stand-ins.

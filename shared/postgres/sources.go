@@ -58,3 +58,29 @@ func (s *SourceService) RecordFailure(ctx context.Context, id, reason string) er
 	_, err := s.db.pool.Exec(ctx, `update source_catalog set status = 'failed', last_error = $2 where id = $1`, id, reason)
 	return err
 }
+
+// SourceLoad is what became of one notification of an official file.
+type SourceLoad struct {
+	Object     string
+	Generation int64
+	Source     string
+	Outcome    string // loaded, unchanged, refused or failed (to be redelivered)
+	Rows       int64
+	Watermark  string
+	Error      string
+}
+
+// LogLoad records the outcome of one object generation; a redelivery of the
+// same generation replaces it and counts the attempt.
+func (s *SourceService) LogLoad(ctx context.Context, l SourceLoad) error {
+	_, err := s.db.pool.Exec(ctx, `
+		insert into source_loads (object, generation, source_id, outcome, rows_loaded, watermark, error)
+		values ($1, $2, $3, $4, $5, nullif($6, ''), nullif($7, ''))
+		on conflict (object, generation) do update set outcome = excluded.outcome, rows_loaded = excluded.rows_loaded,
+		  watermark = excluded.watermark, error = excluded.error, attempts = source_loads.attempts + 1, at = now()`,
+		l.Object, l.Generation, l.Source, l.Outcome, l.Rows, l.Watermark, l.Error)
+	if err != nil {
+		return fmt.Errorf("recording the load of %s: %w", l.Object, err)
+	}
+	return nil
+}

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,13 +20,13 @@ import (
 
 // IngestConfig reaches the running local stack.
 type IngestConfig struct {
-	APIURL string `envconfig:"API_URL" default:"http://127.0.0.1:8080" desc:"local only: the running stack's address, where make ingest sends the storage event"`
+	Wait time.Duration `envconfig:"INGEST_WAIT" default:"30m" desc:"local only: how long make ingest waits for the ingest function to record the file's load"`
 }
 
 // ingestFile loads one official file into the running local stack the way
-// production does: the file goes to the raw bucket, and the bucket's
-// object-finalized event goes to the ingest function. It prints the outcome
-// from the source catalog.
+// production does: the file goes to the raw bucket, whose notification
+// reaches the ingest function through Pub/Sub's push. It waits for the
+// function's record of that object generation and prints the outcome.
 func ingestFile(ctx context.Context, source, file string) error {
 	var (
 		icfg IngestConfig
@@ -57,6 +53,11 @@ func ingestFile(ctx context.Context, source, file string) error {
 		return err
 	}
 	defer cleanup()
+	conn, err := pgx.Connect(ctx, mcfg.URL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
 	store, err := gcs.New(ctx, gcfg)
 	if err != nil {
 		return err
@@ -66,32 +67,60 @@ func ingestFile(ctx context.Context, source, file string) error {
 	// loaders read the layout from it (Comex Stat's EXP_/IMP_ give the flow),
 	// so a prefix made unique per run broke every Comex file.
 	object := fmt.Sprintf("sources/%s/%s", source, name)
-	if _, err := store.Put(ctx, gcfg.RawBucket, object, r, "application/octet-stream"); err != nil {
+	obj, err := store.Put(ctx, gcfg.RawBucket, object, r, "application/octet-stream")
+	if err != nil {
 		return fmt.Errorf("storing the raw file: %w", err)
 	}
-	if err := sendEvent(ctx, icfg.APIURL, gcfg.RawBucket, object); err != nil {
-		return err
-	}
-	conn, err := pgx.Connect(ctx, mcfg.URL)
+	// From here on the cloud's path: the bucket notifies the ingest topic,
+	// and the push subscription delivers it to the ingest function, which
+	// records what became of this generation of the object.
+	rec, err := awaitLoad(ctx, conn, object, obj.Generation, icfg.Wait)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	var status, wm, lastErr string
-	var rows *int64
-	if err := conn.QueryRow(ctx, `select status, coalesce(watermark, ''), coalesce(last_error, ''), rows_loaded from source_catalog where id = $1`, source).
-		Scan(&status, &wm, &lastErr, &rows); err != nil {
-		return err
+	switch rec.outcome {
+	case "refused":
+		return fmt.Errorf("refused: %s (the file is in quarantine/%s; no mart changed)", rec.err, object)
+	case "failed":
+		return fmt.Errorf("the load failed and Pub/Sub will redeliver it: %s (see .data/logs/api.log)", rec.err)
+	case "unchanged":
+		fmt.Printf("loaded %s from %s: unchanged (this content is loaded already), data complete up to %s\n", source, name, rec.watermark)
+	default:
+		fmt.Printf("loaded %s from %s: %d rows, data complete up to %s\n", source, name, rec.rows, rec.watermark)
 	}
-	if status == "failed" {
-		return fmt.Errorf("refused: %s (the file is in quarantine/%s; no mart changed)", lastErr, object)
-	}
-	n := int64(0)
-	if rows != nil {
-		n = *rows
-	}
-	fmt.Printf("loaded %s from %s: %d rows, data complete up to %s\n", source, name, n, wm)
 	return nil
+}
+
+type loadRecord struct {
+	outcome, watermark, err string
+	rows                    int64
+}
+
+// awaitLoad waits for the ingest function's record of the object's
+// generation, asking PostgreSQL every quarter second.
+func awaitLoad(ctx context.Context, conn *pgx.Conn, object string, generation int64, wait time.Duration) (loadRecord, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var r loadRecord
+		err := conn.QueryRow(ctx, `select outcome, coalesce(watermark, ''), coalesce(error, ''), coalesce(rows_loaded, 0)
+			from source_loads where object = $1 and generation = $2`, object, generation).Scan(&r.outcome, &r.watermark, &r.err, &r.rows)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) && ctx.Err() == nil {
+			return r, err
+		}
+		select {
+		case <-tick.C:
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	return loadRecord{}, fmt.Errorf("gs://…/%s (generation %d) was stored, but the ingest function recorded nothing within %s: see .data/logs/api.log", object, generation, wait)
 }
 
 // openInput opens a local file, or downloads a URL (when online) first.
@@ -120,34 +149,4 @@ func openInput(ctx context.Context, file string) (io.Reader, string, func(), err
 		return nil, "", nil, fmt.Errorf("FILE: %w", err)
 	}
 	return f, path.Base(file), func() { f.Close() }, nil
-}
-
-// sendEvent posts the object-finalized CloudEvent (binary mode) that Cloud
-// Storage would send through Eventarc.
-func sendEvent(ctx context.Context, api, bucket, object string) error {
-	body, _ := json.Marshal(map[string]string{"bucket": bucket, "name": object})
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(api, "/")+"/Ingest", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	id := make([]byte, 8)
-	_, _ = rand.Read(id)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("ce-id", hex.EncodeToString(id))
-	req.Header.Set("ce-specversion", "1.0")
-	req.Header.Set("ce-type", "google.cloud.storage.object.v1.finalized")
-	req.Header.Set("ce-source", "//storage.googleapis.com/projects/_/buckets/"+bucket)
-	req.Header.Set("ce-subject", "objects/"+object)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("the local stack does not answer at %s (run make up first): %w", api, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
-		return fmt.Errorf("the ingest function failed (%s): %s (see .data/logs/api.log)", resp.Status, strings.TrimSpace(string(b)))
-	}
-	return nil
 }

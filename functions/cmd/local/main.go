@@ -150,7 +150,11 @@ func serve(ctx context.Context) error {
 		GCSPort:     local.GCSPort,
 		Buckets:     []string{gcfg.RawBucket, gcfg.ReportsBucket},
 		PubSub:      pscfg,
-		Log:         log,
+		// New raw files reach the ingest function as in the cloud: the
+		// bucket's notification, the topic, the push subscription.
+		RawBucket:      gcfg.RawBucket,
+		IngestPrefixes: ingest.ObjectPrefixes,
+		Log:            log,
 	})
 	if err != nil {
 		return err
@@ -164,12 +168,7 @@ func serve(ctx context.Context) error {
 			}
 		}
 	}
-	// Uploads reach the ingest function directly, as the bucket's event would.
-	if err := ingest.Init(ctx); err != nil {
-		return err
-	}
-	api.SetObjectNotifier(localNotifier{log: log})
-	for _, f := range []func(context.Context) error{api.Init, scheduler.Init, dispatch.Init} {
+	for _, f := range []func(context.Context) error{ingest.Init, api.Init, scheduler.Init, dispatch.Init} {
 		if err := f(ctx); err != nil {
 			return err
 		}
@@ -225,6 +224,14 @@ func serve(ctx context.Context) error {
 			}
 		}()
 	}
+	// Pub/Sub's push subscription of the ingest topic, to the ingest
+	// function's endpoint.
+	relay := &localcloud.Relay{Project: pscfg.Project, Endpoint: base + "/Ingest", MinBackoff: time.Second, MaxBackoff: 10 * time.Second, Log: log}
+	go func() {
+		if err := relay.Run(wctx); err != nil && wctx.Err() == nil {
+			errc <- fmt.Errorf("push relay: %w", err)
+		}
+	}()
 	go func() {
 		t := time.NewTicker(local.Tick)
 		defer t.Stop()
@@ -251,15 +258,6 @@ func serve(ctx context.Context) error {
 	defer cancel()
 	err = errors.Join(api.Shutdown(sctx), scheduler.Shutdown(sctx), dispatch.Shutdown(sctx), ingest.Shutdown(sctx))
 	return err
-}
-
-// localNotifier passes a stored upload to the ingest function at once.
-type localNotifier struct{ log *slog.Logger }
-
-func (n localNotifier) ObjectFinalized(ctx context.Context, bucket, name string) {
-	if err := ingest.HandleObject(context.WithoutCancel(ctx), bucket, name); err != nil {
-		n.log.Error("ingest", "error", err.Error(), "object", name)
-	}
 }
 
 func provision(ctx context.Context) error {
