@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -41,13 +42,21 @@ var missing = regexp.MustCompile(`^required key (\S+) missing value$`)
 //
 // A variable set to the empty string counts as unset, so that `FOO=` in an env
 // file falls back to the default (or fails as missing) instead of parsing "".
+//
+// With MIRANTE_ENV=production Load also enforces each field's prod tag
+// (prod:"unset": a local stand-in, refused when set; prod:"required": its
+// default is a local one, so it must be set) and refuses every
+// *_EMULATOR_HOST in the process environment, which Google's client libraries
+// obey without our configuration seeing it. Refusals come before missing
+// values, and both before the parts' own validation.
 func Load(parts ...any) error {
+	var vars []Var
 	for _, p := range parts {
-		vars, err := Describe(p)
+		pv, err := Describe(p)
 		if err != nil {
 			return err
 		}
-		for _, v := range vars {
+		for _, v := range pv {
 			if val, ok := os.LookupEnv(v.Name); ok && val == "" {
 				if err := os.Unsetenv(v.Name); err != nil {
 					return err
@@ -57,12 +66,52 @@ func Load(parts ...any) error {
 		if err := envconfig.Process("", p); err != nil {
 			return describe(err)
 		}
+		vars = append(vars, pv...)
+	}
+	if os.Getenv("MIRANTE_ENV") == "production" {
+		if err := checkProduction(vars); err != nil {
+			return err
+		}
 	}
 	for _, p := range parts {
 		if v, ok := p.(Validator); ok {
 			if err := v.Validate(); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// Values of the prod tag.
+const (
+	// ProdUnset marks a local stand-in: production refuses it when set.
+	ProdUnset = "unset"
+	// ProdRequired marks a variable whose default only suits local runs:
+	// production requires it set.
+	ProdRequired = "required"
+)
+
+func checkProduction(vars []Var) error {
+	for _, v := range vars {
+		if v.Prod == ProdUnset && os.Getenv(v.Name) != "" {
+			return Errorf(v.Name, "must not be set when MIRANTE_ENV=production")
+		}
+	}
+	var emulators []string
+	for _, kv := range os.Environ() {
+		name, val, _ := strings.Cut(kv, "=")
+		if strings.HasSuffix(name, "_EMULATOR_HOST") && val != "" {
+			emulators = append(emulators, name)
+		}
+	}
+	if len(emulators) > 0 {
+		sort.Strings(emulators)
+		return Errorf(emulators[0], "must not be set when MIRANTE_ENV=production")
+	}
+	for _, v := range vars {
+		if v.Prod == ProdRequired && os.Getenv(v.Name) == "" {
+			return Errorf(v.Name, "required when MIRANTE_ENV=production")
 		}
 	}
 	return nil
@@ -84,7 +133,10 @@ type Var struct {
 	Name     string
 	Default  string
 	Required bool
-	Desc     string
+	// Prod is what MIRANTE_ENV=production demands beyond Required:
+	// ProdUnset, ProdRequired or nothing.
+	Prod string
+	Desc string
 }
 
 // Describe lists the settings of every part in declaration order.
@@ -93,7 +145,7 @@ func Describe(parts ...any) ([]Var, error) {
 	for _, p := range parts {
 		var buf bytes.Buffer
 		tw := tabwriter.NewWriter(&buf, 0, 0, 0, ' ', 0)
-		const format = "{{range .}}{{usage_key .}}\x1f{{usage_default .}}\x1f{{usage_required .}}\x1f{{usage_description .}}\x1e{{end}}"
+		const format = "{{range .}}{{usage_key .}}\x1f{{usage_default .}}\x1f{{usage_required .}}\x1f{{.Tags.Get \"prod\"}}\x1f{{usage_description .}}\x1e{{end}}"
 		if err := envconfig.Usagef("", p, tw, format); err != nil {
 			return nil, err
 		}
@@ -102,10 +154,13 @@ func Describe(parts ...any) ([]Var, error) {
 		}
 		for _, rec := range strings.Split(buf.String(), "\x1e") {
 			f := strings.Split(rec, "\x1f")
-			if len(f) != 4 {
+			if len(f) != 5 {
 				continue
 			}
-			out = append(out, Var{Name: f[0], Default: f[1], Required: f[2] == "true", Desc: f[3]})
+			if f[3] != "" && f[3] != ProdUnset && f[3] != ProdRequired {
+				return nil, fmt.Errorf("%s: prod tag %q is not %q or %q", f[0], f[3], ProdUnset, ProdRequired)
+			}
+			out = append(out, Var{Name: f[0], Default: f[1], Required: f[2] == "true", Prod: f[3], Desc: f[4]})
 		}
 	}
 	return out, nil
