@@ -38,13 +38,13 @@ const defaultIngestTimeout = 8 * time.Minute
 
 // Config says where the jobs run and what they may cost.
 type Config struct {
-	Project        string        `envconfig:"BIGQUERY_PROJECT" desc:"project that runs the BigQuery jobs and holds the marts' datasets (required when WAREHOUSE_ENGINE=bigquery)"`
+	Project        string        `envconfig:"BIGQUERY_PROJECT" prod:"required" desc:"project that runs the BigQuery jobs and holds the marts' datasets (required when WAREHOUSE_ENGINE=bigquery)"`
 	Location       string        `envconfig:"BIGQUERY_LOCATION" default:"southamerica-east1" desc:"location every BigQuery job is pinned to; the datasets must live there"`
 	MaxBytesBilled int64         `envconfig:"BIGQUERY_MAX_BYTES_BILLED" default:"10737418240" desc:"cap on the bytes one BigQuery job may bill (an org's plan may lower it per query)"`
 	Timeout        time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
 	IngestTimeout  time.Duration `envconfig:"BIGQUERY_INGEST_TIMEOUT" default:"8m" desc:"timeout of each BigQuery job an official file's load sends (a landing load job, the models' script)"`
 	UploadChunk    int           `envconfig:"BIGQUERY_UPLOAD_CHUNK_BYTES" default:"16777216" desc:"a landing load's upload goes in one request up to this size, and above it as a resumable upload in chunks of this size (rounded up to 256 KiB)"`
-	Endpoint       string        `envconfig:"BIGQUERY_ENDPOINT" desc:"local only: base URL of a stand-in for the BigQuery API (tests, emulators), called without credentials; empty for Google's"`
+	Endpoint       string        `envconfig:"BIGQUERY_ENDPOINT" prod:"unset" desc:"local only: base URL of a stand-in for the BigQuery API (tests, emulators), called without credentials; empty for Google's"`
 }
 
 // Validate checks the settings.
@@ -82,9 +82,6 @@ func init() {
 		var cfg Config
 		if err := config.Load(&rt, &cfg); err != nil {
 			return nil, err
-		}
-		if rt.Production() && cfg.Endpoint != "" {
-			return nil, config.Errorf("BIGQUERY_ENDPOINT", "must not be set when MIRANTE_ENV=production")
 		}
 		return New(ctx, cfg)
 	})

@@ -21,10 +21,10 @@ import (
 
 // Config is how the services reach Firebase Auth.
 type Config struct {
-	ProjectID    string        `envconfig:"FIREBASE_PROJECT_ID" default:"demo-mirante" desc:"Firebase project whose ID tokens are accepted (the audience); demo-* ids are for the emulator only"`
-	EmulatorHost string        `envconfig:"FIREBASE_AUTH_EMULATOR_HOST" desc:"host:port of the Firebase Auth emulator; set locally and in tests, never in production"`
+	ProjectID    string        `envconfig:"FIREBASE_PROJECT_ID" default:"demo-mirante" prod:"required" desc:"Firebase project whose ID tokens are accepted (the audience); demo-* ids are for the emulator only"`
+	EmulatorHost string        `envconfig:"FIREBASE_AUTH_EMULATOR_HOST" prod:"unset" desc:"host:port of the Firebase Auth emulator; set locally and in tests, never in production"`
 	Timeout      time.Duration `envconfig:"FIREBASE_TIMEOUT" default:"5s" desc:"timeout for each call to Firebase Auth (key fetches, user lookups)"`
-	CertsURL     string        `envconfig:"FIREBASE_CERTS_URL" default:"https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com" desc:"where the keys that sign ID tokens are published (tests point it at their own; production must keep Google's)"`
+	CertsURL     string        `envconfig:"FIREBASE_CERTS_URL" default:"https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com" prod:"unset" desc:"where the keys that sign ID tokens are published (tests point it at their own; production must keep Google's)"`
 	UserCheckTTL time.Duration `envconfig:"FIREBASE_USER_CHECK_TTL" default:"30s" desc:"how long a user found enabled and not revoked in Firebase Auth is trusted before it is looked up again (0: every request)"`
 }
 

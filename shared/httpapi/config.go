@@ -9,13 +9,13 @@ import (
 
 // Config is the HTTP layer's settings.
 type Config struct {
-	CursorSecret string `envconfig:"CURSOR_SECRET" desc:"HMAC key of list and query cursors, at least 32 bytes; required in production (locally a fixed development key is used)"`
+	CursorSecret string `envconfig:"CURSOR_SECRET" prod:"required" desc:"HMAC key of list and query cursors, at least 32 bytes; required in production (locally a fixed development key is used)"`
 	MaxBodyBytes int64  `envconfig:"MAX_BODY_BYTES" default:"1048576" desc:"largest JSON request body accepted"`
 	// PublicBaseURL makes local download URLs absolute.
-	PublicBaseURL  string        `envconfig:"PUBLIC_BASE_URL" default:"http://127.0.0.1:8080" desc:"local only: the API's own address, which local download URLs start with"`
+	PublicBaseURL  string        `envconfig:"PUBLIC_BASE_URL" default:"http://127.0.0.1:8080" prod:"unset" desc:"local only: the API's own address, which local download URLs start with"`
 	CORSOrigins    []string      `envconfig:"CORS_ORIGINS" default:"http://127.0.0.1:5173,http://localhost:5173" desc:"browser origins allowed to call the API from another origin (comma-separated; the deployed SPA is same-origin through Firebase Hosting)"`
 	RequestTimeout time.Duration `envconfig:"REQUEST_TIMEOUT" default:"60s" desc:"limit on each request's work; the handler's calls see its context end"`
-	DownloadSecret string        `envconfig:"DOWNLOAD_SECRET" desc:"local only: HMAC key of the API-served download URLs (a fixed development key when unset; production uses V4 signed Cloud Storage URLs)"`
+	DownloadSecret string        `envconfig:"DOWNLOAD_SECRET" prod:"unset" desc:"local only: HMAC key of the API-served download URLs (a fixed development key when unset; production uses V4 signed Cloud Storage URLs)"`
 }
 
 // DevDownloadSecret signs local download URLs when DOWNLOAD_SECRET is unset.

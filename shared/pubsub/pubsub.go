@@ -25,7 +25,7 @@ import (
 
 // Config names the project, topic and subscription.
 type Config struct {
-	Project      string        `envconfig:"GOOGLE_CLOUD_PROJECT" default:"demo-mirante" desc:"Google Cloud project of Pub/Sub, Cloud Tasks and Cloud Storage"`
+	Project      string        `envconfig:"GOOGLE_CLOUD_PROJECT" default:"demo-mirante" prod:"required" desc:"Google Cloud project of Pub/Sub, Cloud Tasks and Cloud Storage"`
 	Topic        string        `envconfig:"REPORT_REQUESTS_TOPIC" default:"report-requests" desc:"Pub/Sub topic of report requests"`
 	Subscription string        `envconfig:"REPORT_REQUESTS_SUBSCRIPTION" default:"report-requests-worker" desc:"the report worker's pull subscription"`
 	Timeout      time.Duration `envconfig:"PUBSUB_TIMEOUT" default:"10s" desc:"timeout of each publish"`

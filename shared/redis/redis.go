@@ -16,7 +16,7 @@ import (
 
 // Config is how the services reach Redis.
 type Config struct {
-	URL     string        `envconfig:"REDIS_URL" default:"redis://127.0.0.1:6379" desc:"Redis URL (Memorystore in production)"`
+	URL     string        `envconfig:"REDIS_URL" default:"redis://127.0.0.1:6379" prod:"required" desc:"Redis URL (Memorystore in production)"`
 	Timeout time.Duration `envconfig:"REDIS_TIMEOUT" default:"500ms" desc:"dial, read and write timeout of each Redis call"`
 }
 

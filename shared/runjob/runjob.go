@@ -27,7 +27,7 @@ const DefaultEndpoint = "https://run.googleapis.com"
 // Config names the job.
 type Config struct {
 	Job      string        `envconfig:"QUARTO_JOB" desc:"the report job's resource name (projects/…/locations/…/jobs/…), started right after a report is ordered; empty: only the scheduled drain starts it"`
-	Endpoint string        `envconfig:"RUN_API_ENDPOINT" default:"https://run.googleapis.com" desc:"the Cloud Run Admin API; tests point it at a stand-in, called without credentials"`
+	Endpoint string        `envconfig:"RUN_API_ENDPOINT" default:"https://run.googleapis.com" prod:"unset" desc:"the Cloud Run Admin API; tests point it at a stand-in, called without credentials"`
 	Every    time.Duration `envconfig:"QUARTO_JOB_MIN_INTERVAL" default:"15s" desc:"at most one start per this interval per instance: one execution drains many requests"`
 	Timeout  time.Duration `envconfig:"RUN_API_TIMEOUT" default:"10s" desc:"timeout of each jobs.run call"`
 }
