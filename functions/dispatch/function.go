@@ -24,6 +24,7 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/runjob"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tasks"
 	"github.com/mirante/mirante/shared/telemetry"
@@ -36,12 +37,15 @@ type Config struct {
 	Runtime  config.Runtime
 	Postgres postgres.Config
 	PubSub   pubsub.Config
-	Tasks    tasks.Config
+	Tasks    tasks.Target
+	RunJob   runjob.Config
 	Log      telemetry.Config
 }
 
 // Parts lists the configuration parts.
-func (c *Config) Parts() []any { return []any{&c.Runtime, &c.Postgres, &c.PubSub, &c.Tasks, &c.Log} }
+func (c *Config) Parts() []any {
+	return []any{&c.Runtime, &c.Postgres, &c.PubSub, &c.Tasks, &c.RunJob, &c.Log}
+}
 
 var (
 	once    sync.Once
@@ -91,9 +95,6 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 	if err := config.Load(cfg.Parts()...); err != nil {
 		return nil, nil, err
 	}
-	if cfg.Runtime.Production() && cfg.Tasks.ServiceAccount == "" {
-		return nil, nil, config.Errorf("TASKS_SERVICE_ACCOUNT", "required when MIRANTE_ENV=production")
-	}
 	log := telemetry.NewLogger(os.Stdout, cfg.Log)
 	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
 		return nil, nil, err
@@ -111,10 +112,16 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		db.Close()
 		return nil, nil, err
 	}
+	starter, err := runjob.New(ctx, cfg.RunJob, log)
+	if err != nil {
+		pub.Close()
+		db.Close()
+		return nil, nil, err
+	}
 	d := &reports.Dispatcher{
 		Tenancy:   db,
 		Schedules: postgres.NewScheduleService(db, templateSet{}),
-		Reports:   postgres.NewReportService(db, catalog, templateSet{}, pub, log),
+		Reports:   postgres.NewReportService(db, catalog, templateSet{}, kickingPublisher{Publisher: pub, starter: starter}, log),
 	}
 	auth := authenticator(cfg)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +159,22 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
 		httpapi.JSON(w, http.StatusOK, res)
 	})
-	return drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch")), func() { pub.Close(); db.Close() }, nil
+	return drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch")), func() { starter.Wait(); pub.Close(); db.Close() }, nil
+}
+
+// kickingPublisher starts the report job right after a scheduled report's
+// request is published, so it does not wait for the scheduled drain.
+type kickingPublisher struct {
+	reports.Publisher
+	starter *runjob.Starter
+}
+
+func (p kickingPublisher) PublishReportRequest(ctx context.Context, r reports.Request) error {
+	if err := p.Publisher.PublishReportRequest(ctx, r); err != nil {
+		return err
+	}
+	p.starter.Kick(ctx)
+	return nil
 }
 
 // authenticator checks who calls: in production the Cloud Tasks OIDC token of

@@ -25,14 +25,29 @@ import (
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
+// Target is what the scheduler puts on each task and dispatch checks on
+// arrival: the URL the task calls (also its OIDC audience) and who signs the
+// token. Both sides must read the same values.
+type Target struct {
+	DispatchURL    string `envconfig:"DISPATCH_URL" default:"http://127.0.0.1:8080/Dispatch" prod:"required" desc:"URL of the dispatch function that the tasks call, and their OIDC audience"`
+	ServiceAccount string `envconfig:"TASKS_SERVICE_ACCOUNT" prod:"required" desc:"service account whose OIDC token the tasks carry to the dispatch function (required in production)"`
+	LocalSecret    string `envconfig:"LOCAL_TASK_SECRET" default:"mirante-local-task-secret" prod:"unset" desc:"local only: shared secret the local task runner sends to dispatch in place of an OIDC token"`
+}
+
+// Validate checks the settings.
+func (t *Target) Validate() error {
+	if t.DispatchURL == "" {
+		return config.Errorf("DISPATCH_URL", "required")
+	}
+	return nil
+}
+
 // Config says which queue, whom the tasks call and as whom.
 type Config struct {
-	Queue          string        `envconfig:"TASKS_QUEUE" default:"projects/demo-mirante/locations/southamerica-east1/queues/report-dispatch" desc:"Cloud Tasks queue of schedule runs (projects/…/locations/…/queues/…)"`
-	DispatchURL    string        `envconfig:"DISPATCH_URL" default:"http://127.0.0.1:8080/Dispatch" desc:"URL of the dispatch function that the tasks call"`
-	ServiceAccount string        `envconfig:"TASKS_SERVICE_ACCOUNT" desc:"service account whose OIDC token the tasks carry to the dispatch function (production)"`
-	Endpoint       string        `envconfig:"TASKS_ENDPOINT" desc:"local only: host:port of the in-process Cloud Tasks stand-in (plain gRPC)"`
-	LocalSecret    string        `envconfig:"LOCAL_TASK_SECRET" default:"mirante-local-task-secret" desc:"local only: shared secret the local task runner sends to dispatch in place of an OIDC token"`
-	Timeout        time.Duration `envconfig:"TASKS_TIMEOUT" default:"10s" desc:"timeout of each Cloud Tasks call"`
+	Target
+	Queue    string        `envconfig:"TASKS_QUEUE" default:"projects/demo-mirante/locations/southamerica-east1/queues/report-dispatch" prod:"required" desc:"Cloud Tasks queue of schedule runs (projects/…/locations/…/queues/…)"`
+	Endpoint string        `envconfig:"TASKS_ENDPOINT" prod:"unset" desc:"local only: host:port of the in-process Cloud Tasks stand-in (plain gRPC)"`
+	Timeout  time.Duration `envconfig:"TASKS_TIMEOUT" default:"10s" desc:"timeout of each Cloud Tasks call"`
 }
 
 // Validate checks the settings.
@@ -40,8 +55,8 @@ func (c *Config) Validate() error {
 	if c.Queue == "" {
 		return config.Errorf("TASKS_QUEUE", "required")
 	}
-	if c.DispatchURL == "" {
-		return config.Errorf("DISPATCH_URL", "required")
+	if err := c.Target.Validate(); err != nil {
+		return err
 	}
 	if c.Timeout <= 0 {
 		return config.Errorf("TASKS_TIMEOUT", "must be positive")
