@@ -279,6 +279,7 @@ module "tasks" {
 module "run" {
   source              = "./infra/modules/run"
   project_id          = var.project_id
+  project_number      = module.apis.project_number
   region              = var.region
   deletion_protection = var.deletion_protection
   api_min_instances   = var.api_min_instances

@@ -1,6 +1,5 @@
 # The warehouse, all in var.region (location = the region: no data leaves it).
 #
-#   raw_ext  external tables over the raw bucket (files as published)
 #   landing  typed rows, schema contract checked
 #   staging  cleaned, IBGE/CNAE/NCM keys normalised
 #   core     facts and dimensions
@@ -18,7 +17,6 @@
 
 locals {
   layers = {
-    raw_ext = "External tables over the raw bucket: the official files as published."
     landing = "Typed rows of each source file, schema contract checked."
     staging = "Cleaned rows, IBGE/CNAE/NCM keys normalised."
     core    = "Facts and dimensions."

@@ -9,8 +9,9 @@
 #   start the quarto-job right away, read APP_DATABASE_URL and REDIS_URL.
 
 locals {
-  api_env = merge(local.common_env, local.warehouse_env, {
+  api_env = merge(local.common_env, local.pubsub_env, local.warehouse_env, {
     FUNCTION_TARGET       = "API"
+    FIREBASE_PROJECT_ID   = var.project_id
     RAW_BUCKET            = var.raw_bucket
     REPORTS_BUCKET        = var.reports_bucket
     REPORT_REQUESTS_TOPIC = var.report_requests_topic_name

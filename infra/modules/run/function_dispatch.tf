@@ -5,10 +5,17 @@
 # Its account may: publish report requests, start the quarto-job, read APP_DATABASE_URL.
 
 locals {
-  dispatch_env = merge(local.common_env, {
+  # The URL the scheduler's tasks call and carry as their OIDC audience, which dispatch checks:
+  # both services get this one value. It is Cloud Run's deterministic URL, known before the
+  # service exists, because a service cannot read its own uri (a cycle).
+  dispatch_url = "https://dispatch-${var.project_number}.${var.region}.run.app"
+
+  dispatch_env = merge(local.common_env, local.pubsub_env, {
     FUNCTION_TARGET       = "Dispatch"
     REPORT_REQUESTS_TOPIC = var.report_requests_topic_name
     QUARTO_JOB            = google_cloud_run_v2_job.quarto.id
+    DISPATCH_URL          = local.dispatch_url
+    TASKS_SERVICE_ACCOUNT = var.service_accounts.tasks_invoker
   })
   dispatch_secrets = local.common_secrets
 }

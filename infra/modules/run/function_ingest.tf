@@ -9,12 +9,8 @@
 
 locals {
   ingest_env = merge(local.common_env, local.warehouse_env, {
-    FUNCTION_TARGET          = "Ingest"
-    RAW_BUCKET               = var.raw_bucket
-    BIGQUERY_RAW_EXT_DATASET = var.datasets["raw_ext"]
-    BIGQUERY_LANDING_DATASET = var.datasets["landing"]
-    BIGQUERY_STAGING_DATASET = var.datasets["staging"]
-    BIGQUERY_CORE_DATASET    = var.datasets["core"]
+    FUNCTION_TARGET = "Ingest"
+    RAW_BUCKET      = var.raw_bucket
   })
   ingest_secrets = local.common_secrets
 }

@@ -10,9 +10,8 @@ locals {
   scheduler_env = merge(local.common_env, {
     FUNCTION_TARGET       = "Scheduler"
     TASKS_QUEUE           = var.tasks_queue_id
-    DISPATCH_URL          = google_cloud_run_v2_service.dispatch.uri
+    DISPATCH_URL          = local.dispatch_url
     TASKS_SERVICE_ACCOUNT = var.service_accounts.tasks_invoker
-    SCHEDULE_TIME_ZONE    = "America/Sao_Paulo"
   })
   scheduler_secrets = local.common_secrets
 }

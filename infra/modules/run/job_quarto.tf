@@ -10,11 +10,11 @@
 # REDIS_URL.
 
 locals {
-  quarto_env = merge(local.common_env, local.warehouse_env, {
+  quarto_env = merge(local.common_env, local.pubsub_env, local.warehouse_env, {
     REPORTS_BUCKET               = var.reports_bucket
     REPORT_REQUESTS_SUBSCRIPTION = var.report_worker_subscription_name
     REPORT_MAX_PER_EXECUTION     = "20"
-    QUARTO_BIN                   = "/usr/local/bin/quarto"
+    RENDER_QUARTO                = "/usr/local/bin/quarto"
   })
   quarto_secrets = merge(local.common_secrets, {
     REDIS_URL = var.redis_url_secret

@@ -8,22 +8,27 @@
 # Cloud Build owns it (gcloud run deploy --image ...). Terraform owns everything else.
 
 locals {
+  # Each deployable's environment is exactly what its binary reads (infra/envcontract_test.go
+  # holds every map below to the binaries' configuration).
+
   # Every deployable.
   common_env = {
-    MIRANTE_ENV          = "production"
-    LOG_LEVEL            = "info"
-    FIREBASE_PROJECT_ID  = var.project_id
-    GOOGLE_CLOUD_PROJECT = var.project_id
-    GOOGLE_CLOUD_REGION  = var.region
-    TELEMETRY_EXPORTER   = "gcp"
+    MIRANTE_ENV        = "production"
+    LOG_LEVEL          = "info"
+    TELEMETRY_EXPORTER = "gcp"
   }
 
-  # Deployables that query the warehouse.
+  # Deployables that publish or pull report requests (Pub/Sub's project).
+  pubsub_env = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+  }
+
+  # Deployables that query the warehouse. The SQL names its datasets (landing, core, marts)
+  # literally; the bigquery module creates them under those names.
   warehouse_env = {
-    WAREHOUSE_ENGINE       = "bigquery"
-    BIGQUERY_PROJECT       = var.project_id
-    BIGQUERY_LOCATION      = var.region
-    BIGQUERY_MARTS_DATASET = var.datasets["marts"]
+    WAREHOUSE_ENGINE  = "bigquery"
+    BIGQUERY_PROJECT  = var.project_id
+    BIGQUERY_LOCATION = var.region
   }
 
   # Secrets are mounted as environment variables from Secret Manager (never plain values).

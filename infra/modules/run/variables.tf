@@ -8,6 +8,11 @@ variable "region" {
   type        = string
 }
 
+variable "project_number" {
+  description = "Number of the project (apis module output); it is part of Cloud Run's deterministic service URLs."
+  type        = string
+}
+
 variable "deletion_protection" {
   description = "Refuse to delete the services and the job from Terraform."
   type        = bool
@@ -121,7 +126,7 @@ variable "tasks_queue_name" {
 }
 
 variable "datasets" {
-  description = "Dataset id of each warehouse layer (raw_ext, landing, staging, core, marts)."
+  description = "Dataset id of each warehouse layer (landing, staging, core, marts)."
   type        = map(string)
 }
 
