@@ -74,6 +74,12 @@ func (s *suite) prepare(ctx context.Context, t Tenant) (*owned, error) {
 			return nil, fmt.Errorf("upload: %d %.200s", r.status, r.body)
 		}
 		o.uploadID = up.ID
+		// The file loads asynchronously (the bucket's notification, then
+		// the ingest function); its marker must be in the warehouse before
+		// the others' answers are scanned for it.
+		if err := s.awaitUpload(ctx, tok, base+"/uploads/"+up.ID); err != nil {
+			return nil, err
+		}
 	}
 	if !writer {
 		return nil, fmt.Errorf("%s is a viewer in %s: the suite needs analysts, admins or owners, who can own objects", t.Email, t.Org)
@@ -194,6 +200,34 @@ func (s *suite) cleanup(ctx context.Context, o *owned) {
 	for _, id := range o.ids {
 		if strings.Count(id, "-") == 4 && id != o.orgID && id != o.reportID && id != o.uploadID && id != o.scheduleID {
 			_, _ = s.call(ctx, o.token, "DELETE", base+"/views/"+id, nil)
+		}
+	}
+}
+
+// awaitUpload waits until the upload is loaded, asking every half second for
+// at most a minute.
+func (s *suite) awaitUpload(ctx context.Context, tok, u string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		r, err := s.call(ctx, tok, "GET", u, nil)
+		if err != nil {
+			return err
+		}
+		var up struct{ Status, Error string }
+		_ = json.Unmarshal(r.body, &up)
+		switch up.Status {
+		case "loaded":
+			return nil
+		case "failed":
+			return fmt.Errorf("the upload failed to load: %s", up.Error)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the upload %s was not loaded within a minute (status %q)", u, up.Status)
+		case <-tick.C:
 		}
 	}
 }
