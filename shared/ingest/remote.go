@@ -184,11 +184,18 @@ func WatermarkRemote(ctx context.Context, wh Remote, sourceID string) (string, e
 	return w, nil
 }
 
+// everyMonth is a predicate on a mart's partition column that every row
+// meets (no month is earlier than BigQuery's least DATE): the marts that
+// require a partition filter (require_partition_filter in
+// infra/modules/bigquery) refuse a read without one, and a watermark
+// reads every partition.
+const everyMonth = "month >= DATE '0001-01-01'"
+
 var watermarkBigQuery = map[string]string{
 	"ibge_territorio": `SELECT MAX(watermark) FROM landing.ingest_files WHERE source = 'ibge_territorio'`,
 	"ipca":            `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.ipca_monthly`,
-	"comex":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.comex_monthly`,
-	"antaq":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.antaq_monthly`,
+	"comex":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.comex_monthly WHERE ` + everyMonth,
+	"antaq":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.antaq_monthly WHERE ` + everyMonth,
 	"caged":           `SELECT FORMAT_DATE('%Y-%m', MAX(month)) FROM core.fact_caged WHERE kind = 'mov'`,
 	"pib_municipal":   `SELECT CAST(MAX(year) AS STRING) FROM marts.pib_municipal WHERE pib_brl IS NOT NULL`,
 	"siconfi":         `SELECT CAST(MAX(year) AS STRING) FROM marts.siconfi_annual`,
