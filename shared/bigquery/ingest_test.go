@@ -1,11 +1,14 @@
 package bigquery_test
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -355,18 +358,34 @@ func TestIngestFirstLoadFindsNoLog(t *testing.T) {
 	}
 }
 
+// Every source's watermark reads through the fake, which refuses a read of
+// a mart that requires a partition filter (comex, antaq) without one.
 func TestIngestWatermark(t *testing.T) {
-	fake := bqfake.New(t)
-	fake.Answer = func(sql string, _ []any) bqfake.Answer {
-		if strings.Contains(sql, "FORMAT_DATE('%Y-%m', MAX(month)) FROM marts.comex_monthly") {
-			return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
-		}
-		return bqfake.Answer{}
+	cases := []struct{ source, table string }{
+		{"ibge_territorio", "landing.ingest_files"},
+		{"ipca", "marts.ipca_monthly"},
+		{"comex", "marts.comex_monthly"},
+		{"antaq", "marts.antaq_monthly"},
+		{"caged", "core.fact_caged"},
+		{"pib_municipal", "marts.pib_municipal"},
+		{"siconfi", "marts.siconfi_annual"},
 	}
-	wh := ingestWarehouse(t, fake)
-	w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), "comex")
-	if err != nil || w != "2025-10" {
-		t.Errorf("watermark %q, %v", w, err)
+	for _, tc := range cases {
+		t.Run(tc.source, func(t *testing.T) {
+			t.Parallel()
+			fake := bqfake.New(t)
+			fake.Answer = func(sql string, _ []any) bqfake.Answer {
+				if strings.Contains(sql, "FROM "+tc.table) {
+					return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
+				}
+				return bqfake.Answer{}
+			}
+			wh := ingestWarehouse(t, fake)
+			w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), tc.source)
+			if err != nil || w != "2025-10" {
+				t.Errorf("watermark %q, %v; want 2025-10", w, err)
+			}
+		})
 	}
 }
 
@@ -500,4 +519,65 @@ func TestIngestLargeFileGoesUpResumable(t *testing.T) {
 			t.Fatalf("row %d arrived as %v", i, r)
 		}
 	}
+}
+
+// Every source's load passes the strict fake: its landing rows fit the
+// tables its setup script creates, and its scripts' reads and writes of
+// the partition-required marts (MERGE, UPDATE, DELETE) carry a partition
+// predicate.
+func TestIngestEverySourceOnTheStrictFake(t *testing.T) {
+	cases := []struct{ source, name, rel string }{
+		{"ibge_territorio", "RELATORIO_DTB_BRASIL_MUNICIPIO.csv", "ibge_municipios/ibge_dtb_relatorio_municipio.csv"},
+		{"ipca", "bcb_sgs_433_ipca_variacao_mensal.json", "ipca/bcb_sgs_433_ipca_variacao_mensal.json"},
+		{"comex", "EXP_2025.csv", comexSample},
+		{"comex", "PAIS.csv", "comexstat/tabelas_auxiliares/PAIS.csv"},
+		{"caged", "CAGEDEXC202301.txt", "caged/CAGEDEXC202301.txt"},
+		{"siconfi", "finbra.csv", "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv"},
+		{"pib_municipal", "sidra_tabela5938_pib_municipios_2002_2023.xlsx", "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx"},
+		{"antaq", "2023.zip", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var r io.Reader
+			if tc.rel == "" {
+				r = antaqZip(t)
+			} else {
+				r = sample(t, tc.rel)
+			}
+			fake := bqfake.New(t)
+			wh := ingestWarehouse(t, fake)
+			if _, err := ingest.LoadRemote(context.Background(), wh.Ingest(), tc.source, tc.name, r, ingest.LoadParams{}); err != nil {
+				t.Fatal(err)
+			}
+			if n, m := len(fake.Loads()), len(fake.Jobs()); n < 1 || m != 2 {
+				t.Errorf("%d load jobs and %d scripts, want at least 1 and 2", n, m)
+			}
+		})
+	}
+}
+
+// antaqZip is ANTAQ's 2023 fixture (shared/ingest/testdata/antaq) as the
+// agency publishes a year: one zip of its berthings and their cargo.
+func antaqZip(t *testing.T) io.Reader {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"2023Atracacao.txt", "2023Carga.txt"} {
+		b, err := os.ReadFile(filepath.Join("..", "ingest", "testdata", "antaq", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf
 }

@@ -1,22 +1,27 @@
 // Package bqfake is a wire-level stand-in for the BigQuery REST API (v2)
-// for tests of the data spine's BigQuery path: it answers the calls
+// for tests of every BigQuery path (tenant queries and value pickers, dry
+// runs, ingest reads, scripts and loads): it answers the calls
 // cloud.google.com/go/bigquery makes for Query.Read (jobs.query), Query.Run
-// and Job.Wait (jobs.insert, jobs.getQueryResults, jobs.get) and a load
-// job's upload, multipart or resumable (the client's protocol: a session
-// started with the job's metadata, then chunks with Content-Range, each
-// acknowledged with the 308 override header until the last), and records
-// every request as sent. Only tests import it.
+// and Job.Wait (jobs.insert, jobs.getQueryResults, jobs.get), a dry run
+// (jobs.insert, answered at once) and a load job's upload, multipart or
+// resumable (the client's protocol: a session started with the job's
+// metadata, then chunks with Content-Range, each acknowledged with the 308
+// override header until the last), records every request as sent, and
+// refuses what BigQuery refuses (see Server). Only tests import it.
 package bqfake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +30,23 @@ import (
 
 // Project is the project the fake serves.
 const Project = "mirante-test"
+
+// Location is where the fake's datasets live: infra's var.region, which
+// BIGQUERY_LOCATION defaults to.
+const Location = "southamerica-east1"
+
+// PartitionFilters are the tables created with require_partition_filter =
+// true, each with its partition column, as infra/modules/bigquery/main.tf
+// declares them (a test holds the two equal). New gives every fake a copy.
+var PartitionFilters = map[string]string{
+	"marts.comex_monthly": "month",
+	"marts.antaq_monthly": "month",
+	"marts.caged_monthly": "month",
+}
+
+// minBilled is the least BigQuery bills for a query job (10 MiB): a cap
+// below it refuses every query.
+const minBilled = 10 << 20
 
 // Field is a column of an answer's schema (type as the REST API names it:
 // STRING, INTEGER, FLOAT, DATE, TIMESTAMP, BOOLEAN).
@@ -55,7 +77,17 @@ type Call struct {
 	Chunks int
 }
 
-// Server is the fake.
+// Server is the fake. Like BigQuery it refuses a read of a table in
+// PartitionFilters without a predicate on its partition column (in a
+// query, a dry run or a script; see missingPartitionFilter for what counts
+// as one), a query job whose bytes billed (Bytes, at least 10 MiB) exceed
+// its maximumBytesBilled, a job pinned to a location other than Location,
+// and a load whose schema or rows name a column its table lacks or leave a
+// REQUIRED one empty. More strictly than BigQuery it refuses a job pinned
+// to no location (BigQuery would infer one; every job of ours is pinned)
+// and, with RequireMaximumBytesBilled, a query job with no cap. Scripts
+// that succeed teach it the tables their CREATE TABLE statements declare;
+// CreateTable declares others.
 type Server struct {
 	t   *testing.T
 	URL string
@@ -65,18 +97,40 @@ type Server struct {
 	// Fail makes a script job (jobs.insert) fail with this message when
 	// it returns one.
 	Fail func(sql string) string
+	// Bytes is what a query or script processes: a dry run's estimate, a
+	// job's statistics and what is held against its cap. Nil: nothing.
+	Bytes func(sql string) int64
+	// Location is where the datasets are (New: the Location constant).
+	Location string
+	// PartitionFilters maps dataset.table to the partition column a read
+	// of it must filter on (New: a copy of PartitionFilters).
+	PartitionFilters map[string]string
+	// RequireMaximumBytesBilled refuses a query job (not a dry run) that
+	// carries no maximumBytesBilled. BigQuery would run it uncapped; every
+	// query our code sends, for a tenant or for a load, must be capped.
+	// New turns it on.
+	RequireMaximumBytesBilled bool
 
 	mu       sync.Mutex
 	calls    []Call
-	failed   map[string]string // job id -> error message
-	sessions map[string]*Call  // resumable uploads in progress, by id
-	started  int               // resumable uploads started, the next id
+	jobs     map[string]*job
+	tables   map[string][]Column // dataset.table -> columns
+	sessions map[string]*Call    // resumable uploads in progress, by id
+	started  int                 // resumable uploads started, the next id
+	reads    int                 // jobs.query calls answered, the next read job's id
+}
+
+// job is a job the fake ran: what it processed, and why it failed.
+type job struct {
+	bytes           int64
+	reason, message string
 }
 
 // New starts the fake; it stops when the test ends.
 func New(t *testing.T) *Server {
 	t.Helper()
-	s := &Server{t: t, failed: map[string]string{}, sessions: map[string]*Call{}}
+	s := &Server{t: t, Location: Location, PartitionFilters: maps.Clone(PartitionFilters), RequireMaximumBytesBilled: true,
+		jobs: map[string]*job{}, tables: map[string][]Column{}, sessions: map[string]*Call{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /projects/{project}/queries", s.jobsQuery)
 	mux.HandleFunc("POST /projects/{project}/jobs", s.jobsInsert)
@@ -94,6 +148,25 @@ func New(t *testing.T) *Server {
 	return s
 }
 
+// CreateTable declares a table (dataset.table) as existing with these
+// columns, as Terraform or an earlier load would have made it.
+func (s *Server) CreateTable(name string, cols ...Column) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range cols {
+		cols[i].Type = canonicalType(cols[i].Type)
+	}
+	s.tables[name] = cols
+}
+
+// Table returns the columns of a table the fake knows.
+func (s *Server) Table(name string) ([]Column, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cols, ok := s.tables[name]
+	return cols, ok
+}
+
 // Calls returns the requests so far.
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
@@ -104,7 +177,8 @@ func (s *Server) Calls() []Call {
 // Queries are the jobs.query requests (reads), in order.
 func (s *Server) Queries() []Call { return s.filter("POST", "/queries") }
 
-// Jobs are the jobs.insert requests without media (scripts), in order.
+// Jobs are the jobs.insert requests without media (scripts and dry runs),
+// in order.
 func (s *Server) Jobs() []Call { return s.filter("POST", "/jobs") }
 
 // Loads are the load jobs' uploads, in order.
@@ -147,17 +221,89 @@ func (s *Server) readJSON(r *http.Request) map[string]any {
 	return body
 }
 
+// refusal is an error BigQuery answers: its HTTP status, reason and
+// message.
+type refusal struct {
+	status          int
+	reason, message string
+}
+
+func (f *refusal) write(w http.ResponseWriter) { writeError(w, f.status, f.reason, f.message) }
+
+// refuseRequest checks what a job asks before its SQL is read: its
+// location, and that a query job that bills carries a cap.
+func (s *Server) refuseRequest(sql, location string, maxBytes any, bills bool) *refusal {
+	if location != s.Location {
+		ds := firstDataset(lex(sql))
+		if ds == "" {
+			ds = "marts"
+		}
+		if location == "" {
+			location = "(none: the fake refuses a job its caller did not pin)"
+		}
+		return &refusal{http.StatusNotFound, "notFound", fmt.Sprintf("Not found: Dataset %s:%s was not found in location %s", Project, ds, location)}
+	}
+	if bills && s.RequireMaximumBytesBilled && maxBytes == nil {
+		return &refusal{http.StatusBadRequest, "invalid", "the fake refuses a query job without maximumBytesBilled: every query Mirante sends must be capped"}
+	}
+	return nil
+}
+
+// refuseSQL checks a query or script: a partition filter where a table
+// requires one, and, when the job bills, its bytes against its cap.
+func (s *Server) refuseSQL(sql string, maxBytes any, bills bool) *refusal {
+	if table, col := missingPartitionFilter(sql, s.PartitionFilters); table != "" {
+		return &refusal{http.StatusBadRequest, "invalidQuery", fmt.Sprintf(
+			"Cannot query over table '%s.%s' without a filter over column(s) '%s' that can be used for partition elimination", Project, table, col)}
+	}
+	if !bills || maxBytes == nil {
+		return nil
+	}
+	limit, err := strconv.ParseInt(fmt.Sprint(maxBytes), 10, 64)
+	if err != nil {
+		return &refusal{http.StatusBadRequest, "invalid", fmt.Sprintf("maximumBytesBilled %v is not an integer", maxBytes)}
+	}
+	if billed := billedBytes(s.processed(sql)); billed > limit {
+		return &refusal{http.StatusBadRequest, "bytesBilledLimitExceeded", fmt.Sprintf(
+			"Query exceeded limit for bytes billed: %d. %d or higher required.", limit, billed)}
+	}
+	return nil
+}
+
+func (s *Server) processed(sql string) int64 {
+	if s.Bytes == nil {
+		return 0
+	}
+	return s.Bytes(sql)
+}
+
+// billedBytes is what BigQuery bills for processing n bytes: rounded up
+// to a MiB, at least 10 MiB.
+func billedBytes(n int64) int64 {
+	n = (n + 1<<20 - 1) / (1 << 20) * (1 << 20)
+	return max(n, minBilled)
+}
+
 func (s *Server) jobsQuery(w http.ResponseWriter, r *http.Request) {
 	body := s.readJSON(r)
 	s.record(Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body})
 	sql, _ := body["query"].(string)
 	params, _ := body["queryParameters"].([]any)
+	location, _ := body["location"].(string)
+	if f := s.refuseRequest(sql, location, body["maximumBytesBilled"], true); f != nil {
+		f.write(w)
+		return
+	}
+	if f := s.refuseSQL(sql, body["maximumBytesBilled"], true); f != nil {
+		f.write(w)
+		return
+	}
 	var a Answer
 	if s.Answer != nil {
 		a = s.Answer(sql, params)
 	}
 	if a.Reason == "notFound" {
-		writeError(w, http.StatusNotFound, "notFound", "Not found: Table "+Project+":landing.ingest_files was not found in location southamerica-east1")
+		writeError(w, http.StatusNotFound, "notFound", "Not found: Table "+Project+":landing.ingest_files was not found in location "+s.Location)
 		return
 	}
 	if a.Reason != "" {
@@ -167,20 +313,75 @@ func (s *Server) jobsQuery(w http.ResponseWriter, r *http.Request) {
 	if a.Schema == nil {
 		a.Schema = []Field{}
 	}
+	n := s.processed(sql)
+	s.mu.Lock()
+	s.reads++
+	id := "read-" + strconv.Itoa(s.reads)
+	s.jobs[id] = &job{bytes: n}
+	s.mu.Unlock()
 	writeJSON(w, map[string]any{
-		"kind":         "bigquery#queryResponse",
-		"jobReference": map[string]any{"projectId": Project, "jobId": "read-" + strconv.Itoa(len(s.Queries())), "location": body["location"]},
-		"jobComplete":  true,
-		"schema":       map[string]any{"fields": a.Schema},
-		"totalRows":    strconv.Itoa(len(a.Rows)),
-		"rows":         fv(a.Rows),
+		"kind":                "bigquery#queryResponse",
+		"jobReference":        map[string]any{"projectId": Project, "jobId": id, "location": location},
+		"jobComplete":         true,
+		"schema":              map[string]any{"fields": a.Schema},
+		"totalRows":           strconv.Itoa(len(a.Rows)),
+		"totalBytesProcessed": strconv.FormatInt(n, 10),
+		"rows":                fv(a.Rows),
 	})
 }
 
+// jobsInsert takes a query job: a dry run is answered at once (refused,
+// or done with its estimate); a script runs as a job the client waits for.
 func (s *Server) jobsInsert(w http.ResponseWriter, r *http.Request) {
 	body := s.readJSON(r)
 	s.record(Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body})
-	s.answerJob(w, body, querySQL(body))
+	cfg, _ := body["configuration"].(map[string]any)
+	q, _ := cfg["query"].(map[string]any)
+	ref, _ := body["jobReference"].(map[string]any)
+	location, _ := ref["location"].(string)
+	sql := querySQL(body)
+	if q == nil {
+		s.t.Errorf("jobs.insert without a query configuration: %v", body)
+		writeError(w, http.StatusBadRequest, "invalid", "the fake runs query jobs only")
+		return
+	}
+	dry, _ := cfg["dryRun"].(bool)
+	if f := s.refuseRequest(sql, location, q["maximumBytesBilled"], !dry); f != nil {
+		f.write(w)
+		return
+	}
+	if dry {
+		if f := s.refuseSQL(sql, nil, false); f != nil {
+			f.write(w)
+			return
+		}
+		n := strconv.FormatInt(s.processed(sql), 10)
+		writeJSON(w, map[string]any{
+			"kind":          "bigquery#job",
+			"jobReference":  ref,
+			"configuration": cfg,
+			"status":        map[string]any{"state": "DONE"},
+			"statistics": map[string]any{
+				"totalBytesProcessed": n,
+				"query":               map[string]any{"totalBytesProcessed": n, "totalBytesProcessedAccuracy": "PRECISE"},
+			},
+		})
+		return
+	}
+	j := &job{bytes: s.processed(sql)}
+	if f := s.refuseSQL(sql, q["maximumBytesBilled"], true); f != nil {
+		j.reason, j.message = f.reason, f.message
+	} else if s.Fail != nil {
+		if msg := s.Fail(sql); msg != "" {
+			j.reason, j.message = "invalidQuery", msg
+		}
+	}
+	if j.reason == "" {
+		s.mu.Lock()
+		maps.Copy(s.tables, createdTables(sql))
+		s.mu.Unlock()
+	}
+	s.answerJob(w, body, j)
 }
 
 func querySQL(body map[string]any) string {
@@ -190,27 +391,135 @@ func querySQL(body map[string]any) string {
 	return sql
 }
 
-// answerJob registers an inserted job (failed when Fail says so) and
-// answers it as running: the client then waits for it.
-func (s *Server) answerJob(w http.ResponseWriter, body map[string]any, sql string) {
+// answerJob registers an inserted job and answers it as running: the
+// client then waits for it.
+func (s *Server) answerJob(w http.ResponseWriter, body map[string]any, j *job) {
 	ref, _ := body["jobReference"].(map[string]any)
 	id, _ := ref["jobId"].(string)
 	if id == "" {
 		s.t.Errorf("a job was inserted without a job id: %v", body)
 	}
-	if s.Fail != nil && sql != "" {
-		if msg := s.Fail(sql); msg != "" {
-			s.mu.Lock()
-			s.failed[id] = msg
-			s.mu.Unlock()
-		}
-	}
+	s.mu.Lock()
+	s.jobs[id] = j
+	s.mu.Unlock()
 	writeJSON(w, map[string]any{
 		"kind":          "bigquery#job",
 		"jobReference":  ref,
 		"configuration": body["configuration"],
 		"status":        map[string]any{"state": "RUNNING"},
 	})
+}
+
+// load checks a load job against its destination table as BigQuery
+// would: the table exists (or may be created), the schema given agrees
+// with it column by column, and every row of newline-delimited JSON names
+// only its columns and fills its REQUIRED ones.
+func (s *Server) load(body map[string]any, media []byte) *job {
+	ref, _ := body["jobReference"].(map[string]any)
+	location, _ := ref["location"].(string)
+	cfg, _ := body["configuration"].(map[string]any)
+	ld, _ := cfg["load"].(map[string]any)
+	dst, _ := ld["destinationTable"].(map[string]any)
+	ds, _ := dst["datasetId"].(string)
+	tbl, _ := dst["tableId"].(string)
+	name := ds + "." + tbl
+	if location != s.Location {
+		return &job{reason: "notFound", message: fmt.Sprintf("Not found: Dataset %s:%s was not found in location %s", Project, ds, location)}
+	}
+	var given []Column
+	if sch, ok := ld["schema"].(map[string]any); ok {
+		fields, _ := sch["fields"].([]any)
+		for _, f := range fields {
+			m, _ := f.(map[string]any)
+			n, _ := m["name"].(string)
+			typ, _ := m["type"].(string)
+			mode, _ := m["mode"].(string)
+			given = append(given, Column{Name: strings.ToLower(n), Type: canonicalType(typ), Required: mode == "REQUIRED"})
+		}
+	}
+	s.mu.Lock()
+	cols, exists := s.tables[name]
+	s.mu.Unlock()
+	if !exists {
+		if ld["createDisposition"] == "CREATE_NEVER" || given == nil {
+			return &job{reason: "notFound", message: fmt.Sprintf("Not found: Table %s:%s", Project, name)}
+		}
+		cols = given
+	}
+	byName := map[string]Column{}
+	for _, c := range cols {
+		byName[c.Name] = c
+	}
+	mismatch := func(format string, args ...any) *job {
+		return &job{reason: "invalid", message: fmt.Sprintf("Provided Schema does not match Table %s:%s. ", Project, name) + fmt.Sprintf(format, args...)}
+	}
+	for _, g := range given {
+		c, ok := byName[g.Name]
+		switch {
+		case !ok:
+			return mismatch("Cannot add fields (field: %s)", g.Name)
+		case c.Type != g.Type:
+			return mismatch("Field %s has changed type from %s to %s", g.Name, c.Type, g.Type)
+		case c.Required != g.Required:
+			return mismatch("Field %s has changed mode from %s to %s", g.Name, mode(c.Required), mode(g.Required))
+		}
+	}
+	if given != nil {
+		byName = map[string]Column{}
+		for _, g := range given {
+			byName[g.Name] = g
+		}
+	}
+	if f, _ := ld["sourceFormat"].(string); f == "NEWLINE_DELIMITED_JSON" {
+		ignore, _ := ld["ignoreUnknownValues"].(bool)
+		if msg := checkRows(media, byName, ignore); msg != "" {
+			return &job{reason: "invalid", message: "Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: 1; errors: 1. " + msg}
+		}
+	}
+	if !exists {
+		s.mu.Lock()
+		s.tables[name] = cols
+		s.mu.Unlock()
+	}
+	return &job{}
+}
+
+func mode(required bool) string {
+	if required {
+		return "REQUIRED"
+	}
+	return "NULLABLE"
+}
+
+// checkRows returns the first row's error: a field the schema lacks (unless
+// unknown values are ignored), or a REQUIRED field absent or null.
+func checkRows(media []byte, cols map[string]Column, ignoreUnknown bool) string {
+	pos := 0
+	for _, line := range bytes.SplitAfter(media, []byte("\n")) {
+		at := pos
+		pos += len(line)
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var row map[string]any
+		if err := json.Unmarshal(line, &row); err != nil {
+			return fmt.Sprintf("JSON parsing error in row starting at position %d: %v", at, err)
+		}
+		if !ignoreUnknown {
+			keys := slices.Sorted(maps.Keys(row))
+			for _, k := range keys {
+				if _, ok := cols[strings.ToLower(k)]; !ok {
+					return fmt.Sprintf("JSON parsing error in row starting at position %d: No such field: %s.", at, k)
+				}
+			}
+		}
+		for _, c := range slices.SortedFunc(maps.Values(cols), func(a, b Column) int { return strings.Compare(a.Name, b.Name) }) {
+			if c.Required && row[c.Name] == nil {
+				return fmt.Sprintf("JSON parsing error in row starting at position %d: Missing required field: %s.", at, c.Name)
+			}
+		}
+	}
+	return ""
 }
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +570,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.record(c)
-	s.answerJob(w, c.Body, "")
+	s.answerJob(w, c.Body, s.load(c.Body, c.Media))
 }
 
 // chunk takes a resumable upload's chunk: "bytes first-last/*" while more
@@ -328,24 +637,39 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request) {
 		s.t.Errorf("resumable upload of %d bytes, the last chunk says %d", len(c.Media), total)
 	}
 	s.record(*c)
-	s.answerJob(w, c.Body, "")
+	s.answerJob(w, c.Body, s.load(c.Body, c.Media))
 }
 
-func (s *Server) failure(id string) string {
+// lookup finds a job asked for by id and location: BigQuery finds a job
+// only in its own location.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (*job, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.failed[id]
+	j, ok := s.jobs[r.PathValue("job")]
+	s.mu.Unlock()
+	if !ok || r.URL.Query().Get("location") != s.Location {
+		writeError(w, http.StatusNotFound, "notFound", fmt.Sprintf("Not found: Job %s:%s.%s", Project, r.URL.Query().Get("location"), r.PathValue("job")))
+		return nil, false
+	}
+	return j, true
 }
 
 func (s *Server) getQueryResults(w http.ResponseWriter, r *http.Request) {
 	s.record(Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
-	if msg := s.failure(r.PathValue("job")); msg != "" {
-		writeError(w, http.StatusBadRequest, "invalidQuery", msg)
+	j, ok := s.lookup(w, r)
+	if !ok {
+		return
+	}
+	if j.reason != "" {
+		status := http.StatusBadRequest
+		if j.reason == "notFound" {
+			status = http.StatusNotFound
+		}
+		writeError(w, status, j.reason, j.message)
 		return
 	}
 	writeJSON(w, map[string]any{
 		"kind":         "bigquery#getQueryResultsResponse",
-		"jobReference": map[string]any{"projectId": Project, "jobId": r.PathValue("job"), "location": r.URL.Query().Get("location")},
+		"jobReference": map[string]any{"projectId": Project, "jobId": r.PathValue("job"), "location": s.Location},
 		"jobComplete":  true,
 		"schema":       map[string]any{"fields": []Field{}},
 		"totalRows":    "0",
@@ -354,15 +678,26 @@ func (s *Server) getQueryResults(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) jobsGet(w http.ResponseWriter, r *http.Request) {
 	s.record(Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
+	j, ok := s.lookup(w, r)
+	if !ok {
+		return
+	}
 	status := map[string]any{"state": "DONE"}
-	if msg := s.failure(r.PathValue("job")); msg != "" {
-		status["errorResult"] = map[string]any{"reason": "invalidQuery", "message": msg}
+	if j.reason != "" {
+		e := map[string]any{"reason": j.reason, "message": j.message}
+		status["errorResult"] = e
+		status["errors"] = []any{e}
+	}
+	n := strconv.FormatInt(j.bytes, 10)
+	billed := "0"
+	if j.reason == "" {
+		billed = strconv.FormatInt(billedBytes(j.bytes), 10)
 	}
 	writeJSON(w, map[string]any{
 		"kind":         "bigquery#job",
-		"jobReference": map[string]any{"projectId": Project, "jobId": r.PathValue("job"), "location": r.URL.Query().Get("location")},
+		"jobReference": map[string]any{"projectId": Project, "jobId": r.PathValue("job"), "location": s.Location},
 		"status":       status,
-		"statistics":   map[string]any{"totalBytesProcessed": "0"},
+		"statistics":   map[string]any{"totalBytesProcessed": n, "query": map[string]any{"totalBytesProcessed": n, "totalBytesBilled": billed}},
 	})
 }
 
