@@ -82,7 +82,8 @@ type Limits struct {
 	MaxRows       int `json:"max_rows"`
 }
 
-// Partition names the column the warehouse partitions the mart by.
+// Partition names the column the warehouse partitions the mart by: the
+// column of one of its time dimensions.
 type Partition struct {
 	Column string `json:"column"`
 	By     string `json:"by"`
@@ -107,6 +108,9 @@ type Dataset struct {
 
 	dims     map[string]*Dimension
 	measures map[string]*Measure
+	// partition is the month or year dimension over Partition.Column; nil
+	// when the mart names no partition column.
+	partition *Dimension
 }
 
 // Dimension returns the dimension with the id.
@@ -258,6 +262,17 @@ func (d *Dataset) check() error {
 	}
 	if t, ok := d.dims[d.Time]; !ok || !isTime(t.Type) {
 		return fmt.Errorf("time %q must name a time dimension", d.Time)
+	}
+	if d.Partition.Column != "" {
+		for _, dim := range d.Dimensions {
+			if dim.Column == d.Partition.Column && (dim.Type == TypeMonth || dim.Type == TypeYear) {
+				d.partition = dim
+				break
+			}
+		}
+		if d.partition == nil {
+			return fmt.Errorf("partition column %q is not the column of a month or year dimension", d.Partition.Column)
+		}
 	}
 	d.measures = map[string]*Measure{}
 	for _, m := range d.Measures {

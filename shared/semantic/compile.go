@@ -170,6 +170,8 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 	}
 	if tr := c.timeRange(ds, "f", from, to); tr != "" {
 		where = append(where, tr)
+	} else if pf := c.partitionFloor(ds, "f"); pf != "" {
+		where = append(where, pf)
 	}
 	var territorialFilters []FilterValue
 	for _, f := range q.Filters {
@@ -496,6 +498,26 @@ func (c *compiler) timeRange(ds *Dataset, r, from, to string) string {
 		return col + " <= " + bound(to)
 	}
 	return ""
+}
+
+// partitionFloor is a predicate over row alias r that every row meets and
+// that names the mart's partition column. The marts created with
+// require_partition_filter (infra/modules/bigquery) refuse a read without
+// a predicate on that column that BigQuery can use for partition
+// elimination (IS NOT NULL cannot); a read meant to see every row (a value
+// picker, a query with no time range) carries this one. Its bound is the
+// least value of the column's type in both engines (DATE 0001-01-01, year
+// 1), so it leaves no row out. "" when the mart names no partition column.
+func (c *compiler) partitionFloor(ds *Dataset, r string) string {
+	dim := ds.partition
+	if dim == nil {
+		return ""
+	}
+	col := r + "." + c.d.quote(dim.Column)
+	if dim.Type == TypeYear {
+		return col + " >= " + c.bind(int64(1))
+	}
+	return col + " >= " + c.date("0001-01-01")
 }
 
 // timeKeyBound is the requested start as a value of the time key.

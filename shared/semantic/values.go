@@ -72,6 +72,11 @@ func (v *ValuesQuery) Compile(dialectName string, s TenantScope) (warehouse.Comp
 	if pred != "" {
 		where = append(where, pred)
 	}
+	// A picker lists every value there is: its only time predicate is the
+	// one every row meets, which partition-required marts still demand.
+	if pf := c.partitionFloor(v.Dataset, "f"); pf != "" {
+		where = append(where, pf)
+	}
 	if v.Search != "" {
 		p := c.bind(strings.ToLower(v.Search))
 		cond := "STRPOS(LOWER(CAST(f." + d.quote(v.Dim.Column) + " AS " + d.str + ")), " + p + ") > 0"
