@@ -100,7 +100,9 @@ func (s *Service) Dataset(ctx context.Context, id string) (*semantic.Dataset, st
 }
 
 // Values lists the distinct values of one dimension, scoped exactly like a
-// query of the dataset (entitlements, tenant key or dataset), and cached per org.
+// query of the dataset (entitlements, tenant key or dataset), cached per
+// org, and paid for like a query: within the org's byte budget and its
+// plan's cap per query, and recorded in its usage.
 func (s *Service) Values(ctx context.Context, datasetID, field, search string, limit int) (*Result, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
@@ -126,10 +128,13 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
 	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
-		return s.Engine.Run(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
+		return s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.Usage != nil {
+		s.Usage.RecordQuery(ctx, a.Meta.BytesProcessed, a.Meta.Cache == "hit")
 	}
 	return a.Result()
 }

@@ -140,14 +140,7 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	}
 	compiled, key := p.compiled, p.key
 	a, err := s.cached(ctx, key, p.meta, func(ctx context.Context) (*warehouse.Result, error) {
-		params := warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID}
-		if _, ok := s.Engine.(warehouse.Unbilled); ok && s.Budgets != nil {
-			return s.runUnbilled(ctx, compiled, params)
-		}
-		if err := s.checkBudget(ctx, compiled, &params); err != nil {
-			return nil, err
-		}
-		return s.Engine.Run(ctx, compiled, params)
+		return s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
 	})
 	if err != nil {
 		return nil, "", err
@@ -157,6 +150,19 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	}
 	a.Compiled = &compiled
 	return a, key, nil
+}
+
+// runBudgeted runs a query the org pays for in bytes (a query, a value
+// picker) within its byte budget: checkBudget before it runs, or while it
+// runs on an engine that bills nothing.
+func (s *Service) runBudgeted(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
+	if _, ok := s.Engine.(warehouse.Unbilled); ok && s.Budgets != nil {
+		return s.runUnbilled(ctx, q, p)
+	}
+	if err := s.checkBudget(ctx, q, &p); err != nil {
+		return nil, err
+	}
+	return s.Engine.Run(ctx, q, p)
 }
 
 // checkBudget refuses a query that would process more bytes than are left
