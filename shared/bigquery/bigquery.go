@@ -225,10 +225,12 @@ func (w *Warehouse) query(q warehouse.Compiled, p warehouse.RunParams) (*bigquer
 }
 
 // maxBytesBilled is the org's cap when it has a lower one than the
-// configured cap.
+// configured cap, and never below what BigQuery bills a query at least:
+// a lower cap would refuse even a query that fits what is left of the
+// org's budget (which the caller checked against the dry run).
 func (w *Warehouse) maxBytesBilled(p warehouse.RunParams) int64 {
 	if p.MaxBytes > 0 && p.MaxBytes < w.cfg.MaxBytesBilled {
-		return p.MaxBytes
+		return max(p.MaxBytes, minBytesBilled)
 	}
 	return w.cfg.MaxBytesBilled
 }
