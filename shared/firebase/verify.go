@@ -148,7 +148,8 @@ func (v *tokenVerifier) check(ctx context.Context, raw string) (tenant.Identity,
 		return tenant.Identity{}, time.Time{}, time.Time{}, invalid
 	}
 	email, _ := claims["email"].(string)
-	return tenant.Identity{FirebaseUID: sub, Email: email}, iat.Time, exp.Time, nil
+	verified, _ := claims["email_verified"].(bool)
+	return tenant.Identity{FirebaseUID: sub, Email: email, EmailVerified: verified}, iat.Time, exp.Time, nil
 }
 
 // key returns the public key of a kid, fetching the key set when it is

@@ -171,6 +171,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			Error(w, r, err)
 			return
 		}
+		u.EmailVerified = id.EmailVerified
 		telemetry.Info(ctx).UserID = u.ID
 		next.ServeHTTP(w, r.WithContext(tenant.WithUser(ctx, u)))
 	})

@@ -65,6 +65,9 @@ type User struct {
 	FirebaseUID string
 	Email       string
 	Locale      string
+	// EmailVerified is what the request's own token says about Email; it is
+	// never stored, so a later token that says otherwise is believed.
+	EmailVerified bool
 }
 
 // Tenant is the org a request acts for and the caller's role in it.
@@ -110,6 +113,9 @@ func UserFromContext(ctx context.Context) (User, bool) {
 type Identity struct {
 	FirebaseUID string
 	Email       string
+	// EmailVerified is the token's email_verified claim: Firebase sets it
+	// only once the bearer has followed a link sent to Email.
+	EmailVerified bool
 }
 
 // Membership is a user's role in one org.
