@@ -32,6 +32,8 @@ var tenantFixtures = map[string]string{
 	"tenant_data":  `insert into tenant_data (org_id, dataset, watermark) values ('%[1]s', 'tenant_metrics', '2024-01')`,
 	"uploads": `insert into uploads (org_id, uploaded_by, file_name, sha256, bytes, row_count, metrics, object_name)
 		values ('%[1]s', '%[2]s', 'a.csv', repeat('a', 64), 10, 1, '{m}', 'orgs/%[1]s/uploads/a.csv')`,
+	"invites": `insert into invites (org_id, email, role, token_hash, created_by, expires_at)
+		values ('%[1]s', 'invitee@example.com', 'viewer', sha256(convert_to('%[1]s', 'UTF8')), '%[2]s', now() + interval '7 days')`,
 }
 
 type rlsBundle struct {
