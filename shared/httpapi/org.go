@@ -26,6 +26,10 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("PATCH /v1/orgs/{org}/members/{user}", "members.update", s.handleUpdateMember)
 	route("DELETE /v1/orgs/{org}/members/{user}", "members.remove", s.handleRemoveMember)
 
+	route("GET /v1/orgs/{org}/invites", "invites.list", s.handleListInvites)
+	route("POST /v1/orgs/{org}/invites", "invites.create", s.handleCreateInvite)
+	route("DELETE /v1/orgs/{org}/invites/{id}", "invites.revoke", s.handleRevokeInvite)
+
 	route("GET /v1/orgs/{org}/entitlements", "entitlements.read", s.handleGetEntitlements)
 	route("PUT /v1/orgs/{org}/entitlements", "entitlements.update", s.handleSetEntitlements)
 

@@ -36,6 +36,7 @@ type Server struct {
 	Health         Pinger
 	Tenants        tenant.Resolver
 	Members        tenant.MemberService
+	Invites        tenant.InviteService
 	Entitlements   tenant.EntitlementService
 	Views          views.ViewService
 	Audit          audit.Service
@@ -85,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	v1 := http.NewServeMux()
 	v1.HandleFunc("GET /v1/me", s.handleMe)
 	v1.HandleFunc("GET /v1/sources", s.handleSources)
+	v1.HandleFunc("POST /v1/invites/accept", s.handleAcceptInvite)
 	s.orgRoutes(v1)
 
 	root := http.NewServeMux()
