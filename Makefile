@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev up down status test lint deps ingest leaktest bench
+.PHONY: help dev up down status test lint deps ingest leaktest bench onboard
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ lint: ## go vet, gofmt, staticcheck and gosec (scripts/sast)
 
 ingest: ## load an official file into the running stack: make ingest SOURCE=ipca FILE=path-or-URL
 	@scripts/dev ingest "$(SOURCE)" "$(FILE)"
+
+onboard: ## create an org and invite its first owner in the running stack: make onboard SLUG=acme NAME="Acme S.A." OWNER=dona@acme.example [PLAN=free|standard|enterprise ISOLATION=row|dataset DATASET=tenant_acme ENTITLEMENTS=all|none|a,b REISSUE=1]
+	@scripts/dev onboard -slug "$(SLUG)" -owner "$(OWNER)" $(if $(NAME),-name "$(NAME)") $(if $(PLAN),-plan "$(PLAN)") $(if $(ISOLATION),-isolation "$(ISOLATION)") $(if $(DATASET),-dataset "$(DATASET)") $(if $(ENTITLEMENTS),-entitlements "$(ENTITLEMENTS)") $(if $(REISSUE),-reissue)
 
 leaktest: ## the tenant leak suite against the running stack (make up first); prints "N probes, M leaks"
 	@scripts/dev leaktest

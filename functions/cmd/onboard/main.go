@@ -84,8 +84,22 @@ type options struct {
 
 func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
+	fs := flags(&o)
 	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q (every value is a flag; see -h)", fs.Arg(0))
+	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return o, nil
+}
+
+// flags defines the command line into o.
+func flags(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
 	fs.StringVar(&o.slug, "slug", "", "the org's slug, as in /v1/orgs/{slug} (a-z, 0-9, -)")
 	fs.StringVar(&o.name, "name", "", "the org's display name")
 	fs.StringVar(&o.plan, "plan", "standard", "the plan: free, standard or enterprise (the plans table)")
@@ -97,15 +111,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.baseURL, "base-url", "", "the app's address; the invite link is <base-url>/invite/<token>")
 	fs.DurationVar(&o.ttl, "ttl", tenant.DefaultInviteTTL, "how long the invite stays acceptable (1h to 720h)")
 	fs.BoolVar(&o.reissue, "reissue", false, "the org exists: invite -owner into it again and change nothing else")
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q (every value is a flag; see -h)", fs.Arg(0))
-	}
-	o.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
-	return o, nil
+	return fs
 }
 
 var (

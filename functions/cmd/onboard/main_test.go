@@ -254,3 +254,25 @@ func TestOnboardRefusesAnUnknownPlan(t *testing.T) {
 		t.Fatalf("%d orgs after a refusal", n)
 	}
 }
+
+// The production run (infra/onboard.cloudbuild.yaml) passes only flags the
+// command defines.
+func TestCloudBuildPassesKnownFlags(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "infra", "onboard.cloudbuild.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := flags(&options{})
+	var seen int
+	for _, m := range regexp.MustCompile(`args\+?=\(([^)]*)\)`).FindAllStringSubmatch(string(raw), -1) {
+		for _, f := range regexp.MustCompile(`(?:^|\s)-([a-z][a-z-]*)`).FindAllStringSubmatch(m[1], -1) {
+			seen++
+			if fs.Lookup(f[1]) == nil {
+				t.Errorf("the build passes -%s, which the command does not define", f[1])
+			}
+		}
+	}
+	if seen < 9 {
+		t.Fatalf("found %d flags in the build's script, want every one it passes (at least 9)", seen)
+	}
+}
