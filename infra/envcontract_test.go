@@ -75,7 +75,7 @@ func serverPart(t *testing.T) func() any {
 }
 
 // binaries describes each deployable of infra.Deployables. The warehouse
-// engine loads its own part when it is opened (warehouse.Open), so the
+// engine loads its own part when it is opened (warehouse.Engines.Open), so the
 // binaries that open BigQuery read bigquery.Config too.
 func binaries(t *testing.T) map[string]binary {
 	t.Helper()

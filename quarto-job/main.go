@@ -12,9 +12,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/mirante/mirante/shared/bigquery" // the production warehouse engine
-
 	"github.com/mirante/mirante/quarto-job/worker"
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
@@ -44,7 +43,7 @@ func realMain(ctx context.Context) error {
 			log.Error("telemetry shutdown", "error", err.Error())
 		}
 	}()
-	svc, err := worker.New(ctx, cfg, log)
+	svc, err := worker.New(ctx, cfg, bigquery.Engines, log)
 	if err != nil {
 		return err
 	}

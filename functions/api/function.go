@@ -4,54 +4,52 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
-	"sync"
-
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/uploads"
+	"github.com/mirante/mirante/shared/warehouse"
 )
 
-func init() { functions.HTTP("API", Serve) }
+// Deps are what the binary gives the function besides its configuration.
+type Deps struct {
+	// Engines are the warehouse engines the binary links; the
+	// configuration's WAREHOUSE_ENGINE picks one.
+	Engines warehouse.Engines
+	// Log replaces the JSON logger on standard output when set.
+	Log *slog.Logger
+	// Notifier, when set, is told of every stored upload. Nothing sets it
+	// in a binary: the raw bucket's notification reaches the ingest
+	// function by itself. In-process tests load uploads through it.
+	Notifier uploads.Notifier
+}
 
-var (
-	once    sync.Once
+// Function is the api function.
+type Function struct {
 	h       http.Handler
-	closeFn func()
-	herr    error
+	close   func()
 	drainer httpapi.Drainer
-)
-
-// Serve is the function's entry point; the first call sets it up.
-func Serve(w http.ResponseWriter, r *http.Request) {
-	once.Do(func() { h, closeFn, herr = setup(context.Background()) })
-	if herr != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	h.ServeHTTP(w, r)
 }
 
-// Init sets the function up eagerly, so that a bad setting stops the process
-// at start instead of failing the first request.
-func Init(ctx context.Context) error {
-	once.Do(func() { h, closeFn, herr = setup(ctx) })
-	return herr
+// New opens the function's clients; a bad setting fails here, at start,
+// instead of on the first request.
+func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
+	f := &Function{}
+	h, closeFn, err := build(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	f.h, f.close = f.drainer.Wrap(h), closeFn
+	return f, nil
 }
 
-// Shutdown lets requests in flight finish, then closes the clients.
-func Shutdown(ctx context.Context) error {
-	err := drainer.Drain(ctx)
-	if closeFn != nil {
-		closeFn()
-	}
+// ServeHTTP serves the API.
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.h.ServeHTTP(w, r) }
+
+// Close lets requests in flight finish, then closes the clients.
+func (f *Function) Close(ctx context.Context) error {
+	err := f.drainer.Drain(ctx)
+	f.close()
 	return err
 }
-
-// SetObjectNotifier makes uploads notify n when their raw file is stored.
-// Only the local runner calls it, before Init: in production Cloud Storage's
-// object-finalized event reaches the ingest function by itself.
-func SetObjectNotifier(n uploads.Notifier) { objectNotifier = n }
-
-var objectNotifier uploads.Notifier

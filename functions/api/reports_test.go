@@ -21,7 +21,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
-	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/reports"
@@ -43,7 +42,7 @@ func startWorker(t *testing.T, env ...string) *worker.Service {
 	}
 	// The production logger, so that the suite's leak guard reads the
 	// worker's lines too.
-	svc, err := worker.New(context.Background(), cfg, telemetry.NewLogger(os.Stderr, telemetry.Config{Level: "info"}))
+	svc, err := worker.New(context.Background(), cfg, engines, telemetry.NewLogger(os.Stderr, telemetry.Config{Level: "info"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,11 +384,7 @@ func TestScheduleDueTwiceInOneTickMakesOneReport(t *testing.T) {
 		_, err := tx.Exec(context.Background(), `update schedules set next_run_at = date_trunc('minute', now()) - interval '1 minute' where id = $1`, sc.ID)
 		return err
 	})
-	dh, closeD, err := dispatch.NewHandler(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeD()
+	dh := newDispatch(t)
 	ds := httptest.NewServer(dh)
 	defer ds.Close()
 	t.Setenv("DISPATCH_URL", ds.URL)

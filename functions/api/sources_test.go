@@ -72,7 +72,7 @@ func (l *lockedBuffer) events() []map[string]any {
 
 // officialFile puts a file where the pipeline drops official files and
 // hands it to an ingest handler, as the bucket's finalize event would.
-func officialFile(t *testing.T, h *ingest.Handler, source, name string, content []byte) string {
+func officialFile(t *testing.T, h *ingest.Function, source, name string, content []byte) string {
 	t.Helper()
 	object := "sources/" + source + "/" + name
 	cloud.GCS.CreateObject(fakestorage.Object{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: "mirante-raw", Name: object}, Content: content})
@@ -124,11 +124,7 @@ func TestOfficialIPCALoadsThroughTheLayersAndAnswersQueries(t *testing.T) {
 	raw := sharedData(t, "ipca/bcb_sgs_433_ipca_variacao_mensal.json")
 	b := setupStack(t)
 	logs := &lockedBuffer{}
-	h, err := ingest.NewHandler(context.Background(), slog.New(slog.NewJSONHandler(logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
+	h := newIngest(t, slog.New(slog.NewJSONHandler(logs, nil)))
 
 	if e := b.source(t, "ipca"); e.Status != "empty" || e.LastUpdatedAt != nil || !e.PastSLA {
 		t.Errorf("before any load: %+v", e)
@@ -186,11 +182,7 @@ func TestABrokenOfficialFileIsQuarantinedAndChangesNothing(t *testing.T) {
 	raw := sharedData(t, "ipca/bcb_sgs_433_ipca_variacao_mensal.json")
 	b := setupStack(t)
 	logs := &lockedBuffer{}
-	h, err := ingest.NewHandler(context.Background(), slog.New(slog.NewJSONHandler(logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
+	h := newIngest(t, slog.New(slog.NewJSONHandler(logs, nil)))
 	officialFile(t, h, "ipca", "good.json", raw)
 	spec := `{"dataset":"ipca_monthly","measures":["mom_pct"],"dimensions":["month"],"time":{"from":"2025-01","to":"2026-05"},"order":[{"field":"month","dir":"asc"}]}`
 	var before queryAnswer

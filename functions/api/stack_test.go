@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,7 +21,9 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/functions/ingest"
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/demo"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/firebase"
@@ -29,6 +32,7 @@ import (
 	"github.com/mirante/mirante/shared/pgtest"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/warehouse"
 )
 
 // bundle is one test's stack: a seeded database, the api function wired as in
@@ -104,13 +108,47 @@ func setupStackWith(t *testing.T, fixture warehouseFixture, env ...string) *bund
 // see its outcome at once.
 type syncNotifier struct {
 	t *testing.T
-	h *ingest.Handler
+	h *ingest.Function
 }
 
 func (n syncNotifier) ObjectFinalized(ctx context.Context, bucket, name string) {
 	if err := n.h.HandleObject(ctx, bucket, name); err != nil {
 		n.t.Errorf("ingest of %s: %v", name, err)
 	}
+}
+
+// engines are the warehouse engines the tests' functions may open.
+var engines = warehouse.Engines{"duckdb": duckdb.OpenFromEnv, "bigquery": bigquery.OpenFromEnv}
+
+// newIngest opens the ingest function from the test's environment; log, when
+// not nil, replaces its logger.
+func newIngest(t *testing.T, log *slog.Logger) *ingest.Function {
+	t.Helper()
+	cfg, err := ingest.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ingest.New(context.Background(), cfg, ingest.Deps{Engines: engines, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(context.Background()) })
+	return h
+}
+
+// newDispatch opens the dispatch function from the test's environment.
+func newDispatch(t *testing.T) *dispatch.Function {
+	t.Helper()
+	cfg, err := dispatch.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := dispatch.New(context.Background(), cfg, dispatch.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close(context.Background()) })
+	return f
 }
 
 // reopen serves the same database again from a fresh process state, as a
@@ -122,22 +160,23 @@ func reopen(t *testing.T, old *bundle) *bundle {
 
 func serve(t *testing.T, db *pgtest.DB, orgs map[string]tenant.Org) *bundle {
 	t.Helper()
-	// Uploads reach the ingest function in process, as the local runner does.
-	ingester, err := ingest.NewHandler(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ingester.Close)
-	SetObjectNotifier(syncNotifier{t: t, h: ingester})
+	// Uploads reach the ingest function in process, before the upload
+	// request answers, so that tests see their outcome at once.
+	ingester := newIngest(t, nil)
 	// The server's address is known before setup, so that download URLs,
 	// which are absolute, point at it.
 	srv := httptest.NewUnstartedServer(nil)
 	t.Setenv("PUBLIC_BASE_URL", "http://"+srv.Listener.Addr().String())
-	h, closeFn, err := setup(context.Background())
+	cfg, err := LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = h
+	fn, err := New(context.Background(), cfg, Deps{Engines: engines, Notifier: syncNotifier{t: t, h: ingester}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeFn := func() { _ = fn.Close(context.Background()) }
+	srv.Config.Handler = fn
 	srv.Start()
 	b := &bundle{srv: srv, db: db, orgs: orgs, tokens: map[string]string{}}
 	var once sync.Once

@@ -18,7 +18,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/tasks"
@@ -312,11 +311,7 @@ func TestScheduledRunContinuesTheTickTrace(t *testing.T) {
 		_, err := tx.Exec(context.Background(), `update schedules set next_run_at = date_trunc('minute', now()) - interval '1 minute' where id = $1`, sc.ID)
 		return err
 	})
-	dh, closeD, err := dispatch.NewHandler(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeD()
+	dh := newDispatch(t)
 	ds := httptest.NewServer(dh)
 	defer ds.Close()
 	ctx := context.Background()

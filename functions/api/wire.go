@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/quarto-job/render"
-	_ "github.com/mirante/mirante/shared/bigquery" // the production warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -24,16 +23,11 @@ import (
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/uploads"
-	"github.com/mirante/mirante/shared/warehouse"
 )
 
-// setup loads the configuration, opens the clients and returns the handler
-// and a function that flushes and closes them.
-func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
-	cfg, err := LoadConfig()
-	if err != nil {
-		return nil, nil, err
-	}
+// build opens the clients and returns the handler and a function that
+// flushes and closes them.
+func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func(), err error) {
 	var closers []func()
 	closeAll := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -45,7 +39,10 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 			closeAll()
 		}
 	}()
-	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	log := deps.Log
+	if log == nil {
+		log = telemetry.NewLogger(os.Stdout, cfg.Log)
+	}
 	if err := telemetry.Setup(ctx, cfg.Log, "api"); err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +64,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	engine, err := warehouse.Open(ctx, cfg.Query.Engine)
+	engine, err := deps.Engines.Open(ctx, cfg.Query.Engine)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -139,7 +136,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 				_, err := store.Put(ctx, bucket, name, r, ct)
 				return err
 			},
-			Bucket: cfg.Storage.RawBucket, Uploads: uploadRecords, Notifier: objectNotifier,
+			Bucket: cfg.Storage.RawBucket, Uploads: uploadRecords, Notifier: deps.Notifier,
 		},
 		Sources:        postgres.NewSourceService(db),
 		Cursors:        httpapi.NewCursors(cfg.HTTP.Secret()),
@@ -155,7 +152,7 @@ func setup(ctx context.Context) (_ http.Handler, _ func(), err error) {
 		srv.ReportFiles = localFiles{urls: urls}
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
-	return drainer.Wrap(srv.Handler()), closeAll, nil
+	return srv.Handler(), closeAll, nil
 }
 
 // kickingPublisher starts the report job right after a request is

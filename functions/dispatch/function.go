@@ -7,13 +7,12 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/idtoken"
 
@@ -30,8 +29,6 @@ import (
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
-func init() { functions.HTTP("Dispatch", Serve) }
-
 // Config is the dispatch function's whole configuration.
 type Config struct {
 	Runtime  config.Runtime
@@ -47,35 +44,33 @@ func (c *Config) Parts() []any {
 	return []any{&c.Runtime, &c.Postgres, &c.PubSub, &c.Tasks, &c.RunJob, &c.Log}
 }
 
-var (
-	once    sync.Once
+// LoadConfig reads the configuration from the environment, once per
+// process.
+func LoadConfig() (Config, error) {
+	var cfg Config
+	return cfg, config.Load(cfg.Parts()...)
+}
+
+// Deps are what the binary gives the function besides its configuration.
+type Deps struct {
+	// Log replaces the JSON logger on standard output when set.
+	Log *slog.Logger
+}
+
+// Function is the dispatch function.
+type Function struct {
 	h       http.Handler
-	closeFn func()
-	herr    error
+	close   func()
 	drainer httpapi.Drainer
-)
-
-// Serve is the function's entry point.
-func Serve(w http.ResponseWriter, r *http.Request) {
-	if err := Init(context.Background()); err != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	h.ServeHTTP(w, r)
 }
 
-// Init sets the function up eagerly.
-func Init(ctx context.Context) error {
-	once.Do(func() { h, closeFn, herr = setup(ctx) })
-	return herr
-}
+// ServeHTTP takes one Cloud Task.
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.h.ServeHTTP(w, r) }
 
-// Shutdown lets a dispatch in flight finish and closes the clients.
-func Shutdown(ctx context.Context) error {
-	err := drainer.Drain(ctx)
-	if closeFn != nil {
-		closeFn()
-	}
+// Close lets a dispatch in flight finish and closes the clients.
+func (f *Function) Close(ctx context.Context) error {
+	err := f.drainer.Drain(ctx)
+	f.close()
 	return err
 }
 
@@ -86,37 +81,33 @@ func (templateSet) TemplateExists(name string) bool {
 	return err == nil
 }
 
-// NewHandler builds a dispatch handler from the environment's configuration;
-// the function uses one, tests build their own.
-func NewHandler(ctx context.Context) (http.Handler, func(), error) { return setup(ctx) }
-
-func setup(ctx context.Context) (http.Handler, func(), error) {
-	var cfg Config
-	if err := config.Load(cfg.Parts()...); err != nil {
-		return nil, nil, err
+// New opens the function's clients.
+func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
+	log := deps.Log
+	if log == nil {
+		log = telemetry.NewLogger(os.Stdout, cfg.Log)
 	}
-	log := telemetry.NewLogger(os.Stdout, cfg.Log)
 	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	catalog, err := semantic.LoadCatalog()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	pub, err := pubsub.New(ctx, cfg.PubSub)
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, err
 	}
 	starter, err := runjob.New(ctx, cfg.RunJob, log)
 	if err != nil {
 		pub.Close()
 		db.Close()
-		return nil, nil, err
+		return nil, err
 	}
 	d := &reports.Dispatcher{
 		Tenancy:   db,
@@ -159,7 +150,9 @@ func setup(ctx context.Context) (http.Handler, func(), error) {
 		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
 		httpapi.JSON(w, http.StatusOK, res)
 	})
-	return drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch")), func() { starter.Wait(); pub.Close(); db.Close() }, nil
+	f := &Function{close: func() { starter.Wait(); pub.Close(); db.Close() }}
+	f.h = f.drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch"))
+	return f, nil
 }
 
 // kickingPublisher starts the report job right after a scheduled report's

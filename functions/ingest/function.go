@@ -14,13 +14,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path"
 	"regexp"
-	"sync"
 
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
@@ -35,8 +32,6 @@ import (
 	"github.com/mirante/mirante/shared/uploads"
 	"github.com/mirante/mirante/shared/warehouse"
 )
-
-func init() { functions.HTTP("Ingest", Serve) }
 
 // Config is the ingest function's whole configuration.
 type Config struct {
@@ -57,9 +52,25 @@ func (c *Config) Parts() []any {
 	return []any{&c.Runtime, &c.Postgres, &c.Storage, &c.Log, &c.Warehouse}
 }
 
-// Handler loads raw objects; the function uses one, tests and the local
-// runner may build their own.
-type Handler = state
+// LoadConfig reads the configuration from the environment, once per
+// process.
+func LoadConfig() (Config, error) {
+	var cfg Config
+	return cfg, config.Load(cfg.Parts()...)
+}
+
+// Deps are what the binary gives the function besides its configuration.
+type Deps struct {
+	// Engines are the warehouse engines the binary links; the
+	// configuration's WAREHOUSE_ENGINE picks one.
+	Engines warehouse.Engines
+	// Log replaces the JSON logger on standard output when set.
+	Log *slog.Logger
+}
+
+// Function is the ingest function: ServeHTTP takes the push subscription's
+// deliveries.
+type Function = state
 
 type state struct {
 	db      *postgres.DB
@@ -71,49 +82,20 @@ type state struct {
 	cfg     Config
 }
 
-var (
-	once sync.Once
-	st   *state
-	herr error
-)
-
-// Init sets the function up eagerly.
-func Init(ctx context.Context) error {
-	once.Do(func() { st, herr = setup(ctx) })
-	return herr
-}
-
-// Shutdown closes the clients.
-func Shutdown(context.Context) error {
-	if st != nil {
-		st.Close()
-	}
-	return nil
-}
-
-// NewHandler opens a handler from the environment's configuration; log,
-// when given, replaces the JSON logger on standard output.
-func NewHandler(ctx context.Context, log ...*slog.Logger) (*Handler, error) {
-	h, err := setup(ctx)
-	if err == nil && len(log) > 0 && log[0] != nil {
-		h.log = log[0]
-	}
-	return h, err
-}
-
-// Close closes the handler's clients.
-func (s *state) Close() {
+// Close closes the function's clients.
+func (s *state) Close(context.Context) error {
 	s.engine.Close()
 	s.store.Close()
 	s.db.Close()
+	return nil
 }
 
-func setup(ctx context.Context) (*state, error) {
-	var cfg Config
-	if err := config.Load(cfg.Parts()...); err != nil {
-		return nil, err
+// New opens the function's clients.
+func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
+	log := deps.Log
+	if log == nil {
+		log = telemetry.NewLogger(os.Stdout, cfg.Log)
 	}
-	log := telemetry.NewLogger(os.Stdout, cfg.Log)
 	if err := telemetry.Setup(ctx, cfg.Log, "ingest"); err != nil {
 		return nil, err
 	}
@@ -126,22 +108,13 @@ func setup(ctx context.Context) (*state, error) {
 		db.Close()
 		return nil, err
 	}
-	engine, err := warehouse.Open(ctx, cfg.Warehouse.Engine)
+	engine, err := deps.Engines.Open(ctx, cfg.Warehouse.Engine)
 	if err != nil {
 		store.Close()
 		db.Close()
 		return nil, err
 	}
 	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), sources: postgres.NewSourceService(db), log: log, cfg: cfg}, nil
-}
-
-// Serve is the push endpoint of the deployed function.
-func Serve(w http.ResponseWriter, r *http.Request) {
-	if err := Init(r.Context()); err != nil {
-		http.Error(w, "the ingest function is not configured", http.StatusServiceUnavailable)
-		return
-	}
-	st.ServeHTTP(w, r)
 }
 
 // ObjectPrefixes are the raw bucket's prefixes that carry files to load:
@@ -151,14 +124,6 @@ func Serve(w http.ResponseWriter, r *http.Request) {
 var ObjectPrefixes = []string{"sources/", "orgs/"}
 
 var uploadObject = regexp.MustCompile(`^orgs/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/uploads/([0-9a-f]{64})\.csv$`)
-
-// HandleObject loads one finalized raw object with the function's handler.
-func HandleObject(ctx context.Context, bucket, name string) error {
-	if err := Init(ctx); err != nil {
-		return err
-	}
-	return st.HandleObject(ctx, bucket, name)
-}
 
 // HandleObject loads one finalized raw object, whatever its generation.
 func (s *state) HandleObject(ctx context.Context, bucket, name string) error {

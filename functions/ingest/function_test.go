@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/functions/ingest"
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/bigquery/bqfake"
 	"github.com/mirante/mirante/shared/pgtest"
 )
@@ -25,7 +26,7 @@ type stack struct {
 	bq   *bqfake.Server
 	gcs  *fakestorage.Server
 	db   *pgtest.DB
-	h    *ingest.Handler
+	h    *ingest.Function
 	logs *logBuffer
 }
 
@@ -52,11 +53,16 @@ func newStack(t *testing.T, tweak func(*bqfake.Server)) *stack {
 	t.Setenv("BIGQUERY_PROJECT", bqfake.Project)
 	t.Setenv("BIGQUERY_ENDPOINT", s.bq.URL)
 	t.Setenv("APP_DATABASE_URL", s.db.AppURL)
-	h, err := ingest.NewHandler(context.Background(), slog.New(slog.NewJSONHandler(io.MultiWriter(testWriter{t}, s.logs), nil)))
+	cfg, err := ingest.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(h.Close)
+	h, err := ingest.New(context.Background(), cfg, ingest.Deps{Engines: bigquery.Engines,
+		Log: slog.New(slog.NewJSONHandler(io.MultiWriter(testWriter{t}, s.logs), nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(context.Background()) })
 	s.h = h
 	return s
 }

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
-
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
 	"github.com/mirante/mirante/shared/postgres"
@@ -20,8 +18,6 @@ import (
 	"github.com/mirante/mirante/shared/tasks"
 	"github.com/mirante/mirante/shared/telemetry"
 )
-
-func init() { functions.HTTP("Scheduler", Serve) }
 
 // Config is the scheduler's whole configuration.
 type Config struct {
@@ -34,19 +30,30 @@ type Config struct {
 // Parts lists the configuration parts.
 func (c *Config) Parts() []any { return []any{&c.Runtime, &c.Postgres, &c.Tasks, &c.Log} }
 
-var (
-	once    sync.Once
-	state   *scheduler
-	herr    error
-	drainer httpapi.Drainer
-)
+// LoadConfig reads the configuration from the environment, once per
+// process.
+func LoadConfig() (Config, error) {
+	var cfg Config
+	return cfg, config.Load(cfg.Parts()...)
+}
 
-type scheduler struct {
+// Deps are what the binary gives the function besides its configuration.
+type Deps struct {
+	// Log replaces the JSON logger on standard output when set.
+	Log *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Function is the scheduler function.
+type Function struct {
 	db      *postgres.DB
 	enq     *tasks.Enqueuer
 	h       http.Handler
+	drainer httpapi.Drainer
 	sources *postgres.SourceService
 	log     *slog.Logger
+	now     func() time.Time
 
 	mu     sync.Mutex
 	warned map[string]time.Time
@@ -54,7 +61,7 @@ type scheduler struct {
 
 // checkFreshness logs a source_past_sla event (the alert's signal) for each
 // source not refreshed within its SLA, at most hourly per source.
-func (s *scheduler) checkFreshness(ctx context.Context) {
+func (s *Function) checkFreshness(ctx context.Context) {
 	es, err := s.sources.FindSources(ctx)
 	if err != nil {
 		s.log.ErrorContext(ctx, "freshness check", "error", err.Error())
@@ -63,10 +70,10 @@ func (s *scheduler) checkFreshness(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, e := range es {
-		if !e.PastSLA || e.Synthetic || time.Since(s.warned[e.ID]) < time.Hour {
+		if !e.PastSLA || e.Synthetic || s.now().Sub(s.warned[e.ID]) < time.Hour {
 			continue
 		}
-		s.warned[e.ID] = time.Now()
+		s.warned[e.ID] = s.now()
 		last := "never"
 		if e.LastUpdatedAt != nil {
 			last = e.LastUpdatedAt.UTC().Format(time.RFC3339)
@@ -75,47 +82,34 @@ func (s *scheduler) checkFreshness(ctx context.Context) {
 	}
 }
 
-// Serve is the function's entry point.
-func Serve(w http.ResponseWriter, r *http.Request) {
-	if err := Init(context.Background()); err != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	state.h.ServeHTTP(w, r)
-}
+// ServeHTTP is Cloud Scheduler's target: one tick per call.
+func (s *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
 
-// Init sets the function up eagerly.
-func Init(ctx context.Context) error {
-	once.Do(func() { state, herr = setup(ctx) })
-	return herr
-}
-
-// Shutdown lets a tick in flight finish and closes the clients.
-func Shutdown(ctx context.Context) error {
-	err := drainer.Drain(ctx)
-	if state != nil {
-		state.enq.Close()
-		state.db.Close()
-	}
+// Close lets a tick in flight finish and closes the clients.
+func (s *Function) Close(ctx context.Context) error {
+	err := s.drainer.Drain(ctx)
+	s.enq.Close()
+	s.db.Close()
 	return err
 }
 
 // Tick runs one scheduler tick (the local runner's ticker calls it).
-func Tick(ctx context.Context) (reports.TickResult, error) {
-	if err := Init(ctx); err != nil {
-		return reports.TickResult{}, err
-	}
-	res, err := reports.Tick(ctx, state.db, state.enq, time.Now(), telemetry.Traceparent(ctx))
-	state.checkFreshness(ctx)
+func (s *Function) Tick(ctx context.Context) (reports.TickResult, error) {
+	res, err := reports.Tick(ctx, s.db, s.enq, s.now(), telemetry.Traceparent(ctx))
+	s.checkFreshness(ctx)
 	return res, err
 }
 
-func setup(ctx context.Context) (*scheduler, error) {
-	var cfg Config
-	if err := config.Load(cfg.Parts()...); err != nil {
-		return nil, err
+// New opens the function's clients.
+func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
+	log := deps.Log
+	if log == nil {
+		log = telemetry.NewLogger(os.Stdout, cfg.Log)
 	}
-	log := telemetry.NewLogger(os.Stdout, cfg.Log)
+	now := deps.Now
+	if now == nil {
+		now = time.Now
+	}
 	if err := telemetry.Setup(ctx, cfg.Log, "scheduler"); err != nil {
 		return nil, err
 	}
@@ -128,16 +122,15 @@ func setup(ctx context.Context) (*scheduler, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &scheduler{db: db, enq: enq, sources: postgres.NewSourceService(db), log: log, warned: map[string]time.Time{}}
-	s.h = drainer.Wrap(telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := &Function{db: db, enq: enq, sources: postgres.NewSourceService(db), log: log, now: now, warned: map[string]time.Time{}}
+	s.h = s.drainer.Wrap(telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), 50*time.Second)
 		defer cancel()
-		res, err := reports.Tick(ctx, db, enq, time.Now(), telemetry.Traceparent(ctx))
-		s.checkFreshness(ctx)
+		res, err := s.Tick(ctx)
 		if err != nil {
 			log.ErrorContext(ctx, "scheduler tick", "error", err.Error(), "due", res.Due, "created", res.Created, "failed", res.Failed)
 		} else {

@@ -82,8 +82,9 @@ func (s *Service) Close() {
 	}
 }
 
-// New opens the clients and builds the worker.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Service, err error) {
+// New opens the clients and builds the worker, on the engine WAREHOUSE_ENGINE
+// names among those the binary links.
+func New(ctx context.Context, cfg Config, engines warehouse.Engines, log *slog.Logger) (_ *Service, err error) {
 	s := &Service{Settings: cfg.Settings}
 	defer func() {
 		if err != nil {
@@ -104,7 +105,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Service, err err
 		return nil, err
 	}
 	s.closers = append(s.closers, func() { rdb.Close() })
-	engine, err := warehouse.Open(ctx, cfg.Settings.Engine)
+	engine, err := engines.Open(ctx, cfg.Settings.Engine)
 	if err != nil {
 		return nil, err
 	}

@@ -597,7 +597,11 @@ func (a *apiBench) startAPIHere(ctx context.Context) (base string, stop func(), 
 	// stdout, to standard error), taken when it is set up.
 	stdout, stderr := os.Stdout, os.Stderr
 	os.Stdout, os.Stderr = logFile, logFile
-	err = api.Init(ctx)
+	var fn *api.Function
+	acfg, err := api.LoadConfig()
+	if err == nil {
+		fn, err = api.New(ctx, acfg, api.Deps{Engines: duckdb.Engines})
+	}
 	os.Stdout, os.Stderr = stdout, stderr
 	if err != nil {
 		return "", nil, fmt.Errorf("setting the api function up here: %w", err)
@@ -605,7 +609,7 @@ func (a *apiBench) startAPIHere(ctx context.Context) (base string, stop func(), 
 	undo = append(undo, func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if err := api.Shutdown(sctx); err != nil {
+		if err := fn.Close(sctx); err != nil {
 			logf("stopping the api function: %v", err)
 		}
 	})
@@ -613,7 +617,7 @@ func (a *apiBench) startAPIHere(ctx context.Context) (base string, stop func(), 
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(api.Serve), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: fn, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	undo = append(undo, func() { _ = srv.Close() })
 	return "http://" + ln.Addr().String(), stop, nil

@@ -337,6 +337,9 @@ func landedIPCA(t *testing.T, bq *bqfake.Server) map[string]float64 {
 // the transformation from landing to mart is not proved here.
 func martAnswer(t *testing.T, bq *bqfake.Server) func(sql string, params []any) bqfake.Answer {
 	return func(sql string, params []any) bqfake.Answer {
+		if strings.HasPrefix(sql, "SELECT FORMAT_DATE('%Y-%m', MAX(month)) AS watermark, COUNT(*) AS n FROM marts.tenant_metrics") {
+			return tenantWatermark(bq, param(params, "tenant"))
+		}
 		if !strings.Contains(sql, "FROM marts.ipca_monthly") || !strings.Contains(sql, "WITH facts AS") || len(params) < 2 {
 			return bqfake.Answer{}
 		}
@@ -363,6 +366,30 @@ func martAnswer(t *testing.T, bq *bqfake.Server) func(sql string, params []any) 
 		}
 		return bqfake.Answer{Schema: schema, Rows: rows}
 	}
+}
+
+// tenantWatermark answers the tenant mart's watermark read from the rows the
+// org's upload load jobs carried.
+func tenantWatermark(bq *bqfake.Server, org string) bqfake.Answer {
+	var last string
+	n := 0
+	for _, l := range bq.Loads() {
+		for _, line := range bytes.Split(l.Media, []byte("\n")) {
+			var r struct {
+				TenantKey string `json:"tenant_key"`
+				Month     string
+			}
+			if json.Unmarshal(line, &r) != nil || r.TenantKey == "" || r.TenantKey != org {
+				continue
+			}
+			n++
+			if m := r.Month[:7]; m > last {
+				last = m
+			}
+		}
+	}
+	return bqfake.Answer{Schema: []bqfake.Field{{Name: "watermark", Type: "STRING"}, {Name: "n", Type: "INTEGER"}},
+		Rows: [][]any{{last, fmt.Sprint(n)}}}
 }
 
 // param is a query parameter's value as the REST API carries it.

@@ -76,15 +76,18 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func init() {
-	warehouse.Register("bigquery", func(ctx context.Context) (warehouse.Engine, error) {
-		var rt config.Runtime
-		var cfg Config
-		if err := config.Load(&rt, &cfg); err != nil {
-			return nil, err
-		}
-		return New(ctx, cfg)
-	})
+// Engines is the BigQuery engine, opened from the environment's
+// configuration, for the binaries that link it.
+var Engines = warehouse.Engines{"bigquery": OpenFromEnv}
+
+// OpenFromEnv loads the engine's configuration and opens it.
+func OpenFromEnv(ctx context.Context) (warehouse.Engine, error) {
+	var rt config.Runtime
+	var cfg Config
+	if err := config.Load(&rt, &cfg); err != nil {
+		return nil, err
+	}
+	return New(ctx, cfg)
 }
 
 // Warehouse runs compiled queries as BigQuery jobs.

@@ -455,7 +455,7 @@ func setEnv(t *testing.T, vars map[string]string) {
 
 func TestOpenWithoutProject(t *testing.T) {
 	setEnv(t, nil)
-	_, err := warehouse.Open(context.Background(), "bigquery")
+	_, err := mbq.OpenFromEnv(context.Background())
 	if err == nil {
 		t.Fatal("the engine opened without BIGQUERY_PROJECT")
 	}
@@ -466,7 +466,7 @@ func TestOpenWithoutProject(t *testing.T) {
 
 func TestOpenRefusesAStandInInProduction(t *testing.T) {
 	setEnv(t, map[string]string{"MIRANTE_ENV": "production", "BIGQUERY_PROJECT": "p", "BIGQUERY_ENDPOINT": "http://127.0.0.1:9050"})
-	_, err := warehouse.Open(context.Background(), "bigquery")
+	_, err := mbq.OpenFromEnv(context.Background())
 	var ve *config.VarError
 	if !errors.As(err, &ve) || ve.Name != "BIGQUERY_ENDPOINT" {
 		t.Errorf("err = %v, want one naming BIGQUERY_ENDPOINT", err)
@@ -479,7 +479,7 @@ func TestOpenFromEnvironment(t *testing.T) {
 	api := newFakeAPI(t)
 	api.schema, api.pages, api.bytes = schema, pages, processed
 	setEnv(t, map[string]string{"BIGQUERY_PROJECT": api.project, "BIGQUERY_ENDPOINT": api.URL})
-	eng, err := warehouse.Open(context.Background(), "bigquery")
+	eng, err := mbq.OpenFromEnv(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,14 +50,17 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func init() {
-	warehouse.Register("duckdb", func(ctx context.Context) (warehouse.Engine, error) {
-		var cfg Config
-		if err := config.Load(&cfg); err != nil {
-			return nil, err
-		}
-		return Open(ctx, cfg)
-	})
+// Engines is the DuckDB engine, opened from the environment's
+// configuration, for the local runner.
+var Engines = warehouse.Engines{"duckdb": OpenFromEnv}
+
+// OpenFromEnv loads the engine's configuration and opens it.
+func OpenFromEnv(ctx context.Context) (warehouse.Engine, error) {
+	var cfg Config
+	if err := config.Load(&cfg); err != nil {
+		return nil, err
+	}
+	return Open(ctx, cfg)
 }
 
 // DB is an open warehouse. A process opens each file once: DuckDB locks the

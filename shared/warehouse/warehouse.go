@@ -1,15 +1,14 @@
 // Package warehouse is what the query service asks of a warehouse engine:
 // run compiled SQL with bound parameters, estimate its cost, and say which
-// engine it is. Adapters (shared/bigquery, shared/duckdb) implement it and
-// register themselves, so that a binary links only the engines it imports:
-// the deployed functions never link DuckDB.
+// engine it is. Adapters (shared/bigquery, shared/duckdb) implement it; each
+// binary passes the engines it links to the functions that query (Engines),
+// so the deployed binaries never link DuckDB.
 package warehouse
 
 import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 )
 
 // Param is a named parameter of a compiled query.
@@ -79,24 +78,14 @@ type Unbilled interface {
 // adapter's own Config).
 type Opener func(ctx context.Context) (Engine, error)
 
-var (
-	mu      sync.Mutex
-	openers = map[string]Opener{}
-)
+// Engines are the engines a binary links, by the name WAREHOUSE_ENGINE
+// gives them.
+type Engines map[string]Opener
 
-// Register makes an engine available by name; adapters call it from init.
-func Register(name string, open Opener) {
-	mu.Lock()
-	defer mu.Unlock()
-	openers[name] = open
-}
-
-// Available lists the engines linked into this binary.
-func Available() []string {
-	mu.Lock()
-	defer mu.Unlock()
-	var out []string
-	for n := range openers {
+// Names lists the engines.
+func (e Engines) Names() []string {
+	out := make([]string, 0, len(e))
+	for n := range e {
 		out = append(out, n)
 	}
 	sort.Strings(out)
@@ -104,12 +93,10 @@ func Available() []string {
 }
 
 // Open opens the named engine.
-func Open(ctx context.Context, name string) (Engine, error) {
-	mu.Lock()
-	open, ok := openers[name]
-	mu.Unlock()
+func (e Engines) Open(ctx context.Context, name string) (Engine, error) {
+	open, ok := e[name]
 	if !ok {
-		return nil, fmt.Errorf("WAREHOUSE_ENGINE: %q is not linked into this binary (available: %v)", name, Available())
+		return nil, fmt.Errorf("WAREHOUSE_ENGINE: %q is not linked into this binary (available: %v)", name, e.Names())
 	}
 	return open(ctx)
 }

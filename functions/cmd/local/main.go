@@ -161,25 +161,26 @@ func serve(ctx context.Context) error {
 	}
 	defer cloud.Close()
 	base := "http://127.0.0.1:" + cfg.Port
-	for k, v := range map[string]string{"DISPATCH_URL": base + "/Dispatch", "PUBLIC_BASE_URL": base} {
-		if os.Getenv(k) == "" {
-			if err := os.Setenv(k, v); err != nil {
-				return err
-			}
-		}
+	fns, err := openFunctions(ctx, base)
+	if err != nil {
+		return err
 	}
-	for _, f := range []func(context.Context) error{ingest.Init, api.Init, scheduler.Init, dispatch.Init} {
-		if err := f(ctx); err != nil {
-			return err
+	closed := false
+	defer func() {
+		if !closed {
+			_ = fns.close(context.Background())
 		}
-	}
+	}()
 	// Locally one process serves every function: the API at / (as Firebase
 	// Hosting's rewrite does in production) and each function at /<Name>.
 	if err := os.Unsetenv("FUNCTION_TARGET"); err != nil {
 		return err
 	}
-	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/", api.Serve); err != nil {
-		return err
+	for path, h := range map[string]http.HandlerFunc{"/": fns.api.ServeHTTP, "/Ingest": fns.ingest.ServeHTTP,
+		"/Scheduler": fns.scheduler.ServeHTTP, "/Dispatch": fns.dispatch.ServeHTTP} {
+		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
+			return err
+		}
 	}
 	// The developer's view of what just happened, in Prometheus text. Local
 	// only: the deployed binary never mounts it.
@@ -213,7 +214,7 @@ func serve(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		svc, err := worker.New(ctx, wcfg, log)
+		svc, err := worker.New(ctx, wcfg, duckdb.Engines, log)
 		if err != nil {
 			return err
 		}
@@ -240,7 +241,7 @@ func serve(ctx context.Context) error {
 			case <-wctx.Done():
 				return
 			case <-t.C:
-				if res, err := scheduler.Tick(wctx); err != nil {
+				if res, err := fns.scheduler.Tick(wctx); err != nil {
 					log.Error("scheduler tick", "error", err.Error())
 				} else if res.Due > 0 {
 					log.Info("scheduler tick", "due", res.Due, "created", res.Created, "existing", res.Existing)
@@ -256,8 +257,83 @@ func serve(ctx context.Context) error {
 	stopWorker()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err = errors.Join(api.Shutdown(sctx), scheduler.Shutdown(sctx), dispatch.Shutdown(sctx), ingest.Shutdown(sctx))
-	return err
+	closed = true
+	return fns.close(sctx)
+}
+
+// functions are the four functions of the local process, each built from
+// its own configuration, loaded once, as the deployed binary builds one.
+type functions struct {
+	api       *api.Function
+	ingest    *ingest.Function
+	scheduler *scheduler.Function
+	dispatch  *dispatch.Function
+}
+
+// openFunctions builds every function on the DuckDB warehouse. Where a
+// function's configuration names this process (the tasks' target, the
+// download URLs) and the environment does not set it, it is base.
+func openFunctions(ctx context.Context, base string) (f *functions, err error) {
+	f = &functions{}
+	defer func() {
+		if err != nil {
+			_ = f.close(context.Background())
+		}
+	}()
+	unset := func(name string) bool { v, ok := os.LookupEnv(name); return !ok || v == "" }
+	icfg, err := ingest.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if f.ingest, err = ingest.New(ctx, icfg, ingest.Deps{Engines: duckdb.Engines}); err != nil {
+		return nil, err
+	}
+	acfg, err := api.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if unset("PUBLIC_BASE_URL") {
+		acfg.HTTP.PublicBaseURL = base
+	}
+	if f.api, err = api.New(ctx, acfg, api.Deps{Engines: duckdb.Engines}); err != nil {
+		return nil, err
+	}
+	scfg, err := scheduler.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	dcfg, err := dispatch.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if unset("DISPATCH_URL") {
+		scfg.Tasks.DispatchURL = base + "/Dispatch"
+		dcfg.Tasks.DispatchURL = base + "/Dispatch"
+	}
+	if f.scheduler, err = scheduler.New(ctx, scfg, scheduler.Deps{}); err != nil {
+		return nil, err
+	}
+	if f.dispatch, err = dispatch.New(ctx, dcfg, dispatch.Deps{}); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *functions) close(ctx context.Context) error {
+	var errs []error
+	if f.api != nil {
+		errs = append(errs, f.api.Close(ctx))
+	}
+	if f.scheduler != nil {
+		errs = append(errs, f.scheduler.Close(ctx))
+	}
+	if f.dispatch != nil {
+		errs = append(errs, f.dispatch.Close(ctx))
+	}
+	if f.ingest != nil {
+		errs = append(errs, f.ingest.Close(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 func provision(ctx context.Context) error {

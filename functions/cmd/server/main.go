@@ -7,17 +7,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
+	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/mirante/mirante/functions/api"
 	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/functions/scheduler"
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/telemetry"
 )
@@ -30,22 +33,49 @@ type Config struct {
 
 // Validate checks the target.
 func (c *Config) Validate() error {
-	if _, ok := functions[c.Target]; !ok {
+	if _, ok := targets[c.Target]; !ok {
 		return config.Errorf("FUNCTION_TARGET", "unknown function %q", c.Target)
 	}
 	return nil
 }
 
-type function struct {
-	init     func(context.Context) error
-	shutdown func(context.Context) error
+// function is one deployable function, built from its configuration.
+type function interface {
+	http.Handler
+	Close(context.Context) error
 }
 
-var functions = map[string]function{
-	"API":       {api.Init, api.Shutdown},
-	"Scheduler": {scheduler.Init, scheduler.Shutdown},
-	"Dispatch":  {dispatch.Init, dispatch.Shutdown},
-	"Ingest":    {ingest.Init, ingest.Shutdown},
+// targets build each function from the environment's configuration, loaded
+// once, on the one warehouse engine this binary links.
+var targets = map[string]func(context.Context) (function, error){
+	"API": func(ctx context.Context) (function, error) {
+		cfg, err := api.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		return api.New(ctx, cfg, api.Deps{Engines: bigquery.Engines})
+	},
+	"Scheduler": func(ctx context.Context) (function, error) {
+		cfg, err := scheduler.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		return scheduler.New(ctx, cfg, scheduler.Deps{})
+	},
+	"Dispatch": func(ctx context.Context) (function, error) {
+		cfg, err := dispatch.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		return dispatch.New(ctx, cfg, dispatch.Deps{})
+	},
+	"Ingest": func(ctx context.Context) (function, error) {
+		cfg, err := ingest.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		return ingest.New(ctx, cfg, ingest.Deps{Engines: bigquery.Engines})
+	},
 }
 
 // shutdownGrace stays under Cloud Run's 10 s between SIGTERM and SIGKILL.
@@ -65,10 +95,13 @@ func realMain(ctx context.Context) error {
 	if err := config.Load(&cfg); err != nil {
 		return err
 	}
-	fn := functions[cfg.Target]
-	if err := fn.init(ctx); err != nil {
+	fn, err := targets[cfg.Target](ctx)
+	if err != nil {
 		return err
 	}
+	// The one function this process serves, declared under the name
+	// functions-framework finds in FUNCTION_TARGET.
+	functions.HTTP(cfg.Target, fn.ServeHTTP)
 	errc := make(chan error, 1)
 	go func() { errc <- funcframework.StartHostPort("", cfg.Port) }()
 	select {
@@ -78,7 +111,7 @@ func realMain(ctx context.Context) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := fn.shutdown(sctx)
+	err = fn.Close(sctx)
 	// Then the spans and metrics still held, within the same grace.
 	return errors.Join(err, telemetry.Shutdown(sctx))
 }
