@@ -14,6 +14,7 @@ const Views = lazy(() => import('./pages/Views'));
 const Dashboards = lazy(() => import('./pages/Dashboards'));
 const Reports = lazy(() => import('./pages/Reports'));
 const Admin = lazy(() => import('./pages/admin/Admin'));
+const Invite = lazy(() => import('./pages/Invite'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -59,6 +60,7 @@ export function App() {
       <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/signin" element={<SignIn />} />
+          <Route path="/invite/:token" element={<Invite />} />
           <Route
             path="/"
             element={

@@ -13,11 +13,14 @@ export class ApiError extends Error {
   errors: FieldError[];
   traceId?: string;
   retryAfter?: number;
-  constructor(status: number, body: Partial<{ title: string; detail: string; errors: FieldError[]; trace_id: string }>, traceId?: string, retryAfter?: number) {
+  /** The problem's `reason` extension, where a route names why it refused (e.g. accepting an invite). */
+  reason?: string;
+  constructor(status: number, body: Partial<{ title: string; detail: string; errors: FieldError[]; trace_id: string; reason: string }>, traceId?: string, retryAfter?: number) {
     super(body.detail || body.title || `HTTP ${status}`);
     this.status = status;
     this.title = body.title ?? '';
     this.detail = body.detail;
+    this.reason = typeof body.reason === 'string' ? body.reason : undefined;
     this.errors = body.errors ?? [];
     this.traceId = body.trace_id ?? traceId;
     this.retryAfter = retryAfter;
