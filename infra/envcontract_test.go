@@ -394,11 +394,8 @@ func TestWarehouseDatasetsMatchTheModels(t *testing.T) {
 			t.Errorf("%s uses dataset %s, which Terraform does not create", used[ds], ds)
 		}
 	}
-	// staging is the one layer the BigQuery models keep out of a dataset:
-	// their staging tables are the script's TEMP tables.
-	const tempOnly = "staging"
 	for _, ds := range sortedKeys(layers) {
-		if _, ok := used[ds]; !ok && ds != tempOnly {
+		if _, ok := used[ds]; !ok {
 			t.Errorf("Terraform creates dataset %s, which no BigQuery model uses", ds)
 		}
 	}

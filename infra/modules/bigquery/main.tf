@@ -1,8 +1,8 @@
 # The warehouse, all in var.region (location = the region: no data leaves it).
 #
 #   landing  typed rows, schema contract checked
-#   staging  cleaned, IBGE/CNAE/NCM keys normalised
-#   core     facts and dimensions
+#   core     facts and dimensions (staging, the cleaned rows with IBGE/CNAE/NCM keys
+#            normalised, lives only as TEMP tables of each load's script: no dataset)
 #   marts    what the api and the report job read: partitioned by month or year, clustered by
 #            their join keys, partition filter required on the large ones
 #   tenant_* one dataset per dataset-mode tenant (orgs.warehouse_dataset), with its own
@@ -18,7 +18,6 @@
 locals {
   layers = {
     landing = "Typed rows of each source file, schema contract checked."
-    staging = "Cleaned rows, IBGE/CNAE/NCM keys normalised."
     core    = "Facts and dimensions."
     marts   = "What the app reads: partitioned, clustered, tenant-scoped where needed."
   }

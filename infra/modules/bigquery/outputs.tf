@@ -1,5 +1,5 @@
 output "dataset_ids" {
-  description = "Dataset id of each layer (landing, staging, core, marts)."
+  description = "Dataset id of each layer (landing, core, marts)."
   value       = { for k, d in google_bigquery_dataset.layer : k => d.dataset_id }
 }
 

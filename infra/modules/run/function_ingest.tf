@@ -1,6 +1,6 @@
 # ingest: receives the raw bucket's OBJECT_FINALIZE notifications (JSON_API_V1) as Pub/Sub pushes
 # of the ingest-events topic (an HTTP function: the push envelope, answered 2xx to ack, 5xx to be
-# redelivered) and runs raw -> landing -> staging -> core -> marts for the source, updating the
+# redelivered) and runs raw -> landing -> (staging, TEMP tables) -> core -> marts for the source, updating the
 # source catalog and source_loads in PostgreSQL.
 #
 # Invokers: the pubsub-push account only (the push subscription's OIDC token); internal ingress.

@@ -126,7 +126,7 @@ variable "tasks_queue_name" {
 }
 
 variable "datasets" {
-  description = "Dataset id of each warehouse layer (landing, staging, core, marts)."
+  description = "Dataset id of each warehouse layer (landing, core, marts)."
   type        = map(string)
 }
 
