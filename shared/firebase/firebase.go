@@ -181,11 +181,12 @@ func (c *Client) EnsurePasswordUser(ctx context.Context, uid, email, password st
 
 // FindOrCreateByEmail returns the account with the e-mail, creating one with
 // no password when there is none; its owner signs in by e-mail link or reset.
-func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.Identity, error) {
+// An account with any sign-in provider (a password) is claimed.
+func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.Account, error) {
 	// The SDK refuses a malformed address with an uncoded error (its
 	// IsInvalidEmail always answers false): check it here with the SDK's rule.
 	if local, domain, ok := strings.Cut(email, "@"); !ok || local == "" || domain == "" || strings.Contains(domain, "@") {
-		return tenant.Identity{}, apperr.Invalidf("email", "not a valid e-mail address")
+		return tenant.Account{}, apperr.Invalidf("email", "not a valid e-mail address")
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -198,11 +199,14 @@ func (c *Client) FindOrCreateByEmail(ctx context.Context, email string) (tenant.
 	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return tenant.Identity{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
+			return tenant.Account{}, apperr.Errorf(apperr.Unavailable, "identity provider unavailable")
 		}
-		return tenant.Identity{}, fmt.Errorf("finding the account of an e-mail: %w", err)
+		return tenant.Account{}, fmt.Errorf("finding the account of an e-mail: %w", err)
 	}
-	return tenant.Identity{FirebaseUID: u.UID, Email: u.Email}, nil
+	return tenant.Account{
+		Identity: tenant.Identity{FirebaseUID: u.UID, Email: u.Email, EmailVerified: u.EmailVerified},
+		Claimed:  len(u.ProviderUserInfo) > 0,
+	}, nil
 }
 
 // DeleteUser deletes an account (erasure on request); its tokens stop

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/tenant"
@@ -72,9 +73,17 @@ func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Invalidf("role", "required"))
 		return
 	}
-	m, err := s.Members.AddMember(r.Context(), req.Email, req.Role)
+	m, inv, err := s.Members.AddMember(r.Context(), req.Email, req.Role)
 	if err != nil {
 		Error(w, r, err)
+		return
+	}
+	if inv != nil {
+		// The address's account was claimed by someone who never proved
+		// it: an invite stands in for the membership until it is accepted.
+		noteAudit(r.Context(), map[string]any{"email": inv.Email, "role": inv.Role, "invite_id": inv.ID})
+		w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/members")+"/invites/"+inv.ID)
+		JSON(w, http.StatusAccepted, inv)
 		return
 	}
 	w.Header().Set("Location", r.URL.Path+"/"+m.UserID)

@@ -388,3 +388,56 @@ func TestOnboard(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// fakeDirectory holds accounts by e-mail, creating unclaimed ones as the
+// identity provider does.
+type fakeDirectory map[string]tenant.Account
+
+func (d fakeDirectory) FindOrCreateByEmail(_ context.Context, email string) (tenant.Account, error) {
+	a, ok := d[email]
+	if !ok {
+		a = tenant.Account{Identity: tenant.Identity{FirebaseUID: "uid-" + email, Email: email}}
+		d[email] = a
+	}
+	return a, nil
+}
+
+// Adding a member by e-mail never attaches an account someone claimed
+// without verifying the address (issue 22): it invites the address, and
+// only the verified owner of the address gets in.
+func TestAddMemberInvitesAClaimedUnverifiedAccount(t *testing.T) {
+	b := setupInvites(t)
+	account := func(email string, verified, claimed bool) tenant.Account {
+		return tenant.Account{Identity: tenant.Identity{FirebaseUID: "uid-" + email, Email: email, EmailVerified: verified}, Claimed: claimed}
+	}
+	dir := fakeDirectory{
+		"squatted@example.com": account("squatted@example.com", false, true),
+		"proven@example.com":   account("proven@example.com", true, true),
+	}
+	members := postgres.NewMemberService(b.app, dir, nil)
+	squatter := b.user(t, "squatted@example.com", false)
+
+	m, inv, err := members.AddMember(b.ownerA, "squatted@example.com", tenant.Analyst)
+	if err != nil || m != nil || inv == nil || inv.Role != tenant.Analyst || inv.Token == "" {
+		t.Fatalf("adding a claimed, unverified account: member %+v, invite %+v, %v; want an invite only", m, inv, err)
+	}
+	if r := b.role(t, b.orgA, squatter); r != "" {
+		t.Fatalf("the claimed account became %s", r)
+	}
+	_, err = b.invites.AcceptInvite(squatter, inv.Token)
+	wantCode(t, err, apperr.Forbidden, "the unverified account accepting")
+	owner := b.user(t, "squatted@example.com", true)
+	if _, err := b.invites.AcceptInvite(owner, inv.Token); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.role(t, b.orgA, owner); r != tenant.Analyst {
+		t.Fatalf("after verifying and accepting: %q", r)
+	}
+
+	for _, email := range []string{"proven@example.com", "unclaimed@example.com"} {
+		m, inv, err := members.AddMember(b.ownerA, email, tenant.Viewer)
+		if err != nil || m == nil || inv != nil || m.Email != email || m.Role != tenant.Viewer {
+			t.Fatalf("adding %s: member %+v, invite %+v, %v; want a member", email, m, inv, err)
+		}
+	}
+}

@@ -91,40 +91,54 @@ func findMember(ctx context.Context, tx pgx.Tx, userID string, lock bool) (*tena
 	return m, nil
 }
 
-// AddMember adds a person by e-mail, creating their sign-in account when absent.
-func (s *MemberService) AddMember(ctx context.Context, email string, role tenant.Role) (*tenant.Member, error) {
+// AddMember adds a person by e-mail: their account is attached only when
+// no one but the address's owner can be signed into it (see
+// tenant.MemberService); otherwise the address is invited, and the invite
+// (with its token) returned instead of a member.
+func (s *MemberService) AddMember(ctx context.Context, email string, role tenant.Role) (*tenant.Member, *tenant.IssuedInvite, error) {
 	if err := tenant.Authorize(ctx, tenant.ManageMembers); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !role.Valid() {
-		return nil, apperr.Invalidf("role", "must be owner, admin, analyst or viewer")
+		return nil, nil, apperr.Invalidf("role", "must be owner, admin, analyst or viewer")
 	}
 	if role == tenant.Owner {
 		if err := tenant.Authorize(ctx, tenant.ManageOwners); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	email, err := checkEmail(email)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	id, err := s.idp.FindOrCreateByEmail(ctx, email)
+	acct, err := s.idp.FindOrCreateByEmail(ctx, email)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	t, _ := caller(ctx)
+	t, me := caller(ctx)
+	if acct.Claimed && !acct.EmailVerified {
+		// Whoever signed this account up never proved the address: attaching
+		// it would hand them the membership (issue 22's takeover).
+		var inv *tenant.IssuedInvite
+		err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			inv, err = insertInvite(ctx, tx, t.ID(), email, role, me.ID, tenant.DefaultInviteTTL)
+			return err
+		})
+		return nil, inv, err
+	}
 	var m *tenant.Member
 	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
 		// The new member's user row is written as that identity, which is
 		// what the users table's policy asks.
-		if _, err := tx.Exec(ctx, `select set_config('app.firebase_uid', $1, true)`, id.FirebaseUID); err != nil {
+		if _, err := tx.Exec(ctx, `select set_config('app.firebase_uid', $1, true)`, acct.FirebaseUID); err != nil {
 			return err
 		}
 		var userID string
 		if err := tx.QueryRow(ctx, `
 			insert into users (firebase_uid, email) values ($1, $2)
 			on conflict (firebase_uid) do update set email = excluded.email
-			returning id::text`, id.FirebaseUID, strings.ToLower(id.Email)).Scan(&userID); err != nil {
+			returning id::text`, acct.FirebaseUID, strings.ToLower(acct.Email)).Scan(&userID); err != nil {
 			return convert(err, "user")
 		}
 		if _, err := tx.Exec(ctx, `insert into memberships (org_id, user_id, role) values ($1, $2, $3)`, t.ID(), userID, string(role)); err != nil {
@@ -138,10 +152,10 @@ func (s *MemberService) AddMember(ctx context.Context, email string, role tenant
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.changed(ctx, m.UserID)
-	return m, nil
+	return m, nil, nil
 }
 
 // UpdateMemberRole changes a member's role.

@@ -159,7 +159,12 @@ type MemberFilter struct {
 type MemberService interface {
 	FindMembers(ctx context.Context, f MemberFilter) ([]*Member, error)
 	FindMemberByID(ctx context.Context, userID string) (*Member, error)
-	AddMember(ctx context.Context, email string, role Role) (*Member, error)
+	// AddMember attaches the address's account when only the address's
+	// owner can be signed into it: its e-mail is verified, or nobody has
+	// claimed it yet (no password; it is then created when missing). An
+	// account someone claimed without proving the address is never
+	// attached: the address is invited instead, and the invite returned.
+	AddMember(ctx context.Context, email string, role Role) (*Member, *IssuedInvite, error)
 	UpdateMemberRole(ctx context.Context, userID string, role Role) (*Member, error)
 	RemoveMember(ctx context.Context, userID string) error
 }
@@ -167,7 +172,16 @@ type MemberService interface {
 // IdentityDirectory finds people in the identity provider by e-mail, creating
 // the account when there is none (they then sign in by e-mail link or reset).
 type IdentityDirectory interface {
-	FindOrCreateByEmail(ctx context.Context, email string) (Identity, error)
+	FindOrCreateByEmail(ctx context.Context, email string) (Account, error)
+}
+
+// Account is a sign-in account as the identity provider holds it.
+type Account struct {
+	Identity
+	// Claimed is true once the account can be signed into other than by a
+	// link mailed to its address: someone signed up with a password, or
+	// set one. An unclaimed account can only be entered from the mailbox.
+	Claimed bool
 }
 
 // EntitlementService reads and sets the public marts an org may query.
