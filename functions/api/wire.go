@@ -110,6 +110,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		Health:       db,
 		Tenants:      tenants,
 		Members:      postgres.NewMemberService(db, fb, tenants),
+		Invites:      postgres.NewInviteService(db, tenants),
 		Entitlements: entitlements,
 		Query: &query.Service{
 			Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb, int64(cfg.Query.NearCacheMB)<<20),
