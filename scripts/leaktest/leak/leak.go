@@ -297,7 +297,7 @@ func (s *suite) probePair(ctx context.Context, a, b *owned) {
 	// b's org, by slug and by id: a is not a member, so 404 everywhere.
 	for _, ref := range []string{b.t.Org, b.orgID} {
 		base := "/v1/orgs/" + ref
-		for _, p := range []string{"", "/members", "/views", "/audit", "/usage", "/datasets", "/reports", "/uploads", "/schedules", "/entitlements",
+		for _, p := range []string{"", "/members", "/invites", "/views", "/audit", "/usage", "/datasets", "/reports", "/uploads", "/schedules", "/entitlements",
 			"/views/" + b.viewID, "/reports/" + b.reportID, "/reports/" + b.reportID + "/verify", "/uploads/" + b.uploadID, "/schedules/" + b.scheduleID,
 			"/datasets/tenant_metrics/values?field=metric"} {
 			s.expectRefused(ctx, a, b, "other org route", "GET", base+p, nil, http.StatusNotFound)
@@ -307,6 +307,7 @@ func (s *suite) probePair(ctx context.Context, a, b *owned) {
 		s.expectRefused(ctx, a, b, "other org view delete", "DELETE", base+"/views/"+b.viewID, nil, http.StatusNotFound)
 		s.expectRefused(ctx, a, b, "other org report order", "POST", base+"/reports", map[string]any{"format": "html", "view_id": b.viewID}, http.StatusNotFound)
 		s.expectRefused(ctx, a, b, "other org member add", "POST", base+"/members", `{"email":"intruder@example.com","role":"owner"}`, http.StatusNotFound)
+		s.expectRefused(ctx, a, b, "other org invite", "POST", base+"/invites", `{"email":"intruder@example.com","role":"owner"}`, http.StatusNotFound)
 		s.expectRefused(ctx, a, b, "other org entitlements", "PUT", base+"/entitlements", `{"datasets":["comex_monthly"]}`, http.StatusNotFound)
 	}
 	// b's object ids under a's own org: not found there.
