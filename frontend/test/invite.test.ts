@@ -6,7 +6,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { MemoryRouter } from 'react-router';
 import i18n from '../src/i18n';
 import { ApiError } from '../src/api/client';
-import { inviteStage, isInviteToken, otherAccountHelps, refusalOf } from '../src/lib/invite';
+import { inviteStage, inviteURL, isInviteToken, otherAccountHelps, refusalOf } from '../src/lib/invite';
 import { InviteView, type InviteViewProps } from '../src/pages/Invite';
 
 const TOKEN = 'q3xK0lF8mU2cW9eT1yR5aH7dJ4bN6gV0sP8oZ2iL5kE';
@@ -27,6 +27,11 @@ describe('inviteStage', () => {
     ['an expired link, even unverified', unverified, TOKEN, 'expired', 'refused'],
   ] as const)('%s', (_name, user, token, refusal, want) => {
     expect(inviteStage({ user, token, refusal })).toBe(want);
+  });
+
+  it('links to the page on the origin of the app', () => {
+    expect(inviteURL('https://app.mirante.example/', TOKEN)).toBe(`https://app.mirante.example/invite/${TOKEN}`);
+    expect(inviteURL('http://127.0.0.1:5173', TOKEN)).toBe(`http://127.0.0.1:5173/invite/${TOKEN}`);
   });
 
   it('knows a token by its shape only', () => {

@@ -1,7 +1,7 @@
 // Server state with TanStack Query.
 import { keepPreviousData, useQuery, useQueryClient, useMutation } from '@tanstack/react-query';
 import { api, apiData, isNotFound, orgPath } from './client';
-import type { AuditEntry, DatasetInfo, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
+import type { AuditEntry, DatasetInfo, Invite, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
 import { normaliseSpec, specKey } from '../lib/spec';
 
 export const keys = {
@@ -11,6 +11,7 @@ export const keys = {
   views: (org: string, visibility?: string) => ['views', org, visibility ?? 'all'] as const,
   view: (org: string, id: string) => ['view', org, id] as const,
   members: (org: string) => ['members', org] as const,
+  invites: (org: string) => ['invites', org] as const,
 };
 
 export function useMe(enabled = true) {
@@ -143,6 +144,24 @@ export function useMembers(org: string, enabled = true) {
         out.push(...page.data);
         cursor = page.next_cursor;
       } while (cursor && out.length < 5000);
+      return out;
+    },
+    enabled: enabled && !!org,
+  });
+}
+
+/** The org's invites, newest first (admins). */
+export function useInvites(org: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.invites(org),
+    queryFn: async () => {
+      const out: Invite[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<Invite> = await apiData<Page<Invite>>(orgPath(org, '/invites'), { query: { limit: 500, cursor } });
+        out.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor && out.length < 2000);
       return out;
     },
     enabled: enabled && !!org,

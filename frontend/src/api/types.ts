@@ -143,6 +143,27 @@ export interface Member {
   created_at: string;
 }
 
+export type InviteStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface Invite {
+  id: string;
+  email: string;
+  role: Role;
+  status: InviteStatus;
+  /** The inviting member's user id; empty when an operator invited. */
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string;
+  revoked_at: string | null;
+}
+
+/** A new invite, with the token that accepts it: shown once, never stored. */
+export interface IssuedInvite extends Invite {
+  token: string;
+}
+
 export interface AuditEntry {
   id: number;
   user_id: string;

@@ -53,3 +53,6 @@ export function refusalOf(e: unknown): Refusal | null {
 
 /** Whether signing out and in with another account could still help. */
 export const otherAccountHelps = (r: Refusal | null) => r === 'email_mismatch' || r === 'already_member';
+
+/** The link to send for an invite token, on the app's own origin. */
+export const inviteURL = (origin: string, token: string) => `${origin.replace(/\/+$/, '')}/invite/${encodeURIComponent(token)}`;

@@ -4,9 +4,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiData, orgPath } from '../../api/client';
-import { fetchAudit, keys, useDatasets, useMembers, useOrg, useSources, useUsage, useViews, type AuditFilter } from '../../api/hooks';
-import type { Member, Role, SourceStatus } from '../../api/types';
+import { api, apiData, orgPath } from '../../api/client';
+import { fetchAudit, keys, useDatasets, useInvites, useMembers, useOrg, useSources, useUsage, useViews, type AuditFilter } from '../../api/hooks';
+import type { Invite, IssuedInvite, Member, Role, SourceStatus } from '../../api/types';
+import { inviteURL } from '../../lib/invite';
 import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, TextField } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { isAdmin, useHref, useLocale } from '../../layout/nav';
@@ -65,10 +66,17 @@ function Members() {
   const invalidate = () => qc.invalidateQueries({ queryKey: keys.members(org.slug) });
   const grantable = ROLES.filter((r) => r !== 'owner' || org.role === 'owner');
 
+  const [issued, setIssued] = useState<{ invite: IssuedInvite; instead: boolean } | null>(null);
   const add = useMutation({
-    mutationFn: () => apiData<Member>(orgPath(org.slug, '/members'), { method: 'POST', body: { email: email.trim(), role } }),
-    onSuccess: (m) => {
-      setNotice(t('admin.memberAdded', { email: m.email }));
+    mutationFn: () => api<Member | IssuedInvite>(orgPath(org.slug, '/members'), { method: 'POST', body: { email: email.trim(), role } }),
+    onSuccess: (r) => {
+      if (r.status === 202) {
+        // The address's account was never verified: the server invited it instead.
+        setIssued({ invite: r.data as IssuedInvite, instead: true });
+        void qc.invalidateQueries({ queryKey: keys.invites(org.slug) });
+      } else {
+        setNotice(t('admin.memberAdded', { email: (r.data as Member).email }));
+      }
       setEmail('');
       void invalidate();
     },
@@ -97,6 +105,7 @@ function Members() {
       <h2 id="members-title">{t('admin.members')}</h2>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {issued ? <IssuedLink invite={issued.invite} instead={issued.instead} onClose={() => setIssued(null)} /> : null}
       <form
         className="card form-row"
         aria-labelledby="add-member-title"
@@ -104,6 +113,7 @@ function Members() {
           e.preventDefault();
           setError(null);
           setNotice(null);
+          setIssued(null);
           if (!email.trim()) {
             setError(t('admin.emailRequired'));
             return;
@@ -179,11 +189,145 @@ function Members() {
       >
         <p>{removing ? t('admin.removeConfirm', { email: removing.email }) : null}</p>
       </Dialog>
+      <Invitations
+        grantable={grantable}
+        onIssued={(invite) => {
+          setNotice(null);
+          setError(null);
+          setIssued({ invite, instead: false });
+        }}
+      />
     </section>
   );
 }
 
-const KNOWN_ACTIONS = ['query.run', 'views.create', 'views.update', 'views.delete', 'members.add', 'members.update', 'members.remove', 'entitlements.set', 'reports.order'];
+/** A new invite's link, shown once: the token is not stored and cannot be read again. */
+function IssuedLink({ invite, instead, onClose }: { invite: IssuedInvite; instead: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  const link = inviteURL(window.location.origin, invite.token);
+  return (
+    <Alert
+      tone={instead ? 'warning' : 'success'}
+      title={instead ? t('admin.invitedInstead', { email: invite.email }) : t('admin.inviteCreated', { email: invite.email })}
+      action={<Button size="sm" onClick={onClose}>{t('common.close')}</Button>}
+    >
+      <p>{t('admin.inviteSend')}</p>
+      <div className="form-row">
+        <TextField label={t('admin.inviteLink')} readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+        <Button
+          size="sm"
+          onClick={() => {
+            void navigator.clipboard?.writeText(link).then(() => setCopied(true));
+          }}
+        >
+          {copied ? t('admin.copied') : t('admin.copyLink')}
+        </Button>
+      </div>
+    </Alert>
+  );
+}
+
+const INVITE_TONES = { pending: 'info', accepted: 'success', revoked: 'neutral', expired: 'warning' } as const;
+
+/** Invites: create one, see each one's status, revoke or send a new link. */
+function Invitations({ grantable, onIssued }: { grantable: Role[]; onIssued: (i: IssuedInvite) => void }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { org } = useOrgContext();
+  const invites = useInvites(org.slug);
+  const qc = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('analyst');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const invalidate = () => qc.invalidateQueries({ queryKey: keys.invites(org.slug) });
+  const create = useMutation({
+    mutationFn: (v: { email: string; role: Role }) => apiData<IssuedInvite>(orgPath(org.slug, '/invites'), { method: 'POST', body: v }),
+    onSuccess: (inv) => {
+      onIssued(inv);
+      setEmail('');
+      void invalidate();
+    },
+    onError: (e) => setError(errorText(t, e)),
+  });
+  const revoke = useMutation({
+    mutationFn: (i: Invite) => apiData<void>(orgPath(org.slug, `/invites/${encodeURIComponent(i.id)}`), { method: 'DELETE' }),
+    onSuccess: (_, i) => {
+      setNotice(t('admin.inviteRevoked', { email: i.email }));
+      void invalidate();
+    },
+    onError: (e) => setError(errorText(t, e)),
+  });
+  const manageable = (i: Invite) => i.role !== 'owner' || org.role === 'owner';
+  return (
+    <section aria-labelledby="invites-title">
+      <h3 id="invites-title">{t('admin.invites')}</h3>
+      <p className="muted">{t('admin.invitesHelp')}</p>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <form
+        className="card form-row"
+        aria-label={t('admin.inviteTitle')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          setNotice(null);
+          if (!email.trim()) {
+            setError(t('admin.emailRequired'));
+            return;
+          }
+          create.mutate({ email: email.trim(), role });
+        }}
+      >
+        <div className="grid-3">
+          <TextField label={t('signin.email')} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+          <SelectField label={t('admin.role')} value={role} options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))} onChange={(e) => setRole(e.target.value as Role)} />
+          <div className="field field-submit">
+            <Button type="submit" variant="primary" busy={create.isPending}>
+              {t('admin.invite')}
+            </Button>
+          </div>
+        </div>
+      </form>
+      {invites.isPending ? <Spinner label={t('common.loading')} /> : null}
+      {invites.isError ? <Alert tone="error">{errorText(t, invites.error)}</Alert> : null}
+      {invites.data ? (
+        <Table
+          caption={t('admin.invitesCaption', { count: invites.data.length })}
+          rows={invites.data}
+          rowKey={(i) => i.id}
+          empty={t('admin.invitesEmpty')}
+          columns={[
+            { key: 'email', header: t('signin.email'), rowHeader: true, cell: (i) => i.email },
+            { key: 'role', header: t('admin.role'), cell: (i) => t(`roles.${i.role}`) },
+            { key: 'status', header: t('admin.status'), cell: (i) => <Badge tone={INVITE_TONES[i.status]}>{t(`admin.inviteStatuses.${i.status}`)}</Badge> },
+            { key: 'expires', header: t('admin.inviteExpires'), cell: (i) => formatDateTime(i.expires_at, locale) },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              cell: (i) =>
+                !manageable(i) || i.status === 'accepted' ? null : (
+                  <span className="invite-row-actions">
+                    <Button size="sm" onClick={() => create.mutate({ email: i.email, role: i.role })} aria-label={t('admin.newLinkNamed', { email: i.email })}>
+                      {t('admin.newLink')}
+                    </Button>
+                    {i.status === 'pending' ? (
+                      <Button size="sm" variant="danger" busy={revoke.isPending && revoke.variables?.id === i.id} onClick={() => revoke.mutate(i)} aria-label={t('admin.revokeNamed', { email: i.email })}>
+                        {t('admin.revoke')}
+                      </Button>
+                    ) : null}
+                  </span>
+                ),
+            },
+          ]}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+const KNOWN_ACTIONS = ['query.run', 'views.create', 'views.update', 'views.delete', 'members.add', 'members.update', 'members.remove', 'invites.create', 'invites.revoke', 'invites.accept', 'entitlements.set', 'reports.order'];
 
 function Audit() {
   const { t } = useTranslation();
