@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/config/configtest"
 	"github.com/mirante/mirante/shared/pgtest"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/tenant"
@@ -275,4 +276,8 @@ func TestCloudBuildPassesKnownFlags(t *testing.T) {
 	if seen < 9 {
 		t.Fatalf("found %d flags in the build's script, want every one it passes (at least 9)", seen)
 	}
+}
+
+func TestConfigIsDocumented(t *testing.T) {
+	configtest.AssertDocumented(t, "../../../README.md", &Config{})
 }
