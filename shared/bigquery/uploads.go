@@ -192,12 +192,9 @@ func (w *Warehouse) landUpload(ctx context.Context, t uploadTarget, load string,
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, r := range f.Rows {
-		uf := r.UF
-		if uf == "" && r.Municipio != "" {
-			uf = ufOfCode[r.Municipio[:2]]
-		}
+		uf, region := r.Territory()
 		row := landingRow{LoadID: load, TenantKey: t.orgID, Month: r.Month + "-01", Municipio: r.Municipio,
-			UF: uf, Region: ufRegion[uf], Metric: r.Metric, Value: r.Value}
+			UF: uf, Region: region, Metric: r.Metric, Value: r.Value}
 		if err := enc.Encode(row); err != nil {
 			return err
 		}
@@ -375,23 +372,4 @@ func (w *Warehouse) tenantWatermark(ctx context.Context, t uploadTarget) (string
 		return "", 0, fmt.Errorf("bigquery: row count is %T, want an integer", row[1])
 	}
 	return wm, n, nil
-}
-
-// ufRegion and ufOfCode complete a row's territory exactly as the DuckDB
-// engine's loader does (shared/duckdb/tenant.go), so an upload lands the
-// same on either engine.
-var ufRegion = map[string]string{
-	"AC": "Norte", "AM": "Norte", "AP": "Norte", "PA": "Norte", "RO": "Norte", "RR": "Norte", "TO": "Norte",
-	"AL": "Nordeste", "BA": "Nordeste", "CE": "Nordeste", "MA": "Nordeste", "PB": "Nordeste", "PE": "Nordeste", "PI": "Nordeste", "RN": "Nordeste", "SE": "Nordeste",
-	"ES": "Sudeste", "MG": "Sudeste", "RJ": "Sudeste", "SP": "Sudeste",
-	"PR": "Sul", "RS": "Sul", "SC": "Sul",
-	"DF": "Centro-Oeste", "GO": "Centro-Oeste", "MS": "Centro-Oeste", "MT": "Centro-Oeste",
-}
-
-// ufOfCode maps the first two digits of an IBGE municipality code to its UF.
-var ufOfCode = map[string]string{
-	"11": "RO", "12": "AC", "13": "AM", "14": "RR", "15": "PA", "16": "AP", "17": "TO",
-	"21": "MA", "22": "PI", "23": "CE", "24": "RN", "25": "PB", "26": "PE", "27": "AL", "28": "SE", "29": "BA",
-	"31": "MG", "32": "ES", "33": "RJ", "35": "SP", "41": "PR", "42": "SC", "43": "RS",
-	"50": "MS", "51": "MT", "52": "GO", "53": "DF",
 }

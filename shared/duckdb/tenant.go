@@ -10,22 +10,6 @@ import (
 	"github.com/mirante/mirante/shared/uploads"
 )
 
-var ufRegion = map[string]string{
-	"AC": "Norte", "AM": "Norte", "AP": "Norte", "PA": "Norte", "RO": "Norte", "RR": "Norte", "TO": "Norte",
-	"AL": "Nordeste", "BA": "Nordeste", "CE": "Nordeste", "MA": "Nordeste", "PB": "Nordeste", "PE": "Nordeste", "PI": "Nordeste", "RN": "Nordeste", "SE": "Nordeste",
-	"ES": "Sudeste", "MG": "Sudeste", "RJ": "Sudeste", "SP": "Sudeste",
-	"PR": "Sul", "RS": "Sul", "SC": "Sul",
-	"DF": "Centro-Oeste", "GO": "Centro-Oeste", "MS": "Centro-Oeste", "MT": "Centro-Oeste",
-}
-
-// ufOfCode maps the first two digits of an IBGE municipality code to its UF.
-var ufOfCode = map[string]string{
-	"11": "RO", "12": "AC", "13": "AM", "14": "RR", "15": "PA", "16": "AP", "17": "TO",
-	"21": "MA", "22": "PI", "23": "CE", "24": "RN", "25": "PB", "26": "PE", "27": "AL", "28": "SE", "29": "BA",
-	"31": "MG", "32": "ES", "33": "RJ", "35": "SP", "41": "PR", "42": "SC", "43": "RS",
-	"50": "MS", "51": "MT", "52": "GO", "53": "DF",
-}
-
 // LoadTenantMetrics writes an upload into the org's tenant mart, in one
 // transaction: rows of the same metrics and months are replaced, so loading a
 // file twice changes nothing and a revised file replaces what it covers.
@@ -85,15 +69,12 @@ func (d *DB) LoadTenantMetrics(ctx context.Context, scope semantic.TenantScope, 
 	}
 	defer stmt.Close()
 	for _, r := range f.Rows {
-		uf := r.UF
-		if uf == "" && r.Municipio != "" {
-			uf = ufOfCode[r.Municipio[:2]]
-		}
+		uf, region := r.Territory()
 		var muni, muniName any
 		if r.Municipio != "" {
 			muni, muniName = r.Municipio, nullable(names[r.Municipio])
 		}
-		vals := []any{r.Month + "-01", atoiYear(r.Month), muni, muniName, nullable(uf), nullable(ufRegion[uf]), r.Metric, r.Value}
+		vals := []any{r.Month + "-01", atoiYear(r.Month), muni, muniName, nullable(uf), nullable(region), r.Metric, r.Value}
 		if key {
 			vals = append([]any{scope.OrgID}, vals...)
 		}
