@@ -102,7 +102,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
 	budgets := postgres.NewBudgetService(db, plans, usage)
-	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, kickingPublisher{Publisher: pub, starter: starter}, log)
+	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log)
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
@@ -154,21 +154,6 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
 	return srv.Handler(), closeAll, nil
-}
-
-// kickingPublisher starts the report job right after a request is
-// published, so the report does not wait for the scheduled drain.
-type kickingPublisher struct {
-	reports.Publisher
-	starter *runjob.Starter
-}
-
-func (p kickingPublisher) PublishReportRequest(ctx context.Context, r reports.Request) error {
-	if err := p.Publisher.PublishReportRequest(ctx, r); err != nil {
-		return err
-	}
-	p.starter.Kick(ctx)
-	return nil
 }
 
 // templateSet says which report templates exist: those embedded with the

@@ -112,7 +112,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	d := &reports.Dispatcher{
 		Tenancy:   db,
 		Schedules: postgres.NewScheduleService(db, templateSet{}),
-		Reports:   postgres.NewReportService(db, catalog, templateSet{}, kickingPublisher{Publisher: pub, starter: starter}, log),
+		Reports:   postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log),
 	}
 	auth := authenticator(cfg)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -153,21 +153,6 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	f := &Function{close: func() { starter.Wait(); pub.Close(); db.Close() }}
 	f.h = f.drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch"))
 	return f, nil
-}
-
-// kickingPublisher starts the report job right after a scheduled report's
-// request is published, so it does not wait for the scheduled drain.
-type kickingPublisher struct {
-	reports.Publisher
-	starter *runjob.Starter
-}
-
-func (p kickingPublisher) PublishReportRequest(ctx context.Context, r reports.Request) error {
-	if err := p.Publisher.PublishReportRequest(ctx, r); err != nil {
-		return err
-	}
-	p.starter.Kick(ctx)
-	return nil
 }
 
 // authenticator checks who calls: in production the Cloud Tasks OIDC token of

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2/google"
 
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/reports"
 )
 
 // DefaultEndpoint is the Cloud Run Admin API.
@@ -123,5 +124,23 @@ func (s *Starter) run(ctx context.Context) error {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return fmt.Errorf("jobs.run: %s: %s", resp.Status, strings.TrimSpace(string(b)))
 	}
+	return nil
+}
+
+// Kicking returns p, which also starts the job right after each request it
+// publishes, so a report does not wait for the scheduled drain. A nil
+// starter (no job configured) only publishes.
+func Kicking(p reports.Publisher, s *Starter) reports.Publisher { return kicking{p: p, s: s} }
+
+type kicking struct {
+	p reports.Publisher
+	s *Starter
+}
+
+func (k kicking) PublishReportRequest(ctx context.Context, r reports.Request) error {
+	if err := k.p.PublishReportRequest(ctx, r); err != nil {
+		return err
+	}
+	k.s.Kick(ctx)
 	return nil
 }
