@@ -119,19 +119,23 @@ func (s *stack) catalog(t *testing.T, id string) catalogRow {
 	return r
 }
 
+// comexWatermark has BigQuery answer the Comex mart's watermark read with
+// the sample's last month.
+func comexWatermark(f *bqfake.Server) {
+	f.Answer = func(sql string, _ []any) bqfake.Answer {
+		if strings.Contains(sql, "FROM marts.comex_monthly") {
+			return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
+		}
+		return bqfake.Answer{}
+	}
+}
+
 // An official file dropped in the raw bucket is loaded into BigQuery (one
 // load job, one transaction script) and its source recorded loaded with
 // BigQuery's watermark.
 func TestOfficialFileLoadsIntoBigQuery(t *testing.T) {
 	raw := comexSample(t)
-	s := newStack(t, func(f *bqfake.Server) {
-		f.Answer = func(sql string, _ []any) bqfake.Answer {
-			if strings.Contains(sql, "FROM marts.comex_monthly") {
-				return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
-			}
-			return bqfake.Answer{}
-		}
-	})
+	s := newStack(t, comexWatermark)
 	if err := s.drop(t, "sources/comex/EXP_2025.csv", raw); err != nil {
 		t.Fatal(err)
 	}

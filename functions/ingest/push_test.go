@@ -142,14 +142,7 @@ func TestDecodePushSample(t *testing.T) {
 // The push body production sends, POSTed as it is, loads the object it names.
 func TestPushSampleLoadsTheObject(t *testing.T) {
 	raw := comexSample(t)
-	s := newStack(t, func(f *bqfake.Server) {
-		f.Answer = func(sql string, _ []any) bqfake.Answer {
-			if strings.Contains(sql, "FROM marts.comex_monthly") {
-				return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
-			}
-			return bqfake.Answer{}
-		}
-	})
+	s := newStack(t, comexWatermark)
 	s.gcs.CreateObject(fakestorage.Object{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: "mirante-raw", Name: "sources/comex/EXP_2025.csv"}, Content: raw})
 	if resp := s.push(t, pushSample(t)); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("push answered %s, want 204 (ack)", resp.Status)
