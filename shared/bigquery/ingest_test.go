@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -580,4 +581,36 @@ func antaqZip(t *testing.T) io.Reader {
 		t.Fatal(err)
 	}
 	return &buf
+}
+
+// A PIB file is refused on BigQuery as on DuckDB (issue 26): the script
+// checks, after staging and before core, that the territorial table was
+// loaded and that every landed municipality resolves, and BigQuery's ERROR()
+// in that check comes back as the load's contract error.
+func TestPIBScriptRefusesUnmappedMunicipalities(t *testing.T) {
+	const refusal = `line 32, column "Unidade da Federação e Município": município "X" (RO) not in the territorial table (1 values of this file name no known municipality)`
+	fake := bqfake.New(t)
+	fake.Fail = func(sql string) string {
+		if strings.Contains(sql, "-- pib mapping check") {
+			return "Query error: mirante-contract: " + refusal + " :end-contract at [12:3]"
+		}
+		return ""
+	}
+	wh := ingestWarehouse(t, fake)
+	rel := "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx"
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "pib_municipal", path.Base(rel), sample(t, rel), ingest.LoadParams{})
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || ce.Reason != refusal {
+		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+	}
+	jobs := fake.Jobs()
+	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
+	check, staging, core := strings.Index(script, "-- pib mapping check"), strings.Index(script, "staging_pib AS"), strings.Index(script, "core.fact_pib")
+	if check < 0 || staging < 0 || core < 0 || !(staging < check) {
+		t.Fatalf("the script does not check the mapping after staging (check %d, staging %d, core %d)", check, staging, core)
+	}
+	body := script[check:]
+	if !strings.Contains(body[:strings.Index(body, ";")], "landing.ingest_files WHERE source = 'ibge_territorio'") {
+		t.Error("the check does not refuse a load before the territorial table")
+	}
 }

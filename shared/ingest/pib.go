@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -19,10 +21,12 @@ import (
 // footer. Values are R$ thousands: the mart stores R$.
 //
 // Municipalities are matched to IBGE codes by UF and name, accents, case and
-// punctuation aside (core.municipio_name, filled by the territorial load);
-// a name that matches none is reported in the load's notes and left out of
-// the mart. The XLSX format forces the file into memory (excelize opens the
-// zip), but rows are streamed with its row iterator.
+// punctuation aside (core.municipio_name, filled by the territorial load),
+// so the territorial table must be loaded first; a name that matches none
+// refuses the whole file, naming its line, since leaving it out would make
+// its UF's and Brazil's totals short. The XLSX format forces the file into
+// memory (excelize opens the zip), but rows are streamed with its row
+// iterator.
 
 var pibNameRE = regexp.MustCompile(`^(.+?)\s*\(([A-Z]{2})\)$`)
 
@@ -140,35 +144,62 @@ func loadPIB(j *job) error {
 		return j.contractErr(0, "", "no municipality value")
 	}
 	j.finish = func() error {
-		if err := j.runModels("ref_dim_uf", "ddl_core_dim_municipio", "ddl_core_municipio_name", "ref_municipio_alias", "staging_pib", "ddl_core_fact_pib",
-			"core_fact_pib", "ddl_core_fact_populacao", "ddl_marts_pib_municipal", "marts_pib_municipal"); err != nil {
+		if err := j.runModels("ref_dim_uf", "ddl_core_dim_municipio", "ddl_core_municipio_name", "ref_municipio_alias", "staging_pib"); err != nil {
 			return err
 		}
-		return j.noteUnmappedPIB()
+		if err := checkPIBMapped(j); err != nil {
+			return err
+		}
+		return j.runModels("ddl_core_fact_pib", "core_fact_pib", "ddl_core_fact_populacao", "ddl_marts_pib_municipal", "marts_pib_municipal")
 	}
 	return nil
 }
 
-func (j *job) noteUnmappedPIB() error {
-	q := `SELECT DISTINCT nome, uf FROM staging.pib WHERE file_sha256 = ? AND municipio IS NULL ORDER BY uf, nome`
+// territoryFirst is the refusal of a file whose municipalities only the
+// territorial table can resolve, when that table was never loaded.
+const territoryFirst = "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV> " +
+	"(this file names municipalities only as \"Nome (UF)\", which the territorial table resolves)"
+
+// pibNameColumn is the column of SIDRA 5938 that names the place.
+const pibNameColumn = "Unidade da Federação e Município"
+
+// checkPIBMapped refuses the file when the territorial table was never
+// loaded, or when one of its municipalities resolves to no IBGE code: every
+// landed row must reach core.
+func checkPIBMapped(j *job) error {
 	if j.remote != nil {
-		// BigQuery's staging is the script's temporary table: the same
-		// match, from landing, once the load committed.
-		q = `SELECT DISTINCT l.nome, l.uf FROM landing.pib l
-			LEFT JOIN core.municipio_name n ON n.uf = l.uf AND n.name_key = l.name_key
-			WHERE l.file_sha256 = ? AND l.` + RecentLanding + ` AND n.municipio IS NULL ORDER BY uf, nome`
+		return j.remote.addStatement("pib mapping check", pibMappedBigQuery)
 	}
-	rows, err := j.conn.QueryContext(j.ctx, q, j.sha)
+	var loads int
+	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
+		return fmt.Errorf("checking the territorial table: %w", err)
+	}
+	if loads == 0 {
+		return j.contractErr(0, "", territoryFirst)
+	}
+	var (
+		line      int64
+		nome, uf  string
+		unmatched int
+	)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &nome, &uf, &unmatched)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("listing unmapped names: %w", err)
+		return fmt.Errorf("checking the municipalities: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var nome, uf string
-		if err := rows.Scan(&nome, &uf); err != nil {
-			return err
-		}
-		j.note("PIB municipality %q (%s) matches no name of the territorial table: left out of the mart", nome, uf)
-	}
-	return rows.Err()
+	return j.contractErr(int(line), pibNameColumn, "município %q (%s) not in the territorial table (%d values of this file name no known municipality)", nome, uf, unmatched)
 }
+
+// pibMappedBigQuery is checkPIBMapped inside BigQuery's transaction, after
+// staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
+// ipcaChainBigQuery).
+const pibMappedBigQuery = `SELECT CASE
+  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + territoryFirst + contractEnd + `')
+  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + contractEnd + `',
+    MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
+  ELSE 'every municipality mapped'
+END AS pib_mapping
+FROM staging_pib WHERE municipio IS NULL;`
