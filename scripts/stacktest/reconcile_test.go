@@ -58,6 +58,19 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 		t.Logf("issue 26 reconciliations skipped: no %s", dtb)
 		return
 	}
+	pib := filepath.Join(data, "pib_municipios", "sidra_tabela5938_pib_municipios_2002_2023.xlsx")
+	// Issue 26, item 1, through make ingest: PIB before the territorial
+	// table is refused with the command that fixes it (the same file then
+	// loads below, once the table is there).
+	t.Run("pib_municipal before ibge_territorio is refused", func(t *testing.T) {
+		if !fileExists(pib) {
+			t.Skipf("no sample %s", pib)
+		}
+		r := dev(t, dir, nil, "ingest", "pib_municipal", pib)
+		if r.code == 0 || !strings.Contains(r.stderr+r.stdout, "load ibge_territorio first: make ingest SOURCE=ibge_territorio") {
+			t.Errorf("make ingest of PIB before the territory: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+	})
 	if !t.Run("ibge_territorio", func(t *testing.T) {
 		f, err := os.Open(dtb)
 		if err != nil {
@@ -77,7 +90,7 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 		return // the facts below are matched to municipalities through it
 	}
 	t.Run("pib_municipal", func(t *testing.T) {
-		reconcilePIB(t, dir, call, filepath.Join(data, "pib_municipios", "sidra_tabela5938_pib_municipios_2002_2023.xlsx"))
+		reconcilePIB(t, dir, call, pib)
 	})
 	t.Run("siconfi", func(t *testing.T) {
 		reconcileSiconfi(t, dir, call, filepath.Join(data, "siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv"))
