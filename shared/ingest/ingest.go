@@ -66,6 +66,12 @@ type Report struct {
 	Bytes      int64
 	RowsRead   int64 // data records read from the file
 	RowsLoaded int64 // rows landed (for CAGED: aggregated cells, no person-level row)
+	// RowsSkipped are records the source's contract names as never
+	// published (a "não declarado" code, a percentage row, a UF total),
+	// counted here rather than dropped in silence; SkippedWhy says what
+	// they were, one entry per kind.
+	RowsSkipped int64
+	SkippedWhy  []string
 	// Periods the file covers: "2025-09" for months, "2018" for years,
 	// empty for snapshots.
 	Periods []string
@@ -477,6 +483,16 @@ func (j *job) step(name string, d time.Duration) {
 }
 
 func (j *job) addPeriod(p string) { j.periods[p] = true }
+
+// skip counts n records the source's contract leaves out of the marts, and
+// says which.
+func (j *job) skip(n int64, why string) {
+	if n <= 0 {
+		return
+	}
+	j.rep.RowsSkipped += n
+	j.rep.SkippedWhy = append(j.rep.SkippedWhy, fmt.Sprintf("%d %s", n, why))
+}
 
 func (j *job) sortedPeriods() []string {
 	out := make([]string, 0, len(j.periods))
