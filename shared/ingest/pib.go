@@ -137,6 +137,7 @@ func loadPIB(j *job) error {
 	if err := rows.Error(); err != nil {
 		return err
 	}
+	j.skip(int64(ufRows), "UF rows (the state totals; the mart sums the municipalities)")
 	if err := l.close(); err != nil {
 		return err
 	}

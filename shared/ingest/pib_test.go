@@ -19,7 +19,7 @@ func TestPIBMunicipal(t *testing.T) {
 	loadDTB(t, db)
 	path := dataFile(t, "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx")
 	rep := loadFile(t, db, "pib_municipal", path, ingest.LoadParams{})
-	if rep.RowsRead != 5597 || len(rep.Periods) != 22 || rep.Watermark != "2023" {
+	if rep.RowsRead != 5597 || len(rep.Periods) != 22 || rep.Watermark != "2023" || rep.RowsSkipped != 27 {
 		t.Fatalf("report: read %d, periods %v", rep.RowsRead, rep.Periods)
 	}
 	for _, n := range rep.Notes {
