@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
@@ -253,9 +254,9 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string, generat
 		return s.failed(ctx, rec, err)
 	}
 	telemetry.IngestLoaded(ctx, sourceID, rep.RowsLoaded)
-	log.InfoContext(ctx, "ingest loaded", "source", sourceID, "rows", rep.RowsLoaded,
+	log.InfoContext(ctx, "ingest loaded", "source", sourceID, "rows", rep.RowsLoaded, "read", rep.RowsRead, "skipped_rows", rep.RowsSkipped,
 		"watermark", wm, "sha256", rep.SHA256, "skipped", rep.Skipped)
-	rec.Rows, rec.Watermark = rep.RowsLoaded, wm
+	rec.Rows, rec.Read, rec.Skipped, rec.SkippedWhy, rec.Watermark = rep.RowsLoaded, rep.RowsRead, rep.RowsSkipped, strings.Join(rep.SkippedWhy, "; "), wm
 	if rep.Skipped {
 		// Nothing changed: the source was checked fresh, its current load stays.
 		if err := s.sources.RecordLoad(ctx, sourceID, wm, "", -1); err != nil {

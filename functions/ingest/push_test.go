@@ -103,7 +103,7 @@ func (s *stack) push(t *testing.T, body []byte) *http.Response {
 
 type loadRow struct {
 	outcome, errText string
-	rows             int64
+	rows, read       int64
 	attempts         int
 }
 
@@ -115,8 +115,8 @@ func (s *stack) loadLog(t *testing.T, object string, generation int64) (loadRow,
 	}
 	defer conn.Close(context.Background())
 	var r loadRow
-	err = conn.QueryRow(context.Background(), `select outcome, coalesce(error, ''), coalesce(rows_loaded, -1), attempts
-		from source_loads where object = $1 and generation = $2`, object, generation).Scan(&r.outcome, &r.errText, &r.rows, &r.attempts)
+	err = conn.QueryRow(context.Background(), `select outcome, coalesce(error, ''), coalesce(rows_loaded, -1), coalesce(rows_read, -1), attempts
+		from source_loads where object = $1 and generation = $2`, object, generation).Scan(&r.outcome, &r.errText, &r.rows, &r.read, &r.attempts)
 	if err == pgx.ErrNoRows {
 		return r, false
 	}
@@ -151,8 +151,8 @@ func TestPushSampleLoadsTheObject(t *testing.T) {
 		t.Fatalf("%d load jobs, want 1", n)
 	}
 	got, ok := s.loadLog(t, "sources/comex/EXP_2025.csv", 1765034400123456)
-	if !ok || got.outcome != "loaded" || got.rows != 60 {
-		t.Errorf("load record %+v (found %v), want loaded with 60 rows", got, ok)
+	if !ok || got.outcome != "loaded" || got.rows != 60 || got.read != 60 {
+		t.Errorf("load record %+v (found %v), want loaded with 60 rows read and landed", got, ok)
 	}
 	if got := s.catalog(t, "comex"); got.status != "ok" || got.rows != 60 {
 		t.Errorf("source catalog after the push: %+v", got)

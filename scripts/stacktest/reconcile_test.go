@@ -275,7 +275,16 @@ func reconcilePIB(t *testing.T, dir string, call apiCall, path string) {
 		t.Skipf("no sample %s", path)
 	}
 	file := readPIBFile(t, path)
-	ingestSample(t, dir, "pib_municipal", path)
+	r := ingestSample(t, dir, "pib_municipal", path)
+	// The file's UF rows are its state totals: read, never published, and
+	// make ingest says how many.
+	ufRows := 0
+	for _, ufs := range file.ufTotal {
+		ufRows = max(ufRows, len(ufs))
+	}
+	if want := fmt.Sprintf("%d skipped by the source's contract (%d UF rows", ufRows, ufRows); !strings.Contains(r.stdout, want) {
+		t.Errorf("make ingest of PIB: %q, want it to say %q", r.stdout, want)
+	}
 	first, last := file.years[0], file.years[len(file.years)-1]
 
 	got := map[string]map[string]float64{}

@@ -65,7 +65,10 @@ type SourceLoad struct {
 	Generation int64
 	Source     string
 	Outcome    string // loaded, unchanged, refused or failed (to be redelivered)
-	Rows       int64
+	Rows       int64  // landed
+	Read       int64  // records read from the file
+	Skipped    int64  // records the source's contract leaves unpublished
+	SkippedWhy string // what they were
 	Watermark  string
 	Error      string
 }
@@ -74,11 +77,12 @@ type SourceLoad struct {
 // same generation replaces it and counts the attempt.
 func (s *SourceService) LogLoad(ctx context.Context, l SourceLoad) error {
 	_, err := s.db.pool.Exec(ctx, `
-		insert into source_loads (object, generation, source_id, outcome, rows_loaded, watermark, error)
-		values ($1, $2, $3, $4, $5, nullif($6, ''), nullif($7, ''))
+		insert into source_loads (object, generation, source_id, outcome, rows_loaded, rows_read, rows_skipped, skipped_why, watermark, error)
+		values ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''))
 		on conflict (object, generation) do update set outcome = excluded.outcome, rows_loaded = excluded.rows_loaded,
+		  rows_read = excluded.rows_read, rows_skipped = excluded.rows_skipped, skipped_why = excluded.skipped_why,
 		  watermark = excluded.watermark, error = excluded.error, attempts = source_loads.attempts + 1, at = now()`,
-		l.Object, l.Generation, l.Source, l.Outcome, l.Rows, l.Watermark, l.Error)
+		l.Object, l.Generation, l.Source, l.Outcome, l.Rows, l.Read, l.Skipped, l.SkippedWhy, l.Watermark, l.Error)
 	if err != nil {
 		return fmt.Errorf("recording the load of %s: %w", l.Object, err)
 	}
