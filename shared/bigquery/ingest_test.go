@@ -614,3 +614,43 @@ func TestPIBScriptRefusesUnmappedMunicipalities(t *testing.T) {
 		t.Error("the check does not refuse a load before the territorial table")
 	}
 }
+
+// A FINBRA file is refused on BigQuery as on DuckDB (issue 26): the script
+// checks, after staging_siconfi resolves Cod.IBGE (NULL where the
+// territorial table lacks it) and before core and the mart, that the table
+// was loaded and that every landed code resolves, and BigQuery's ERROR() in
+// that check comes back as the load's contract error.
+func TestSiconfiScriptRefusesUnknownCodes(t *testing.T) {
+	const refusal = `line 1507, column "Cod.IBGE": "5299999" is not in the territorial table (1 rows of this file name a code it does not have)`
+	fake := bqfake.New(t)
+	fake.Fail = func(sql string) string {
+		if strings.Contains(sql, "-- siconfi mapping check") {
+			return "Query error: mirante-contract: " + refusal + " :end-contract at [9:3]"
+		}
+		return ""
+	}
+	wh := ingestWarehouse(t, fake)
+	rel := "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv"
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "siconfi", path.Base(rel), sample(t, rel), ingest.LoadParams{})
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || ce.Reason != refusal {
+		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+	}
+	jobs := fake.Jobs()
+	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
+	staging := strings.Index(script, "CREATE TEMP TABLE staging_siconfi AS")
+	check := strings.Index(script, "-- siconfi mapping check")
+	core := strings.Index(script, "-- model core_fact_siconfi")
+	mart := strings.Index(script, "-- model marts_siconfi_annual")
+	if staging < 0 || check < 0 || core < 0 || mart < 0 || !(staging < check && check < core && core < mart) {
+		t.Fatalf("the script does not check the codes between staging and core (staging %d, check %d, core %d, mart %d)", staging, check, core, mart)
+	}
+	body := script[check:]
+	body = body[:strings.Index(body, ";\n")]
+	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=",
+		"FROM staging_siconfi WHERE municipio IS NULL", "ERROR(FORMAT("} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the check lacks %q:\n%s", want, body)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"archive/zip"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -25,9 +26,16 @@ import (
 // "Internos"/"Externos" under Empréstimos and under Financiamentos), the
 // parent is named too ("Financiamentos - Internos"). Rows of a legislative
 // institution are prefixed with the power. Percentages ("% da DC sobre a
-// RCL") are not R$: they stay in core, out of value_brl. A file replaces
-// its year's rows of the same annex and period. Its População column is
-// kept as core.fact_populacao, the population source of pib_municipal.
+// RCL") are not R$: they stay in core, out of value_brl, and the report
+// counts them as skipped (the rows the contract does not publish). A file
+// replaces its year's rows of the same annex and period. Its População
+// column is kept as core.fact_populacao, the population source of
+// pib_municipal.
+//
+// Cod.IBGE resolves against the territorial table, so that table must be
+// loaded first; a code it does not have refuses the whole file, naming the
+// first such line: a landed row must reach the mart, or the municipality's
+// accounts would be missing with only a note to say so.
 
 var siconfiContract = &Contract{Source: "siconfi", Layout: "finbra_csv", Extra: true, Mark: delim.Comma, Columns: []Column{
 	{Name: "Instituição", Kind: Text},
@@ -100,6 +108,7 @@ func loadSiconfi(j *job) error {
 	}
 	var r *row
 	var blockKey, parent string
+	var percent int64
 	for {
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -125,6 +134,9 @@ func loadSiconfi(j *job) error {
 		valor := r.decimal(7)
 		if err := r.err(); err != nil {
 			return err
+		}
+		if siconfiPercent(conta) {
+			percent++
 		}
 		if k := cod + "|" + poder + "|" + coluna; k != blockKey {
 			blockKey, parent = k, "Empréstimos"
@@ -154,11 +166,17 @@ func loadSiconfi(j *job) error {
 	if j.rep.RowsRead == 0 {
 		return j.contractErr(0, "", "no data rows")
 	}
+	j.skip(percent, "percentage rows (Conta \"% da … sobre a RCL\": not R$, kept in core, out of value_brl)")
 	j.finish = func() error {
 		p := map[string]any{"year": int64(year), "report": report}
-		if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi", "ddl_core_fact_siconfi",
-			"core_fact_siconfi", "ddl_core_fact_populacao", "core_fact_populacao_siconfi", "ddl_marts_siconfi_annual",
-			"marts_siconfi_annual", "ddl_marts_pib_municipal", "marts_pib_population"); err != nil {
+		if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi"); err != nil {
+			return err
+		}
+		if err := checkSiconfiMapped(j); err != nil {
+			return err
+		}
+		if err := j.runModelsWith(p, "ddl_core_fact_siconfi", "core_fact_siconfi", "ddl_core_fact_populacao", "core_fact_populacao_siconfi",
+			"ddl_marts_siconfi_annual", "marts_siconfi_annual", "ddl_marts_pib_municipal", "marts_pib_population"); err != nil {
 			return err
 		}
 		return j.noteSiconfi()
@@ -166,27 +184,75 @@ func loadSiconfi(j *job) error {
 	return nil
 }
 
+// siconfiPercent tells a percentage row (its Conta, trimmed, starts with
+// "%"), as staging_siconfi's is_percent does.
+func siconfiPercent(conta string) bool { return strings.HasPrefix(conta, "%") }
+
+// siconfiTerritoryFirst refuses a FINBRA file loaded before the territorial
+// table (pib.go's territoryFirst names PIB's reason).
+const siconfiTerritoryFirst = "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV> " +
+	"(the Cod.IBGE of a FINBRA file resolves against the territorial table)"
+
+// siconfiCodeColumn is the FINBRA column that names the municipality.
+const siconfiCodeColumn = "Cod.IBGE"
+
+// checkSiconfiMapped refuses the file when the territorial table was never
+// loaded, or when a Cod.IBGE of it is not in that table: every landed row
+// must reach core with its municipality.
+func checkSiconfiMapped(j *job) error {
+	if j.remote != nil {
+		return j.remote.addStatement("siconfi mapping check", siconfiMappedBigQuery)
+	}
+	var loads int
+	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
+		return fmt.Errorf("checking the territorial table: %w", err)
+	}
+	if loads == 0 {
+		return j.contractErr(0, "", siconfiTerritoryFirst)
+	}
+	var (
+		line      int64
+		code      string
+		unmatched int
+	)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &code, &unmatched)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checking the municipalities: %w", err)
+	}
+	return j.contractErr(int(line), siconfiCodeColumn, "%q is not in the territorial table (%d rows of this file name a code it does not have)", code, unmatched)
+}
+
+// siconfiMappedBigQuery is checkSiconfiMapped inside BigQuery's
+// transaction, after staging_siconfi and before core: one SELECT whose CASE
+// calls ERROR() only for a refusal (see ipcaChainBigQuery). Its text is a
+// single-quoted literal: no apostrophe in it or in siconfiTerritoryFirst.
+const siconfiMappedBigQuery = `SELECT CASE
+  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + siconfiTerritoryFirst + contractEnd + `')
+  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + siconfiCodeColumn + `": "%s" is not in the territorial table (%d rows of this file name a code it does not have)` + contractEnd + `',
+    MIN(line), ARRAY_AGG(cod_ibge ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
+  ELSE 'every Cod.IBGE mapped'
+END AS siconfi_mapping
+FROM staging_siconfi WHERE municipio IS NULL;`
+
+// noteSiconfi notes the accounts a municipality repeats, which the mart
+// publishes summed.
 func (j *job) noteSiconfi() error {
-	var unmapped, dups, pct int64
+	var dups int64
 	recent := ""
 	if j.remote != nil {
 		recent = " AND " + RecentLanding
 	}
-	err := j.conn.QueryRowContext(j.ctx, `SELECT
-		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = ? AND municipio IS NULL),
-		  (SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+` GROUP BY cod_ibge, account HAVING count(*) > 1)),
-		  (SELECT count(*) FROM core.fact_siconfi WHERE file_sha256 = ? AND is_percent)`, j.sha, j.sha, j.sha).Scan(&unmapped, &dups, &pct)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+`
+		GROUP BY cod_ibge, account HAVING count(*) > 1)`, j.sha).Scan(&dups)
 	if err != nil {
 		return fmt.Errorf("checking the FINBRA load: %w", err)
 	}
-	if unmapped > 0 {
-		j.note("%d rows name a Cod.IBGE that is not in the territorial table: kept in core, left out of the mart", unmapped)
-	}
 	if dups > 0 {
 		j.note("%d accounts repeat within a municipality: their values are added up in the mart", dups)
-	}
-	if pct > 0 {
-		j.note("%d percentage rows (not R$) kept in core, left out of value_brl", pct)
 	}
 	return nil
 }
