@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,14 @@ import (
 // Exclusions subtract: a CAGEDEXC row with saldomovimentação 1 removes an
 // admission from the month of the movement it cancels (competênciamov),
 // -1 a separation. The mart is MOV + FOR - EXC per month.
+//
+// No silent drops (issue 26): the layout (Layout_Novo_Caged_Movimentacao)
+// names the records no municipality or section can hold: município 999999
+// ({ñ class}, with uf 99 "Não identificado") or <uf>9999 (Ignorado), and
+// seção Z (Não identificado). Those are counted as skipped and never
+// landed; every other record lands and must reach core: a município code
+// the territorial table does not have refuses the file (checkCAGEDMapped),
+// as does a seção that is not a CNAE 2.0 section (A to U) or Z.
 
 var cagedContract = &Contract{Source: "caged", Layout: "cagedmov", Mark: delim.Comma, Columns: []Column{
 	{Name: "competênciamov", Kind: Int},
@@ -109,7 +118,7 @@ func loadCAGED(j *job) error {
 	}
 	j.layout = "caged" + kind
 	cells := map[cagedKey]*cagedCell{}
-	var maxComp int64
+	var maxComp, noMunicipio, noSection int64
 	var r *row
 	for {
 		rec, err := rd.Read()
@@ -143,8 +152,16 @@ func loadCAGED(j *job) error {
 		if saldo != 1 && saldo != -1 {
 			return j.contractErr(rd.Line(), "saldomovimentação", "must be 1 or -1, is %d", saldo)
 		}
-		if len(sec) != 1 || sec[0] < 'A' || sec[0] > 'Z' {
-			return j.contractErr(rd.Line(), "seção", "not a CNAE section letter: %q", sec)
+		if sec != cagedNoSection && (len(sec) != 1 || sec[0] < 'A' || sec[0] > 'U') {
+			return j.contractErr(rd.Line(), "seção", "not a CNAE 2.0 section (A to U) nor %s (não identificado): %q", cagedNoSection, sec)
+		}
+		if cagedNoMunicipio(mun) {
+			noMunicipio++
+			continue
+		}
+		if sec == cagedNoSection {
+			noSection++
+			continue
 		}
 		k := cagedKey{comp, mun, sec}
 		c := cells[k]
@@ -162,6 +179,8 @@ func loadCAGED(j *job) error {
 	if j.rep.RowsRead == 0 {
 		return j.contractErr(0, "", "no movement rows")
 	}
+	j.skip(noMunicipio, "records (one movement each) of município 999999 or <uf>9999, not identified in the CAGED layout: no municipality to publish them in")
+	j.skip(noSection, "records (one movement each) of seção "+cagedNoSection+", not identified in the CAGED layout: no CNAE section to publish them in")
 	if fileComp == "" {
 		fileComp = fmt.Sprintf("%06d", maxComp)
 	}
@@ -215,30 +234,78 @@ func loadCAGED(j *job) error {
 				return err
 			}
 		}
-		if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged",
-			"ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly"); err != nil {
+		if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged"); err != nil {
 			return err
 		}
-		return j.noteUnmappedCAGED()
+		if err := checkCAGEDMapped(j); err != nil {
+			return err
+		}
+		return j.runModelsWith(p, "ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly")
 	}
 	return nil
 }
 
-func (j *job) noteUnmappedCAGED() error {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT municipio6, cnae_section, sum(movements) FROM core.fact_caged
-		WHERE file_sha256 = ? AND (municipio IS NULL OR cnae_section NOT IN (SELECT cnae_section FROM core.dim_cnae_secao))
-		GROUP BY municipio6, cnae_section ORDER BY municipio6, cnae_section`, j.sha)
-	if err != nil {
-		return fmt.Errorf("listing unmapped CAGED cells: %w", err)
+// cagedNoSection is the seção the CAGED layout names "Não identificado".
+const cagedNoSection = "Z"
+
+// cagedNoMunicipio reports whether a 6-digit município code is one the CAGED
+// layout names as no municipality: 999999 ({ñ class}) or a UF's <uf>9999
+// (Ignorado). No IBGE municipality has such a code.
+func cagedNoMunicipio(mun string) bool {
+	if len(mun) != 6 || mun[2:] != "9999" {
+		return false
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var mun, sec string
-		var n int64
-		if err := rows.Scan(&mun, &sec, &n); err != nil {
-			return err
-		}
-		j.note("CAGED município %s seção %s (%d movements) is not a known municipality and section: kept in core, left out of the mart", mun, sec, n)
-	}
-	return rows.Err()
+	_, uf := ufByCode[mun[:2]]
+	return uf || mun == "999999"
 }
+
+// cagedMunicipioColumn is the CAGED column of the 6-digit município code.
+const cagedMunicipioColumn = "município"
+
+// cagedTerritoryFirst is territoryFirst for Novo CAGED (no single quote:
+// cagedMappedBigQuery quotes it).
+const cagedTerritoryFirst = territoryFirst + " (CAGED names municipalities by the first 6 digits of their IBGE code, which the territorial table completes)"
+
+// checkCAGEDMapped refuses the file when the territorial table was never
+// loaded, or when one of its landed cells has a município code the table
+// does not have: every landed cell must reach core. A cell keeps the line
+// of its first record, so the first such cell names the first such record.
+func checkCAGEDMapped(j *job) error {
+	if j.remote != nil {
+		return j.remote.addStatement("caged mapping check", cagedMappedBigQuery)
+	}
+	var loads int
+	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
+		return fmt.Errorf("checking the territorial table: %w", err)
+	}
+	if loads == 0 {
+		return j.contractErr(0, "", cagedTerritoryFirst)
+	}
+	var (
+		line, records int64
+		mun, uf       string
+	)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
+		FROM staging.caged s LEFT JOIN core.dim_uf u ON u.uf_code = left(s.municipio6, 2)
+		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, j.sha).Scan(&line, &mun, &uf, &records)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checking the municipalities: %w", err)
+	}
+	return j.contractErr(int(line), cagedMunicipioColumn, "município %q (%s) not in the territorial table (records of this file with a município code it does not have: %d)", mun, uf, records)
+}
+
+// cagedMappedBigQuery is checkCAGEDMapped inside BigQuery's transaction,
+// after staging_caged: one SELECT whose CASE calls ERROR() only for a
+// refusal (see ipcaChainBigQuery).
+const cagedMappedBigQuery = `SELECT CASE
+  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + cagedTerritoryFirst + contractEnd + `')
+  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + cagedMunicipioColumn + `": município "%s" (%s) not in the territorial table (records of this file with a município code it does not have: %d)` + contractEnd + `',
+    MIN(s.line), ARRAY_AGG(s.municipio6 ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)],
+    ARRAY_AGG(COALESCE(u.uf, LEFT(s.municipio6, 2)) ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)], SUM(s.movements)))
+  ELSE 'every municipality mapped'
+END AS caged_mapping
+FROM staging_caged s LEFT JOIN core.dim_uf u ON u.uf_code = LEFT(s.municipio6, 2)
+WHERE s.municipio IS NULL;`

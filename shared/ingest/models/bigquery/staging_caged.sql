@@ -1,5 +1,6 @@
 -- Staging: this file's cells with 6-digit municipality codes completed to
--- IBGE's 7 through the territorial table (NULL when none matches).
+-- IBGE's 7 through the territorial table (NULL when none matches, which
+-- the mapping check after this statement refuses).
 CREATE TEMP TABLE staging_caged AS
 SELECT l.file_sha256, l.line, l.kind, l.file_competencia, l.competencia_mov AS month,
        d.municipio, l.municipio6, l.secao AS cnae_section, l.admissions, l.separations, l.movements

@@ -1,6 +1,7 @@
 -- Marts: the scope's months rebuilt from every file kind: in-time and late
--- movements add, exclusions subtract. Cells without a known municipality or
--- section stay in core only. Ordered by month, then the cluster keys.
+-- movements add, exclusions subtract. Every cell of core has a municipality
+-- and a section (the loader refuses or skips the rest). Ordered by month,
+-- then the cluster keys.
 DELETE FROM marts.caged_monthly WHERE month IN (SELECT period FROM load_scope);
 INSERT INTO marts.caged_monthly (month, year, municipio, municipio_nome, regiao_imediata, regiao_imediata_nome, uf, region,
   cnae_section, cnae_section_name, admissions, separations, net)
