@@ -654,3 +654,37 @@ func TestSiconfiScriptRefusesUnknownCodes(t *testing.T) {
 		}
 	}
 }
+
+// A CAGED file is refused on BigQuery as on DuckDB (issue 26): the script
+// checks, after staging and before core, that the territorial table was
+// loaded and that every landed município code resolves, and BigQuery's
+// ERROR() in that check comes back as the load's contract error.
+func TestCAGEDScriptRefusesUnmappedMunicipalities(t *testing.T) {
+	const refusal = `line 41, column "município": município "119998" (RO) not in the territorial table (records of this file with a município code it does not have: 1)`
+	fake := bqfake.New(t)
+	fake.Fail = func(sql string) string {
+		if strings.Contains(sql, "-- caged mapping check") {
+			return "Query error: mirante-contract: " + refusal + " :end-contract at [14:3]"
+		}
+		return ""
+	}
+	wh := ingestWarehouse(t, fake)
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "caged", "CAGEDEXC202301.txt", sample(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{})
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || ce.Reason != refusal {
+		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+	}
+	jobs := fake.Jobs()
+	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
+	check, staging, core := strings.Index(script, "-- caged mapping check"), strings.Index(script, "staging_caged AS"), strings.Index(script, "MERGE core.fact_caged")
+	if check < 0 || staging < 0 || core < 0 || !(staging < check && check < core) {
+		t.Fatalf("the script does not check the municipalities between staging and core (check %d, staging %d, core %d)", check, staging, core)
+	}
+	body := script[check:]
+	body = body[:strings.Index(body, ";")]
+	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "FROM staging_caged", "municipio IS NULL"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the check lacks %q:\n%s", want, body)
+		}
+	}
+}
