@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -21,8 +22,11 @@ import (
 //     municipality and SH4. CO_MUN there is NOT the IBGE code: its first two
 //     digits are SECEX's UF code (SP 34, MS 52, GO 53, DF 54 where IBGE has
 //     35, 50, 52, 53) and its last five are IBGE's. Staging maps it through
-//     SG_UF_MUN and keeps the rows whose result is not in the territorial
-//     table with municipio NULL (core.fact_comex_municipio keeps CO_MUN).
+//     SG_UF_MUN, so the territorial table must be loaded first. The codes
+//     Comex Stat publishes without a municipality (comexMunWithout) stay in
+//     core.fact_comex_municipio with municipio NULL and are counted as
+//     skipped; any other code that maps to no municipality refuses the file
+//     (checkComexMunMapped). NCM files resolve no municipality.
 //   - aux_ncm (NCM.csv), aux_ncm_sh (NCM_SH.csv), aux_pais (PAIS.csv),
 //     aux_uf (UF.csv), aux_urf (URF.csv): the auxiliary tables, each a full
 //     snapshot of its dimension; loading one renames the mart's rows.
@@ -281,6 +285,7 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		return err
 	}
 	var r *row
+	without := make([]int64, len(comexMunWithout))
 	for {
 		rec, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -299,7 +304,13 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		if err := j.comexMonth(r, year, month); err != nil {
 			return err
 		}
-		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), r.codeNum(5), r.int(6), r.int(7))
+		coMun := r.codeNum(5)
+		for i, w := range comexMunWithout {
+			if coMun == w.code {
+				without[i]++
+			}
+		}
+		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), coMun, r.int(6), r.int(7))
 		if err != nil {
 			return err
 		}
@@ -310,34 +321,97 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err := l.close(); err != nil {
 		return err
 	}
+	for i, w := range comexMunWithout {
+		j.skip(without[i], w.why)
+	}
 	j.finish = func() error {
 		params := map[string]any{"flow": flow}
-		if err := j.runModelsWith(params, "ref_dim_uf", "staging_comex_mun", "ddl_core_dim_municipio", "ddl_core_fact_comex_municipio",
-			"core_fact_comex_municipio"); err != nil {
+		if err := j.runModelsWith(params, "ref_dim_uf", "ddl_core_dim_municipio", "staging_comex_mun"); err != nil {
 			return err
 		}
-		return j.noteUnmappedComexMun()
+		if err := checkComexMunMapped(j); err != nil {
+			return err
+		}
+		return j.runModelsWith(params, "ddl_core_fact_comex_municipio", "core_fact_comex_municipio")
 	}
 	return nil
 }
 
-func (j *job) noteUnmappedComexMun() error {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT co_mun, any_value(uf), count(*) FROM core.fact_comex_municipio
-		WHERE file_sha256 = ? AND municipio IS NULL GROUP BY co_mun ORDER BY co_mun`, j.sha)
-	if err != nil {
-		return fmt.Errorf("listing unmapped CO_MUN: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var code, uf string
-		var n int
-		if err := rows.Scan(&code, &uf, &n); err != nil {
-			return err
-		}
-		j.note("CO_MUN %s (UF %s, %d rows) maps to no IBGE municipality: kept with municipio NULL", code, uf, n)
-	}
-	return rows.Err()
+// comexMunWithout are the CO_MUN codes Comex Stat's own municipal table
+// (UF_MUN.csv) gives no municipality: trade it publishes without one. Their
+// rows reach core.fact_comex_municipio with municipio NULL, in Brazil's
+// totals and in no municipality's, and the report counts them as skipped;
+// any other code the territorial table cannot resolve refuses the file.
+var comexMunWithout = []struct {
+	code int64
+	why  string
+}{
+	{9999999, `rows of CO_MUN 9999999 ("Município Não Declarado", UF ND in Comex Stat's UF_MUN.csv): in core with municipio NULL, in no municipality's total`},
+	{9300000, `rows of CO_MUN 9300000 ("Exterior", UF EX in Comex Stat's UF_MUN.csv): in core with municipio NULL, in no municipality's total`},
 }
+
+// comexMunWithoutSQL lists comexMunWithout as staging spells CO_MUN.
+func comexMunWithoutSQL() string {
+	codes := make([]string, len(comexMunWithout))
+	for i, w := range comexMunWithout {
+		codes[i] = fmt.Sprintf("'%07d'", w.code)
+	}
+	return strings.Join(codes, ", ")
+}
+
+// comexTerritoryFirst is territoryFirst for Comex Stat's municipal files
+// (no apostrophe: BigQuery's check quotes it in a SQL string).
+const comexTerritoryFirst = territoryFirst + " (CO_MUN is a SECEX code, which the territorial table resolves to the IBGE code)"
+
+// checkComexMunMapped refuses the municipal file when the territorial
+// table was never loaded, or when a CO_MUN other than comexMunWithout maps
+// to no municipality: every landed row must reach core with its
+// municipality, or its state's and municipality's totals come out short.
+// It runs after staging_comex_mun, before core.
+func checkComexMunMapped(j *job) error {
+	if j.remote != nil {
+		return j.remote.addStatement("comex_mun mapping check", comexMunMappedBigQuery)
+	}
+	var loads int
+	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
+		return fmt.Errorf("checking the territorial table: %w", err)
+	}
+	if loads == 0 {
+		return j.contractErr(0, "", comexTerritoryFirst)
+	}
+	var (
+		line      int64
+		code, uf  string
+		unmatched int
+	)
+	err := j.conn.QueryRowContext(j.ctx, `SELECT line, co_mun, uf, count(*) OVER () FROM staging.comex_mun
+		WHERE file_sha256 = ? AND municipio IS NULL AND co_mun NOT IN (`+comexMunWithoutSQL()+`) ORDER BY line LIMIT 1`, j.sha).
+		Scan(&line, &code, &uf, &unmatched)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checking CO_MUN: %w", err)
+	}
+	return j.contractErr(int(line), "CO_MUN", comexMunUnmapped, code, uf, unmatched)
+}
+
+// comexMunUnmapped is the refusal of an unmapped CO_MUN (value, SG_UF_MUN,
+// rows), in fmt's verbs and BigQuery's FORMAT alike; no apostrophe or
+// semicolon, as BigQuery's check quotes it.
+var comexMunUnmapped = `CO_MUN "%s" (SG_UF_MUN %s) maps to no municipality of the territorial table (%d rows of this file map nowhere, and only ` +
+	strings.ReplaceAll(comexMunWithoutSQL(), "'", "") + ` are published without one)`
+
+// comexMunMappedBigQuery is checkComexMunMapped inside BigQuery's
+// transaction, after staging_comex_mun: one SELECT whose CASE calls ERROR()
+// only for a refusal (see pibMappedBigQuery).
+var comexMunMappedBigQuery = `SELECT CASE
+  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + comexTerritoryFirst + contractEnd + `')
+  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "CO_MUN": ` + comexMunUnmapped + contractEnd + `',
+    MIN(line), ARRAY_AGG(co_mun ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
+  ELSE 'every CO_MUN mapped'
+END AS comex_mun_mapping
+FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN (` + comexMunWithoutSQL() + `);`
 
 func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error {
 	b, err := c.bind(j.name, rd.Line(), header)

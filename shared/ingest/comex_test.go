@@ -17,6 +17,7 @@ import (
 
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/ingest/duckappend"
+	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
 
 // sumCSV adds up columns of a ';' file with encoding/csv, a path of its own.
@@ -147,37 +148,107 @@ func TestComexAuxiliaryTablesNameTheMart(t *testing.T) {
 	}
 }
 
+// munRec is one row of a generated EXP_/IMP_<year>_MUN file: SG_UF_MUN,
+// CO_MUN (SECEX's code) and the IBGE code staging should map it to ("" for
+// none).
+type munRec struct{ uf, coMun, ibge string }
+
+// munRecs are real municipalities, two of them the published examples
+// (Franca 3416200 -> 3516200, Santo Antônio da Barra 5319712 -> 5219712),
+// and the two codes Comex Stat's own municipal table (UF_MUN.csv) gives no
+// municipality: 9999999 "Município Não Declarado" (UF ND) and 9300000
+// "Exterior" (UF EX).
+var munRecs = []munRec{
+	{"SP", "3416200", "3516200"}, {"GO", "5319712", "5219712"}, {"MS", "5202704", "5002704"},
+	{"ND", "9999999", ""}, {"DF", "5400108", "5300108"}, {"BA", "2927408", "2927408"},
+	{"RS", "4314902", "4314902"}, {"ND", "9999999", ""}, {"SP", "3450308", "3550308"},
+	{"EX", "9300000", ""}, {"ND", "9999999", ""},
+}
+
+// writeComexMun writes recs as an EXP_<year>_MUN file in the official
+// layout (codes quoted, metrics bare), months 1 and 2 alternating, and
+// returns its path.
+func writeComexMun(t *testing.T, dir, name string, recs []munRec) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\r\n")
+	for i, r := range recs {
+		v := 1000 * (i + 1)
+		fmt.Fprintf(&b, "2024;\"%02d\";\"0201\";\"160\";\"%s\";\"%s\";%d;%d\r\n", 1+i%2, r.uf, r.coMun, v/2, v)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// munColumn reads a MUN file with encoding/csv (a path of its own) and
+// returns its FOB total and, for each value of CO_MUN, its rows and the
+// file line of the first.
+func munColumn(t *testing.T, path string) (fob int64, rows map[string]int, firstLine map[string]int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	header, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mun, val := slices.Index(header, "CO_MUN"), slices.Index(header, "VL_FOB")
+	if mun < 0 || val < 0 {
+		t.Fatalf("%s: header %v", path, header)
+	}
+	rows, firstLine = map[string]int{}, map[string]int{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _ := r.FieldPos(0)
+		if rows[rec[mun]] == 0 {
+			firstLine[rec[mun]] = line
+		}
+		rows[rec[mun]]++
+		v, err := strconv.ParseInt(rec[val], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fob += v
+	}
+	return fob, rows, firstLine
+}
+
 // EXP_<year>_MUN: CO_MUN carries SECEX's UF prefix (SP 34, MS 52, GO 53,
-// DF 54); staging maps it to IBGE through SG_UF_MUN. Generated in the
-// official layout with real municipalities, two of them the published
-// examples (Franca 3416200 -> 3516200, Santo Antônio da Barra 5319712 ->
-// 5219712), and SECEX's "não declarado" 9999999.
+// DF 54); staging maps it to IBGE through SG_UF_MUN. The rows of 9999999
+// and 9300000, which Comex Stat publishes without a municipality, are
+// counted as skipped (issue 26) and stay in core with municipio NULL: the
+// file's FOB total is core's.
 func TestComexMunicipalCodesMapToIBGE(t *testing.T) {
 	db := warehouse(t)
 	loadDTB(t, db)
-	type rec struct{ uf, coMun, ibge string }
-	recs := []rec{
-		{"SP", "3416200", "3516200"}, {"GO", "5319712", "5219712"}, {"MS", "5202704", "5002704"},
-		{"DF", "5400108", "5300108"}, {"BA", "2927408", "2927408"}, {"RS", "4314902", "4314902"},
-		{"SP", "3450308", "3550308"}, {"ND", "9999999", ""},
-	}
-	path := filepath.Join(t.TempDir(), "EXP_2024_MUN.csv")
-	var b strings.Builder
-	b.WriteString(`"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\n")
-	var fob int64
-	for i, r := range recs {
-		v := int64(1000 * (i + 1))
-		fob += v
-		fmt.Fprintf(&b, "2024;\"%02d\";\"0201\";\"160\";\"%s\";\"%s\";%d;%d\n", 1+i%2, r.uf, r.coMun, v/2, v)
-	}
-	os.WriteFile(path, []byte(b.String()), 0o644)
+	path := writeComexMun(t, t.TempDir(), "EXP_2024_MUN.csv", munRecs)
+	fob, rows, _ := munColumn(t, path)
 	rep := loadFile(t, db, "comex", path, ingest.LoadParams{})
-	if rep.Layout != "mun" || rep.RowsRead != int64(len(recs)) || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "9999999") {
+	if rep.Layout != "mun" || rep.RowsRead != int64(len(munRecs)) || len(rep.Notes) != 0 {
 		t.Fatalf("report %+v", rep)
 	}
-	for _, r := range recs {
+	undeclared, exterior := rows["9999999"], rows["9300000"]
+	if undeclared != 3 || exterior != 1 || rep.RowsSkipped != int64(undeclared+exterior) || len(rep.SkippedWhy) != 2 ||
+		!strings.HasPrefix(rep.SkippedWhy[0], fmt.Sprintf("%d rows of CO_MUN 9999999 ", undeclared)) ||
+		!strings.HasPrefix(rep.SkippedWhy[1], fmt.Sprintf("%d rows of CO_MUN 9300000 ", exterior)) {
+		t.Fatalf("skipped %d %q; the file has %d rows of 9999999 and %d of 9300000", rep.RowsSkipped, rep.SkippedWhy, undeclared, exterior)
+	}
+	for _, r := range munRecs {
 		var got sql.NullString
-		if err := db.QueryRow(`SELECT municipio FROM core.fact_comex_municipio WHERE co_mun = ?`, r.coMun).Scan(&got); err != nil {
+		if err := db.QueryRow(`SELECT any_value(municipio) FROM core.fact_comex_municipio WHERE co_mun = ?`, r.coMun).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got.String != r.ibge {
@@ -185,10 +256,70 @@ func TestComexMunicipalCodesMapToIBGE(t *testing.T) {
 		}
 	}
 	var total int64
-	var unjoined int
-	if err := db.QueryRow(`SELECT sum(vl_fob), count(*) FILTER (WHERE municipio IS NOT NULL AND municipio NOT IN (SELECT municipio FROM core.dim_municipio))
-		FROM core.fact_comex_municipio`).Scan(&total, &unjoined); err != nil || total != fob || unjoined != 0 {
-		t.Fatalf("FOB %d (want %d), %d codes outside the territorial table, %v", total, fob, unjoined, err)
+	var unjoined, withoutMunicipio int
+	if err := db.QueryRow(`SELECT sum(vl_fob), count(*) FILTER (WHERE municipio IS NOT NULL AND municipio NOT IN (SELECT municipio FROM core.dim_municipio)),
+		count(*) FILTER (WHERE municipio IS NULL) FROM core.fact_comex_municipio`).Scan(&total, &unjoined, &withoutMunicipio); err != nil ||
+		total != fob || unjoined != 0 || withoutMunicipio != undeclared+exterior {
+		t.Fatalf("FOB %d (want %d), %d codes outside the territorial table, %d rows without a municipality, %v", total, fob, unjoined, withoutMunicipio, err)
+	}
+}
+
+// Issue 26: a municipal file resolves CO_MUN against the territorial
+// table, so loading it first is refused, naming the command that fixes it,
+// and leaves every layer as it was; an NCM file does not depend on the
+// territory and loads; once the table is loaded, the same municipal file
+// loads whole.
+func TestComexMunBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
+	db := warehouse(t)
+	loadFile(t, db, "comex", dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv"), ingest.LoadParams{Flow: "export"})
+	before := checksums(t, db)
+	path := writeComexMun(t, t.TempDir(), "EXP_2024_MUN.csv", munRecs)
+	var ce *ingest.ContractError
+	if err := loadErr(t, db, "comex", path); !errors.As(err, &ce) ||
+		!strings.HasPrefix(ce.Reason, "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=") {
+		t.Fatalf("a MUN file before the territory: %v", err)
+	}
+	if after := checksums(t, db); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("the refused file changed the warehouse:\n%v\n%v", before, after)
+	}
+	loadDTB(t, db)
+	rep := loadFile(t, db, "comex", path, ingest.LoadParams{})
+	if rep.Skipped {
+		t.Fatal("the same file, refused before, was skipped as already loaded")
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM core.fact_comex_municipio`).Scan(&n); err != nil || n != len(munRecs) {
+		t.Fatalf("after the territory: %d rows in core (want %d), %v", n, len(munRecs), err)
+	}
+}
+
+// Issue 26: a CO_MUN the territorial table cannot resolve, other than the
+// codes published without a municipality, refuses the file naming its
+// line, the column and the value: here Boa Esperança do Norte (MT 5101837),
+// installed in 2025 and absent from the DTB edition in ../shared/data.
+// The months the revised file would replace keep what they had.
+func TestComexMunUnknownCodeIsRefused(t *testing.T) {
+	db := warehouse(t)
+	loadDTB(t, db)
+	dir := t.TempDir()
+	loadFile(t, db, "comex", writeComexMun(t, dir, "EXP_2024_MUN.csv", munRecs), ingest.LoadParams{})
+	before := checksums(t, db)
+
+	// A revision of the same months with two rows more.
+	revised := slices.Insert(slices.Clone(munRecs), 5, munRec{"MT", "5101837", ""}, munRec{"MT", "5101837", ""})
+	path := writeComexMun(t, dir, "EXP_2024_MUN_rev.csv", revised)
+	_, rows, firstLine := munColumn(t, path)
+	if rows["5101837"] != 2 {
+		t.Fatalf("the fixture has %d rows of 5101837", rows["5101837"])
+	}
+	var ce *ingest.ContractError
+	err := loadErr(t, db, "comex", path)
+	if !errors.As(err, &ce) || ce.Line != firstLine["5101837"] || ce.Column != "CO_MUN" || !strings.Contains(ce.Reason, `"5101837"`) ||
+		!strings.Contains(ce.Reason, "2 rows") {
+		t.Fatalf("a file with an unknown CO_MUN: %v (want line %d, column CO_MUN)", err, firstLine["5101837"])
+	}
+	if after := checksums(t, db); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("the refused file changed the warehouse:\n%v\n%v", before, after)
 	}
 }
 
@@ -365,4 +496,50 @@ func recsColumn(recs [][]string, i int) []string {
 		out[k] = r[i]
 	}
 	return out
+}
+
+// On BigQuery the municipal file's script checks the mapping after the
+// staging that maps CO_MUN and before core, and the check parses as
+// BigQuery's; an NCM file's script has no such check.
+func TestComexMunScriptChecksTheMapping(t *testing.T) {
+	rec := &recorder{}
+	path := writeComexMun(t, t.TempDir(), "EXP_2024_MUN.csv", munRecs)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rep, err := ingest.LoadRemote(context.Background(), rec, "comex", filepath.Base(path), f, ingest.LoadParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsSkipped != 4 || len(rec.execs) != 2 {
+		t.Fatalf("skipped %d, %d scripts", rep.RowsSkipped, len(rec.execs))
+	}
+	script := rec.execs[1].SQL
+	staging, check, core := strings.Index(script, "-- model staging_comex_mun\n"), strings.Index(script, "-- comex_mun mapping check\n"),
+		strings.Index(script, "-- model core_fact_comex_municipio\n")
+	if staging < 0 || check < 0 || core < 0 || !(staging < check && check < core) {
+		t.Fatalf("the mapping check is not between staging and core (staging %d, check %d, core %d)", staging, check, core)
+	}
+	stmt := script[check:]
+	stmt = stmt[:strings.Index(stmt, "\n\n")]
+	p := filepath.Join(t.TempDir(), "check.sql")
+	if err := os.WriteFile(p, []byte(stmt), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sqlcheck.ParseBigQuery(t, p)
+
+	ncm := &recorder{}
+	g, err := os.Open(dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := ingest.LoadRemote(context.Background(), ncm, "comex", "EXP_2025.csv", g, ingest.LoadParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if s := ncm.execs[len(ncm.execs)-1].SQL; strings.Contains(s, "ibge_territorio") {
+		t.Error("an NCM file's script depends on the territorial table")
+	}
 }

@@ -1,7 +1,8 @@
 -- Staging: this file's municipal rows with CO_MUN mapped to the IBGE code:
 -- SECEX's UF prefix replaced by IBGE's for SG_UF_MUN; NULL when the result
--- is not in the territorial table. The codes land as integers and are
--- padded back to their widths first.
+-- is not in the territorial table, which the load accepts only for 9999999
+-- and 9300000 (the check that follows in the script refuses any other). The
+-- codes land as integers and are padded back to their widths first.
 CREATE TEMP TABLE staging_comex_mun AS
 SELECT l.file_sha256, l.line, l.flow, DATE(l.co_ano, l.co_mes, 1) AS month,
        d.municipio, l.co_mun, UPPER(TRIM(l.sg_uf_mun)) AS uf, l.sh4, LEFT(l.sh4, 2) AS sh2, l.co_pais AS country,

@@ -1,7 +1,9 @@
 -- Staging: municipal rows with CO_MUN mapped to the IBGE code: SECEX's UF
 -- prefix (the first two digits) replaced by IBGE's for SG_UF_MUN; NULL when
--- the result is not in the territorial table (e.g. 9300000/9999999). The
--- codes land as integers and are padded back to their widths first.
+-- the result is not in the territorial table, which the load accepts only
+-- for 9999999 and 9300000 (published without a municipality; comex.go's
+-- checkComexMunMapped refuses any other). The codes land as integers and
+-- are padded back to their widths first.
 CREATE OR REPLACE VIEW staging.comex_mun AS
 SELECT l.file_sha256, l.line, l.flow, make_date(l.co_ano::INTEGER, l.co_mes::INTEGER, 1) AS month,
        d.municipio, l.co_mun, upper(trim(l.sg_uf_mun)) AS uf, l.sh4, left(l.sh4, 2) AS sh2, l.co_pais AS country,
