@@ -688,3 +688,55 @@ func TestCAGEDScriptRefusesUnmappedMunicipalities(t *testing.T) {
 		}
 	}
 }
+
+// A Comex municipal file is refused on BigQuery as on DuckDB (issue 26):
+// the script checks, after staging_comex_mun maps CO_MUN and before core,
+// that the territorial table was loaded and that every CO_MUN but those
+// published without a municipality (9999999, 9300000) resolves, and
+// BigQuery's ERROR() in that check comes back as the load's contract
+// error. An NCM file's script resolves no municipality and has no check.
+func TestComexMunScriptRefusesUnmappedCodes(t *testing.T) {
+	const refusal = `line 3, column "CO_MUN": CO_MUN "5101837" (SG_UF_MUN MT) maps to no municipality of the territorial table (1 rows of this file map nowhere, and only 9999999, 9300000 are published without one)`
+	fake := bqfake.New(t)
+	fake.Fail = func(sql string) string {
+		if strings.Contains(sql, "-- comex_mun mapping check") {
+			return "Query error: mirante-contract: " + refusal + " :end-contract at [21:3]"
+		}
+		return ""
+	}
+	wh := ingestWarehouse(t, fake)
+	mun := `"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\r\n" +
+		`2024;"01";"0201";"160";"SP";"3416200";500;1000` + "\r\n" +
+		`2024;"01";"0201";"160";"MT";"5101837";700;1400` + "\r\n" +
+		`2024;"02";"0201";"160";"ND";"9999999";300;600` + "\r\n"
+	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2024_MUN.csv", strings.NewReader(mun), ingest.LoadParams{})
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || ce.Reason != refusal {
+		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+	}
+	jobs := fake.Jobs()
+	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
+	staging := strings.Index(script, "CREATE TEMP TABLE staging_comex_mun AS")
+	check := strings.Index(script, "-- comex_mun mapping check")
+	core := strings.Index(script, "-- model core_fact_comex_municipio")
+	if staging < 0 || check < 0 || core < 0 || !(staging < check && check < core) {
+		t.Fatalf("the script does not check CO_MUN between staging and core (staging %d, check %d, core %d)", staging, check, core)
+	}
+	body := script[check:]
+	body = body[:strings.Index(body, ";\n")]
+	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=",
+		"FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN ('9999999', '9300000')", "ERROR(FORMAT("} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the check lacks %q:\n%s", want, body)
+		}
+	}
+
+	ncm := bqfake.New(t)
+	if _, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, ncm).Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
+		t.Fatal(err)
+	}
+	jobs = ncm.Jobs()
+	if s := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string); strings.Contains(s, "ibge_territorio") {
+		t.Error("an NCM file's script depends on the territorial table")
+	}
+}
