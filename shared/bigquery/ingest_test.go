@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -584,159 +583,93 @@ func antaqZip(t *testing.T) io.Reader {
 	return &buf
 }
 
-// A PIB file is refused on BigQuery as on DuckDB (issue 26): the script
-// checks, after staging and before core, that the territorial table was
-// loaded and that every landed municipality resolves, and BigQuery's ERROR()
-// in that check comes back as the load's contract error.
-func TestPIBScriptRefusesUnmappedMunicipalities(t *testing.T) {
-	const refusal = `line 32, column "Unidade da Federação e Município": município "X" (RO) not in the territorial table (1 values of this file name no known municipality)`
-	fake := bqfake.New(t)
-	fake.Fail = func(sql string) string {
-		if strings.Contains(sql, "-- pib mapping check") {
-			return "Query error: mirante-contract: " + refusal + " :end-contract at [12:3]"
-		}
-		return ""
-	}
-	wh := ingestWarehouse(t, fake)
-	rel := "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx"
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "pib_municipal", path.Base(rel), sample(t, rel), ingest.LoadParams{})
-	var ce *ingest.ContractError
-	if !errors.As(err, &ce) || ce.Reason != refusal {
-		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
-	}
-	jobs := fake.Jobs()
-	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
-	check, staging, core := strings.Index(script, "-- pib mapping check"), strings.Index(script, "staging_pib AS"), strings.Index(script, "core.fact_pib")
-	if check < 0 || staging < 0 || core < 0 || !(staging < check) {
-		t.Fatalf("the script does not check the mapping after staging (check %d, staging %d, core %d)", check, staging, core)
-	}
-	body := script[check:]
-	if !strings.Contains(body[:strings.Index(body, ";")], "landing.ingest_files WHERE source = 'ibge_territorio'") {
-		t.Error("the check does not refuse a load before the territorial table")
-	}
-}
-
-// A FINBRA file is refused on BigQuery as on DuckDB (issue 26): the script
-// checks, after staging_siconfi resolves Cod.IBGE (NULL where the
-// territorial table lacks it) and before core and the mart, that the table
-// was loaded and that every landed code resolves, and BigQuery's ERROR() in
-// that check comes back as the load's contract error.
-func TestSiconfiScriptRefusesUnknownCodes(t *testing.T) {
-	const refusal = `line 1507, column "Cod.IBGE": "5299999" is not in the territorial table (1 rows of this file name a code it does not have)`
-	fake := bqfake.New(t)
-	fake.Fail = func(sql string) string {
-		if strings.Contains(sql, "-- siconfi mapping check") {
-			return "Query error: mirante-contract: " + refusal + " :end-contract at [9:3]"
-		}
-		return ""
-	}
-	wh := ingestWarehouse(t, fake)
-	rel := "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv"
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "siconfi", path.Base(rel), sample(t, rel), ingest.LoadParams{})
-	var ce *ingest.ContractError
-	if !errors.As(err, &ce) || ce.Reason != refusal {
-		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
-	}
-	jobs := fake.Jobs()
-	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
-	staging := strings.Index(script, "CREATE TEMP TABLE staging_siconfi AS")
-	check := strings.Index(script, "-- siconfi mapping check")
-	core := strings.Index(script, "-- model core_fact_siconfi")
-	mart := strings.Index(script, "-- model marts_siconfi_annual")
-	if staging < 0 || check < 0 || core < 0 || mart < 0 || !(staging < check && check < core && core < mart) {
-		t.Fatalf("the script does not check the codes between staging and core (staging %d, check %d, core %d, mart %d)", staging, check, core, mart)
-	}
-	body := script[check:]
-	body = body[:strings.Index(body, ";\n")]
-	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=",
-		"FROM staging_siconfi WHERE municipio IS NULL", "ERROR(FORMAT("} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the check lacks %q:\n%s", want, body)
-		}
-	}
-}
-
-// A CAGED file is refused on BigQuery as on DuckDB (issue 26): the script
-// checks, after staging and before core, that the territorial table was
-// loaded and that every landed município code resolves, and BigQuery's
-// ERROR() in that check comes back as the load's contract error.
-func TestCAGEDScriptRefusesUnmappedMunicipalities(t *testing.T) {
-	const refusal = `line 41, column "município": município "119998" (RO) not in the territorial table (records of this file with a município code it does not have: 1)`
-	fake := bqfake.New(t)
-	fake.Fail = func(sql string) string {
-		if strings.Contains(sql, "-- caged mapping check") {
-			return "Query error: mirante-contract: " + refusal + " :end-contract at [14:3]"
-		}
-		return ""
-	}
-	wh := ingestWarehouse(t, fake)
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "caged", "CAGEDEXC202301.txt", sample(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{})
-	var ce *ingest.ContractError
-	if !errors.As(err, &ce) || ce.Reason != refusal {
-		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
-	}
-	jobs := fake.Jobs()
-	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
-	check, staging, core := strings.Index(script, "-- caged mapping check"), strings.Index(script, "staging_caged AS"), strings.Index(script, "MERGE core.fact_caged")
-	if check < 0 || staging < 0 || core < 0 || !(staging < check && check < core) {
-		t.Fatalf("the script does not check the municipalities between staging and core (check %d, staging %d, core %d)", check, staging, core)
-	}
-	body := script[check:]
-	body = body[:strings.Index(body, ";")]
-	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "FROM staging_caged", "municipio IS NULL"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the check lacks %q:\n%s", want, body)
-		}
-	}
-}
-
-// A Comex municipal file is refused on BigQuery as on DuckDB (issue 26):
-// the script checks, after staging_comex_mun maps CO_MUN and before core,
-// that the territorial table was loaded and that every CO_MUN but those
-// published without a municipality (9999999, 9300000) resolves, and
-// BigQuery's ERROR() in that check comes back as the load's contract
-// error. An NCM file's script resolves no municipality and has no check.
-func TestComexMunScriptRefusesUnmappedCodes(t *testing.T) {
-	const refusal = `line 3, column "CO_MUN": CO_MUN "5101837" (SG_UF_MUN MT) maps to no municipality of the territorial table (1 rows of this file map nowhere, and only 9999999, 9300000 are published without one)`
-	fake := bqfake.New(t)
-	fake.Fail = func(sql string) string {
-		if strings.Contains(sql, "-- comex_mun mapping check") {
-			return "Query error: mirante-contract: " + refusal + " :end-contract at [21:3]"
-		}
-		return ""
-	}
-	wh := ingestWarehouse(t, fake)
-	mun := `"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\r\n" +
+// Every municipal source is refused on BigQuery as on DuckDB (issue 26):
+// its script checks, after staging resolves the municipalities and before
+// core, that the territorial table was loaded and that every landed place
+// resolves, and BigQuery's ERROR() in that check comes back as the load's
+// contract error.
+func TestMunicipalScriptsRefuseUnmappedPlaces(t *testing.T) {
+	comexMUN := `"CO_ANO";"CO_MES";"SH4";"CO_PAIS";"SG_UF_MUN";"CO_MUN";"KG_LIQUIDO";"VL_FOB"` + "\r\n" +
 		`2024;"01";"0201";"160";"SP";"3416200";500;1000` + "\r\n" +
 		`2024;"01";"0201";"160";"MT";"5101837";700;1400` + "\r\n" +
 		`2024;"02";"0201";"160";"ND";"9999999";300;600` + "\r\n"
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2024_MUN.csv", strings.NewReader(mun), ingest.LoadParams{})
-	var ce *ingest.ContractError
-	if !errors.As(err, &ce) || ce.Reason != refusal {
-		t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+	cases := []struct {
+		source, name string
+		in           func(t *testing.T) io.Reader
+		check        string   // the check statement's marker
+		refusal      string   // what the check's ERROR() says
+		order        []string // markers the script holds in this order, the check among them
+		wants        []string // what the check statement holds
+	}{
+		{"pib_municipal", "sidra_tabela5938_pib_municipios_2002_2023.xlsx",
+			func(t *testing.T) io.Reader { return sample(t, "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx") },
+			"-- pib mapping check",
+			`line 32, column "Unidade da Federação e Município": município "X" (RO) not in the territorial table (1 values of this file name no known municipality)`,
+			[]string{"staging_pib AS", "-- pib mapping check", "-- model core_fact_pib"},
+			[]string{"FROM staging_pib WHERE municipio IS NULL"}},
+		{"siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv",
+			func(t *testing.T) io.Reader { return sample(t, "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv") },
+			"-- siconfi mapping check",
+			`line 1507, column "Cod.IBGE": "5299999" is not in the territorial table (1 rows of this file name a code it does not have)`,
+			[]string{"CREATE TEMP TABLE staging_siconfi AS", "-- siconfi mapping check", "-- model core_fact_siconfi", "-- model marts_siconfi_annual"},
+			[]string{"FROM staging_siconfi WHERE municipio IS NULL", "ERROR(FORMAT("}},
+		{"caged", "CAGEDEXC202301.txt",
+			func(t *testing.T) io.Reader { return sample(t, "caged/CAGEDEXC202301.txt") },
+			"-- caged mapping check",
+			`line 41, column "município": município "119998" (RO) not in the territorial table (records of this file with a município code it does not have: 1)`,
+			[]string{"staging_caged AS", "-- caged mapping check", "MERGE core.fact_caged"},
+			[]string{"FROM staging_caged", "municipio IS NULL"}},
+		{"comex", "EXP_2024_MUN.csv",
+			func(*testing.T) io.Reader { return strings.NewReader(comexMUN) },
+			"-- comex_mun mapping check",
+			`line 3, column "CO_MUN": CO_MUN "5101837" (SG_UF_MUN MT) maps to no municipality of the territorial table (1 rows of this file map nowhere, and only 9999999, 9300000 are published without one)`,
+			[]string{"CREATE TEMP TABLE staging_comex_mun AS", "-- comex_mun mapping check", "-- model core_fact_comex_municipio"},
+			[]string{"FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN ('9999999', '9300000')", "ERROR(FORMAT("}},
 	}
-	jobs := fake.Jobs()
-	script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
-	staging := strings.Index(script, "CREATE TEMP TABLE staging_comex_mun AS")
-	check := strings.Index(script, "-- comex_mun mapping check")
-	core := strings.Index(script, "-- model core_fact_comex_municipio")
-	if staging < 0 || check < 0 || core < 0 || !(staging < check && check < core) {
-		t.Fatalf("the script does not check CO_MUN between staging and core (staging %d, check %d, core %d)", staging, check, core)
+	for _, c := range cases {
+		t.Run(c.source, func(t *testing.T) {
+			fake := bqfake.New(t)
+			fake.Fail = func(sql string) string {
+				if strings.Contains(sql, c.check) {
+					return "Query error: mirante-contract: " + c.refusal + " :end-contract at [12:3]"
+				}
+				return ""
+			}
+			_, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, fake).Ingest(), c.source, c.name, c.in(t), ingest.LoadParams{})
+			var ce *ingest.ContractError
+			if !errors.As(err, &ce) || ce.Reason != c.refusal {
+				t.Fatalf("LoadRemote = %v, want the check's contract error", err)
+			}
+			jobs := fake.Jobs()
+			script := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string)
+			last := -1
+			for _, m := range c.order {
+				i := strings.Index(script, m)
+				if i < 0 || i < last {
+					t.Fatalf("the script does not hold %q in order %q", m, c.order)
+				}
+				last = i
+			}
+			body := script[strings.Index(script, c.check):]
+			body = body[:strings.Index(body, ";\n")]
+			for _, want := range append([]string{"landing.ingest_files WHERE source = 'ibge_territorio'",
+				"load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE="}, c.wants...) {
+				if !strings.Contains(body, want) {
+					t.Errorf("the check lacks %q:\n%s", want, body)
+				}
+			}
+		})
 	}
-	body := script[check:]
-	body = body[:strings.Index(body, ";\n")]
-	for _, want := range []string{"landing.ingest_files WHERE source = 'ibge_territorio'", "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=",
-		"FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN ('9999999', '9300000')", "ERROR(FORMAT("} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the check lacks %q:\n%s", want, body)
-		}
-	}
+}
 
+// An NCM file's script resolves no municipality and does not depend on the
+// territorial table.
+func TestComexNCMScriptNeedsNoTerritory(t *testing.T) {
 	ncm := bqfake.New(t)
 	if _, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, ncm).Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
-	jobs = ncm.Jobs()
+	jobs := ncm.Jobs()
 	if s := obj(t, jobs[len(jobs)-1].Body, "configuration", "query")["query"].(string); strings.Contains(s, "ibge_territorio") {
 		t.Error("an NCM file's script depends on the territorial table")
 	}
