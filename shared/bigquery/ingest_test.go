@@ -602,13 +602,17 @@ func TestMunicipalScriptsRefuseUnmappedPlaces(t *testing.T) {
 		wants        []string // what the check statement holds
 	}{
 		{"pib_municipal", "sidra_tabela5938_pib_municipios_2002_2023.xlsx",
-			func(t *testing.T) io.Reader { return sample(t, "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx") },
+			func(t *testing.T) io.Reader {
+				return sample(t, "pib_municipios/sidra_tabela5938_pib_municipios_2002_2023.xlsx")
+			},
 			"-- pib mapping check",
 			`line 32, column "Unidade da Federação e Município": município "X" (RO) not in the territorial table (1 values of this file name no known municipality)`,
 			[]string{"staging_pib AS", "-- pib mapping check", "-- model core_fact_pib"},
 			[]string{"FROM staging_pib WHERE municipio IS NULL"}},
 		{"siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv",
-			func(t *testing.T) io.Reader { return sample(t, "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv") },
+			func(t *testing.T) io.Reader {
+				return sample(t, "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv")
+			},
 			"-- siconfi mapping check",
 			`line 1507, column "Cod.IBGE": "5299999" is not in the territorial table (1 rows of this file name a code it does not have)`,
 			[]string{"CREATE TEMP TABLE staging_siconfi AS", "-- siconfi mapping check", "-- model core_fact_siconfi", "-- model marts_siconfi_annual"},
