@@ -274,12 +274,8 @@ func checkCAGEDMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("caged mapping check", cagedMappedBigQuery)
 	}
-	var loads int
-	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
-		return fmt.Errorf("checking the territorial table: %w", err)
-	}
-	if loads == 0 {
-		return j.contractErr(0, "", cagedTerritoryFirst)
+	if err := requireTerritory(j, cagedTerritoryFirst); err != nil {
+		return err
 	}
 	var (
 		line, records int64
@@ -301,7 +297,7 @@ func checkCAGEDMapped(j *job) error {
 // after staging_caged: one SELECT whose CASE calls ERROR() only for a
 // refusal (see ipcaChainBigQuery).
 const cagedMappedBigQuery = `SELECT CASE
-  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + cagedTerritoryFirst + contractEnd + `')
+  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + cagedTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + cagedMunicipioColumn + `": município "%s" (%s) not in the territorial table (records of this file with a município code it does not have: %d)` + contractEnd + `',
     MIN(s.line), ARRAY_AGG(s.municipio6 ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)],
     ARRAY_AGG(COALESCE(u.uf, LEFT(s.municipio6, 2)) ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)], SUM(s.movements)))

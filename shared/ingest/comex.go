@@ -372,12 +372,8 @@ func checkComexMunMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("comex_mun mapping check", comexMunMappedBigQuery)
 	}
-	var loads int
-	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
-		return fmt.Errorf("checking the territorial table: %w", err)
-	}
-	if loads == 0 {
-		return j.contractErr(0, "", comexTerritoryFirst)
+	if err := requireTerritory(j, comexTerritoryFirst); err != nil {
+		return err
 	}
 	var (
 		line      int64
@@ -406,7 +402,7 @@ var comexMunUnmapped = `CO_MUN "%s" (SG_UF_MUN %s) maps to no municipality of th
 // transaction, after staging_comex_mun: one SELECT whose CASE calls ERROR()
 // only for a refusal (see pibMappedBigQuery).
 var comexMunMappedBigQuery = `SELECT CASE
-  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + comexTerritoryFirst + contractEnd + `')
+  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + comexTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "CO_MUN": ` + comexMunUnmapped + contractEnd + `',
     MIN(line), ARRAY_AGG(co_mun ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every CO_MUN mapped'

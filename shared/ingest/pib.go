@@ -156,11 +156,6 @@ func loadPIB(j *job) error {
 	return nil
 }
 
-// territoryFirst is the refusal of a file whose municipalities only the
-// territorial table can resolve, when that table was never loaded; each
-// source adds, in parentheses, what the table resolves for it.
-const territoryFirst = "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV>"
-
 // pibTerritoryFirst is territoryFirst for SIDRA 5938.
 const pibTerritoryFirst = territoryFirst + " (this file names municipalities only as \"Nome (UF)\", which the territorial table resolves)"
 
@@ -174,12 +169,8 @@ func checkPIBMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("pib mapping check", pibMappedBigQuery)
 	}
-	var loads int
-	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
-		return fmt.Errorf("checking the territorial table: %w", err)
-	}
-	if loads == 0 {
-		return j.contractErr(0, "", pibTerritoryFirst)
+	if err := requireTerritory(j, pibTerritoryFirst); err != nil {
+		return err
 	}
 	var (
 		line      int64
@@ -201,7 +192,7 @@ func checkPIBMapped(j *job) error {
 // staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
 // ipcaChainBigQuery).
 const pibMappedBigQuery = `SELECT CASE
-  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + pibTerritoryFirst + contractEnd + `')
+  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + pibTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + contractEnd + `',
     MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every municipality mapped'

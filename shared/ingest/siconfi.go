@@ -188,10 +188,8 @@ func loadSiconfi(j *job) error {
 // "%"), as staging_siconfi's is_percent does.
 func siconfiPercent(conta string) bool { return strings.HasPrefix(conta, "%") }
 
-// siconfiTerritoryFirst refuses a FINBRA file loaded before the territorial
-// table (pib.go's territoryFirst names PIB's reason).
-const siconfiTerritoryFirst = "load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV> " +
-	"(the Cod.IBGE of a FINBRA file resolves against the territorial table)"
+// siconfiTerritoryFirst is territoryFirst for FINBRA.
+const siconfiTerritoryFirst = territoryFirst + " (the Cod.IBGE of a FINBRA file resolves against the territorial table)"
 
 // siconfiCodeColumn is the FINBRA column that names the municipality.
 const siconfiCodeColumn = "Cod.IBGE"
@@ -203,12 +201,8 @@ func checkSiconfiMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("siconfi mapping check", siconfiMappedBigQuery)
 	}
-	var loads int
-	if err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM landing.ingest_files WHERE source = 'ibge_territorio'`).Scan(&loads); err != nil {
-		return fmt.Errorf("checking the territorial table: %w", err)
-	}
-	if loads == 0 {
-		return j.contractErr(0, "", siconfiTerritoryFirst)
+	if err := requireTerritory(j, siconfiTerritoryFirst); err != nil {
+		return err
 	}
 	var (
 		line      int64
@@ -231,7 +225,7 @@ func checkSiconfiMapped(j *job) error {
 // calls ERROR() only for a refusal (see ipcaChainBigQuery). Its text is a
 // single-quoted literal: no apostrophe in it or in siconfiTerritoryFirst.
 const siconfiMappedBigQuery = `SELECT CASE
-  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0 THEN ERROR('` + contractMark + siconfiTerritoryFirst + contractEnd + `')
+  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + siconfiTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + siconfiCodeColumn + `": "%s" is not in the territorial table (%d rows of this file name a code it does not have)` + contractEnd + `',
     MIN(line), ARRAY_AGG(cod_ibge ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every Cod.IBGE mapped'
