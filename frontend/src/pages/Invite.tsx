@@ -279,6 +279,19 @@ export default function Invite() {
 
   const stage = inviteStage({ user: user ? { emailVerified: user.emailVerified || verified } : user, token, refusal });
 
+  // firebaseStep runs one Firebase Auth call with the form busy, and says
+  // what went wrong in the sign-in page's words.
+  const firebaseStep = async (action: () => Promise<void>, signup = false) => {
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      say('error', t(authMessageKey((err as { code?: string }).code ?? '', signup)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const signup = mode === 'signup';
@@ -294,8 +307,7 @@ export default function Invite() {
       document.getElementById(`invite-${first}`)?.focus();
       return;
     }
-    setBusy(true);
-    try {
+    await firebaseStep(async () => {
       if (signup) {
         qc.clear();
         const cred = await createUserWithEmailAndPassword(getAppAuth(), form.email.trim(), form.password);
@@ -304,11 +316,7 @@ export default function Invite() {
       } else {
         await signIn(form.email.trim(), form.password);
       }
-    } catch (err) {
-      say('error', t(authMessageKey((err as { code?: string }).code ?? '', signup)));
-    } finally {
-      setBusy(false);
-    }
+    }, signup);
   };
 
   const reset = async () => {
@@ -317,34 +325,23 @@ export default function Invite() {
       document.getElementById('invite-email')?.focus();
       return;
     }
-    setBusy(true);
-    try {
+    await firebaseStep(async () => {
       await sendPasswordResetEmail(getAppAuth(), form.email.trim());
       say('success', t('invite.resetSent', { email: form.email.trim() }));
-    } catch (err) {
-      say('error', t(authMessageKey((err as { code?: string }).code ?? '', false)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const resend = async () => {
     if (!user) return;
-    setBusy(true);
-    try {
+    await firebaseStep(async () => {
       await sendVerification(user);
       say('success', t('invite.verificationSent', { email: user.email ?? '' }));
-    } catch (err) {
-      say('error', t(authMessageKey((err as { code?: string }).code ?? '', false)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const checkVerified = async () => {
     if (!user) return;
-    setBusy(true);
-    try {
+    await firebaseStep(async () => {
       await user.reload();
       if (user.emailVerified) {
         await user.getIdToken(true); // the API reads the claim from the token
@@ -354,11 +351,7 @@ export default function Invite() {
       } else {
         say('info', t('invite.stillUnverified'));
       }
-    } catch (err) {
-      say('error', t(authMessageKey((err as { code?: string }).code ?? '', false)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const accept = async () => {
