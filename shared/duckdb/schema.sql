@@ -98,9 +98,11 @@ CREATE TABLE IF NOT EXISTS marts.siconfi_annual (
   municipio_nome VARCHAR,
   uf             VARCHAR NOT NULL,
   region         VARCHAR,
-  account        VARCHAR NOT NULL,
-  value_brl      DOUBLE  NOT NULL
+  account        VARCHAR NOT NULL, -- FINBRA Conta, qualified by its parent and power
+  coluna         VARCHAR,          -- FINBRA Coluna as the file labels it: the figure's date or span
+  value_brl      DOUBLE  NOT NULL  -- one declared figure, never a sum
 );
+ALTER TABLE marts.siconfi_annual ADD COLUMN IF NOT EXISTS coluna VARCHAR;
 
 -- Row-mode tenants share this table; the compiler always adds tenant_key.
 CREATE TABLE IF NOT EXISTS marts.tenant_metrics (

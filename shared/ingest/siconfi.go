@@ -20,17 +20,19 @@ import (
 // Municípios", the annex and the table) before the header
 // Instituição;Cod.IBGE;UF;PODER;População;Coluna;Conta;Valor.
 //
-// The mart's account is Conta with its Coluna ("DÍVIDA CONSOLIDADA - DC (I)
-// — Até o 2º Semestre"): the same Conta is reported for several columns.
+// The mart's account is Conta; its Coluna ("SALDO DO EXERCÍCIO ANTERIOR",
+// "Até o 2º Semestre": the date or span of the figure) is a dimension of
+// its own, with the file's label, and the mart holds one declared figure
+// per account and column, never a sum (marts_siconfi_annual says which).
 // Where the report repeats a Conta under different parents (RGF Anexo 02:
 // "Internos"/"Externos" under Empréstimos and under Financiamentos), the
 // parent is named too ("Financiamentos - Internos"). Rows of a legislative
 // institution are prefixed with the power. Percentages ("% da DC sobre a
 // RCL") are not R$: they stay in core, out of value_brl, and the report
 // counts them as skipped (the rows the contract does not publish). A file
-// replaces its year's rows of the same annex and period. Its População
-// column is kept as core.fact_populacao, the population source of
-// pib_municipal.
+// replaces its year's rows of the same annex, table and period. Its
+// População column is kept as core.fact_populacao, the population source
+// of pib_municipal.
 //
 // Cod.IBGE resolves against the territorial table, so that table must be
 // loaded first; a code it does not have refuses the whole file, naming the
@@ -149,9 +151,6 @@ func loadSiconfi(j *job) error {
 		case siconfiRepeated[key]:
 			account = parent + " - " + conta
 		}
-		if coluna != "" {
-			account += " — " + coluna
-		}
 		if poder != "" && delim.Name(poder) != "executivo" {
 			account = poder + ": " + account
 		}
@@ -232,8 +231,8 @@ const siconfiMappedBigQuery = `SELECT CASE
 END AS siconfi_mapping
 FROM staging_siconfi WHERE municipio IS NULL;`
 
-// noteSiconfi notes the accounts a municipality repeats, which the mart
-// publishes summed.
+// noteSiconfi notes the accounts a municipality repeats in one column, of
+// which the mart publishes the first line's figure.
 func (j *job) noteSiconfi() error {
 	var dups int64
 	recent := ""
@@ -241,12 +240,12 @@ func (j *job) noteSiconfi() error {
 		recent = " AND " + RecentLanding
 	}
 	err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+`
-		GROUP BY cod_ibge, account HAVING count(*) > 1)`, j.sha).Scan(&dups)
+		GROUP BY cod_ibge, account, coluna HAVING count(*) > 1)`, j.sha).Scan(&dups)
 	if err != nil {
 		return fmt.Errorf("checking the FINBRA load: %w", err)
 	}
 	if dups > 0 {
-		j.note("%d accounts repeat within a municipality: their values are added up in the mart", dups)
+		j.note("%d accounts repeat within a municipality and column: the mart publishes the figure of the first line of each, not their sum", dups)
 	}
 	return nil
 }

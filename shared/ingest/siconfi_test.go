@@ -92,7 +92,7 @@ func TestSiconfi(t *testing.T) {
 			}
 			var got float64
 			var dupKeys int
-			if err := db.QueryRow(`SELECT sum(value_brl), count(*) - count(DISTINCT (municipio, account)) FROM marts.siconfi_annual WHERE year = 2018`).Scan(&got, &dupKeys); err != nil {
+			if err := db.QueryRow(`SELECT sum(value_brl), count(*) - count(DISTINCT (municipio, account, coluna)) FROM marts.siconfi_annual WHERE year = 2018`).Scan(&got, &dupKeys); err != nil {
 				t.Fatal(err)
 			}
 			if d := math.Abs(got - sum); d > 1e-12*math.Abs(sum) || dupKeys != 0 {
@@ -105,7 +105,7 @@ func TestSiconfi(t *testing.T) {
 				}
 			}
 			var repeated int
-			if err := db.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM landing.siconfi GROUP BY cod_ibge, account HAVING count(*) > 1)`).Scan(&repeated); err != nil || repeated != 0 {
+			if err := db.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM landing.siconfi GROUP BY cod_ibge, account, coluna HAVING count(*) > 1)`).Scan(&repeated); err != nil || repeated != 0 {
 				t.Fatalf("%d accounts repeat within a municipality (%v)", repeated, err)
 			}
 		})

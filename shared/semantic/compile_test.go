@@ -193,7 +193,8 @@ func (f *fixture) load(t *testing.T) {
 			r.month, r.month, r.port, r.uf, regionOf(r.uf), r.nav, r.nature, r.dir, r.tonnes, r.teu, r.berthings)
 	}
 	for _, r := range f.sicon {
-		exec(`insert into marts.siconfi_annual values (?, ?, 'cap', ?, ?, ?, ?)`, r.year, r.municipio, r.uf, regionOf(r.uf), r.account, r.value)
+		exec(`insert into marts.siconfi_annual (year, municipio, municipio_nome, uf, region, account, coluna, value_brl)
+			values (?, ?, 'cap', ?, ?, ?, 'Até o 3º Quadrimestre', ?)`, r.year, r.municipio, r.uf, regionOf(r.uf), r.account, r.value)
 	}
 }
 

@@ -23,7 +23,7 @@ func TestCatalogHasTheMinimumDatasets(t *testing.T) {
 		"caged_monthly":  {[]string{"month", "year", "municipio", "uf", "cnae_section"}, []string{"admissions", "separations", "net"}},
 		"pib_municipal":  {[]string{"year", "municipio", "uf", "region"}, []string{"pib_brl", "population", "pib_per_capita_brl"}},
 		"ipca_monthly":   {[]string{"month", "year"}, []string{"index", "mom_pct", "yoy_pct"}},
-		"siconfi_annual": {[]string{"year", "municipio", "uf", "account"}, []string{"value_brl"}},
+		"siconfi_annual": {[]string{"year", "municipio", "uf", "account", "coluna"}, []string{"value_brl"}},
 		"tenant_metrics": {[]string{"month", "municipio", "uf", "metric"}, []string{"value"}},
 	}
 	for id, w := range want {

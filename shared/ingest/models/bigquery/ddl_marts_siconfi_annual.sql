@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS marts.siconfi_annual (
   uf STRING NOT NULL,
   region STRING,
   account STRING NOT NULL,
+  coluna STRING,
   value_brl FLOAT64 NOT NULL
 )
 PARTITION BY RANGE_BUCKET(year, GENERATE_ARRAY(2000, 2100, 1))

@@ -8,5 +8,7 @@ CREATE TABLE IF NOT EXISTS marts.siconfi_annual (
   uf             VARCHAR NOT NULL,
   region         VARCHAR,
   account        VARCHAR NOT NULL,
+  coluna         VARCHAR,
   value_brl      DOUBLE  NOT NULL
 );
+ALTER TABLE marts.siconfi_annual ADD COLUMN IF NOT EXISTS coluna VARCHAR;
