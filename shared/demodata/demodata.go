@@ -445,13 +445,13 @@ func fillIPCA(ctx context.Context, conn *sql.Conn, seed int64) (int64, error) {
 }
 
 func fillSiconfi(ctx context.Context, conn *sql.Conn, seed int64) (int64, error) {
-	cols := []string{"year", "municipio", "municipio_nome", "uf", "region", "account", "value_brl"}
+	cols := []string{"year", "municipio", "municipio_nome", "uf", "region", "account", "coluna", "value_brl"}
 	return appendRows(ctx, conn, "marts", "siconfi_annual", cols, func(add func(...driver.Value) error) error {
 		for i := range municipalities {
 			for _, y := range municipalSeries(seed, i, SiconfiFirstYear, SiconfiLastYear) {
 				for k, v := range siconfiValues(seed, i, y) {
 					if err := add(int32(y.year), y.mun.code, y.mun.name, y.mun.uf, regionOf(y.mun.uf),
-						siconfiAccounts[k], v); err != nil {
+						siconfiAccounts[k], siconfiColumns[k], v); err != nil {
 						return err
 					}
 				}

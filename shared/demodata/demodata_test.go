@@ -447,6 +447,13 @@ func TestPIBAndSiconfi(t *testing.T) {
 	if d := cmp.Diff(want, accounts); d != "" {
 		t.Errorf("accounts (-want +got):\n%s", d)
 	}
+	if len(siconfiColumns) != len(siconfiAccounts) {
+		t.Fatalf("%d columns for %d accounts", len(siconfiColumns), len(siconfiAccounts))
+	}
+	// One figure per account and column, each account in one column.
+	if n := queryInt(t, db, "SELECT count(*) FROM (SELECT municipio, year, account FROM marts.siconfi_annual GROUP BY ALL HAVING count(*) <> 1 OR count(coluna) <> 1)"); n != 0 {
+		t.Errorf("%d municipality-year-accounts without exactly one row with a column", n)
+	}
 	if n := queryInt(t, db, "SELECT count(*) FROM (SELECT municipio, year FROM marts.siconfi_annual GROUP BY ALL HAVING count(*) <> ?)", len(siconfiAccounts)); n != 0 {
 		t.Errorf("%d municipality-years without every account", n)
 	}

@@ -61,6 +61,19 @@ var siconfiAccounts = []string{
 	"Dívida Consolidada Líquida",
 }
 
+// siconfiColumns are the FINBRA columns (Coluna) of siconfiAccounts, in the
+// same order: the year's realised revenue, committed spending, and the debt
+// at the end of the year's last four-month period.
+var siconfiColumns = []string{
+	"Receitas Brutas Realizadas",
+	"Receitas Brutas Realizadas",
+	"Receitas Brutas Realizadas",
+	"Despesas Empenhadas",
+	"Despesas Empenhadas",
+	"Despesas Empenhadas",
+	"Até o 3º Quadrimestre",
+}
+
 // siconfiValues returns the accounts of one municipality-year, in the order
 // of siconfiAccounts: current revenue per inhabitant rises with the local
 // economy, own taxes weigh more in richer places, and capital spending jumps
