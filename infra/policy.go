@@ -460,7 +460,7 @@ var RequiredAlerts = []string{
 }
 
 // LargeMarts must require a partition filter.
-var LargeMarts = []string{"comex_monthly", "caged_monthly", "antaq_monthly"}
+var LargeMarts = []string{"comex_monthly", "comex_municipal_monthly", "caged_monthly", "antaq_monthly"}
 
 // regionalResources names the region argument of each regional resource type
 // that must be present (other types' region/location, when present, are held

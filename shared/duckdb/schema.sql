@@ -41,6 +41,28 @@ CREATE TABLE IF NOT EXISTS marts.comex_monthly (
   kg_liquido   DOUBLE  NOT NULL
 );
 
+-- Comex Stat trade by the exporter's or importer's municipality and SH4: only
+-- trade with a municipality (CO_MUN 9999999 and 9300000 are in no municipality).
+CREATE TABLE IF NOT EXISTS marts.comex_municipal_monthly (
+  month                DATE    NOT NULL, -- first day of the month
+  year                 INTEGER NOT NULL,
+  flow                 VARCHAR NOT NULL, -- export | import
+  uf                   VARCHAR NOT NULL,
+  region               VARCHAR,
+  municipio            VARCHAR NOT NULL, -- 7-digit IBGE code
+  municipio_nome       VARCHAR,
+  regiao_imediata      VARCHAR,          -- 6 digits
+  regiao_imediata_nome VARCHAR,
+  sh4                  VARCHAR NOT NULL,
+  sh4_name             VARCHAR,
+  sh2                  VARCHAR NOT NULL,
+  sh2_name             VARCHAR,
+  country              VARCHAR NOT NULL, -- Comex Stat CO_PAIS, 3 digits
+  country_name         VARCHAR,
+  vl_fob_usd           DOUBLE  NOT NULL,
+  kg_liquido           DOUBLE  NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS marts.antaq_monthly (
   month        DATE    NOT NULL,
   year         INTEGER NOT NULL,

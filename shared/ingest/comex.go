@@ -332,7 +332,10 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		if err := checkComexMunMapped(j); err != nil {
 			return err
 		}
-		return j.runModelsWith(params, "ddl_core_fact_comex_municipio", "core_fact_comex_municipio")
+		// The mart names SH4, SH2 and countries from the Comex dimensions,
+		// which a municipal file does not load: created empty when absent.
+		models := append([]string{"ddl_core_fact_comex_municipio", "core_fact_comex_municipio"}, comexDimDDL...)
+		return j.runModelsWith(params, append(models, "ddl_marts_comex_municipal_monthly", "marts_comex_municipal_monthly")...)
 	}
 	return nil
 }
@@ -463,7 +466,8 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		return err
 	}
 	j.finish = func() error {
-		models := append(append([]string{}, comexDimDDL...), "core_dim_"+c.Layout, "ddl_marts_comex_monthly", "marts_comex_names")
+		models := append(append([]string{}, comexDimDDL...), "core_dim_"+c.Layout, "ddl_marts_comex_monthly", "marts_comex_names",
+			"ddl_marts_comex_municipal_monthly", "marts_comex_municipal_names")
 		return j.runModels(models...)
 	}
 	return nil

@@ -146,8 +146,8 @@ func TestBigQueryMartsPartitionAndClusterAsTheCatalog(t *testing.T) {
 		}
 		checked++
 	}
-	if checked != 6 {
-		t.Fatalf("checked %d marts, want 6", checked)
+	if checked != 7 {
+		t.Fatalf("checked %d marts, want 7", checked)
 	}
 }
 

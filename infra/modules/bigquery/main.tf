@@ -73,6 +73,22 @@ resource "google_bigquery_table" "comex_monthly" {
   require_partition_filter = true
 }
 
+resource "google_bigquery_table" "comex_municipal_monthly" {
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.layer["marts"].dataset_id
+  table_id            = "comex_municipal_monthly"
+  description         = "Comex Stat exports and imports by month, municipality, SH4 and partner country."
+  schema              = file("${path.module}/schemas/comex_municipal_monthly.json")
+  deletion_protection = var.deletion_protection
+
+  time_partitioning {
+    type  = "MONTH"
+    field = "month"
+  }
+  clustering               = ["flow", "uf", "municipio"]
+  require_partition_filter = true
+}
+
 resource "google_bigquery_table" "antaq_monthly" {
   project             = var.project_id
   dataset_id          = google_bigquery_dataset.layer["marts"].dataset_id

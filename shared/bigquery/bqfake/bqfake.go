@@ -39,9 +39,10 @@ const Location = "southamerica-east1"
 // true, each with its partition column, as infra/modules/bigquery/main.tf
 // declares them (a test holds the two equal). New gives every fake a copy.
 var PartitionFilters = map[string]string{
-	"marts.comex_monthly": "month",
-	"marts.antaq_monthly": "month",
-	"marts.caged_monthly": "month",
+	"marts.comex_monthly":           "month",
+	"marts.comex_municipal_monthly": "month",
+	"marts.antaq_monthly":           "month",
+	"marts.caged_monthly":           "month",
 }
 
 // minBilled is the least BigQuery bills for a query job (10 MiB): a cap
