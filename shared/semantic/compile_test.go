@@ -198,7 +198,7 @@ func (f *fixture) load(t *testing.T) {
 	}
 }
 
-var allPublic = semantic.Access{Entitled: map[string]bool{"comex_monthly": true, "antaq_monthly": true, "caged_monthly": true, "pib_municipal": true, "ipca_monthly": true, "siconfi_annual": true}}
+var allPublic = semantic.Access{Entitled: map[string]bool{"comex_monthly": true, "comex_municipal_monthly": true, "antaq_monthly": true, "caged_monthly": true, "pib_municipal": true, "ipca_monthly": true, "siconfi_annual": true}}
 
 // run validates, compiles for DuckDB and runs a spec, returning rows keyed by
 // the result's column names.

@@ -18,7 +18,9 @@ func mustCatalog(t *testing.T) *Catalog {
 func TestCatalogHasTheMinimumDatasets(t *testing.T) {
 	c := mustCatalog(t)
 	want := map[string]struct{ dims, measures []string }{
-		"comex_monthly":  {[]string{"month", "year", "flow", "uf", "ncm", "sh4", "sh2", "country"}, []string{"vl_fob_usd", "kg_liquido"}},
+		"comex_monthly": {[]string{"month", "year", "flow", "uf", "ncm", "sh4", "sh2", "country"}, []string{"vl_fob_usd", "kg_liquido"}},
+		"comex_municipal_monthly": {[]string{"month", "quarter", "year", "flow", "uf", "region", "municipio", "regiao_imediata", "sh4", "sh2", "country"},
+			[]string{"vl_fob_usd", "kg_liquido"}},
 		"antaq_monthly":  {[]string{"month", "year", "port", "uf", "nav_type", "cargo_nature", "direction"}, []string{"tonnes", "teu", "berthings"}},
 		"caged_monthly":  {[]string{"month", "year", "municipio", "uf", "cnae_section"}, []string{"admissions", "separations", "net"}},
 		"pib_municipal":  {[]string{"year", "municipio", "uf", "region"}, []string{"pib_brl", "population", "pib_per_capita_brl"}},
@@ -51,7 +53,7 @@ func TestCatalogHasTheMinimumDatasets(t *testing.T) {
 	}
 }
 
-var all = Access{Entitled: map[string]bool{"comex_monthly": true, "antaq_monthly": true, "caged_monthly": true, "pib_municipal": true, "ipca_monthly": true, "siconfi_annual": true}}
+var all = Access{Entitled: map[string]bool{"comex_monthly": true, "comex_municipal_monthly": true, "antaq_monthly": true, "caged_monthly": true, "pib_municipal": true, "ipca_monthly": true, "siconfi_annual": true}}
 
 func TestValidateAcceptsTheAPIExample(t *testing.T) {
 	c := mustCatalog(t)
