@@ -195,8 +195,8 @@ func TestEntitlementsGateDatasetsQueriesAndPickers(t *testing.T) {
 		t.Errorf("banco-regional may query %v", ids)
 	}
 	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/datasets", nil).json(t, &list)
-	if len(list.Data) != 7 {
-		t.Errorf("porto-sul lists %d datasets, want 7", len(list.Data))
+	if len(list.Data) != 8 {
+		t.Errorf("porto-sul lists %d datasets, want 8", len(list.Data))
 	}
 	for _, d := range list.Data {
 		if d.ID == "comex_monthly" && d.Watermark != "2024-06" {

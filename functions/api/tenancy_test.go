@@ -309,7 +309,7 @@ func TestEntitlementsAPI(t *testing.T) {
 	}
 	// porto-sul's entitlements did not move.
 	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/entitlements", nil).json(t, &e)
-	if len(e.Datasets) != 6 {
+	if len(e.Datasets) != 7 {
 		t.Fatalf("porto-sul entitlements = %v", e.Datasets)
 	}
 }

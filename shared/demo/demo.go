@@ -40,7 +40,7 @@ var Users = []User{
 }
 
 // PublicMarts are the public datasets of the minimum catalog.
-var PublicMarts = []string{"comex_monthly", "antaq_monthly", "caged_monthly", "pib_municipal", "ipca_monthly", "siconfi_annual"}
+var PublicMarts = []string{"comex_monthly", "comex_municipal_monthly", "antaq_monthly", "caged_monthly", "pib_municipal", "ipca_monthly", "siconfi_annual"}
 
 // Entitlements are the public marts each org may query.
 var Entitlements = map[string][]string{

@@ -31,20 +31,21 @@ import (
 
 // Mart ids, as in the semantic catalog.
 const (
-	ComexMonthly  = "comex_monthly"
-	AntaqMonthly  = "antaq_monthly"
-	CagedMonthly  = "caged_monthly"
-	PIBMunicipal  = "pib_municipal"
-	IPCAMonthly   = "ipca_monthly"
-	SiconfiAnnual = "siconfi_annual"
-	TenantMetrics = "tenant_metrics"
+	ComexMonthly   = "comex_monthly"
+	ComexMunicipal = "comex_municipal_monthly" // derived from ComexMonthly's rows: filled after it
+	AntaqMonthly   = "antaq_monthly"
+	CagedMonthly   = "caged_monthly"
+	PIBMunicipal   = "pib_municipal"
+	IPCAMonthly    = "ipca_monthly"
+	SiconfiAnnual  = "siconfi_annual"
+	TenantMetrics  = "tenant_metrics"
 )
 
 // Marts lists the marts Fill writes, in the order it writes them.
-var Marts = []string{ComexMonthly, AntaqMonthly, CagedMonthly, PIBMunicipal, IPCAMonthly, SiconfiAnnual, TenantMetrics}
+var Marts = []string{ComexMonthly, ComexMunicipal, AntaqMonthly, CagedMonthly, PIBMunicipal, IPCAMonthly, SiconfiAnnual, TenantMetrics}
 
 // publicMarts are the marts every org shares (all but tenant_metrics).
-var publicMarts = []string{ComexMonthly, AntaqMonthly, CagedMonthly, PIBMunicipal, IPCAMonthly, SiconfiAnnual}
+var publicMarts = []string{ComexMonthly, ComexMunicipal, AntaqMonthly, CagedMonthly, PIBMunicipal, IPCAMonthly, SiconfiAnnual}
 
 // Isolation modes of a tenant's own data.
 const (
@@ -140,6 +141,7 @@ func Fill(ctx context.Context, db *sql.DB, p Params) (Report, error) {
 		fill            func() (int64, error)
 	}{
 		{ComexMonthly, monthlyWatermark, func() (int64, error) { return fillComex(ctx, conn, p.Seed, rows) }},
+		{ComexMunicipal, monthlyWatermark, func() (int64, error) { return fillComexMunicipal(ctx, conn, p.Seed) }},
 		{AntaqMonthly, monthlyWatermark, func() (int64, error) { return fillAntaq(ctx, conn, p.Seed) }},
 		{CagedMonthly, monthlyWatermark, func() (int64, error) { return fillCaged(ctx, conn, p.Seed) }},
 		{PIBMunicipal, pibWatermark, func() (int64, error) { return fillPIB(ctx, conn, p.Seed) }},

@@ -135,7 +135,7 @@ func TestFillRowCountsAndWatermarks(t *testing.T) {
 	}
 
 	wantMarks := map[string]string{
-		ComexMonthly: "2025-09", AntaqMonthly: "2025-09", CagedMonthly: "2025-09", IPCAMonthly: "2025-09",
+		ComexMonthly: "2025-09", ComexMunicipal: "2025-09", AntaqMonthly: "2025-09", CagedMonthly: "2025-09", IPCAMonthly: "2025-09",
 		TenantMetrics: "2025-09", PIBMunicipal: "2023", SiconfiAnnual: "2024",
 	}
 	gotMarks := map[string]string{}
@@ -146,7 +146,7 @@ func TestFillRowCountsAndWatermarks(t *testing.T) {
 		t.Errorf("watermarks (-want +got):\n%s", d)
 	}
 	// The data agree with the watermarks and start where documented.
-	for _, mart := range []string{ComexMonthly, AntaqMonthly, CagedMonthly, IPCAMonthly, TenantMetrics} {
+	for _, mart := range []string{ComexMonthly, ComexMunicipal, AntaqMonthly, CagedMonthly, IPCAMonthly, TenantMetrics} {
 		var lo, hi string
 		if err := db.QueryRow("SELECT strftime(min(month), '%Y-%m'), strftime(max(month), '%Y-%m') FROM marts."+mart).Scan(&lo, &hi); err != nil {
 			t.Fatal(err)
