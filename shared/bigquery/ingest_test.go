@@ -107,10 +107,11 @@ func TestIngestComexOnTheWire(t *testing.T) {
 	}
 	wantLabels := map[string]any{"source": "comex", "endpoint": "ingest"}
 
-	// The two log reads, before anything is sent.
+	// The two log reads before anything is sent, and the count of
+	// published rows the script wrote to the log.
 	reads := fake.Queries()
-	if len(reads) != 2 {
-		t.Fatalf("%d reads, want the same-file and the same-content checks", len(reads))
+	if len(reads) != 3 {
+		t.Fatalf("%d reads, want the same-file and the same-content checks and the published count", len(reads))
 	}
 	for _, r := range reads {
 		if r.Body["location"] != "southamerica-east1" || !reflect.DeepEqual(r.Body["labels"], wantLabels) {
@@ -280,8 +281,10 @@ func TestIngestAlreadyLoadedSendsNothing(t *testing.T) {
 		if strings.Contains(sql, "ORDER BY seq DESC LIMIT 1") {
 			return bqfake.Answer{
 				Schema: []bqfake.Field{{Name: "seq", Type: "INTEGER"}, {Name: "layout", Type: "STRING"}, {Name: "scope", Type: "STRING"}, {Name: "periods", Type: "STRING"},
-					{Name: "watermark", Type: "STRING"}, {Name: "rows_read", Type: "INTEGER"}, {Name: "rows_loaded", Type: "INTEGER"}, {Name: "bytes", Type: "INTEGER"}},
-				Rows: [][]any{{3, "ncm", "export", "2025-01,2025-02", "2025-02", 60, 60, 2900}},
+					{Name: "watermark", Type: "STRING"}, {Name: "rows_read", Type: "INTEGER"}, {Name: "rows_loaded", Type: "INTEGER"},
+					{Name: "rows_published", Type: "INTEGER"}, {Name: "rows_skipped", Type: "INTEGER"}, {Name: "skipped_why", Type: "STRING"},
+					{Name: "bytes", Type: "INTEGER"}, {Name: "deps_sha256", Type: "STRING"}},
+				Rows: [][]any{{3, "ncm", "export", "2025-01,2025-02", "2025-02", 60, 60, 60, 0, "", 2900, ""}},
 			}
 		}
 		return bqfake.Answer{}
@@ -291,8 +294,8 @@ func TestIngestAlreadyLoadedSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Skipped || rep.RowsLoaded != 60 || rep.Watermark != "2025-02" {
-		t.Errorf("report: skipped %v, %d rows, watermark %q", rep.Skipped, rep.RowsLoaded, rep.Watermark)
+	if !rep.Skipped || rep.RowsLoaded != 60 || rep.RowsPublished != 60 || rep.Watermark != "2025-02" {
+		t.Errorf("report: skipped %v, %d rows, %d published, watermark %q", rep.Skipped, rep.RowsLoaded, rep.RowsPublished, rep.Watermark)
 	}
 	if n, m := len(fake.Loads()), len(fake.Jobs()); n != 0 || m != 0 {
 		t.Errorf("a current file sent %d load jobs and %d scripts", n, m)
@@ -452,8 +455,9 @@ func TestIngestCAGEDBindsTheReplacedMonths(t *testing.T) {
 	if !slices.Equal(months, want) {
 		t.Errorf("@periods %v, want the file's months and 2019-06: %v", months, want)
 	}
-	// Reads: the log twice and the scope before the script; none after it
-	// (CAGED has no notes: what does not map is refused or skipped).
+	// Reads: the log twice and the scope before the script; after it only
+	// the log's count of published rows (CAGED has no notes: what does not
+	// map is refused or skipped).
 	var afterScript []string
 	script := false
 	for _, c := range fake.Calls() {
@@ -464,8 +468,8 @@ func TestIngestCAGEDBindsTheReplacedMonths(t *testing.T) {
 			afterScript = append(afterScript, c.Body["query"].(string))
 		}
 	}
-	if len(afterScript) != 0 {
-		t.Errorf("reads after the script: %q, want none", afterScript)
+	if len(afterScript) != 1 || !strings.HasPrefix(afterScript[0], "SELECT rows_published FROM landing.ingest_files") {
+		t.Errorf("reads after the script: %q, want the count of published rows only", afterScript)
 	}
 }
 
@@ -656,10 +660,23 @@ func TestMunicipalScriptsRefuseUnmappedPlaces(t *testing.T) {
 			}
 			body := script[strings.Index(script, c.check):]
 			body = body[:strings.Index(body, ";\n")]
-			for _, want := range append([]string{"landing.ingest_files WHERE source = 'ibge_territorio'",
-				"load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE="}, c.wants...) {
+			for _, want := range c.wants {
 				if !strings.Contains(body, want) {
 					t.Errorf("the check lacks %q:\n%s", want, body)
+				}
+			}
+			// The source's declared requirement, checked in the same
+			// transaction before any of its rows reach core.
+			deps := strings.Index(script, "-- dependency check")
+			if deps < 0 || deps > strings.Index(script, c.check) {
+				t.Fatalf("no dependency check before %q", c.check)
+			}
+			body = script[deps:]
+			body = body[:strings.Index(body, ";\n")]
+			for _, want := range []string{"(SELECT COUNT(*) FROM landing.ingest_files WHERE source = 'ibge_territorio') = 0",
+				"ERROR('mirante-contract: load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE="} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the dependency check lacks %q:\n%s", want, body)
 				}
 			}
 		})

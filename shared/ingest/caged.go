@@ -262,20 +262,13 @@ func cagedNoMunicipio(mun string) bool {
 // cagedMunicipioColumn is the CAGED column of the 6-digit município code.
 const cagedMunicipioColumn = "município"
 
-// cagedTerritoryFirst is territoryFirst for Novo CAGED (no single quote:
-// cagedMappedBigQuery quotes it).
-const cagedTerritoryFirst = territoryFirst + " (CAGED names municipalities by the first 6 digits of their IBGE code, which the territorial table completes)"
-
-// checkCAGEDMapped refuses the file when the territorial table was never
-// loaded, or when one of its landed cells has a município code the table
-// does not have: every landed cell must reach core. A cell keeps the line
+// checkCAGEDMapped refuses the file when one of its landed cells has a
+// município code the territorial table does not have: every landed cell
+// must reach core. A cell keeps the line
 // of its first record, so the first such cell names the first such record.
 func checkCAGEDMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("caged mapping check", cagedMappedBigQuery)
-	}
-	if err := requireTerritory(j, cagedTerritoryFirst); err != nil {
-		return err
 	}
 	var (
 		line, records int64
@@ -297,7 +290,6 @@ func checkCAGEDMapped(j *job) error {
 // after staging_caged: one SELECT whose CASE calls ERROR() only for a
 // refusal (see ipcaChainBigQuery).
 const cagedMappedBigQuery = `SELECT CASE
-  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + cagedTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + cagedMunicipioColumn + `": município "%s" (%s) not in the territorial table (records of this file with a município code it does not have: %d)` + contractEnd + `',
     MIN(s.line), ARRAY_AGG(s.municipio6 ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)],
     ARRAY_AGG(COALESCE(u.uf, LEFT(s.municipio6, 2)) ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)], SUM(s.movements)))

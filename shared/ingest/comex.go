@@ -362,21 +362,13 @@ func comexMunWithoutSQL() string {
 	return strings.Join(codes, ", ")
 }
 
-// comexTerritoryFirst is territoryFirst for Comex Stat's municipal files
-// (no apostrophe: BigQuery's check quotes it in a SQL string).
-const comexTerritoryFirst = territoryFirst + " (CO_MUN is a SECEX code, which the territorial table resolves to the IBGE code)"
-
-// checkComexMunMapped refuses the municipal file when the territorial
-// table was never loaded, or when a CO_MUN other than comexMunWithout maps
-// to no municipality: every landed row must reach core with its
+// checkComexMunMapped refuses the municipal file when a CO_MUN other than
+// comexMunWithout maps to no municipality: every landed row must reach core with its
 // municipality, or its state's and municipality's totals come out short.
 // It runs after staging_comex_mun, before core.
 func checkComexMunMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("comex_mun mapping check", comexMunMappedBigQuery)
-	}
-	if err := requireTerritory(j, comexTerritoryFirst); err != nil {
-		return err
 	}
 	var (
 		line      int64
@@ -405,7 +397,6 @@ var comexMunUnmapped = `CO_MUN "%s" (SG_UF_MUN %s) maps to no municipality of th
 // transaction, after staging_comex_mun: one SELECT whose CASE calls ERROR()
 // only for a refusal (see pibMappedBigQuery).
 var comexMunMappedBigQuery = `SELECT CASE
-  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + comexTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "CO_MUN": ` + comexMunUnmapped + contractEnd + `',
     MIN(line), ARRAY_AGG(co_mun ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every CO_MUN mapped'
@@ -466,9 +457,8 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		return err
 	}
 	j.finish = func() error {
-		models := append(append([]string{}, comexDimDDL...), "core_dim_"+c.Layout, "ddl_marts_comex_monthly", "marts_comex_names",
-			"ddl_marts_comex_municipal_monthly", "marts_comex_municipal_names")
-		return j.runModels(models...)
+		models := append(append([]string{}, comexDimDDL...), "core_dim_"+c.Layout)
+		return j.runModels(append(models, j.dependentRefreshes()...)...)
 	}
 	return nil
 }

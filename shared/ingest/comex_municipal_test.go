@@ -1,7 +1,6 @@
 package ingest_test
 
 import (
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -316,7 +315,6 @@ func TestComexMunicipalMart(t *testing.T) {
 	}
 	before := martSums(t, db, "export")
 	loadFile(t, db, "ibge_territorio", dtbPath, ingest.LoadParams{})
-	runModel(t, db, "marts_refresh_municipio_comex")
 	var name string
 	var n int
 	if err := db.QueryRow(`SELECT any_value(municipio_nome), count(DISTINCT municipio_nome) FROM marts.comex_municipal_monthly WHERE municipio = ?`,
@@ -325,18 +323,5 @@ func TestComexMunicipalMart(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, martSums(t, db, "export")); diff != "" {
 		t.Fatalf("the rename changed the figures (-before +after):\n%s", diff)
-	}
-}
-
-// runModel runs a DuckDB model that takes no parameters, as the loaders
-// would (each ';'-terminated statement in turn).
-func runModel(t *testing.T, db *sql.DB, name string) {
-	t.Helper()
-	text, err := ingest.Model("duckdb", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(text); err != nil {
-		t.Fatalf("model %s: %v", name, err)
 	}
 }

@@ -66,6 +66,9 @@ type Report struct {
 	Bytes      int64
 	RowsRead   int64 // data records read from the file
 	RowsLoaded int64 // rows landed (for CAGED: aggregated cells, no person-level row)
+	// RowsPublished are the landed rows the marts publish, counted in core
+	// once the models ran: every landed row but those RowsSkipped names.
+	RowsPublished int64
 	// RowsSkipped are records the source's contract names as never
 	// published (a "não declarado" code, a percentage row, a UF total),
 	// counted here rather than dropped in silence; SkippedWhy says what
@@ -131,7 +134,7 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	if err := j.runModels("ddl_ingest_files"); err != nil {
+	if err := j.runModels("ddl_ingest_files", "ddl_ingest_files_counts"); err != nil {
 		return *rep, err
 	}
 	// The same bytes as a load still in effect: nothing to do, not even
@@ -166,6 +169,9 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 		if err := j.finish(); err != nil {
 			return *rep, err
 		}
+	}
+	if err := j.countPublished(); err != nil {
+		return *rep, err
 	}
 	t0 := time.Now()
 	if err := j.exec("COMMIT"); err != nil {
@@ -257,6 +263,9 @@ func (j *job) read(start time.Time) (string, error) {
 func (j *job) readUnlessCurrent(start time.Time) (content string, skipped bool, err error) {
 	content, err = j.read(start)
 	if err != nil {
+		return "", false, err
+	}
+	if err := j.requireDependencies(); err != nil {
 		return "", false, err
 	}
 	if skipped, err = j.alreadyCurrent(content); err != nil || !skipped {
@@ -426,6 +435,10 @@ type job struct {
 	finish func() error
 	// loadSeq numbers a two-step load (0: one transaction), see twoStep.
 	loadSeq int64
+	// deps fingerprints the reference data the rows resolved against (see
+	// dependencies); the same content over other reference data is a new
+	// load.
+	deps string
 }
 
 // twoStep makes the load commit its landed rows before the models run, and
@@ -504,19 +517,25 @@ func (j *job) sortedPeriods() []string {
 }
 
 // sameFileCurrent reports whether the file's sha256 was loaded before for
-// the source and no later load of the same layout and scope replaced any
-// of its periods; it then fills the report from the ingest log.
+// the source, over the reference data now in effect, and no later load of
+// the same layout and scope replaced any of its periods; it then fills the
+// report from the ingest log.
 func (j *job) sameFileCurrent() (bool, error) {
-	var seq, read, loaded, bytes int64
-	var layout, scope, periods, watermark string
-	err := j.conn.QueryRowContext(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded, bytes
+	var seq, read, landed, published, skipped, bytes int64
+	var layout, scope, periods, watermark, deps, why string
+	err := j.conn.QueryRowContext(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded,
+		coalesce(rows_published, rows_loaded), coalesce(rows_skipped, 0), coalesce(skipped_why, ''), bytes, coalesce(deps_sha256, '')
 		FROM landing.ingest_files WHERE source = ? AND file_sha256 = ? ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).
-		Scan(&seq, &layout, &scope, &periods, &watermark, &read, &loaded, &bytes)
+		Scan(&seq, &layout, &scope, &periods, &watermark, &read, &landed, &published, &skipped, &why, &bytes, &deps)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrTableNotFound) {
 		return false, nil // nothing loaded yet (BigQuery: not even the log)
 	}
 	if err != nil {
 		return false, fmt.Errorf("reading the ingest log: %w", err)
+	}
+	now, missing, err := j.dependencies(layout)
+	if err != nil || missing != nil || now != deps {
+		return false, err // read it again: the load refuses, or resolves anew
 	}
 	rows, err := j.conn.QueryContext(j.ctx, `SELECT periods FROM landing.ingest_files
 		WHERE source = ? AND layout = ? AND scope = ? AND seq > ?`, j.src.ID, layout, scope, seq)
@@ -542,15 +561,20 @@ func (j *job) sameFileCurrent() (bool, error) {
 	}
 	r := j.rep
 	r.Skipped, r.Layout, r.Periods, r.Watermark = true, layout, mine, watermark
-	r.RowsRead, r.RowsLoaded, r.Bytes = read, loaded, bytes
+	r.RowsRead, r.RowsLoaded, r.RowsPublished, r.RowsSkipped, r.Bytes = read, landed, published, skipped, bytes
+	if why != "" {
+		r.SkippedWhy = strings.Split(why, "; ")
+	}
 	return true, nil
 }
 
 // alreadyCurrent reports whether the latest load of the same source,
 // layout and scope that overlaps this file's periods had the same sha256
-// or the same typed content: loading it again would change nothing.
+// or the same typed content, over the same reference data: loading it
+// again would change nothing.
 func (j *job) alreadyCurrent(content string) (bool, error) {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT file_sha256, content_sha256, periods FROM landing.ingest_files
+	rows, err := j.conn.QueryContext(j.ctx, `SELECT file_sha256, content_sha256, periods, coalesce(deps_sha256, ''),
+		coalesce(rows_published, rows_loaded) FROM landing.ingest_files
 		WHERE source = ? AND layout = ? AND scope = ? ORDER BY loaded_at DESC, seq DESC`, j.src.ID, j.layout, j.scope)
 	if errors.Is(err, ErrTableNotFound) {
 		return false, nil
@@ -561,14 +585,19 @@ func (j *job) alreadyCurrent(content string) (bool, error) {
 	defer rows.Close()
 	mine := j.sortedPeriods()
 	for rows.Next() {
-		var sha, csum, periods string
-		if err := rows.Scan(&sha, &csum, &periods); err != nil {
+		var sha, csum, periods, deps string
+		var published int64
+		if err := rows.Scan(&sha, &csum, &periods, &deps, &published); err != nil {
 			return false, err
 		}
 		if !overlaps(mine, periods) {
 			continue
 		}
-		return sha == j.sha || csum == content, nil
+		if (sha != j.sha && csum != content) || deps != j.deps {
+			return false, nil
+		}
+		j.rep.RowsPublished = published // the same typed rows publish as many
+		return true, nil
 	}
 	return false, rows.Err()
 }
@@ -621,10 +650,11 @@ func (j *job) logFile(content string) error {
 		return j.remote.logFile(content)
 	}
 	return j.exec(`INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
-		rows_read, rows_loaded, periods, watermark, loaded_at, seq, load_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files), ?)`,
+		rows_read, rows_loaded, periods, watermark, loaded_at, seq, load_seq, rows_skipped, skipped_why, deps_sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files), ?, ?, ?, ?)`,
 		j.src.ID, j.layout, j.scope, j.name, j.sha, content, j.rep.Bytes, j.rep.RowsRead, j.rep.RowsLoaded,
-		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now, sql.Null[int64]{V: j.loadSeq, Valid: j.loadSeq != 0})
+		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now, sql.Null[int64]{V: j.loadSeq, Valid: j.loadSeq != 0},
+		j.rep.RowsSkipped, strings.Join(j.rep.SkippedWhy, "; "), j.deps)
 }
 
 // note records something the operator should know about the load.

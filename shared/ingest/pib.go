@@ -156,21 +156,15 @@ func loadPIB(j *job) error {
 	return nil
 }
 
-// pibTerritoryFirst is territoryFirst for SIDRA 5938.
-const pibTerritoryFirst = territoryFirst + " (this file names municipalities only as \"Nome (UF)\", which the territorial table resolves)"
-
 // pibNameColumn is the column of SIDRA 5938 that names the place.
 const pibNameColumn = "Unidade da Federação e Município"
 
-// checkPIBMapped refuses the file when the territorial table was never
-// loaded, or when one of its municipalities resolves to no IBGE code: every
-// landed row must reach core.
+// checkPIBMapped refuses the file when one of its municipalities resolves
+// to no IBGE code: every landed row must reach core. (A file without the
+// territorial table is refused before, see Source.Requires.)
 func checkPIBMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("pib mapping check", pibMappedBigQuery)
-	}
-	if err := requireTerritory(j, pibTerritoryFirst); err != nil {
-		return err
 	}
 	var (
 		line      int64
@@ -192,7 +186,6 @@ func checkPIBMapped(j *job) error {
 // staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
 // ipcaChainBigQuery).
 const pibMappedBigQuery = `SELECT CASE
-  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + pibTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + contractEnd + `',
     MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every municipality mapped'

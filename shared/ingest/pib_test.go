@@ -25,6 +25,16 @@ func TestPIBMunicipal(t *testing.T) {
 	for _, n := range rep.Notes {
 		t.Log(n)
 	}
+	// Every landed row is published: the UF rows are skipped before they
+	// land, and a municipality that did not resolve refuses the file.
+	var inCore int64
+	if err := db.QueryRow(`SELECT count(*) FROM core.fact_pib WHERE file_sha256 = ?`, rep.SHA256).Scan(&inCore); err != nil {
+		t.Fatal(err)
+	}
+	if rep.RowsPublished != rep.RowsLoaded || rep.RowsPublished != inCore {
+		t.Fatalf("%d rows landed, %d published, %d in core", rep.RowsLoaded, rep.RowsPublished, inCore)
+	}
+	t.Logf("%d published, %d landed, %d read, %d skipped", rep.RowsPublished, rep.RowsLoaded, rep.RowsRead, rep.RowsSkipped)
 
 	// The file's own sum of municipal PIB for 2023 (R$ thousands), read
 	// with excelize's GetRows: the mart holds it in R$.

@@ -127,7 +127,7 @@ func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Read
 		rep.Duration = time.Since(start)
 		return *rep, err
 	}
-	if err := run.addModels(nil, "ddl_ingest_files"); err != nil {
+	if err := run.addModels(nil, "ddl_ingest_files", "ddl_ingest_files_counts"); err != nil {
 		return *rep, err
 	}
 	contentSum, skipped, err := j.readUnlessCurrent(start)
@@ -156,6 +156,11 @@ func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Read
 		if err := j.finish(); err != nil {
 			j.note("the load committed, but its notes could not be read: %v", err)
 		}
+	}
+	err = j.conn.QueryRowContext(ctx, `SELECT rows_published FROM landing.ingest_files WHERE source = ? AND file_sha256 = ?
+		ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).Scan(&rep.RowsPublished)
+	if err != nil {
+		j.note("the load committed, but its count of published rows could not be read: %v", err)
 	}
 	rep.Duration = time.Since(start)
 	return *rep, nil
@@ -262,7 +267,7 @@ func (r *remoteRun) addStatement(name, stmt string) error {
 }
 
 // statementKind tells where a model runs: "setup" (CREATE TABLE IF NOT
-// EXISTS, before the transaction), "tx" (DML and temporary tables), or
+// EXISTS and ADD COLUMN IF NOT EXISTS, before the transaction), "tx" (DML and temporary tables), or
 // the offending statement when BigQuery would refuse it in a transaction.
 func statementKind(text string) string {
 	var code string
@@ -273,7 +278,7 @@ func statementKind(text string) string {
 		}
 	}
 	switch {
-	case strings.HasPrefix(code, "CREATE TABLE IF NOT EXISTS "):
+	case strings.HasPrefix(code, "CREATE TABLE IF NOT EXISTS "), strings.HasPrefix(code, "ALTER TABLE ") && strings.Contains(text, "ADD COLUMN IF NOT EXISTS"):
 		return "setup"
 	case strings.HasPrefix(code, "CREATE TEMP TABLE "), strings.HasPrefix(code, "CREATE TEMPORARY TABLE "):
 		return "tx"
@@ -396,11 +401,15 @@ func (r *remoteRun) logFile(content string) error {
 		r.named[k] = true
 	}
 	r.params["file_sha256"], r.named["file_sha256"] = j.sha, true
+	r.params["log_rows_skipped"], r.named["log_rows_skipped"] = rep.RowsSkipped, true
+	r.params["log_skipped_why"], r.named["log_skipped_why"] = strings.Join(rep.SkippedWhy, "; "), true
+	r.params["log_deps_sha256"], r.named["log_deps_sha256"] = j.deps, true
 	return r.addStatement("ingest log", `INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
-  rows_read, rows_loaded, periods, watermark, loaded_at, seq)
+  rows_read, rows_loaded, periods, watermark, loaded_at, seq, rows_published, rows_skipped, skipped_why, deps_sha256)
 VALUES (@log_source, @log_layout, @log_scope, @log_file_name, @file_sha256, @log_content_sha256, @log_bytes,
   @log_rows_read, @log_rows_loaded, @log_periods, @log_watermark, @log_loaded_at,
-  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files));`)
+  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files), (`+publishedBigQuery(j)+`),
+  @log_rows_skipped, @log_skipped_why, @log_deps_sha256);`)
 }
 
 // Script is the transaction a load runs: what LoadRemote sends as its last

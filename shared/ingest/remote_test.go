@@ -145,7 +145,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if strings.Contains(text, "CREATE TABLE IF NOT EXISTS") {
+				if strings.Contains(text, "CREATE TABLE IF NOT EXISTS") || strings.Contains(text, "ADD COLUMN IF NOT EXISTS") {
 					wantSetup = append(wantSetup, m)
 				} else {
 					wantScript = append(wantScript, m)

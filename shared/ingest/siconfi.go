@@ -187,21 +187,15 @@ func loadSiconfi(j *job) error {
 // "%"), as staging_siconfi's is_percent does.
 func siconfiPercent(conta string) bool { return strings.HasPrefix(conta, "%") }
 
-// siconfiTerritoryFirst is territoryFirst for FINBRA.
-const siconfiTerritoryFirst = territoryFirst + " (the Cod.IBGE of a FINBRA file resolves against the territorial table)"
-
 // siconfiCodeColumn is the FINBRA column that names the municipality.
 const siconfiCodeColumn = "Cod.IBGE"
 
-// checkSiconfiMapped refuses the file when the territorial table was never
-// loaded, or when a Cod.IBGE of it is not in that table: every landed row
-// must reach core with its municipality.
+// checkSiconfiMapped refuses the file when a Cod.IBGE of it is not in the
+// territorial table: every landed row must reach core with its
+// municipality.
 func checkSiconfiMapped(j *job) error {
 	if j.remote != nil {
 		return j.remote.addStatement("siconfi mapping check", siconfiMappedBigQuery)
-	}
-	if err := requireTerritory(j, siconfiTerritoryFirst); err != nil {
-		return err
 	}
 	var (
 		line      int64
@@ -222,9 +216,8 @@ func checkSiconfiMapped(j *job) error {
 // siconfiMappedBigQuery is checkSiconfiMapped inside BigQuery's
 // transaction, after staging_siconfi and before core: one SELECT whose CASE
 // calls ERROR() only for a refusal (see ipcaChainBigQuery). Its text is a
-// single-quoted literal: no apostrophe in it or in siconfiTerritoryFirst.
+// single-quoted literal: no apostrophe in it.
 const siconfiMappedBigQuery = `SELECT CASE
-  WHEN ` + territoryMissingBigQuery + ` THEN ERROR('` + contractMark + siconfiTerritoryFirst + contractEnd + `')
   WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + siconfiCodeColumn + `": "%s" is not in the territorial table (%d rows of this file name a code it does not have)` + contractEnd + `',
     MIN(line), ARRAY_AGG(cod_ibge ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every Cod.IBGE mapped'

@@ -139,10 +139,8 @@ func loadTerritorio(j *job) error {
 		return j.contractErr(0, "", "no municipality rows")
 	}
 	j.finish = func() error {
-		return j.runModels("ref_dim_uf", "staging_ibge_dtb", "ddl_core_dim_municipio", "ddl_core_municipio_name",
-			"core_dim_municipio_dtb", "core_municipio_name_dtb", "ddl_marts_caged_monthly", "ddl_marts_pib_municipal",
-			"ddl_marts_siconfi_annual", "marts_refresh_municipio_caged",
-			"marts_refresh_municipio_pib", "marts_refresh_municipio_siconfi")
+		return j.runModels(append([]string{"ref_dim_uf", "staging_ibge_dtb", "ddl_core_dim_municipio", "ddl_core_municipio_name",
+			"core_dim_municipio_dtb", "core_municipio_name_dtb"}, j.dependentRefreshes()...)...)
 	}
 	return nil
 }
@@ -188,10 +186,8 @@ func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
 		return err
 	}
 	j.finish = func() error {
-		return j.runModels("ref_dim_uf", "staging_ibge_kelvins", "ddl_core_dim_municipio", "ddl_core_municipio_name",
-			"core_dim_municipio_kelvins", "core_municipio_name_kelvins", "ddl_marts_caged_monthly", "ddl_marts_pib_municipal",
-			"ddl_marts_siconfi_annual", "marts_refresh_municipio_caged",
-			"marts_refresh_municipio_pib", "marts_refresh_municipio_siconfi")
+		return j.runModels(append([]string{"ref_dim_uf", "staging_ibge_kelvins", "ddl_core_dim_municipio", "ddl_core_municipio_name",
+			"core_dim_municipio_kelvins", "core_municipio_name_kelvins"}, j.dependentRefreshes()...)...)
 	}
 	return nil
 }

@@ -87,6 +87,7 @@ func TestCreatedTables(t *testing.T) {
 			{"file_sha256", "STRING", true}, {"content_sha256", "STRING", true}, {"bytes", "INT64", true}, {"rows_read", "INT64", true},
 			{"rows_loaded", "INT64", true}, {"periods", "STRING", true}, {"watermark", "STRING", false}, {"loaded_at", "TIMESTAMP", true},
 			{"seq", "INT64", true},
+			{"rows_published", "INT64", false}, {"rows_skipped", "INT64", false}, {"skipped_why", "STRING", false}, {"deps_sha256", "STRING", false},
 		},
 		"landing.caged": {
 			{"file_sha256", "STRING", true}, {"line", "INT64", true}, {"kind", "STRING", true}, {"file_competencia", "DATE", true},

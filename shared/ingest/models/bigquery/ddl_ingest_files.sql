@@ -13,5 +13,9 @@ CREATE TABLE IF NOT EXISTS landing.ingest_files (
   periods        STRING    NOT NULL,
   watermark      STRING,
   loaded_at      TIMESTAMP NOT NULL,
-  seq            INT64     NOT NULL
+  seq            INT64     NOT NULL,
+  rows_published INT64,
+  rows_skipped   INT64,
+  skipped_why    STRING,
+  deps_sha256    STRING
 );
