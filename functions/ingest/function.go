@@ -253,19 +253,19 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string, generat
 	if err != nil {
 		return s.failed(ctx, rec, err)
 	}
-	telemetry.IngestLoaded(ctx, sourceID, rep.RowsLoaded)
-	log.InfoContext(ctx, "ingest loaded", "source", sourceID, "rows", rep.RowsLoaded, "read", rep.RowsRead, "skipped_rows", rep.RowsSkipped,
-		"watermark", wm, "sha256", rep.SHA256, "skipped", rep.Skipped)
-	rec.Rows, rec.Read, rec.Skipped, rec.SkippedWhy, rec.Watermark = rep.RowsLoaded, rep.RowsRead, rep.RowsSkipped, strings.Join(rep.SkippedWhy, "; "), wm
+	telemetry.IngestLoaded(ctx, sourceID, rep.RowsPublished)
+	log.InfoContext(ctx, "ingest loaded", "source", sourceID, "rows", rep.RowsPublished, "landed", rep.RowsLoaded, "read", rep.RowsRead,
+		"skipped_rows", rep.RowsSkipped, "watermark", wm, "file_watermark", rep.Watermark, "sha256", rep.SHA256, "skipped", rep.Skipped)
+	rec.Rows, rec.Landed, rec.Read, rec.Skipped, rec.SkippedWhy, rec.Watermark = rep.RowsPublished, rep.RowsLoaded, rep.RowsRead, rep.RowsSkipped, strings.Join(rep.SkippedWhy, "; "), wm
 	if rep.Skipped {
 		// Nothing changed: the source was checked fresh, its current load stays.
-		if err := s.sources.RecordLoad(ctx, sourceID, wm, "", -1); err != nil {
+		if err := s.sources.RecordLoad(ctx, sourceID, wm, "", nil); err != nil {
 			return err
 		}
 		rec.Outcome = "unchanged"
 		return s.sources.LogLoad(ctx, rec)
 	}
-	if err := s.sources.RecordLoad(ctx, sourceID, wm, rep.SHA256, rep.RowsLoaded); err != nil {
+	if err := s.sources.RecordLoad(ctx, sourceID, wm, rep.SHA256, &postgres.LoadCounts{Published: rep.RowsPublished, Landed: rep.RowsLoaded, Skipped: rep.RowsSkipped}); err != nil {
 		return err
 	}
 	rec.Outcome = "loaded"

@@ -100,7 +100,7 @@ func (s *stack) drop(t *testing.T, object string, content []byte) error {
 
 type catalogRow struct {
 	status, watermark, checksum string
-	rows                        int64
+	rows, landed                int64
 }
 
 func (s *stack) catalog(t *testing.T, id string) catalogRow {
@@ -111,8 +111,9 @@ func (s *stack) catalog(t *testing.T, id string) catalogRow {
 	}
 	defer conn.Close(context.Background())
 	var r catalogRow
-	err = conn.QueryRow(context.Background(), `select status, coalesce(watermark, ''), coalesce(checksum, ''), coalesce(rows_loaded, -1)
-		from source_catalog where id = $1`, id).Scan(&r.status, &r.watermark, &r.checksum, &r.rows)
+	err = conn.QueryRow(context.Background(), `select status, coalesce(watermark, ''), coalesce(checksum, ''), coalesce(rows_loaded, -1),
+		  coalesce(rows_landed, -1)
+		from source_catalog where id = $1`, id).Scan(&r.status, &r.watermark, &r.checksum, &r.rows, &r.landed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +121,24 @@ func (s *stack) catalog(t *testing.T, id string) catalogRow {
 }
 
 // comexWatermark has BigQuery answer the Comex mart's watermark read with
-// the sample's last month.
+// the sample's last month, and the ingest log's count of published rows
+// (which the load's script wrote) with comexPublished.
 func comexWatermark(f *bqfake.Server) {
 	f.Answer = func(sql string, _ []any) bqfake.Answer {
 		if strings.Contains(sql, "FROM marts.comex_monthly") {
 			return bqfake.Answer{Schema: []bqfake.Field{{Name: "w", Type: "STRING"}}, Rows: [][]any{{"2025-10"}}}
 		}
+		if strings.HasPrefix(sql, "SELECT rows_published FROM landing.ingest_files") {
+			return bqfake.Answer{Schema: []bqfake.Field{{Name: "rows_published", Type: "INTEGER"}}, Rows: [][]any{{comexPublished}}}
+		}
 		return bqfake.Answer{}
 	}
 }
+
+// comexPublished is what the fake BigQuery says the Comex sample's load
+// published: unlike the 60 rows it landed, so that a test tells the
+// catalog's published count from its landed one.
+const comexPublished = 59
 
 // An official file dropped in the raw bucket is loaded into BigQuery (one
 // load job, one transaction script) and its source recorded loaded with
@@ -147,7 +157,7 @@ func TestOfficialFileLoadsIntoBigQuery(t *testing.T) {
 	}
 	sum := sha256.Sum256(raw)
 	got := s.catalog(t, "comex")
-	if got.status != "ok" || got.watermark != "2025-10" || got.checksum != hex.EncodeToString(sum[:]) || got.rows != 60 {
+	if got.status != "ok" || got.watermark != "2025-10" || got.checksum != hex.EncodeToString(sum[:]) || got.rows != comexPublished || got.landed != 60 {
 		t.Errorf("source catalog after the load: %+v", got)
 	}
 }

@@ -151,10 +151,10 @@ func TestPushSampleLoadsTheObject(t *testing.T) {
 		t.Fatalf("%d load jobs, want 1", n)
 	}
 	got, ok := s.loadLog(t, "sources/comex/EXP_2025.csv", 1765034400123456)
-	if !ok || got.outcome != "loaded" || got.rows != 60 || got.read != 60 {
-		t.Errorf("load record %+v (found %v), want loaded with 60 rows read and landed", got, ok)
+	if !ok || got.outcome != "loaded" || got.rows != comexPublished || got.read != 60 {
+		t.Errorf("load record %+v (found %v), want loaded with 60 rows read and %d published", got, ok, comexPublished)
 	}
-	if got := s.catalog(t, "comex"); got.status != "ok" || got.rows != 60 {
+	if got := s.catalog(t, "comex"); got.status != "ok" || got.rows != comexPublished || got.landed != 60 {
 		t.Errorf("source catalog after the push: %+v", got)
 	}
 }

@@ -24,7 +24,7 @@ func NewSourceService(db *DB) *SourceService { return &SourceService{db: db, now
 func (s *SourceService) FindSources(ctx context.Context) ([]*sources.Entry, error) {
 	rows, err := s.db.pool.Query(ctx, `
 		select id, title, owner, frequency, sla::text, coalesce(url, ''), last_updated_at, coalesce(checksum, ''),
-		  coalesce(watermark, ''), schema_version, status, synthetic, rows_loaded, coalesce(last_error, ''),
+		  coalesce(watermark, ''), schema_version, status, synthetic, rows_loaded, rows_landed, rows_skipped, coalesce(last_error, ''),
 		  last_updated_at is null or last_updated_at + sla < $1
 		from source_catalog order by id`, s.now())
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *SourceService) FindSources(ctx context.Context) ([]*sources.Entry, erro
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*sources.Entry, error) {
 		var e sources.Entry
 		err := r.Scan(&e.ID, &e.Title, &e.Owner, &e.Frequency, &e.SLA, &e.URL, &e.LastUpdatedAt, &e.Checksum, &e.Watermark,
-			&e.SchemaVersion, &e.Status, &e.Synthetic, &e.RowsLoaded, &e.LastError, &e.PastSLA)
+			&e.SchemaVersion, &e.Status, &e.Synthetic, &e.RowsLoaded, &e.RowsLanded, &e.RowsSkipped, &e.LastError, &e.PastSLA)
 		if e.PastSLA && e.Status == "ok" {
 			e.Status = "stale"
 		}
@@ -41,15 +41,25 @@ func (s *SourceService) FindSources(ctx context.Context) ([]*sources.Entry, erro
 	})
 }
 
-// RecordLoad marks a source freshly loaded: real data now, its watermark and
-// the file's checksum. An empty sha and negative rows keep the current
-// load's (a file whose content was already loaded).
-func (s *SourceService) RecordLoad(ctx context.Context, id, watermark, sha string, rows int64) error {
+// LoadCounts are a load's rows: published to the marts, landed, and
+// left unpublished by the source's contract.
+type LoadCounts struct {
+	Published, Landed, Skipped int64
+}
+
+// RecordLoad marks a source freshly loaded: real data now, its watermark,
+// the file's checksum and its counts. An empty sha and nil counts keep the
+// current load's (a file whose content was already loaded).
+func (s *SourceService) RecordLoad(ctx context.Context, id, watermark, sha string, counts *LoadCounts) error {
+	var published, landed, skipped *int64
+	if counts != nil {
+		published, landed, skipped = &counts.Published, &counts.Landed, &counts.Skipped
+	}
 	_, err := s.db.pool.Exec(ctx, `
 		update source_catalog set watermark = coalesce(nullif($2, ''), watermark), checksum = coalesce(nullif($3, ''), checksum),
-		  rows_loaded = case when $4::bigint < 0 then rows_loaded else $4 end,
+		  rows_loaded = coalesce($4, rows_loaded), rows_landed = coalesce($5, rows_landed), rows_skipped = coalesce($6, rows_skipped),
 		  last_updated_at = now(), status = 'ok', synthetic = false, last_error = null
-		where id = $1`, id, watermark, sha, rows)
+		where id = $1`, id, watermark, sha, published, landed, skipped)
 	return err
 }
 
@@ -65,7 +75,8 @@ type SourceLoad struct {
 	Generation int64
 	Source     string
 	Outcome    string // loaded, unchanged, refused or failed (to be redelivered)
-	Rows       int64  // landed
+	Rows       int64  // published to the marts
+	Landed     int64  // landed
 	Read       int64  // records read from the file
 	Skipped    int64  // records the source's contract leaves unpublished
 	SkippedWhy string // what they were
@@ -77,12 +88,12 @@ type SourceLoad struct {
 // same generation replaces it and counts the attempt.
 func (s *SourceService) LogLoad(ctx context.Context, l SourceLoad) error {
 	_, err := s.db.pool.Exec(ctx, `
-		insert into source_loads (object, generation, source_id, outcome, rows_loaded, rows_read, rows_skipped, skipped_why, watermark, error)
-		values ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''))
-		on conflict (object, generation) do update set outcome = excluded.outcome, rows_loaded = excluded.rows_loaded,
+		insert into source_loads (object, generation, source_id, outcome, rows_loaded, rows_read, rows_skipped, skipped_why, watermark, error, rows_landed)
+		values ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''), $11)
+		on conflict (object, generation) do update set outcome = excluded.outcome, rows_loaded = excluded.rows_loaded, rows_landed = excluded.rows_landed,
 		  rows_read = excluded.rows_read, rows_skipped = excluded.rows_skipped, skipped_why = excluded.skipped_why,
 		  watermark = excluded.watermark, error = excluded.error, attempts = source_loads.attempts + 1, at = now()`,
-		l.Object, l.Generation, l.Source, l.Outcome, l.Rows, l.Read, l.Skipped, l.SkippedWhy, l.Watermark, l.Error)
+		l.Object, l.Generation, l.Source, l.Outcome, l.Rows, l.Read, l.Skipped, l.SkippedWhy, l.Watermark, l.Error, l.Landed)
 	if err != nil {
 		return fmt.Errorf("recording the load of %s: %w", l.Object, err)
 	}

@@ -20,12 +20,31 @@ type Entry struct {
 	Watermark     string     `json:"watermark,omitempty"`
 	SchemaVersion int        `json:"schema_version"`
 	// Status is empty, ok, stale (past its SLA) or failed (the last load).
-	Status     string `json:"status"`
-	Synthetic  bool   `json:"synthetic"`
-	RowsLoaded *int64 `json:"rows_loaded,omitempty"`
-	LastError  string `json:"last_error,omitempty"`
+	Status    string `json:"status"`
+	Synthetic bool   `json:"synthetic"`
+	// RowsLoaded are the rows the current load published to the marts;
+	// RowsLanded what it landed and RowsSkipped what the source's
+	// contract leaves unpublished (UF totals, percentages, unidentified
+	// places), so that landed = published + skipped rows that landed.
+	RowsLoaded  *int64 `json:"rows_loaded,omitempty"`
+	RowsLanded  *int64 `json:"rows_landed,omitempty"`
+	RowsSkipped *int64 `json:"rows_skipped,omitempty"`
+	// Requires is the reference data this source's files depend on.
+	Requires  []Requirement `json:"requires,omitempty"`
+	LastError string        `json:"last_error,omitempty"`
 	// PastSLA is true when the source was not refreshed within its SLA.
 	PastSLA bool `json:"past_sla"`
+}
+
+// Requirement is reference data a source's files depend on: a file that
+// resolves against it is refused until it is loaded; one that only takes
+// names from it (NamesOnly) loads, and is named when it arrives.
+type Requirement struct {
+	Source    string   `json:"source"`
+	Layouts   []string `json:"layouts,omitempty"` // the reference source's layouts that provide it
+	For       []string `json:"for,omitempty"`     // the layouts that need it; none means all
+	NamesOnly bool     `json:"names_only,omitempty"`
+	Load      string   `json:"load"` // the command that loads it
 }
 
 // Catalog reads the source catalog.

@@ -90,15 +90,15 @@ func ingestFile(ctx context.Context, source, file string) error {
 		if rec.skipped > 0 {
 			skipped = fmt.Sprintf(", %d skipped by the source's contract (%s)", rec.skipped, rec.skippedWhy)
 		}
-		fmt.Printf("loaded %s from %s: %d rows landed (%d records read%s), data complete up to %s\n",
-			source, name, rec.rows, rec.read, skipped, rec.watermark)
+		fmt.Printf("loaded %s from %s: %d rows published (%d landed, %d records read%s), data complete up to %s\n",
+			source, name, rec.rows, rec.landed, rec.read, skipped, rec.watermark)
 	}
 	return nil
 }
 
 type loadRecord struct {
 	outcome, watermark, err, skippedWhy string
-	rows, read, skipped                 int64
+	rows, landed, read, skipped         int64
 }
 
 // awaitLoad waits for the ingest function's record of the object's
@@ -111,9 +111,9 @@ func awaitLoad(ctx context.Context, conn *pgx.Conn, object string, generation in
 	for {
 		var r loadRecord
 		err := conn.QueryRow(ctx, `select outcome, coalesce(watermark, ''), coalesce(error, ''), coalesce(rows_loaded, 0),
-			  coalesce(rows_read, 0), coalesce(rows_skipped, 0), coalesce(skipped_why, '')
+			  coalesce(rows_landed, 0), coalesce(rows_read, 0), coalesce(rows_skipped, 0), coalesce(skipped_why, '')
 			from source_loads where object = $1 and generation = $2`, object, generation).
-			Scan(&r.outcome, &r.watermark, &r.err, &r.rows, &r.read, &r.skipped, &r.skippedWhy)
+			Scan(&r.outcome, &r.watermark, &r.err, &r.rows, &r.landed, &r.read, &r.skipped, &r.skippedWhy)
 		if err == nil {
 			return r, nil
 		}
