@@ -24,8 +24,8 @@ type WatermarkService struct {
 }
 
 type publicMark struct {
-	value string
-	at    time.Time
+	value, stamp string
+	at           time.Time
 }
 
 // NewWatermarkService returns the service; ttl bounds how stale a public
@@ -36,38 +36,52 @@ func NewWatermarkService(db *DB, ttl time.Duration) *WatermarkService {
 
 // Watermark returns the dataset's last complete period for the tenant in ctx.
 func (s *WatermarkService) Watermark(ctx context.Context, ds *semantic.Dataset) (string, error) {
+	wm, _, err := s.Mark(ctx, ds)
+	return wm, err
+}
+
+// Mark returns the dataset's watermark and a stamp of the loads its answers
+// rest on, which changes whenever one is loaded again, even with the same
+// watermark (a corrected file, a new territorial table naming the
+// municipalities anew, a revised IPCA): for a tenant dataset its last
+// upload; for a public one every public source's last load, since marts
+// take names from reference sources and real values from the IPCA.
+func (s *WatermarkService) Mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error) {
 	if ds.Scope == semantic.Tenant {
 		var wm *string
+		var at time.Time
 		err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-			return tx.QueryRow(ctx, `select watermark from tenant_data where dataset = $1`, ds.ID).Scan(&wm)
+			return tx.QueryRow(ctx, `select watermark, updated_at from tenant_data where dataset = $1`, ds.ID).Scan(&wm, &at)
 		})
 		if errors.Is(err, pgx.ErrNoRows) || wm == nil {
-			return "", nil
+			return "", "", nil
 		}
 		if err != nil {
-			return "", fmt.Errorf("reading the tenant watermark: %w", err)
+			return "", "", fmt.Errorf("reading the tenant watermark: %w", err)
 		}
-		return *wm, nil
+		return *wm, at.UTC().Format(time.RFC3339Nano), nil
 	}
 	s.mu.Lock()
 	m, ok := s.public[ds.Source]
 	s.mu.Unlock()
 	if ok && time.Since(m.at) < s.ttl {
-		return m.value, nil
+		return m.value, m.stamp, nil
 	}
 	var wm *string
-	err := s.db.pool.QueryRow(ctx, `select watermark from source_catalog where id = $1`, ds.Source).Scan(&wm)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("reading the watermark of %s: %w", ds.Source, err)
+	err = s.db.pool.QueryRow(ctx, `select (select watermark from source_catalog where id = $1),
+		  coalesce(string_agg(id || '@' || coalesce(checksum, '') || '@' || coalesce(last_updated_at::text, ''), ',' order by id), '')
+		from source_catalog`, ds.Source).Scan(&wm, &stamp)
+	if err != nil {
+		return "", "", fmt.Errorf("reading the watermark of %s: %w", ds.Source, err)
 	}
 	v := ""
 	if wm != nil {
 		v = *wm
 	}
 	s.mu.Lock()
-	s.public[ds.Source] = publicMark{value: v, at: time.Now()}
+	s.public[ds.Source] = publicMark{value: v, stamp: stamp, at: time.Now()}
 	s.mu.Unlock()
-	return v, nil
+	return v, stamp, nil
 }
 
 // SetSourceWatermark records a public source's load (owner or ingest only).

@@ -120,12 +120,12 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	if err != nil {
 		return nil, err
 	}
-	wm, err := s.Watermarks.Watermark(ctx, vq.Dataset)
+	wm, stamp, err := s.mark(ctx, vq.Dataset)
 	if err != nil {
 		return nil, err
 	}
 	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version}
-	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
+	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, stamp, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
 	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
 		return s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})

@@ -37,14 +37,14 @@ func TestPlansAreRememberedPerTenantAndData(t *testing.T) {
 	orgA := semantic.TenantScope{OrgID: "aaaaaaaa-0000-4000-8000-000000000001"}
 	orgB := semantic.TenantScope{OrgID: "bbbbbbbb-0000-4000-8000-000000000002"}
 
-	a1, err := s.plan(ctx, spec, ds, "2024-12", access, "comex_monthly", orgA)
+	a1, err := s.plan(ctx, spec, ds, "2024-12", "", access, "comex_monthly", orgA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a2, _ := s.plan(ctx, spec, ds, "2024-12", access, "comex_monthly", orgA); a2 != a1 {
+	if a2, _ := s.plan(ctx, spec, ds, "2024-12", "", access, "comex_monthly", orgA); a2 != a1 {
 		t.Error("the same spec, org and data compiled again instead of being remembered")
 	}
-	b, err := s.plan(ctx, spec, ds, "2024-12", access, "comex_monthly", orgB)
+	b, err := s.plan(ctx, spec, ds, "2024-12", "", access, "comex_monthly", orgB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +63,21 @@ func TestPlansAreRememberedPerTenantAndData(t *testing.T) {
 		t.Errorf("the tenant predicate's org: A's plan binds B's id %v, B's plan binds it %v", orgParam(a1), orgParam(b))
 	}
 	dsMode := semantic.TenantScope{OrgID: orgA.OrgID, Dataset: "org_a_data"}
-	if d, err := s.plan(ctx, spec, ds, "2024-12", access, "comex_monthly", dsMode); err != nil || d == a1 || d.key == a1.key {
+	if d, err := s.plan(ctx, spec, ds, "2024-12", "", access, "comex_monthly", dsMode); err != nil || d == a1 || d.key == a1.key {
 		t.Errorf("dataset mode shared row mode's plan: %v", err)
 	}
-	newer, err := s.plan(ctx, spec, ds, "2025-01", access, "comex_monthly", orgA)
+	newer, err := s.plan(ctx, spec, ds, "2025-01", "", access, "comex_monthly", orgA)
 	if err != nil || newer == a1 || newer.key == a1.key || newer.meta.Watermark != "2025-01" {
 		t.Errorf("a new watermark kept the old plan: %+v %v", newer, err)
 	}
+	// The same watermark over another load (a corrected file, a new
+	// territorial table) is another answer.
+	reloaded, err := s.plan(ctx, spec, ds, "2024-12", "comex@sha2@2026-12-06", access, "comex_monthly", orgA)
+	if err != nil || reloaded == a1 || reloaded.key == a1.key || reloaded.meta.Watermark != "2024-12" {
+		t.Errorf("a new load with the same watermark kept the old plan or key: %+v %v", reloaded, err)
+	}
 	other := &semantic.Spec{Dataset: "tenant_metrics", Measures: []string{"value"}, Dimensions: []string{"metric"}}
-	if o, _ := s.plan(ctx, other, ds, "2024-12", access, "comex_monthly", orgA); o == a1 || o.key != a1.key {
+	if o, _ := s.plan(ctx, other, ds, "2024-12", "", access, "comex_monthly", orgA); o == a1 || o.key != a1.key {
 		t.Errorf("an equal spec parsed anew should compile to the same key in a plan of its own")
 	}
 }

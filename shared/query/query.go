@@ -39,6 +39,23 @@ type Watermarks interface {
 	Watermark(ctx context.Context, ds *semantic.Dataset) (string, error)
 }
 
+// LoadStamps, when the Watermarks also implement it, adds to the watermark
+// a stamp of the loads a dataset's answers rest on: cached answers are keyed
+// by it, so a file loaded again with the same watermark gives new keys.
+type LoadStamps interface {
+	Mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error)
+}
+
+// mark is the dataset's watermark and, when the Watermarks tell it, the
+// stamp of its loads.
+func (s *Service) mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error) {
+	if m, ok := s.Watermarks.(LoadStamps); ok {
+		return m.Mark(ctx, ds)
+	}
+	wm, err := s.Watermarks.Watermark(ctx, ds)
+	return wm, "", err
+}
+
 // Entitlements lists the public datasets the tenant in ctx may query.
 type Entitlements interface {
 	FindEntitlements(ctx context.Context) ([]string, error)
@@ -130,11 +147,11 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 		return nil, "", &apperr.Error{Code: apperr.Forbidden, Message: "dataset " + ds.ID + " is not among this organisation's entitlements",
 			Fields: []apperr.FieldError{{Field: "dataset", Reason: "not entitled"}}}
 	}
-	wm, err := s.Watermarks.Watermark(ctx, ds)
+	wm, stamp, err := s.mark(ctx, ds)
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := s.plan(ctx, spec, ds, wm, access, entitled, scopeOf(t))
+	p, err := s.plan(ctx, spec, ds, wm, stamp, access, entitled, scopeOf(t))
 	if err != nil {
 		return nil, "", err
 	}
@@ -426,13 +443,13 @@ func scopeOf(t tenant.Tenant) semantic.TenantScope {
 	return s
 }
 
-// hashOf identifies a result: the SQL, its parameters, the data's watermark,
-// the indicator and catalog versions, and the tenant scope. A data refresh
-// or a catalog change gives new keys by construction.
-func hashOf(c warehouse.Compiled, watermark, indicator, catalog string, scope semantic.TenantScope) string {
+// hashOf identifies a result: the SQL, its parameters, the data's watermark
+// and load stamp, the indicator and catalog versions, and the tenant scope.
+// A data refresh or a catalog change gives new keys by construction.
+func hashOf(c warehouse.Compiled, watermark, stamp, indicator, catalog string, scope semantic.TenantScope) string {
 	h := sha256.New()
 	params, _ := json.Marshal(c.Params)
-	for _, part := range []string{c.Dialect, c.SQL, string(params), watermark, indicator, catalog, scope.OrgID, scope.Dataset} {
+	for _, part := range []string{c.Dialect, c.SQL, string(params), watermark, stamp, indicator, catalog, scope.OrgID, scope.Dataset} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -463,6 +480,7 @@ type planKey struct {
 	spec          *semantic.Spec
 	org, dataset  string
 	wm, ipca      string
+	stamp         string
 	entitled      string
 	engine, catal string
 }
@@ -477,8 +495,8 @@ const planMemoSize = 4096
 
 // plan validates and compiles a spec for the tenant, or finds the plan it
 // made last time for the same spec, data and entitlements.
-func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm string, access semantic.Access, entitled string, scope semantic.TenantScope) (*plan, error) {
-	k := planKey{spec: spec, org: scope.OrgID, dataset: scope.Dataset, wm: wm, entitled: entitled, engine: s.Engine.Name(), catal: s.Catalog.Version()}
+func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Dataset, wm, stamp string, access semantic.Access, entitled string, scope semantic.TenantScope) (*plan, error) {
+	k := planKey{spec: spec, org: scope.OrgID, dataset: scope.Dataset, wm: wm, stamp: stamp, entitled: entitled, engine: s.Engine.Name(), catal: s.Catalog.Version()}
 	if spec.Real != nil {
 		if ipca, ok := s.Catalog.Dataset("ipca_monthly"); ok {
 			iwm, err := s.Watermarks.Watermark(ctx, ipca)
@@ -508,7 +526,7 @@ func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Da
 	}
 	p = &plan{compiled: compiled,
 		meta: Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}}
-	p.key = CacheKeyPrefix(scope.OrgID) + hashOf(compiled, wm, ds.Version, s.Catalog.Version(), scope)
+	p.key = CacheKeyPrefix(scope.OrgID) + hashOf(compiled, wm, stamp, ds.Version, s.Catalog.Version(), scope)
 	p.meta.QueryHash = p.key[len(CacheKeyPrefix(scope.OrgID)):]
 	s.plans.mu.Lock()
 	if s.plans.plans == nil || len(s.plans.plans) >= planMemoSize {
