@@ -1,4 +1,4 @@
-import type { DatasetInfo } from '../src/api/types';
+import type { DatasetInfo, SourceInfo } from '../src/api/types';
 
 const ops = {
   time: ['eq', 'in', 'gte', 'lte', 'between'],
@@ -52,3 +52,43 @@ export const siconfi: DatasetInfo = {
   ],
   measures: [{ id: 'value_brl', title: { 'pt-BR': 'Valor (R$)', en: 'Value (R$)' }, unit: 'BRL', format: 'currency', transforms: ['share', 'yoy_pct', 'yoy_diff'], real: true }],
 };
+
+const TERRITORY_LOAD = 'load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV> (…)';
+
+/** Entries of GET /v1/sources as the API answers them since issue 26: published, landed and skipped rows, and requirements. */
+export const sourceCatalog: SourceInfo[] = [
+  { id: 'ibge_territorio', title: 'IBGE — Divisão Territorial Brasileira', owner: 'IBGE', frequency: 'annual', sla: '400 days', status: 'ok', synthetic: false, rows_loaded: 5571, rows_landed: 5571, rows_skipped: 0, past_sla: false },
+  {
+    id: 'pib_municipal',
+    title: 'PIB dos Municípios',
+    owner: 'IBGE',
+    frequency: 'annual',
+    sla: '760 days',
+    status: 'ok',
+    synthetic: false,
+    rows_loaded: 122466,
+    rows_landed: 122466,
+    rows_skipped: 27,
+    requires: [{ source: 'ibge_territorio', load: TERRITORY_LOAD }],
+    past_sla: false,
+  },
+  {
+    id: 'comex',
+    title: 'Comex Stat — exportações e importações',
+    owner: 'MDIC/SECEX',
+    frequency: 'monthly',
+    sla: '45 days',
+    status: 'ok',
+    synthetic: false,
+    rows_loaded: 1000,
+    rows_landed: 1000,
+    rows_skipped: 0,
+    requires: [
+      { source: 'ibge_territorio', for: ['mun'], load: TERRITORY_LOAD },
+      { source: 'comex', layouts: ['aux_ncm', 'aux_ncm_sh', 'aux_pais', 'aux_uf', 'aux_urf'], for: ['ncm', 'mun'], names_only: true, load: 'load comex aux_ncm or aux_ncm_sh or aux_pais or aux_uf or aux_urf first: make ingest SOURCE=comex FILE=<NCM.csv, NCM_SH.csv, PAIS.csv, UF.csv or URF.csv> (…)' },
+    ],
+    past_sla: false,
+  },
+  // Never loaded: no counts, no requirements.
+  { id: 'antaq', title: 'ANTAQ — Estatístico Aquaviário', owner: 'ANTAQ', frequency: 'monthly', sla: '75 days', status: 'empty', synthetic: false, past_sla: false },
+];

@@ -225,7 +225,27 @@ export interface SourceInfo {
   schema_version?: number;
   status?: SourceStatus;
   synthetic?: boolean;
+  /** Rows the current load published to the marts. */
   rows_loaded?: number | null;
+  /** Rows the current load landed in the warehouse. */
+  rows_landed?: number | null;
+  /** Records the source's own contract leaves unpublished (UF totals, percentage rows, unidentified municipalities). */
+  rows_skipped?: number | null;
+  /** Reference data this source's files depend on. */
+  requires?: SourceRequirement[];
   last_error?: string;
   past_sla?: boolean;
+}
+
+/** Reference data a source depends on: another source (or some of its layouts) to load first. */
+export interface SourceRequirement {
+  source: string;
+  /** The required source's layouts that provide it; none means any. */
+  layouts?: string[];
+  /** The dependent source's layouts that need it; none means all. */
+  for?: string[];
+  /** Only names are taken from it: a load without it publishes rows without their names. */
+  names_only?: boolean;
+  /** The command that loads it. */
+  load: string;
 }

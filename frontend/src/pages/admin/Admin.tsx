@@ -6,7 +6,7 @@ import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, orgPath } from '../../api/client';
 import { fetchAudit, keys, useDatasets, useInvites, useMembers, useOrg, useSources, useUsage, useViews, type AuditFilter } from '../../api/hooks';
-import type { Invite, IssuedInvite, Member, Role, SourceStatus } from '../../api/types';
+import type { Invite, IssuedInvite, Member, Role, SourceInfo, SourceRequirement, SourceStatus } from '../../api/types';
 import { inviteURL } from '../../lib/invite';
 import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, TextField } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
@@ -501,49 +501,7 @@ function Sources() {
       <h2 id="sources-title">{t('admin.sources')}</h2>
       {sources.isPending ? <Spinner label={t('common.loading')} /> : null}
       {sources.isError ? <Alert tone="error">{errorText(t, sources.error)}</Alert> : null}
-      {sources.data ? (
-        <Table
-          caption={t('admin.sourcesCaption')}
-          rows={sources.data}
-          rowKey={(s) => s.id}
-          empty={t('admin.sourcesEmpty')}
-          columns={[
-            {
-              key: 'id',
-              header: t('admin.source'),
-              rowHeader: true,
-              cell: (s) => {
-                const name = t(`sources.${s.id}`, { defaultValue: s.title || s.id });
-                return (
-                  <>
-                    {s.url && /^https?:\/\//.test(s.url) ? (
-                      <a href={s.url} target="_blank" rel="noreferrer">
-                        {name}
-                      </a>
-                    ) : (
-                      name
-                    )}
-                    {s.synthetic ? (
-                      <>
-                        {' '}
-                        <Badge tone="info">{t('admin.synthetic')}</Badge>
-                      </>
-                    ) : null}
-                  </>
-                );
-              },
-            },
-            { key: 'owner', header: t('admin.owner'), cell: (s) => s.owner || '—' },
-            { key: 'status', header: t('admin.status'), cell: (s) => <SourceStatusBadge status={s.status} error={s.last_error} /> },
-            { key: 'freq', header: t('admin.frequency'), cell: (s) => (s.frequency ? t(`admin.frequencies.${s.frequency}`, { defaultValue: s.frequency }) : '—') },
-            { key: 'sla', header: t('admin.sla'), cell: (s) => describeSla(s.sla, t) },
-            { key: 'updated', header: t('admin.lastUpdated'), cell: (s) => (s.last_updated_at ? formatDateTime(s.last_updated_at, locale) : t('admin.never')) },
-            { key: 'wm', header: t('admin.watermark'), cell: (s) => (s.watermark ? formatPeriod(s.watermark, locale) : '—') },
-            { key: 'rows', header: t('admin.rowsLoaded'), align: 'end', cell: (s) => (s.rows_loaded != null ? formatInteger(s.rows_loaded, locale) : '—') },
-            { key: 'checksum', header: t('admin.checksum'), cell: (s) => (s.checksum ? <code className="small" title={s.checksum}>{s.checksum.slice(0, 12)}</code> : '—') },
-          ]}
-        />
-      ) : null}
+      {sources.data ? <SourceCatalog sources={sources.data} /> : null}
       {sources.data === null ? (
         <>
           <Alert tone="info" title={t('admin.sourcesPending')}>
@@ -567,6 +525,100 @@ function Sources() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** The table of GET /v1/sources: each source's freshness, its last load's rows and the reference data it depends on. */
+export function SourceCatalog({ sources }: { sources: SourceInfo[] }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const titles = new Map(sources.map((s) => [s.id, s.title]));
+  const name = (id: string) => t(`sources.${id}`, { defaultValue: titles.get(id) || id });
+  return (
+    <Table
+      caption={t('admin.sourcesCaption')}
+      rows={sources}
+      rowKey={(s) => s.id}
+      empty={t('admin.sourcesEmpty')}
+      columns={[
+        {
+          key: 'id',
+          header: t('admin.source'),
+          rowHeader: true,
+          cell: (s) => (
+            <>
+              {s.url && /^https?:\/\//.test(s.url) ? (
+                <a href={s.url} target="_blank" rel="noreferrer">
+                  {name(s.id)}
+                </a>
+              ) : (
+                name(s.id)
+              )}
+              {s.synthetic ? (
+                <>
+                  {' '}
+                  <Badge tone="info">{t('admin.synthetic')}</Badge>
+                </>
+              ) : null}
+            </>
+          ),
+        },
+        { key: 'owner', header: t('admin.owner'), cell: (s) => s.owner || '—' },
+        { key: 'status', header: t('admin.status'), cell: (s) => <SourceStatusBadge status={s.status} error={s.last_error} /> },
+        { key: 'freq', header: t('admin.frequency'), cell: (s) => (s.frequency ? t(`admin.frequencies.${s.frequency}`, { defaultValue: s.frequency }) : '—') },
+        { key: 'sla', header: t('admin.sla'), cell: (s) => describeSla(s.sla, t) },
+        { key: 'updated', header: t('admin.lastUpdated'), cell: (s) => (s.last_updated_at ? formatDateTime(s.last_updated_at, locale) : t('admin.never')) },
+        { key: 'wm', header: t('admin.watermark'), cell: (s) => (s.watermark ? formatPeriod(s.watermark, locale) : '—') },
+        { key: 'rows', header: t('admin.rowsLoaded'), align: 'end', cell: (s) => <RowCounts source={s} /> },
+        { key: 'requires', header: t('admin.dependsOn'), cell: (s) => <Requirements requires={s.requires} name={name} /> },
+        { key: 'checksum', header: t('admin.checksum'), cell: (s) => (s.checksum ? <code className="small" title={s.checksum}>{s.checksum.slice(0, 12)}</code> : '—') },
+      ]}
+    />
+  );
+}
+
+/** The rows the last load published, with what it landed and what the source's contract left out beneath. */
+function RowCounts({ source: s }: { source: SourceInfo }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const more: string[] = [];
+  if (s.rows_landed != null) more.push(t('admin.rowsLanded', { count: s.rows_landed, formatted: formatInteger(s.rows_landed, locale) }));
+  if (s.rows_skipped != null) more.push(t('admin.rowsSkipped', { count: s.rows_skipped, formatted: formatInteger(s.rows_skipped, locale) }));
+  if (s.rows_loaded == null && more.length === 0) return <>—</>;
+  return (
+    <>
+      {s.rows_loaded != null ? formatInteger(s.rows_loaded, locale) : '—'}
+      {more.length ? (
+        <div className="small muted">
+          {more.map((m, i) => (
+            <span key={i}>
+              {i > 0 ? <span className="visually-hidden">,</span> : null}
+              {i > 0 ? <span aria-hidden="true"> · </span> : null}
+              {m}
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** The reference data a source depends on, by name: whether only names come from it, and which of the source's layouts need it. */
+function Requirements({ requires, name }: { requires?: SourceRequirement[]; name: (id: string) => string }) {
+  const { t } = useTranslation();
+  if (!requires?.length) return <>—</>;
+  return (
+    <ul className="stack-list">
+      {requires.map((q, i) => {
+        const notes = [q.names_only ? t('admin.namesOnly') : null, q.for?.length ? t('admin.requiredFor', { layouts: q.for.join(', ') }) : null].filter((n): n is string => n !== null);
+        return (
+          <li key={`${q.source}-${i}`} title={q.load || undefined}>
+            {name(q.source)}
+            {notes.length ? <span className="small muted"> ({notes.join('; ')})</span> : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
