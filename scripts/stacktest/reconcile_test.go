@@ -59,18 +59,34 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 		return
 	}
 	pib := filepath.Join(data, "pib_municipios", "sidra_tabela5938_pib_municipios_2002_2023.xlsx")
-	// Issue 26, item 1, through make ingest: PIB before the territorial
-	// table is refused with the command that fixes it (the same file then
-	// loads below, once the table is there).
-	t.Run("pib_municipal before ibge_territorio is refused", func(t *testing.T) {
-		if !fileExists(pib) {
-			t.Skipf("no sample %s", pib)
-		}
-		r := dev(t, dir, nil, "ingest", "pib_municipal", pib)
-		if r.code == 0 || !strings.Contains(r.stderr+r.stdout, "load ibge_territorio first: make ingest SOURCE=ibge_territorio") {
-			t.Errorf("make ingest of PIB before the territory: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
-		}
-	})
+	siconfi := filepath.Join(data, "siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv")
+	caged := filepath.Join(data, "caged", "CAGEDEXC202301.txt")
+	// Issue 26, item 1, through make ingest: each municipal source's file
+	// arriving before the territorial table (the order of item 1) is
+	// refused with the command that fixes it, goes to quarantine and
+	// changes no mart; the same files then load below, once the table is
+	// there, and reconcile with their publisher.
+	for _, c := range []struct{ source, file, spec string }{
+		{"pib_municipal", pib, `{"dataset":"pib_municipal","measures":["pib_brl"],"dimensions":["year","uf"],"limit":10000}`},
+		{"siconfi", siconfi, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["year","uf"],"limit":10000}`},
+		{"caged", caged, `{"dataset":"caged_monthly","measures":["admissions","separations"],"dimensions":["month","uf"],"limit":10000}`},
+	} {
+		t.Run(c.source+" before ibge_territorio is refused", func(t *testing.T) {
+			if !fileExists(c.file) {
+				t.Skipf("no sample %s", c.file)
+			}
+			before := fmt.Sprint(queryAll(t, call, c.spec))
+			r := dev(t, dir, nil, "ingest", c.source, c.file)
+			out := r.stderr + r.stdout
+			if r.code == 0 || !strings.Contains(out, "load ibge_territorio first: make ingest SOURCE=ibge_territorio") ||
+				!strings.Contains(out, "quarantine/sources/"+c.source+"/"+filepath.Base(c.file)) {
+				t.Errorf("make ingest of %s before the territory: exit %d\n%s\n%s", c.source, r.code, r.stdout, r.stderr)
+			}
+			if after := fmt.Sprint(queryAll(t, call, c.spec)); after != before {
+				t.Errorf("a refused %s file changed its mart:\nbefore %.300s\nafter  %.300s", c.source, before, after)
+			}
+		})
+	}
 	if !t.Run("ibge_territorio", func(t *testing.T) {
 		f, err := os.Open(dtb)
 		if err != nil {
@@ -93,10 +109,10 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 		reconcilePIB(t, dir, call, pib)
 	})
 	t.Run("siconfi", func(t *testing.T) {
-		reconcileSiconfi(t, dir, call, filepath.Join(data, "siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv"))
+		reconcileSiconfi(t, dir, call, siconfi)
 	})
 	t.Run("caged", func(t *testing.T) {
-		reconcileCAGED(t, dir, call, filepath.Join(data, "caged", "CAGEDEXC202301.txt"))
+		reconcileCAGED(t, dir, call, caged)
 	})
 }
 
@@ -361,8 +377,9 @@ func latin1(b []byte) string {
 }
 
 // siconfiFile reads a FINBRA CSV (latin-1, ';', decimal comma, metadata
-// lines before the header) into cents by municipality and account, the
-// account built as shared/ingest/README.md documents it: "Conta — Coluna";
+// lines before the header) into cents by municipality and account|coluna
+// (each one figure the municipality declared, never a sum), the account
+// built as shared/ingest/README.md documents it: the Conta;
 // "Internos"/"Externos" qualified by their parent ("Financiamentos -
 // Internos", the last Empréstimos/Financiamentos above them for the same
 // municipality, power and column); a power other than the executive
@@ -413,9 +430,6 @@ func siconfiFile(t *testing.T, path string) (string, map[string]map[string]int64
 		if strings.HasPrefix(conta, "%") {
 			continue
 		}
-		if coluna != "" {
-			account += " — " + coluna
-		}
 		if poder != "" && poder != "Executivo" {
 			account = poder + ": " + account
 		}
@@ -427,13 +441,16 @@ func siconfiFile(t *testing.T, path string) (string, map[string]map[string]int64
 		if out[mun] == nil {
 			out[mun] = map[string]int64{}
 		}
-		out[mun][account] += cents
+		if _, repeated := out[mun][account+"|"+coluna]; !repeated { // the mart keeps a repeated line's first figure
+			out[mun][account+"|"+coluna] = cents
+		}
 	}
 	return year[1], out
 }
 
-// reconcileSiconfi: the value of every municipality and account of the
-// year equals the file's (the DCL and every other R$ line of the annex).
+// reconcileSiconfi: the value of every municipality, account and column
+// (the date or period a figure is declared for) of the year equals the
+// file's (the DCL and every other R$ line of the annex).
 func reconcileSiconfi(t *testing.T, dir string, call apiCall, path string) {
 	if !fileExists(path) {
 		t.Skipf("no sample %s", path)
@@ -441,7 +458,7 @@ func reconcileSiconfi(t *testing.T, dir string, call apiCall, path string) {
 	year, want := siconfiFile(t, path)
 	ingestSample(t, dir, "siconfi", path)
 	got := map[string]map[string]int64{}
-	for _, row := range queryAll(t, call, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["municipio","account"],
+	for _, row := range queryAll(t, call, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["municipio","account","coluna"],
 		"time":{"from":"`+year+`","to":"`+year+`"},"limit":10000}`) {
 		v, err := row["value_brl"].Float64()
 		if err != nil {
@@ -451,9 +468,9 @@ func reconcileSiconfi(t *testing.T, dir string, call apiCall, path string) {
 		if got[mun] == nil {
 			got[mun] = map[string]int64{}
 		}
-		// A DOUBLE holding a value the file gives to the cent, summed
-		// over at most a few repeated lines: exact once rounded to cents.
-		got[mun][row["account"].String()] = int64(math.Round(v * 100))
+		// A DOUBLE holding a value the file gives to the cent: exact
+		// once rounded to cents.
+		got[mun][row["account"].String()+"|"+row["coluna"].String()] = int64(math.Round(v * 100))
 	}
 	var pairs, dcl, wrong int
 	for mun, accounts := range want {

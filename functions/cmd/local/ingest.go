@@ -78,20 +78,26 @@ func ingestFile(ctx context.Context, source, file string) error {
 	if err != nil {
 		return err
 	}
+	complete := "data complete up to " + rec.watermark
+	if rec.watermark == "" {
+		// A source's watermark counts only the files that complete a
+		// period (CAGED's movements, not its exclusions alone).
+		complete = "no period complete yet"
+	}
 	switch rec.outcome {
 	case "refused":
 		return fmt.Errorf("refused: %s (the file is in quarantine/%s; no mart changed)", rec.err, object)
 	case "failed":
 		return fmt.Errorf("the load failed and Pub/Sub will redeliver it: %s (see .data/logs/api.log)", rec.err)
 	case "unchanged":
-		fmt.Printf("loaded %s from %s: unchanged (this content is loaded already), data complete up to %s\n", source, name, rec.watermark)
+		fmt.Printf("loaded %s from %s: unchanged (this content is loaded already), %s\n", source, name, complete)
 	default:
 		skipped := ""
 		if rec.skipped > 0 {
 			skipped = fmt.Sprintf(", %d skipped by the source's contract (%s)", rec.skipped, rec.skippedWhy)
 		}
-		fmt.Printf("loaded %s from %s: %d rows published (%d landed, %d records read%s), data complete up to %s\n",
-			source, name, rec.rows, rec.landed, rec.read, skipped, rec.watermark)
+		fmt.Printf("loaded %s from %s: %d rows published (%d landed, %d records read%s), %s\n",
+			source, name, rec.rows, rec.landed, rec.read, skipped, complete)
 	}
 	return nil
 }
