@@ -225,6 +225,13 @@ func TestIngestComexOnTheWire(t *testing.T) {
 		}
 		at = i
 	}
+	// Every landed row must be published: the check runs after the
+	// models, with the file's 60 rows, before the log row.
+	check := strings.Index(script, "-- published check\n")
+	if check < at || !strings.Contains(script[check:], "WHEN (SELECT COUNT(*) FROM core.fact_comex WHERE file_sha256 = @file_sha256 AND month IN UNNEST(@periods)) <> 60 THEN ERROR(FORMAT(") {
+		t.Errorf("no published check after the models:\n%s", script[max(check, 0):])
+	}
+	at = check
 	if i := strings.Index(script, "INSERT INTO landing.ingest_files"); i < at {
 		t.Errorf("the ingest log row is not written after the models, inside the transaction")
 	}

@@ -187,6 +187,7 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 	if err != nil {
 		return err
 	}
+	l.reference = true // the cargo lines are the facts; a berthing is their month, port and UF
 	var r *row
 	for {
 		rec, err := rd.Read()

@@ -322,7 +322,7 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		return err
 	}
 	for i, w := range comexMunWithout {
-		j.skip(without[i], w.why)
+		j.skipLanded(without[i], w.why)
 	}
 	j.finish = func() error {
 		params := map[string]any{"flow": flow}

@@ -169,10 +169,42 @@ func (j *job) countPublished() error {
 	if err := j.conn.QueryRowContext(j.ctx, q, args...).Scan(&j.rep.RowsPublished); err != nil {
 		return fmt.Errorf("counting the published rows: %w", err)
 	}
+	if want, ok := j.wantPublished(); ok && j.rep.RowsPublished != want {
+		return j.contractErr(0, "", unpublishedRefusal, j.rep.RowsLoaded-j.rep.RowsPublished-j.unpublished, j.rep.RowsLoaded, j.rep.RowsPublished, j.unpublished)
+	}
 	return j.exec(`UPDATE landing.ingest_files SET rows_published = ? WHERE seq = (SELECT max(seq) FROM landing.ingest_files)`, j.rep.RowsPublished)
 }
 
 // publishedBigQuery is published inside BigQuery's script.
 func publishedBigQuery(j *job) string {
 	return strings.NewReplacer("?", "@file_sha256", "$months", "UNNEST(@periods)", "$years", "UNNEST(@years)").Replace(j.published())
+}
+
+// wantPublished is how many rows a fact load must publish: every row it
+// landed but those its source's contract keeps out (skipLanded). A
+// reference table (no per-file count) has no such count.
+func (j *job) wantPublished() (int64, bool) {
+	if !strings.Contains(j.published(), "?") {
+		return 0, false
+	}
+	return j.rep.RowsLoaded - j.unpublished, true
+}
+
+// unpublishedRefusal refuses a load some of whose landed rows reach no
+// mart (rows, landed, published, kept out), in fmt's verbs and BigQuery's
+// FORMAT alike; no quote or semicolon, as BigQuery's check quotes it.
+const unpublishedRefusal = `%d landed rows would reach no mart (%d landed, %d published, %d kept out by the source contract): refused rather than published short`
+
+// checkPublishedBigQuery is the refusal of checkPublished inside the
+// BigQuery load's script, after its models.
+func checkPublishedBigQuery(j *job) error {
+	want, ok := j.wantPublished()
+	if !ok {
+		return nil
+	}
+	count := "(" + publishedBigQuery(j) + ")"
+	return j.remote.addStatement("published check", fmt.Sprintf(`SELECT CASE
+  WHEN %[1]s <> %[2]d THEN ERROR(FORMAT('%[3]s%[4]s%[5]s', %[2]d - %[1]s, %[7]d, %[1]s, %[6]d))
+  ELSE 'every landed row published'
+END AS published_check;`, count, want, contractMark, unpublishedRefusal, contractEnd, j.unpublished, j.rep.RowsLoaded))
 }

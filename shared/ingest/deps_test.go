@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +110,31 @@ func TestTerritoryReloadRefreshesAndReloadsDependents(t *testing.T) {
 	}
 	if last := loadFile(t, db, "caged", caged, ingest.LoadParams{}); !last.Skipped {
 		t.Fatal("loaded a third time over the same territory, the file was not skipped")
+	}
+}
+
+// Issue 26: a landed row that reaches no mart refuses the load, whatever
+// lost it (here a model deleting one municipality's cells after core was
+// built), and the refused load leaves every layer as it was.
+func TestALandedRowThatReachesNoMartRefusesTheLoad(t *testing.T) {
+	db := warehouse(t)
+	loadDTB(t, db)
+	undo := ingest.DropAfterModels("caged", `DELETE FROM core.fact_caged WHERE municipio = (SELECT min(municipio) FROM core.fact_caged)`)
+	defer undo()
+	err := loadErr(t, db, "caged", dataFile(t, "caged/CAGEDEXC202301.txt"))
+	var ce *ingest.ContractError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "landed rows would reach no mart (3863 landed, ") {
+		t.Fatalf("a load losing rows: %v", err)
+	}
+	var logged, cells int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM landing.ingest_files WHERE source = 'caged'), (SELECT count(*) FROM marts.caged_monthly)`).Scan(&logged, &cells); err != nil {
+		t.Fatal(err)
+	}
+	if logged != 0 || cells != 0 {
+		t.Fatalf("the refused load left %d log rows and %d mart cells", logged, cells)
+	}
+	undo()
+	if rep := loadFile(t, db, "caged", dataFile(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{}); rep.RowsPublished != rep.RowsLoaded {
+		t.Fatalf("the same file without the loss: %d landed, %d published", rep.RowsLoaded, rep.RowsPublished)
 	}
 }

@@ -435,6 +435,10 @@ type job struct {
 	finish func() error
 	// loadSeq numbers a two-step load (0: one transaction), see twoStep.
 	loadSeq int64
+	// unpublished counts the landed rows the source's contract keeps out
+	// of the marts (see skipLanded): every other landed row must be
+	// published, or the load is refused (see checkPublished).
+	unpublished int64
 	// deps fingerprints the reference data the rows resolved against (see
 	// dependencies); the same content over other reference data is a new
 	// load.
@@ -497,13 +501,29 @@ func (j *job) step(name string, d time.Duration) {
 
 func (j *job) addPeriod(p string) { j.periods[p] = true }
 
-// skip counts n records the source's contract leaves out of the marts, and
-// says which.
+// skipLanded is skip for records that land (and reach core) but that the
+// marts do not publish.
+func (j *job) skipLanded(n int64, why string) {
+	j.skip(n, why)
+	if n > 0 {
+		j.unpublished += n
+	}
+}
+
+// skip counts n records the source's contract leaves out of the marts
+// before they land, and says which.
 func (j *job) skip(n int64, why string) {
 	if n <= 0 {
 		return
 	}
 	j.rep.RowsSkipped += n
+	for i, w := range j.rep.SkippedWhy {
+		var had int64
+		if _, err := fmt.Sscanf(w, "%d ", &had); err == nil && w == fmt.Sprintf("%d %s", had, why) {
+			j.rep.SkippedWhy[i] = fmt.Sprintf("%d %s", had+n, why)
+			return
+		}
+	}
 	j.rep.SkippedWhy = append(j.rep.SkippedWhy, fmt.Sprintf("%d %s", n, why))
 }
 

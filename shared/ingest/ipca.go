@@ -254,6 +254,8 @@ func (j *job) ipcaValue(l *lander, line int, m time.Time, cell string, mark deli
 	if ok {
 		val = v
 		j.addPeriod(m.Format("2006-01"))
+	} else {
+		j.skipLanded(1, `months with no value (a SIDRA symbol: "-", "..", "...", "X"; landed, nothing to publish)`)
 	}
 	return l.add(line, j.scope, m, val)
 }

@@ -143,6 +143,9 @@ func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Read
 			return *rep, err
 		}
 	}
+	if err := checkPublishedBigQuery(j); err != nil {
+		return *rep, err
+	}
 	if err := j.logFile(contentSum); err != nil {
 		return *rep, err
 	}

@@ -165,7 +165,7 @@ func loadSiconfi(j *job) error {
 	if j.rep.RowsRead == 0 {
 		return j.contractErr(0, "", "no data rows")
 	}
-	j.skip(percent, "percentage rows (Conta \"% da … sobre a RCL\": not R$, kept in core, out of value_brl)")
+	j.skipLanded(percent, "percentage rows (Conta \"% da … sobre a RCL\": not R$, kept in core, out of value_brl)")
 	j.finish = func() error {
 		p := map[string]any{"year": int64(year), "report": report}
 		if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi"); err != nil {

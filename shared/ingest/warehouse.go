@@ -133,6 +133,10 @@ type lander struct {
 	// failed is set by the appending goroutine when it stops on an error.
 	failed atomic.Bool
 	closed bool
+	// reference marks rows landed only to be joined to the file's facts
+	// (ANTAQ's berthings): not counted among the rows landed, which the
+	// marts must publish.
+	reference bool
 }
 
 const landBatch = 2048
@@ -349,7 +353,9 @@ func (l *lander) close() error {
 	}
 	close(l.full)
 	err := <-l.done
-	l.j.rep.RowsLoaded += l.count
+	if !l.reference {
+		l.j.rep.RowsLoaded += l.count
+	}
 	if err != nil {
 		return fmt.Errorf("appending: %w", err)
 	}
