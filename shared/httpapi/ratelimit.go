@@ -12,8 +12,12 @@ import (
 
 // limited spends one request of the bucket for the tenant and user before h
 // runs, and says where the budget stands in RateLimit-* headers. When the
-// limiter cannot decide, the bucket's policy applies: queries go through
-// with a warning, report orders and uploads are refused with 503.
+// limiter cannot decide because its store failed, the bucket's policy
+// applies: queries go through with a warning, report orders and uploads are
+// refused with 503. A request whose own context ended before the limiter
+// decided (the client left, its deadline passed, possibly while it waited
+// for another request's lease) is never let through: only a store failure
+// opens the gate.
 func (s *Server) limited(b ratelimit.Bucket, h http.HandlerFunc) http.HandlerFunc {
 	if s.Limiter == nil {
 		return h
@@ -21,6 +25,13 @@ func (s *Server) limited(b ratelimit.Bucket, h http.HandlerFunc) http.HandlerFun
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		d, err := s.Limiter.Allow(ctx, b)
+		if err != nil && ctx.Err() != nil {
+			logger(ctx).DebugContext(ctx, "request ended before the rate limiter decided; refused", "bucket", string(b), "error", err.Error())
+			Error(w, r, &apperr.Error{Code: apperr.Unavailable,
+				Message: "the request ended before its rate limit was decided; try again",
+				Details: map[string]any{"retry_after_s": 1}})
+			return
+		}
 		if err != nil {
 			if s.OnLimiterDown != nil {
 				s.OnLimiterDown(ctx, b)

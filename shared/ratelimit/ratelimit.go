@@ -68,7 +68,8 @@ type Decision struct {
 }
 
 // Limiter decides for the tenant and user in ctx. An error means it could
-// not decide (its store is down).
+// not decide: its store is down, or ctx ended first (then ctx.Err() is set,
+// and the request is refused whatever the bucket's policy).
 type Limiter interface {
 	Allow(ctx context.Context, b Bucket) (Decision, error)
 }

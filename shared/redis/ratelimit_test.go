@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -228,5 +229,60 @@ func TestRateLimiterAsksForOneLeaseAtATime(t *testing.T) {
 	back := int(time.Since(start)/(600*time.Microsecond)) + 1
 	if held := charged - int(admitted.Load()); held > MaxLease || held < -back {
 		t.Fatalf("%d admitted, %d charged to Redis: the instance holds %d, want at most %d", admitted.Load(), charged, held, MaxLease)
+	}
+}
+
+// heldScripter holds each script until released, after saying it arrived.
+type heldScripter struct {
+	goredis.Scripter
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (h *heldScripter) hold() {
+	h.arrived <- struct{}{}
+	<-h.release
+}
+
+func (h *heldScripter) EvalSha(ctx context.Context, sha string, keys []string, args ...any) *goredis.Cmd {
+	h.hold()
+	return h.Scripter.EvalSha(ctx, sha, keys, args...)
+}
+
+func (h *heldScripter) Eval(ctx context.Context, script string, keys []string, args ...any) *goredis.Cmd {
+	h.hold()
+	return h.Scripter.Eval(ctx, script, keys, args...)
+}
+
+// A request waiting for the lease another request of the user is asking
+// for returns when its own context ends, with an error that carries the
+// context's, so the caller can tell it from Redis failing (which it must
+// not treat alike: a caller that gave up is refused, an outage may open the
+// gate).
+func TestRateLimiterWaitingForALeaseEndsWithItsContext(t *testing.T) {
+	c := testClient(t)
+	l, _ := limiter(t, c, ratelimit.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
+	at := time.Now()
+	l.now = func() time.Time { return at } // the second ask follows the first at once: a lease
+	ctx := asUser(t, "org", "ana")
+	if _, err := l.Allow(ctx, ratelimit.Queries); err != nil {
+		t.Fatal(err)
+	}
+	held := &heldScripter{Scripter: l.rdb, arrived: make(chan struct{}), release: make(chan struct{})}
+	l.rdb = held
+	asker := make(chan error, 1)
+	go func() {
+		_, err := l.Allow(ctx, ratelimit.Queries)
+		asker <- err
+	}()
+	<-held.arrived // the lease is being asked for
+	waiting, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := l.Allow(waiting, ratelimit.Queries); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled wait for the lease: %v, want context.Canceled", err)
+	}
+	close(held.release)
+	if err := <-asker; err != nil {
+		t.Fatalf("the lease's asker: %v", err)
 	}
 }
