@@ -26,6 +26,7 @@ import (
 type sourceEntry struct {
 	ID, Status, Watermark, Checksum string
 	LastError                       string `json:"last_error"`
+	LastErrorCode                   string `json:"last_error_code"`
 	Synthetic                       bool
 	PastSLA                         bool    `json:"past_sla"`
 	RowsLoaded                      *int64  `json:"rows_loaded"`
@@ -202,9 +203,12 @@ func TestABrokenOfficialFileIsQuarantinedAndChangesNothing(t *testing.T) {
 	if err != nil || !bytes.Equal(q.Content, broken) {
 		t.Errorf("quarantine/%s: %v", object, err)
 	}
+	// Users read why in their terms; the detail (line and column) is for
+	// the operators, in the logs only.
 	e := b.source(t, "ipca")
-	if e.Status != "failed" || !strings.Contains(e.LastError, "line 2") || !strings.Contains(e.LastError, "valor") {
-		t.Errorf("catalog after the broken file: %+v (the error must name the line and the column)", e)
+	if e.Status != "failed" || e.LastErrorCode != "file_refused" || !strings.Contains(e.LastError, "refused") ||
+		strings.Contains(e.LastError, "line 2") || strings.Contains(e.LastError, "valor") || strings.Contains(e.LastError, "broken.json") {
+		t.Errorf("catalog after the broken file: %+v (want the code and a sentence for users, no raw detail)", e)
 	}
 	if e.Watermark != good.Watermark || e.Checksum != good.Checksum {
 		t.Errorf("the broken file moved the catalog: %+v, was %+v", e, good)
@@ -218,17 +222,19 @@ func TestABrokenOfficialFileIsQuarantinedAndChangesNothing(t *testing.T) {
 	}
 	alerted := false
 	for _, ev := range logs.events() {
-		if ev["event"] == "ingest_contract_broken" && ev["level"] == "ERROR" && ev["source"] == "ipca" {
+		msg, _ := ev["error"].(string)
+		if ev["event"] == "ingest_contract_broken" && ev["level"] == "ERROR" && ev["source"] == "ipca" &&
+			strings.Contains(msg, "line 2") && strings.Contains(msg, "valor") {
 			alerted = true
 		}
 	}
 	if !alerted {
-		t.Errorf("no ingest_contract_broken error event was logged: %v", logs.events())
+		t.Errorf("no ingest_contract_broken error event naming the line and the column was logged: %v", logs.events())
 	}
 
 	// A good file afterwards clears the failure.
 	officialFile(t, h, "ipca", "good-again.json", raw)
-	if e := b.source(t, "ipca"); e.Status != "ok" || e.LastError != "" {
+	if e := b.source(t, "ipca"); e.Status != "ok" || e.LastError != "" || e.LastErrorCode != "" {
 		t.Errorf("after a good file: %+v", e)
 	}
 }
@@ -236,6 +242,14 @@ func TestABrokenOfficialFileIsQuarantinedAndChangesNothing(t *testing.T) {
 func TestSourcesNeedASignedInUser(t *testing.T) {
 	b := setupStack(t)
 	b.want(t, http.StatusUnauthorized, "", "GET", "/v1/sources", nil)
+	// A Firebase account of nobody's org (public sign-up) is refused.
+	stranger := uniqueEmail("estranho", "example.com")
+	b.tokens[stranger] = signUp(t, stranger, "no-org-member-1")
+	r := b.want(t, http.StatusForbidden, stranger, "GET", "/v1/sources", nil)
+	assertProblem(t, r)
+	if reason(t, r) != "no_membership" {
+		t.Errorf("a stranger is told %s", r.body)
+	}
 	var list struct{ Data []sourceEntry }
 	b.want(t, http.StatusOK, ana, "GET", "/v1/sources", nil).json(t, &list)
 	if len(list.Data) != 7 {

@@ -28,6 +28,7 @@ import (
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/uploads"
@@ -237,7 +238,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string, generat
 			telemetry.IngestFailed(ctx, sourceID, "contract_broken")
 			log.ErrorContext(ctx, "ingest failed", "event", "ingest_contract_broken", "source", sourceID,
 				"quarantined", quarantined, "error", err.Error())
-			if rerr := s.sources.RecordFailure(ctx, sourceID, err.Error()); rerr != nil {
+			if rerr := s.sources.RecordFailure(ctx, sourceID, sources.FileRefused); rerr != nil {
 				return rerr
 			}
 			rec.Outcome, rec.Error = "refused", err.Error()

@@ -3,13 +3,26 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/sources"
 )
 
-// handleSources lists the public sources and their freshness; any signed-in
-// user may read it (public metadata, no tenant data).
+// handleSources lists the public sources and their freshness to members of
+// at least one org (public metadata, no tenant data). A failed load shows
+// as a code and a sentence meant for users; what went wrong in detail is
+// in the ingest function's logs, never in the API.
 func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
+	ms, err := s.Users.FindMemberships(r.Context())
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if len(ms) == 0 {
+		Error(w, r, &apperr.Error{Code: apperr.Forbidden, Message: "the source catalog is for members of an organisation: accept an invite first",
+			Details: map[string]any{"reason": "no_membership"}})
+		return
+	}
 	es, err := s.Sources.FindSources(r.Context())
 	if err != nil {
 		Error(w, r, err)
@@ -20,6 +33,7 @@ func (s *Server) handleSources(w http.ResponseWriter, r *http.Request) {
 		if src, ok := ingest.FindSource(e.ID); ok {
 			e.Requires = requirements(src)
 		}
+		e.LastErrorCode, e.LastError = sources.Failure(e.LastError)
 		items[i] = e
 	}
 	writeList(w, r, items, nil, "")

@@ -63,7 +63,9 @@ func (s *SourceService) RecordLoad(ctx context.Context, id, watermark, sha strin
 	return err
 }
 
-// RecordFailure marks a source's last load failed; its data stays as it was.
+// RecordFailure marks a source's last load failed, with a code the API
+// shows (sources.FileRefused...); its data stays as it was. The failure's
+// detail belongs in the logs, not here.
 func (s *SourceService) RecordFailure(ctx context.Context, id, reason string) error {
 	_, err := s.db.pool.Exec(ctx, `update source_catalog set status = 'failed', last_error = $2 where id = $1`, id, reason)
 	return err

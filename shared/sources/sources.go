@@ -30,8 +30,11 @@ type Entry struct {
 	RowsLanded  *int64 `json:"rows_landed,omitempty"`
 	RowsSkipped *int64 `json:"rows_skipped,omitempty"`
 	// Requires is the reference data this source's files depend on.
-	Requires  []Requirement `json:"requires,omitempty"`
-	LastError string        `json:"last_error,omitempty"`
+	Requires []Requirement `json:"requires,omitempty"`
+	// LastErrorCode and LastError say, when the last load failed, why in
+	// a form meant for users (see Failure); the catalog stores the code.
+	LastErrorCode string `json:"last_error_code,omitempty"`
+	LastError     string `json:"last_error,omitempty"`
 	// PastSLA is true when the source was not refreshed within its SLA.
 	PastSLA bool `json:"past_sla"`
 }
@@ -45,6 +48,30 @@ type Requirement struct {
 	For       []string `json:"for,omitempty"`     // the layouts that need it; none means all
 	NamesOnly bool     `json:"names_only,omitempty"`
 	Load      string   `json:"load"` // the command that loads it
+}
+
+// The codes a failed load of an official file records in the catalog.
+const (
+	// FileRefused: the file broke its source's contract (layout, a value,
+	// a municipality the territorial table lacks, missing reference data)
+	// and went to quarantine; the data in effect is the previous load's.
+	FileRefused = "file_refused"
+	// LoadFailed: the warehouse could not take the file; it is retried.
+	LoadFailed = "load_failed"
+)
+
+// Failure turns a recorded failure code into the code and the sentence
+// the API shows; any other text recorded there is never shown.
+func Failure(recorded string) (code, text string) {
+	switch recorded {
+	case "":
+		return "", ""
+	case FileRefused:
+		return FileRefused, "The last file received was refused (it did not follow the source's published layout); the data shown is the previous load's."
+	case LoadFailed:
+		return LoadFailed, "The last file could not be loaded yet and will be retried; the data shown is the previous load's."
+	}
+	return "load_error", "The last load did not complete; the data shown is the previous load's."
 }
 
 // Catalog reads the source catalog.
