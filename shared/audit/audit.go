@@ -51,27 +51,25 @@ type Service interface {
 	FindEntries(ctx context.Context, f Filter) ([]*Entry, error)
 }
 
-// Summarise returns v as JSON of at most MaxSummaryBytes; a larger value is
-// replaced by a note of its size and top-level keys.
+// Summarise returns v as JSON that jsonb accepts and whose jsonb text (what
+// the audit table's bound measures) is at most MaxSummaryBytes: NUL and
+// invalid UTF-8 become U+FFFD, and a larger value is replaced by a note of
+// its size and top-level keys.
 func Summarise(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`{"unrepresentable":true}`)
 	}
-	if len(b) <= MaxSummaryBytes {
-		return b
+	tree, err := normalise(b)
+	if err != nil {
+		return json.RawMessage(`{"unrepresentable":true}`)
 	}
-	note := map[string]any{"truncated": true, "bytes": len(b)}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) == nil {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			if len(keys) < 50 && len(k) <= 64 {
-				keys = append(keys, k)
-			}
-		}
-		note["keys"] = keys
+	if size := StoredSize(tree); size > MaxSummaryBytes {
+		return note(tree, size)
 	}
-	out, _ := json.Marshal(note)
+	out, err := json.Marshal(tree)
+	if err != nil {
+		return json.RawMessage(`{"unrepresentable":true}`)
+	}
 	return out
 }

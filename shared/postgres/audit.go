@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mirante/mirante/shared/audit"
 	"github.com/mirante/mirante/shared/tenant"
@@ -26,8 +28,9 @@ type AuditParams struct {
 
 // AuditLog stores audit entries in batches off the request path and reads
 // them back. It loses nothing: a full queue makes Record write inline, Close
-// flushes everything queued, and entries that PostgreSQL refuses after
-// retries are written to the log whole.
+// flushes everything queued, an entry the table refuses is stored on its
+// own (degraded if need be) without costing the others theirs, and entries
+// that PostgreSQL still refuses are written to the log whole.
 type AuditLog struct {
 	db     *DB
 	p      AuditParams
@@ -139,33 +142,90 @@ func (a *AuditLog) run() {
 	}
 }
 
-// write inserts entries, each org's in a transaction of its tenant, retrying
-// a few times; what still fails goes to the log in full.
+// write inserts entries, each org's in a transaction of its tenant. An
+// entry the table refuses never costs the others theirs: when a batch is
+// refused for its data, each entry is inserted alone, and one refused
+// alone is stored degraded (see degrade). Only what still fails, or what
+// the database would not take after retries (it is down), goes to the log
+// in full.
 func (a *AuditLog) write(ctx context.Context, entries []audit.Entry) {
 	byOrg := map[string][]audit.Entry{}
 	for _, e := range entries {
-		byOrg[e.OrgID] = append(byOrg[e.OrgID], e)
+		byOrg[e.OrgID] = append(byOrg[e.OrgID], e.Storable())
 	}
 	for org, es := range byOrg {
-		var err error
-		for attempt := 0; attempt < 3; attempt++ {
-			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err = a.insert(tenant.With(wctx, tenant.Tenant{Org: tenant.Org{ID: org}}), es)
-			cancel()
-			if err == nil {
-				break
+		err := a.insertRetrying(ctx, org, es)
+		if err != nil && isDataError(err) {
+			for _, e := range es {
+				a.insertAlone(ctx, org, e)
 			}
-			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+			continue
 		}
 		if err != nil {
 			for _, e := range es {
-				a.p.Log.Error("audit entry not stored", "error", err.Error(), "org_id", e.OrgID, "user_id", e.UserID,
-					"action", e.Action, "resource", e.Resource, "status", e.Status, "trace_id", e.TraceID, "at", e.At)
+				a.logLost(e, err)
 			}
 		}
 	}
 }
 
+// insertAlone stores one entry, degraded if the table refuses it whole.
+func (a *AuditLog) insertAlone(ctx context.Context, org string, e audit.Entry) {
+	err := a.insertRetrying(ctx, org, []audit.Entry{e})
+	if err != nil && isDataError(err) {
+		err = a.insertRetrying(ctx, org, []audit.Entry{degrade(e, err)})
+	}
+	if err != nil {
+		a.logLost(e, err)
+	}
+}
+
+// degrade keeps who did what, where, when and with which outcome, and
+// drops what the table refused: the user when that user no longer exists
+// (as deleting the user would have done to a stored entry), otherwise the
+// summary, replaced by a note that it could not be kept.
+func degrade(e audit.Entry, err error) audit.Entry {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == foreignKeyViolation && strings.Contains(pe.ConstraintName, "user") {
+		e.UserID = ""
+		return e
+	}
+	e.Summary = json.RawMessage(`{"unstorable":true}`)
+	return e
+}
+
+// isDataError says whether PostgreSQL refused the statement for what it
+// carried (a data exception or a constraint), which no retry changes.
+func isDataError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
+}
+
+func (a *AuditLog) logLost(e audit.Entry, err error) {
+	a.p.Log.Error("audit entry not stored", "error", err.Error(), "org_id", e.OrgID, "user_id", e.UserID,
+		"action", e.Action, "resource", e.Resource, "status", e.Status, "trace_id", e.TraceID, "at", e.At,
+		"summary", string(e.Summary))
+}
+
+// insertRetrying inserts es, retrying a few times unless PostgreSQL refused
+// their data.
+func (a *AuditLog) insertRetrying(ctx context.Context, org string, es []audit.Entry) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 100 * time.Millisecond) // backoff before a retry
+		}
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = a.insert(tenant.With(wctx, tenant.Tenant{Org: tenant.Org{ID: org}}), es)
+		cancel()
+		if err == nil || isDataError(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// insert stores es, which Storable has made fit the table, in one statement.
 func (a *AuditLog) insert(ctx context.Context, es []audit.Entry) error {
 	n := len(es)
 	users, actions, resources, traces := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -175,7 +235,7 @@ func (a *AuditLog) insert(ctx context.Context, es []audit.Entry) error {
 	for i, e := range es {
 		users[i], actions[i], resources[i], traces[i], statuses[i], ats[i] = e.UserID, e.Action, e.Resource, e.TraceID, int32(e.Status), e.At
 		if len(e.Summary) > 0 {
-			s := string(audit.Summarise(json.RawMessage(e.Summary)))
+			s := string(e.Summary)
 			summaries[i] = &s
 		}
 	}
