@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -247,6 +248,41 @@ func TestRoleChangeTakesEffectAtOnce(t *testing.T) {
 	b.want(t, http.StatusForbidden, dora, "GET", "/v1/orgs/"+b.orgs["agro-nordeste"].ID+"/audit", nil)
 	b.want(t, http.StatusNoContent, olivia, "DELETE", "/v1/orgs/agro-nordeste/members/"+doraID, nil)
 	b.want(t, http.StatusNotFound, dora, "GET", "/v1/orgs/agro-nordeste", nil)
+}
+
+// TestRoleChangeTakesEffectThroughEverySpelling: the org's id in any letter
+// case and its slug name one org with one role, so a demotion and a removal
+// apply on the next request whichever spelling the member uses, including
+// spellings whose role was cached before the change.
+func TestRoleChangeTakesEffectThroughEverySpelling(t *testing.T) {
+	b := setupStack(t)
+	doraID := b.userID(t, dora)
+	id := b.orgs["agro-nordeste"].ID
+	var mixed strings.Builder
+	for i, c := range id {
+		if i%2 == 0 {
+			c = unicode.ToUpper(c)
+		}
+		mixed.WriteRune(c)
+	}
+	refs := []string{"agro-nordeste", id, strings.ToUpper(id), mixed.String()}
+	for _, ref := range refs {
+		var org struct{ ID, Slug, Role string }
+		b.want(t, http.StatusOK, dora, "GET", "/v1/orgs/"+ref, nil).json(t, &org)
+		if org.ID != id || org.Slug != "agro-nordeste" || org.Role != "admin" {
+			t.Fatalf("GET /v1/orgs/%s = %+v", ref, org)
+		}
+		b.want(t, http.StatusOK, dora, "GET", "/v1/orgs/"+ref+"/audit", nil) // cached as admin
+	}
+	b.want(t, http.StatusOK, olivia, "PATCH", "/v1/orgs/"+strings.ToUpper(id)+"/members/"+doraID, `{"role":"viewer"}`)
+	for _, ref := range refs {
+		b.want(t, http.StatusForbidden, dora, "GET", "/v1/orgs/"+ref+"/audit", nil)
+	}
+	b.want(t, http.StatusNoContent, olivia, "DELETE", "/v1/orgs/agro-nordeste/members/"+doraID, nil)
+	for _, ref := range refs {
+		b.want(t, http.StatusNotFound, dora, "GET", "/v1/orgs/"+ref, nil)
+		b.want(t, http.StatusNotFound, dora, "GET", "/v1/orgs/"+ref+"/views", nil)
+	}
 }
 
 // TestRedisDownStillAuthorises: with Redis unreachable, membership comes from

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -111,6 +112,47 @@ func joinPath(parent, key string) string {
 		return key
 	}
 	return parent + "." + key
+}
+
+// wellFormedURL refuses, with 400, a request whose path or query string
+// decodes to NUL or invalid UTF-8: no route, handler, database or audit
+// entry ever sees such text (PostgreSQL's text and jsonb cannot hold it).
+func wellFormedURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanText(r.URL.Path) {
+			Error(w, r, apperr.Invalidf("path", "must be valid UTF-8 without NUL characters"))
+			return
+		}
+		if !cleanQuery(r.URL.RawQuery) {
+			Error(w, r, apperr.Invalidf("query", "must be valid UTF-8 without NUL characters"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cleanQuery says whether every name and value of a query string decodes to
+// clean text; a part that does not decode is checked as sent.
+func cleanQuery(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	if !cleanText(raw) {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(raw, func(c rune) bool { return c == '&' || c == ';' }) {
+		k, v, _ := strings.Cut(part, "=")
+		for _, s := range []string{k, v} {
+			if d, err := url.QueryUnescape(s); err == nil && !cleanText(d) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func cleanText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // secureHeaders sets what every API answer carries: no sniffing, no

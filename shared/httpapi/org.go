@@ -80,11 +80,13 @@ func noteAudit(ctx context.Context, summary any) {
 
 // inOrg resolves the org in the path and the caller's role in it, runs the
 // handler as that tenant, and records the request in the org's audit log. A
-// caller who is not a member gets 404 and reaches no handler.
+// caller who is not a member gets 404 and reaches no handler. The reference
+// reaches the resolver (and any cache in front of it) in its canonical
+// spelling, so every spelling of an org's id is one org with one role.
 func (s *Server) inOrg(action string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		t, err := s.Tenants.ResolveTenant(ctx, r.PathValue("org"))
+		t, err := s.Tenants.ResolveTenant(ctx, tenant.CanonicalOrgRef(r.PathValue("org")))
 		if err != nil {
 			Error(w, r, err)
 			return

@@ -73,8 +73,9 @@ type Server struct {
 }
 
 // Handler returns the API with its middleware in one visible order: recover,
-// trace, access log, security headers, CORS, the request deadline, then
-// (for /v1) authentication, then the route.
+// trace, access log, security headers, CORS, the request deadline, the
+// refusal of paths and queries that are not clean text, then (for /v1)
+// authentication, then the route.
 func (s *Server) Handler() http.Handler {
 	public := http.NewServeMux()
 	public.HandleFunc("GET /healthz", s.handleHealth)
@@ -93,7 +94,7 @@ func (s *Server) Handler() http.Handler {
 	root.Handle("/", routed(public))
 	root.Handle("GET /v1/openapi.json", routed(public))
 	root.Handle("/v1/", s.authenticate(routed(v1)))
-	return chain(root, recoverer(s.Log), traced, accessLog(s.Log), secureHeaders, corsHeaders(s.CORSOrigins), deadline(s.RequestTimeout))
+	return chain(root, recoverer(s.Log), traced, accessLog(s.Log), secureHeaders, corsHeaders(s.CORSOrigins), deadline(s.RequestTimeout), wellFormedURL)
 }
 
 // methods are those probed for the Allow header of a 405. HEAD is left out:

@@ -13,11 +13,14 @@ import (
 	"github.com/mirante/mirante/shared/tenant"
 )
 
-// TenantCache remembers, for a short time, which org a user's path names and
-// the user's role in it, in front of the resolver that reads PostgreSQL. It is
-// keyed by user and by the org reference as written in the path, and forgets
-// both references of an org when a membership in it changes. Only members are
-// cached. With Redis unavailable it asks the resolver every time.
+// TenantCache remembers, for a short time, a user's role in an org, in front
+// of the resolver that reads PostgreSQL. A role is cached under one key per
+// user and org id, whatever spelling of the org the path used (its id in any
+// letter case or its slug), so forgetting that key when a membership changes
+// forgets the role under every spelling. A slug is first mapped to its org's
+// id (slugs never change); a cached role is used for a slug only when its org
+// still carries that slug. Only members are cached. With Redis unavailable it
+// asks the resolver every time.
 //
 // In front of Redis, each instance remembers what it resolved for
 // LocalTenantTTL, so that a burst of requests costs one Redis read a
@@ -32,6 +35,7 @@ type TenantCache struct {
 
 	mu    sync.Mutex
 	local map[string]localTenant
+	slugs map[string]string
 }
 
 type localTenant struct {
@@ -54,7 +58,7 @@ func NewTenantCache(c *Client, next tenant.Resolver, ttl time.Duration, log *slo
 	if ttl > MaxTenantTTL {
 		ttl = MaxTenantTTL
 	}
-	return &TenantCache{c: c, next: next, ttl: ttl, log: log, now: time.Now, local: map[string]localTenant{}}
+	return &TenantCache{c: c, next: next, ttl: ttl, log: log, now: time.Now, local: map[string]localTenant{}, slugs: map[string]string{}}
 }
 
 var (
@@ -84,43 +88,101 @@ func decodeTenant(b []byte) (tenant.Tenant, bool) {
 	return t, t.Role.Valid() && (t.Org.Isolation == tenant.IsolationRow || t.Org.Isolation == tenant.IsolationDataset)
 }
 
-func tenantKey(userID, ref string) string {
-	return "mirante:v1:tenant:" + userID + ":" + ref
+// tenantKey is where a user's role in an org is cached: orgID is the org's
+// canonical id, never a slug or another spelling.
+func tenantKey(userID, orgID string) string {
+	return "mirante:v1:tenant:" + userID + ":" + orgID
 }
 
-// ResolveTenant answers from Redis when it can, else from the resolver.
+// slugKey maps a slug to its org's id; it grants nothing by itself.
+func slugKey(slug string) string {
+	return "mirante:v1:orgslug:" + slug
+}
+
+// ResolveTenant answers from the cache when it can, else from the resolver.
 func (tc *TenantCache) ResolveTenant(ctx context.Context, ref string) (tenant.Tenant, error) {
+	ref = tenant.CanonicalOrgRef(ref)
 	u, ok := tenant.UserFromContext(ctx)
 	if !ok {
 		return tc.next.ResolveTenant(ctx, ref)
 	}
-	key := tenantKey(u.ID, ref)
-	tc.mu.Lock()
-	l, ok := tc.local[key]
-	tc.mu.Unlock()
-	if ok && tc.now().Sub(l.at) < min(LocalTenantTTL, tc.ttl) {
-		return l.t, nil
+	orgID := ref
+	if !tenant.IsOrgID(ref) {
+		orgID = tc.orgIDOfSlug(ctx, ref)
 	}
-	b, err := tc.c.rdb.Get(ctx, key).Bytes()
-	if err == nil {
-		if t, ok := decodeTenant(b); ok {
-			tc.remember(key, t)
+	if orgID != "" {
+		if t, ok := tc.cached(ctx, u.ID, orgID); ok && (t.Org.ID == ref || t.Org.Slug == ref) {
 			return t, nil
 		}
-	} else if !errors.Is(err, goredis.Nil) {
-		tc.log.WarnContext(ctx, "tenant cache unavailable; reading PostgreSQL", "error", err.Error())
 	}
 	t, err := tc.next.ResolveTenant(ctx, ref)
 	if err != nil {
 		return t, err
 	}
+	t.Org.ID = tenant.CanonicalOrgRef(t.Org.ID)
+	key := tenantKey(u.ID, t.Org.ID)
 	tc.remember(key, t)
-	if b, err := encodeTenant(t); err == nil {
-		if err := tc.c.rdb.Set(ctx, key, b, tc.ttl).Err(); err != nil {
-			tc.log.WarnContext(ctx, "tenant cache unavailable; not caching", "error", err.Error())
-		}
+	tc.mu.Lock()
+	if len(tc.slugs) >= localTenants {
+		tc.slugs = map[string]string{}
+	}
+	tc.slugs[t.Org.Slug] = t.Org.ID
+	tc.mu.Unlock()
+	b, err := encodeTenant(t)
+	if err != nil {
+		return t, nil
+	}
+	_, err = tc.c.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Set(ctx, key, b, tc.ttl)
+		p.Set(ctx, slugKey(t.Org.Slug), t.Org.ID, tc.ttl)
+		return nil
+	})
+	if err != nil {
+		tc.log.WarnContext(ctx, "tenant cache unavailable; not caching", "error", err.Error())
 	}
 	return t, nil
+}
+
+// orgIDOfSlug is the id of the org with this slug as last resolved, or "".
+func (tc *TenantCache) orgIDOfSlug(ctx context.Context, slug string) string {
+	tc.mu.Lock()
+	id, ok := tc.slugs[slug]
+	tc.mu.Unlock()
+	if ok {
+		return id
+	}
+	id, err := tc.c.rdb.Get(ctx, slugKey(slug)).Result()
+	if err != nil {
+		if !errors.Is(err, goredis.Nil) {
+			tc.log.WarnContext(ctx, "tenant cache unavailable; reading PostgreSQL", "error", err.Error())
+		}
+		return ""
+	}
+	return id
+}
+
+// cached is the user's role in the org from this instance's memory or Redis.
+func (tc *TenantCache) cached(ctx context.Context, userID, orgID string) (tenant.Tenant, bool) {
+	key := tenantKey(userID, orgID)
+	tc.mu.Lock()
+	l, ok := tc.local[key]
+	tc.mu.Unlock()
+	if ok && tc.now().Sub(l.at) < min(LocalTenantTTL, tc.ttl) {
+		return l.t, true
+	}
+	b, err := tc.c.rdb.Get(ctx, key).Bytes()
+	if err != nil {
+		if !errors.Is(err, goredis.Nil) {
+			tc.log.WarnContext(ctx, "tenant cache unavailable; reading PostgreSQL", "error", err.Error())
+		}
+		return tenant.Tenant{}, false
+	}
+	t, ok := decodeTenant(b)
+	if !ok || t.Org.ID != orgID {
+		return tenant.Tenant{}, false
+	}
+	tc.remember(key, t)
+	return t, true
 }
 
 func (tc *TenantCache) remember(key string, t tenant.Tenant) {
@@ -132,15 +194,15 @@ func (tc *TenantCache) remember(key string, t tenant.Tenant) {
 	tc.mu.Unlock()
 }
 
-// MembershipChanged forgets the user's cached role in the org, under both of
-// the org's references.
+// MembershipChanged forgets the user's cached role in the org: one key, the
+// only one any spelling of the org reads.
 func (tc *TenantCache) MembershipChanged(ctx context.Context, org tenant.Org, userID string) {
+	key := tenantKey(userID, tenant.CanonicalOrgRef(org.ID))
 	tc.mu.Lock()
-	delete(tc.local, tenantKey(userID, org.ID))
-	delete(tc.local, tenantKey(userID, org.Slug))
+	delete(tc.local, key)
 	tc.mu.Unlock()
 	ctx = context.WithoutCancel(ctx)
-	if err := tc.c.rdb.Del(ctx, tenantKey(userID, org.ID), tenantKey(userID, org.Slug)).Err(); err != nil {
+	if err := tc.c.rdb.Del(ctx, key).Err(); err != nil {
 		tc.log.ErrorContext(ctx, "could not drop a cached role; it expires on its own", "error", err.Error(),
 			"org_id", org.ID, "user_id", userID, "ttl_s", tc.ttl.Seconds())
 	}

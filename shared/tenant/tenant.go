@@ -6,6 +6,7 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -56,6 +57,39 @@ type Org struct {
 	Isolation Isolation `json:"isolation"`
 	// Dataset is the org's own warehouse dataset in dataset mode.
 	Dataset string `json:"-"`
+}
+
+// IsOrgID reports whether ref has the form of an org id (a UUID, in any
+// letter case) rather than a slug. Slugs never have that form.
+func IsOrgID(ref string) bool {
+	if len(ref) != 36 {
+		return false
+	}
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// CanonicalOrgRef is the one spelling of an org reference: an id in lower
+// case (as PostgreSQL prints it), a slug as written (slugs are lower case, so
+// no other spelling of one names an org). Every reference that names the same
+// org by id has the same canonical form.
+func CanonicalOrgRef(ref string) string {
+	if IsOrgID(ref) {
+		return strings.ToLower(ref)
+	}
+	return ref
 }
 
 // User is an authenticated person, known by the id we give them. FirebaseUID

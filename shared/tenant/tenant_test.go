@@ -76,3 +76,22 @@ func TestRoleMatrix(t *testing.T) {
 		t.Error("Authorize without a tenant succeeded")
 	}
 }
+
+func TestCanonicalOrgRef(t *testing.T) {
+	const id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+	for ref, want := range map[string]string{
+		id:                                     id,
+		"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D": id,
+		"0a1B2c3D-4e5F-4a6B-8c7D-9e0F1a2B3c4D": id,
+		"porto-sul":                            "porto-sul",
+		"Porto-Sul":                            "Porto-Sul", // no org has it: slugs are lower case
+		"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4":  "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4",
+		"0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4G": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4G",
+		"0A1B2C3D_4E5F-4A6B-8C7D-9E0F1A2B3C4D": "0A1B2C3D_4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+		"":                                     "",
+	} {
+		if got := CanonicalOrgRef(ref); got != want {
+			t.Errorf("CanonicalOrgRef(%q) = %q, want %q", ref, got, want)
+		}
+	}
+}
