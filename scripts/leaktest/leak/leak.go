@@ -215,6 +215,24 @@ func (s *suite) expectRefused(ctx context.Context, a, b *owned, what, method, pa
 	s.scan(a, b, what, r)
 }
 
+// expectMalformed is one probe of a URL that is not clean text: the answer
+// must be 400 problem+json.
+func (s *suite) expectMalformed(ctx context.Context, a *owned, path string) {
+	s.res.Probes++
+	r, err := s.call(ctx, a.token, "GET", path, nil)
+	if err != nil {
+		s.leak("malformed URL: GET %s as %s: %v", path, a.t.Email, err)
+		return
+	}
+	if s.cfg.Verbose {
+		fmt.Fprintf(s.cfg.Log, "probe %-40s GET %s as %s → %d\n", "malformed URL", path, a.t.Org, r.status)
+	}
+	if r.status != http.StatusBadRequest || r.header.Get("Content-Type") != "application/problem+json" {
+		s.leak("malformed URL: GET %s as %s (%s) answered %d %s, want 400 problem+json: %.200s",
+			path, a.t.Email, a.t.Org, r.status, r.header.Get("Content-Type"), r.body)
+	}
+}
+
 // expectOwnOnly is one probe of a's own route: it must succeed and hold
 // nothing of b's.
 func (s *suite) expectOwnOnly(ctx context.Context, a, b *owned, what, method, path string, body any) answer {
@@ -376,6 +394,13 @@ func (s *suite) probeTampering(ctx context.Context, a *owned) {
 	s.expectRefused(ctx, a, none, "forged cursor", "GET", aorg+"/views?cursor="+forged, nil, http.StatusBadRequest)
 	for _, id := range []string{"00000000-0000-0000-0000-000000000000", "../" + a.viewID, a.viewID + "'--", "%00"} {
 		s.expectRefused(ctx, a, none, "odd id", "GET", aorg+"/views/"+url.PathEscape(id), nil)
+	}
+	// Paths and query strings that decode to NUL or invalid UTF-8 are
+	// refused before any route, with 400 problem+json: neither a 5xx nor
+	// a lost audit entry.
+	for _, p := range []string{"/v1/orgs/%00/views", aorg + "/views/%00", aorg + "/views/%FF%FE", aorg + "/views?x=%00",
+		aorg + "/views?q=%C3%28", aorg + "/audit?%00=x", aorg + "/datasets?x=" + strings.Repeat("%FF", 8)} {
+		s.expectMalformed(ctx, a, p)
 	}
 	if a.downloadURL != "" {
 		s.res.Probes++

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // miniAPI is a toy of the API's shape, just enough for the suite to run:
@@ -26,6 +28,12 @@ func (m *miniAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	org := map[string]string{"token-a": "org-a", "token-b": "org-b"}[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	if org == "" {
 		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	if !utf8.ValidString(r.URL.Path+r.URL.RawQuery) || strings.ContainsRune(r.URL.Path, 0) || !cleanQuery(r.URL.Query()) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"type":"urn:mirante:problem:invalid","title":"Bad Request","status":400,"detail":"not clean text"}`))
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/") // v1 orgs {org} kind {id}
@@ -74,6 +82,18 @@ func (m *miniAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		reply(404, map[string]string{"detail": "not found"})
 	}
+}
+
+// cleanQuery says whether every name and value decodes to UTF-8 without NUL.
+func cleanQuery(q url.Values) bool {
+	for k, vs := range q {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func TestTheSuiteFindsAPlantedLeakAndOnlyThen(t *testing.T) {
