@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
+	"github.com/jackc/pgx/v5"
 )
 
 const portoCSV = "month;municipio;metric;value\n2025-01;2611606;navios_atendidos;1234,5\n2025-02;2611606;navios_atendidos;1500\n"
@@ -125,4 +127,53 @@ func TestUploadsRefuseBadFilesAndNonAdmins(t *testing.T) {
 	if len(stored.Objects) != 0 {
 		t.Fatalf("refused files were stored: %d", len(stored.Objects))
 	}
+}
+
+// An org uploads at most its plan's uploads_per_day new files a day (free:
+// 5): the next is refused with 429 problem+json, stored nowhere and
+// recorded nowhere; a file the org already holds is still answered, and
+// another org's quota is its own.
+func TestUploadsPerDayQuota(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	b.asOwner(t, "porto-sul", func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `update orgs set plan = 'free' where id = $1`, b.orgs["porto-sul"].ID)
+		return err
+	})
+	file := func(i int) string {
+		return fmt.Sprintf("month;municipio;metric;value\n2025-01;2611606;navios_atendidos;%d\n", i+1)
+	}
+	for i := range 5 {
+		b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/uploads", file(i), "Content-Type", "text/csv")
+	}
+	r := b.want(t, http.StatusTooManyRequests, ana, "POST", "/v1/orgs/porto-sul/uploads", file(5), "Content-Type", "text/csv")
+	var p struct {
+		Type, Detail string
+		Limit        int
+	}
+	r.json(t, &p)
+	if p.Type != "urn:mirante:problem:rate-limited" || p.Limit != 5 || !strings.Contains(p.Detail, "5 uploads a day") || r.header.Get("Retry-After") == "" {
+		t.Errorf("the refusal: %s %v", r.body, r.header)
+	}
+	// The same file again is the upload the org has: answered, not charged.
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/uploads", file(0), "Content-Type", "text/csv")
+	var uploads, charged int
+	b.asOwner(t, "porto-sul", func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `select (select count(*) from uploads), (select uploads from usage where org_id = $1)`, b.orgs["porto-sul"].ID).Scan(&uploads, &charged)
+	})
+	if uploads != 5 || charged != 5 {
+		t.Errorf("%d uploads recorded, %d charged; want 5 and 5", uploads, charged)
+	}
+	stored, _ := cloud.GCS.ListObjectsWithOptionsPaginated("mirante-raw", fakestorage.ListOptions{Prefix: "orgs/" + b.orgs["porto-sul"].ID + "/uploads/"})
+	if len(stored.Objects) != 5 {
+		t.Errorf("%d raw files stored for 5 accepted uploads", len(stored.Objects))
+	}
+	var usage struct {
+		Uploads struct{ Used, Limit int }
+	}
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/usage", nil).json(t, &usage)
+	if usage.Uploads.Used != 5 || usage.Uploads.Limit != 5 {
+		t.Errorf("usage: %+v", usage.Uploads)
+	}
+	b.want(t, http.StatusAccepted, dora, "POST", "/v1/orgs/agro-nordeste/uploads", file(5), "Content-Type", "text/csv")
 }

@@ -135,7 +135,7 @@ func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) 
 			return convert(err, "report")
 		}
 		created = true
-		return chargeQuota(ctx, tx, t.ID())
+		return chargeQuota(ctx, tx, t.ID(), reportQuota)
 	})
 	if err != nil {
 		return nil, false, err
@@ -150,29 +150,6 @@ func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) 
 		return nil, false, apperr.Errorf(apperr.Unavailable, "the report could not be queued; try again")
 	}
 	return out, true, nil
-}
-
-// chargeQuota counts one report against the org's daily quota, refusing when
-// it is spent. The conditional update serialises concurrent orders.
-func chargeQuota(ctx context.Context, tx pgx.Tx, orgID string) error {
-	var limit int
-	if err := tx.QueryRow(ctx, `select p.reports_per_day from orgs o join plans p on p.id = o.plan where o.id = $1`, orgID).Scan(&limit); err != nil {
-		return fmt.Errorf("reading the plan: %w", err)
-	}
-	day := time.Now().UTC().Format("2006-01-02")
-	if _, err := tx.Exec(ctx, `insert into usage (org_id, day) values ($1, $2) on conflict do nothing`, orgID, day); err != nil {
-		return err
-	}
-	tag, err := tx.Exec(ctx, `update usage set reports = reports + 1 where org_id = $1 and day = $2 and reports < $3`, orgID, day, limit)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		reset := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
-		return &apperr.Error{Code: apperr.RateLimited, Message: fmt.Sprintf("this organisation's plan allows %d reports a day; the quota resets at %s", limit, reset.Format(time.RFC3339)),
-			Details: map[string]any{"limit": limit, "remaining": 0, "reset": reset.Format(time.RFC3339), "retry_after_s": int(time.Until(reset).Seconds()) + 1}}
-	}
-	return nil
 }
 
 // FindReportByID returns one report of the org.

@@ -32,8 +32,29 @@ func scanUpload(row pgx.Row) (*uploads.Upload, error) {
 	return &u, err
 }
 
-// CreateUpload records an upload (admins only); the same file again returns
-// the first record.
+// CheckUploadQuota refuses (RateLimited) when the org's uploads for the day
+// are spent, unless the org already holds the file: the same file again is
+// never charged.
+func (s *UploadService) CheckUploadQuota(ctx context.Context, sha string) error {
+	if err := tenant.Authorize(ctx, tenant.Upload); err != nil {
+		return err
+	}
+	t, _ := caller(ctx)
+	return s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		var held bool
+		if err := tx.QueryRow(ctx, `select exists (select 1 from uploads where sha256 = $1)`, sha).Scan(&held); err != nil {
+			return err
+		}
+		if held {
+			return nil
+		}
+		return checkQuota(ctx, tx, t.ID(), uploadQuota)
+	})
+}
+
+// CreateUpload records an upload (admins only) and charges it to the org's
+// daily quota in the same transaction, so a refused upload records nothing;
+// the same file again returns the first record, uncharged.
 func (s *UploadService) CreateUpload(ctx context.Context, u *uploads.Upload) (bool, error) {
 	if err := tenant.Authorize(ctx, tenant.Upload); err != nil {
 		return false, err
@@ -55,9 +76,15 @@ func (s *UploadService) CreateUpload(ctx context.Context, u *uploads.Upload) (bo
 			return convert(err, "upload")
 		}
 		*u = *got
+		if created {
+			return chargeQuota(ctx, tx, t.ID(), uploadQuota)
+		}
 		return nil
 	})
-	return created, err
+	if err != nil {
+		return false, err
+	}
+	return created, nil
 }
 
 // FindUploadByID returns one upload of the org.

@@ -54,6 +54,11 @@ func (in *Intake) Receive(ctx context.Context, fileName string, data []byte) (*U
 	}
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
+	// A spent quota refuses before the file is stored; CreateUpload's charge
+	// is what holds under concurrency.
+	if err := in.Uploads.CheckUploadQuota(ctx, sha); err != nil {
+		return nil, false, err
+	}
 	object := ObjectName(t.Org.ID, sha)
 	if err := in.Put(ctx, in.Bucket, object, bytes.NewReader(data), "text/csv"); err != nil {
 		return nil, false, apperr.Errorf(apperr.Unavailable, "the file could not be stored; try again")

@@ -290,8 +290,15 @@ type Filter struct {
 
 // Service records the uploads of the tenant in ctx.
 type Service interface {
-	// CreateUpload records a parsed file; the same file (by sha256) again
-	// returns the upload it made, and created is false.
+	// CheckUploadQuota refuses (RateLimited) when the org may upload no more
+	// files today, unless it already holds the one of this sha256 (which is
+	// free). It charges nothing: CreateUpload does.
+	CheckUploadQuota(ctx context.Context, sha256 string) error
+	// CreateUpload records a parsed file and charges it to the org's daily
+	// quota (plans.uploads_per_day), atomically: past the quota it is
+	// refused (RateLimited) and nothing is recorded. The same file (by
+	// sha256) again returns the upload it made, uncharged, and created is
+	// false.
 	CreateUpload(ctx context.Context, u *Upload) (created bool, err error)
 	FindUploadByID(ctx context.Context, id string) (*Upload, error)
 	FindUploads(ctx context.Context, f Filter) ([]*Upload, error)
