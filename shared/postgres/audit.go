@@ -30,7 +30,8 @@ type AuditParams struct {
 // them back. It loses nothing: a full queue makes Record write inline, Close
 // flushes everything queued, an entry the table refuses is stored on its
 // own (degraded if need be) without costing the others theirs, and entries
-// that PostgreSQL still refuses are written to the log whole.
+// that PostgreSQL still refuses are written to the log (all but the
+// summary).
 type AuditLog struct {
 	db     *DB
 	p      AuditParams
@@ -146,8 +147,7 @@ func (a *AuditLog) run() {
 // entry the table refuses never costs the others theirs: when a batch is
 // refused for its data, each entry is inserted alone, and one refused
 // alone is stored degraded (see degrade). Only what still fails, or what
-// the database would not take after retries (it is down), goes to the log
-// in full.
+// the database would not take after retries (it is down), goes to the log.
 func (a *AuditLog) write(ctx context.Context, entries []audit.Entry) {
 	byOrg := map[string][]audit.Entry{}
 	for _, e := range entries {
@@ -201,10 +201,11 @@ func isDataError(err error) bool {
 	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
 }
 
+// logLost writes what an entry that could not be stored says, except its
+// summary, which may hold e-mails and filter values that logs never do.
 func (a *AuditLog) logLost(e audit.Entry, err error) {
 	a.p.Log.Error("audit entry not stored", "error", err.Error(), "org_id", e.OrgID, "user_id", e.UserID,
-		"action", e.Action, "resource", e.Resource, "status", e.Status, "trace_id", e.TraceID, "at", e.At,
-		"summary", string(e.Summary))
+		"action", e.Action, "resource", e.Resource, "status", e.Status, "trace_id", e.TraceID, "at", e.At)
 }
 
 // insertRetrying inserts es, retrying a few times unless PostgreSQL refused
