@@ -72,6 +72,37 @@ func TestViewsPageEveryRowOnce(t *testing.T) {
 	}
 }
 
+// TestListFieldsMayNameID: every list returns its objects' ids whatever
+// fields asks for, and naming id is accepted too.
+func TestListFieldsMayNameID(t *testing.T) {
+	b := setupStack(t)
+	id := b.createView(t, ana, "porto-sul", "Exportações", "org")
+	var list struct{ Data []map[string]any }
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/views?fields=id,name", nil).json(t, &list)
+	if len(list.Data) != 1 || len(list.Data[0]) != 2 || list.Data[0]["id"] != id || list.Data[0]["name"] != "Exportações" {
+		t.Fatalf("views?fields=id,name = %v", list.Data)
+	}
+	list.Data = nil
+	b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/views?fields=id", nil).json(t, &list)
+	if len(list.Data) != 1 || len(list.Data[0]) != 1 || list.Data[0]["id"] != id {
+		t.Fatalf("views?fields=id = %v", list.Data)
+	}
+	for _, path := range []string{"views?fields=id,name", "reports?fields=id,status", "schedules?fields=id,name",
+		"uploads?fields=id,status", "invites?fields=id,email", "audit?fields=id,action"} {
+		list.Data = nil
+		b.want(t, http.StatusOK, ana, "GET", "/v1/orgs/porto-sul/"+path, nil).json(t, &list)
+		for _, o := range list.Data {
+			if _, ok := o["id"]; !ok {
+				t.Errorf("%s: an object without id: %v", path, o)
+			}
+		}
+	}
+	r := b.want(t, http.StatusBadRequest, ana, "GET", "/v1/orgs/porto-sul/views?fields=id,secret", nil)
+	if r.problemField() != "fields" {
+		t.Errorf("fields=id,secret: field %q", r.problemField())
+	}
+}
+
 func TestViewsSparseFieldsAndInclude(t *testing.T) {
 	b := setupStack(t)
 	id := b.createView(t, ana, "porto-sul", "Exportações", "org")

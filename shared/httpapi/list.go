@@ -54,6 +54,8 @@ func parseList(r *http.Request, fields, includes []string) (listParams, error) {
 	return p, nil
 }
 
+// parseFields reads fields, each of them one of known or "id": an object's
+// id is always returned (see sparse), so naming it is never an error.
 func parseFields(q url.Values, known []string) ([]string, error) {
 	s := q.Get("fields")
 	if s == "" {
@@ -61,7 +63,10 @@ func parseFields(q url.Values, known []string) ([]string, error) {
 	}
 	var out []string
 	for _, f := range strings.Split(s, ",") {
-		if !contains(known, f) {
+		if f != "id" && !contains(known, f) {
+			if !contains(known, "id") {
+				known = append([]string{"id"}, known...)
+			}
 			return nil, apperr.Invalidf("fields", "unknown field %q (known: %s)", clip(f), strings.Join(known, ", "))
 		}
 		out = append(out, f)
