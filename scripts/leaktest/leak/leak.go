@@ -3,7 +3,9 @@
 // every kind (a view, a report, an upload, a schedule, query and list
 // cursors), then drives every route as each tenant with the others' ids,
 // slugs, cursors and download URLs swapped in, replayed and tampered with,
-// and checks each answer against what the caller owns.
+// and checks each answer against what the caller owns. An admin also demotes
+// and then removes a throwaway member, who must be refused on the next
+// request through every spelling of the org.
 //
 // A leak is any answer that lets a tenant see or change what another owns:
 // a 2xx on another org's object or org, a body that holds another tenant's
@@ -67,6 +69,7 @@ type owned struct {
 	token       string
 	orgID       string
 	marker      string // a string only this tenant's objects hold
+	admin       bool   // the tenant's role may manage members
 	viewID      string
 	viewName    string
 	reportID    string
@@ -118,6 +121,15 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 		s.probeTampering(ctx, a)
 	}
+	var err error
+	for _, o := range all {
+		if o.admin {
+			if err = s.probeRoleChange(ctx, o); err != nil {
+				err = fmt.Errorf("role-change probe in %s: %w", o.t.Org, err)
+			}
+			break
+		}
+	}
 	// Last: every victim's objects are still there and unchanged.
 	for _, b := range all {
 		s.checkIntact(ctx, b)
@@ -125,7 +137,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	for _, o := range all {
 		s.cleanup(ctx, o)
 	}
-	return s.res, nil
+	return s.res, err
 }
 
 type answer struct {

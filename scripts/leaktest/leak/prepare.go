@@ -62,6 +62,7 @@ func (s *suite) prepare(ctx context.Context, t Tenant) (*owned, error) {
 	o.orgID = org.ID
 	writer := org.Role != "viewer"
 	admin := org.Role == "admin" || org.Role == "owner"
+	o.admin = admin
 
 	if admin && s.cfg.Uploads {
 		csv := "month;uf;metric;value\n2025-01;SP;" + o.marker + ";1\n"
