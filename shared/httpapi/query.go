@@ -18,7 +18,7 @@ import (
 // QueryService answers dashboard questions for the tenant in ctx.
 type QueryService interface {
 	Answer(ctx context.Context, spec *semantic.Spec) (*query.Answer, string, error)
-	Page(ctx context.Context, key string, offset, n int) (*query.Answer, error)
+	Page(ctx context.Context, key string, offset, n int, datasets []string) (*query.Answer, error)
 	Datasets(ctx context.Context) ([]query.DatasetInfo, error)
 	Values(ctx context.Context, datasetID, field, search string, limit int) (*query.Result, error)
 }
@@ -34,6 +34,8 @@ type queryKey struct {
 	Key    string `json:"k"`
 	Offset int    `json:"o"`
 	Size   int    `json:"n"`
+	// Datasets the result read, each checked for entitlement on every page.
+	Datasets []string `json:"d,omitempty"`
 }
 
 func (s *Server) handleListDatasets(w http.ResponseWriter, r *http.Request) {
@@ -129,7 +131,7 @@ func (s *Server) handleQueryPage(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	res, err := s.Query.Page(r.Context(), k.Key, k.Offset, k.Size)
+	res, err := s.Query.Page(r.Context(), k.Key, k.Offset, k.Size, k.Datasets)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -151,7 +153,7 @@ func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.A
 			res.Window(0, size)
 			n = size
 		}
-		tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: offset + n, Size: size})
+		tok, err := s.Cursors.Encode(s.scope(r, "query", ""), queryKey{Key: key, Offset: offset + n, Size: size, Datasets: res.Datasets})
 		if err != nil {
 			Error(w, r, err)
 			return

@@ -23,6 +23,10 @@ type Answer struct {
 	Meta    Meta
 	// Compiled is the SQL that answers the spec (never cached or sent).
 	Compiled *warehouse.Compiled
+	// Datasets are the catalog datasets the answer reads (its own and
+	// those real values or per capita join), which a later page must
+	// still be entitled to (never cached or sent).
+	Datasets []string
 
 	// data holds the rows of the window, n of them.
 	data []byte

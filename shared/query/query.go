@@ -166,7 +166,19 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 		s.Usage.RecordQuery(ctx, a.Meta.BytesProcessed, a.Meta.Cache == "hit")
 	}
 	a.Compiled = &compiled
+	a.Datasets = s.datasetsOf(compiled)
 	return a, key, nil
+}
+
+// datasetsOf names the catalog datasets whose tables the query reads.
+func (s *Service) datasetsOf(c warehouse.Compiled) []string {
+	out := []string{c.Dataset}
+	for _, ds := range s.Catalog.Datasets() {
+		if slices.Contains(c.Tables, ds.Tables[c.Dialect]) && !slices.Contains(out, ds.ID) {
+			out = append(out, ds.ID)
+		}
+	}
+	return out
 }
 
 // runBudgeted runs a query the org pays for in bytes (a query, a value
@@ -252,8 +264,11 @@ func humanBytes(n int64) string {
 }
 
 // Page returns rows [offset, offset+n) of a cached result of the tenant in
-// ctx. A result that left the cache is Gone: the client runs the query again.
-func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Answer, error) {
+// ctx, if the org is still entitled to every public dataset the result
+// read (datasets, as the first page's Answer named them, and the result's
+// own). A result that left the cache is Gone: the client runs the query
+// again.
+func (s *Service) Page(ctx context.Context, key string, offset, n int, datasets []string) (*Answer, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
@@ -272,6 +287,17 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int) (*Answer,
 	a, err := decodeAnswer(b)
 	if err != nil {
 		return nil, gone
+	}
+	access, _, err := s.access(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.Datasets = append(slices.Clone(datasets), a.Meta.Dataset)
+	for _, id := range a.Datasets {
+		if s.Catalog.IsPublic(id) && !access.Entitled[id] {
+			return nil, &apperr.Error{Code: apperr.Forbidden, Message: "dataset " + id + " is not among this organisation's entitlements",
+				Fields: []apperr.FieldError{{Field: "cursor", Reason: "not entitled"}}}
+		}
 	}
 	a.Meta.Cache = "hit"
 	a.Meta.BytesProcessed = 0
@@ -511,6 +537,9 @@ func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Da
 	s.plans.mu.Unlock()
 	if ok {
 		return p, nil
+	}
+	if err := semantic.CheckJoins(spec, access); err != nil {
+		return nil, err // before withDefaults reads the IPCA's watermark
 	}
 	spec, err := s.withDefaults(ctx, spec, ds, wm)
 	if err != nil {

@@ -147,6 +147,28 @@ type Access struct {
 // returns the resolved query. Errors name the offending field: Invalid for a
 // malformed or oversized spec, Forbidden for a public dataset outside the
 // org's entitlements.
+// CheckJoins refuses the spec's options that join a public dataset the org
+// is not entitled to: real values read the IPCA, per capita PIB's
+// population, as a query of theirs would. Validate checks it too; callers
+// that read a joined dataset before validating (the IPCA's watermark)
+// check it first.
+func CheckJoins(s *Spec, access Access) error {
+	joins := []struct {
+		on             bool
+		field, id, why string
+	}{
+		{s.Real != nil, "real", "ipca_monthly", "real values are deflated by it"},
+		{s.PerCapita, "per_capita", "pib_municipal", "population comes from it"},
+	}
+	for _, j := range joins {
+		if j.on && !access.Entitled[j.id] {
+			return &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("dataset %s (%s) is not among this organisation's entitlements", j.id, j.why),
+				Fields: []apperr.FieldError{{Field: j.field, Reason: "not entitled"}}}
+		}
+	}
+	return nil
+}
+
 func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 	if s.Dataset == "" {
 		return nil, apperr.Invalidf("dataset", "required")
@@ -158,6 +180,9 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 	if d.Scope == Public && !access.Entitled[d.ID] {
 		return nil, &apperr.Error{Code: apperr.Forbidden, Message: fmt.Sprintf("dataset %s is not among this organisation's entitlements", d.ID),
 			Fields: []apperr.FieldError{{Field: "dataset", Reason: "not entitled"}}}
+	}
+	if err := CheckJoins(s, access); err != nil {
+		return nil, err
 	}
 	q := &Query{Dataset: d}
 
@@ -312,6 +337,7 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 		if !hasUnit(q.Measures, "BRL") {
 			return nil, apperr.Invalidf("real", "only measures in BRL can be deflated")
 		}
+
 		if !monthRe.MatchString(s.Real.Base) {
 			return nil, apperr.Invalidf("real.base", "must be a month, YYYY-MM")
 		}
@@ -321,6 +347,7 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 		if d.ID == "pib_municipal" || d.ID == "ipca_monthly" {
 			return nil, apperr.Invalidf("per_capita", "not available for %s", d.ID)
 		}
+
 		for i, dim := range q.Dimensions {
 			switch dim.Type {
 			case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio:
