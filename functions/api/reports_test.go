@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -246,7 +247,7 @@ func TestRedeliveryMakesOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same message again, as Pub/Sub may deliver it.
-	msg, _ := json.Marshal(reports.Request{OrgID: b.orgs["porto-sul"].ID, ReportID: r.ID, IdempotencyKey: "k-1"})
+	msg, _ := json.Marshal(reports.Request{OrgID: b.orgs["porto-sul"].ID, ReportID: r.ID, IdempotencyKey: reports.ClientKey("k-1")})
 	cloud.PubSub.Publish("projects/demo-mirante/topics/report-requests", msg, map[string]string{"org_id": b.orgs["porto-sul"].ID, "report_id": r.ID})
 	// The same order again: the same report, no second charge.
 	var again reportJSON
@@ -471,5 +472,53 @@ func TestOrderingAReportStartsTheJob(t *testing.T) {
 	b.close() // waits for the starts in flight
 	if calls.Load() != 2 {
 		t.Errorf("jobs.run called %d times for 2 orders", calls.Load())
+	}
+}
+
+// A member who orders a report with a schedule run's idempotency key (it is
+// guessable: the schedule's id and the run's time) gets a report of their
+// own; the run still orders its report, and it is the schedule's.
+func TestClientKeysCannotPreemptScheduleRuns(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	view := b.createView(t, dora, "agro-nordeste", "Semanal", "org")
+	var sc struct{ ID string }
+	b.want(t, http.StatusCreated, dora, "POST", "/v1/orgs/agro-nordeste/schedules", `{"name":"semanal","cron":"0 8 * * 1","view_id":"`+view+`","format":"html"}`).json(t, &sc)
+	var runAt time.Time
+	b.asOwner(t, "agro-nordeste", func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `update schedules set next_run_at = date_trunc('minute', now()) - interval '1 minute' where id = $1 returning next_run_at`, sc.ID).Scan(&runAt)
+	})
+	key := "schedule:" + sc.ID + ":" + strconv.FormatInt(runAt.Unix(), 10)
+	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`
+	var mine reportJSON
+	b.want(t, http.StatusAccepted, bruno, "POST", "/v1/orgs/agro-nordeste/reports", order, "Idempotency-Key", key).json(t, &mine)
+	// The client's own key still repeats its own order.
+	var again reportJSON
+	b.want(t, http.StatusOK, bruno, "POST", "/v1/orgs/agro-nordeste/reports", order, "Idempotency-Key", key).json(t, &again)
+	if again.ID != mine.ID {
+		t.Fatalf("the same Idempotency-Key made a second report")
+	}
+
+	body, _ := json.Marshal(tasks.Run{OrgID: b.orgs["agro-nordeste"].ID, ScheduleID: sc.ID, RunAt: runAt})
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer mirante-local-task-secret")
+	rec := httptest.NewRecorder()
+	newDispatch(t).ServeHTTP(rec, req)
+	var res reports.DispatchResult
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); rec.Code != http.StatusOK || err != nil || res.Report == nil {
+		t.Fatalf("dispatch: %d %s", rec.Code, rec.Body)
+	}
+	if res.Report.ID == mine.ID || res.Report.ScheduleID != sc.ID {
+		t.Fatalf("the run's report is %s of schedule %q; the member's is %s", res.Report.ID, res.Report.ScheduleID, mine.ID)
+	}
+	var list struct {
+		Data []struct {
+			ID         string
+			ScheduleID string `json:"schedule_id"`
+		}
+	}
+	b.want(t, http.StatusOK, dora, "GET", "/v1/orgs/agro-nordeste/reports", nil).json(t, &list)
+	if len(list.Data) != 2 {
+		t.Fatalf("reports: %+v, want the member's and the run's", list.Data)
 	}
 }

@@ -59,7 +59,9 @@ const MaxParamsBytes = 8 << 10
 
 // OrderReport stores a queued report, charges the org's daily quota, and
 // publishes the request after the row commits. A repeated idempotency key
-// returns the report it made, without a second charge or message.
+// returns the report it made, without a second charge or message. A
+// client's key (no ScheduleID) is stored as reports.ClientKey; a schedule
+// run's is its reports.RunKey: the two never meet.
 func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) (*reports.Report, bool, error) {
 	if err := tenant.Authorize(ctx, tenant.OrderReports); err != nil {
 		return nil, false, err
@@ -81,11 +83,18 @@ func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) 
 		return nil, false, apperr.Invalidf("params", "must be a JSON object of at most %d bytes", MaxParamsBytes)
 	}
 	key := p.IdempotencyKey
-	if key == "" {
-		key = randomKey()
-	}
-	if len(key) > 200 || !utf8.ValidString(key) {
-		return nil, false, apperr.Invalidf("Idempotency-Key", "at most 200 characters")
+	if p.ScheduleID == "" {
+		// A client's order: its key is stored apart from every key the
+		// system derives, so no client can take a schedule run's.
+		if key == "" {
+			key = randomKey()
+		}
+		if len(key) > 200 || !utf8.ValidString(key) {
+			return nil, false, apperr.Invalidf("Idempotency-Key", "at most 200 characters")
+		}
+		key = reports.ClientKey(key)
+	} else if !reports.IsSystemKey(key) {
+		return nil, false, fmt.Errorf("ordering a schedule run's report: %q is not a system key", key)
 	}
 	t, u := caller(ctx)
 	requester := u.ID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
@@ -128,7 +129,22 @@ func (d *Dispatcher) Dispatch(ctx context.Context, orgID, scheduleID string, run
 	return DispatchResult{Report: rep}, nil
 }
 
+// Idempotency keys live in two namespaces: a client's Idempotency-Key is
+// stored under clientKeyPrefix, and the keys the system derives (RunKey)
+// never start with it. A client can therefore repeat its own orders but
+// never take, or pre-empt, an order of the system's, whatever key it sends.
+const (
+	clientKeyPrefix = "client:"
+	runKeyPrefix    = "schedule:"
+)
+
 // RunKey is the idempotency key of a schedule run's report.
 func RunKey(scheduleID string, runAt time.Time) string {
-	return "schedule:" + scheduleID + ":" + strconv.FormatInt(runAt.Unix(), 10)
+	return runKeyPrefix + scheduleID + ":" + strconv.FormatInt(runAt.Unix(), 10)
 }
+
+// ClientKey is how a client's Idempotency-Key is stored.
+func ClientKey(key string) string { return clientKeyPrefix + key }
+
+// IsSystemKey reports whether key is one the system derives (RunKey).
+func IsSystemKey(key string) bool { return strings.HasPrefix(key, runKeyPrefix) }

@@ -50,11 +50,13 @@ func (r *Report) Terminal() bool { return r.Status == Succeeded || r.Status == F
 
 // OrderParams is a report order. Exactly one of ViewID and Spec is set.
 type OrderParams struct {
-	Template       string
-	Format         string
-	ViewID         string
-	Spec           json.RawMessage
-	Params         json.RawMessage
+	Template string
+	Format   string
+	ViewID   string
+	Spec     json.RawMessage
+	Params   json.RawMessage
+	// IdempotencyKey is the client's Idempotency-Key (stored as ClientKey),
+	// or, with ScheduleID, the run's RunKey.
 	IdempotencyKey string
 	ScheduleID     string
 	// OnBehalfOf orders for another member (a schedule's owner); empty means
