@@ -2,10 +2,10 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/mirante/mirante/quarto-job/render"
 	"github.com/mirante/mirante/shared/apperr"
@@ -41,33 +41,30 @@ func (v *verifier) VerifyReport(ctx context.Context, id string) (*reports.Verifi
 		out.Checks = append(out.Checks, c)
 		out.Match = out.Match && c.OK
 	}
-	rc, err := v.store.Open(ctx, v.bucket, object)
+	// The file is read twice, never whole into memory: streamed through
+	// sha256, then read in ranges for its embedded manifest. Both reads see
+	// one generation of the object.
+	file, err := v.store.OpenSnapshot(ctx, v.bucket, object)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	dir, err := os.MkdirTemp("", "mirante-verify-")
+	rc, err := file.Open()
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "report."+rep.Format)
-	f, err := os.Create(path)
+	h := sha256.New()
+	n, err := io.Copy(h, rc)
+	rc.Close()
 	if err != nil {
 		return nil, err
 	}
-	n, err := io.Copy(f, rc)
-	f.Close()
-	if err != nil {
-		return nil, err
-	}
-	got, err := fileHash(path)
-	if err != nil {
-		return nil, err
-	}
+	got := hex.EncodeToString(h.Sum(nil))
 	add(reports.Check{Name: "file", OK: got == sha && n == size, Expected: sha, Actual: got})
 
-	embedded, err := render.ExtractManifest(path)
+	embedded, err := render.ReadManifest(file, file.Size)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		add(reports.Check{Name: "embedded_manifest", OK: false, Note: "no manifest could be read from the file"})
 	} else {
@@ -91,12 +88,4 @@ func (v *verifier) VerifyReport(ctx context.Context, id string) (*reports.Verifi
 		add(reports.Check{Name: "query:" + q.ID, OK: h == q.SQLHash, Expected: q.SQLHash, Actual: h})
 	}
 	return out, nil
-}
-
-func fileHash(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	return reports.Hash(b), nil
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
@@ -62,27 +63,55 @@ func embedManifest(format Format, data []byte, m json.RawMessage) ([]byte, error
 // HTML file (recognised by content, not by name). The JSON is equal in value
 // to the Document's manifest, in compact form.
 func ExtractManifest(path string) (json.RawMessage, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	var m []byte
-	switch {
-	case bytes.HasPrefix(data, []byte("%PDF-")):
-		m, err = extractPDF(data)
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		m, err = extractDOCX(data)
-	default:
-		m, err = extractHTML(data)
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
+	m, err := ReadManifest(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest from %s: %w", path, err)
 	}
+	return m, nil
+}
+
+// ReadManifest is ExtractManifest for a file of size bytes read through r.
+// It reads only the parts that can hold the manifest (an HTML file's head, a
+// PDF's last update, a DOCX's directory and custom properties), in bounded
+// pieces, so what it holds in memory is the manifest's size, not the
+// file's.
+func ReadManifest(r io.ReaderAt, size int64) (json.RawMessage, error) {
+	head := make([]byte, min(size, 5))
+	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	var (
+		m   []byte
+		err error
+	)
+	switch {
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		m, err = extractPDF(r, size)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		m, err = extractDOCX(r, size)
+	default:
+		m, err = extractHTML(bufio.NewReaderSize(io.NewSectionReader(r, 0, size), manifestChunk))
+	}
+	if err != nil {
+		return nil, err
+	}
 	if !json.Valid(m) {
-		return nil, fmt.Errorf("reading manifest from %s: embedded manifest is not valid JSON", path)
+		return nil, errors.New("embedded manifest is not valid JSON")
 	}
 	return json.RawMessage(m), nil
 }
+
+// manifestChunk is how much ReadManifest reads at a time.
+const manifestChunk = 64 << 10
 
 // --- HTML -----------------------------------------------------------------------
 
@@ -104,8 +133,8 @@ func embedHTML(data, m []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-func extractHTML(data []byte) ([]byte, error) {
-	z := html.NewTokenizer(bytes.NewReader(data))
+func extractHTML(r io.Reader) ([]byte, error) {
+	z := html.NewTokenizer(r)
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -304,19 +333,47 @@ func pdfTextString(s []byte) string {
 	return "<" + strings.ToUpper(hex.EncodeToString(b)) + ">"
 }
 
-func extractPDF(data []byte) ([]byte, error) {
-	i := bytes.LastIndex(data, []byte(manifestPDFKey))
-	if i < 0 {
+// extractPDF finds the last /MiranteManifest entry, reading the file from
+// its end in chunks that overlap by the key's length, then reads the hex
+// string that follows it.
+func extractPDF(r io.ReaderAt, size int64) ([]byte, error) {
+	key := []byte(manifestPDFKey)
+	at := int64(-1)
+	buf := make([]byte, manifestChunk+len(key))
+	for end := size; end > 0 && at < 0; end -= manifestChunk {
+		start := max(0, end-manifestChunk)
+		b := buf[:min(size, end+int64(len(key)))-start]
+		if _, err := r.ReadAt(b, start); err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if i := bytes.LastIndex(b, key); i >= 0 {
+			at = start + int64(i)
+		}
+	}
+	if at < 0 {
 		return nil, errors.New("pdf has no " + manifestPDFKey + " entry")
 	}
-	rest := bytes.TrimLeft(data[i+len(manifestPDFKey):], " \r\n\t")
-	if len(rest) == 0 || rest[0] != '<' {
-		return nil, errors.New("pdf manifest is not a hex string")
+	var rest []byte
+	for off := at + int64(len(key)); ; off += manifestChunk {
+		if off >= size {
+			return nil, errors.New("pdf manifest string is not closed")
+		}
+		b := buf[:min(manifestChunk, size-off)]
+		if _, err := r.ReadAt(b, off); err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		rest = append(rest, b...)
+		if trimmed := bytes.TrimLeft(rest, " \r\n\t"); len(trimmed) > 0 {
+			if trimmed[0] != '<' {
+				return nil, errors.New("pdf manifest is not a hex string")
+			}
+			if bytes.IndexByte(trimmed, '>') >= 0 {
+				rest = trimmed
+				break
+			}
+		}
 	}
 	end := bytes.IndexByte(rest, '>')
-	if end < 0 {
-		return nil, errors.New("pdf manifest string is not closed")
-	}
 	raw, err := hex.DecodeString(strings.Join(strings.Fields(string(rest[1:end])), ""))
 	if err != nil {
 		return nil, fmt.Errorf("pdf manifest: %w", err)
@@ -463,8 +520,8 @@ func readZipFile(f *zip.File) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, 64<<20))
 }
 
-func extractDOCX(data []byte) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func extractDOCX(r io.ReaderAt, size int64) ([]byte, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, err
 	}

@@ -154,6 +154,50 @@ func (s *Store) Open(ctx context.Context, bucket, name string) (io.ReadCloser, e
 	return rc, nil
 }
 
+// Snapshot is one generation of an object, read whole or in ranges: every
+// read sees the same bytes, even if the object is replaced meanwhile.
+type Snapshot struct {
+	ctx  context.Context
+	o    *storage.ObjectHandle
+	Size int64
+}
+
+// OpenSnapshot pins the current generation of an object. A missing object
+// is NotFound. Reads use ctx.
+func (s *Store) OpenSnapshot(ctx context.Context, bucket, name string) (*Snapshot, error) {
+	o := s.c.Bucket(bucket).Object(name)
+	a, err := o.Attrs(ctx)
+	if errors.Is(err, storage.ErrObjectNotExist) {
+		return nil, apperr.Errorf(apperr.NotFound, "file not found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return &Snapshot{ctx: ctx, o: o.Generation(a.Generation), Size: a.Size}, nil
+}
+
+// Open reads the whole object as a stream.
+func (s *Snapshot) Open() (io.ReadCloser, error) {
+	return s.o.NewReader(s.ctx)
+}
+
+// ReadAt reads len(p) bytes at off with one ranged request (io.ReaderAt).
+func (s *Snapshot) ReadAt(p []byte, off int64) (int, error) {
+	if off >= s.Size {
+		return 0, io.EOF
+	}
+	rc, err := s.o.NewRangeReader(s.ctx, off, int64(len(p)))
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	n, err := io.ReadFull(rc, p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	return n, err
+}
+
 // Delete removes an object; a missing one is not an error.
 func (s *Store) Delete(ctx context.Context, bucket, name string) (err error) {
 	ctx, end := span(ctx, "gcs.Delete", bucket, name)

@@ -48,9 +48,9 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	limited("GET /v1/orgs/{org}/query", "query.page", ratelimit.Queries, s.handleQueryPage)
 
 	limited("POST /v1/orgs/{org}/reports", "reports.order", ratelimit.ReportOrders, s.handleOrderReport)
-	route("GET /v1/orgs/{org}/reports", "reports.list", s.handleListReports)
+	limited("GET /v1/orgs/{org}/reports", "reports.list", ratelimit.Queries, s.handleListReports)
 	route("GET /v1/orgs/{org}/reports/{id}", "reports.read", s.handleGetReport)
-	route("GET /v1/orgs/{org}/reports/{id}/verify", "reports.verify", s.handleVerifyReport)
+	limited("GET /v1/orgs/{org}/reports/{id}/verify", "reports.verify", ratelimit.Queries, s.handleVerifyReport)
 
 	limited("POST /v1/orgs/{org}/uploads", "uploads.create", ratelimit.Uploads, s.handleUpload)
 	route("GET /v1/orgs/{org}/uploads", "uploads.list", s.handleListUploads)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/reports"
@@ -38,6 +39,50 @@ func (s *Server) reportResponse(ctx context.Context, r *reports.Report) (reportR
 		out.DownloadURL = &u
 	}
 	return out, nil
+}
+
+// signers bounds how many download URLs one listing signs at once.
+const signers = 8
+
+// reportResponses is reportResponse for each report, in the same order. At
+// most signers URLs are signed at once; the first error stops the rest.
+func (s *Server) reportResponses(ctx context.Context, rs []*reports.Report) ([]any, error) {
+	items := make([]any, len(rs))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	sem := make(chan struct{}, signers)
+	for i, rep := range rs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out, err := s.reportResponse(ctx, rep)
+			if err != nil {
+				once.Do(func() { firstErr = err; cancel() })
+				return
+			}
+			items[i] = out
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 type orderReportRequest struct {
@@ -135,14 +180,10 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	items := make([]any, len(rs))
-	for i, rep := range rs {
-		out, err := s.reportResponse(r.Context(), rep)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		items[i] = out
+	items, err := s.reportResponses(r.Context(), rs)
+	if err != nil {
+		Error(w, r, err)
+		return
 	}
 	writeList(w, r, items, p.fields, next)
 }
