@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -23,20 +22,11 @@ import (
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/uploads"
 )
 
 var _ uploads.Loader = (*Warehouse)(nil)
-
-// tenantDataset is the form of a dataset-mode org's dataset name: the
-// query compiler reads only datasets of this form, and the name is written
-// into SQL, so nothing else is ever let through.
-var tenantDataset = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-
-// layerDatasets are the warehouse's own datasets: an org's dataset is never
-// one of them (a dataset-mode load into marts would write untagged rows
-// beside every row-mode tenant's).
-var layerDatasets = map[string]bool{"landing": true, "staging": true, "core": true, "marts": true}
 
 // uploadLanding is the table a load job puts an upload's rows in, in the
 // landing dataset (row mode) or in the org's own dataset (dataset mode), so
@@ -118,11 +108,11 @@ func targetOf(scope semantic.TenantScope) (uploadTarget, error) {
 	if scope.Dataset == "" {
 		return uploadTarget{orgID: scope.OrgID, keyed: true, dataset: "landing", table: "marts.tenant_metrics"}, nil
 	}
-	if !tenantDataset.MatchString(scope.Dataset) {
-		return uploadTarget{}, fmt.Errorf("tenant dataset %q is not an identifier", scope.Dataset)
-	}
-	if layerDatasets[scope.Dataset] {
-		return uploadTarget{}, fmt.Errorf("tenant dataset %q is a warehouse layer", scope.Dataset)
+	// The name is written into SQL, and a dataset-mode load into a layer
+	// (marts) would write untagged rows beside every row-mode tenant's: only
+	// a tenant dataset's form is let through.
+	if !tenant.ValidDataset(scope.Dataset) {
+		return uploadTarget{}, fmt.Errorf("tenant dataset %q is not %s and an identifier", scope.Dataset, tenant.DatasetPrefix)
 	}
 	return uploadTarget{orgID: scope.OrgID, dataset: scope.Dataset, table: scope.Dataset + ".tenant_metrics"}, nil
 }

@@ -344,9 +344,9 @@ func TestUploadDatasetMode(t *testing.T) {
 	}
 }
 
-// A scope whose dataset is not an identifier (or is one of the
-// warehouse's layers) is refused before any job: the name would be
-// written into the SQL.
+// A scope whose dataset is not a tenant dataset's name (tenant_ and an
+// identifier; never one of the warehouse's layers) is refused before any
+// job: the name would be written into the SQL.
 func TestUploadRefusesABadScopeBeforeAnyJob(t *testing.T) {
 	cases := []struct{ name, org, dataset string }{
 		{"no org", "", ""},
@@ -358,6 +358,7 @@ func TestUploadRefusesABadScopeBeforeAnyJob(t *testing.T) {
 		{"too long", "org-c", "t" + strings.Repeat("x", 63)},
 		{"the marts layer", "org-c", "marts"},
 		{"the landing layer", "org-c", "landing"},
+		{"without the tenant_ prefix", "org-c", "acme_data"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

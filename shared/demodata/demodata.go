@@ -22,11 +22,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"regexp"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/tenant"
 )
 
 // Mart ids, as in the semantic catalog.
@@ -181,14 +181,6 @@ func Empty(ctx context.Context, db *sql.DB) (bool, error) {
 	return true, nil
 }
 
-var (
-	datasetName      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	reservedDatasets = map[string]bool{
-		"main": true, "temp": true, "landing": true, "staging": true, "core": true, "marts": true,
-		"information_schema": true, "pg_catalog": true, "system": true,
-	}
-)
-
 // validate refuses anything that could put one org's rows where another
 // can read them.
 func (p Params) validate() error {
@@ -214,7 +206,7 @@ func (p Params) validate() error {
 				return apperr.Errorf(apperr.Invalid, "tenant %s is in row mode but names dataset %q", t.Slug, t.Dataset)
 			}
 		case IsolationDataset:
-			if !datasetName.MatchString(t.Dataset) || reservedDatasets[t.Dataset] {
+			if !tenant.ValidDataset(t.Dataset) {
 				return apperr.Errorf(apperr.Invalid, "tenant %s: dataset %q is not a schema of its own", t.Slug, t.Dataset)
 			}
 			if datasets[t.Dataset] {

@@ -718,6 +718,7 @@ func TestFillRefusesUnsafeParams(t *testing.T) {
 		{"row mode with a dataset", Params{Tenants: []Tenant{{OrgID: "1", Slug: "a", Isolation: IsolationRow, Dataset: "x"}}}},
 		{"dataset into the marts", Params{Tenants: []Tenant{ds("1", "a", "marts")}}},
 		{"dataset into core", Params{Tenants: []Tenant{ds("1", "a", "core")}}},
+		{"dataset without the tenant_ prefix", Params{Tenants: []Tenant{ds("1", "a", "acme_data")}}},
 		{"dataset not an identifier", Params{Tenants: []Tenant{ds("1", "a", "x; DROP TABLE marts.comex_monthly")}}},
 		{"empty dataset", Params{Tenants: []Tenant{ds("1", "a", "")}}},
 		{"shared dataset", Params{Tenants: []Tenant{ds("1", "a", "tenant_x"), ds("2", "b", "tenant_x")}}},

@@ -12,7 +12,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/telemetry"
+	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
@@ -226,13 +226,11 @@ func normalise(v any) any {
 	return fmt.Sprint(v)
 }
 
-var schemaName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-
 // EnsureTenantSchema creates a dataset-mode tenant's schema and its
 // tenant_metrics table.
 func (d *DB) EnsureTenantSchema(ctx context.Context, dataset string) error {
-	if !schemaName.MatchString(dataset) {
-		return fmt.Errorf("tenant dataset %q is not an identifier", dataset)
+	if !tenant.ValidDataset(dataset) {
+		return fmt.Errorf("tenant dataset %q is not a tenant dataset's name", dataset)
 	}
 	_, err := d.db.ExecContext(ctx, fmt.Sprintf(`
 		CREATE SCHEMA IF NOT EXISTS %[1]s;

@@ -26,3 +26,15 @@ func (db *DB) OrgSetting(ctx context.Context) (string, error) {
 // Queued says how many entries wait in the audit writer's queue, and its
 // capacity.
 func (a *AuditLog) Queued() (n, capacity int) { return len(a.queue), cap(a.queue) }
+
+// MigrateUpTo applies the migrations up to and including version, as the
+// owner; tests of a migration set up the rows it meets.
+func MigrateUpTo(ctx context.Context, ownerURL string, version int64) error {
+	p, closeFn, err := provider(ownerURL, nil)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	_, err = p.UpTo(ctx, version)
+	return err
+}

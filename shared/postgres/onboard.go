@@ -32,6 +32,9 @@ func (a *Admin) Onboard(ctx context.Context, p OnboardParams) (tenant.Org, *tena
 		return tenant.Org{}, nil, err
 	}
 	o := p.Org
+	if err := checkOrgDataset(o); err != nil {
+		return tenant.Org{}, nil, err
+	}
 	var dataset *string
 	if o.Dataset != "" {
 		dataset = &o.Dataset
@@ -62,6 +65,19 @@ func (a *Admin) Onboard(ctx context.Context, p OnboardParams) (tenant.Org, *tena
 	return o, inv, nil
 }
 
+// checkOrgDataset refuses a warehouse dataset that breaks
+// tenant.ValidDataset, before the database's CHECK would.
+func checkOrgDataset(o tenant.Org) error {
+	if o.Dataset != "" && !tenant.ValidDataset(o.Dataset) {
+		return datasetError(o.Dataset)
+	}
+	return nil
+}
+
+func datasetError(name string) error {
+	return apperr.Invalidf("dataset", "the warehouse dataset %q must be %s then 1 to 120 of a-z, 0-9 and _", clipText(name), tenant.DatasetPrefix)
+}
+
 // orgError says which of the org's unique or checked values was refused.
 func orgError(err error, o tenant.Org) error {
 	var pe *pgconn.PgError
@@ -71,6 +87,8 @@ func orgError(err error, o tenant.Org) error {
 			return apperr.Errorf(apperr.Conflict, "an org with the slug %s already exists", o.Slug)
 		case pe.Code == uniqueViolation && strings.Contains(pe.ConstraintName, "warehouse_dataset"):
 			return apperr.Errorf(apperr.Conflict, "the warehouse dataset %s already belongs to another org", o.Dataset)
+		case pe.Code == checkViolation && strings.Contains(pe.ConstraintName, "warehouse_dataset"):
+			return datasetError(o.Dataset)
 		case pe.Code == foreignKeyViolation:
 			return apperr.Errorf(apperr.Invalid, "no plan named %s", o.Plan)
 		}

@@ -33,8 +33,13 @@ func NewAdmin(ctx context.Context, ownerURL string) (*Admin, error) {
 // Close releases the connections.
 func (a *Admin) Close() { a.pool.Close() }
 
-// EnsureOrg creates the org or updates it by slug, and returns it with its id.
+// EnsureOrg creates the org or updates it by slug, and returns it with its
+// id. A warehouse dataset without tenant.DatasetPrefix, or another org's, is
+// refused.
 func (a *Admin) EnsureOrg(ctx context.Context, o tenant.Org) (tenant.Org, error) {
+	if err := checkOrgDataset(o); err != nil {
+		return o, err
+	}
 	var dataset *string
 	if o.Dataset != "" {
 		dataset = &o.Dataset
@@ -45,7 +50,7 @@ func (a *Admin) EnsureOrg(ctx context.Context, o tenant.Org) (tenant.Org, error)
 		  isolation = excluded.isolation, warehouse_dataset = excluded.warehouse_dataset
 		returning id::text`, o.Slug, o.Name, o.Plan, string(o.Isolation), dataset).Scan(&o.ID)
 	if err != nil {
-		return o, convert(err, "org "+o.Slug)
+		return o, orgError(err, o)
 	}
 	return o, nil
 }

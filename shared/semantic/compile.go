@@ -3,10 +3,10 @@ package semantic
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
@@ -101,10 +101,7 @@ func (c *compiler) bind(v any) string {
 // date binds a YYYY-MM-DD string and casts it to DATE.
 func (c *compiler) date(ymd string) string { return "CAST(" + c.bind(ymd) + " AS DATE)" }
 
-var (
-	datasetIdent = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	errNoScope   = errors.New("a tenant mart cannot be compiled without the request's org")
-)
+var errNoScope = errors.New("a tenant mart cannot be compiled without the request's org")
 
 // territorial dimensions, which population (for per capita) is known by.
 var territorial = map[string]bool{"municipio": true, "regiao_imediata": true, "uf": true, "region": true}
@@ -439,8 +436,10 @@ func (c *compiler) source(ds *Dataset, s TenantScope) (table, pred string, err e
 		return "", "", errNoScope
 	}
 	if s.Dataset != "" {
-		if !datasetIdent.MatchString(s.Dataset) {
-			return "", "", fmt.Errorf("tenant dataset %q is not an identifier", s.Dataset)
+		// Written into the SQL, and never a warehouse layer (marts holds
+		// every row-mode tenant's rows): only a tenant dataset's form.
+		if !tenant.ValidDataset(s.Dataset) {
+			return "", "", fmt.Errorf("tenant dataset %q is not a tenant dataset's name", s.Dataset)
 		}
 		_, name, _ := strings.Cut(table, ".")
 		return s.Dataset + "." + name, "", nil

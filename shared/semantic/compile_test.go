@@ -539,6 +539,9 @@ func TestTenantMartsAreScopedByTheCompiler(t *testing.T) {
 		if _, err := q.Compile(d, semantic.TenantScope{OrgID: "x", Dataset: "bad; drop"}); err == nil {
 			t.Errorf("%s: a malformed tenant dataset compiled", d)
 		}
+		if _, err := q.Compile(d, semantic.TenantScope{OrgID: "x", Dataset: "marts"}); err == nil {
+			t.Errorf("%s: a tenant mart compiled over the marts layer", d)
+		}
 	}
 }
 

@@ -115,9 +115,8 @@ func flags(o *options) *flag.FlagSet {
 }
 
 var (
-	slugRe    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	uuidRe    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	datasetRe = regexp.MustCompile(`^tenant_[a-z0-9_]{1,120}$`) // infra/modules/bigquery's validation
+	slugRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	uuidRe = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
 // check refuses what the database would refuse, in words that name the flag.
@@ -152,8 +151,10 @@ func (o *options) check() error {
 			return errors.New("-dataset, -tfvars: only with -isolation dataset")
 		}
 	case tenant.IsolationDataset:
-		if !datasetRe.MatchString(o.dataset) {
-			return errors.New("-dataset: required with -isolation dataset; tenant_ then 1 to 120 of a-z, 0-9 and _ (e.g. tenant_" + strings.ReplaceAll(o.slug, "-", "_") + ")")
+		// The same form as orgs.warehouse_dataset's CHECK and
+		// infra/modules/bigquery's tenant_datasets validation.
+		if !tenant.ValidDataset(o.dataset) {
+			return errors.New("-dataset: required with -isolation dataset; " + tenant.DatasetPrefix + " then 1 to 120 of a-z, 0-9 and _ (e.g. " + tenant.DatasetPrefix + strings.ReplaceAll(o.slug, "-", "_") + ")")
 		}
 		if o.tfvars != "" {
 			if err := tfvarsLists(o.tfvars, o.dataset); err != nil {
