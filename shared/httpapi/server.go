@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
@@ -70,6 +71,10 @@ type Server struct {
 	RequestTimeout time.Duration
 
 	specs specMemo
+	// uploading holds a slot per upload being read and parsed (see
+	// UploadSlots).
+	uploading     chan struct{}
+	uploadingOnce sync.Once
 }
 
 // Handler returns the API with its middleware in one visible order: recover,

@@ -16,6 +16,25 @@ type UploadIntake interface {
 	Receive(ctx context.Context, fileName string, data []byte) (*uploads.Upload, bool, error)
 }
 
+// UploadSlots is how many uploads an API instance reads and parses at once:
+// a maximum-size file costs a few times its 10 MB while it is parsed, and
+// an instance of 512 MiB serves up to 80 requests at a time. Others wait
+// for a slot, within their request's time.
+const UploadSlots = 2
+
+// uploadSlot waits for a slot to read and parse an upload in, and returns
+// its release; a request that ends first gets an error.
+func (s *Server) uploadSlot(ctx context.Context) (func(), error) {
+	s.uploadingOnce.Do(func() { s.uploading = make(chan struct{}, UploadSlots) })
+	select {
+	case s.uploading <- struct{}{}:
+		return func() { <-s.uploading }, nil
+	case <-ctx.Done():
+		return nil, &apperr.Error{Code: apperr.Unavailable, Message: "too many uploads are being read on this server; try again",
+			Details: map[string]any{"retry_after": 5}}
+	}
+}
+
 var uploadFields = []string{"file_name", "sha256", "bytes", "rows", "metrics", "period_from", "period_to", "status", "error", "uploaded_by", "created_at", "loaded_at"}
 
 // handleUpload takes a CSV as the body (text/csv, the name in ?name=) or as
@@ -27,31 +46,33 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Errorf(apperr.Unsupported, "send text/csv or multipart/form-data"))
 		return
 	}
+	if mt == "multipart/form-data" && params["boundary"] == "" {
+		Error(w, r, apperr.Invalidf("body", "multipart without a boundary"))
+		return
+	}
+	if mt != "multipart/form-data" && mt != "text/csv" && mt != "text/plain" && mt != "application/csv" {
+		Error(w, r, apperr.Errorf(apperr.Unsupported, "send text/csv or multipart/form-data"))
+		return
+	}
+	release, err := s.uploadSlot(r.Context())
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		Error(w, r, err)
+		return
+	}
+	defer release()
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var name string
 	var data []byte
-	switch mt {
-	case "text/csv", "text/plain", "application/csv":
-		name = r.URL.Query().Get("name")
-		data, err = io.ReadAll(r.Body)
-	case "multipart/form-data":
-		if params["boundary"] == "" {
-			Error(w, r, apperr.Invalidf("body", "multipart without a boundary"))
+	if mt == "multipart/form-data" {
+		name, data, err = fileOfForm(r)
+		if errors.Is(err, errNoFilePart) {
+			Error(w, r, apperr.Invalidf("file", "the form needs a \"file\" part"))
 			return
 		}
-		if err = r.ParseMultipartForm(limit); err == nil {
-			file, hdr, ferr := r.FormFile("file")
-			if ferr != nil {
-				Error(w, r, apperr.Invalidf("file", "the form needs a \"file\" part"))
-				return
-			}
-			defer file.Close()
-			name = hdr.Filename
-			data, err = io.ReadAll(file)
-		}
-	default:
-		Error(w, r, apperr.Errorf(apperr.Unsupported, "send text/csv or multipart/form-data"))
-		return
+	} else {
+		name = r.URL.Query().Get("name")
+		data, err = io.ReadAll(r.Body)
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -120,4 +141,31 @@ func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
 		items[i] = u
 	}
 	writeList(w, r, items, p.fields, next)
+}
+
+var errNoFilePart = errors.New(`no "file" part`)
+
+// fileOfForm reads the "file" part of a multipart body as it streams in,
+// without keeping the form in memory or on disk first.
+func fileOfForm(r *http.Request) (name string, data []byte, err error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", nil, err
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return "", nil, errNoFilePart
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		data, err := io.ReadAll(part)
+		part.Close()
+		return part.FileName(), data, err
+	}
 }
