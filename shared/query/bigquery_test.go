@@ -98,7 +98,7 @@ func TestValuePickersOnBigQuery(t *testing.T) {
 			t.Errorf("%s.%s: maximumBytesBilled %v, location %v; want the plan's 1 GiB per query, %s",
 				p.dataset, p.field, body["maximumBytesBilled"], body["location"], bqfake.Location)
 		}
-		if sql := body["query"].(string); !strings.Contains(sql, "FROM marts."+p.dataset) || !strings.Contains(sql, "f.`month` >= CAST(@") {
+		if sql := body["query"].(string); !strings.Contains(sql, "FROM marts."+p.dataset) || !strings.Contains(sql, "f.`month` BETWEEN CAST(@") {
 			t.Errorf("%s.%s SQL has no partition predicate:\n%s", p.dataset, p.field, sql)
 		}
 	}

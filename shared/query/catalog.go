@@ -102,7 +102,12 @@ func (s *Service) Dataset(ctx context.Context, id string) (*semantic.Dataset, st
 // Values lists the distinct values of one dimension, scoped exactly like a
 // query of the dataset (entitlements, tenant key or dataset), cached per
 // org, and paid for like a query: within the org's byte budget and its
-// plan's cap per query, and recorded in its usage.
+// plan's cap per query, and recorded in its usage. It reads the periods a
+// query of the dataset reads by default (withDefaults: a monthly dataset's
+// last 12 months, an annual one's last 10 years, up to the watermark), so
+// a picker scans what a default query scans, never every partition, and
+// lists the values of recent periods; with nothing loaded yet it is
+// unbounded, and there is nothing to scan.
 func (s *Service) Values(ctx context.Context, datasetID, field, search string, limit int) (*Result, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
@@ -116,15 +121,20 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	if err != nil {
 		return nil, err
 	}
-	compiled, err := vq.Compile(s.Engine.Name(), scopeOf(t))
-	if err != nil {
-		return nil, err
-	}
 	wm, stamp, err := s.mark(ctx, vq.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version}
+	window, err := s.withDefaults(ctx, &semantic.Spec{Dataset: vq.Dataset.ID}, vq.Dataset, wm)
+	if err != nil {
+		return nil, err
+	}
+	vq.From, vq.To = window.Time.From, window.Time.To
+	compiled, err := vq.Compile(s.Engine.Name(), scopeOf(t))
+	if err != nil {
+		return nil, err
+	}
+	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version, From: vq.From, To: vq.To}
 	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, stamp, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
 	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {

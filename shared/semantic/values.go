@@ -19,6 +19,9 @@ type ValuesQuery struct {
 	Dim     *Dimension
 	Search  string
 	Limit   int
+	// From and To bound the periods whose rows are read, inclusive, in
+	// the dataset's time type; "" leaves that side open.
+	From, To string
 }
 
 // ValidateValues checks a value-picker request like a query: the dataset must
@@ -72,9 +75,12 @@ func (v *ValuesQuery) Compile(dialectName string, s TenantScope) (warehouse.Comp
 	if pred != "" {
 		where = append(where, pred)
 	}
-	// A picker lists every value there is: its only time predicate is the
-	// one every row meets, which partition-required marts still demand.
-	if pf := c.partitionFloor(v.Dataset, "f"); pf != "" {
+	// A picker reads the periods it is bounded to; unbounded, its only
+	// time predicate is the one every row meets, which partition-required
+	// marts still demand.
+	if tr := c.timeRange(v.Dataset, "f", v.From, v.To); tr != "" {
+		where = append(where, tr)
+	} else if pf := c.partitionFloor(v.Dataset, "f"); pf != "" {
 		where = append(where, pf)
 	}
 	if v.Search != "" {
