@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -62,7 +64,9 @@ func (s *PlanService) FindPlan(ctx context.Context, id string) (ratelimit.Plan, 
 
 // BudgetService tells how many BigQuery bytes the tenant in ctx may still
 // process today (UTC): its plan's daily budget less what the usage table
-// holds and what this process counted but has not flushed yet.
+// holds as processed and as reserved by running queries, and what this
+// process counted but has not flushed yet. It reserves a query's estimate
+// before the query runs and settles it to the billed bytes after.
 type BudgetService struct {
 	db    *DB
 	plans *PlanService
@@ -70,23 +74,33 @@ type BudgetService struct {
 	now   func() time.Time
 }
 
-// NewBudgetService returns the service.
+// NewBudgetService returns the service. Settlements it cannot write go to
+// usage, which retries them; with a nil usage they are only logged.
 func NewBudgetService(db *DB, plans *PlanService, usage *UsageLog) *BudgetService {
 	return &BudgetService{db: db, plans: plans, usage: usage, now: time.Now}
 }
 
-// ByteBudget returns the tenant's budget for today.
-func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, error) {
+// today is the tenant's plan, the UTC day and the midnight it resets at.
+func (s *BudgetService) today(ctx context.Context) (tenant.Tenant, ratelimit.Plan, string, time.Time, error) {
 	t, ok := tenant.FromContext(ctx)
 	if !ok {
-		return ratelimit.ByteBudget{}, apperr.Errorf(apperr.Internal, "byte budget without a tenant")
+		return t, ratelimit.Plan{}, "", time.Time{}, apperr.Errorf(apperr.Internal, "byte budget without a tenant")
 	}
 	p, err := s.plans.FindPlan(ctx, t.Org.Plan)
 	if err != nil {
-		return ratelimit.ByteBudget{}, err
+		return t, p, "", time.Time{}, err
 	}
 	now := s.now().UTC()
-	day := now.Format("2006-01-02")
+	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	return t, p, now.Format("2006-01-02"), midnight, nil
+}
+
+// ByteBudget returns the tenant's budget for today.
+func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, error) {
+	t, p, day, midnight, err := s.today(ctx)
+	if err != nil {
+		return ratelimit.ByteBudget{}, err
+	}
 	var used int64
 	err = s.db.queryTenantRow(ctx, func(r pgx.Row) error {
 		err := r.Scan(&used)
@@ -94,15 +108,79 @@ func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, e
 			return nil
 		}
 		return err
-	}, `select bytes_processed from usage where day = $1`, day)
+	}, `select bytes_processed + bytes_reserved from usage where day = $1`, day)
 	if err != nil {
 		return ratelimit.ByteBudget{}, err
 	}
 	if s.usage != nil {
 		used += s.usage.pendingBytes(t.Org.ID, day)
 	}
-	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	return ratelimit.ByteBudget{Daily: p.BytesPerDay, Used: used, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}, nil
+}
+
+// ReserveBytes holds n bytes of the tenant's budget for today. One
+// statement checks and reserves: the upsert locks the org's usage row, so
+// concurrent reservations (from any process) wait for each other and each
+// sees what the ones before it hold; together they never hold more than
+// the plan's bytes_per_day less what was processed.
+func (s *BudgetService) ReserveBytes(ctx context.Context, n int64) (ratelimit.ByteReservation, ratelimit.ByteBudget, bool, error) {
+	t, p, day, midnight, err := s.today(ctx)
+	if err != nil {
+		return ratelimit.ByteReservation{}, ratelimit.ByteBudget{}, false, err
+	}
+	var pending int64
+	if s.usage != nil {
+		pending = s.usage.pendingBytes(t.Org.ID, day)
+	}
+	b := ratelimit.ByteBudget{Daily: p.BytesPerDay, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}
+	ok := false
+	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		var held int64
+		err := tx.QueryRow(ctx, `
+			insert into usage (org_id, day, bytes_reserved) select $1, $2, $3::bigint where $3::bigint + $4::bigint <= $5::bigint
+			on conflict (org_id, day) do update set bytes_reserved = usage.bytes_reserved + excluded.bytes_reserved
+			  where usage.bytes_processed + usage.bytes_reserved + $3::bigint + $4::bigint <= $5::bigint
+			returning bytes_processed + bytes_reserved - $3::bigint`, t.Org.ID, day, n, pending, p.BytesPerDay).Scan(&held)
+		if err == nil {
+			ok, b.Used = true, held+pending
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		err = tx.QueryRow(ctx, `select coalesce((select bytes_processed + bytes_reserved from usage where org_id = $1 and day = $2), 0)`, t.Org.ID, day).Scan(&held)
+		b.Used = held + pending
+		return err
+	})
+	if err != nil {
+		return ratelimit.ByteReservation{}, ratelimit.ByteBudget{}, false, fmt.Errorf("reserving bytes: %w", err)
+	}
+	if !ok {
+		return ratelimit.ByteReservation{}, b, false, nil
+	}
+	return ratelimit.ByteReservation{OrgID: t.Org.ID, Day: day, Bytes: n}, b, true, nil
+}
+
+// SettleBytes releases a reservation and counts the bytes billed in its
+// place, in one update; if that fails, the usage log writes it with its
+// next flush, and retries until it is written.
+func (s *BudgetService) SettleBytes(ctx context.Context, r ratelimit.ByteReservation, billed int64) {
+	ctx = tenant.With(context.WithoutCancel(ctx), tenant.Tenant{Org: tenant.Org{ID: r.OrgID}})
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `update usage set bytes_reserved = greatest(0, bytes_reserved - $3), bytes_processed = bytes_processed + $4
+			where org_id = $1 and day = $2`, r.OrgID, r.Day, r.Bytes, billed)
+		return err
+	})
+	if err == nil {
+		return
+	}
+	if s.usage == nil {
+		slog.ErrorContext(ctx, "usage not stored", "error", err.Error(), "org_id", r.OrgID, "day", r.Day, "bytes", billed, "released", r.Bytes)
+		return
+	}
+	s.usage.add(usageKey{org: r.OrgID, day: r.Day}, usageDelta{bytes: billed, released: r.Bytes})
 }
 
 // OrgUsage reads the tenant's usage today against its plan: what the usage

@@ -2,18 +2,23 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mirante/mirante/shared/tenant"
 )
 
 // UsageLog counts queries and bytes processed per org and day in memory and
 // adds them to the usage table every second and on Close, so that counting
-// costs a query nothing.
+// costs a query nothing. What a flush cannot write stays counted and is
+// written by a later one: nothing counted is dropped while the process
+// lives, and Close retries until its context ends.
 type UsageLog struct {
 	db    *DB
 	log   *slog.Logger
@@ -35,6 +40,17 @@ type usageDelta struct {
 	bytes   int64
 	reports int64
 	uploads int64
+	// released is reserved bytes to release (a settlement that could not
+	// be written when its query ended).
+	released int64
+}
+
+func (d *usageDelta) merge(o usageDelta) {
+	d.queries += o.queries
+	d.bytes += o.bytes
+	d.reports += o.reports
+	d.uploads += o.uploads
+	d.released += o.released
 }
 
 // NewUsageLog starts the flusher.
@@ -53,16 +69,19 @@ func (u *UsageLog) RecordQuery(ctx context.Context, bytes int64, cached bool) {
 	if !ok {
 		return
 	}
-	k := usageKey{org: t.Org.ID, day: time.Now().UTC().Format("2006-01-02")}
+	u.add(usageKey{org: t.Org.ID, day: time.Now().UTC().Format("2006-01-02")}, usageDelta{queries: 1, bytes: bytes})
+}
+
+// add counts d for the org and day, to be written by the next flush.
+func (u *UsageLog) add(k usageKey, d usageDelta) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	d := u.pending[k]
-	if d == nil {
-		d = &usageDelta{}
-		u.pending[k] = d
+	p := u.pending[k]
+	if p == nil {
+		p = &usageDelta{}
+		u.pending[k] = p
 	}
-	d.queries++
-	d.bytes += bytes
+	p.merge(d)
 }
 
 func (u *UsageLog) run() {
@@ -72,46 +91,79 @@ func (u *UsageLog) run() {
 	for {
 		select {
 		case <-tick.C:
-			u.flush()
+			u.flush(context.Background()) //nolint:errcheck // logged; kept for the next tick
 		case <-u.stop:
-			u.flush()
 			return
 		}
 	}
 }
 
-// Close flushes what is counted.
+// Close stops the flusher and writes what is counted, trying again (every
+// 100 ms) until it is written or ctx ends; what is still unwritten then is
+// logged, entry by entry, and returned as an error.
 func (u *UsageLog) Close(ctx context.Context) error {
 	close(u.stop)
 	select {
 	case <-u.done:
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	for {
+		err := u.flush(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			u.mu.Lock()
+			for k, d := range u.pending {
+				u.log.Error("usage lost", "org_id", k.org, "day", k.day, "queries", d.queries, "bytes", d.bytes, "released", d.released,
+					"reports", d.reports, "uploads", d.uploads)
+			}
+			u.mu.Unlock()
+			return fmt.Errorf("usage not stored: %w", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
-func (u *UsageLog) flush() {
+// Flush writes what is counted now. Entries it cannot write stay counted
+// for the next flush; the error is the last failure.
+func (u *UsageLog) Flush(ctx context.Context) error { return u.flush(ctx) }
+
+func (u *UsageLog) flush(ctx context.Context) error {
 	u.mu.Lock()
 	batch := u.pending
 	u.pending = map[usageKey]*usageDelta{}
 	u.mu.Unlock()
+	var failed error
 	for k, d := range batch {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err := u.db.InTenantTx(tenant.With(ctx, tenant.Tenant{Org: tenant.Org{ID: k.org}}), func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `
+		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := u.db.InTenantTx(tenant.With(fctx, tenant.Tenant{Org: tenant.Org{ID: k.org}}), func(tx pgx.Tx) error {
+			_, err := tx.Exec(fctx, `
 				insert into usage (org_id, day, queries, bytes_processed, reports, uploads) values ($1, $2, $3, $4, $5, $6)
 				on conflict (org_id, day) do update set queries = usage.queries + excluded.queries,
 				  bytes_processed = usage.bytes_processed + excluded.bytes_processed,
-				  reports = usage.reports + excluded.reports, uploads = usage.uploads + excluded.uploads`,
-				k.org, k.day, d.queries, d.bytes, d.reports, d.uploads)
+				  reports = usage.reports + excluded.reports, uploads = usage.uploads + excluded.uploads,
+				  bytes_reserved = greatest(0, usage.bytes_reserved - $7)`,
+				k.org, k.day, d.queries, d.bytes, d.reports, d.uploads, d.released)
 			return err
 		})
 		cancel()
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23503" {
+			// The org was deleted, and its usage with it: nothing to charge.
+			u.log.Warn("usage of a deleted org not stored", "org_id", k.org, "day", k.day, "queries", d.queries, "bytes", d.bytes)
+			continue
+		}
 		if err != nil {
-			u.log.Error("usage not stored", "error", err.Error(), "org_id", k.org, "day", k.day, "queries", d.queries, "bytes", d.bytes)
+			u.log.Error("usage not stored yet; kept for the next flush", "error", err.Error(), "org_id", k.org, "day", k.day,
+				"queries", d.queries, "bytes", d.bytes)
+			u.add(k, *d)
+			failed = err
 		}
 	}
+	return failed
 }
 
 // pendingBytes is what this process counted for an org and day but has not

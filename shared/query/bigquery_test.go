@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
+	"github.com/mirante/mirante/shared/warehouse"
 )
 
 // entitled is a fixed list of entitlements.
@@ -144,5 +147,85 @@ func TestOpenQueryOnBigQuery(t *testing.T) {
 		if n, m := len(bed.dryRuns()), len(bed.fake.Queries()); n != 1 || m != 1 {
 			t.Errorf("watermark %q: %d dry runs and %d reads, want one each", wm, n, m)
 		}
+	}
+}
+
+// gatedEngine holds every run until each of n callers has either reached
+// the warehouse or been refused: a check-then-record budget lets them all
+// through then, a reservation only those that fit.
+type gatedEngine struct {
+	warehouse.Engine
+	arrive func()
+	all    <-chan struct{}
+}
+
+func (e *gatedEngine) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
+	e.arrive()
+	<-e.all
+	return e.Engine.Run(ctx, q, p)
+}
+
+// Uncached queries started at once never spend more than is left: each
+// holds its dry-run estimate in PostgreSQL before it runs, so with room for
+// two of eight, two reach BigQuery, six are refused with 429, and once
+// they have run the day counts exactly the bytes they billed, with nothing
+// left reserved.
+func TestConcurrentQueriesCannotOverspendTheBudget(t *testing.T) {
+	bed := newBigQueryBed(t, "2024-12")
+	bed.fake.Answer = nil
+	const gib, est, n = int64(1) << 30, int64(900) << 20, 8
+	bed.bytes.Store(est)
+	spent := 10*gib - 2*est - est/2 // room for two queries, not three
+	bed.usage.RecordQuery(bed.as, spent, false)
+	if err := bed.usage.Flush(bed.as); err != nil {
+		t.Fatal(err)
+	}
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	arrive := func() {
+		if arrived.Add(1) == n {
+			close(all)
+		}
+	}
+	bed.s.Engine = &gatedEngine{Engine: bed.s.Engine, arrive: arrive, all: all}
+
+	start := make(chan struct{})
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Distinct specs: no two share a run or a cache entry.
+			spec := &semantic.Spec{Dataset: "comex_monthly", Measures: []string{"vl_fob_usd"}, Dimensions: []string{"uf"},
+				Time: &semantic.TimeRange{From: fmt.Sprintf("2024-%02d", i+1), To: "2024-12"}}
+			<-start
+			if _, _, errs[i] = bed.s.Run(bed.as, spec); errs[i] != nil {
+				arrive()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ran, refused := 0, 0
+	for i, err := range errs {
+		switch apperr.CodeOf(err) {
+		case "":
+			ran++
+		case apperr.RateLimited:
+			refused++
+		default:
+			t.Errorf("query %d: %v", i, err)
+		}
+	}
+	if ran != 2 || refused != n-2 || len(bed.fake.Queries()) != 2 {
+		t.Fatalf("%d ran, %d refused, %d reached BigQuery; want 2, %d, 2", ran, refused, len(bed.fake.Queries()), n-2)
+	}
+	b, err := bed.s.Budgets.ByteBudget(bed.as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := spent + 2*est; b.Used != want {
+		t.Errorf("the day counts %d bytes, want %d (what was spent and the two queries billed)", b.Used, want)
 	}
 }

@@ -137,14 +137,19 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	meta := Meta{Dataset: vq.Dataset.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: vq.Dataset.Version, From: vq.From, To: vq.To}
 	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, stamp, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
+	var unsettled int64
 	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
-		return s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
+		r, settled, err := s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
+		if err == nil && !settled {
+			unsettled = r.BytesProcessed
+		}
+		return r, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	if s.Usage != nil {
-		s.Usage.RecordQuery(ctx, a.Meta.BytesProcessed, a.Meta.Cache == "hit")
+		s.Usage.RecordQuery(ctx, unsettled, a.Meta.Cache == "hit")
 	}
 	return a.Result()
 }

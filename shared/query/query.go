@@ -61,7 +61,10 @@ type Entitlements interface {
 	FindEntitlements(ctx context.Context) ([]string, error)
 }
 
-// Usage records what queries cost, per org and day.
+// Usage records what queries cost, per org and day: each answer given, and
+// the bytes processed that no byte reservation settled. The callers that
+// share one run (singleflight) count one answer each; only the one whose
+// run it was counts its bytes.
 type Usage interface {
 	RecordQuery(ctx context.Context, bytes int64, cached bool)
 }
@@ -75,7 +78,8 @@ type Service struct {
 	Entitlements Entitlements
 	Usage        Usage // nil: not recorded
 	// Budgets, when set, refuses a query whose dry-run estimate exceeds
-	// what is left of the org's daily byte budget, before it runs.
+	// what is left of the org's daily byte budget, before it runs, and
+	// holds the estimate while it runs.
 	Budgets ratelimit.ByteBudgets
 	TTL     time.Duration
 	Log     *slog.Logger
@@ -156,14 +160,19 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 		return nil, "", err
 	}
 	compiled, key := p.compiled, p.key
+	var unsettled int64
 	a, err := s.cached(ctx, key, p.meta, func(ctx context.Context) (*warehouse.Result, error) {
-		return s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
+		r, settled, err := s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
+		if err == nil && !settled {
+			unsettled = r.BytesProcessed
+		}
+		return r, err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	if s.Usage != nil {
-		s.Usage.RecordQuery(ctx, a.Meta.BytesProcessed, a.Meta.Cache == "hit")
+		s.Usage.RecordQuery(ctx, unsettled, a.Meta.Cache == "hit")
 	}
 	a.Compiled = &compiled
 	a.Datasets = s.datasetsOf(compiled)
@@ -183,56 +192,86 @@ func (s *Service) datasetsOf(c warehouse.Compiled) []string {
 
 // runBudgeted runs a query the org pays for in bytes (a query, a value
 // picker) within its byte budget: checkBudget before it runs, or while it
-// runs on an engine that bills nothing.
-func (s *Service) runBudgeted(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
-	if _, ok := s.Engine.(warehouse.Unbilled); ok && s.Budgets != nil {
-		return s.runUnbilled(ctx, q, p)
+// runs on an engine that bills nothing. On an engine that bills, the
+// query's estimate is reserved before it runs and settled to the bytes it
+// billed after, so queries running at once never hold more than is left;
+// settled says the bytes are counted (the caller must not count them
+// again).
+func (s *Service) runBudgeted(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (_ *warehouse.Result, settled bool, _ error) {
+	if s.Budgets == nil {
+		r, err := s.Engine.Run(ctx, q, p)
+		return r, false, err
 	}
-	if err := s.checkBudget(ctx, q, &p); err != nil {
-		return nil, err
+	if _, ok := s.Engine.(warehouse.Unbilled); ok {
+		r, err := s.runUnbilled(ctx, q, p)
+		return r, false, err
 	}
-	return s.Engine.Run(ctx, q, p)
+	est, err := s.checkBudget(ctx, q, &p)
+	if err != nil {
+		return nil, false, err
+	}
+	res, before, ok, err := s.Budgets.ReserveBytes(ctx, est)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok {
+		return nil, false, overBudget(before, est)
+	}
+	p.MaxBytes = min(p.MaxBytes, before.Left())
+	r, err := s.Engine.Run(ctx, q, p)
+	billed := int64(0) // a query that fails bills nothing
+	if err == nil {
+		billed = r.BytesProcessed
+	}
+	s.Budgets.SettleBytes(ctx, res, billed)
+	return r, true, err
+}
+
+// budgetDetails are the fields of a budget refusal.
+func budgetDetails(b ratelimit.ByteBudget, est int64) map[string]any {
+	return map[string]any{"bytes_left": b.Left(), "bytes_estimated": est, "bytes_per_day": b.Daily,
+		"resets_at": b.ResetsAt.UTC().Format(time.RFC3339), "retry_after_s": int(time.Until(b.ResetsAt).Seconds()) + 1}
+}
+
+// overBudget refuses a query of est bytes with b left.
+func overBudget(b ratelimit.ByteBudget, est int64) error {
+	if b.Left() <= 0 {
+		return &apperr.Error{Code: apperr.RateLimited, Details: budgetDetails(b, est), Message: fmt.Sprintf(
+			"this organisation's BigQuery budget of %s for today is spent; it resets at %s", humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
+	}
+	return &apperr.Error{Code: apperr.RateLimited, Details: budgetDetails(b, est), Message: fmt.Sprintf(
+		"this query would process about %s, and %s of today's BigQuery budget of %s is left; it resets at %s",
+		humanBytes(est), humanBytes(b.Left()), humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
 }
 
 // checkBudget refuses a query that would process more bytes than are left
 // of the org's budget for the day, or than one query may on its plan, and
-// caps what the engine may bill to what is left.
-func (s *Service) checkBudget(ctx context.Context, q warehouse.Compiled, p *warehouse.RunParams) error {
-	if s.Budgets == nil {
-		return nil
-	}
+// caps what the engine may bill to what is left. It returns the estimate.
+func (s *Service) checkBudget(ctx context.Context, q warehouse.Compiled, p *warehouse.RunParams) (int64, error) {
 	b, err := s.Budgets.ByteBudget(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	left := b.Left()
-	details := func(est int64) map[string]any {
-		return map[string]any{"bytes_left": left, "bytes_estimated": est, "bytes_per_day": b.Daily,
-			"resets_at": b.ResetsAt.UTC().Format(time.RFC3339), "retry_after_s": int(time.Until(b.ResetsAt).Seconds()) + 1}
-	}
-	if left <= 0 {
-		return &apperr.Error{Code: apperr.RateLimited, Details: details(0), Message: fmt.Sprintf(
-			"this organisation's BigQuery budget of %s for today is spent; it resets at %s", humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
+	if b.Left() <= 0 {
+		return 0, overBudget(b, 0)
 	}
 	est, err := s.Engine.Estimate(ctx, q, *p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if b.MaxPerQuery > 0 && est > b.MaxPerQuery {
-		return &apperr.Error{Code: apperr.Invalid, Details: details(est),
+		return 0, &apperr.Error{Code: apperr.Invalid, Details: budgetDetails(b, est),
 			Message: fmt.Sprintf("this query would process about %s, more than the %s one query may on this plan; narrow its time range or filters", humanBytes(est), humanBytes(b.MaxPerQuery)),
 			Fields:  []apperr.FieldError{{Field: "time", Reason: "the query would process too many bytes"}}}
 	}
-	if est > left {
-		return &apperr.Error{Code: apperr.RateLimited, Details: details(est), Message: fmt.Sprintf(
-			"this query would process about %s, and %s of today's BigQuery budget of %s is left; it resets at %s",
-			humanBytes(est), humanBytes(left), humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}
+	if est > b.Left() {
+		return 0, overBudget(b, est)
 	}
-	p.MaxBytes = left
+	p.MaxBytes = b.Left()
 	if b.MaxPerQuery > 0 {
-		p.MaxBytes = min(left, b.MaxPerQuery)
+		p.MaxBytes = min(b.Left(), b.MaxPerQuery)
 	}
-	return nil
+	return est, nil
 }
 
 // runUnbilled runs a query on an engine that bills nothing while the
@@ -241,7 +280,10 @@ func (s *Service) checkBudget(ctx context.Context, q warehouse.Compiled, p *ware
 // the query's.
 func (s *Service) runUnbilled(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
 	budget := make(chan error, 1)
-	go func(p warehouse.RunParams) { budget <- s.checkBudget(ctx, q, &p) }(p)
+	go func(p warehouse.RunParams) {
+		_, err := s.checkBudget(ctx, q, &p)
+		budget <- err
+	}(p)
 	r, err := s.Engine.Run(ctx, q, p)
 	if berr := <-budget; berr != nil {
 		return nil, berr

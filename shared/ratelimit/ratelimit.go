@@ -85,9 +85,27 @@ type ByteBudget struct {
 // Left is what remains of the day's budget (never negative).
 func (b ByteBudget) Left() int64 { return max(0, b.Daily-b.Used) }
 
-// ByteBudgets reads the budget of the tenant in ctx.
+// ByteBudgets reads the budget of the tenant in ctx, and holds bytes of it
+// for the queries that run.
 type ByteBudgets interface {
 	ByteBudget(ctx context.Context) (ByteBudget, error)
+	// ReserveBytes holds n bytes of the tenant's budget for today if that
+	// many are left, atomically with every other reservation of the org,
+	// and returns the budget as it stood before: ok is false, and nothing
+	// is held, when fewer are left.
+	ReserveBytes(ctx context.Context, n int64) (r ByteReservation, before ByteBudget, ok bool, err error)
+	// SettleBytes ends a reservation: its bytes are released and billed
+	// counted in their place. It does not fail: what it cannot write now
+	// is written later.
+	SettleBytes(ctx context.Context, r ByteReservation, billed int64)
+}
+
+// ByteReservation is bytes of one org's budget for one day held for a
+// query while it runs.
+type ByteReservation struct {
+	OrgID string
+	Day   string // UTC, 2006-01-02
+	Bytes int64
 }
 
 // Meter is one counted resource of a day against its limit (0: none).
