@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -126,6 +127,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if o.admin {
 			if err = s.probeRoleChange(ctx, o); err != nil {
 				err = fmt.Errorf("role-change probe in %s: %w", o.t.Org, err)
+			}
+			if perr := s.probeEntitlementPages(ctx, o); perr != nil {
+				err = errors.Join(err, fmt.Errorf("entitlement-page probe in %s: %w", o.t.Org, perr))
 			}
 			break
 		}
