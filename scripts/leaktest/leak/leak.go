@@ -131,6 +131,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			if perr := s.probeEntitlementPages(ctx, o); perr != nil {
 				err = errors.Join(err, fmt.Errorf("entitlement-page probe in %s: %w", o.t.Org, perr))
 			}
+			if perr := s.probeInviteTakeover(ctx, o); perr != nil {
+				err = errors.Join(err, fmt.Errorf("invite-takeover probe in %s: %w", o.t.Org, perr))
+			}
 			break
 		}
 	}
