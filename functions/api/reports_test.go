@@ -522,3 +522,44 @@ func TestClientKeysCannotPreemptScheduleRuns(t *testing.T) {
 		t.Fatalf("reports: %+v, want the member's and the run's", list.Data)
 	}
 }
+
+// TestReportsAreChargedToTheirOrgsBudget: a report's queries are counted in
+// its org's usage like the API's, and with the org's byte budget spent the
+// report fails at once, saying so, instead of querying.
+func TestReportsAreChargedToTheirOrgsBudget(t *testing.T) {
+	var w martWant
+	b := setupStackWith(t, martFixture(&w))
+	ctx := context.Background()
+	usage := func(org string) (queries, bytes int64) {
+		b.asOwner(t, org, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `select coalesce(sum(queries), 0), coalesce(sum(bytes_processed), 0) from usage
+				where org_id = $1 and day = (now() at time zone 'utc')::date`, b.orgs[org].ID).Scan(&queries, &bytes)
+		})
+		return
+	}
+	startWorker(t, "REPORT_MAX_ATTEMPTS=3")
+	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`
+
+	before, _ := usage("porto-sul")
+	var r reportJSON
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", order).json(t, &r)
+	if got := b.waitReport(t, ana, "porto-sul", r.ID); got.Status != "succeeded" {
+		t.Fatalf("with the budget whole: %s (%q)", got.Status, got.Error)
+	}
+	if after, _ := usage("porto-sul"); after <= before {
+		t.Errorf("the report's queries were not counted: %d queries before, %d after", before, after)
+	}
+
+	// agro-nordeste's day is spent (as BigQuery queries would have).
+	b.asOwner(t, "agro-nordeste", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `insert into usage (org_id, day, bytes_processed)
+			select o.id, (now() at time zone 'utc')::date, p.bytes_per_day from orgs o join plans p on p.id = o.plan where o.id = $1
+			on conflict (org_id, day) do update set bytes_processed = excluded.bytes_processed`, b.orgs["agro-nordeste"].ID)
+		return err
+	})
+	b.want(t, http.StatusAccepted, bruno, "POST", "/v1/orgs/agro-nordeste/reports", order).json(t, &r)
+	got := b.waitReport(t, bruno, "agro-nordeste", r.ID)
+	if got.Status != "failed" || !strings.Contains(got.Error, "budget") || got.Attempts != 1 || got.DownloadURL != nil {
+		t.Fatalf("with the budget spent: %s after %d attempts (%q), want failed on the first attempt, saying the budget is spent", got.Status, got.Attempts, got.Error)
+	}
+}

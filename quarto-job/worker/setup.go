@@ -123,12 +123,25 @@ func New(ctx context.Context, cfg Config, engines warehouse.Engines, log *slog.L
 	s.PubSub = ps
 	watermarks := postgres.NewWatermarkService(db, 5*time.Second)
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
+	// A report's queries are charged to its org like the API's: within its
+	// byte budget (a spent budget fails the report with the reason), and
+	// counted in its usage, flushed before the pool closes.
+	usage := postgres.NewUsageLog(db, time.Second, log)
+	s.closers = append(s.closers, func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := usage.Close(fctx); err != nil {
+			log.Error("usage log", "error", err.Error())
+		}
+	})
 	s.Worker = &Worker{
 		DB:      db,
 		Reports: postgres.NewReportService(db, catalog, nil, nil, log),
 		Sources: watermarks,
+		Usage:   usage,
 		Query: &query.Service{Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb, 0), Watermarks: watermarks,
-			Entitlements: entitlements, TTL: 10 * time.Minute, Log: log},
+			Entitlements: entitlements, Usage: usage, Budgets: postgres.NewBudgetService(db, postgres.NewPlanService(db), usage),
+			TTL: 10 * time.Minute, Log: log},
 		Catalog: catalog, Store: store, Bucket: cfg.Storage.ReportsBucket, Renderer: render.New(cfg.Render), Log: log,
 		MaxAttempts: cfg.Settings.MaxAttempts, QueryTimeout: cfg.Settings.QueryTimeout, RenderTimeout: cfg.Settings.RenderTimeout,
 		WorkDir: cfg.Settings.WorkDir,

@@ -35,10 +35,14 @@ import (
 
 // Worker renders reports.
 type Worker struct {
-	DB       *postgres.DB
-	Reports  *postgres.ReportService
-	Sources  *postgres.WatermarkService
-	Query    *query.Service
+	DB      *postgres.DB
+	Reports *postgres.ReportService
+	Sources *postgres.WatermarkService
+	Query   *query.Service
+	// Usage, when set, is flushed once a report's queries have run, so a
+	// finished report's usage is in PostgreSQL (what it cannot write it
+	// keeps for its next flush).
+	Usage    *postgres.UsageLog
 	Catalog  *semantic.Catalog
 	Store    *gcs.Store
 	Bucket   string
@@ -87,7 +91,8 @@ func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) b
 		telemetry.ReportRendered(ctx, rep.Format, "failed", time.Since(start))
 		span.RecordError(err)
 		span.SetStatus(codes.Error, "report failed")
-		final := attempt >= w.MaxAttempts
+		// A spent byte budget stays spent until midnight: no retry helps.
+		final := attempt >= w.MaxAttempts || overBudget(err)
 		reason := reasonOf(err)
 		log.ErrorContext(ctx, "report failed", "error", err.Error(), "final", final)
 		if ferr := w.Reports.FailReport(ctx, rep.ID, reason, final); ferr != nil {
@@ -111,6 +116,18 @@ func reasonOf(err error) string {
 		return "the report took too long to render"
 	}
 	return "the report could not be rendered"
+}
+
+// overBudget tells whether a query was refused by its org's byte budget:
+// the day's is spent (rate limited), or one query would process more than
+// the plan allows (invalid, with the estimate in its details).
+func overBudget(err error) bool {
+	e, ok := apperr.As(err)
+	if !ok {
+		return false
+	}
+	_, est := e.Details["bytes_estimated"]
+	return e.Code == apperr.RateLimited || (e.Code == apperr.Invalid && est)
 }
 
 // plan is one query of the standard template.
@@ -157,7 +174,7 @@ func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report
 	for _, p := range standardPlans(ds, &spec) {
 		res, _, err := w.Query.Run(qctx, p.spec)
 		if err != nil {
-			if apperr.Is(err, apperr.Invalid) {
+			if apperr.Is(err, apperr.Invalid) && !overBudget(err) {
 				continue // this view of the data does not apply; the chart says so
 			}
 			return err
@@ -170,6 +187,11 @@ func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report
 			Params: paramsJSON, Watermark: res.Meta.Watermark, Rows: len(res.Rows),
 		})
 		manifest.Watermarks[ds.ID] = res.Meta.Watermark
+	}
+	if w.Usage != nil {
+		if err := w.Usage.Flush(ctx); err != nil {
+			w.Log.WarnContext(ctx, "report usage not stored yet", "error", err.Error())
+		}
 	}
 	manifest.Timings = map[string]float64{"queries": float64(time.Since(queryStart).Milliseconds())}
 	manifest.GeneratedAt = time.Now().UTC().Truncate(time.Second)
