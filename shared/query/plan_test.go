@@ -62,7 +62,7 @@ func TestPlansAreRememberedPerTenantAndData(t *testing.T) {
 	if orgParam(a1) || !orgParam(b) {
 		t.Errorf("the tenant predicate's org: A's plan binds B's id %v, B's plan binds it %v", orgParam(a1), orgParam(b))
 	}
-	dsMode := semantic.TenantScope{OrgID: orgA.OrgID, Dataset: "org_a_data"}
+	dsMode := semantic.TenantScope{OrgID: orgA.OrgID, Dataset: "tenant_org_a"}
 	if d, err := s.plan(ctx, spec, ds, "2024-12", "", access, "comex_monthly", dsMode); err != nil || d == a1 || d.key == a1.key {
 		t.Errorf("dataset mode shared row mode's plan: %v", err)
 	}
