@@ -195,7 +195,7 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const chartExport: ChartExport = { meta: data.meta, model: data.model, chart: data.chart === 'table' ? 'bar' : data.chart, locale, emptyText: t('results.empty') };
-  const run = async (kind: 'png' | 'svg' | 'csv' | 'xlsx' | 'pdf') => {
+  const run = async (kind: 'png' | 'svg' | 'csv' | 'about' | 'xlsx' | 'pdf') => {
     setBusy(kind);
     setDone(null);
     setError(null);
@@ -204,10 +204,12 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
       let name = '';
       if (kind === 'png') name = x.exportPNG(chartExport);
       else if (kind === 'svg') name = x.exportSVG(chartExport);
+      else if (kind === 'about') name = x.exportAboutCSV(data.meta, locale, t('export.aboutFile'));
       else if (kind === 'csv' || kind === 'xlsx') {
         const m = tableMatrix(data.answer, undefined, locale, labels);
         m.header = data.table.header;
-        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') });
+        const units = data.answer.columns.map((c) => (c.kind === 'measure' ? c.unit : undefined));
+        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units);
       } else {
         name = await x.exportPDF({
           title: data.meta.title,
@@ -227,7 +229,7 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
   return (
     <div className="export-bar">
       <div role="group" aria-label={t('export.group')} className="btn-group">
-        {(['png', 'svg', 'csv', 'xlsx', 'pdf'] as const).map((k) => (
+        {(['png', 'svg', 'csv', 'about', 'xlsx', 'pdf'] as const).map((k) => (
           <Button key={k} size="sm" busy={busy === k} disabled={!!busy} onClick={() => void run(k)} aria-label={t(`export.${k}Long`)}>
             {t(`export.${k}`)}
           </Button>

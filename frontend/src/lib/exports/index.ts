@@ -5,7 +5,7 @@ import { buildOption } from '../../charts/option';
 import type { Locale } from '../../api/types';
 import type { ChartModel } from '../results';
 import type { ChartType } from '../spec';
-import { toCSV, type ExportMeta } from './csv';
+import { toAboutCSV, toCSV, type Cell, type ExportMeta } from './csv';
 import { toXLSX } from './xlsx';
 import { downloadBlob, fileName } from '../download';
 
@@ -75,15 +75,23 @@ export function exportSVG(x: ChartExport): string {
   return name;
 }
 
-export function exportCSV(meta: ExportMeta, header: string[], rows: (string | number | null)[][]): string {
+/** The table alone, in the locale's CSV dialect (see csv.ts). */
+export function exportCSV(meta: ExportMeta, header: string[], rows: Cell[][], opts: { locale: Locale; units?: (string | undefined)[] }): string {
   const name = fileName(meta.title, 'csv');
-  downloadBlob(new Blob([toCSV(meta, header, rows)], { type: 'text/csv;charset=utf-8' }), name);
+  downloadBlob(new Blob([toCSV(header, rows, opts)], { type: 'text/csv;charset=utf-8' }), name);
   return name;
 }
 
-export function exportXLSX(meta: ExportMeta, header: string[], rows: (string | number | null)[][], sheets: { data: string; about: string }): string {
+/** The CSV's companion: title, filters, period, watermark, source, generated at. */
+export function exportAboutCSV(meta: ExportMeta, locale: Locale, suffix: string): string {
+  const name = fileName(`${meta.title} ${suffix}`, 'csv');
+  downloadBlob(new Blob([toAboutCSV(meta, locale)], { type: 'text/csv;charset=utf-8' }), name);
+  return name;
+}
+
+export function exportXLSX(meta: ExportMeta, header: string[], rows: Cell[][], sheets: { data: string; about: string }, units?: (string | undefined)[]): string {
   const name = fileName(meta.title, 'xlsx');
-  const bytes = toXLSX(meta, header, rows, sheets);
+  const bytes = toXLSX(meta, header, rows, sheets, units);
   downloadBlob(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), name);
   return name;
 }

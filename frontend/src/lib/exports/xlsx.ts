@@ -1,8 +1,10 @@
 // A small XLSX (Office Open XML) writer: a data sheet with typed cells and an
 // "about" sheet with the title, filters, watermark and source. Inline strings,
 // no shared-strings table; zipped with fflate. Loaded lazily with the exports.
+// Each number column gets one number format (thousands grouped, the same
+// decimals on every row), which Excel shows with the reader's own separators.
 import { strToU8, zipSync } from 'fflate';
-import type { ExportMeta } from './csv';
+import { columnDecimals, MAX_DECIMALS, type Cell, type ExportMeta } from './csv';
 
 const esc = (s: string) =>
   s
@@ -24,9 +26,12 @@ function colName(i: number): string {
   return s;
 }
 
-type Cell = string | number | null;
+/** Style indexes in styles.xml: 0 plain, 1 bold, 2 + d a number with d decimals. */
+const numberStyle = (d: number) => 2 + d;
+const numFmts = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<numFmt numFmtId="${164 + d}" formatCode="#,##0${d ? '.' + '0'.repeat(d) : ''}"/>`);
+const numXfs = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<xf numFmtId="${164 + d}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`);
 
-function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[]): string {
+function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decimals: (number | undefined)[] = []): string {
   const body = rows
     .map((r, ri) => {
       const cells = r
@@ -34,7 +39,11 @@ function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[]): stri
           const ref = `${colName(ci)}${ri + 1}`;
           const style = boldRows.has(ri) ? ' s="1"' : '';
           if (v === null || v === undefined || v === '') return '';
-          if (typeof v === 'number' && Number.isFinite(v)) return `<c r="${ref}"${style}><v>${v}</v></c>`;
+          if (typeof v === 'number' && Number.isFinite(v)) {
+            const d = decimals[ci];
+            const numStyle = boldRows.has(ri) || d === undefined ? style : ` s="${numberStyle(d)}"`;
+            return `<c r="${ref}"${numStyle}><v>${v}</v></c>`;
+          }
           return `<c r="${ref}" t="inlineStr"${style}><is><t xml:space="preserve">${esc(String(v))}</t></is></c>`;
         })
         .join('');
@@ -54,8 +63,9 @@ function widthsOf(rows: Cell[][]): number[] {
 /** Sheet names: at most 31 characters, none of []:*?/\ */
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet';
 
-export function toXLSX(meta: ExportMeta, header: string[], rows: Cell[][], names: { data: string; about: string }): Uint8Array {
+export function toXLSX(meta: ExportMeta, header: string[], rows: Cell[][], names: { data: string; about: string }, units?: (string | undefined)[]): Uint8Array {
   const data: Cell[][] = [header, ...rows];
+  const decimals = columnDecimals(rows, header.length, units);
   const about: Cell[][] = [[meta.title], ...meta.lines.map(([k, v]) => [k, v] as Cell[])];
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8(
@@ -95,14 +105,15 @@ export function toXLSX(meta: ExportMeta, header: string[], rows: Cell[][], names
     ),
     'xl/styles.xml': strToU8(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+        `<numFmts count="${numFmts.length}">${numFmts.join('')}</numFmts>` +
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>' +
         '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
+        `<cellXfs count="${2 + numXfs.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numXfs.join('')}</cellXfs>` +
         '</styleSheet>',
     ),
-    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthsOf(data))),
+    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthsOf(data), decimals)),
     'xl/worksheets/sheet2.xml': strToU8(sheetXML(about, new Set([0]), [28, 80])),
   };
   return zipSync(files, { level: 6 });
