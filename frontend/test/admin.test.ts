@@ -1,11 +1,13 @@
 // The admin page's source catalog (GET /v1/sources): each source's rows
 // published, landed and skipped by its contract, and the reference data it
 // depends on, in both languages.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import i18n from '../src/i18n';
-import { SourceCatalog } from '../src/pages/admin/Admin';
+import { SourceCatalog, SourcesStatus, UsageStatus } from '../src/pages/admin/Admin';
+import { ApiError } from '../src/api/client';
+import { fetchSources, fetchUsage } from '../src/api/hooks';
 import type { SourceInfo } from '../src/api/types';
 import { sourceCatalog } from './fixtures';
 
@@ -87,5 +89,57 @@ describe('SourceCatalog', () => {
     const ipca = one.row('IBGE — IPCA').get('Linhas publicadas na última carga')!;
     expect(ipca.startsWith('1<')).toBe(true);
     expect(text(ipca.slice(1))).toBe('1 recebida, · 1 ignorada pelo contrato da fonte');
+  });
+});
+
+// GET /v1/orgs/{org}/usage and GET /v1/sources exist: a failure from them is an
+// error shown as one, never a "coming soon" notice.
+describe('usage and sources when the endpoint fails', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  afterAll(async () => {
+    await i18n.changeLanguage('pt-BR');
+  });
+
+  const failed = (status: number, body: Record<string, unknown> = {}) => ({ isPending: false, isError: true, error: new ApiError(status, body), data: undefined });
+  const problem = (status: number, body: Record<string, unknown>) =>
+    vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json' } }));
+
+  it('a 404 rejects instead of meaning "not built yet"', async () => {
+    vi.stubGlobal('fetch', problem(404, { title: 'Not Found' }));
+    await expect(fetchUsage('porto-sul')).rejects.toMatchObject({ status: 404 });
+    await expect(fetchSources()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a 403 no_membership from /v1/sources rejects', async () => {
+    vi.stubGlobal('fetch', problem(403, { title: 'Forbidden', reason: 'no_membership' }));
+    await expect(fetchSources()).rejects.toMatchObject({ status: 403, reason: 'no_membership' });
+  });
+
+  it('renders the failure as an error alert, in both languages', async () => {
+    for (const lang of ['pt-BR', 'en'] as const) {
+      await i18n.changeLanguage(lang);
+      const usage = renderToStaticMarkup(createElement(UsageStatus, { query: failed(404) }));
+      const sources = renderToStaticMarkup(createElement(SourcesStatus, { query: failed(404) }));
+      const forbidden = renderToStaticMarkup(createElement(SourcesStatus, { query: failed(403, { reason: 'no_membership' }) }));
+      for (const html of [usage, sources, forbidden]) {
+        expect(html).toContain('role="alert"');
+        expect(html).toContain('alert-error');
+        expect(text(html)).not.toMatch(/em breve|coming soon/i);
+      }
+      expect(text(usage)).toContain(i18n.t('errors.notFound'));
+      expect(text(sources)).toContain(i18n.t('errors.notFound'));
+      expect(text(forbidden)).toContain(i18n.t('errors.forbidden'));
+    }
+  });
+
+  it('renders what the endpoints answer', async () => {
+    await i18n.changeLanguage('en');
+    const usage = renderToStaticMarkup(createElement(UsageStatus, { query: { isPending: false, isError: false, error: null, data: { bytes_today: { used: 10, limit: 100 } } } }));
+    expect(usage).toContain('<progress');
+    const sources = renderToStaticMarkup(createElement(SourcesStatus, { query: { isPending: false, isError: false, error: null, data: sourceCatalog } }));
+    expect(text(sources)).toContain('IBGE — Municipal GDP');
+    expect(sources).not.toContain('role="alert"');
   });
 });

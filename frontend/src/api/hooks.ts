@@ -189,26 +189,30 @@ async function optional<T>(path: string): Promise<T | null> {
   }
 }
 
+/** GET /v1/orgs/{org}/usage: the org's consumption against its plan. Any error, 404 included, is an error. */
+export function fetchUsage(org: string) {
+  return apiData<Record<string, unknown>>(orgPath(org, '/usage'));
+}
+
 export function useUsage(org: string) {
-  return useQuery({ queryKey: ['usage', org], queryFn: () => optional<Record<string, unknown>>(orgPath(org, '/usage')), enabled: !!org, retry: false });
+  return useQuery({ queryKey: ['usage', org], queryFn: () => fetchUsage(org), enabled: !!org, retry: false });
 }
 
 /** The catalog's entries, whatever list envelope the server uses ({data}, {items} or a bare array). */
-export function sourceList(r: Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[] | null): SourceInfo[] | null {
-  if (r === null) return null;
+export function sourceList(r: Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[]): SourceInfo[] {
   if (Array.isArray(r)) return r;
   if ('data' in r && Array.isArray(r.data)) return r.data;
   if ('items' in r && Array.isArray(r.items)) return r.items;
   return [];
 }
 
+/** GET /v1/sources: the source catalog. Any error (404, 403 no_membership, …) is an error. */
+export function fetchSources() {
+  return apiData<Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[]>('/v1/sources').then(sourceList);
+}
+
 export function useSources() {
-  return useQuery({
-    queryKey: ['sources'],
-    // null when the server has no catalog yet (404): the screen falls back to dataset freshness.
-    queryFn: () => optional<Page<SourceInfo> | { items: SourceInfo[] } | SourceInfo[]>('/v1/sources').then(sourceList),
-    retry: false,
-  });
+  return useQuery({ queryKey: ['sources'], queryFn: fetchSources, retry: false });
 }
 
 export function useSchedules(org: string) {

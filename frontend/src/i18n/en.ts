@@ -529,8 +529,6 @@ export const en = {
     resource: 'Resource',
     status: 'Status',
     summary: 'Details',
-    usagePending: 'Usage metering coming soon',
-    usagePendingHelp: 'The server does not publish consumption against quotas yet; below is what is known about the organisation.',
     usageItems: {
       queries: 'Queries',
       bytes_processed: 'Bytes processed',
@@ -588,15 +586,5 @@ export const en = {
       failed: 'failed',
       empty: 'no data',
     },
-    sourcesPending: 'Source catalog coming soon',
-    sourcesPendingHelp: 'The server does not publish /v1/sources yet; below is the freshness of each dataset.',
-    freshnessCaption: 'Dataset freshness',
-    scope: 'Scope',
-    scopes: {
-      public: 'public',
-      tenant: 'organisation',
-    },
-    noData: 'no data',
-    version: 'Version',
   },
 };

@@ -537,8 +537,6 @@ export const ptBR = {
     resource: 'Recurso',
     status: 'Situação',
     summary: 'Detalhes',
-    usagePending: 'Medição de uso em breve',
-    usagePendingHelp: 'O servidor ainda não publica o consumo contra as cotas; abaixo, o que já se sabe da organização.',
     usageItems: {
       queries: 'Consultas',
       bytes_processed: 'Bytes processados',
@@ -601,16 +599,6 @@ export const ptBR = {
       failed: 'falhou',
       empty: 'sem dados',
     },
-    sourcesPending: 'Catálogo de fontes em breve',
-    sourcesPendingHelp: 'O servidor ainda não publica /v1/sources; abaixo, a atualização de cada conjunto de dados.',
-    freshnessCaption: 'Atualização dos conjuntos de dados',
-    scope: 'Escopo',
-    scopes: {
-      public: 'público',
-      tenant: 'da organização',
-    },
-    noData: 'sem dados',
-    version: 'Versão',
   },
 };
 

@@ -12,7 +12,6 @@ import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, 
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { isAdmin, useHref, useLocale } from '../../layout/nav';
 import { formatDate, formatDateTime, formatInteger, formatPeriod, pickText, slaDays } from '../../lib/format';
-import { sourceName } from '../../lib/describe';
 
 const ROLES: Role[] = ['viewer', 'analyst', 'admin', 'owner'];
 
@@ -432,10 +431,7 @@ function Usage() {
   return (
     <section aria-labelledby="usage-title">
       <h2 id="usage-title">{t('admin.usage')}</h2>
-      {usage.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {usage.data === null ? <Alert tone="info" title={t('admin.usagePending')}>{t('admin.usagePendingHelp')}</Alert> : null}
-      {usage.isError ? <Alert tone="error">{errorText(t, usage.error)}</Alert> : null}
-      {usage.data ? <UsageMeters usage={usage.data} /> : null}
+      <UsageStatus query={usage} />
       <Table caption={t('admin.orgFacts')} rows={rows} rowKey={(r) => r[0]} columns={[{ key: 'k', header: t('admin.item'), rowHeader: true, cell: (r) => r[0] }, { key: 'v', header: t('admin.value'), cell: (r) => r[1] }]} />
       {datasets.data ? (
         <Table
@@ -492,40 +488,37 @@ function UsageMeters({ usage }: { usage: Record<string, unknown> }) {
 
 function Sources() {
   const { t } = useTranslation();
-  const locale = useLocale();
-  const { org } = useOrgContext();
   const sources = useSources();
-  const datasets = useDatasets(org.slug);
   return (
     <section aria-labelledby="sources-title">
       <h2 id="sources-title">{t('admin.sources')}</h2>
-      {sources.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {sources.isError ? <Alert tone="error">{errorText(t, sources.error)}</Alert> : null}
-      {sources.data ? <SourceCatalog sources={sources.data} /> : null}
-      {sources.data === null ? (
-        <>
-          <Alert tone="info" title={t('admin.sourcesPending')}>
-            {t('admin.sourcesPendingHelp')}
-          </Alert>
-          {datasets.data ? (
-            <Table
-              caption={t('admin.freshnessCaption')}
-              rows={datasets.data}
-              rowKey={(d) => d.id}
-              columns={[
-                { key: 'ds', header: t('explore.dataset'), rowHeader: true, cell: (d) => pickText(d.title, locale, d.id) },
-                { key: 'src', header: t('admin.source'), cell: (d) => sourceName(d, t) },
-                { key: 'scope', header: t('admin.scope'), cell: (d) => t(`admin.scopes.${d.scope}`) },
-                { key: 'grain', header: t('explore.grain'), cell: (d) => t(`grains.${d.grain}`, { defaultValue: d.grain }) },
-                { key: 'wm', header: t('admin.watermark'), cell: (d) => (d.watermark ? formatPeriod(d.watermark, locale) : t('admin.noData')) },
-                { key: 'ver', header: t('admin.version'), cell: (d) => d.indicator_version },
-              ]}
-            />
-          ) : null}
-        </>
-      ) : null}
+      <SourcesStatus query={sources} />
     </section>
   );
+}
+
+/** What the screens need of a query's state (a TanStack Query result fits). */
+export interface QueryState<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+}
+
+/** GET /v1/orgs/{org}/usage as meters; the endpoint exists, so a failure (404 included) is shown as an error. */
+export function UsageStatus({ query }: { query: QueryState<Record<string, unknown>> }) {
+  const { t } = useTranslation();
+  if (query.isError) return <Alert tone="error">{errorText(t, query.error)}</Alert>;
+  if (query.isPending) return <Spinner label={t('common.loading')} />;
+  return query.data ? <UsageMeters usage={query.data} /> : null;
+}
+
+/** GET /v1/sources as the catalog; a failure (404, 403 no_membership, …) is shown as an error. */
+export function SourcesStatus({ query }: { query: QueryState<SourceInfo[]> }) {
+  const { t } = useTranslation();
+  if (query.isError) return <Alert tone="error">{errorText(t, query.error)}</Alert>;
+  if (query.isPending) return <Spinner label={t('common.loading')} />;
+  return query.data ? <SourceCatalog sources={query.data} /> : null;
 }
 
 /** The table of GET /v1/sources: each source's freshness, its last load's rows and the reference data it depends on. */
