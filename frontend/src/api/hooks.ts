@@ -1,6 +1,6 @@
 // Server state with TanStack Query.
 import { keepPreviousData, useQuery, useQueryClient, useMutation } from '@tanstack/react-query';
-import { api, apiData, isNotFound, orgPath } from './client';
+import { api, apiData, orgPath } from './client';
 import type { AuditEntry, DatasetInfo, Invite, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
 import { normaliseSpec, specKey } from '../lib/spec';
 
@@ -179,16 +179,6 @@ export function fetchAudit(org: string, f: AuditFilter, cursor?: string | null) 
   return apiData<Page<AuditEntry>>(orgPath(org, '/audit'), { query: { ...f, limit: 50, cursor } });
 }
 
-/** An endpoint that may not exist yet: null when it answers 404/405/501. */
-async function optional<T>(path: string): Promise<T | null> {
-  try {
-    return await apiData<T>(path);
-  } catch (e) {
-    if (isNotFound(e)) return null;
-    throw e;
-  }
-}
-
 /** GET /v1/orgs/{org}/usage: the org's consumption against its plan. Any error, 404 included, is an error. */
 export function fetchUsage(org: string) {
   return apiData<Record<string, unknown>>(orgPath(org, '/usage'));
@@ -215,26 +205,26 @@ export function useSources() {
   return useQuery({ queryKey: ['sources'], queryFn: fetchSources, retry: false });
 }
 
+/** GET /v1/orgs/{org}/schedules: the org's report schedules. Any error, 404 included, is an error. */
+export function fetchSchedules(org: string) {
+  return apiData<Page<Schedule>>(orgPath(org, '/schedules')).then((r) => r.data);
+}
+
 export function useSchedules(org: string) {
-  return useQuery({
-    queryKey: ['schedules', org],
-    queryFn: () => optional<Page<Schedule>>(orgPath(org, '/schedules')).then((r) => (r === null ? null : r.data)),
-    enabled: !!org,
-    retry: false,
-  });
+  return useQuery({ queryKey: ['schedules', org], queryFn: () => fetchSchedules(org), enabled: !!org, retry: false });
 }
 
 export function fetchReport(org: string, id: string) {
   return apiData<Report>(orgPath(org, `/reports/${encodeURIComponent(id)}`));
 }
 
+/** GET /v1/orgs/{org}/reports: the org's reports. Any error, 404 included, is an error. */
+export function fetchReports(org: string) {
+  return apiData<Page<Report>>(orgPath(org, '/reports')).then((r) => r.data);
+}
+
 export function useReportsList(org: string) {
-  return useQuery({
-    queryKey: ['reports', org],
-    queryFn: () => optional<Page<Report>>(orgPath(org, '/reports')).then((r) => (r === null ? null : r.data)),
-    enabled: !!org,
-    retry: false,
-  });
+  return useQuery({ queryKey: ['reports', org], queryFn: () => fetchReports(org), enabled: !!org, retry: false });
 }
 
 export type { AuditEntry };

@@ -2,11 +2,12 @@
 // update on its own (GET /reports/{id} every few seconds until succeeded or
 // failed), download it. Schedules: list, create, pause or resume, delete
 // (GET/POST /schedules, PATCH/DELETE /schedules/{id}).
-// Both endpoints are new: a 404 says "not available on this server yet".
+// Both endpoints exist: any failure of their lists, 404 included, is shown as
+// an error; a 404 means "gone" only for one report's status.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { apiData, ApiError, isNotFound, orgPath } from '../api/client';
+import { apiData, isNotFound, orgPath } from '../api/client';
 import { fetchReport, useReportsList, useSchedules, useViews } from '../api/hooks';
 import type { Report, ReportFormat, Schedule } from '../api/types';
 import { Alert, Badge, Button, CheckboxField, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
@@ -62,6 +63,12 @@ export default function Reports() {
   );
 }
 
+/** A list that failed (GET /reports, GET /schedules): the endpoints exist, so any failure, 404 included, is an error. */
+export function ListError({ query }: { query: { isError: boolean; error: unknown } }) {
+  const { t } = useTranslation();
+  return query.isError ? <Alert tone="error">{errorText(t, query.error)}</Alert> : null;
+}
+
 const statusTone = (s: string) => (s === 'succeeded' ? 'success' : s === 'failed' ? 'error' : 'info') as 'success' | 'error' | 'info';
 
 function ReportsTab() {
@@ -76,7 +83,6 @@ function ReportsTab() {
   const [format, setFormat] = useState<ReportFormat>('pdf');
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => saveTracked(org.slug, tracked), [org.slug, tracked]);
@@ -112,8 +118,7 @@ function ReportsTab() {
       qc.setQueryData(['report', org.slug, r.id], r);
       void qc.invalidateQueries({ queryKey: ['reports', org.slug] });
     } catch (e) {
-      if (isNotFound(e)) setUnavailable(true);
-      else setError(errorText(t, e));
+      setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -124,7 +129,7 @@ function ReportsTab() {
 
   return (
     <>
-      {unavailable || server.data === null ? <Alert tone="warning" title={t('reports.unavailableTitle')}>{t('reports.unavailable')}</Alert> : null}
+      <ListError query={server} />
       {canWrite(org) ? (
         <form
           className="card form-row"
@@ -280,7 +285,7 @@ function SchedulesTab() {
       setName('');
       void qc.invalidateQueries({ queryKey: ['schedules', org.slug] });
     } catch (e) {
-      setError(isNotFound(e) ? t('reports.unavailable') : errorText(t, e));
+      setError(errorText(t, e));
     } finally {
       setBusy(false);
     }
@@ -288,8 +293,7 @@ function SchedulesTab() {
 
   return (
     <>
-      {schedules.data === null ? <Alert tone="warning" title={t('reports.unavailableTitle')}>{t('reports.schedulesUnavailable')}</Alert> : null}
-      {schedules.isError && !(schedules.error instanceof ApiError && isNotFound(schedules.error)) ? <Alert tone="error">{errorText(t, schedules.error)}</Alert> : null}
+      <ListError query={schedules} />
       {canWrite(org) ? (
         <form
           className="card form-row"
