@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
-import { columnDecimals, toAboutCSV, toCSV } from '../src/lib/exports/csv';
+import { codesAsText, columnDecimals, safeText, toAboutCSV, toCSV } from '../src/lib/exports/csv';
 import { toXLSX } from '../src/lib/exports/xlsx';
 import { pdfText } from '../src/lib/exports/pdf';
 import { fileName } from '../src/lib/download';
 import { exportLines, describeFilters, describePeriod } from '../src/lib/describe';
 import { ptBR } from '../src/i18n/pt-BR';
 import i18next from 'i18next';
-import { comex } from './fixtures';
+import { codeColumns, tableMatrix } from '../src/lib/results';
+import { comex, siconfi } from './fixtures';
 
 const meta = { title: 'Exportações por UF', lines: [['Filtros', 'UF em SP, RS; Fluxo = export'], ['Atualização', 'Dados completos até set. de 2025'], ['Fonte', 'Comex Stat (SECEX/MDIC)']] as [string, string][] };
 
@@ -64,6 +65,91 @@ describe('XLSX', () => {
     const sheet2 = strFromU8(files['xl/worksheets/sheet2.xml']);
     expect(sheet2).toContain('Exportações por UF');
     expect(sheet2).toContain('Comex Stat (SECEX/MDIC)');
+  });
+});
+
+// OWASP's advice against CSV/formula injection: text a spreadsheet would read
+// as a formula gets a leading "'"; numbers (negative ones too) stay numbers.
+describe('formula injection', () => {
+  const evil = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'];
+
+  it('prefixes a quote to text starting with = + - @ tab or CR, and leaves the rest', () => {
+    expect(evil.map(safeText)).toEqual(evil.map((s) => `'${s}`));
+    for (const s of ['SP', 'a=b', ' -x', '0201', "'=x"]) expect(safeText(s)).toBe(s);
+  });
+
+  it('guards CSV text cells, header and about file; negative numbers stay numbers', () => {
+    const csv = toCSV(['=Título', 'Valor'], [['=1+1', -5.5], ['-2+3', -1], ['@x', 2], ['SP', -0.25]], { locale: 'pt-BR' });
+    expect(csv).toBe("\ufeff'=Título;Valor\r\n'=1+1;-5,50\r\n'-2+3;-1,00\r\n'@x;2,00\r\nSP;-0,25\r\n");
+    expect(toCSV(['x'], [['\tcmd'], ['\rcmd']], { locale: 'en' })).toBe('\ufeffx\r\n\'\tcmd\r\n"\'\rcmd"\r\n');
+    const about = toAboutCSV({ title: '=cmd|calc', lines: [['Filtros', '+UF = SP'], ['Fonte', 'Comex']] }, 'pt-BR');
+    expect(about).toBe("\ufeff'=cmd|calc\r\nFiltros;'+UF = SP\r\nFonte;Comex\r\n");
+  });
+
+  it('guards XLSX text cells in both sheets; negative numbers stay numeric cells', () => {
+    const bytes = toXLSX({ title: '@evil', lines: [['Filtros', '-x']] }, ['UF', 'Valor'], [['=1+1', -5.5], ['SP', -1]], { data: 'Dados', about: 'Sobre' }, [undefined, 'USD']);
+    const files = unzipSync(bytes);
+    const sheet1 = strFromU8(files['xl/worksheets/sheet1.xml']);
+    expect(sheet1).toContain('<c r="A2" t="inlineStr"><is><t xml:space="preserve">\'=1+1</t></is></c>');
+    expect(sheet1).toContain('<c r="B2" s="4"><v>-5.5</v></c>');
+    expect(sheet1).toContain('<c r="B3" s="4"><v>-1</v></c>');
+    expect(sheet1).toContain('<t xml:space="preserve">SP</t>');
+    const sheet2 = strFromU8(files['xl/worksheets/sheet2.xml']);
+    expect(sheet2).toContain("<t xml:space=\"preserve\">'@evil</t>");
+    expect(sheet2).toContain("<t xml:space=\"preserve\">'-x</t>");
+  });
+});
+
+// Codes (NCM, SH4, IBGE municipality, country, CNAE) keep their leading zeros.
+describe('code columns', () => {
+  it('knows the code columns from the catalog (code and municipio types)', () => {
+    const cols = [
+      { name: 'ncm', kind: 'dimension' as const, type: 'string' },
+      { name: 'ncm_name', kind: 'label' as const, type: 'string' },
+      { name: 'uf', kind: 'dimension' as const, type: 'string' },
+      { name: 'country', kind: 'dimension' as const, type: 'string' },
+      { name: 'vl_fob_usd', kind: 'measure' as const, type: 'number', unit: 'USD' },
+    ];
+    expect(codeColumns(cols, comex)).toEqual([true, false, false, true, false]);
+    expect(codeColumns([{ name: 'municipio', kind: 'dimension', type: 'string' }], siconfi)).toEqual([true]);
+    expect(codeColumns(cols, undefined)).toEqual([false, false, false, false, false]);
+  });
+
+  it('writes "0201" and "04061090" as they are in the CSV, in both dialects', () => {
+    const answer = {
+      columns: [
+        { name: 'sh4', kind: 'dimension' as const, type: 'string' },
+        { name: 'ncm', kind: 'dimension' as const, type: 'string' },
+        { name: 'vl_fob_usd', kind: 'measure' as const, type: 'number', unit: 'USD' },
+      ],
+      data: [{ sh4: '0201', ncm: '04061090', vl_fob_usd: 1500 }],
+    };
+    const m = tableMatrix(answer, comex, 'pt-BR', { transform: (x) => x, perCapita: '', real: () => '', name: '' });
+    const codes = [true, true, false];
+    expect(m.rows).toEqual([['0201', '04061090', 1500]]);
+    expect(toCSV(['SH4', 'NCM', 'Valor'], m.rows, { locale: 'pt-BR', units: [undefined, undefined, 'USD'], codes }).split('\r\n')[1]).toBe('0201;04061090;1500,00');
+    expect(toCSV(['SH4', 'NCM', 'Valor'], m.rows, { locale: 'en', units: [undefined, undefined, 'USD'], codes }).split('\r\n')[1]).toBe('0201,04061090,1500.00');
+  });
+
+  it('never formats a code as a number, even one that arrived as a number', () => {
+    expect(codesAsText([[3550308, 2.5]], [true, false])).toEqual([['3550308', 2.5]]);
+    const csv = toCSV(['Município', 'Razão'], [[3550308, 0.5], ['1100015', 0.25]], { locale: 'pt-BR', units: [undefined, 'ratio'], codes: [true, false] });
+    expect(csv.split('\r\n').slice(1, 3)).toEqual(['3550308;0,50', '1100015;0,25']);
+  });
+
+  it('writes codes as text cells (inline string, "@" format) in the XLSX', () => {
+    const bytes = toXLSX(meta, ['SH4', 'NCM', 'Município', 'Valor'], [['0201', '04061090', 3550308, 10]], { data: 'Dados', about: 'Sobre' }, [undefined, undefined, undefined, 'USD'], [true, true, true, false]);
+    const files = unzipSync(bytes);
+    const sheet1 = strFromU8(files['xl/worksheets/sheet1.xml']);
+    expect(sheet1).toContain('<c r="A2" t="inlineStr" s="9"><is><t xml:space="preserve">0201</t></is></c>');
+    expect(sheet1).toContain('<c r="B2" t="inlineStr" s="9"><is><t xml:space="preserve">04061090</t></is></c>');
+    expect(sheet1).toContain('<c r="C2" t="inlineStr" s="9"><is><t xml:space="preserve">3550308</t></is></c>');
+    expect(sheet1).toContain('<c r="D2" s="4"><v>10</v></c>');
+    // The header row stays bold, and style 9 is the text format.
+    expect(sheet1).toContain('<c r="A1" t="inlineStr" s="1">');
+    const styles = strFromU8(files['xl/styles.xml']);
+    expect(styles).toContain('<cellXfs count="10">');
+    expect(styles).toMatch(/<cellXfs [^>]*>(?:<xf [^>]*\/>){9}<xf numFmtId="49"/);
   });
 });
 

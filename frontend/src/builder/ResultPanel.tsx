@@ -5,7 +5,7 @@ import { lazy, Suspense, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetInfo, QueryAnswer, QuerySpec } from '../api/types';
 import { useQueryAnswer } from '../api/hooks';
-import { chartModel, cellText, columnTitle, tableMatrix, type ChartModel, type Labels } from '../lib/results';
+import { chartModel, cellText, codeColumns, columnTitle, tableMatrix, type ChartModel, type Labels } from '../lib/results';
 import { describeFilters, describePeriod, describeSource, describeValues, describeWatermark, exportLines } from '../lib/describe';
 import type { ChartType } from '../lib/spec';
 import { Alert, Button, Spinner } from '../ui';
@@ -23,6 +23,8 @@ export interface PanelData {
   meta: ExportMeta;
   table: { header: string[]; rows: string[][] };
   chart: ChartType;
+  /** Per column, whether it holds codes (NCM, IBGE municipality, …): exported as text, leading zeros kept. */
+  codes?: boolean[];
 }
 
 export function useLabels(): Labels {
@@ -79,10 +81,12 @@ export function ResultPanel({
     };
   }, [q.data, ds, locale, labels, spec]);
 
+  const codes = useMemo(() => (q.data ? codeColumns(q.data.columns, ds) : undefined), [q.data, ds]);
+
   useEffect(() => {
     if (!onData) return;
-    onData(q.data && model && meta && table ? { answer: q.data, model, meta, table, chart } : null);
-  }, [q.data, model, meta, table, chart, onData]);
+    onData(q.data && model && meta && table ? { answer: q.data, model, meta, table, chart, codes } : null);
+  }, [q.data, model, meta, table, chart, codes, onData]);
 
   if (!spec) return null;
 
@@ -95,7 +99,7 @@ export function ResultPanel({
         <H id={headingId} className="result-title">
           {title}
         </H>
-        {exports && q.data && model && meta ? <ExportBar data={{ answer: q.data, model, meta, table: table!, chart }} /> : null}
+        {exports && q.data && model && meta ? <ExportBar data={{ answer: q.data, model, meta, table: table!, chart, codes }} /> : null}
       </div>
       <p className="result-sub">
         {describeFilters(spec.filters, ds, locale, t)} · {describePeriod(spec, locale, t)} · {describeValues(spec, locale, t)}
@@ -209,7 +213,7 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
         const m = tableMatrix(data.answer, undefined, locale, labels);
         m.header = data.table.header;
         const units = data.answer.columns.map((c) => (c.kind === 'measure' ? c.unit : undefined));
-        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units);
+        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units, codes: data.codes }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units, data.codes);
       } else {
         name = await x.exportPDF({
           title: data.meta.title,

@@ -127,6 +127,14 @@ export function chartModel(answer: Pick<QueryAnswer, 'data' | 'columns'>, ds: Da
 }
 
 /** Rows as plain arrays of strings (for CSV) or typed cells (for XLSX). */
+/** Catalog dimension types whose values are codes (NCM, SH4, country, CNAE; the IBGE municipality code): text with leading zeros, never numbers. */
+export const CODE_TYPES = new Set(['code', 'municipio']);
+
+/** For each answer column, whether it holds codes (a dimension of a code type in the dataset's catalog). */
+export function codeColumns(columns: Column[], ds: DatasetInfo | undefined): boolean[] {
+  return columns.map((c) => c.kind === 'dimension' && CODE_TYPES.has(ds?.dimensions.find((d) => d.id === c.name)?.type ?? ''));
+}
+
 export function tableMatrix(answer: Pick<QueryAnswer, 'data' | 'columns'>, ds: DatasetInfo | undefined, locale: Locale, labels: Labels, spec?: QuerySpec) {
   const header = answer.columns.map((c) => columnTitle(c, ds, locale, labels, spec));
   const rows = answer.data.map((r) => answer.columns.map((c) => (c.kind === 'measure' ? (r[c.name] == null ? null : Number(r[c.name])) : r[c.name] == null ? '' : String(r[c.name]))));

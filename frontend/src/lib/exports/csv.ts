@@ -5,6 +5,10 @@
 // title, filters, watermark and source go to a companion "about" file (and to
 // the XLSX export's "About" sheet). Each measure column has one number format:
 // the same count of decimals on every row, no thousands separator.
+// Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR first)
+// gets a leading "'" (OWASP's advice against CSV injection); numbers, negative
+// ones included, stay numbers. Code columns (NCM, SH4, IBGE municipality,
+// country, CNAE) are text: "0201" is written as it is, never as the number 201.
 import type { Locale } from '../../api/types';
 
 export interface ExportMeta {
@@ -22,6 +26,17 @@ export interface CSVFormat {
 
 export function csvFormat(locale: Locale): CSVFormat {
   return locale === 'en' ? { separator: ',', decimal: '.' } : { separator: ';', decimal: ',' };
+}
+
+/** A text cell that cannot start a formula: "=1+1" is written as "'=1+1". */
+export function safeText(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** Code columns as text: a number that reached one (it should not) becomes its digits, never a formatted number. */
+export function codesAsText(rows: Cell[][], codes: boolean[] = []): Cell[][] {
+  if (!codes.some(Boolean)) return rows;
+  return rows.map((r) => r.map((v, i) => (codes[i] && typeof v === 'number' ? String(v) : v)));
 }
 
 /** At most this many decimals: enough for ratios, short of floating-point noise. */
@@ -74,7 +89,7 @@ function cell(v: Cell, decimals: number | undefined, f: CSVFormat): string {
     const t = /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
     return f.decimal === '.' ? t : t.replace('.', f.decimal);
   }
-  return quote(String(v), f);
+  return quote(safeText(String(v)), f);
 }
 
 function withBOM(out: string[]): string {
@@ -82,10 +97,11 @@ function withBOM(out: string[]): string {
 }
 
 /** The table alone: a header line, then one line per row. */
-export function toCSV(header: string[], rows: Cell[][], opts: { locale: Locale; units?: (string | undefined)[] }): string {
+export function toCSV(header: string[], cells: Cell[][], opts: { locale: Locale; units?: (string | undefined)[]; codes?: boolean[] }): string {
   const f = csvFormat(opts.locale);
+  const rows = codesAsText(cells, opts.codes);
   const dec = columnDecimals(rows, header.length, opts.units);
-  const out = [header.map((h) => quote(h, f)).join(f.separator)];
+  const out = [header.map((h) => quote(safeText(h), f)).join(f.separator)];
   for (const r of rows) out.push(r.map((v, i) => cell(v, dec[i], f)).join(f.separator));
   return withBOM(out);
 }
@@ -93,7 +109,7 @@ export function toCSV(header: string[], rows: Cell[][], opts: { locale: Locale; 
 /** The companion file: the title, then one "label;value" line per piece of metadata. */
 export function toAboutCSV(meta: ExportMeta, locale: Locale): string {
   const f = csvFormat(locale);
-  const flat = (s: string) => quote(s.replace(/[\r\n]+/g, ' '), f);
+  const flat = (s: string) => quote(safeText(s.replace(/[\r\n]+/g, ' ')), f);
   const out = [flat(meta.title), ...meta.lines.map(([k, v]) => `${flat(k)}${f.separator}${flat(v)}`)];
   return withBOM(out);
 }

@@ -76,7 +76,7 @@ export function exportSVG(x: ChartExport): string {
 }
 
 /** The table alone, in the locale's CSV dialect (see csv.ts). */
-export function exportCSV(meta: ExportMeta, header: string[], rows: Cell[][], opts: { locale: Locale; units?: (string | undefined)[] }): string {
+export function exportCSV(meta: ExportMeta, header: string[], rows: Cell[][], opts: { locale: Locale; units?: (string | undefined)[]; codes?: boolean[] }): string {
   const name = fileName(meta.title, 'csv');
   downloadBlob(new Blob([toCSV(header, rows, opts)], { type: 'text/csv;charset=utf-8' }), name);
   return name;
@@ -89,9 +89,9 @@ export function exportAboutCSV(meta: ExportMeta, locale: Locale, suffix: string)
   return name;
 }
 
-export function exportXLSX(meta: ExportMeta, header: string[], rows: Cell[][], sheets: { data: string; about: string }, units?: (string | undefined)[]): string {
+export function exportXLSX(meta: ExportMeta, header: string[], rows: Cell[][], sheets: { data: string; about: string }, units?: (string | undefined)[], codes?: boolean[]): string {
   const name = fileName(meta.title, 'xlsx');
-  const bytes = toXLSX(meta, header, rows, sheets, units);
+  const bytes = toXLSX(meta, header, rows, sheets, units, codes);
   downloadBlob(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), name);
   return name;
 }

@@ -3,8 +3,10 @@
 // no shared-strings table; zipped with fflate. Loaded lazily with the exports.
 // Each number column gets one number format (thousands grouped, the same
 // decimals on every row), which Excel shows with the reader's own separators.
+// Text cells cannot start a formula (see safeText); code columns are text
+// cells with the "@" (text) format, so "0201" keeps its leading zero.
 import { strToU8, zipSync } from 'fflate';
-import { columnDecimals, MAX_DECIMALS, type Cell, type ExportMeta } from './csv';
+import { codesAsText, columnDecimals, MAX_DECIMALS, safeText, type Cell, type ExportMeta } from './csv';
 
 const esc = (s: string) =>
   s
@@ -26,12 +28,13 @@ function colName(i: number): string {
   return s;
 }
 
-/** Style indexes in styles.xml: 0 plain, 1 bold, 2 + d a number with d decimals. */
+/** Style indexes in styles.xml: 0 plain, 1 bold, 2 + d a number with d decimals, then text ("@"). */
 const numberStyle = (d: number) => 2 + d;
+const TEXT_STYLE = 2 + MAX_DECIMALS + 1;
 const numFmts = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<numFmt numFmtId="${164 + d}" formatCode="#,##0${d ? '.' + '0'.repeat(d) : ''}"/>`);
 const numXfs = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<xf numFmtId="${164 + d}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`);
 
-function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decimals: (number | undefined)[] = []): string {
+function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decimals: (number | undefined)[] = [], codes: boolean[] = []): string {
   const body = rows
     .map((r, ri) => {
       const cells = r
@@ -44,7 +47,8 @@ function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decim
             const numStyle = boldRows.has(ri) || d === undefined ? style : ` s="${numberStyle(d)}"`;
             return `<c r="${ref}"${numStyle}><v>${v}</v></c>`;
           }
-          return `<c r="${ref}" t="inlineStr"${style}><is><t xml:space="preserve">${esc(String(v))}</t></is></c>`;
+          const textStyle = !boldRows.has(ri) && codes[ci] ? ` s="${TEXT_STYLE}"` : style;
+          return `<c r="${ref}" t="inlineStr"${textStyle}><is><t xml:space="preserve">${esc(safeText(String(v)))}</t></is></c>`;
         })
         .join('');
       return `<row r="${ri + 1}">${cells}</row>`;
@@ -63,7 +67,8 @@ function widthsOf(rows: Cell[][]): number[] {
 /** Sheet names: at most 31 characters, none of []:*?/\ */
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet';
 
-export function toXLSX(meta: ExportMeta, header: string[], rows: Cell[][], names: { data: string; about: string }, units?: (string | undefined)[]): Uint8Array {
+export function toXLSX(meta: ExportMeta, header: string[], cells: Cell[][], names: { data: string; about: string }, units?: (string | undefined)[], codes?: boolean[]): Uint8Array {
+  const rows = codesAsText(cells, codes);
   const data: Cell[][] = [header, ...rows];
   const decimals = columnDecimals(rows, header.length, units);
   const about: Cell[][] = [[meta.title], ...meta.lines.map(([k, v]) => [k, v] as Cell[])];
@@ -110,10 +115,10 @@ export function toXLSX(meta: ExportMeta, header: string[], rows: Cell[][], names
         '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-        `<cellXfs count="${2 + numXfs.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numXfs.join('')}</cellXfs>` +
+        `<cellXfs count="${3 + numXfs.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numXfs.join('')}<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
         '</styleSheet>',
     ),
-    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthsOf(data), decimals)),
+    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthsOf(data), decimals, codes)),
     'xl/worksheets/sheet2.xml': strToU8(sheetXML(about, new Set([0]), [28, 80])),
   };
   return zipSync(files, { level: 6 });
