@@ -2,8 +2,6 @@ package leak
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,23 +18,14 @@ func (s *suite) probeInviteTakeover(ctx context.Context, admin *owned) error {
 		fmt.Fprintln(s.cfg.Log, "invite-takeover probe skipped: it needs the Auth emulator")
 		return nil
 	}
-	rnd := make([]byte, 6)
-	_, _ = rand.Read(rnd)
-	email := "leaktest-invitee-" + hex.EncodeToString(rnd) + "@example.com"
-	password := hex.EncodeToString(rnd) + "-pw"
-	r, err := s.call(ctx, "", "POST", s.emulatorURL("accounts:signUp"), map[string]any{"email": email, "password": password, "returnSecureToken": true})
-	var up struct {
-		LocalID string `json:"localId"`
-		IDToken string `json:"idToken"`
+	email, password := throwaway("leaktest-invitee")
+	localID, idToken, err := s.signUp(ctx, email, password)
+	if err != nil {
+		return fmt.Errorf("signing the invitee's address up first: %w", err)
 	}
-	if err != nil || r.status != http.StatusOK || json.Unmarshal(r.body, &up) != nil || up.IDToken == "" {
-		return fmt.Errorf("signing the invitee's address up first: %d %v", r.status, err)
-	}
-	defer func() {
-		_, _ = s.call(context.WithoutCancel(ctx), "", "POST", s.emulatorURL("accounts:delete"), map[string]any{"localId": up.LocalID}, "Authorization", "Bearer owner")
-	}()
+	defer s.deleteAccount(ctx, localID)
 	base := "/v1/orgs/" + admin.t.Org
-	r, err = s.call(ctx, admin.token, "POST", base+"/invites", map[string]any{"email": email, "role": "analyst"})
+	r, err := s.call(ctx, admin.token, "POST", base+"/invites", map[string]any{"email": email, "role": "analyst"})
 	var inv struct{ ID, Token string }
 	if err != nil || r.status != http.StatusCreated || json.Unmarshal(r.body, &inv) != nil || inv.Token == "" {
 		return fmt.Errorf("inviting the address: %d %v", r.status, err)
@@ -44,15 +33,15 @@ func (s *suite) probeInviteTakeover(ctx context.Context, admin *owned) error {
 	defer func() {
 		_, _ = s.call(context.WithoutCancel(ctx), admin.token, "DELETE", base+"/invites/"+inv.ID, nil)
 	}()
-	squatter := &owned{t: Tenant{Org: "(none)", Email: email}, token: up.IDToken}
+	squatter := &owned{t: Tenant{Org: "(none)", Email: email}, token: idToken}
 	none := &owned{marker: "\x00never\x00"}
 	s.expectRefused(ctx, squatter, none, "unverified invitee accepts", "POST", "/v1/invites/accept", map[string]any{"token": inv.Token}, http.StatusForbidden)
 	s.expectRefused(ctx, squatter, none, "unverified invitee reads the org", "GET", base, nil, http.StatusNotFound)
 	s.expectRefused(ctx, squatter, none, "unverified invitee reads views", "GET", base+"/views", nil, http.StatusNotFound)
 
 	// Verified, the same person accepts and is a member.
-	if r, err := s.call(ctx, "", "POST", s.emulatorURL("accounts:update"), map[string]any{"localId": up.LocalID, "emailVerified": true}, "Authorization", "Bearer owner"); err != nil || r.status != http.StatusOK {
-		return fmt.Errorf("verifying the address: %d %v", r.status, err)
+	if err := s.verifyAddress(ctx, localID); err != nil {
+		return err
 	}
 	tok, err := s.signIn(ctx, Tenant{Email: email, Password: password})
 	if err != nil {

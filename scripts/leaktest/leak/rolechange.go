@@ -20,17 +20,12 @@ func (s *suite) probeRoleChange(ctx context.Context, admin *owned) error {
 		fmt.Fprintln(s.cfg.Log, "role-change probe skipped: it needs the Auth emulator")
 		return nil
 	}
-	rnd := make([]byte, 6)
-	_, _ = rand.Read(rnd)
-	email := "leaktest-" + hex.EncodeToString(rnd) + "@example.com"
-	password := hex.EncodeToString(rnd) + "-pw"
+	email, password := throwaway("leaktest")
 	localID, err := s.emulatorAccount(ctx, email, password)
 	if err != nil {
 		return fmt.Errorf("making a throwaway account: %w", err)
 	}
-	defer func() {
-		_, _ = s.call(context.WithoutCancel(ctx), "", "POST", s.emulatorURL("accounts:delete"), map[string]any{"localId": localID}, "Authorization", "Bearer owner")
-	}()
+	defer s.deleteAccount(ctx, localID)
 	tok, err := s.signIn(ctx, Tenant{Email: email, Password: password})
 	if err != nil {
 		return err
@@ -72,27 +67,56 @@ func (s *suite) emulatorURL(method string) string {
 	return "http://" + s.cfg.AuthEmulator + "/identitytoolkit.googleapis.com/v1/" + method + "?key=leaktest"
 }
 
-// emulatorAccount signs up an account in the Auth emulator and marks its
-// address verified, as its owner following the link would.
-func (s *suite) emulatorAccount(ctx context.Context, email, password string) (string, error) {
+// throwaway is a fresh address and password for an account the suite makes.
+func throwaway(prefix string) (email, password string) {
+	rnd := make([]byte, 6)
+	_, _ = rand.Read(rnd)
+	return prefix + "-" + hex.EncodeToString(rnd) + "@example.com", hex.EncodeToString(rnd) + "-pw"
+}
+
+// signUp makes an account in the Auth emulator, its address not verified
+// (as public sign-up leaves it), and returns its id and ID token.
+func (s *suite) signUp(ctx context.Context, email, password string) (localID, idToken string, err error) {
 	r, err := s.call(ctx, "", "POST", s.emulatorURL("accounts:signUp"), map[string]any{"email": email, "password": password, "returnSecureToken": true})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var out struct {
 		LocalID string `json:"localId"`
+		IDToken string `json:"idToken"`
 	}
 	if r.status != http.StatusOK || json.Unmarshal(r.body, &out) != nil || out.LocalID == "" {
-		return "", fmt.Errorf("signing up: %d %.200s", r.status, r.body)
+		return "", "", fmt.Errorf("signing up: %d %.200s", r.status, r.body)
 	}
-	r, err = s.call(ctx, "", "POST", s.emulatorURL("accounts:update"), map[string]any{"localId": out.LocalID, "emailVerified": true}, "Authorization", "Bearer owner")
+	return out.LocalID, out.IDToken, nil
+}
+
+// verifyAddress marks an emulator account's address verified, as its owner
+// following the link would.
+func (s *suite) verifyAddress(ctx context.Context, localID string) error {
+	r, err := s.call(ctx, "", "POST", s.emulatorURL("accounts:update"), map[string]any{"localId": localID, "emailVerified": true}, "Authorization", "Bearer owner")
 	if err != nil {
-		return out.LocalID, err
+		return err
 	}
 	if r.status != http.StatusOK {
-		return out.LocalID, fmt.Errorf("verifying the address: %d %.200s", r.status, r.body)
+		return fmt.Errorf("verifying the address: %d %.200s", r.status, r.body)
 	}
-	return out.LocalID, nil
+	return nil
+}
+
+// deleteAccount removes an account the suite made, whatever ctx's state.
+func (s *suite) deleteAccount(ctx context.Context, localID string) {
+	_, _ = s.call(context.WithoutCancel(ctx), "", "POST", s.emulatorURL("accounts:delete"), map[string]any{"localId": localID}, "Authorization", "Bearer owner")
+}
+
+// emulatorAccount signs up an account in the Auth emulator with its address
+// verified.
+func (s *suite) emulatorAccount(ctx context.Context, email, password string) (string, error) {
+	localID, _, err := s.signUp(ctx, email, password)
+	if err != nil {
+		return "", err
+	}
+	return localID, s.verifyAddress(ctx, localID)
 }
 
 // join makes member an admin of admin's org: added at once, or invited and
