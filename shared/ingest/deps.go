@@ -63,17 +63,16 @@ func (j *job) requireDependencies() error {
 	if err != nil {
 		return err
 	}
+	j.deps = fp
 	if j.remote != nil {
-		j.deps = fp
-		if len(j.resolving(j.layout)) == 0 {
-			return nil
+		if reqs := j.resolving(j.layout); len(reqs) > 0 {
+			return j.remote.addStatement("dependency check", dependenciesBigQuery(reqs))
 		}
-		return j.remote.addStatement("dependency check", dependenciesBigQuery(j.resolving(j.layout)))
+		return nil
 	}
 	if missing != nil {
 		return j.contractErr(0, "", "%s", missing.Command())
 	}
-	j.deps = fp
 	return nil
 }
 

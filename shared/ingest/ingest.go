@@ -33,6 +33,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -439,6 +440,10 @@ type job struct {
 	// of the marts (see skipLanded): every other landed row must be
 	// published, or the load is refused (see checkPublished).
 	unpublished int64
+	// skipWhy and skipN are the kinds of skipped records, in the order
+	// first seen, and their counts (the report's SkippedWhy spells them).
+	skipWhy []string
+	skipN   []int64
 	// deps fingerprints the reference data the rows resolved against (see
 	// dependencies); the same content over other reference data is a new
 	// load.
@@ -517,14 +522,14 @@ func (j *job) skip(n int64, why string) {
 		return
 	}
 	j.rep.RowsSkipped += n
-	for i, w := range j.rep.SkippedWhy {
-		var had int64
-		if _, err := fmt.Sscanf(w, "%d ", &had); err == nil && w == fmt.Sprintf("%d %s", had, why) {
-			j.rep.SkippedWhy[i] = fmt.Sprintf("%d %s", had+n, why)
-			return
-		}
+	i := slices.Index(j.skipWhy, why)
+	if i < 0 {
+		j.skipWhy, j.skipN = append(j.skipWhy, why), append(j.skipN, 0)
+		j.rep.SkippedWhy = append(j.rep.SkippedWhy, "")
+		i = len(j.skipWhy) - 1
 	}
-	j.rep.SkippedWhy = append(j.rep.SkippedWhy, fmt.Sprintf("%d %s", n, why))
+	j.skipN[i] += n
+	j.rep.SkippedWhy[i] = fmt.Sprintf("%d %s", j.skipN[i], why)
 }
 
 func (j *job) sortedPeriods() []string {
