@@ -1,0 +1,61 @@
+// Strings of one area of the SPA, merged into pt-BR.ts and en.ts at the top level.
+
+export const pt = {
+  errors: {
+    generic: 'Algo deu errado.',
+    invalid: 'O pedido foi recusado: {{detail}}',
+    unauthorized: 'Sua sessão expirou. Entre novamente.',
+    forbidden: 'Você não tem permissão para isso.',
+    notFound: 'Não encontrado.',
+    gone: 'Este resultado expirou; atualize a consulta.',
+    conflict: 'Este item mudou desde que foi aberto. Recarregue e tente de novo.',
+    tooLarge: 'O pedido é grande demais.',
+    rateLimited: 'Muitas requisições. Tente de novo em {{seconds}} s.',
+    server: 'O servidor falhou. Tente de novo (rastreamento {{trace}}).',
+    network: 'Sem conexão com o servidor.',
+    orgNotFound: 'Organização não encontrada. Escolha uma das suas:',
+    noOrgs: 'Seu usuário não pertence a nenhuma organização.',
+    pageNotFound: 'Página não encontrada',
+  },
+  problems: {
+    noDataset: 'Escolha um conjunto de dados.',
+    noMeasure: 'Escolha ao menos uma medida.',
+    tooManyDimensions: 'Use no máximo {{max}} dimensões, incluindo o tempo.',
+    badTime: 'O período deve estar no formato AAAA-MM ou AAAA.',
+    timeOrder: 'O fim do período vem antes do início.',
+    spanTooLong: 'O período passa do máximo de {{max}} meses.',
+    emptyFilter: 'Escolha um valor para o filtro de {{field}}.',
+    needsTime: 'A transformação de {{measure}} precisa de uma granularidade de tempo (mensal para 12 meses móveis).',
+    limitTooHigh: 'O limite máximo é {{max}} linhas.',
+  },
+};
+
+export const en = {
+  errors: {
+    generic: 'Something went wrong.',
+    invalid: 'The request was refused: {{detail}}',
+    unauthorized: 'Your session expired. Sign in again.',
+    forbidden: "You don't have permission to do that.",
+    notFound: 'Not found.',
+    gone: 'This result expired; refresh the query.',
+    conflict: 'This item changed since you opened it. Reload and try again.',
+    tooLarge: 'The request is too large.',
+    rateLimited: 'Too many requests. Try again in {{seconds}} s.',
+    server: 'The server failed. Try again (trace {{trace}}).',
+    network: 'No connection to the server.',
+    orgNotFound: 'Organisation not found. Choose one of yours:',
+    noOrgs: "Your user doesn't belong to any organisation.",
+    pageNotFound: 'Page not found',
+  },
+  problems: {
+    noDataset: 'Choose a dataset.',
+    noMeasure: 'Choose at least one measure.',
+    tooManyDimensions: 'Use at most {{max}} dimensions, time included.',
+    badTime: 'The time range must be YYYY-MM or YYYY.',
+    timeOrder: 'The end of the range comes before its start.',
+    spanTooLong: 'The range exceeds the maximum of {{max}} months.',
+    emptyFilter: 'Choose a value for the filter on {{field}}.',
+    needsTime: 'The transform of {{measure}} needs a time grain (monthly for rolling 12 months).',
+    limitTooHigh: 'The maximum limit is {{max}} rows.',
+  },
+};
