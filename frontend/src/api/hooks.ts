@@ -58,6 +58,11 @@ export async function runQuery(org: string, spec: QuerySpec, signal?: AbortSigna
   return { ...answer, watermarkHeader: first.headers.get('X-Data-Watermark') ?? undefined };
 }
 
+/** GET /query?cursor=: the next page of an answer. */
+export function fetchQueryPage(org: string, cursor: string, signal?: AbortSignal) {
+  return apiData<QueryAnswer>(orgPath(org, '/query'), { query: { cursor }, signal });
+}
+
 export function useQueryAnswer(org: string, spec: QuerySpec | null) {
   return useQuery({
     queryKey: ['query', org, spec ? specKey(spec) : ''],

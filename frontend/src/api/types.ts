@@ -107,6 +107,8 @@ export interface QueryMeta {
   rows: number;
   from?: string;
   to?: string;
+  /** Whether the row cap cut the answer (when the server says). */
+  truncated?: boolean;
 }
 
 export type Row = Record<string, string | number | null>;

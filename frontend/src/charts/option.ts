@@ -23,7 +23,7 @@ export interface OptionExtras {
 export function buildOption(model: ChartModel, type: ChartType, x: OptionExtras): Record<string, unknown> {
   const units = model.units.length ? model.units : [''];
   const axisOf = (unit?: string) => Math.min(1, Math.max(0, units.indexOf(unit ?? '')));
-  const horizontalBars = (type === 'bar' || type === 'stacked') && model.categories.length > 16 && !isTimeAxis(model);
+  const horizontalBars = isHorizontal(model, type);
   const footerLines = x.footer ?? [];
   const top = x.title ? (x.subtitle ? 84 : 56) : 36;
   const bottom = 64 + footerLines.length * 18;
@@ -99,6 +99,11 @@ export function buildOption(model: ChartModel, type: ChartType, x: OptionExtras)
     option.graphic = [...g, { type: 'text', left: 'center', top: 'middle', style: { text: x.emptyText, fill: '#334155', font: '16px system-ui, sans-serif' } }];
   }
   return option;
+}
+
+/** Whether the categories run down the y axis (many bars that are not time). */
+export function isHorizontal(model: ChartModel, type: ChartType): boolean {
+  return (type === 'bar' || type === 'stacked') && model.categories.length > 16 && !isTimeAxis(model);
 }
 
 function isTimeAxis(model: ChartModel): boolean {

@@ -140,3 +140,31 @@ export function tableMatrix(answer: Pick<QueryAnswer, 'data' | 'columns'>, ds: D
   const rows = answer.data.map((r) => answer.columns.map((c) => (c.kind === 'measure' ? (r[c.name] == null ? null : Number(r[c.name])) : r[c.name] == null ? '' : String(r[c.name]))));
   return { header, rows };
 }
+
+export type SortDir = 'ascending' | 'descending';
+
+/** Row indexes of an answer ordered by one column: numbers as numbers, text by locale with digits as numbers, nulls last. */
+export function sortedIndexes(rows: Row[], col: Column, dir: SortDir, locale: Locale): number[] {
+  const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+  const sign = dir === 'ascending' ? 1 : -1;
+  const idx = rows.map((_, i) => i);
+  return idx.sort((a, b) => {
+    const x = rows[a][col.name];
+    const y = rows[b][col.name];
+    if (x == null || y == null) return x == null && y == null ? a - b : x == null ? 1 : -1;
+    const c = col.kind === 'measure' ? Number(x) - Number(y) : collator.compare(String(x), String(y));
+    return c === 0 ? a - b : sign * c;
+  });
+}
+
+/**
+ * The row cap that cut an answer, or null when it is whole: the server's
+ * meta.truncated when it says, else inferred from an answer exactly as long as
+ * the spec's limit or the dataset's max_rows (with no further page to follow).
+ */
+export function truncatedAt(answer: Pick<QueryAnswer, 'data' | 'meta' | 'next_cursor'>, spec?: QuerySpec, ds?: DatasetInfo): number | null {
+  const n = answer.data.length;
+  const cap = spec?.limit && spec.limit === n ? spec.limit : ds && ds.limits.max_rows === n ? ds.limits.max_rows : null;
+  if (typeof answer.meta?.truncated === 'boolean') return answer.meta.truncated ? (cap ?? n) : null;
+  return answer.next_cursor ? null : cap;
+}

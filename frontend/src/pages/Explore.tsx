@@ -9,7 +9,9 @@ import { builderReducer, initialSpec, type BuilderAction } from '../lib/builder'
 import { defaultChart, paramsToState, specKey, specProblems, stateToParams, type ExploreState, type Problem } from '../lib/spec';
 import { defaultTitle } from '../lib/describe';
 import { BuilderForm } from '../builder/BuilderForm';
-import { ResultPanel } from '../builder/ResultPanel';
+import { ResultPanel, type Pick } from '../builder/ResultPanel';
+import { DrillTrail } from '../builder/Drill';
+import { canDrill, drillBack, drillDown, type DrillStep } from '../lib/drill';
 import { Alert, Button, Dialog, PageHeader, SelectField, Spinner, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { canWrite, useLocale } from '../layout/nav';
@@ -62,6 +64,26 @@ export default function Explore() {
   const debouncedKey = useDebounced(runnable ? specKey(runnable) : '', 400);
   const runSpec = useMemo(() => (debouncedKey ? JSON.parse(debouncedKey) : null), [debouncedKey]);
 
+  // The drill-down trail holds while the spec is the one its last step left.
+  const [trail, setTrail] = useState<{ steps: DrillStep[]; at: string }>({ steps: [], at: '' });
+  const steps = trail.at === specKey(state.spec) ? trail.steps : [];
+  const canPick = useCallback((dim: string) => canDrill(state.spec, ds, dim), [state.spec, ds]);
+  const onPick = useCallback(
+    (p: Pick) => {
+      const next = drillDown(state.spec, ds, p.dim, p.key);
+      if (!next) return;
+      setTrail({ steps: [...steps, { spec: state.spec, dim: p.dim, value: p.key, label: p.label }], at: specKey(next) });
+      write({ ...state, spec: next });
+    },
+    [state, ds, steps, write],
+  );
+  const onBack = (i: number) => {
+    const r = drillBack(steps, i);
+    if (!r) return;
+    setTrail({ steps: r.trail, at: specKey(r.spec) });
+    write({ ...state, spec: r.spec });
+  };
+
   const title = view.data && state.viewId ? view.data.view.name : defaultTitle(state.spec, ds, locale, t);
 
   return (
@@ -86,7 +108,20 @@ export default function Explore() {
           </aside>
           <div className="explore-main">
             {ds && problems.length ? <ProblemList problems={problems} /> : null}
-            {ds ? <ResultPanel org={org.slug} orgName={org.name} spec={runSpec} ds={ds} chart={state.chart} title={title} /> : null}
+            {ds ? (
+              <ResultPanel
+                org={org.slug}
+                orgName={org.name}
+                spec={runSpec}
+                ds={ds}
+                chart={state.chart}
+                title={title}
+                onPick={onPick}
+                canPick={canPick}
+                pickLabel={(label) => t('results.drill.into', { value: label })}
+                above={<DrillTrail trail={steps} ds={ds} onBack={onBack} />}
+              />
+            ) : null}
           </div>
         </div>
       ) : null}
