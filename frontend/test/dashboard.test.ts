@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyShared, dashboardToParams, deleteDashboard, loadDashboards, paramsToDashboard, saveDashboard, type Dashboard } from '../src/lib/dashboard';
+import { applyShared, boardInput, boardOf, boardOfUrl, dashboardToParams, deleteDashboard, importChoice, importInput, layoutPanels, loadDashboards, paramsToDashboard, rememberImportChoice, saveDashboard, type Dashboard } from '../src/lib/dashboard';
 import { comex, siconfi } from './fixtures';
 
 class MemoryStorage {
@@ -12,9 +12,9 @@ class MemoryStorage {
   }
 }
 
-describe('dashboards', () => {
-  const d: Dashboard = { name: 'Sul: comércio e finanças', views: ['5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b'], filters: [{ field: 'uf', op: 'in', value: ['RS', 'SC', 'PR'] }], from: '2023-01', to: '2023-12' };
+const d: Dashboard = { name: 'Sul: comércio e finanças', views: ['5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b'], filters: [{ field: 'uf', op: 'in', value: ['RS', 'SC', 'PR'] }], from: '2023-01', to: '2023-12' };
 
+describe('dashboards', () => {
   it('round-trips through the URL', () => {
     const back = paramsToDashboard(new URL(`https://x/o/porto-sul/dashboards?${dashboardToParams(d, 'en')}`).searchParams);
     expect(back).toEqual(d);
@@ -57,5 +57,66 @@ describe('dashboards', () => {
     expect(loadDashboards('porto-sul', s)).toEqual([]);
     s.setItem('mirante.dashboards.broken', '{not json');
     expect(loadDashboards('broken', s)).toEqual([]);
+  });
+});
+
+describe('server dashboards', () => {
+  const V = ['5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', '11111111-2222-4333-8444-555555555555'];
+
+  it('lays panels out left to right on rows of 12 columns', () => {
+    expect(layoutPanels([{ view_id: V[0], w: 6 }, { view_id: V[1], w: 8 }, { view_id: V[2], w: 4, title: 'SP' }])).toEqual([
+      { view_id: V[0], x: 0, y: 0, w: 6, h: 4 },
+      { view_id: V[1], x: 0, y: 4, w: 8, h: 4 },
+      { view_id: V[2], x: 8, y: 4, w: 4, h: 4, title: 'SP' },
+    ]);
+    // Widths out of range are clamped to the grid.
+    expect(layoutPanels([{ view_id: V[0], w: 40 }, { view_id: V[1], w: 0 }]).map((p) => [p.x, p.y, p.w])).toEqual([
+      [0, 0, 12],
+      [0, 4, 1],
+    ]);
+  });
+
+  it('reads a server dashboard in reading order and writes it back with the same layout', () => {
+    const doc = {
+      name: 'Portos',
+      panels: [
+        { view_id: V[1], x: 6, y: 0, w: 6, h: 4 },
+        { view_id: V[2], x: 0, y: 4, w: 12, h: 4, title: 'Tudo' },
+        { view_id: V[0], x: 0, y: 0, w: 6, h: 4 },
+      ],
+      filters: [{ field: 'uf', op: 'in' as const, value: ['RS'] }],
+      time: { from: '2023-01' },
+    };
+    const b = boardOf(doc);
+    expect(b).toEqual({ name: 'Portos', panels: [{ view_id: V[0], w: 6 }, { view_id: V[1], w: 6 }, { view_id: V[2], w: 12, title: 'Tudo' }], filters: doc.filters, from: '2023-01' });
+    const body = boardInput({ ...b, name: ' Portos ', filters: [...b.filters, { field: 'flow', op: 'in', value: [] }, { field: 'ncm', op: 'eq', value: '' }] }, { visibility: 'org' });
+    expect(body).toEqual({ name: 'Portos', visibility: 'org', panels: [doc.panels[2], doc.panels[0], doc.panels[1]], filters: doc.filters, time: { from: '2023-01' } });
+    expect(boardInput({ ...b, from: undefined }, { visibility: 'private' }).time).toBeNull();
+  });
+
+  it('imports a dashboard kept in this browser as a private one, without ids that are not views', () => {
+    const saved = { ...d, views: [V[0], 'not-a-view', V[1]], name: '', id: 'x', updated_at: '2026-01-01T00:00:00Z' };
+    const body = importInput(saved, 'Painel sem nome');
+    expect(body).toEqual({
+      name: 'Painel sem nome',
+      visibility: 'private',
+      panels: [
+        { view_id: V[0], x: 0, y: 0, w: 6, h: 4 },
+        { view_id: V[1], x: 6, y: 0, w: 6, h: 4 },
+      ],
+      filters: d.filters,
+      time: { from: '2023-01', to: '2023-12' },
+    });
+    expect(boardOfUrl(d).panels.map((p) => p.view_id)).toEqual(d.views);
+  });
+
+  it('remembers the import choice per org', () => {
+    const s = new MemoryStorage();
+    expect(importChoice('porto-sul', s)).toBeNull();
+    rememberImportChoice('porto-sul', 'dismissed', s);
+    expect(importChoice('porto-sul', s)).toBe('dismissed');
+    expect(importChoice('agro-nordeste', s)).toBeNull();
+    s.setItem('mirante.dashboards.x.import', 'maybe');
+    expect(importChoice('x', s)).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
-// Dashboards. The API has no dashboards resource and a view's config must be a
-// valid query spec, so a dashboard lives in the URL: the ids of its saved
-// views plus shared filters and a shared time range, applied to every view
-// whose dataset has the field. One dashboard serves every tenant and client:
-// the shared filters are its parameters. A dashboard can also be kept in
-// localStorage (per org) under a name, for the list on the dashboards screen.
+// Dashboards. A dashboard is a tenant resource (api/dashboards.ts): panels of
+// saved views on a grid of 12 columns, shared filters and a shared time range
+// applied to every view whose dataset has the field. Ad-hoc dashboards that
+// live in a URL (?v=view ids&f=&from=&to=&name=) keep working, and those kept
+// in localStorage (per org) before dashboards were on the server are offered
+// for import once.
 import type { DatasetInfo, Filter, QuerySpec } from '../api/types';
+import type { DashboardDoc, DashboardInput, DashboardPanel } from '../api/dashboards';
 import { isMonth, isYear, normaliseSpec } from './spec';
 
 export interface Dashboard {
@@ -109,4 +110,86 @@ export function saveDashboard(org: string, d: Dashboard, id?: string, storage: P
 
 export function deleteDashboard(org: string, id: string, storage: Pick<Storage, 'getItem' | 'setItem'> = localStorage): void {
   storage.setItem(storageKey(org), JSON.stringify(loadDashboards(org, storage).filter((x) => x.id !== id)));
+}
+
+export const GRID_COLUMNS = 12;
+export const PANEL_HEIGHT = 4;
+/** The widths offered for a panel, in grid columns. */
+export const PANEL_WIDTHS = [4, 6, 8, 12];
+
+/** What a board shows: its panels in reading order and the shared filters and time. */
+export interface Board {
+  name: string;
+  panels: { view_id: string; w: number; title?: string }[];
+  filters: Filter[];
+  from?: string;
+  to?: string;
+}
+
+/** Panels in reading order (row, then column). */
+export function readingOrder(panels: DashboardPanel[]): DashboardPanel[] {
+  return [...panels].sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/** Places panels, in order, left to right on rows of 12 columns, a new row when one does not fit. */
+export function layoutPanels(list: { view_id: string; w?: number; h?: number; title?: string }[]): DashboardPanel[] {
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  return list.map((p) => {
+    const w = Math.min(GRID_COLUMNS, Math.max(1, Math.round(p.w ?? GRID_COLUMNS / 2)));
+    const h = Math.min(12, Math.max(1, Math.round(p.h ?? PANEL_HEIGHT)));
+    if (x + w > GRID_COLUMNS) {
+      x = 0;
+      y += rowH;
+      rowH = 0;
+    }
+    const out: DashboardPanel = { view_id: p.view_id, x, y, w, h };
+    if (p.title) out.title = p.title;
+    x += w;
+    rowH = Math.max(rowH, h);
+    return out;
+  });
+}
+
+const hasValue = (f: Filter) => (Array.isArray(f.value) ? f.value.length > 0 && f.value.every((v) => v !== '') : f.value !== '');
+
+/** A server dashboard as a board. */
+export function boardOf(d: Pick<DashboardDoc, 'name' | 'panels' | 'filters' | 'time'>): Board {
+  const b: Board = { name: d.name, panels: readingOrder(d.panels ?? []).map((p) => ({ view_id: p.view_id, w: p.w, ...(p.title ? { title: p.title } : {}) })), filters: d.filters ?? [] };
+  if (d.time?.from) b.from = d.time.from;
+  if (d.time?.to) b.to = d.time.to;
+  return b;
+}
+
+/** A URL dashboard as a board: its views half a row wide each. */
+export function boardOfUrl(d: Dashboard): Board {
+  return { name: d.name, panels: d.views.map((v) => ({ view_id: v, w: GRID_COLUMNS / 2 })), filters: d.filters, from: d.from, to: d.to };
+}
+
+/** The body that creates or saves a board: panels laid out, filters without a value left out. */
+export function boardInput(b: Board, extra: Pick<DashboardInput, 'visibility'> & { description?: string }): DashboardInput {
+  const time = b.from || b.to ? { ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}) } : null;
+  return { name: b.name.trim(), ...extra, panels: layoutPanels(b.panels), filters: b.filters.filter(hasValue), time };
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A dashboard kept in this browser as a private server dashboard (ids that are not view ids left out). */
+export function importInput(d: SavedDashboard, untitled: string): DashboardInput {
+  const b = boardOfUrl({ ...d, views: d.views.filter((v) => UUID_RE.test(v)), filters: Array.isArray(d.filters) ? d.filters : [] });
+  return boardInput({ ...b, name: (d.name || untitled).slice(0, 200) }, { visibility: 'private' });
+}
+
+export type ImportChoice = 'imported' | 'dismissed';
+const importKey = (org: string) => `mirante.dashboards.${org}.import`;
+
+/** Whether this browser's dashboards of org were imported or dismissed already. */
+export function importChoice(org: string, storage: Pick<Storage, 'getItem'> = localStorage): ImportChoice | null {
+  const v = storage.getItem(importKey(org));
+  return v === 'imported' || v === 'dismissed' ? v : null;
+}
+
+export function rememberImportChoice(org: string, choice: ImportChoice, storage: Pick<Storage, 'setItem'> = localStorage): void {
+  storage.setItem(importKey(org), choice);
 }
