@@ -69,7 +69,7 @@ export function ResultPanel({
   onPick?: (p: Pick) => void;
   canPick?: (dim: string) => boolean;
   /** The accessible name of a category's button in the table. */
-  pickLabel?: (label: string) => string;
+  pickLabel?: (label: string, dim: string) => string;
   /** Shown above the chart (a drill-down breadcrumb, a cross-filter chip). */
   above?: ReactNode;
   /** Shown beside the title (e.g. "Open in Explore"). */
@@ -193,7 +193,7 @@ export interface Pick {
  * rows come a page at a time, and a answer with a next_cursor left (beyond the
  * rows gathered at once) loads on through GET /query?cursor=.
  */
-function ResultTable({ org, answer, ds, spec, title, pickDim, onPick, pickLabel }: { org: string; answer: QueryAnswer; ds?: DatasetInfo; spec?: QuerySpec; title: string; pickDim?: string; onPick?: (p: Pick) => void; pickLabel?: (label: string) => string }) {
+function ResultTable({ org, answer, ds, spec, title, pickDim, onPick, pickLabel }: { org: string; answer: QueryAnswer; ds?: DatasetInfo; spec?: QuerySpec; title: string; pickDim?: string; onPick?: (p: Pick) => void; pickLabel?: (label: string, dim: string) => string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const labels = useLabels();
@@ -230,7 +230,7 @@ function ResultTable({ org, answer, ds, spec, title, pickDim, onPick, pickLabel 
     const labelCol = ds?.dimensions.find((d) => d.id === c.name)?.label;
     const label = labelCol && r[labelCol] != null ? String(r[labelCol]) : text;
     return (
-      <button type="button" className="link-button" aria-label={pickLabel ? pickLabel(label) : undefined} onClick={() => onPick!({ dim: c.name, key: String(r[c.name]), label })}>
+      <button type="button" className="link-button" aria-label={pickLabel ? pickLabel(label, c.name) : undefined} onClick={() => onPick!({ dim: c.name, key: String(r[c.name]), label })}>
         {text}
       </button>
     );

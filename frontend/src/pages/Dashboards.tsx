@@ -1,317 +1,410 @@
-// Dashboards: several saved views with shared filters applied to all of them.
-// A dashboard is its URL (?v=view ids&f=shared filters&from=&to=&name=): see
-// lib/dashboard.ts. It can be kept on this device under a name.
-import { useCallback, useMemo, useRef, useState } from 'react';
+// Dashboards: the org's shared dashboards (a tenant resource, see
+// api/dashboards.ts). /dashboards lists them; ?id= opens one; ?v= (with
+// f, from, to, name) is an ad-hoc dashboard that lives in its URL, kept so
+// that links made before dashboards were on the server still open.
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { useUrlState } from '../layout/useUrlState';
-import { useDatasets, useView, useViews } from '../api/hooks';
-import type { DatasetInfo, DimensionInfo, Filter, Op } from '../api/types';
-import { applyShared, dashboardToParams, deleteDashboard, loadDashboards, paramsToDashboard, saveDashboard, type Dashboard } from '../lib/dashboard';
-import { describeFilters, describePeriod } from '../lib/describe';
-import { formatDateTime, pickText } from '../lib/format';
-import { chartFor } from '../lib/chartPrefs';
-import { isListOp } from '../lib/spec';
-import { ResultPanel, type PanelData } from '../builder/ResultPanel';
-import { FilterRow } from '../builder/BuilderForm';
-import { Alert, Button, CheckboxField, Fieldset, PageHeader, SelectField, Spinner, Table, TextField } from '../ui';
+import { Link, useSearchParams } from 'react-router';
+import { createDashboard, isConflict, useCreateDashboard, useDashboard, useDashboards, useDeleteDashboard, useUpdateDashboard, type DashboardDoc } from '../api/dashboards';
+import type { Visibility } from '../api/types';
+import { boardInput, boardOf, boardOfUrl, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, type Board } from '../lib/dashboard';
+import { formatDateTime } from '../lib/format';
+import { BoardView } from '../dashboards/Board';
+import { BoardEditor } from '../dashboards/BoardEditor';
+import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
-import { useHref, useLocale } from '../layout/nav';
+import { canWrite, isAdmin, useGo, useHref, useLocale } from '../layout/nav';
 
 export default function Dashboards() {
+  const [params] = useSearchParams();
+  const id = params.get('id');
+  if (id) return <SavedDashboard key={id} id={id} startEditing={params.get('edit') === '1'} />;
+  if (params.get('v')) return <UrlDashboard />;
+  return <DashboardList />;
+}
+
+function useMayEdit() {
+  const { org, me } = useOrgContext();
+  return useCallback((d: Pick<DashboardDoc, 'owner_id' | 'visibility'>) => canWrite(org) && (d.owner_id === me.user.id || (isAdmin(org) && d.visibility === 'org')), [org, me]);
+}
+
+function DashboardList() {
   const { t } = useTranslation();
+  const { org, me } = useOrgContext();
+  const href = useHref();
   const locale = useLocale();
-  const serialize = useCallback((d: Dashboard) => dashboardToParams(d, locale), [locale]);
-  const [dash, setDashState] = useUrlState(paramsToDashboard, serialize);
-  const update = useCallback((patch: Partial<Dashboard> | ((prev: Dashboard) => Partial<Dashboard>)) => setDashState((prev) => ({ ...prev, ...(typeof patch === 'function' ? patch(prev) : patch) })), [setDashState]);
-  const [editing, setEditing] = useState(dash.views.length === 0);
+  const mayEdit = useMayEdit();
+  const [tab, setTab] = useState<'all' | 'mine' | 'org'>('all');
+  const list = useDashboards(org.slug, tab === 'mine' ? { mine: true } : tab === 'org' ? { visibility: 'org' } : {});
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<DashboardDoc | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   return (
     <div>
-      <PageHeader title={dash.name || t('dashboards.title')} description={t('dashboards.description')}>
-        {dash.views.length ? (
-          <Button onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-controls="dashboard-editor">
-            {editing ? t('dashboards.doneEditing') : t('dashboards.edit')}
+      <PageHeader title={t('dashboards.title')} description={t('dashboards.description')}>
+        {canWrite(org) ? (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            {t('dashboards.new')}
           </Button>
         ) : null}
       </PageHeader>
-      {editing ? <Editor dash={dash} update={update} /> : null}
-      {dash.views.length ? <Board dash={dash} /> : <SavedList />}
+      {!canWrite(org) ? <Alert tone="info">{t('dashboards.readOnlyViewer')}</Alert> : null}
+      {canWrite(org) ? <ImportNotice /> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <Tabs
+        label={t('dashboards.filterLabel')}
+        value={tab}
+        onChange={(v) => setTab(v as typeof tab)}
+        tabs={[
+          { id: 'all', label: t('dashboards.all') },
+          { id: 'mine', label: t('dashboards.mine') },
+          { id: 'org', label: t('dashboards.sharedWithOrg') },
+        ]}
+      >
+        {list.isPending ? <Spinner label={t('common.loading')} /> : null}
+        {list.isError ? <Alert tone="error">{errorText(t, list.error)}</Alert> : null}
+        {list.data ? (
+          <Table
+            caption={t('dashboards.caption', { count: list.data.length })}
+            rows={list.data}
+            rowKey={(d) => d.id}
+            empty={canWrite(org) ? t('dashboards.empty') : t('dashboards.emptyViewer')}
+            columns={[
+              { key: 'name', header: t('dashboards.name'), rowHeader: true, cell: (d) => <Link to={href(`/o/${org.slug}/dashboards`, { id: d.id })}>{d.name || t('dashboards.untitled')}</Link> },
+              { key: 'visibility', header: t('dashboards.visibility'), cell: (d) => <Badge tone={d.visibility === 'org' ? 'info' : 'neutral'}>{t(`dashboards.${d.visibility}`)}</Badge> },
+              { key: 'owner', header: t('views.owner'), cell: (d) => (d.owner_id === me.user.id ? t('views.you') : (d.owner?.email ?? '—')) },
+              { key: 'panels', header: t('dashboards.viewCount'), cell: (d) => String(d.panels?.length ?? 0), align: 'end' },
+              { key: 'updated', header: t('views.updated'), cell: (d) => formatDateTime(d.updated_at, locale) },
+              {
+                key: 'actions',
+                header: t('common.actions'),
+                cell: (d) =>
+                  mayEdit(d) ? (
+                    <Button size="sm" variant="danger" onClick={() => setDeleting(d)} aria-label={t('dashboards.deleteNamed', { name: d.name })}>
+                      {t('common.delete')}
+                    </Button>
+                  ) : (
+                    <span className="muted">{t('views.readOnly')}</span>
+                  ),
+              },
+            ]}
+          />
+        ) : null}
+      </Tabs>
+      <NewDialog open={creating} onClose={() => setCreating(false)} />
+      <DeleteDialog dashboard={deleting} onClose={() => setDeleting(null)} onDone={(name) => setNotice(t('dashboards.deleted', { name }))} />
     </div>
   );
 }
 
-function SavedList() {
+/** Offers once, per org, to import the dashboards kept in this browser before they were on the server. */
+function ImportNotice() {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const [choice, setChoice] = useState(() => importChoice(org.slug));
+  const [local] = useState(() => loadDashboards(org.slug));
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  const create = useCreateDashboard(org.slug);
+  if (result) return <Alert tone="success">{result}</Alert>;
+  if (choice || !local.length) return null;
+  const decide = (c: 'imported' | 'dismissed') => {
+    rememberImportChoice(org.slug, c);
+    setChoice(c);
+  };
+  const run = async () => {
+    setBusy(true);
+    let ok = 0;
+    const failed: string[] = [];
+    for (const d of local) {
+      try {
+        await create.mutateAsync(importInput(d, t('dashboards.untitled')));
+        ok++;
+      } catch (e) {
+        failed.push(`${d.name || t('dashboards.untitled')}: ${errorText(t, e)}`);
+      }
+    }
+    setBusy(false);
+    decide('imported');
+    setResult(t('dashboards.imported', { count: ok }) + (failed.length ? ` ${t('dashboards.importFailed', { list: failed.join('; ') })}` : ''));
+  };
+  return (
+    <Alert
+      tone="info"
+      title={t('dashboards.importTitle', { count: local.length })}
+      action={
+        <div className="btn-group">
+          <Button variant="primary" busy={busy} onClick={() => void run()}>
+            {t('dashboards.import')}
+          </Button>
+          <Button disabled={busy} onClick={() => decide('dismissed')}>
+            {t('dashboards.dismiss')}
+          </Button>
+        </div>
+      }
+    >
+      {t('dashboards.importHelp')}
+    </Alert>
+  );
+}
+
+function NewDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const go = useGo();
+  const create = useCreateDashboard(org.slug);
+  const [name, setName] = useState('');
+  const [visibility, setVisibility] = useState<Visibility>('org');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (open) {
+      setName('');
+      setError(null);
+    }
+  }, [open]);
+  const submit = async () => {
+    if (!name.trim()) {
+      setError(t('dashboards.nameRequired'));
+      return;
+    }
+    try {
+      const d = await create.mutateAsync({ name: name.trim(), visibility, panels: [], filters: [] });
+      onClose();
+      go(`/o/${org.slug}/dashboards`, { id: d.id, edit: '1' });
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={t('dashboards.new')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="primary" busy={create.isPending} onClick={() => void submit()}>
+            {t('dashboards.create')}
+          </Button>
+        </>
+      }
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {error ? <Alert tone="error">{error}</Alert> : null}
+        <TextField label={t('dashboards.name')} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} autoFocus />
+        <SelectField
+          label={t('dashboards.visibility')}
+          value={visibility}
+          options={[
+            { value: 'private', label: t('dashboards.private') },
+            { value: 'org', label: t('dashboards.org') },
+          ]}
+          onChange={(e) => setVisibility(e.target.value as Visibility)}
+          hint={t('dashboards.visibilityHint')}
+        />
+        <button type="submit" hidden />
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({ dashboard, etag, onClose, onDone }: { dashboard: DashboardDoc | null; etag?: string; onClose: () => void; onDone: (name: string) => void }) {
+  const { t } = useTranslation();
+  const { org } = useOrgContext();
+  const del = useDeleteDashboard(org.slug);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setError(null), [dashboard]);
+  return (
+    <Dialog
+      open={!!dashboard}
+      onClose={onClose}
+      title={t('dashboards.deleteTitle')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            variant="danger"
+            busy={del.isPending}
+            onClick={async () => {
+              if (!dashboard) return;
+              try {
+                await del.mutateAsync({ id: dashboard.id, etag: etag ?? `"${dashboard.version}"` });
+                onDone(dashboard.name);
+                onClose();
+              } catch (e) {
+                setError(isConflict(e) ? t('dashboards.conflict') : errorText(t, e));
+              }
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        </>
+      }
+    >
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <p>{dashboard ? t('dashboards.deleteConfirm', { name: dashboard.name }) : null}</p>
+    </Dialog>
+  );
+}
+
+interface Draft {
+  board: Board;
+  visibility: Visibility;
+  etag: string;
+}
+
+function SavedDashboard({ id, startEditing }: { id: string; startEditing: boolean }) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const href = useHref();
-  const locale = useLocale();
-  const [list, setList] = useState(() => loadDashboards(org.slug));
-  return (
-    <section aria-labelledby="saved-dashboards">
-      <h2 id="saved-dashboards">{t('dashboards.saved')}</h2>
-      <Table
-        caption={t('dashboards.savedCaption')}
-        captionHidden
-        rows={list}
-        rowKey={(d) => d.id}
-        empty={t('dashboards.noneSaved')}
-        columns={[
-          {
-            key: 'name',
-            header: t('dashboards.name'),
-            rowHeader: true,
-            cell: (d) => {
-              const p = dashboardToParams(d);
-              return <Link to={href(`/o/${org.slug}/dashboards`, p)}>{d.name || t('dashboards.untitled')}</Link>;
-            },
-          },
-          { key: 'views', header: t('dashboards.viewCount'), cell: (d) => String(d.views.length), align: 'end' },
-          { key: 'updated', header: t('views.updated'), cell: (d) => formatDateTime(d.updated_at, locale) },
-          {
-            key: 'actions',
-            header: t('common.actions'),
-            cell: (d) => (
-              <Button
-                size="sm"
-                variant="danger"
-                aria-label={t('dashboards.deleteNamed', { name: d.name || t('dashboards.untitled') })}
-                onClick={() => {
-                  deleteDashboard(org.slug, d.id);
-                  setList(loadDashboards(org.slug));
-                }}
-              >
-                {t('common.delete')}
-              </Button>
-            ),
-          },
-        ]}
-      />
-    </section>
-  );
-}
-
-type Update = (patch: Partial<Dashboard> | ((prev: Dashboard) => Partial<Dashboard>)) => void;
-
-function Editor({ dash, update }: { dash: Dashboard; update: Update }) {
-  const { t } = useTranslation();
-  const { org } = useOrgContext();
-  const locale = useLocale();
-  const views = useViews(org.slug);
-  const datasets = useDatasets(org.slug);
-  const [field, setField] = useState('');
-  const [saved, setSaved] = useState<string | null>(null);
-
-  const chosen = (views.data ?? []).filter((v) => dash.views.includes(v.id));
-  const chosenDatasets = [...new Set(chosen.map((v) => v.config.dataset))].map((id) => datasets.data?.find((d) => d.id === id)).filter((d): d is DatasetInfo => !!d);
-  // Fields shared filters can use: the dimensions of the chosen views' datasets.
-  const fields = new Map<string, { ds: DatasetInfo; dim: DimensionInfo }>();
-  for (const d of chosenDatasets) for (const dim of d.dimensions) if (!fields.has(dim.id) && !['month', 'quarter', 'year'].includes(dim.type)) fields.set(dim.id, { ds: d, dim });
-
-  const setFilter = (i: number, f: Filter) => update((prev) => ({ filters: prev.filters.map((x, j) => (j === i ? f : x)) }));
-
-  return (
-    <section id="dashboard-editor" className="card editor" aria-labelledby="dash-editor-title">
-      <h2 id="dash-editor-title">{t('dashboards.editor')}</h2>
-      <TextField label={t('dashboards.name')} value={dash.name} maxLength={200} onChange={(e) => update({ name: e.target.value })} />
-      <Fieldset legend={t('dashboards.views')}>
-        {views.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {views.isError ? <Alert tone="error">{errorText(t, views.error)}</Alert> : null}
-        {views.data && views.data.length === 0 ? <p className="field-hint">{t('dashboards.noViews')}</p> : null}
-        <div className="check-list">
-          {(views.data ?? []).map((v) => (
-            <CheckboxField
-              key={v.id}
-              label={`${v.name} (${t(`views.${v.visibility}`)})`}
-              checked={dash.views.includes(v.id)}
-              onChange={(e) => {
-                const on = e.target.checked;
-                update((prev) => ({ views: on ? [...prev.views.filter((x) => x !== v.id), v.id] : prev.views.filter((x) => x !== v.id) }));
-              }}
-            />
-          ))}
-        </div>
-      </Fieldset>
-      <Fieldset legend={t('dashboards.sharedFilters')}>
-        <p className="field-hint">{t('dashboards.sharedFiltersHelp')}</p>
-        <div className="grid-2">
-          <TextField label={t('explore.from')} value={dash.from ?? ''} placeholder="AAAA-MM" onChange={(e) => update({ from: e.target.value || undefined })} hint={t('dashboards.timeHint')} />
-          <TextField label={t('explore.to')} value={dash.to ?? ''} placeholder="AAAA-MM" onChange={(e) => update({ to: e.target.value || undefined })} />
-        </div>
-        <ul className="stack-list">
-          {dash.filters.map((f, i) => {
-            const fd = fields.get(f.field);
-            if (!fd)
-              return (
-                <li key={`${f.field}-${i}`} className="row-item">
-                  <span>{f.field}</span>
-                  <Button size="sm" variant="ghost" onClick={() => update((prev) => ({ filters: prev.filters.filter((_, j) => j !== i) }))} aria-label={t('explore.removeFilter', { field: f.field })}>
-                    {t('common.remove')}
-                  </Button>
-                </li>
-              );
-            return (
-              <li key={`${f.field}-${i}`} className="filter-item">
-                <FilterRow
-                  org={org.slug}
-                  ds={fd.ds}
-                  dim={fd.dim}
-                  filter={f}
-                  locale={locale}
-                  onOp={(op: Op) => setFilter(i, { ...f, op, value: isListOp(op) ? (Array.isArray(f.value) ? f.value : f.value ? [f.value] : []) : Array.isArray(f.value) ? (f.value[0] ?? '') : f.value })}
-                  onValue={(value) => setFilter(i, { ...f, value })}
-                  onRemove={() => update((prev) => ({ filters: prev.filters.filter((_, j) => j !== i) }))}
-                />
-              </li>
-            );
-          })}
-        </ul>
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addFilter')}
-            value={field}
-            placeholder={fields.size ? t('explore.choose') : t('dashboards.chooseViewsFirst')}
-            disabled={!fields.size}
-            options={[...fields.values()].map(({ dim }) => ({ value: dim.id, label: pickText(dim.title, locale, dim.id) }))}
-            onChange={(e) => setField(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!field}
-            onClick={() => {
-              const fd = fields.get(field);
-              if (!fd) return;
-              const op: Op = fd.dim.operators.includes('in') ? 'in' : fd.dim.operators[0];
-              update((prev) => ({ filters: [...prev.filters, { field, op, value: isListOp(op) ? [] : '' }] }));
-              setField('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
-      </Fieldset>
-      <div className="btn-group">
-        <Button
-          variant="primary"
-          disabled={!dash.views.length}
-          onClick={() => {
-            const existing = loadDashboards(org.slug).find((d) => d.name === dash.name && dash.name);
-            saveDashboard(org.slug, dash, existing?.id);
-            setSaved(t('dashboards.savedNotice', { name: dash.name || t('dashboards.untitled') }));
-          }}
-        >
-          {t('dashboards.saveLocal')}
-        </Button>
-      </div>
-      <p className="field-hint">{t('dashboards.storageNote')}</p>
-      {saved ? <Alert tone="success">{saved}</Alert> : null}
-    </section>
-  );
-}
-
-function Board({ dash }: { dash: Dashboard }) {
-  const { t } = useTranslation();
-  const { org } = useOrgContext();
-  const locale = useLocale();
-  const datasets = useDatasets(org.slug);
-  const panels = useRef(new Map<number, PanelData | null>());
-  const titles = useRef(new Map<number, { note?: string }>());
-  const [busy, setBusy] = useState(false);
+  const go = useGo();
+  const q = useDashboard(org.slug, id);
+  const save = useUpdateDashboard(org.slug);
+  const mayEdit = useMayEdit();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [conflict, setConflict] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  // Shared filters name their fields with any dataset's titles.
-  const allDims = useMemo(() => {
-    const list = datasets.data ?? [];
-    if (!list.length) return undefined;
-    const seen = new Map<string, DimensionInfo>();
-    for (const d of list) for (const dim of d.dimensions) if (!seen.has(dim.id)) seen.set(dim.id, dim);
-    return { ...list[0], dimensions: [...seen.values()] };
-  }, [datasets.data]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const doc = q.data?.dashboard;
+  const editable = !!doc && mayEdit(doc);
+  const startEdit = useCallback(() => {
+    if (!q.data) return;
+    setDraft({ board: boardOf(q.data.dashboard), visibility: q.data.dashboard.visibility, etag: q.data.etag });
+    setNotice(null);
+  }, [q.data]);
+  useEffect(() => {
+    if (startEditing && editable && !draft && !conflict) startEdit();
+    // Only when the dashboard first arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editable]);
+  const update = useCallback((fn: (prev: Board) => Partial<Board>) => setDraft((d) => (d ? { ...d, board: { ...d.board, ...fn(d.board) } } : d)), []);
+  const saved = useMemo(() => (doc ? boardOf(doc) : null), [doc]);
 
-  const exportPdf = async () => {
-    setBusy(true);
+  if (q.isPending) return <Spinner label={t('common.loading')} />;
+  if (q.isError)
+    return (
+      <div>
+        <PageHeader title={t('dashboards.title')} />
+        <Alert tone="error">{errorText(t, q.error)}</Alert>
+        <p>
+          <Link to={href(`/o/${org.slug}/dashboards`)}>{t('dashboards.backToList')}</Link>
+        </p>
+      </div>
+    );
+  const board = draft?.board ?? saved!;
+  const submit = async () => {
+    if (!draft) return;
+    if (!draft.board.name.trim()) {
+      setError(t('dashboards.nameRequired'));
+      return;
+    }
     setError(null);
     try {
-      const x = await import('../lib/exports');
-      const list = dash.views.map((_, i) => panels.current.get(i)).filter((p): p is PanelData => !!p);
-      const name = await x.exportPDF({
-        title: dash.name || t('dashboards.untitled'),
-        lines: [
-          [t('dashboards.sharedFilters'), describeFilters(dash.filters, allDims, locale, t)],
-          [t('export.fields.period'), dash.from || dash.to ? describePeriod({ dataset: '', measures: [], time: { from: dash.from, to: dash.to } }, locale, t) : t('dashboards.eachViewPeriod')],
-          [t('export.fields.org'), org.name],
-          [t('export.fields.generated'), formatDateTime(new Date(), locale)],
-          [t('export.fields.link'), window.location.href],
-        ],
-        panels: list.map((p, i) => ({ export: { meta: p.meta, model: p.model, chart: p.chart === 'table' ? 'table' : p.chart, locale, emptyText: t('results.empty') }, table: p.table, note: titles.current.get(i)?.note })),
-        labels: { page: (n, of) => t('export.page', { n, of }), rowsShown: (n, of) => t('export.rowsShown', { n, of }) },
-      });
-      setDone(t('export.done', { name }));
+      await save.mutateAsync({ id, etag: draft.etag, patch: boardInput(draft.board, { visibility: draft.visibility }) });
+      setDraft(null);
+      setNotice(t('dashboards.savedNotice', { name: draft.board.name.trim() }));
     } catch (e) {
-      setError(t('export.failed', { reason: e instanceof Error ? e.message : String(e) }));
-    } finally {
-      setBusy(false);
+      if (isConflict(e)) setConflict(true);
+      else setError(errorText(t, e));
     }
+  };
+  const reload = async () => {
+    setConflict(false);
+    setDraft(null);
+    setError(null);
+    await q.refetch();
   };
 
   return (
-    <section aria-label={t('dashboards.panels')}>
-      <div className="board-head">
-        <p className="muted">
-          {t('dashboards.sharedFilters')}: {describeFilters(dash.filters, allDims, locale, t)}
-          {dash.from || dash.to ? ` · ${describePeriod({ dataset: '', measures: [], time: { from: dash.from, to: dash.to } }, locale, t)}` : ''}
-        </p>
-        <div className="btn-group">
-          <Button onClick={() => void navigator.clipboard?.writeText(window.location.href)}>{t('explore.copyLink')}</Button>
-          <Button variant="primary" busy={busy} onClick={() => void exportPdf()}>
-            {t('dashboards.exportPdf')}
-          </Button>
-        </div>
-      </div>
-      {error ? <Alert tone="error">{error}</Alert> : null}
-      <p className="visually-hidden" role="status">
-        {done ?? ''}
+    <div>
+      <PageHeader title={board.name || t('dashboards.untitled')} description={q.data.dashboard.description || undefined}>
+        <Link className="btn btn-secondary btn-md" to={href(`/o/${org.slug}/dashboards`)}>
+          {t('dashboards.backToList')}
+        </Link>
+        {editable && !draft ? (
+          <>
+            <Button onClick={startEdit} aria-controls="dashboard-editor">
+              {t('dashboards.edit')}
+            </Button>
+            <Button variant="danger" onClick={() => setDeleting(true)}>
+              {t('common.delete')}
+            </Button>
+          </>
+        ) : null}
+        {draft ? (
+          <>
+            <Button onClick={() => setDraft(null)}>{t('dashboards.discard')}</Button>
+            <Button variant="primary" busy={save.isPending} onClick={() => void submit()}>
+              {t('dashboards.save')}
+            </Button>
+          </>
+        ) : null}
+      </PageHeader>
+      <p className="muted">
+        <Badge tone={q.data.dashboard.visibility === 'org' ? 'info' : 'neutral'}>{t(`dashboards.${q.data.dashboard.visibility}`)}</Badge>
       </p>
-      {datasets.isPending ? <Spinner label={t('common.loading')} /> : null}
-      <div className="board">
-        {dash.views.map((id, i) => (
-          <Panel
-            key={id}
-            id={id}
-            dash={dash}
-            datasets={datasets.data ?? []}
-            onData={(d, note) => {
-              panels.current.set(i, d);
-              titles.current.set(i, { note });
-            }}
-          />
-        ))}
-      </div>
-    </section>
+      {!editable ? <Alert tone="info">{canWrite(org) ? t('dashboards.readOnlyNotOwner') : t('dashboards.readOnlyViewer')}</Alert> : null}
+      {conflict ? (
+        <Alert
+          tone="warning"
+          title={t('dashboards.conflictTitle')}
+          action={
+            <Button variant="primary" onClick={() => void reload()}>
+              {t('dashboards.reload')}
+            </Button>
+          }
+        >
+          {t('dashboards.conflict')}
+        </Alert>
+      ) : null}
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {draft ? <BoardEditor board={draft.board} update={update} visibility={draft.visibility} onVisibility={(v) => setDraft((d) => (d ? { ...d, visibility: v } : d))} /> : null}
+      <BoardView board={board} />
+      <DeleteDialog dashboard={deleting ? q.data.dashboard : null} etag={q.data.etag} onClose={() => setDeleting(false)} onDone={() => go(`/o/${org.slug}/dashboards`)} />
+    </div>
   );
 }
 
-function Panel({ id, dash, datasets, onData }: { id: string; dash: Dashboard; datasets: DatasetInfo[]; onData: (d: PanelData | null, note?: string) => void }) {
+/** A dashboard that lives in its URL (links made before dashboards were on the server). */
+function UrlDashboard() {
   const { t } = useTranslation();
   const { org } = useOrgContext();
-  const view = useView(org.slug, id);
-  const ds = view.data ? datasets.find((d) => d.id === view.data.view.config.dataset) : undefined;
-  const applied = useMemo(() => (view.data && ds ? applyShared(view.data.view.config, dash, ds) : null), [view.data, ds, dash]);
-  const note = applied?.skipped.length ? t('dashboards.notApplied', { fields: applied.skipped.join(', ') }) : undefined;
-  const cb = useCallback((d: PanelData | null) => onData(d, note), [onData, note]);
-  if (view.isPending) return <div className="card panel"><Spinner label={t('common.loading')} /></div>;
-  if (view.isError)
-    return (
-      <div className="card panel">
-        <Alert tone="warning" title={t('dashboards.viewUnavailable')}>
-          {errorText(t, view.error)}
-        </Alert>
-      </div>
-    );
-  if (!applied || !ds) return null;
+  const [params] = useSearchParams();
+  const go = useGo();
+  const search = params.toString();
+  const board = useMemo(() => boardOfUrl(paramsToDashboard(new URLSearchParams(search))), [search]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const saveAs = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const d = await createDashboard(org.slug, boardInput({ ...board, name: board.name || t('dashboards.untitled') }, { visibility: 'private' }));
+      go(`/o/${org.slug}/dashboards`, { id: d.id, edit: '1' });
+    } catch (e) {
+      setError(errorText(t, e));
+      setBusy(false);
+    }
+  };
   return (
-    <div className="card panel">
-      <ResultPanel org={org.slug} orgName={org.name} spec={applied.spec} ds={ds} chart={chartFor(org.slug, id, view.data.view.config)} title={view.data.view.name} headingLevel={3} tableCollapsed onData={cb} note={note} />
+    <div>
+      <PageHeader title={board.name || t('dashboards.untitled')} description={t('dashboards.urlDashboard')}>
+        {canWrite(org) ? (
+          <Button variant="primary" busy={busy} onClick={() => void saveAs()}>
+            {t('dashboards.saveAsDashboard')}
+          </Button>
+        ) : null}
+      </PageHeader>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <BoardView board={board} />
     </div>
   );
 }
