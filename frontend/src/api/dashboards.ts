@@ -3,7 +3,7 @@
 // deletion would take with it (DELETE /views/{id} answers 409 with used_by).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, ApiError, orgPath } from './client';
-import type { Filter, Page, Visibility } from './types';
+import type { Filter, Page, Schedule, Visibility } from './types';
 
 export interface DashboardPanel {
   view_id: string;
@@ -121,4 +121,16 @@ export function usedByOf(e: unknown): { uses: ViewUse[]; privateDashboards: numb
   if (!ext || !Array.isArray(ext.used_by)) return null;
   const uses = (ext.used_by as ViewUse[]).filter((u) => u && (u.kind === 'dashboard' || u.kind === 'schedule'));
   return { uses, privateDashboards: typeof ext.private_dashboards === 'number' ? ext.private_dashboards : 0 };
+}
+
+/** What uses a view among the dashboards and schedules the caller can list (when a 409 came without used_by). */
+export async function findViewUses(org: string, viewId: string): Promise<ViewUse[]> {
+  const [dash, sched] = await Promise.all([
+    apiData<Page<DashboardDoc>>(orgPath(org, '/dashboards'), { query: { limit: 200 } }).then((p) => p.data).catch(() => [] as DashboardDoc[]),
+    apiData<Page<Schedule>>(orgPath(org, '/schedules')).then((p) => p.data).catch(() => [] as Schedule[]),
+  ]);
+  return [
+    ...dash.filter((d) => d.panels?.some((p) => p.view_id === viewId)).map((d) => ({ kind: 'dashboard' as const, id: d.id, name: d.name })),
+    ...sched.filter((s) => s.view_id === viewId).map((s) => ({ kind: 'schedule' as const, id: s.id, name: s.name })),
+  ];
 }

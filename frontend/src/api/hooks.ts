@@ -130,9 +130,9 @@ export function useUpdateView(org: string) {
 export function useDeleteView(org: string) {
   const invalidate = useInvalidateViews(org);
   return useMutation({
-    mutationFn: async ({ id, etag }: { id: string; etag?: string }) => {
+    mutationFn: async ({ id, etag, cascade }: { id: string; etag?: string; cascade?: boolean }) => {
       const tag = etag ?? (await getView(org, id)).etag;
-      await api(orgPath(org, `/views/${encodeURIComponent(id)}`), { method: 'DELETE', headers: { 'If-Match': tag } });
+      await api(orgPath(org, `/views/${encodeURIComponent(id)}`), { method: 'DELETE', headers: { 'If-Match': tag }, query: cascade ? { cascade: 'true' } : undefined });
     },
     onSuccess: invalidate,
   });

@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDatasets, useDeleteView, useUpdateView, useViews } from '../api/hooks';
 import type { View, Visibility } from '../api/types';
+import { ApiError } from '../api/client';
+import { findViewUses, usedByOf, type ViewUse } from '../api/dashboards';
 import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useHref, useLocale } from '../layout/nav';
@@ -179,36 +181,62 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
   const { org } = useOrgContext();
   const del = useDeleteView(org.slug);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setError(null), [view]);
+  // Set when the server refused because dashboards or schedules use the view: confirming deletes with cascade.
+  const [inUse, setInUse] = useState<{ uses: ViewUse[]; privateDashboards: number } | null>(null);
+  const [checking, setChecking] = useState(false);
+  useEffect(() => {
+    setError(null);
+    setInUse(null);
+  }, [view]);
+  const run = async () => {
+    if (!view) return;
+    setError(null);
+    try {
+      await del.mutateAsync({ id: view.id, cascade: !!inUse });
+      onDone(view.name);
+      onClose();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && !inUse) {
+        setChecking(true);
+        const got = usedByOf(e) ?? { uses: await findViewUses(org.slug, view.id), privateDashboards: 0 };
+        setChecking(false);
+        setInUse(got);
+      } else setError(errorText(t, e));
+    }
+  };
+  const dashboards = inUse ? inUse.uses.filter((u) => u.kind === 'dashboard').length + inUse.privateDashboards : 0;
+  const schedules = inUse ? inUse.uses.filter((u) => u.kind === 'schedule').length : 0;
+  const parts = [dashboards ? t('views.removedFrom', { count: dashboards }) : '', schedules ? t('views.schedulesDeleted', { count: schedules }) : ''].filter(Boolean);
   return (
     <Dialog
       open={!!view}
       onClose={onClose}
-      title={t('views.deleteTitle')}
+      title={inUse ? t('views.inUseTitle') : t('views.deleteTitle')}
       footer={
         <>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="danger"
-            busy={del.isPending}
-            onClick={async () => {
-              if (!view) return;
-              try {
-                await del.mutateAsync({ id: view.id });
-                onDone(view.name);
-                onClose();
-              } catch (e) {
-                setError(errorText(t, e));
-              }
-            }}
-          >
-            {t('common.delete')}
+          <Button variant="danger" busy={del.isPending || checking} onClick={() => void run()}>
+            {inUse ? t('views.deleteAnyway') : t('common.delete')}
           </Button>
         </>
       }
     >
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <p>{view ? t('views.deleteConfirm', { name: view.name }) : null}</p>
+      {inUse ? (
+        <>
+          <p>{t('views.inUse', { name: view?.name, what: parts.length ? parts.join(t('views.and')) : t('views.inUseUnknown') })}</p>
+          {inUse.uses.length ? (
+            <ul>
+              {inUse.uses.map((u) => (
+                <li key={`${u.kind}-${u.id}`}>{t(u.kind === 'dashboard' ? 'views.useDashboard' : 'views.useSchedule', { name: u.name })}</li>
+              ))}
+              {inUse.privateDashboards ? <li>{t('views.usePrivate', { count: inUse.privateDashboards })}</li> : null}
+            </ul>
+          ) : null}
+        </>
+      ) : (
+        <p>{view ? t('views.deleteConfirm', { name: view.name }) : null}</p>
+      )}
     </Dialog>
   );
 }
