@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/mirante/mirante/shared/apperr"
 )
 
 // Visibility says who in the org sees a view.
@@ -64,7 +66,30 @@ type ViewService interface {
 	FindViews(ctx context.Context, f ViewFilter) ([]*View, error)
 	CreateView(ctx context.Context, v *View) error
 	UpdateView(ctx context.Context, id string, upd ViewUpdate) (*View, error)
-	DeleteView(ctx context.Context, id string, ifVersion int) error
+	// DeleteView refuses with InUse while a dashboard or a schedule uses
+	// the view, unless p.Cascade; then it also removes the view's panels and
+	// deletes its schedules, and returns what it removed.
+	DeleteView(ctx context.Context, id string, p ViewDeleteParams) ([]Use, error)
+}
+
+// ViewDeleteParams qualify a deletion. IfVersion, when not zero, makes it
+// conditional on the version the caller last saw.
+type ViewDeleteParams struct {
+	IfVersion int
+	Cascade   bool
+}
+
+// InUse refuses to delete a view that something uses, or to make private a
+// view that others' dashboards show. The error's Details carry "used_by", a
+// []Use of what the caller may see, and "private_dashboards", how many of
+// other members' private dashboards use it too.
+const InUse apperr.Code = "view_in_use"
+
+// Use is one thing that uses a view: a dashboard or a schedule.
+type Use struct {
+	Kind string `json:"kind"` // "dashboard" or "schedule"
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // ConfigValidator checks a view's config (a query spec) against the catalog
