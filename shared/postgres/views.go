@@ -80,22 +80,7 @@ func (s *ViewService) FindViews(ctx context.Context, f views.ViewFilter) ([]*vie
 		return nil, err
 	}
 	_, u := caller(ctx)
-	where := []string{`(visibility = 'org' or owner_id = $1)`}
-	args := []any{u.ID}
-	if f.Visibility != "" {
-		args = append(args, string(f.Visibility))
-		where = append(where, fmt.Sprintf(`visibility = $%d`, len(args)))
-	}
-	if f.Mine {
-		where = append(where, `owner_id = $1`)
-	}
-	if f.After != nil {
-		args = append(args, f.After.CreatedAt, f.After.ID)
-		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d::uuid)`, len(args)-1, len(args)))
-	}
-	args = append(args, f.Limit)
-	q := `select ` + viewColumns + ` from views where ` + strings.Join(where, " and ") +
-		fmt.Sprintf(` order by created_at desc, id desc limit $%d`, len(args))
+	q, args := visibleList(`select `+viewColumns+` from views`, u.ID, f.Visibility, f.Mine, f.After, f.Limit)
 	var out []*views.View
 	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, q, args...)
@@ -135,7 +120,7 @@ func (s *ViewService) CreateView(ctx context.Context, v *views.View) error {
 			insert into views (org_id, owner_id, name, config, visibility) values ($1, $2, $3, $4, $5)
 			returning `+viewColumns, t.ID(), u.ID, name, v.Config, string(v.Visibility)))
 		if err != nil {
-			return nameConflict(err, name)
+			return nameConflict(err, "view", name)
 		}
 		*v = *created
 		return nil
@@ -166,48 +151,94 @@ func (s *ViewService) UpdateView(ctx context.Context, id string, upd views.ViewU
 			config = upd.Config
 		}
 		if upd.Visibility != nil {
-			if !upd.Visibility.Valid() {
-				return apperr.Invalidf("visibility", "must be private or org")
+			if vis, err = unshareable(ctx, tx, cur, *upd.Visibility); err != nil {
+				return err
 			}
-			vis = *upd.Visibility
 		}
 		out, err = scanView(tx.QueryRow(ctx, `
 			update views set name = $2, config = $3, visibility = $4, version = version + 1, updated_at = now()
 			where id = $1 returning `+viewColumns, id, name, config, string(vis)))
-		return nameConflict(err, name)
+		return nameConflict(err, "view", name)
 	})
 	return out, err
 }
 
-// DeleteView removes a view the caller may edit.
-func (s *ViewService) DeleteView(ctx context.Context, id string, ifVersion int) error {
+// DeleteView removes a view the caller may edit. While dashboards or
+// schedules use it, it refuses with views.InUse unless p.Cascade; then the
+// panels go with the view (the foreign key cascades) and the schedules that
+// render it are deleted, in the same transaction.
+func (s *ViewService) DeleteView(ctx context.Context, id string, p views.ViewDeleteParams) ([]views.Use, error) {
 	if err := tenant.Authorize(ctx, tenant.WriteViews); err != nil {
-		return err
+		return nil, err
 	}
-	return s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, id, ifVersion); err != nil {
+	var removed []views.Use
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		if _, err := s.editable(ctx, tx, id, p.IfVersion); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `delete from views where id = $1`, id)
+		uses, hidden, err := viewUses(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if len(uses)+hidden > 0 && !p.Cascade {
+			return inUse(uses, hidden, "the view is in use; delete it with cascade=true to remove its panels and schedules too")
+		}
+		if _, err := tx.Exec(ctx, `delete from schedules where view_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `delete from views where id = $1`, id)
+		removed = uses
 		return err
 	})
+	return removed, err
 }
 
-// editable locks the view and checks the caller may change it: their own, or
-// a shared one when they may moderate; and that it is at the version they saw.
+// editable locks the view and checks the caller may change it (see
+// checkEditable).
 func (s *ViewService) editable(ctx context.Context, tx pgx.Tx, id string, ifVersion int) (*views.View, error) {
 	cur, err := findVisibleView(ctx, tx, id, true)
 	if err != nil {
 		return nil, err
 	}
+	return cur, checkEditable(ctx, "view", cur.OwnerID, cur.Version, ifVersion)
+}
+
+// checkEditable checks the caller may change a shared-or-own row (a view or
+// a dashboard) they can see: their own, or another's shared one when they
+// may moderate; and that it is at the version they saw (ifVersion, 0 for
+// any).
+func checkEditable(ctx context.Context, what, ownerID string, version, ifVersion int) error {
 	t, u := caller(ctx)
-	if cur.OwnerID != u.ID && !t.Role.Can(tenant.ModerateViews) {
-		return nil, apperr.Errorf(apperr.Forbidden, "only the view's owner or an admin may change it")
+	if ownerID != u.ID && !t.Role.Can(tenant.ModerateViews) {
+		return apperr.Errorf(apperr.Forbidden, "only the %s's owner or an admin may change it", what)
 	}
-	if ifVersion != 0 && cur.Version != ifVersion {
-		return nil, apperr.Errorf(apperr.Precondition, "the view changed since version %d (now %d)", ifVersion, cur.Version)
+	if ifVersion != 0 && version != ifVersion {
+		return apperr.Errorf(apperr.Precondition, "the %s changed since version %d (now %d)", what, ifVersion, version)
 	}
-	return cur, nil
+	return nil
+}
+
+// visibleList completes a select of a table with owner_id, visibility,
+// created_at and id into a page of the rows the caller (userID) may see:
+// shared ones and their own, narrowed by vis and mine, after the key, newest
+// first.
+func visibleList(sel, userID string, vis views.Visibility, mine bool, after *views.Key, limit int) (string, []any) {
+	where := []string{`(visibility = 'org' or owner_id = $1)`}
+	args := []any{userID}
+	if vis != "" {
+		args = append(args, string(vis))
+		where = append(where, fmt.Sprintf(`visibility = $%d`, len(args)))
+	}
+	if mine {
+		where = append(where, `owner_id = $1`)
+	}
+	if after != nil {
+		args = append(args, after.CreatedAt, after.ID)
+		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d::uuid)`, len(args)-1, len(args)))
+	}
+	args = append(args, limit)
+	return sel + ` where ` + strings.Join(where, " and ") +
+		fmt.Sprintf(` order by created_at desc, id desc limit $%d`, len(args)), args
 }
 
 // validate checks a config against the catalog and the org's entitlements,
@@ -253,17 +284,18 @@ func checkName(name string) (string, error) {
 	return name, nil
 }
 
-// nameConflict reports a duplicate view name as Conflict naming the field.
-func nameConflict(err error, name string) error {
+// nameConflict reports a duplicate name of a view or dashboard (what) as
+// Conflict naming the field.
+func nameConflict(err error, what, name string) error {
 	if err == nil {
 		return nil
 	}
-	if apperr.CodeOf(convert(err, "view")) == apperr.Conflict {
-		return &apperr.Error{Code: apperr.Conflict, Message: fmt.Sprintf("a view named %q already exists in this organisation", name),
+	if apperr.CodeOf(convert(err, what)) == apperr.Conflict {
+		return &apperr.Error{Code: apperr.Conflict, Message: fmt.Sprintf("a %s named %q already exists in this organisation", what, name),
 			Fields: []apperr.FieldError{{Field: "name", Reason: "already taken"}}}
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
-		return apperr.Errorf(apperr.NotFound, "view not found")
+		return apperr.Errorf(apperr.NotFound, "%s not found", what)
 	}
-	return convert(err, "view")
+	return convert(err, what)
 }
