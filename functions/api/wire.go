@@ -126,6 +126,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		},
 		OnRateLimited:  rateLimited,
 		Views:          postgres.NewViewService(db, catalog),
+		Dashboards:     postgres.NewDashboardService(db),
 		Audit:          auditLog,
 		Recorder:       auditLog,
 		Reports:        reportSvc,

@@ -39,6 +39,12 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("PATCH /v1/orgs/{org}/views/{id}", "views.update", s.handleUpdateView)
 	route("DELETE /v1/orgs/{org}/views/{id}", "views.delete", s.handleDeleteView)
 
+	route("GET /v1/orgs/{org}/dashboards", "dashboards.list", s.handleListDashboards)
+	route("POST /v1/orgs/{org}/dashboards", "dashboards.create", s.handleCreateDashboard)
+	route("GET /v1/orgs/{org}/dashboards/{id}", "dashboards.read", s.handleGetDashboard)
+	route("PATCH /v1/orgs/{org}/dashboards/{id}", "dashboards.update", s.handleUpdateDashboard)
+	route("DELETE /v1/orgs/{org}/dashboards/{id}", "dashboards.delete", s.handleDeleteDashboard)
+
 	route("GET /v1/orgs/{org}/audit", "audit.list", s.handleListAudit)
 	route("GET /v1/orgs/{org}/usage", "usage.read", s.handleUsage)
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/dashboards"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/sources"
@@ -40,6 +41,7 @@ type Server struct {
 	Invites        tenant.InviteService
 	Entitlements   tenant.EntitlementService
 	Views          views.ViewService
+	Dashboards     dashboards.Service
 	Audit          audit.Service
 	Query          QueryService
 	Reports        reports.Service

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,8 +25,8 @@ type viewOwner struct {
 	Email string `json:"email"`
 }
 
-// etag is a view's strong entity tag: its version.
-func etag(v *views.View) string { return `"` + strconv.Itoa(v.Version) + `"` }
+// etag is a versioned resource's strong entity tag: its version.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // ifMatch reads If-Match: 0 when absent or "*", the version otherwise, and -1
 // for a tag that can never match (weak or malformed), which is a 412.
@@ -44,6 +45,65 @@ func ifMatch(r *http.Request) int {
 	return n
 }
 
+// ifMatchVersion is the version If-Match names (0: any), or a Precondition
+// error for a tag that can never match what's ETag.
+func ifMatchVersion(r *http.Request, what string) (int, error) {
+	version := ifMatch(r)
+	if version < 0 {
+		return 0, apperr.Errorf(apperr.Precondition, "If-Match does not match the %s's ETag", what)
+	}
+	return version, nil
+}
+
+// visibilityFilter reads the filters of a list of shared-or-own resources:
+// visibility (private or org) and owner=me (or mine=true) for the caller's
+// own.
+func visibilityFilter(q url.Values) (views.Visibility, bool, error) {
+	vis := views.Visibility(q.Get("visibility"))
+	if vis != "" && !vis.Valid() {
+		return "", false, apperr.Invalidf("visibility", "must be private or org")
+	}
+	mine := false
+	switch q.Get("owner") {
+	case "":
+	case "me":
+		mine = true
+	default:
+		return "", false, apperr.Invalidf("owner", "only \"me\" is supported")
+	}
+	switch q.Get("mine") {
+	case "", "false":
+	case "true":
+		mine = true
+	default:
+		return "", false, apperr.Invalidf("mine", "must be true or false")
+	}
+	return vis, mine, nil
+}
+
+// keysetAfter reads a list's cursor, if any, as the position to page after.
+func (s *Server) keysetAfter(p listParams, scope CursorScope) (*views.Key, error) {
+	if p.cursor == "" {
+		return nil, nil
+	}
+	var k views.Key
+	if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+// keysetPage trims items, read with one more than the page's limit, to the
+// page and returns the cursor of the next page ("" on the last).
+func keysetPage[T any](s *Server, scope CursorScope, items []T, limit int, key func(T) views.Key) ([]T, string, error) {
+	if len(items) <= limit {
+		return items, "", nil
+	}
+	items = items[:limit]
+	next, err := s.Cursors.Encode(scope, key(items[len(items)-1]))
+	return items, next, err
+}
+
 func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p, err := parseList(r, viewFields, []string{"owner"})
@@ -53,44 +113,24 @@ func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := views.ViewFilter{Limit: p.limit + 1}
-	switch vis := views.Visibility(q.Get("visibility")); {
-	case vis == "":
-	case vis.Valid():
-		f.Visibility = vis
-	default:
-		Error(w, r, apperr.Invalidf("visibility", "must be private or org"))
+	if f.Visibility, f.Mine, err = visibilityFilter(q); err != nil {
+		Error(w, r, err)
 		return
 	}
-	switch q.Get("owner") {
-	case "":
-	case "me":
-		f.Mine = true
-	default:
-		Error(w, r, apperr.Invalidf("owner", "only \"me\" is supported"))
+	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner", "mine"))
+	if f.After, err = s.keysetAfter(p, scope); err != nil {
+		Error(w, r, err)
 		return
-	}
-	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner"))
-	if p.cursor != "" {
-		var k views.Key
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
 	}
 	vs, err := s.Views.FindViews(ctx, f)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(vs) > p.limit {
-		vs = vs[:p.limit]
-		last := vs[len(vs)-1]
-		if next, err = s.Cursors.Encode(scope, views.Key{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
+	vs, next, err := keysetPage(s, scope, vs, p.limit, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} })
+	if err != nil {
+		Error(w, r, err)
+		return
 	}
 	items, err := s.withOwners(r, vs, p.include["owner"])
 	if err != nil {
@@ -100,29 +140,42 @@ func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 	writeList(w, r, items, p.fields, next)
 }
 
-// withOwners wraps views for rendering, embedding each owner when asked. An
-// owner who has left the org is embedded as null.
+// withOwners wraps views for rendering, embedding each owner when asked.
 func (s *Server) withOwners(r *http.Request, vs []*views.View, include bool) ([]any, error) {
-	owners := map[string]*viewOwner{}
+	owners, err := ownersOf(s, r, vs, include, func(v *views.View) string { return v.OwnerID })
+	if err != nil {
+		return nil, err
+	}
 	out := make([]any, len(vs))
 	for i, v := range vs {
-		resp := viewResponse{View: v}
-		if include {
-			o, seen := owners[v.OwnerID]
-			if !seen {
-				m, err := s.Members.FindMemberByID(r.Context(), v.OwnerID)
-				switch {
-				case err == nil:
-					o = &viewOwner{ID: m.UserID, Email: m.Email}
-				case apperr.Is(err, apperr.NotFound):
-				default:
-					return nil, err
-				}
-				owners[v.OwnerID] = o
+		out[i] = viewResponse{View: v, Owner: owners[i]}
+	}
+	return out, nil
+}
+
+// ownersOf looks up the owner of each item when include is set (nils
+// otherwise). An owner who has left the org is nil, embedded as null.
+func ownersOf[T any](s *Server, r *http.Request, items []T, include bool, ownerID func(T) string) ([]*viewOwner, error) {
+	out := make([]*viewOwner, len(items))
+	if !include {
+		return out, nil
+	}
+	owners := map[string]*viewOwner{}
+	for i, it := range items {
+		id := ownerID(it)
+		o, seen := owners[id]
+		if !seen {
+			m, err := s.Members.FindMemberByID(r.Context(), id)
+			switch {
+			case err == nil:
+				o = &viewOwner{ID: m.UserID, Email: m.Email}
+			case apperr.Is(err, apperr.NotFound):
+			default:
+				return nil, err
 			}
-			resp.Owner = o
+			owners[id] = o
 		}
-		out[i] = resp
+		out[i] = o
 	}
 	return out, nil
 }
@@ -148,7 +201,7 @@ func (s *Server) handleGetView(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(v))
+	w.Header().Set("ETag", etag(v.Version))
 	JSON(w, http.StatusOK, out)
 }
 
@@ -175,7 +228,7 @@ func (s *Server) handleCreateView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", r.URL.Path+"/"+v.ID)
-	w.Header().Set("ETag", etag(v))
+	w.Header().Set("ETag", etag(v.Version))
 	JSON(w, http.StatusCreated, viewResponse{View: v})
 }
 
@@ -200,9 +253,9 @@ func (s *Server) handleUpdateView(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	version := ifMatch(r)
-	if version < 0 {
-		Error(w, r, apperr.Errorf(apperr.Precondition, "If-Match does not match the view's ETag"))
+	version, err := ifMatchVersion(r, "view")
+	if err != nil {
+		Error(w, r, err)
 		return
 	}
 	v, err := s.Views.UpdateView(r.Context(), r.PathValue("id"), views.ViewUpdate{Name: req.Name, Config: req.Config, Visibility: req.Visibility, IfVersion: version})
@@ -210,19 +263,34 @@ func (s *Server) handleUpdateView(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(v))
+	w.Header().Set("ETag", etag(v.Version))
 	JSON(w, http.StatusOK, viewResponse{View: v})
 }
 
+// handleDeleteView deletes a view; with cascade=true also what uses it,
+// which the audit summary names.
 func (s *Server) handleDeleteView(w http.ResponseWriter, r *http.Request) {
-	version := ifMatch(r)
-	if version < 0 {
-		Error(w, r, apperr.Errorf(apperr.Precondition, "If-Match does not match the view's ETag"))
-		return
-	}
-	if err := s.Views.DeleteView(r.Context(), r.PathValue("id"), version); err != nil {
+	version, err := ifMatchVersion(r, "view")
+	if err != nil {
 		Error(w, r, err)
 		return
+	}
+	var cascade bool
+	switch r.URL.Query().Get("cascade") {
+	case "", "false":
+	case "true":
+		cascade = true
+	default:
+		Error(w, r, apperr.Invalidf("cascade", "must be true or false"))
+		return
+	}
+	removed, err := s.Views.DeleteView(r.Context(), r.PathValue("id"), views.ViewDeleteParams{IfVersion: version, Cascade: cascade})
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if cascade {
+		noteAudit(r.Context(), map[string]any{"cascade": true, "removed": removed})
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -241,3 +309,6 @@ func configObject(c json.RawMessage, required bool) error {
 	}
 	return nil
 }
+
+// A view in use answers 409, typed urn:mirante:problem:view-in-use.
+func init() { statusOf[views.InUse] = http.StatusConflict }
