@@ -34,6 +34,11 @@ var tenantFixtures = map[string]string{
 		values ('%[1]s', '%[2]s', 'a.csv', repeat('a', 64), 10, 1, '{m}', 'orgs/%[1]s/uploads/a.csv')`,
 	"invites": `insert into invites (org_id, email, role, token_hash, created_by, expires_at)
 		values ('%[1]s', 'invitee@example.com', 'viewer', sha256(convert_to('%[1]s', 'UTF8')), '%[2]s', now() + interval '7 days')`,
+	"dashboards": `insert into dashboards (org_id, owner_id, name) values ('%[1]s', '%[2]s', 'd')`,
+	// A panel needs a view and a dashboard of its org: the fixture makes both.
+	"dashboard_panels": `with v as (insert into views (org_id, owner_id, name, config) values ('%[1]s', '%[2]s', 'panel view', '{}') returning id),
+		d as (insert into dashboards (org_id, owner_id, name) values ('%[1]s', '%[2]s', 'panel dashboard') returning id)
+		insert into dashboard_panels (org_id, dashboard_id, position, view_id, x, y, w, h) select '%[1]s', d.id, 0, v.id, 0, 0, 6, 4 from v, d`,
 }
 
 type rlsBundle struct {
