@@ -50,7 +50,7 @@ export function useDashboards(org: string, f: DashboardListFilter = {}) {
       const out: DashboardDoc[] = [];
       let cursor: string | null = null;
       do {
-        const page: Page<DashboardDoc> = await apiData<Page<DashboardDoc>>(orgPath(org, '/dashboards'), { query: { mine: f.mine ? 'true' : undefined, visibility: f.visibility, limit: 200, cursor } });
+        const page: Page<DashboardDoc> = await apiData<Page<DashboardDoc>>(orgPath(org, '/dashboards'), { query: { include: 'owner', mine: f.mine ? 'true' : undefined, visibility: f.visibility, limit: 200, cursor } });
         out.push(...page.data);
         cursor = page.next_cursor;
       } while (cursor && out.length < 1000);

@@ -14,7 +14,8 @@ import { useLocale } from '../layout/nav';
 
 export type BoardUpdate = (fn: (prev: Board) => Partial<Board>) => void;
 
-export function BoardEditor({ board, update, visibility, onVisibility }: { board: Board; update: BoardUpdate; visibility: Visibility; onVisibility: (v: Visibility) => void }) {
+/** Without onVisibility (a dashboard that lives in its URL) there is no one to share with: any view may be added. */
+export function BoardEditor({ board, update, visibility = 'private', onVisibility }: { board: Board; update: BoardUpdate; visibility?: Visibility; onVisibility?: (v: Visibility) => void }) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const locale = useLocale();
@@ -46,16 +47,18 @@ export function BoardEditor({ board, update, visibility, onVisibility }: { board
     <section id="dashboard-editor" className="card editor" aria-labelledby="dash-editor-title">
       <h2 id="dash-editor-title">{t('dashboards.editor')}</h2>
       <TextField label={t('dashboards.name')} value={board.name} maxLength={200} required onChange={(e) => update(() => ({ name: e.target.value }))} />
-      <SelectField
-        label={t('dashboards.visibility')}
-        value={visibility}
-        options={[
-          { value: 'private', label: t('dashboards.private') },
-          { value: 'org', label: t('dashboards.org') },
-        ]}
-        onChange={(e) => onVisibility(e.target.value as Visibility)}
-        hint={t('dashboards.visibilityHint')}
-      />
+      {onVisibility ? (
+        <SelectField
+          label={t('dashboards.visibility')}
+          value={visibility}
+          options={[
+            { value: 'private', label: t('dashboards.private') },
+            { value: 'org', label: t('dashboards.org') },
+          ]}
+          onChange={(e) => onVisibility(e.target.value as Visibility)}
+          hint={t('dashboards.visibilityHint')}
+        />
+      ) : null}
       {privateOnOrg.length ? <Alert tone="warning">{t('dashboards.privateOnOrg', { names: privateOnOrg.map((p) => panelName(p.view_id, p.title)).join(', ') })}</Alert> : null}
       <Fieldset legend={t('dashboards.views')}>
         {views.isPending ? <Spinner label={t('common.loading')} /> : null}

@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { createDashboard, isConflict, useCreateDashboard, useDashboard, useDashboards, useDeleteDashboard, useUpdateDashboard, type DashboardDoc } from '../api/dashboards';
 import type { Visibility } from '../api/types';
-import { boardInput, boardOf, boardOfUrl, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, type Board } from '../lib/dashboard';
+import { boardInput, boardOf, boardOfUrl, dashboardToParams, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, type Board, type Dashboard } from '../lib/dashboard';
+import { useUrlState } from '../layout/useUrlState';
 import { formatDateTime } from '../lib/format';
 import { BoardView } from '../dashboards/Board';
 import { BoardEditor } from '../dashboards/BoardEditor';
@@ -373,14 +374,25 @@ function SavedDashboard({ id, startEditing }: { id: string; startEditing: boolea
   );
 }
 
-/** A dashboard that lives in its URL (links made before dashboards were on the server). */
+/** A dashboard that lives in its URL (links made before dashboards were on the server): editable in place, and savable as a dashboard. */
 function UrlDashboard() {
   const { t } = useTranslation();
   const { org } = useOrgContext();
-  const [params] = useSearchParams();
+  const locale = useLocale();
   const go = useGo();
-  const search = params.toString();
-  const board = useMemo(() => boardOfUrl(paramsToDashboard(new URLSearchParams(search))), [search]);
+  const serialize = useCallback((d: Dashboard) => dashboardToParams(d, locale), [locale]);
+  const [dash, setDash] = useUrlState(paramsToDashboard, serialize);
+  const board = useMemo(() => boardOfUrl(dash), [dash]);
+  const update = useCallback(
+    (fn: (prev: Board) => Partial<Board>) =>
+      setDash((prev) => {
+        const b = boardOfUrl(prev);
+        const next = { ...b, ...fn(b) };
+        return { name: next.name, views: next.panels.map((p) => p.view_id), filters: next.filters, from: next.from, to: next.to };
+      }),
+    [setDash],
+  );
+  const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const saveAs = async () => {
@@ -397,6 +409,9 @@ function UrlDashboard() {
   return (
     <div>
       <PageHeader title={board.name || t('dashboards.untitled')} description={t('dashboards.urlDashboard')}>
+        <Button onClick={() => setEditing((e) => !e)} aria-expanded={editing} aria-controls="dashboard-editor">
+          {editing ? t('dashboards.doneEditing') : t('dashboards.edit')}
+        </Button>
         {canWrite(org) ? (
           <Button variant="primary" busy={busy} onClick={() => void saveAs()}>
             {t('dashboards.saveAsDashboard')}
@@ -404,6 +419,7 @@ function UrlDashboard() {
         ) : null}
       </PageHeader>
       {error ? <Alert tone="error">{error}</Alert> : null}
+      {editing ? <BoardEditor board={board} update={update} /> : null}
       <BoardView board={board} />
     </div>
   );
