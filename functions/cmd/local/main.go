@@ -403,6 +403,9 @@ func seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := demo.SeedBoards(ctx, admin, orgs); err != nil {
+		return err
+	}
 	return seedWarehouse(ctx, admin, orgs, dcfg.ComexRows)
 }
 
