@@ -77,6 +77,7 @@ type owned struct {
 	downloadURL string
 	uploadID    string
 	scheduleID  string
+	dashboardID string
 	queryCursor string
 	listCursor  string
 	metrics     []string // the tenant mart's metric names this org sees
@@ -383,6 +384,7 @@ func (s *suite) probePair(ctx context.Context, a, b *owned) {
 		s.expectOwnOnly(ctx, a, b, "own list "+p, "GET", aorg+p+"?limit=500", nil)
 	}
 	s.expectOwnOnly(ctx, a, b, "me", "GET", "/v1/me", nil)
+	s.probeDashboards(ctx, a, b)
 	_ = borg
 }
 
@@ -458,6 +460,7 @@ func (s *suite) checkIntact(ctx context.Context, b *owned) {
 		s.leak("%s's view %s is gone after the probes (%d)", b.t.Org, b.viewID, r.status)
 		return
 	}
+	s.checkDashboardIntact(ctx, b)
 	var v struct{ Name string }
 	_ = json.Unmarshal(r.body, &v)
 	if v.Name != b.viewName {

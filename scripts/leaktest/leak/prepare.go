@@ -102,6 +102,7 @@ func (s *suite) prepare(ctx context.Context, t Tenant) (*owned, error) {
 		}
 		o.ids = append(o.ids, v.ID)
 	}
+	s.prepareDashboard(ctx, o, base)
 	if r, err = s.call(ctx, tok, "GET", base+"/views?limit=1", nil); err == nil {
 		var l struct {
 			NextCursor string `json:"next_cursor"`
@@ -191,15 +192,18 @@ func (s *suite) rawPost(ctx context.Context, token, path, contentType, body stri
 	return answer{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
-// cleanup deletes the views and schedules the suite created; reports and
+// cleanup deletes the views, dashboards and schedules the suite created; reports and
 // uploads stay, as the records they are.
 func (s *suite) cleanup(ctx context.Context, o *owned) {
 	base := "/v1/orgs/" + o.t.Org
 	if o.scheduleID != "" {
 		_, _ = s.call(ctx, o.token, "DELETE", base+"/schedules/"+o.scheduleID, nil)
 	}
+	if o.dashboardID != "" { // first: a view a dashboard shows is not deleted
+		_, _ = s.call(ctx, o.token, "DELETE", base+"/dashboards/"+o.dashboardID, nil)
+	}
 	for _, id := range o.ids {
-		if strings.Count(id, "-") == 4 && id != o.orgID && id != o.reportID && id != o.uploadID && id != o.scheduleID {
+		if strings.Count(id, "-") == 4 && id != o.orgID && id != o.reportID && id != o.uploadID && id != o.scheduleID && id != o.dashboardID {
 			_, _ = s.call(ctx, o.token, "DELETE", base+"/views/"+id, nil)
 		}
 	}
