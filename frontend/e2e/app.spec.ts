@@ -154,8 +154,15 @@ describe('dashboards', () => {
     const page = await ctx.newPage();
     await signIn(page, ANA);
     await page.getByRole('link', { name: 'Painéis' }).click();
-    await page.getByLabel('Nome do painel').fill('e2e painel sul');
-    await page.getByRole('checkbox', { name: new RegExp(viewName.replace(/[()]/g, '\\$&')) }).check();
+    await page.getByRole('button', { name: 'Novo painel' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo painel' });
+    await dialog.getByLabel('Nome do painel', { exact: true }).fill('e2e painel sul');
+    await dialog.getByLabel('Quem vê').selectOption('private');
+    await dialog.getByRole('button', { name: 'Criar painel' }).click();
+    await poll(() => new URL(page.url()).searchParams.get('id')).toBeTruthy();
+    const dashId = new URL(page.url()).searchParams.get('id')!;
+    await choose(page, 'Adicionar visão ao painel', viewName);
+    await page.getByRole('group', { name: 'Visões do painel' }).getByRole('button', { name: 'Adicionar', exact: true }).click();
     await poll(() => page.locator('.panel .result-panel').count()).toBe(1);
     await choose(page, 'Adicionar filtro em', 'UF');
     await page.getByRole('group', { name: 'Filtros compartilhados' }).getByRole('button', { name: 'Adicionar', exact: true }).click();
@@ -163,10 +170,12 @@ describe('dashboards', () => {
     await uf.fill('RS');
     await uf.press('Enter');
     await uf.press('Escape');
-    await poll(() => new URL(page.url()).searchParams.get('f')).toBe(JSON.stringify([['uf', 'in', ['RS']]]));
-    expect(new URL(page.url()).searchParams.get('v')).toBe(viewId);
-    await page.getByRole('button', { name: 'Guardar painel neste navegador' }).click();
-    await poll(() => page.getByText('Painel “e2e painel sul” guardado.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Salvar painel' }).click();
+    await poll(() => page.getByText('Painel “e2e painel sul” salvo.').isVisible()).toBe(true);
+    const tok = await token(ANA);
+    const saved = await apiCall<{ panels: { view_id: string }[]; filters: unknown[] }>(tok, `/v1/orgs/porto-sul/dashboards/${dashId}`);
+    expect(saved.body.panels.map((p) => p.view_id)).toEqual([viewId]);
+    expect(saved.body.filters).toEqual([{ field: 'uf', op: 'in', value: ['RS'] }]);
     // The panel answers with the shared filter applied (any non-error answer).
     // On a dashboard the table sits folded under the chart (a <details>), so wait for that.
     const panel = page.locator('.panel').first();
@@ -194,6 +203,8 @@ describe('dashboards', () => {
     const pdf = readFileSync(path);
     expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
     expect(pdf.length).toBeGreaterThan(5_000);
+    const left = await apiCall<{ version: number }>(tok, `/v1/orgs/porto-sul/dashboards/${dashId}`);
+    await apiCall(tok, `/v1/orgs/porto-sul/dashboards/${dashId}`, { method: 'DELETE', headers: { 'If-Match': `"${left.body.version}"` } });
     await ctx.close();
   });
 });

@@ -177,4 +177,27 @@ describe('shared dashboards', () => {
     expect(JSON.parse(p.get('f')!)).toContainEqual(['region', 'eq', name]);
     await ctx.close();
   });
+
+  it('ana deletes a view the dashboard uses: told first, then the panel goes with it', async () => {
+    expect(dashId).not.toBe('');
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    await signIn(page, ANA);
+    await page.goto(`${BASE_URL}/o/${ORG}/views?lang=pt-BR`);
+    await page.getByRole('button', { name: `Excluir ${views.sh2.name}` }).click();
+    await page.getByRole('dialog', { name: 'Excluir visão' }).getByRole('button', { name: 'Excluir', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Visão em uso' });
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain('será removida de 1 painel');
+    expect(await dialog.getByRole('listitem').allTextContents()).toContain(`Painel “${dashName}”`);
+    // Nothing was deleted yet.
+    const tok = await token(ANA);
+    expect((await apiCall(tok, `/v1/orgs/${ORG}/views/${views.sh2.id}`)).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Excluir mesmo assim' }).click();
+    await poll(() => page.getByText(`Visão “${views.sh2.name}” excluída.`).isVisible()).toBe(true);
+    expect((await apiCall(tok, `/v1/orgs/${ORG}/views/${views.sh2.id}`)).status).toBe(404);
+    const d = await apiCall<{ panels: { view_id: string }[] }>(tok, `/v1/orgs/${ORG}/dashboards/${dashId}`);
+    expect(d.body.panels.map((p) => p.view_id)).toEqual([views.region.id]);
+    await ctx.close();
+  });
 });

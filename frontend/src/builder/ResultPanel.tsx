@@ -258,8 +258,6 @@ function ResultTable({ org, answer, ds, spec, title, pickDim, onPick, pickLabel 
                       }}
                     >
                       {h}
-                      <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ' ↕'}</span>
-                      <span className="visually-hidden"> {t('results.sortBy')}</span>
                     </button>
                   </th>
                 );
