@@ -153,6 +153,10 @@ describe('dashboards', () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await signIn(page, ANA);
+    // Dashboards left by an earlier run go first.
+    const tok = await token(ANA);
+    const old = await apiCall<{ data: { id: string; name: string; version: number }[] }>(tok, '/v1/orgs/porto-sul/dashboards?mine=true&limit=200');
+    for (const d of old.body?.data ?? []) if (d.name.startsWith('e2e painel sul')) await apiCall(tok, `/v1/orgs/porto-sul/dashboards/${d.id}`, { method: 'DELETE', headers: { 'If-Match': `"${d.version}"` } });
     await page.getByRole('link', { name: 'Painéis' }).click();
     await page.getByRole('button', { name: 'Novo painel' }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo painel' });
@@ -172,7 +176,6 @@ describe('dashboards', () => {
     await uf.press('Escape');
     await page.getByRole('button', { name: 'Salvar painel' }).click();
     await poll(() => page.getByText('Painel “e2e painel sul” salvo.').isVisible()).toBe(true);
-    const tok = await token(ANA);
     const saved = await apiCall<{ panels: { view_id: string }[]; filters: unknown[] }>(tok, `/v1/orgs/porto-sul/dashboards/${dashId}`);
     expect(saved.body.panels.map((p) => p.view_id)).toEqual([viewId]);
     expect(saved.body.filters).toEqual([{ field: 'uf', op: 'in', value: ['RS'] }]);
