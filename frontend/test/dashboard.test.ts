@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyShared, boardInput, boardOf, boardOfUrl, dashboardToParams, deleteDashboard, importChoice, importInput, layoutPanels, loadDashboards, paramsToDashboard, rememberImportChoice, saveDashboard, type Dashboard } from '../src/lib/dashboard';
+import { applyShared, boardInput, boardOf, boardOfUrl, dashboardToParams, deleteDashboard, importChoice, importInput, layoutPanels, loadDashboards, paramsToDashboard, rememberImportChoice, saveDashboard, uniqueNames, type Dashboard } from '../src/lib/dashboard';
 import { comex, siconfi } from './fixtures';
 
 class MemoryStorage {
@@ -108,6 +108,10 @@ describe('server dashboards', () => {
       time: { from: '2023-01', to: '2023-12' },
     });
     expect(boardOfUrl(d).panels.map((p) => p.view_id)).toEqual(d.views);
+  });
+
+  it('makes imported names unique, as the server wants them per org', () => {
+    expect(uniqueNames(['Painel sem nome', 'Sul', 'Painel sem nome', 'Sul'], ['Sul'])).toEqual(['Painel sem nome', 'Sul (2)', 'Painel sem nome (2)', 'Sul (3)']);
   });
 
   it('remembers the import choice per org', () => {

@@ -193,3 +193,14 @@ export function importChoice(org: string, storage: Pick<Storage, 'getItem'> = lo
 export function rememberImportChoice(org: string, choice: ImportChoice, storage: Pick<Storage, 'setItem'> = localStorage): void {
   storage.setItem(importKey(org), choice);
 }
+
+/** Names made unique (dashboard names are unique per org): a repeated name gets " (2)", " (3)", … */
+export function uniqueNames(names: string[], taken: Iterable<string> = []): string[] {
+  const used = new Set(taken);
+  return names.map((n) => {
+    let name = n;
+    for (let i = 2; used.has(name); i++) name = `${n} (${i})`;
+    used.add(name);
+    return name;
+  });
+}

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { createDashboard, isConflict, useCreateDashboard, useDashboard, useDashboards, useDeleteDashboard, useUpdateDashboard, type DashboardDoc } from '../api/dashboards';
 import type { Visibility } from '../api/types';
-import { boardInput, boardOf, boardOfUrl, dashboardToParams, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, type Board, type Dashboard } from '../lib/dashboard';
+import { boardInput, boardOf, boardOfUrl, dashboardToParams, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, uniqueNames, type Board, type Dashboard } from '../lib/dashboard';
 import { useUrlState } from '../layout/useUrlState';
 import { formatDateTime } from '../lib/format';
 import { BoardView } from '../dashboards/Board';
@@ -51,7 +51,7 @@ function DashboardList() {
         ) : null}
       </PageHeader>
       {!canWrite(org) ? <Alert tone="info">{t('dashboards.readOnlyViewer')}</Alert> : null}
-      {canWrite(org) ? <ImportNotice /> : null}
+      {canWrite(org) && list.data && tab === 'all' ? <ImportNotice taken={list.data.map((d) => d.name)} /> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       <Tabs
         label={t('dashboards.filterLabel')}
@@ -100,7 +100,7 @@ function DashboardList() {
 }
 
 /** Offers once, per org, to import the dashboards kept in this browser before they were on the server. */
-function ImportNotice() {
+function ImportNotice({ taken }: { taken: string[] }) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const [choice, setChoice] = useState(() => importChoice(org.slug));
@@ -118,9 +118,13 @@ function ImportNotice() {
     setBusy(true);
     let ok = 0;
     const failed: string[] = [];
-    for (const d of local) {
+    const names = uniqueNames(
+      local.map((d) => (d.name || t('dashboards.untitled')).slice(0, 190)),
+      taken,
+    );
+    for (const [i, d] of local.entries()) {
       try {
-        await create.mutateAsync(importInput(d, t('dashboards.untitled')));
+        await create.mutateAsync({ ...importInput(d, t('dashboards.untitled')), name: names[i] });
         ok++;
       } catch (e) {
         failed.push(`${d.name || t('dashboards.untitled')}: ${errorText(t, e)}`);
