@@ -46,7 +46,7 @@ func ifMatch(r *http.Request) int {
 }
 
 // ifMatchVersion is the version If-Match names (0: any), or a Precondition
-// error for a tag that can never match what's ETag.
+// error for a tag that can never match the ETag of the resource (what).
 func ifMatchVersion(r *http.Request, what string) (int, error) {
 	version := ifMatch(r)
 	if version < 0 {
