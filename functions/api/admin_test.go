@@ -108,6 +108,7 @@ func TestAuditFiltersAreValidatedAndIsolated(t *testing.T) {
 		{"user=ana", "user"},
 		{"action=views%25", "action"},
 		{"action=.views", "action"},
+		{"action=views..", "action"},
 		{"from=2026-12-07&to=2026-12-01", "to"},
 		{"to=soon", "to"},
 	} {

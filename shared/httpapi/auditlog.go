@@ -57,7 +57,7 @@ func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 
 // auditActionRe is an action name ("views.create") or a prefix of one
 // ending in a dot ("views.").
-var auditActionRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.([a-z][a-z0-9_]*)?)*$`)
+var auditActionRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?$`)
 
 // auditFilter validates the audit log's filters: user is a user id, action
 // an action or a prefix ending in "." (see audit.Filter), from and to
