@@ -8,7 +8,12 @@ import i18n from '../src/i18n';
 import { SourceCatalog, SourcesStatus, UsageStatus } from '../src/pages/admin/Admin';
 import { ApiError } from '../src/api/client';
 import { fetchSources, fetchUsage } from '../src/api/hooks';
-import type { SourceInfo } from '../src/api/types';
+import type { SourceInfo, Usage } from '../src/api/types';
+import { UsageFigures } from '../src/pages/admin/Usage';
+import { activitySentence, addDays, bytesOfPlan, personName, rowProblems, shareOf } from '../src/pages/admin/figures';
+import { apiFilter, filterFromURL } from '../src/pages/admin/Audit';
+import { RowProblems } from '../src/pages/admin/Uploads';
+import { PUBLIC_DATASETS, publicDatasetIds } from '../src/pages/admin/Entitlements';
 import { sourceCatalog } from './fixtures';
 
 const text = (html: string) =>
@@ -136,10 +141,137 @@ describe('usage and sources when the endpoint fails', () => {
 
   it('renders what the endpoints answer', async () => {
     await i18n.changeLanguage('en');
-    const usage = renderToStaticMarkup(createElement(UsageStatus, { query: { isPending: false, isError: false, error: null, data: { bytes_today: { used: 10, limit: 100 } } } }));
+    const usage = renderToStaticMarkup(createElement(UsageStatus, { query: { isPending: false, isError: false, error: null, data: usageFixture } }));
     expect(usage).toContain('<progress');
+    expect(text(usage)).toContain('1.2 GB of 10 GB');
     const sources = renderToStaticMarkup(createElement(SourcesStatus, { query: { isPending: false, isError: false, error: null, data: sourceCatalog } }));
     expect(text(sources)).toContain('IBGE — Municipal GDP');
     expect(sources).not.toContain('role="alert"');
+  });
+});
+
+const usageFixture: Usage = {
+  day: '2026-12-07',
+  plan: 'team',
+  queries: { used: 42 },
+  bytes_processed: { used: 1_234_000_000, limit: 10_000_000_000 },
+  reports: { used: 2, limit: 50 },
+  uploads: { used: 1, limit: 20 },
+  resets_at: '2026-12-08T00:00:00Z',
+  history: {
+    from: '2026-12-05',
+    to: '2026-12-07',
+    days: [
+      { day: '2026-12-05', queries: 3, bytes_processed: 0, reports: 0, uploads: 0 },
+      { day: '2026-12-06', queries: 9, bytes_processed: 2_500_000_000, reports: 1, uploads: 0 },
+      { day: '2026-12-07', queries: 42, bytes_processed: 1_234_000_000, reports: 2, uploads: 1 },
+    ],
+    users: [{ user_id: 'u1', email: 'ana@porto-sul.demo', queries: 40, reports: 2, uploads: 1, actions: 90 }],
+  },
+};
+
+describe('usage as human figures', () => {
+  afterAll(async () => {
+    await i18n.changeLanguage('pt-BR');
+  });
+
+  it('says the bytes of the plan in each language', async () => {
+    await i18n.changeLanguage('pt-BR');
+    expect(bytesOfPlan(i18n.t.bind(i18n), 1_234_000_000, 10_000_000_000, 'pt-BR')).toBe('1,2 GB de 10 GB');
+    expect(bytesOfPlan(i18n.t.bind(i18n), 0, 10_000_000_000, 'pt-BR')).toBe('0 B de 10 GB');
+    expect(bytesOfPlan(i18n.t.bind(i18n), 987_654, undefined, 'pt-BR')).toBe('987,7 kB');
+    await i18n.changeLanguage('en');
+    expect(bytesOfPlan(i18n.t.bind(i18n), 1_234_000_000, 10_000_000_000, 'en')).toBe('1.2 GB of 10 GB');
+  });
+
+  it('bounds the share of a limit', () => {
+    expect(shareOf(5, 10)).toBe(0.5);
+    expect(shareOf(15, 10)).toBe(1);
+    expect(shareOf(5, undefined)).toBe(0);
+  });
+
+  it('draws one bar per day and names the busiest day', async () => {
+    await i18n.changeLanguage('pt-BR');
+    const html = renderToStaticMarkup(createElement(UsageFigures, { usage: usageFixture }));
+    expect(html.match(/<rect /g)?.length).toBe(3);
+    expect(html).toContain('role="img"');
+    expect(text(html)).toContain('o maior dia foi 06/12/2026, com 2,5 GB');
+    expect(text(html)).toContain('1,2 GB de 10 GB');
+    expect(text(html)).toContain('Ana (ana@porto-sul.demo)');
+  });
+});
+
+describe('audit entries as sentences', () => {
+  afterAll(async () => {
+    await i18n.changeLanguage('pt-BR');
+  });
+  const t = (...a: Parameters<typeof i18n.t>) => i18n.t(...a) as string;
+
+  it('quotes what the summary names', async () => {
+    await i18n.changeLanguage('pt-BR');
+    expect(activitySentence(t, { action: 'views.create', status: 201, summary: { name: 'Exportações RS', visibility: 'org' } }, 'ana@porto-sul.demo')).toBe('Ana salvou a visão “Exportações RS”');
+    expect(activitySentence(t, { action: 'query.run', status: 200, summary: { dataset: 'comex_monthly' } }, 'bruno.lima@agro-nordeste.demo')).toBe('Bruno Lima consultou comex_monthly');
+    expect(activitySentence(t, { action: 'members.add', status: 201, summary: { email: 'eva@x.demo', role: 'analyst' } }, 'ana@porto-sul.demo')).toBe('Ana adicionou eva@x.demo como analista');
+    expect(activitySentence(t, { action: 'uploads.create', status: 202, summary: { file_name: 'metas.csv', bytes: 10 } }, 'ana@porto-sul.demo')).toBe('Ana enviou o arquivo metas.csv');
+  });
+
+  it('falls back when the summary lacks the name, the action is new or the person unknown', async () => {
+    await i18n.changeLanguage('pt-BR');
+    expect(activitySentence(t, { action: 'views.update', status: 200, summary: { visibility: 'org' } }, 'ana@porto-sul.demo')).toBe('Ana alterou uma visão');
+    expect(activitySentence(t, { action: 'dashboards.create', status: 201, summary: null }, undefined)).toBe('Alguém fez dashboards.create');
+    await i18n.changeLanguage('en');
+    expect(activitySentence(t, { action: 'views.delete', status: 403, summary: null }, 'carla@banco-regional.demo')).toBe('Carla deleted a view (refused, 403)');
+  });
+
+  it('names people from their e-mail', () => {
+    expect(personName('ana@porto-sul.demo')).toBe('Ana');
+    expect(personName('maria_clara.souza@x')).toBe('Maria Clara Souza');
+    expect(personName(undefined)).toBeUndefined();
+  });
+
+  it('keeps the filters in URL form and sends the API an action prefix and an exclusive end', () => {
+    const f = filterFromURL(new URLSearchParams('user=u1&action=views&from=2026-12-01&to=2026-12-06&lang=en'));
+    expect(f).toEqual({ user: 'u1', action: 'views', from: '2026-12-01', to: '2026-12-06' });
+    expect(apiFilter(f)).toEqual({ user: 'u1', action: 'views.', from: '2026-12-01', to: '2026-12-07' });
+    expect(apiFilter({ action: 'views.create' }).action).toBe('views.create');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+});
+
+describe('upload contract errors', () => {
+  it('reads the line and column the API names', () => {
+    expect(
+      rowProblems([
+        { field: 'line 3: value', reason: 'not a number' },
+        { field: 'line 12: row', reason: '3 fields, the header has 4' },
+        { field: 'header', reason: 'missing column "value"' },
+      ]),
+    ).toEqual([
+      { line: 3, column: 'value', reason: 'not a number' },
+      { line: 12, column: 'row', reason: '3 fields, the header has 4' },
+      { line: null, column: 'header', reason: 'missing column "value"' },
+    ]);
+  });
+
+  it('renders them as a table of line, column and problem', async () => {
+    await i18n.changeLanguage('pt-BR');
+    const html = renderToStaticMarkup(createElement(RowProblems, { problems: rowProblems([{ field: 'line 3: value', reason: 'not a number' }]) }));
+    expect(text(html)).toContain('LinhaColunaProblema');
+    expect(text(html)).toContain('3valuenot a number');
+  });
+});
+
+describe('entitlements', () => {
+  it('lists every public dataset of the catalog, with the ones the API adds', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = join(__dirname, '..', '..', 'shared', 'semantic', 'catalog');
+    const catalog = readdirSync(dir)
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { id: string; scope: string })
+      .filter((d) => d.scope === 'public')
+      .map((d) => d.id)
+      .sort();
+    expect(PUBLIC_DATASETS.slice().sort()).toEqual(catalog);
+    expect(publicDatasetIds(undefined, ['novo_mart'])).toContain('novo_mart');
   });
 });

@@ -39,6 +39,8 @@ type Key struct {
 // Filter narrows and pages the audit log.
 type Filter struct {
 	UserID string
+	// Action is one action ("views.create"), or every action that starts
+	// with it when it ends in a dot ("views.").
 	Action string
 	From   time.Time
 	To     time.Time

@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/tenant"
 )
 
 var auditFields = []string{"user_id", "action", "resource", "summary", "status", "trace_id", "at"}
@@ -17,15 +19,12 @@ func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := audit.Filter{UserID: q.Get("user"), Action: q.Get("action"), Limit: p.limit + 1}
-	if f.From, err = parseTime(q.Get("from"), "from"); err != nil {
+	f, err := auditFilter(q.Get("user"), q.Get("action"), q.Get("from"), q.Get("to"))
+	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	if f.To, err = parseTime(q.Get("to"), "to"); err != nil {
-		Error(w, r, err)
-		return
-	}
+	f.Limit = p.limit + 1
 	scope := s.scope(r, "audit", filterFingerprint(q, "user", "action", "from", "to"))
 	if p.cursor != "" {
 		var k audit.Key
@@ -54,6 +53,34 @@ func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 		items[i] = e
 	}
 	writeList(w, r, items, p.fields, next)
+}
+
+// auditActionRe is an action name ("views.create") or a prefix of one
+// ending in a dot ("views.").
+var auditActionRe = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?$`)
+
+// auditFilter validates the audit log's filters: user is a user id, action
+// an action or a prefix ending in "." (see audit.Filter), from and to
+// times or dates with from before to.
+func auditFilter(user, action, from, to string) (audit.Filter, error) {
+	f := audit.Filter{UserID: user, Action: action}
+	if user != "" && !tenant.IsOrgID(user) { // user ids are UUIDs, as org ids are
+		return f, apperr.Invalidf("user", "must be a user id")
+	}
+	if action != "" && (len(action) > 64 || !auditActionRe.MatchString(action)) {
+		return f, apperr.Invalidf("action", "must be an action such as views.create, or a prefix ending in a dot such as views.")
+	}
+	var err error
+	if f.From, err = parseTime(from, "from"); err != nil {
+		return f, err
+	}
+	if f.To, err = parseTime(to, "to"); err != nil {
+		return f, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return f, apperr.Invalidf("to", "must follow from")
+	}
+	return f, nil
 }
 
 // parseTime reads an RFC 3339 time or a date (midnight UTC).

@@ -269,7 +269,10 @@ func (a *AuditLog) FindEntries(ctx context.Context, f audit.Filter) ([]*audit.En
 		}
 		where = append(where, "user_id = "+arg(f.UserID)+"::uuid")
 	}
-	if f.Action != "" {
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		where = append(where, "starts_with(action, "+arg(f.Action)+")")
+	case f.Action != "":
 		where = append(where, "action = "+arg(f.Action))
 	}
 	if !f.From.IsZero() {

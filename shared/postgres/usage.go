@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
@@ -182,4 +183,80 @@ func (u *UsageLog) unflushed(orgID, day string) (queries, bytes int64) {
 		return d.queries, d.bytes
 	}
 	return 0, 0
+}
+
+// UsageHistory reads the tenant's usage per day over the UTC days from..to
+// (both included; every day present, zeros where nothing was counted, today
+// with what this process has not written yet) and each member's totals over
+// the same days from the audit log. Admins read it (the audit permission).
+func (s *BudgetService) UsageHistory(ctx context.Context, from, to time.Time) (ratelimit.UsageHistory, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
+		return ratelimit.UsageHistory{}, err
+	}
+	t, _ := tenant.FromContext(ctx)
+	from, to = from.UTC().Truncate(24*time.Hour), to.UTC().Truncate(24*time.Hour)
+	h := ratelimit.UsageHistory{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Days: []ratelimit.UsageDay{}, Users: []ratelimit.MemberUsage{}}
+	counted := map[string]ratelimit.UsageDay{}
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if counted, err = usageDays(ctx, tx, from, to); err != nil {
+			return err
+		}
+		h.Users, err = memberUsage(ctx, tx, from, to.AddDate(0, 0, 1))
+		return err
+	})
+	if err != nil {
+		return ratelimit.UsageHistory{}, fmt.Errorf("reading usage history: %w", err)
+	}
+	today := s.now().UTC().Format(time.DateOnly)
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		day := counted[d.Format(time.DateOnly)]
+		day.Day = d.Format(time.DateOnly)
+		if day.Day == today && s.usage != nil {
+			q, b := s.usage.unflushed(t.Org.ID, today)
+			day.Queries, day.BytesProcessed = day.Queries+q, day.BytesProcessed+b
+		}
+		h.Days = append(h.Days, day)
+	}
+	return h, nil
+}
+
+// usageDays reads the usage rows of the days from..to, by day.
+func usageDays(ctx context.Context, tx pgx.Tx, from, to time.Time) (map[string]ratelimit.UsageDay, error) {
+	rows, err := tx.Query(ctx, `select to_char(day, 'YYYY-MM-DD'), queries, bytes_processed, reports, uploads
+		from usage where day between $1::date and $2::date`, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]ratelimit.UsageDay{}
+	var d ratelimit.UsageDay
+	_, err = pgx.ForEachRow(rows, []any{&d.Day, &d.Queries, &d.BytesProcessed, &d.Reports, &d.Uploads}, func() error {
+		out[d.Day] = d
+		return nil
+	})
+	return out, err
+}
+
+// memberUsage counts each member's successful queries, report orders,
+// uploads and requests of any kind in [from, until), busiest first. A
+// member who has left keeps the counts, without an e-mail.
+func memberUsage(ctx context.Context, tx pgx.Tx, from, until time.Time) ([]ratelimit.MemberUsage, error) {
+	rows, err := tx.Query(ctx, `
+		select a.user_id::text, coalesce(min(u.email), ''),
+		  count(*) filter (where a.action = 'query.run'),
+		  count(*) filter (where a.action = 'reports.order'),
+		  count(*) filter (where a.action = 'uploads.create'),
+		  count(*)
+		from audit_log a left join users u on u.id = a.user_id
+		where a.at >= $1 and a.at < $2 and a.status < 400 and a.user_id is not null
+		group by a.user_id
+		order by 3 desc, 6 desc, 2, 1`, from, until)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ratelimit.MemberUsage, error) {
+		var m ratelimit.MemberUsage
+		err := r.Scan(&m.UserID, &m.Email, &m.Queries, &m.Reports, &m.Uploads, &m.Actions)
+		return m, err
+	})
 }

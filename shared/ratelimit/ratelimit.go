@@ -130,4 +130,36 @@ type Usage struct {
 // UsageReader reads the usage of the tenant in ctx.
 type UsageReader interface {
 	OrgUsage(ctx context.Context) (Usage, error)
+	// UsageHistory reads the tenant's usage per day and per member over
+	// the UTC days from..to, both included.
+	UsageHistory(ctx context.Context, from, to time.Time) (UsageHistory, error)
+}
+
+// UsageDay is what an org consumed on one UTC day.
+type UsageDay struct {
+	Day            string `json:"day"`
+	Queries        int64  `json:"queries"`
+	BytesProcessed int64  `json:"bytes_processed"`
+	Reports        int64  `json:"reports"`
+	Uploads        int64  `json:"uploads"`
+}
+
+// MemberUsage is what one member did over a period, counted from the org's
+// audit log (requests that succeeded).
+type MemberUsage struct {
+	UserID  string `json:"user_id"`
+	Email   string `json:"email,omitempty"`
+	Queries int64  `json:"queries"`
+	Reports int64  `json:"reports"`
+	Uploads int64  `json:"uploads"`
+	Actions int64  `json:"actions"`
+}
+
+// UsageHistory is an org's usage over a period of UTC days: every day of
+// it (days with nothing counted included, as zeros) and each member's totals.
+type UsageHistory struct {
+	From  string        `json:"from"`
+	To    string        `json:"to"`
+	Days  []UsageDay    `json:"days"`
+	Users []MemberUsage `json:"users"`
 }

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery, useQueryClient, useMutation } from '@tanstack/react-query';
 import { api, apiData, orgPath } from './client';
 import type { AuditEntry, DatasetInfo, Invite, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
+import type { Entitlements, Upload, Usage } from './types';
 import { normaliseSpec, specKey } from '../lib/spec';
 
 export const keys = {
@@ -184,13 +185,23 @@ export function fetchAudit(org: string, f: AuditFilter, cursor?: string | null) 
   return apiData<Page<AuditEntry>>(orgPath(org, '/audit'), { query: { ...f, limit: 50, cursor } });
 }
 
-/** GET /v1/orgs/{org}/usage: the org's consumption against its plan. Any error, 404 included, is an error. */
-export function fetchUsage(org: string) {
-  return apiData<Record<string, unknown>>(orgPath(org, '/usage'));
+/** GET /v1/orgs/{org}/usage: the org's consumption against its plan, per day and per member over from..to (UTC dates). Any error, 404 included, is an error. */
+export function fetchUsage(org: string, period: { from?: string; to?: string } = {}) {
+  return apiData<Usage>(orgPath(org, '/usage'), { query: period });
 }
 
-export function useUsage(org: string) {
-  return useQuery({ queryKey: ['usage', org], queryFn: () => fetchUsage(org), enabled: !!org, retry: false });
+export function useUsage(org: string, period: { from?: string; to?: string } = {}) {
+  return useQuery({ queryKey: ['usage', org, period.from ?? '', period.to ?? ''], queryFn: () => fetchUsage(org, period), enabled: !!org, retry: false });
+}
+
+/** GET /v1/orgs/{org}/entitlements: the public datasets the org may read. */
+export function useEntitlements(org: string) {
+  return useQuery({ queryKey: ['entitlements', org], queryFn: () => apiData<Entitlements>(orgPath(org, '/entitlements')), enabled: !!org, retry: false });
+}
+
+/** GET /v1/orgs/{org}/uploads: the org's uploads, newest first (first page). */
+export function useUploads(org: string) {
+  return useQuery({ queryKey: ['uploads', org], queryFn: () => apiData<Page<Upload>>(orgPath(org, '/uploads'), { query: { limit: 50 } }), enabled: !!org, retry: false });
 }
 
 /** The catalog's entries, whatever list envelope the server uses ({data}, {items} or a bare array). */

@@ -251,3 +251,65 @@ export interface SourceRequirement {
   /** The command that loads it. */
   load: string;
 }
+
+/** One counted resource of today against the plan's limit (absent: none). */
+export interface UsageMeter {
+  used: number;
+  limit?: number;
+}
+
+/** What the org consumed on one UTC day. */
+export interface UsageDay {
+  day: string;
+  queries: number;
+  bytes_processed: number;
+  reports: number;
+  uploads: number;
+}
+
+/** What one member did over the period (successful requests in the audit log). */
+export interface MemberUsage {
+  user_id: string;
+  email?: string;
+  queries: number;
+  reports: number;
+  uploads: number;
+  actions: number;
+}
+
+/** GET /v1/orgs/{org}/usage: today against the plan, and the period's history. */
+export interface Usage {
+  day: string;
+  plan: string;
+  queries: UsageMeter;
+  bytes_processed: UsageMeter;
+  reports: UsageMeter;
+  uploads: UsageMeter;
+  resets_at: string;
+  rate_limits?: Record<string, Record<string, number>>;
+  history?: { from: string; to: string; days: UsageDay[]; users: MemberUsage[] };
+}
+
+export type UploadStatus = 'received' | 'loaded' | 'failed';
+
+/** A tenant CSV upload (GET /v1/orgs/{org}/uploads). */
+export interface Upload {
+  id: string;
+  file_name: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  metrics: string[] | null;
+  period_from: string;
+  period_to: string;
+  status: UploadStatus;
+  error?: string;
+  uploaded_by?: string;
+  created_at: string;
+  loaded_at?: string;
+}
+
+/** GET/PUT /v1/orgs/{org}/entitlements: the public datasets the org may read. */
+export interface Entitlements {
+  datasets: string[];
+}
