@@ -43,8 +43,8 @@ describe('problem types', () => {
     const e = problem(400, { type: 'urn:mirante:problem:invalid', title: 'Bad Request', detail: 'x', errors: [{ field: 'filters[0].op', reason: 'operator "like" is not allowed' }] });
     const m = problemMessages(t, e, 'pt-BR');
     expect(m.summary).toBe('O pedido foi recusado: confira os campos indicados.');
-    expect(m.fields).toEqual([{ field: 'filters[0].op', message: 'Valor recusado: operator "like" is not allowed' }]);
-    expect(problemText(t, e, 'pt-BR')).toBe('O pedido foi recusado: confira os campos indicados. (Operador do filtro: Valor recusado: operator "like" is not allowed)');
+    expect(m.fields).toEqual([{ field: 'filters[0].op', message: 'Valor recusado: operator "like" is not allowed', reason: 'operator "like" is not allowed' }]);
+    expect(problemText(t, e, 'pt-BR')).toBe('O pedido foi recusado: confira os campos indicados. (Operador do filtro: operator "like" is not allowed)');
     expect(problemMessages(t, new TypeError('Failed to fetch'), 'pt-BR').summary).toBe('Sem conexão com o servidor.');
   });
 });
@@ -61,15 +61,18 @@ describe('field keys', () => {
 describe('bindProblem', () => {
   it('places each field message once: beside the most specific control, or in rest', async () => {
     const t = await translator('pt-BR');
-    const m = { summary: 'S', fields: [
-      { field: 'filters[0].op', message: 'a' },
-      { field: 'time.to', message: 'b' },
-      { field: 'email', message: 'c' },
-      { field: 'filtersX', message: 'd' },
-    ] };
+    const m = {
+      summary: 'S',
+      fields: [
+        { field: 'filters[0].op', message: 'a', reason: 'ra' },
+        { field: 'time.to', message: 'b', reason: 'rb' },
+        { field: 'email', message: 'c', reason: 'rc' },
+        { field: 'filtersX', message: 'd', reason: 'rd' },
+      ],
+    };
     const b = bindProblem(t, m, ['filters', 'filters[0]', 'time'])!;
     expect(b.byControl).toEqual({ 'filters[0]': 'a', time: 'b' });
-    expect(b.rest).toEqual(['E-mail: c', 'filtersX: d']);
+    expect(b.rest).toEqual(['E-mail: rc', 'filtersX: rd']);
     expect(bindProblem(t, null, ['x'])).toBeNull();
   });
 });

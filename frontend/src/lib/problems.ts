@@ -79,6 +79,8 @@ export interface FieldMessage {
   field: string;
   /** What is wrong, to show beside the control. */
   message: string;
+  /** The API's reason alone, for the summary, where the field's label precedes it. */
+  reason: string;
 }
 
 export interface ProblemMessages {
@@ -109,7 +111,7 @@ function summaryOf(t: T, e: ApiError, code: string, locale: Locale | string): st
 export function problemMessages(t: T, e: unknown, locale: Locale | string): ProblemMessages {
   if (e instanceof ApiError) {
     const code = problemCode(e);
-    const fields = e.errors.map((f) => ({ field: f.field, message: t('errors.fieldReason', { reason: f.reason }) }));
+    const fields = e.errors.map((f) => ({ field: f.field, message: t('errors.fieldReason', { reason: f.reason }), reason: f.reason }));
     return { summary: summaryOf(t, e, code, locale), fields };
   }
   if (e instanceof TypeError) return { summary: t('errors.network'), fields: [] };
@@ -140,7 +142,7 @@ export function bindProblem(t: T, m: ProblemMessages | null, controls: readonly 
   const rest: string[] = [];
   for (const f of m.fields) {
     const name = controls.filter((c) => fieldMatches(c, f.field)).sort((a, b) => b.length - a.length)[0];
-    if (name === undefined) rest.push(`${fieldLabel(t, f.field)}: ${f.message}`);
+    if (name === undefined) rest.push(`${fieldLabel(t, f.field)}: ${f.reason}`);
     else if (byControl[name] === undefined) byControl[name] = f.message;
     else byControl[name] = `${byControl[name]} ${f.message}`;
   }

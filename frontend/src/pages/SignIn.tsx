@@ -56,8 +56,8 @@ export default function SignIn() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const fields = [];
-    if (!email.trim()) fields.push({ field: 'email', message: t('signin.errors.emailRequired') });
-    if (!password) fields.push({ field: 'password', message: t('signin.errors.passwordRequired') });
+    if (!email.trim()) fields.push({ field: 'email', message: t('signin.errors.emailRequired'), reason: '' });
+    if (!password) fields.push({ field: 'password', message: t('signin.errors.passwordRequired'), reason: '' });
     if (fields.length) {
       setProblem({ summary: '', fields });
       document.getElementById(`signin-${fields[0].field}`)?.focus();
@@ -70,7 +70,7 @@ export default function SignIn() {
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (code === 'auth/invalid-email') {
-        setProblem({ summary: '', fields: [{ field: 'email', message: t('signin.errors.emailInvalid') }] });
+        setProblem({ summary: '', fields: [{ field: 'email', message: t('signin.errors.emailInvalid'), reason: '' }] });
         setTimeout(() => document.getElementById('signin-email')?.focus(), 0);
       } else {
         setProblem({ summary: t(messageKey(code)), fields: [] });
