@@ -8,10 +8,14 @@ SHELL := /bin/bash
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# dev and up install the system packages first (as root), the report
+# toolchain included, or stop naming what is missing and how to install it.
 dev: ## run the whole stack in the foreground (Ctrl-C stops it)
+	@scripts/dev deps
 	@scripts/dev dev
 
 up: ## start the stack in the background; returns when everything answers
+	@scripts/dev deps
 	@scripts/dev up
 
 down: ## stop the stack started by make up

@@ -9,6 +9,15 @@ export default defineConfig(({ mode }) => {
   const target = env.VITE_API_TARGET || 'http://127.0.0.1:8080';
   return {
     plugins: [react()],
+    // Each stack keeps its own dependency cache (scripts/spa and the e2e stack
+    // pass .data/<stack>/vite), so two dev servers never rewrite one another's.
+    cacheDir: env.VITE_CACHE_DIR || 'node_modules/.vite',
+    optimizeDeps: {
+      // What is imported only lazily (charts, exports) is pre-bundled at start:
+      // discovered on first use, it would make the optimiser re-run and answer
+      // 504 to the module the page just asked for.
+      include: ['echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers', 'zrender', 'fflate', 'jspdf'],
+    },
     server: {
       host: '127.0.0.1',
       port: 5173,

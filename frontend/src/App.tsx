@@ -6,6 +6,8 @@ import { useMe } from './api/hooks';
 import { Shell } from './layout/Shell';
 import { useHref } from './layout/nav';
 import { Alert, Spinner } from './ui';
+import { ErrorBoundary } from './ui/ErrorBoundary';
+import { ConnectionStatus } from './ui/OfflineBanner';
 import SignIn from './pages/SignIn';
 import Explore from './pages/Explore';
 
@@ -54,39 +56,48 @@ function NotFound() {
   );
 }
 
+/** The routes, behind an error boundary that starts over on every path. */
+function Routed({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
+  return <ErrorBoundary resetKey={pathname}>{children}</ErrorBoundary>;
+}
+
 export function App() {
   return (
     <BrowserRouter>
-      <Suspense fallback={<Loading />}>
-        <Routes>
-          <Route path="/signin" element={<SignIn />} />
-          <Route path="/invite/:token" element={<Invite />} />
-          <Route
-            path="/"
-            element={
-              <RequireAuth>
-                <Home />
-              </RequireAuth>
-            }
-          />
-          <Route
-            path="/o/:org"
-            element={
-              <RequireAuth>
-                <Shell />
-              </RequireAuth>
-            }
-          >
-            <Route index element={<Navigate to="explore" replace />} />
-            <Route path="explore" element={<Explore />} />
-            <Route path="views" element={<Suspense fallback={<Loading />}><Views /></Suspense>} />
-            <Route path="dashboards" element={<Suspense fallback={<Loading />}><Dashboards /></Suspense>} />
-            <Route path="reports" element={<Suspense fallback={<Loading />}><Reports /></Suspense>} />
-            <Route path="admin/*" element={<Suspense fallback={<Loading />}><Admin /></Suspense>} />
-          </Route>
-          <Route path="*" element={<NotFound />} />
-        </Routes>
-      </Suspense>
+      <ConnectionStatus />
+      <Routed>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/signin" element={<SignIn />} />
+            <Route path="/invite/:token" element={<Invite />} />
+            <Route
+              path="/"
+              element={
+                <RequireAuth>
+                  <Home />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/o/:org"
+              element={
+                <RequireAuth>
+                  <Shell />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Navigate to="explore" replace />} />
+              <Route path="explore" element={<Explore />} />
+              <Route path="views" element={<Suspense fallback={<Loading />}><Views /></Suspense>} />
+              <Route path="dashboards" element={<Suspense fallback={<Loading />}><Dashboards /></Suspense>} />
+              <Route path="reports" element={<Suspense fallback={<Loading />}><Reports /></Suspense>} />
+              <Route path="admin/*" element={<Suspense fallback={<Loading />}><Admin /></Suspense>} />
+            </Route>
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
+      </Routed>
     </BrowserRouter>
   );
 }

@@ -11,8 +11,12 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       refetchOnWindowFocus: false,
-      // Client errors (4xx) are answers, not glitches: no retry.
+      // Client errors (4xx) are answers, not glitches: no retry (a short 429
+      // is retried by the client itself, api/client.ts). Server errors and
+      // network failures are, after the Retry-After a 503 names. Offline,
+      // queries pause and refetch on reconnect (onlineManager).
       retry: (n, e) => n < 2 && !(e instanceof ApiError && e.status < 500),
+      retryDelay: (n, e) => Math.min(e instanceof ApiError && e.retryAfter !== undefined ? e.retryAfter * 1000 : 1000 * 2 ** n, 30_000),
     },
   },
 });

@@ -148,7 +148,7 @@ describe('code columns', () => {
     // The header row stays bold, and style 9 is the text format.
     expect(sheet1).toContain('<c r="A1" t="inlineStr" s="1">');
     const styles = strFromU8(files['xl/styles.xml']);
-    expect(styles).toContain('<cellXfs count="10">');
+    expect(styles).toContain('<cellXfs count="11">');
     expect(styles).toMatch(/<cellXfs [^>]*>(?:<xf [^>]*\/>){9}<xf numFmtId="49"/);
   });
 });

@@ -23,6 +23,10 @@ type Deps struct {
 	// in a binary: the raw bucket's notification reaches the ingest
 	// function by itself. In-process tests load uploads through it.
 	Notifier uploads.Notifier
+	// RendererStatus, set where this process renders reports (the local
+	// runner's in-process worker), adds the renderer's readiness to
+	// /healthz. Unset in Cloud Run, where the report job renders.
+	RendererStatus func() string
 }
 
 // Function is the api function.

@@ -147,6 +147,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		CORSOrigins:    cfg.HTTP.CORSOrigins,
 		RequestTimeout: cfg.HTTP.RequestTimeout,
 	}
+	srv.RendererStatus = deps.RendererStatus
 	if cfg.Runtime.Production() {
 		srv.ReportFiles = signedFiles{store: store, bucket: cfg.Storage.ReportsBucket}
 	} else {

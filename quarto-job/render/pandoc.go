@@ -24,7 +24,7 @@ func (r *Renderer) renderPandoc(ctx context.Context, st *staged) (string, error)
 	var chromium, rsvg string
 	switch st.format {
 	case PDF:
-		if chromium, err = lookTool(r.cfg.Chromium, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"); err != nil {
+		if chromium, err = lookTool(r.cfg.Chromium, chromiumNames...); err != nil {
 			return "", err
 		}
 	case DOCX:

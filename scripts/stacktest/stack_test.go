@@ -234,6 +234,11 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v %v", err, resp)
 	}
+	// The local runner renders reports in process: /healthz says whether it can.
+	var health struct{ Status, Renderer string }
+	if err := json.NewDecoder(resp.Body).Decode(&health); err != nil || health.Status != "ok" || !regexp.MustCompile(`^(ready|missing: .+)$`).MatchString(health.Renderer) {
+		t.Errorf("healthz: %+v %v, want status ok and a renderer detail", health, err)
+	}
 	resp.Body.Close()
 
 	for _, u := range demo.Users {

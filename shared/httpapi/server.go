@@ -72,6 +72,10 @@ type Server struct {
 	// RequestTimeout bounds each request's work (0: none).
 	RequestTimeout time.Duration
 
+	// RendererStatus, set where this process renders or dispatches reports,
+	// is /healthz's renderer detail: "ready" or "missing: <programs>".
+	RendererStatus func() string
+
 	specs specMemo
 	// uploading holds a slot per upload being read and parsed (see
 	// UploadSlots).
@@ -147,7 +151,12 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Errorf(apperr.Unavailable, "database unavailable"))
 		return
 	}
-	JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	body := map[string]string{"status": "ok"}
+	// A missing renderer is a detail, not a failure: the API still serves.
+	if s.RendererStatus != nil {
+		body["renderer"] = s.RendererStatus()
+	}
+	JSON(w, http.StatusOK, body)
 }
 
 type meUser struct {

@@ -1,13 +1,19 @@
 // The REST client: every /v1 call carries the Firebase ID token (refreshed
-// silently by the SDK), problems (RFC 9457) become ApiError.
+// silently by the SDK), problems (RFC 9457) become ApiError. A 429 that names
+// a short Retry-After is retried by itself, at most MAX_429_RETRIES times, and
+// only for requests that are safe to repeat (see retriable).
 
 export interface FieldError {
   field: string;
   reason: string;
 }
 
+type ProblemBody = Partial<{ type: string; title: string; detail: string; errors: FieldError[]; trace_id: string; reason: string }> & Record<string, unknown>;
+
 export class ApiError extends Error {
   status: number;
+  /** The problem's type URI (urn:mirante:problem:<code>); '' when the answer was not a problem. */
+  type: string;
   title: string;
   detail?: string;
   errors: FieldError[];
@@ -15,9 +21,13 @@ export class ApiError extends Error {
   retryAfter?: number;
   /** The problem's `reason` extension, where a route names why it refused (e.g. accepting an invite). */
   reason?: string;
-  constructor(status: number, body: Partial<{ title: string; detail: string; errors: FieldError[]; trace_id: string; reason: string }>, traceId?: string, retryAfter?: number) {
+  /** Every member of the problem document, extensions included (e.g. resets_at of a budget). */
+  body: Record<string, unknown>;
+  constructor(status: number, body: ProblemBody, traceId?: string, retryAfter?: number) {
     super(body.detail || body.title || `HTTP ${status}`);
     this.status = status;
+    this.type = typeof body.type === 'string' ? body.type : '';
+    this.body = body;
     this.title = body.title ?? '';
     this.detail = body.detail;
     this.reason = typeof body.reason === 'string' ? body.reason : undefined;
@@ -52,6 +62,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   query?: Record<string, string | number | undefined | null>;
+  /** Safe to send again although the method is not (e.g. POST /query, which only reads). */
+  idempotent?: boolean;
 }
 
 export function withQuery(path: string, query?: RequestOptions['query']): string {
@@ -83,14 +95,96 @@ async function once<T>(path: string, opts: RequestOptions, force: boolean): Prom
     }
   }
   if (!res.ok) {
-    const ra = Number(res.headers.get('Retry-After'));
-    throw new ApiError(res.status, (json as object) ?? { title: res.statusText }, res.headers.get('X-Trace-Id') ?? undefined, Number.isFinite(ra) ? ra : undefined);
+    const raw = res.headers.get('Retry-After');
+    const ra = raw === null || raw.trim() === '' ? NaN : Number(raw);
+    const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as ProblemBody) : { title: res.statusText };
+    throw new ApiError(res.status, body, res.headers.get('X-Trace-Id') ?? undefined, Number.isFinite(ra) && ra >= 0 ? ra : undefined);
   }
   return { data: json as T, headers: res.headers, status: res.status };
 }
 
-/** Calls the API; on 401 refreshes the token once and retries, then signs out. */
+/** Automatic retries of one request answered 429. */
+export const MAX_429_RETRIES = 2;
+/** A Retry-After longer than this is the user's to wait for, not the client's. */
+export const MAX_AUTO_WAIT_S = 30;
+
+/** Requests that may be sent again: idempotent methods, or a request that says so. */
+export function retriable(opts: RequestOptions): boolean {
+  const m = (opts.method ?? 'GET').toUpperCase();
+  if (['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(m)) return true;
+  return !!opts.idempotent || Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key');
+}
+
+/** The seconds to wait before retrying e by itself, or null when it is not to be retried. */
+export function autoRetryDelay(e: unknown, opts: RequestOptions, attempt: number): number | null {
+  if (!(e instanceof ApiError) || e.status !== 429 || attempt >= MAX_429_RETRIES || !retriable(opts)) return null;
+  // A spent daily budget (resets_at) is not a burst: waiting hours is not a retry.
+  if (e.body.resets_at !== undefined) return null;
+  const s = e.retryAfter ?? 1;
+  return s <= MAX_AUTO_WAIT_S ? Math.max(0, Math.ceil(s)) : null;
+}
+
+/** A request waiting to be retried: the wall-clock time it will be sent again. */
+export interface PendingRetry {
+  id: number;
+  until: number;
+}
+
+let pending: PendingRetry[] = [];
+const listeners = new Set<() => void>();
+let nextId = 1;
+
+function setPending(next: PendingRetry[]) {
+  pending = next;
+  listeners.forEach((l) => l());
+}
+
+/** The requests now waiting out a Retry-After (for useSyncExternalStore). */
+export const retryStore = {
+  subscribe(l: () => void): () => void {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  },
+  snapshot(): PendingRetry[] {
+    return pending;
+  },
+};
+
+function wait(seconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const entry = { id: nextId++, until: Date.now() + seconds * 1000 };
+    setPending([...pending, entry]);
+    const done = () => setPending(pending.filter((p) => p !== entry));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      done();
+      resolve();
+    }, seconds * 1000);
+    const abort = () => {
+      clearTimeout(timer);
+      done();
+      reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'));
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/** Calls the API; a short 429 on a request safe to repeat is retried after Retry-After (see autoRetryDelay). */
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await authorised<T>(path, opts);
+    } catch (e) {
+      const delay = autoRetryDelay(e, opts, attempt);
+      if (delay === null) throw e;
+      await wait(delay, opts.signal);
+    }
+  }
+}
+
+/** Calls the API; on 401 refreshes the token once and retries, then signs out. */
+async function authorised<T>(path: string, opts: RequestOptions): Promise<ApiResponse<T>> {
   try {
     return await once<T>(path, opts, false);
   } catch (e) {

@@ -72,6 +72,7 @@ export const en = {
       network: 'Could not reach the sign-in service. Check your connection.',
       generic: 'Could not sign in. Try again.',
       emailRequired: 'Enter your e-mail.',
+      emailInvalid: 'Enter a valid e-mail address.',
       passwordRequired: 'Enter your password.',
     },
   },

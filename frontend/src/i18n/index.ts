@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import { ptBR } from './pt-BR';
 import { en } from './en';
 import type { Locale } from '../api/types';
+import { formatInterpolated } from '../lib/format';
 
 export const LOCALES: Locale[] = ['pt-BR', 'en'];
 export const DEFAULT_LOCALE: Locale = 'pt-BR';
@@ -28,7 +29,8 @@ void i18n.use(initReactI18next).init({
   lng: initialLocale(),
   fallbackLng: false,
   supportedLngs: LOCALES,
-  interpolation: { escapeValue: false },
+  // Counts ({{count}}, {{n}}, {{of}}) are grouped by locale: 10.000 linhas, 10,000 rows.
+  interpolation: { escapeValue: false, alwaysFormat: true, format: formatInterpolated },
   returnNull: false,
   showSupportNotice: false,
 });

@@ -72,6 +72,7 @@ export const ptBR = {
       network: 'Não foi possível falar com o serviço de login. Verifique a conexão.',
       generic: 'Não foi possível entrar. Tente de novo.',
       emailRequired: 'Informe o e-mail.',
+      emailInvalid: 'Informe um endereço de e-mail válido.',
       passwordRequired: 'Informe a senha.',
     },
   },

@@ -7,7 +7,9 @@ import type { Me, OrgRef } from '../api/types';
 import { Alert, Button, Spinner } from '../ui';
 import { isAdmin, useHref, useLocale, useOrgSlug } from './nav';
 import { LOCALES } from '../i18n';
-import { ApiError } from '../api/client';
+import { problemText } from '../lib/problems';
+import { ErrorBoundary } from '../ui/ErrorBoundary';
+import i18n from '../i18n';
 
 interface OrgContext {
   me: Me;
@@ -127,6 +129,7 @@ export function Shell() {
   const me = useMe(!!user);
   const href = useHref();
   const locale = useLocale();
+  const location = useLocation();
   useRouteFocus();
 
   let body: ReactNode;
@@ -142,7 +145,9 @@ export function Shell() {
     org = me.data.orgs.find((o) => o.slug === slug || o.id === slug);
     body = org ? (
       <Ctx.Provider value={{ me: me.data, org }}>
-        <Outlet />
+        <ErrorBoundary resetKey={location.pathname}>
+          <Outlet />
+        </ErrorBoundary>
       </Ctx.Provider>
     ) : (
       <Alert tone="error" title={t('errors.orgNotFound')}>
@@ -214,31 +219,7 @@ export function Shell() {
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
-/** A user-facing sentence for an API or network error. */
+/** A user-facing sentence for an API or network error, translated by its problem type (lib/problems.ts). */
 export function errorText(t: T, e: unknown): string {
-  if (e instanceof ApiError) {
-    const fields = e.errors.length ? ` (${e.errors.map((f) => `${f.field}: ${f.reason}`).join('; ')})` : '';
-    switch (e.status) {
-      case 400:
-        return t('errors.invalid', { detail: (e.detail ?? e.title) + fields });
-      case 401:
-        return t('errors.unauthorized');
-      case 403:
-        return t('errors.forbidden');
-      case 404:
-        return t('errors.notFound');
-      case 410:
-        return t('errors.gone');
-      case 412:
-        return t('errors.conflict');
-      case 413:
-        return t('errors.tooLarge');
-      case 429:
-        return t('errors.rateLimited', { seconds: e.retryAfter ?? 1 });
-      default:
-        return e.status >= 500 ? t('errors.server', { trace: e.traceId ?? '—' }) : (e.detail ?? e.title);
-    }
-  }
-  if (e instanceof TypeError) return t('errors.network');
-  return t('errors.generic');
+  return problemText(t, e, i18n.language);
 }

@@ -89,6 +89,22 @@ export function formatDateTime(v: string | Date, locale: Locale | string, timeZo
   }).format(new Date(v));
 }
 
+/** A time of day, HH:MM on a 24-hour clock, in the browser's time zone (or timeZone). */
+export function formatTime(v: string | Date, locale: Locale | string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(new Date(v));
+}
+
+/** Interpolated values named count, n or of are row and item counts: grouped the reader's way ("10.000 linhas"). */
+export const COUNT_VARIABLES: ReadonlySet<string> = new Set(['count', 'n', 'of']);
+
+/** i18next's interpolation format: counts grouped by locale, everything else as given. */
+export function formatInterpolated(value: unknown, _format?: string, lng?: string, options?: Record<string, unknown>): string {
+  const key = typeof options?.interpolationkey === 'string' ? options.interpolationkey : '';
+  if (typeof value === 'number' && Number.isInteger(value) && COUNT_VARIABLES.has(key)) return formatInteger(value, lng ?? 'pt-BR');
+  // Anything else goes back to i18next as it came.
+  return value as string;
+}
+
 export function formatBytes(n: number, locale: Locale | string): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;

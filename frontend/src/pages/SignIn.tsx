@@ -1,17 +1,21 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
-import { Alert, Button, TextField } from '../ui';
+import { Button, TextField } from '../ui';
+import { ProblemAlert } from '../ui/FieldError';
+import { bindProblem, type ProblemMessages } from '../lib/problems';
 import { LanguageSwitch, SkipLink } from '../layout/Shell';
 import { useHref } from '../layout/nav';
+
+/** The form's controls, named as the problem fields they show. */
+const CONTROLS = ['email', 'password'] as const;
 
 function messageKey(code: string): string {
   switch (code) {
     case 'auth/invalid-credential':
     case 'auth/wrong-password':
     case 'auth/user-not-found':
-    case 'auth/invalid-email':
     case 'auth/invalid-login-credentials':
       return 'signin.errors.invalid';
     case 'auth/too-many-requests':
@@ -37,8 +41,9 @@ export default function SignIn() {
   const href = useHref();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  // What went wrong, as a problem: one summary, and messages per field placed beside their controls.
+  const [problem, setProblem] = useState<ProblemMessages | null>(null);
+  const bound = useMemo(() => bindProblem(t, problem, CONTROLS), [t, problem]);
   const [busy, setBusy] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
 
@@ -50,22 +55,27 @@ export default function SignIn() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const fe: typeof fieldErrors = {};
-    if (!email.trim()) fe.email = t('signin.errors.emailRequired');
-    if (!password) fe.password = t('signin.errors.passwordRequired');
-    setFieldErrors(fe);
-    setError(null);
-    if (fe.email || fe.password) {
-      document.getElementById(fe.email ? 'signin-email' : 'signin-password')?.focus();
+    const fields = [];
+    if (!email.trim()) fields.push({ field: 'email', message: t('signin.errors.emailRequired'), reason: '' });
+    if (!password) fields.push({ field: 'password', message: t('signin.errors.passwordRequired'), reason: '' });
+    if (fields.length) {
+      setProblem({ summary: '', fields });
+      document.getElementById(`signin-${fields[0].field}`)?.focus();
       return;
     }
+    setProblem(null);
     setBusy(true);
     try {
       await signIn(email.trim(), password);
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
-      setError(t(messageKey(code)));
-      setTimeout(() => alertRef.current?.focus(), 0);
+      if (code === 'auth/invalid-email') {
+        setProblem({ summary: '', fields: [{ field: 'email', message: t('signin.errors.emailInvalid'), reason: '' }] });
+        setTimeout(() => document.getElementById('signin-email')?.focus(), 0);
+      } else {
+        setProblem({ summary: t(messageKey(code)), fields: [] });
+        setTimeout(() => alertRef.current?.focus(), 0);
+      }
     } finally {
       setBusy(false);
     }
@@ -87,10 +97,10 @@ export default function SignIn() {
             {t('signin.title')}
           </h1>
           <p className="muted">{t('signin.intro')}</p>
-          <form onSubmit={submit} noValidate aria-describedby={error ? 'signin-error' : undefined}>
-            {error ? (
+          <form onSubmit={submit} noValidate aria-describedby={bound?.summary ? 'signin-error' : undefined}>
+            {bound?.summary || bound?.rest.length ? (
               <div ref={alertRef} tabIndex={-1} id="signin-error">
-                <Alert tone="error">{error}</Alert>
+                <ProblemAlert problem={bound} />
               </div>
             ) : null}
             <TextField
@@ -102,7 +112,7 @@ export default function SignIn() {
               required
               value={email}
               onChange={(e) => setEmail(e.target.value)}
-              error={fieldErrors.email}
+              error={bound?.byControl.email}
             />
             <TextField
               id="signin-password"
@@ -113,7 +123,7 @@ export default function SignIn() {
               required
               value={password}
               onChange={(e) => setPassword(e.target.value)}
-              error={fieldErrors.password}
+              error={bound?.byControl.password}
             />
             <Button type="submit" variant="primary" busy={busy} className="btn-block">
               {busy ? t('signin.submitting') : t('signin.submit')}

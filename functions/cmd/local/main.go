@@ -31,6 +31,7 @@ import (
 	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/functions/scheduler"
+	"github.com/mirante/mirante/quarto-job/render"
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/demo"
@@ -161,7 +162,11 @@ func serve(ctx context.Context) error {
 	}
 	defer cloud.Close()
 	base := "http://127.0.0.1:" + cfg.Port
-	fns, err := openFunctions(ctx, base)
+	rendererStatus, err := inProcessRenderer(local.NoWorker)
+	if err != nil {
+		return err
+	}
+	fns, err := openFunctions(ctx, base, rendererStatus)
 	if err != nil {
 		return err
 	}
@@ -261,6 +266,20 @@ func serve(ctx context.Context) error {
 	return fns.close(sctx)
 }
 
+// inProcessRenderer is the readiness of the report worker's renderer when
+// the worker runs in this process (then /healthz says whether its programs
+// are installed), nil otherwise.
+func inProcessRenderer(noWorker bool) (func() string, error) {
+	if noWorker {
+		return nil, nil
+	}
+	wcfg, err := worker.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return render.New(wcfg.Render).Readiness, nil
+}
+
 // functions are the four functions of the local process, each built from
 // its own configuration, loaded once, as the deployed binary builds one.
 type functions struct {
@@ -273,7 +292,7 @@ type functions struct {
 // openFunctions builds every function on the DuckDB warehouse. Where a
 // function's configuration names this process (the tasks' target, the
 // download URLs) and the environment does not set it, it is base.
-func openFunctions(ctx context.Context, base string) (f *functions, err error) {
+func openFunctions(ctx context.Context, base string, rendererStatus func() string) (f *functions, err error) {
 	f = &functions{}
 	defer func() {
 		if err != nil {
@@ -295,7 +314,7 @@ func openFunctions(ctx context.Context, base string) (f *functions, err error) {
 	if unset("PUBLIC_BASE_URL") {
 		acfg.HTTP.PublicBaseURL = base
 	}
-	if f.api, err = api.New(ctx, acfg, api.Deps{Engines: duckdb.Engines}); err != nil {
+	if f.api, err = api.New(ctx, acfg, api.Deps{Engines: duckdb.Engines, RendererStatus: rendererStatus}); err != nil {
 		return nil, err
 	}
 	scfg, err := scheduler.LoadConfig()

@@ -89,9 +89,10 @@ export function exportAboutCSV(meta: ExportMeta, locale: Locale, suffix: string)
   return name;
 }
 
-export function exportXLSX(meta: ExportMeta, header: string[], rows: Cell[][], sheets: { data: string; about: string }, units?: (string | undefined)[], codes?: boolean[]): string {
+/** The table as XLSX; locale words the quarters ("1º tri. 2024" / "Q1 2024"). */
+export function exportXLSX(meta: ExportMeta, header: string[], rows: Cell[][], sheets: { data: string; about: string }, units?: (string | undefined)[], codes?: boolean[], locale: Locale = 'pt-BR'): string {
   const name = fileName(meta.title, 'xlsx');
-  const bytes = toXLSX(meta, header, rows, sheets, units, codes);
+  const bytes = toXLSX(meta, header, rows, sheets, units, codes, locale);
   downloadBlob(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), name);
   return name;
 }

@@ -5,7 +5,11 @@
 // decimals on every row), which Excel shows with the reader's own separators.
 // Text cells cannot start a formula (see safeText); code columns are text
 // cells with the "@" (text) format, so "0201" keeps its leading zero.
+// Period columns are real periods: months are dates (the first of the month,
+// shown as "mmm yyyy"), quarters the locale's text ("1º tri. 2024").
 import { strToU8, zipSync } from 'fflate';
+import type { Locale } from '../../api/types';
+import { formatPeriod } from '../format';
 import { codesAsText, columnDecimals, MAX_DECIMALS, safeText, type Cell, type ExportMeta } from './csv';
 
 const esc = (s: string) =>
@@ -31,10 +35,49 @@ function colName(i: number): string {
 /** Style indexes in styles.xml: 0 plain, 1 bold, 2 + d a number with d decimals, then text ("@"). */
 const numberStyle = (d: number) => 2 + d;
 const TEXT_STYLE = 2 + MAX_DECIMALS + 1;
-const numFmts = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<numFmt numFmtId="${164 + d}" formatCode="#,##0${d ? '.' + '0'.repeat(d) : ''}"/>`);
+const MONTH_STYLE = TEXT_STYLE + 1;
+const MONTH_FMT = 164 + MAX_DECIMALS + 1;
+const numFmts = [
+  ...Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<numFmt numFmtId="${164 + d}" formatCode="#,##0${d ? '.' + '0'.repeat(d) : ''}"/>`),
+  `<numFmt numFmtId="${MONTH_FMT}" formatCode="mmm yyyy"/>`,
+];
 const numXfs = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => `<xf numFmtId="${164 + d}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`);
 
-function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decimals: (number | undefined)[] = [], codes: boolean[] = []): string {
+const MONTH_KEY = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const QUARTER_KEY = /^\d{4}-Q[1-4]$/;
+
+/** Excel's serial day number (1900 date system) of the first day of a YYYY-MM month. */
+export function monthSerial(key: string): number {
+  const m = MONTH_KEY.exec(key)!;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, 1) / 86_400_000 + 25_569;
+}
+
+/** Per column: 'month' or 'quarter' when every value of it is such a period key (codes are never periods). */
+export function periodColumns(rows: Cell[][], width: number, codes: boolean[] = []): ('month' | 'quarter' | undefined)[] {
+  return Array.from({ length: width }, (_, i) => {
+    if (codes[i]) return undefined;
+    const vals = rows.map((r) => r[i]).filter((v) => v !== null && v !== undefined && v !== '');
+    if (!vals.length || vals.some((v) => typeof v !== 'string')) return undefined;
+    if (vals.every((v) => MONTH_KEY.test(v as string))) return 'month';
+    if (vals.every((v) => QUARTER_KEY.test(v as string))) return 'quarter';
+    return undefined;
+  });
+}
+
+/** Months become date serials, quarters the locale's text; every other cell is left as it was. */
+function withPeriods(rows: Cell[][], kinds: ('month' | 'quarter' | undefined)[], locale: Locale): Cell[][] {
+  if (!kinds.some(Boolean)) return rows;
+  return rows.map((r) =>
+    r.map((v, i) => {
+      if (typeof v !== 'string' || !v) return v;
+      if (kinds[i] === 'month') return monthSerial(v);
+      if (kinds[i] === 'quarter') return formatPeriod(v, locale);
+      return v;
+    }),
+  );
+}
+
+function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decimals: (number | undefined)[] = [], codes: boolean[] = [], months: boolean[] = []): string {
   const body = rows
     .map((r, ri) => {
       const cells = r
@@ -44,7 +87,7 @@ function sheetXML(rows: Cell[][], boldRows: Set<number>, widths: number[], decim
           if (v === null || v === undefined || v === '') return '';
           if (typeof v === 'number' && Number.isFinite(v)) {
             const d = decimals[ci];
-            const numStyle = boldRows.has(ri) || d === undefined ? style : ` s="${numberStyle(d)}"`;
+            const numStyle = boldRows.has(ri) ? style : months[ci] ? ` s="${MONTH_STYLE}"` : d === undefined ? style : ` s="${numberStyle(d)}"`;
             return `<c r="${ref}"${numStyle}><v>${v}</v></c>`;
           }
           const textStyle = !boldRows.has(ri) && codes[ci] ? ` s="${TEXT_STYLE}"` : style;
@@ -67,10 +110,21 @@ function widthsOf(rows: Cell[][]): number[] {
 /** Sheet names: at most 31 characters, none of []:*?/\ */
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet';
 
-export function toXLSX(meta: ExportMeta, header: string[], cells: Cell[][], names: { data: string; about: string }, units?: (string | undefined)[], codes?: boolean[]): Uint8Array {
-  const rows = codesAsText(cells, codes);
+export function toXLSX(
+  meta: ExportMeta,
+  header: string[],
+  cells: Cell[][],
+  names: { data: string; about: string },
+  units?: (string | undefined)[],
+  codes?: boolean[],
+  locale: Locale = 'pt-BR',
+): Uint8Array {
+  const text = codesAsText(cells, codes);
+  const decimals = columnDecimals(text, header.length, units);
+  const periods = periodColumns(text, header.length, codes);
+  const rows = withPeriods(text, periods, locale);
   const data: Cell[][] = [header, ...rows];
-  const decimals = columnDecimals(rows, header.length, units);
+  const widthOf = widthsOf([header, ...text]);
   const about: Cell[][] = [[meta.title], ...meta.lines.map(([k, v]) => [k, v] as Cell[])];
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8(
@@ -115,10 +169,10 @@ export function toXLSX(meta: ExportMeta, header: string[], cells: Cell[][], name
         '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-        `<cellXfs count="${3 + numXfs.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numXfs.join('')}<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
+        `<cellXfs count="${4 + numXfs.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>${numXfs.join('')}<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="${MONTH_FMT}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
         '</styleSheet>',
     ),
-    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthsOf(data), decimals, codes)),
+    'xl/worksheets/sheet1.xml': strToU8(sheetXML(data, new Set([0]), widthOf, decimals, codes, periods.map((p) => p === 'month'))),
     'xl/worksheets/sheet2.xml': strToU8(sheetXML(about, new Set([0]), [28, 80])),
   };
   return zipSync(files, { level: 6 });
