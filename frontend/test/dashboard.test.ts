@@ -129,11 +129,14 @@ describe('a view in use', () => {
   it("reads used_by from a 409 problem's extensions, and nothing from other errors", async () => {
     const { ApiError } = await import('../src/api/client');
     const { usedByOf } = await import('../src/api/dashboards');
-    const e = Object.assign(new ApiError(409, { title: 'view in use' }), {
-      extensions: { used_by: [{ kind: 'dashboard', id: 'd1', name: 'Portos' }, { kind: 'schedule', id: 's1', name: 'Semanal' }, { kind: 'other', id: 'x', name: 'x' }], private_dashboards: 2 },
-    });
+    const e = new ApiError(409, {
+      type: 'urn:mirante:problem:view-in-use',
+      title: 'view in use',
+      used_by: [{ kind: 'dashboard', id: 'd1', name: 'Portos' }, { kind: 'schedule', id: 's1', name: 'Semanal' }, { kind: 'other', id: 'x', name: 'x' }],
+      private_dashboards: 2,
+    } as ConstructorParameters<typeof ApiError>[1]);
     expect(usedByOf(e)).toEqual({ uses: [{ kind: 'dashboard', id: 'd1', name: 'Portos' }, { kind: 'schedule', id: 's1', name: 'Semanal' }], privateDashboards: 2 });
-    // A client that drops the extensions: the caller falls back to the lists it can read.
+    // A 409 that is not about a view in use.
     expect(usedByOf(new ApiError(409, { title: 'view in use' }))).toBeNull();
     expect(usedByOf(new ApiError(412, { title: 'precondition failed' }))).toBeNull();
     expect(usedByOf(new Error('x'))).toBeNull();

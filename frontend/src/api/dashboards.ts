@@ -3,7 +3,7 @@
 // deletion would take with it (DELETE /views/{id} answers 409 with used_by).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, ApiError, orgPath } from './client';
-import type { Filter, Page, Schedule, Visibility } from './types';
+import type { Filter, Page, Visibility } from './types';
 
 export interface DashboardPanel {
   view_id: string;
@@ -114,23 +114,12 @@ export interface ViewUse {
   name: string;
 }
 
-/** The used_by of a 409 problem (when the client kept the problem's extensions), else null. */
+/** The used_by of a view-in-use 409 problem, else null. */
 export function usedByOf(e: unknown): { uses: ViewUse[]; privateDashboards: number } | null {
   if (!(e instanceof ApiError) || e.status !== 409) return null;
-  const ext = (e as ApiError & { extensions?: Record<string, unknown>; body?: Record<string, unknown> }).extensions ?? (e as ApiError & { body?: Record<string, unknown> }).body;
-  if (!ext || !Array.isArray(ext.used_by)) return null;
+  const ext = e.body;
+  if (!Array.isArray(ext.used_by)) return null;
   const uses = (ext.used_by as ViewUse[]).filter((u) => u && (u.kind === 'dashboard' || u.kind === 'schedule'));
   return { uses, privateDashboards: typeof ext.private_dashboards === 'number' ? ext.private_dashboards : 0 };
 }
 
-/** What uses a view among the dashboards and schedules the caller can list (when a 409 came without used_by). */
-export async function findViewUses(org: string, viewId: string): Promise<ViewUse[]> {
-  const [dash, sched] = await Promise.all([
-    apiData<Page<DashboardDoc>>(orgPath(org, '/dashboards'), { query: { limit: 200 } }).then((p) => p.data).catch(() => [] as DashboardDoc[]),
-    apiData<Page<Schedule>>(orgPath(org, '/schedules')).then((p) => p.data).catch(() => [] as Schedule[]),
-  ]);
-  return [
-    ...dash.filter((d) => d.panels?.some((p) => p.view_id === viewId)).map((d) => ({ kind: 'dashboard' as const, id: d.id, name: d.name })),
-    ...sched.filter((s) => s.view_id === viewId).map((s) => ({ kind: 'schedule' as const, id: s.id, name: s.name })),
-  ];
-}

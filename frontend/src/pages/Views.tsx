@@ -5,8 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDatasets, useDeleteView, useUpdateView, useViews } from '../api/hooks';
 import type { View, Visibility } from '../api/types';
-import { ApiError } from '../api/client';
-import { findViewUses, usedByOf, type ViewUse } from '../api/dashboards';
+import { usedByOf, type ViewUse } from '../api/dashboards';
 import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useHref, useLocale } from '../layout/nav';
@@ -183,7 +182,6 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
   const [error, setError] = useState<string | null>(null);
   // Set when the server refused because dashboards or schedules use the view: confirming deletes with cascade.
   const [inUse, setInUse] = useState<{ uses: ViewUse[]; privateDashboards: number } | null>(null);
-  const [checking, setChecking] = useState(false);
   useEffect(() => {
     setError(null);
     setInUse(null);
@@ -196,12 +194,9 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
       onDone(view.name);
       onClose();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && !inUse) {
-        setChecking(true);
-        const got = usedByOf(e) ?? { uses: await findViewUses(org.slug, view.id), privateDashboards: 0 };
-        setChecking(false);
-        setInUse(got);
-      } else setError(errorText(t, e));
+      const got = inUse ? null : usedByOf(e);
+      if (got) setInUse(got);
+      else setError(errorText(t, e));
     }
   };
   const dashboards = inUse ? inUse.uses.filter((u) => u.kind === 'dashboard').length + inUse.privateDashboards : 0;
@@ -215,7 +210,7 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
       footer={
         <>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="danger" busy={del.isPending || checking} onClick={() => void run()}>
+          <Button variant="danger" busy={del.isPending} onClick={() => void run()}>
             {inUse ? t('views.deleteAnyway') : t('common.delete')}
           </Button>
         </>
