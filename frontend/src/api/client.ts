@@ -79,7 +79,9 @@ async function once<T>(path: string, opts: RequestOptions, force: boolean): Prom
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
   if (token) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;
-  if (opts.body !== undefined) {
+  if (opts.body instanceof FormData) {
+    body = opts.body; // the browser sets the multipart boundary
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
