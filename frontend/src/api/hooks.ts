@@ -47,7 +47,7 @@ export const MAX_ROWS = 10_000;
 
 /** Runs a query and follows next_cursor until the whole answer is in. */
 export async function runQuery(org: string, spec: QuerySpec, signal?: AbortSignal): Promise<QueryAnswer & { watermarkHeader?: string }> {
-  const first = await api<QueryAnswer>(orgPath(org, '/query'), { method: 'POST', body: normaliseSpec(spec), query: { page_size: 5000 }, signal });
+  const first = await api<QueryAnswer>(orgPath(org, '/query'), { method: 'POST', body: normaliseSpec(spec), query: { page_size: 5000 }, signal, idempotent: true });
   const answer = { ...first.data, data: [...first.data.data] };
   let cursor = answer.next_cursor;
   while (cursor && answer.data.length < MAX_ROWS) {

@@ -326,7 +326,7 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
         const m = tableMatrix(data.answer, undefined, locale, labels);
         m.header = data.table.header;
         const units = data.answer.columns.map((c) => (c.kind === 'measure' ? c.unit : undefined));
-        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units, codes: data.codes }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units, data.codes);
+        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units, codes: data.codes }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units, data.codes, locale);
       } else {
         name = await x.exportPDF({
           title: data.meta.title,
