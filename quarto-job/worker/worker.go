@@ -113,9 +113,9 @@ func reasonOf(err error) string {
 		return e.Message
 	}
 	if strings.Contains(err.Error(), "context deadline exceeded") {
-		return "the report took too long to render"
+		return reports.ReasonTimeout
 	}
-	return "the report could not be rendered"
+	return reports.ReasonRender
 }
 
 // overBudget tells whether a query was refused by its org's byte budget:
