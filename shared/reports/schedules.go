@@ -26,7 +26,8 @@ type Schedule struct {
 	Enabled    bool            `json:"enabled"`
 	CreatedBy  string          `json:"created_by"`
 	LastRunAt  *time.Time      `json:"last_run_at,omitempty"`
-	NextRunAt  *time.Time      `json:"next_run_at,omitempty"`
+	// NextRunAt is null while the schedule is paused.
+	NextRunAt *time.Time `json:"next_run_at"`
 	CreatedAt  time.Time       `json:"created_at"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 }
