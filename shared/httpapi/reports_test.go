@@ -204,7 +204,9 @@ func TestDeleteReportRemovesTheFile(t *testing.T) {
 
 type manyReportsSigner struct{}
 
-func (manyReportsSigner) DownloadURL(context.Context, *reports.Report) (string, error) { return "", nil }
+func (manyReportsSigner) DownloadURL(context.Context, *reports.Report) (string, error) {
+	return "", nil
+}
 
 // Run now orders the schedule's report as its run, keyed by the click: 202
 // with the report's Location.

@@ -27,31 +27,31 @@ var Formats = map[string]string{"pdf": "application/pdf", "docx": "application/v
 
 // Report is one ordered report.
 type Report struct {
-	ID             string          `json:"id"`
-	Status         Status          `json:"status"`
-	Template       string          `json:"template"`
-	Format         string          `json:"format"`
-	ViewID         string          `json:"view_id,omitempty"`
-	ScheduleID     string          `json:"schedule_id,omitempty"`
-	Spec           json.RawMessage `json:"query"`
-	Params         json.RawMessage `json:"params"`
-	RequestedBy    string          `json:"requested_by,omitempty"`
+	ID          string          `json:"id"`
+	Status      Status          `json:"status"`
+	Template    string          `json:"template"`
+	Format      string          `json:"format"`
+	ViewID      string          `json:"view_id,omitempty"`
+	ScheduleID  string          `json:"schedule_id,omitempty"`
+	Spec        json.RawMessage `json:"query"`
+	Params      json.RawMessage `json:"params"`
+	RequestedBy string          `json:"requested_by,omitempty"`
 	// RequestedByEmail and ViewName describe the requester and the view
 	// as they are now (empty once either is gone).
 	RequestedByEmail string `json:"requested_by_email,omitempty"`
 	ViewName         string `json:"view_name,omitempty"`
-	IdempotencyKey string          `json:"-"`
-	Attempts       int             `json:"attempts"`
-	Error          string          `json:"error,omitempty"`
+	IdempotencyKey   string `json:"-"`
+	Attempts         int    `json:"attempts"`
+	Error            string `json:"error,omitempty"`
 	// ErrorCode names the failure in a stable word (see ErrorCode).
 	ErrorCode string `json:"error_code,omitempty"`
 	// SizeBytes is the size of the stored file; 0 without one.
-	SizeBytes int64 `json:"size_bytes,omitempty"`
-	ObjectName     string          `json:"-"`
-	Manifest       json.RawMessage `json:"manifest,omitempty"`
-	CreatedAt      time.Time       `json:"created_at"`
-	StartedAt      *time.Time      `json:"started_at,omitempty"`
-	FinishedAt     *time.Time      `json:"finished_at,omitempty"`
+	SizeBytes  int64           `json:"size_bytes,omitempty"`
+	ObjectName string          `json:"-"`
+	Manifest   json.RawMessage `json:"manifest,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	StartedAt  *time.Time      `json:"started_at,omitempty"`
+	FinishedAt *time.Time      `json:"finished_at,omitempty"`
 }
 
 // Terminal reports whether the report will not change any more.
@@ -85,8 +85,8 @@ type Filter struct {
 	// RequestedBy keeps one member's reports; ScheduleID one schedule's runs.
 	RequestedBy string
 	ScheduleID  string
-	After  *Key
-	Limit  int
+	After       *Key
+	Limit       int
 }
 
 // Service orders and reads the reports of the tenant in ctx.

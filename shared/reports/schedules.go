@@ -28,8 +28,8 @@ type Schedule struct {
 	LastRunAt  *time.Time      `json:"last_run_at,omitempty"`
 	// NextRunAt is null while the schedule is paused.
 	NextRunAt *time.Time `json:"next_run_at"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // ScheduleKey is a position in the list of schedules, for cursors.
