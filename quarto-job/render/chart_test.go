@@ -55,8 +55,8 @@ func TestChartSVG(t *testing.T) {
 		desc   string
 		reject []string
 	}{
-		{0, PtBR, []string{"Exportações", "Importações", "jan/2024", "US$ 2,5 bi", "US$ 1,0 bi"}, "Gráfico de linhas", []string{"Jan 2024"}},
-		{0, En, []string{"Jan 2024", "US$ 2.5B", "US$ 1.0B"}, "Line chart", []string{"jan/2024"}},
+		{0, PtBR, []string{"Exportações", "Importações", "jan.\u00a02024", "US$ 2,5 bi", "US$ 1,0 bi"}, "Gráfico de linhas", []string{"Jan\u00a02024"}},
+		{0, En, []string{"Jan\u00a02024", "US$ 2.5B", "US$ 1.0B"}, "Line chart", []string{"jan.\u00a02024"}},
 		{1, PtBR, []string{"SP", "GO", "US$ 10 bi", "0", "2023", "2024"}, "Gráfico de barras", nil},
 		{2, PtBR, []string{"toneladas", "800 mi", "Granel sólido", "Carga geral"}, "Gráfico de barras empilhadas", nil},
 		{2, En, []string{"tonnes", "800M"}, "Stacked bar chart", nil},

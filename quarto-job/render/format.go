@@ -204,7 +204,8 @@ func trimZeros(s string, loc Locale) string {
 }
 
 var (
-	monthsPt = [...]string{"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"}
+	// Brazilian abbreviations end in a period; "maio" is short already.
+	monthsPt = [...]string{"jan.", "fev.", "mar.", "abr.", "maio", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."}
 	monthsEn = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
 
@@ -233,27 +234,31 @@ func FormatPeriod(t time.Time, grain string, loc Locale) string {
 	return FormatDate(t, loc)
 }
 
-// FormatMonth formats a month: jan/2024 (pt-BR) or Jan 2024 (en).
+// nbsp joins a period's words, so a table cell or axis label never wraps
+// "jan. 2024" over two lines.
+const nbsp = "\u00a0"
+
+// FormatMonth formats a month: jan. 2024 (pt-BR) or Jan 2024 (en).
 func FormatMonth(t time.Time, loc Locale) string {
 	if t.IsZero() {
 		return missing
 	}
 	if loc.norm() == En {
-		return monthsEn[t.Month()-1] + " " + strconv.Itoa(t.Year())
+		return monthsEn[t.Month()-1] + nbsp + strconv.Itoa(t.Year())
 	}
-	return monthsPt[t.Month()-1] + "/" + strconv.Itoa(t.Year())
+	return monthsPt[t.Month()-1] + nbsp + strconv.Itoa(t.Year())
 }
 
-// FormatQuarter formats a quarter: 1º tri/2024 (pt-BR) or Q1 2024 (en).
+// FormatQuarter formats a quarter: 1º tri. 2024 (pt-BR) or Q1 2024 (en).
 func FormatQuarter(t time.Time, loc Locale) string {
 	if t.IsZero() {
 		return missing
 	}
 	q := (int(t.Month())-1)/3 + 1
 	if loc.norm() == En {
-		return "Q" + strconv.Itoa(q) + " " + strconv.Itoa(t.Year())
+		return "Q" + strconv.Itoa(q) + nbsp + strconv.Itoa(t.Year())
 	}
-	return strconv.Itoa(q) + "º tri/" + strconv.Itoa(t.Year())
+	return strconv.Itoa(q) + "º" + nbsp + "tri." + nbsp + strconv.Itoa(t.Year())
 }
 
 // parseTime reads the date-like values results carry: time.Time or strings

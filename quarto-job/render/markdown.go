@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -89,9 +90,10 @@ var (
 
 // escapeInline makes text from data (titles, captions, cell values, params)
 // literal in markdown: no emphasis, links, shortcodes or cross-references,
-// and no line breaks.
+// and no line breaks. No-break spaces stay: they keep a period's words
+// together.
 func escapeInline(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != '\u00a0' }), " ")
 	s = mdEscaper.Replace(s)
 	if s != "" && strings.ContainsRune("-+:%=", rune(s[0])) {
 		s = `\` + s

@@ -117,11 +117,11 @@ func TestRenderPDF(t *testing.T) {
 	for _, want := range []string{
 		"Comércio exterior 2024",           // title
 		"Exportações e importações por UF", // subtitle
-		"Período: jan/2024 – dez/2024",     // the view's filters
+		"Período: jan. 2024 – dez. 2024",   // the view's filters
 		"US$ 1.234,56",                     // a table value, pt-BR
 		"R$ 29.629.629,38",                 // the last row of the long table
 		"31,25%",
-		"US$ 2,5 bi", "jan/2024", "nov/2024", // chart axis labels, real text
+		"US$ 2,5 bi", "jan. 2024", "nov. 2024", // chart axis labels, real text
 		"Figura 1: Exportações e importações mensais",
 		"Tabela 2: Detalhamento mensal",
 		"(Figura 1)",
