@@ -224,3 +224,21 @@ func near(a, b float64) bool {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// Bars are lengths: their value axis starts at zero even when every value is
+// far from it (a line's may not).
+func TestBarValueAxisStartsAtZero(t *testing.T) {
+	t.Parallel()
+	cols := []Column{{Name: "uf", Format: "text"}, {Name: "v", Format: "number"}}
+	rows := [][]any{{"SP", 9800.0}, {"RJ", 9900.0}, {"MG", 10000.0}}
+	for _, typ := range []ChartType{Bar, StackedBar} {
+		d := newChartData(Chart{ID: "c", Type: typ, Columns: cols, X: "uf", Series: []string{"v"}, Rows: rows}, PtBR)
+		if lo, hi := d.valueRange(); lo != 0 || hi != 10000 {
+			t.Errorf("%s: value axis %v..%v, want 0..10000", typ, lo, hi)
+		}
+	}
+	d := newChartData(Chart{ID: "c", Type: Line, Columns: cols, X: "uf", Series: []string{"v"}, Rows: rows}, PtBR)
+	if lo, _ := d.valueRange(); lo != 9800 {
+		t.Errorf("line: value axis from %v, want the data's 9800", lo)
+	}
+}
