@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -259,6 +260,27 @@ func FormatQuarter(t time.Time, loc Locale) string {
 		return "Q" + strconv.Itoa(q) + nbsp + strconv.Itoa(t.Year())
 	}
 	return strconv.Itoa(q) + "º" + nbsp + "tri." + nbsp + strconv.Itoa(t.Year())
+}
+
+var quarterKey = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
+
+// FormatPeriodKey writes a period as a spec names it (2024-01, 2024-Q1,
+// 2024, 2024-01-31) for people: jan. 2024, 1º tri. 2024, 2024, 31/01/2024;
+// anything else as given.
+func FormatPeriodKey(key string, loc Locale) string {
+	key = strings.TrimSpace(key)
+	if m := quarterKey.FindStringSubmatch(key); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		q, _ := strconv.Atoi(m[2])
+		return FormatQuarter(time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC), loc)
+	}
+	if t, err := time.Parse("2006-01", key); err == nil {
+		return FormatMonth(t, loc)
+	}
+	if t, err := time.Parse("2006-01-02", key); err == nil {
+		return FormatDate(t, loc)
+	}
+	return key
 }
 
 // parseTime reads the date-like values results carry: time.Time or strings

@@ -129,3 +129,22 @@ func TestEscapeInline(t *testing.T) {
 		}
 	}
 }
+
+// A spec's period keys read as people write them, in each language.
+func TestFormatPeriodKey(t *testing.T) {
+	for _, c := range []struct{ key, pt, en string }{
+		{"2024-01", "jan.\u00a02024", "Jan\u00a02024"},
+		{"2024-Q1", "1º\u00a0tri.\u00a02024", "Q1\u00a02024"},
+		{"2024-Q4", "4º\u00a0tri.\u00a02024", "Q4\u00a02024"},
+		{"2024", "2024", "2024"},
+		{"2024-12-31", "31/12/2024", "12/31/2024"},
+		{"soon", "soon", "soon"},
+	} {
+		if got := FormatPeriodKey(c.key, PtBR); got != c.pt {
+			t.Errorf("pt-BR %s: %q, want %q", c.key, got, c.pt)
+		}
+		if got := FormatPeriodKey(c.key, En); got != c.en {
+			t.Errorf("en %s: %q, want %q", c.key, got, c.en)
+		}
+	}
+}
