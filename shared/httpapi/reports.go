@@ -217,15 +217,27 @@ type reportDeleted struct {
 	SizeBytes   int64  `json:"size_bytes,omitempty"`
 }
 
-func (s *Server) handleDeleteReport(w http.ResponseWriter, r *http.Request) {
-	remove := func(ctx context.Context, object string) error {
-		rm, ok := s.ReportFiles.(ReportFileRemover)
-		if !ok {
-			return apperr.Errorf(apperr.Unavailable, "report files cannot be deleted here")
-		}
+// objectDeleter is a store that deletes objects (a missing one succeeds).
+type objectDeleter interface {
+	Delete(ctx context.Context, bucket, name string) error
+}
+
+// removeReportFile deletes a report's file through ReportFiles, or else
+// through the store the local file server reads (same bucket).
+func (s *Server) removeReportFile(ctx context.Context, object string) error {
+	if rm, ok := s.ReportFiles.(ReportFileRemover); ok {
 		return rm.RemoveFile(ctx, object)
 	}
-	rep, err := s.Reports.DeleteReport(r.Context(), r.PathValue("id"), remove)
+	if fs, ok := s.Files.(*FileServer); ok {
+		if d, ok := fs.Store.(objectDeleter); ok {
+			return d.Delete(ctx, fs.Bucket, object)
+		}
+	}
+	return apperr.Errorf(apperr.Unavailable, "report files cannot be deleted here")
+}
+
+func (s *Server) handleDeleteReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Reports.DeleteReport(r.Context(), r.PathValue("id"), s.removeReportFile)
 	if err != nil {
 		Error(w, r, err)
 		return
