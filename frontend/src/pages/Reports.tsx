@@ -546,10 +546,7 @@ function ScheduleForm(props: {
         ) : null}
         <TextField label={t('reports.timezone')} value={draft.timezone} onChange={(e) => setDraft({ ...draft, timezone: e.target.value })} />
       </div>
-      <details open={p.frequency === 'custom'}>
-        <summary>{t('reports.cronDetail')}</summary>
-        <TextField label={t('reports.cron')} value={p.cron} disabled={p.frequency !== 'custom'} onChange={(e) => setPreset({ cron: e.target.value })} hint={t('reports.cronHint')} />
-      </details>
+      <TextField className="field-detail" label={t('reports.cron')} value={p.cron} disabled={p.frequency !== 'custom'} onChange={(e) => setPreset({ cron: e.target.value })} hint={t('reports.cronHint')} />
       <TextField label={t('reports.recipients')} type="text" value={draft.recipients} onChange={(e) => setDraft({ ...draft, recipients: e.target.value })} hint={t('reports.recipientsHint')} />
       <CheckboxField label={t('reports.enabled')} checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} />
       <div className="btn-group">
@@ -574,7 +571,7 @@ function ScheduleRuns({ schedule }: { schedule: Schedule }) {
       <ListError query={runs} />
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {runs.isPending ? <Spinner label={t('common.loading')} /> : null}
-      <ReportTable reports={runs.data ?? []} caption={t('reports.runsTitle', { name: schedule.name })} empty={t('reports.noRuns')} onDeleted={() => setNotice(t('reports.runDeleted'))} />
+      <ReportTable reports={runs.data ?? []} caption={t('reports.runs')} empty={t('reports.noRuns')} onDeleted={() => setNotice(t('reports.runDeleted'))} />
     </section>
   );
 }
