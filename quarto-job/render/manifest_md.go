@@ -19,6 +19,7 @@ type manifestSummary struct {
 	} `json:"template"`
 	Format     string            `json:"format"`
 	Locale     string            `json:"locale"`
+	Params     json.RawMessage   `json:"params"`
 	ParamsHash string            `json:"params_hash"`
 	Watermarks map[string]string `json:"watermarks"`
 	Engine     string            `json:"engine"`
@@ -34,9 +35,9 @@ type manifestSummary struct {
 
 var manifestFields = map[Locale][]string{
 	PtBR: {"Relatório", "Modelo", "Versão do modelo", "Formato e idioma", "Hash dos parâmetros", "Motor e renderizador", "Gerado em", "Dados até",
-		"Consulta", "Conjunto", "Linhas", "Hash do SQL", "Campo", "Valor"},
+		"Consulta", "Conjunto", "Linhas", "Hash do SQL", "Campo", "Valor", "Parâmetros"},
 	En: {"Report", "Template", "Template version", "Format and language", "Parameters hash", "Engine and renderer", "Generated", "Data up to",
-		"Query", "Dataset", "Rows", "SQL hash", "Field", "Value"},
+		"Query", "Dataset", "Rows", "SQL hash", "Field", "Value", "Parameters"},
 }
 
 // manifestMarkdown is the manifest as a compact appendix that fits one page:
@@ -67,6 +68,7 @@ func manifestMarkdown(m json.RawMessage, loc Locale) ([]byte, error) {
 	row(f[1], s.Template.Name)
 	row(f[2], s.Template.Version)
 	row(f[3], s.Format+", "+s.Locale)
+	b.WriteString("| " + escapeInline(f[14]) + " | " + inlineCode(compactJSON(s.Params)) + " |\n")
 	row(f[4], s.ParamsHash)
 	row(f[5], s.Engine+", "+s.Renderer)
 	if !s.Generated.IsZero() {
@@ -84,4 +86,24 @@ func manifestMarkdown(m json.RawMessage, loc Locale) ([]byte, error) {
 		row(q.ID, q.Dataset, strconv.Itoa(q.Rows), h)
 	}
 	return b.Bytes(), nil
+}
+
+// compactJSON is raw without insignificant spaces ("{}" when empty).
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if len(raw) == 0 || json.Compact(&b, raw) != nil {
+		return "{}"
+	}
+	return b.String()
+}
+
+// inlineCode is s as literal inline code in a pipe-table cell: fenced by a
+// backtick run longer than any inside, with pipes escaped for the table.
+func inlineCode(s string) string {
+	s = strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "|", `\|`)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	return fence + " " + s + " " + fence
 }

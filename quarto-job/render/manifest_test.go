@@ -212,7 +212,7 @@ func TestExtractManifestMissing(t *testing.T) {
 // query's rows and SQL hash, never the SQL; markdown in values stays literal.
 func TestManifestAppendixIsCompact(t *testing.T) {
 	t.Parallel()
-	m := json.RawMessage(`{"report_id":"r-1","template":{"name":"standard","version":"v*1*"},"format":"pdf","locale":"pt-BR",
+	m := json.RawMessage(`{"report_id":"r-1","template":{"name":"standard","version":"v*1*"},"format":"pdf","locale":"pt-BR","params":{"title":"a | b ` + "``" + `"},
 		"params_hash":"ph","engine":"duckdb","renderer":"pandoc","generated_at":"2026-12-07T01:00:00Z","watermarks":{"comex_monthly":"2024-12"},
 		"queries":[{"id":"trend","dataset":"comex_monthly","sql":"SELECT secret_sql FROM t","sql_hash":"0123456789abcdef0123","rows":12}]}`)
 	md, err := manifestMarkdown(m, PtBR)
@@ -220,7 +220,7 @@ func TestManifestAppendixIsCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(md)
-	for _, want := range []string{"| Relatório | r-1 |", "| Versão do modelo | v\\*1\\* |", "| Dados até | comex\\_monthly: 2024-12 |", "| trend | comex\\_monthly | 12 | 0123456789abcdef… |", "2026-12-07 01:00:00 UTC"} {
+	for _, want := range []string{"| Relatório | r-1 |", "| Versão do modelo | v\\*1\\* |", "| Dados até | comex\\_monthly: 2024-12 |", "| trend | comex\\_monthly | 12 | 0123456789abcdef… |", "2026-12-07 01:00:00 UTC", "| Parâmetros | ``` {\"title\":\"a \\| b ``\"} ``` |"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("appendix lacks %q:\n%s", want, text)
 		}
