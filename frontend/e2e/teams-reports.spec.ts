@@ -5,8 +5,14 @@
 // (no next run shown, next_run_at null in the API). Needs the reports
 // backend and worker (pandoc + chromium), as e2e/reports.spec.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ANA, apiCall, deleteSchedules, deleteViews, launch, newContext, signIn, token, BASE_URL, poll } from './helpers';
+import { ANA, apiCall, axe, deleteSchedules, deleteViews, launch, newContext, signIn, token, BASE_URL, poll } from './helpers';
+import type { Browser, Page } from 'playwright-core';
+
+/** axe finds no serious or critical violation on the screen as it is. */
+async function accessible(page: Page, screen: string) {
+  const r = await axe(page, screen);
+  expect(r.serious, `${screen}: ${JSON.stringify(r.serious, null, 2)}`).toEqual([]);
+}
 
 let browser: Browser;
 const VIEW = 'e2e teams exportações por UF';
@@ -71,8 +77,12 @@ describe('teams manage reports and schedules', () => {
     const list = await apiCall<{ data: { id: string; view_name?: string }[] }>(tok, '/v1/orgs/porto-sul/reports?mine=true&limit=50');
     const id = list.body.data.find((r) => r.view_name === VIEW)?.id;
     expect(id).toBeTruthy();
+    await accessible(page, 'report history');
     await row.getByRole('button', { name: `Excluir o relatório ${VIEW}` }).click();
-    await page.getByRole('dialog', { name: 'Excluir relatório' }).getByRole('button', { name: 'Excluir', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Excluir relatório' });
+    await dialog.waitFor();
+    await accessible(page, 'delete report dialog');
+    await dialog.getByRole('button', { name: 'Excluir', exact: true }).click();
     await poll(() => page.getByText(`Relatório “${VIEW}” excluído.`).isVisible()).toBe(true);
     await poll(() => page.getByRole('row').filter({ hasText: VIEW }).count()).toBe(0);
     expect((await apiCall(tok, `/v1/orgs/porto-sul/reports/${id}`)).status).toBe(404);
@@ -102,6 +112,18 @@ describe('teams manage reports and schedules', () => {
     await poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('Semanal, quarta-feira às 09:30');
 
+    // Edited: the form takes the schedule, a monthly preset replaces the weekly one.
+    await row.getByRole('button', { name: `Editar o agendamento ${SCHEDULE}` }).click();
+    const edit = page.getByRole('form', { name: `Editar “${SCHEDULE}”` });
+    expect(await edit.getByLabel('Dia da semana', { exact: true }).inputValue()).toBe('3');
+    await edit.getByLabel('Frequência', { exact: true }).selectOption('monthly');
+    await edit.getByLabel('Dia do mês', { exact: true }).selectOption('15');
+    await edit.getByLabel('Horário', { exact: true }).fill('07:00');
+    await edit.getByRole('button', { name: 'Salvar agendamento' }).click();
+    await poll(() => page.getByText(`Agendamento “${SCHEDULE}” salvo.`).isVisible()).toBe(true);
+    await poll(async () => (await row.textContent())?.includes('Mensal, dia 15 às 07:00')).toBe(true);
+    expect(await row.textContent()).toContain('0 7 15 * *');
+
     // Run now: a report of the schedule, listed in its runs with its outcome.
     await row.getByRole('button', { name: `Executar agora o agendamento ${SCHEDULE}` }).click();
     await poll(() => page.getByText(`Execução de “${SCHEDULE}” pedida.`).isVisible()).toBe(true);
@@ -109,6 +131,7 @@ describe('teams manage reports and schedules', () => {
     const run = runs.getByRole('row').filter({ hasText: VIEW }).first();
     await run.waitFor({ timeout: 30_000 });
     await poll(() => run.getByText('pronto').isVisible(), { timeout: 180_000, interval: 1000 }).toBe(true);
+    await accessible(page, 'schedule runs');
 
     // Paused: no next run on screen, none in the API.
     await row.getByRole('button', { name: `Pausar o agendamento ${SCHEDULE}` }).click();
