@@ -133,6 +133,13 @@ func TestDeleteReportRemovesFileAndRowWithinItsOrg(t *testing.T) {
 	wantCode(t, err, apperr.NotFound, "org B deleting org A's report")
 	_, err = b.reports.DeleteReport(bia, done.ID, remove)
 	wantCode(t, err, apperr.Forbidden, "another analyst deleting ana's report")
+	// A viewer sees the org's reports but deletes none.
+	carla := b.member(t, b.orgA, "carla@example.com", tenant.Viewer)
+	if seen, err := b.reports.FindReports(carla, reports.Filter{Limit: 10}); err != nil || len(seen) != 2 {
+		t.Fatalf("a viewer sees %d reports, %v", len(seen), err)
+	}
+	_, err = b.reports.DeleteReport(carla, done.ID, remove)
+	wantCode(t, err, apperr.Forbidden, "a viewer deleting a report")
 	_, err = b.reports.DeleteReport(ana, queued.ID, remove)
 	wantCode(t, err, apperr.Conflict, "deleting a queued report")
 	if len(removed) != 0 {
