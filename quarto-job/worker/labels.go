@@ -1,6 +1,9 @@
 package worker
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/mirante/mirante/quarto-job/render"
 	"github.com/mirante/mirante/shared/query"
 	"github.com/mirante/mirante/shared/semantic"
@@ -56,9 +59,36 @@ func columnTitles(ds *semantic.Dataset, locale string) map[string]string {
 	return titles
 }
 
+// namer names a code dimension's value (an NCM code → its description), ""
+// when it cannot.
+type namer func(field, code string) string
+
+// maxNamedValues bounds the value lookups one filter costs.
+const maxNamedValues = 10
+
+// valueNamer names values through the catalog's label column, with the same
+// scope, cache and budget as the API's value pickers.
+func (w *Worker) valueNamer(ctx context.Context, ds *semantic.Dataset) namer {
+	return func(field, code string) string {
+		res, err := w.Query.Values(ctx, ds.ID, field, code, maxNamedValues)
+		if err != nil {
+			return ""
+		}
+		for _, r := range res.Rows {
+			if len(r) > 1 && fmt.Sprint(r[0]) == code {
+				if name, ok := r[1].(string); ok {
+					return name
+				}
+			}
+		}
+		return ""
+	}
+}
+
 // displayValue is a filter value as the report shows it: an enum's name, a
-// period as people write it, anything else as given.
-func displayValue(ds *semantic.Dataset, field string, v any, locale string) string {
+// code's name beside it ("0201 – Carnes bovinas"), a period as people write
+// it, anything else as given.
+func displayValue(ds *semantic.Dataset, field string, v any, locale string, name namer) string {
 	s, ok := v.(string)
 	if !ok {
 		return render.FormatValue(v, render.Column{Format: "text"}, reportLocale(locale))
@@ -69,6 +99,10 @@ func displayValue(ds *semantic.Dataset, field string, v any, locale string) stri
 			return enumLabel(s, locale)
 		case isTime(d.Type):
 			return render.FormatPeriodKey(s, reportLocale(locale))
+		case d.Label != "" && name != nil:
+			if n := name(field, s); n != "" && n != s {
+				return s + " – " + n
+			}
 		}
 	}
 	return s

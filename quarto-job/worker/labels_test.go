@@ -39,15 +39,15 @@ func TestReportsShowLabelsNotCodes(t *testing.T) {
 	if res.Rows[0][0] != "export" {
 		t.Fatalf("the source result was changed: %v", res.Rows)
 	}
-	if got := displayValue(ds, "flow", "export", "pt-BR"); got != "Exportação" {
+	if got := displayValue(ds, "flow", "export", "pt-BR", nil); got != "Exportação" {
 		t.Errorf("flow filter: %q", got)
 	}
 	spec := &semantic.Spec{Dataset: "comex_monthly", Time: &semantic.TimeRange{From: "2024-01", To: "2024-12"}}
-	fs := filtersOf(ds, spec, columnTitles(ds, "pt-BR"), "pt-BR")
+	fs := filtersOf(ds, spec, columnTitles(ds, "pt-BR"), "pt-BR", nil)
 	if len(fs) != 1 || fs[0].Label != "Período" || fs[0].Value != "jan.\u00a02024 – dez.\u00a02024" {
 		t.Errorf("period filter: %+v", fs)
 	}
-	fs = filtersOf(ds, spec, columnTitles(ds, "en"), "en")
+	fs = filtersOf(ds, spec, columnTitles(ds, "en"), "en", nil)
 	if fs[0].Value != "Jan\u00a02024 – Dec\u00a02024" {
 		t.Errorf("en period filter: %+v", fs)
 	}
@@ -68,4 +68,25 @@ func TestLabelColumnsTakeTheDimensionsTitle(t *testing.T) {
 		return
 	}
 	t.Fatal("comex_monthly has no dimension with a name column")
+}
+
+// A filter on a code names each value through the label column: the NCM's
+// name beside its code, under the dimension's own title; a code without a
+// name stays a code.
+func TestCodeFiltersShowTheirNames(t *testing.T) {
+	ds := comex(t)
+	names := map[string]string{"02013000": "Carnes desossadas de bovino, frescas ou refrigeradas"}
+	var asked []string
+	name := func(field, code string) string {
+		asked = append(asked, field+"="+code)
+		return names[code]
+	}
+	spec := &semantic.Spec{Dataset: "comex_monthly", Filters: []semantic.Filter{{Field: "ncm", Op: "in", Value: []byte(`["02013000","99999999"]`)}}}
+	fs := filtersOf(ds, spec, columnTitles(ds, "pt-BR"), "pt-BR", name)
+	if len(fs) != 1 || fs[0].Label != "NCM" || fs[0].Value != "02013000 – Carnes desossadas de bovino, frescas ou refrigeradas, 99999999" {
+		t.Fatalf("filters %+v", fs)
+	}
+	if len(asked) != 2 || asked[0] != "ncm=02013000" {
+		t.Fatalf("lookups %v", asked)
+	}
 }

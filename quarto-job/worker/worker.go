@@ -332,7 +332,7 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 		title = ds.Title[locale]
 	}
 	doc := render.Document{Template: tmpl, Params: params, Locale: locale, Title: title, Subtitle: ds.Description[locale]}
-	doc.Filters = filtersOf(ds, spec, titles, locale)
+	doc.Filters = filtersOf(ds, spec, titles, locale, w.valueNamer(ctx, ds))
 	caption := func(id string) string {
 		measure := titles[spec.Measures[0]]
 		if b, _, ok := strings.Cut(spec.Measures[0], "."); ok {
@@ -405,7 +405,7 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 }
 
 // filtersOf is the view's filters and period as the report shows them.
-func filtersOf(ds *semantic.Dataset, spec *semantic.Spec, titles map[string]string, locale string) []render.Filter {
+func filtersOf(ds *semantic.Dataset, spec *semantic.Spec, titles map[string]string, locale string, name namer) []render.Filter {
 	var out []render.Filter
 	for _, f := range spec.Filters {
 		var vals []any
@@ -416,9 +416,16 @@ func filtersOf(ds *semantic.Dataset, spec *semantic.Spec, titles map[string]stri
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = displayValue(ds, f.Field, v, locale)
+			n := name
+			if i >= maxNamedValues {
+				n = nil
+			}
+			parts[i] = displayValue(ds, f.Field, v, locale, n)
 		}
 		label := titles[f.Field]
+		if d, ok := ds.Dimension(f.Field); ok && d.Label != "" {
+			label = titles[d.Label]
+		}
 		if label == "" {
 			label = f.Field
 		}
