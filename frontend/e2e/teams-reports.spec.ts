@@ -142,8 +142,8 @@ describe('teams manage reports and schedules', () => {
     await poll(async () => (await find())?.enabled).toBe(false);
     expect((await find())?.next_run_at).toBeNull();
     const cells = row.getByRole('cell');
-    await poll(async () => (await cells.allTextContents()).some((c) => c.includes('quarta-feira')) && (await row.getByRole('button', { name: `Reativar o agendamento ${SCHEDULE}` }).isVisible())).toBe(true);
-    const nextIndex = (await page.getByRole('columnheader').allTextContents()).indexOf('Próxima execução');
+    await poll(async () => (await cells.allTextContents()).some((c) => c.includes('Mensal, dia 15')) && (await row.getByRole('button', { name: `Reativar o agendamento ${SCHEDULE}` }).isVisible())).toBe(true);
+    const nextIndex = (await page.getByRole('region', { name: 'Relatórios agendados' }).getByRole('columnheader').allTextContents()).indexOf('Próxima execução');
     expect(nextIndex).toBeGreaterThan(0);
     expect((await row.locator('th, td').nth(nextIndex).textContent())?.trim()).toBe('—');
 
