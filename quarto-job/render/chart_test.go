@@ -55,8 +55,8 @@ func TestChartSVG(t *testing.T) {
 		desc   string
 		reject []string
 	}{
-		{0, PtBR, []string{"Exportações", "Importações", "jan/2024", "US$ 2,5 bi", "US$ 1,0 bi"}, "Gráfico de linhas", []string{"Jan 2024"}},
-		{0, En, []string{"Jan 2024", "US$ 2.5B", "US$ 1.0B"}, "Line chart", []string{"jan/2024"}},
+		{0, PtBR, []string{"Exportações", "Importações", "jan.\u00a02024", "US$ 2,5 bi", "US$ 1,0 bi"}, "Gráfico de linhas", []string{"Jan\u00a02024"}},
+		{0, En, []string{"Jan\u00a02024", "US$ 2.5B", "US$ 1.0B"}, "Line chart", []string{"jan.\u00a02024"}},
 		{1, PtBR, []string{"SP", "GO", "US$ 10 bi", "0", "2023", "2024"}, "Gráfico de barras", nil},
 		{2, PtBR, []string{"toneladas", "800 mi", "Granel sólido", "Carga geral"}, "Gráfico de barras empilhadas", nil},
 		{2, En, []string{"tonnes", "800M"}, "Stacked bar chart", nil},
@@ -224,3 +224,21 @@ func near(a, b float64) bool {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// Bars are lengths: their value axis starts at zero even when every value is
+// far from it (a line's may not).
+func TestBarValueAxisStartsAtZero(t *testing.T) {
+	t.Parallel()
+	cols := []Column{{Name: "uf", Format: "text"}, {Name: "v", Format: "number"}}
+	rows := [][]any{{"SP", 9800.0}, {"RJ", 9900.0}, {"MG", 10000.0}}
+	for _, typ := range []ChartType{Bar, StackedBar} {
+		d := newChartData(Chart{ID: "c", Type: typ, Columns: cols, X: "uf", Series: []string{"v"}, Rows: rows}, PtBR)
+		if lo, hi := d.valueRange(); lo != 0 || hi != 10000 {
+			t.Errorf("%s: value axis %v..%v, want 0..10000", typ, lo, hi)
+		}
+	}
+	d := newChartData(Chart{ID: "c", Type: Line, Columns: cols, X: "uf", Series: []string{"v"}, Rows: rows}, PtBR)
+	if lo, _ := d.valueRange(); lo != 9800 {
+		t.Errorf("line: value axis from %v, want the data's 9800", lo)
+	}
+}

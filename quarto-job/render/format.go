@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -204,7 +205,8 @@ func trimZeros(s string, loc Locale) string {
 }
 
 var (
-	monthsPt = [...]string{"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"}
+	// Brazilian abbreviations end in a period; "maio" is short already.
+	monthsPt = [...]string{"jan.", "fev.", "mar.", "abr.", "maio", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."}
 	monthsEn = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
 
@@ -233,27 +235,52 @@ func FormatPeriod(t time.Time, grain string, loc Locale) string {
 	return FormatDate(t, loc)
 }
 
-// FormatMonth formats a month: jan/2024 (pt-BR) or Jan 2024 (en).
+// nbsp joins a period's words, so a table cell or axis label never wraps
+// "jan. 2024" over two lines.
+const nbsp = "\u00a0"
+
+// FormatMonth formats a month: jan. 2024 (pt-BR) or Jan 2024 (en).
 func FormatMonth(t time.Time, loc Locale) string {
 	if t.IsZero() {
 		return missing
 	}
 	if loc.norm() == En {
-		return monthsEn[t.Month()-1] + " " + strconv.Itoa(t.Year())
+		return monthsEn[t.Month()-1] + nbsp + strconv.Itoa(t.Year())
 	}
-	return monthsPt[t.Month()-1] + "/" + strconv.Itoa(t.Year())
+	return monthsPt[t.Month()-1] + nbsp + strconv.Itoa(t.Year())
 }
 
-// FormatQuarter formats a quarter: 1º tri/2024 (pt-BR) or Q1 2024 (en).
+// FormatQuarter formats a quarter: 1º tri. 2024 (pt-BR) or Q1 2024 (en).
 func FormatQuarter(t time.Time, loc Locale) string {
 	if t.IsZero() {
 		return missing
 	}
 	q := (int(t.Month())-1)/3 + 1
 	if loc.norm() == En {
-		return "Q" + strconv.Itoa(q) + " " + strconv.Itoa(t.Year())
+		return "Q" + strconv.Itoa(q) + nbsp + strconv.Itoa(t.Year())
 	}
-	return strconv.Itoa(q) + "º tri/" + strconv.Itoa(t.Year())
+	return strconv.Itoa(q) + "º" + nbsp + "tri." + nbsp + strconv.Itoa(t.Year())
+}
+
+var quarterKey = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
+
+// FormatPeriodKey writes a period as a spec names it (2024-01, 2024-Q1,
+// 2024, 2024-01-31) for people: jan. 2024, 1º tri. 2024, 2024, 31/01/2024;
+// anything else as given.
+func FormatPeriodKey(key string, loc Locale) string {
+	key = strings.TrimSpace(key)
+	if m := quarterKey.FindStringSubmatch(key); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		q, _ := strconv.Atoi(m[2])
+		return FormatQuarter(time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC), loc)
+	}
+	if t, err := time.Parse("2006-01", key); err == nil {
+		return FormatMonth(t, loc)
+	}
+	if t, err := time.Parse("2006-01-02", key); err == nil {
+		return FormatDate(t, loc)
+	}
+	return key
 }
 
 // parseTime reads the date-like values results carry: time.Time or strings

@@ -36,10 +36,10 @@ func TestFormatHelpers(t *testing.T) {
 		{"compact currency", func(l Locale) string { return FormatCompactCurrency(1.2e9, "BRL", l) }, "R$ 1,2 bi", "R$ 1.2B"},
 		{"compact currency negative", func(l Locale) string { return FormatCompactCurrency(-3.4e6, "USD", l) }, "-US$ 3,4 mi", "-US$ 3.4M"},
 		{"date", func(l Locale) string { return FormatDate(day, l) }, "28/11/2026", "11/28/2026"},
-		{"month", func(l Locale) string { return FormatMonth(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), l) }, "jan/2024", "Jan 2024"},
-		{"month feb", func(l Locale) string { return FormatMonth(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), l) }, "fev/2024", "Feb 2024"},
-		{"quarter", func(l Locale) string { return FormatQuarter(time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC), l) }, "3º tri/2024", "Q3 2024"},
-		{"value month string", func(l Locale) string { return FormatValue("2024-05-01", Column{Format: "month"}, l) }, "mai/2024", "May 2024"},
+		{"month", func(l Locale) string { return FormatMonth(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), l) }, "jan.\u00a02024", "Jan\u00a02024"},
+		{"month feb", func(l Locale) string { return FormatMonth(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), l) }, "fev.\u00a02024", "Feb\u00a02024"},
+		{"quarter", func(l Locale) string { return FormatQuarter(time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC), l) }, "3º\u00a0tri.\u00a02024", "Q3\u00a02024"},
+		{"value month string", func(l Locale) string { return FormatValue("2024-05-01", Column{Format: "month"}, l) }, "maio\u00a02024", "May\u00a02024"},
 		{"value year not grouped", func(l Locale) string { return FormatValue(int64(2024), Column{Format: "year"}, l) }, "2024", "2024"},
 		{"value currency default BRL", func(l Locale) string { return FormatValue(1234.5, Column{Format: "currency"}, l) }, "R$ 1.234,50", "R$ 1,234.50"},
 		{"value guessed USD", func(l Locale) string { return FormatValue(1234.5, Column{Unit: "USD"}, l) }, "US$ 1.234,50", "US$ 1,234.50"},
@@ -102,7 +102,7 @@ func TestFormatForColumn(t *testing.T) {
 		t.Errorf("TableFromResult = %+v", tbl)
 	}
 	md := string(tableMarkdown(tbl, PtBR))
-	for _, want := range []string{"| jan/2024 | R\\$ 1.234,50 |", "| month | PIB (R\\$) |", ": Caption {#tbl-t1}"} {
+	for _, want := range []string{"| jan.\u00a02024 | R\\$ 1.234,50 |", "| month | PIB (R\\$) |", ": Caption {#tbl-t1}"} {
 		if !contains(md, want) {
 			t.Errorf("table markdown lacks %q:\n%s", want, md)
 		}
@@ -126,6 +126,25 @@ func TestEscapeInline(t *testing.T) {
 	for _, tc := range cases {
 		if got := escapeInline(tc.in); got != tc.want {
 			t.Errorf("escapeInline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A spec's period keys read as people write them, in each language.
+func TestFormatPeriodKey(t *testing.T) {
+	for _, c := range []struct{ key, pt, en string }{
+		{"2024-01", "jan.\u00a02024", "Jan\u00a02024"},
+		{"2024-Q1", "1º\u00a0tri.\u00a02024", "Q1\u00a02024"},
+		{"2024-Q4", "4º\u00a0tri.\u00a02024", "Q4\u00a02024"},
+		{"2024", "2024", "2024"},
+		{"2024-12-31", "31/12/2024", "12/31/2024"},
+		{"soon", "soon", "soon"},
+	} {
+		if got := FormatPeriodKey(c.key, PtBR); got != c.pt {
+			t.Errorf("pt-BR %s: %q, want %q", c.key, got, c.pt)
+		}
+		if got := FormatPeriodKey(c.key, En); got != c.en {
+			t.Errorf("en %s: %q, want %q", c.key, got, c.en)
 		}
 	}
 }

@@ -208,14 +208,32 @@ func TestExtractManifestMissing(t *testing.T) {
 	}
 }
 
-func TestManifestMarkdownFence(t *testing.T) {
+// The appendix is a summary: identity, version, hashes, watermarks and each
+// query's rows and SQL hash, never the SQL; markdown in values stays literal.
+func TestManifestAppendixIsCompact(t *testing.T) {
 	t.Parallel()
-	md, err := manifestMarkdown(trickyManifest)
+	m := json.RawMessage(`{"report_id":"r-1","template":{"name":"standard","version":"v*1*"},"format":"pdf","locale":"pt-BR","params":{"title":"a | b ` + "``" + `"},
+		"params_hash":"ph","engine":"duckdb","renderer":"pandoc","generated_at":"2026-12-07T01:00:00Z","watermarks":{"comex_monthly":"2024-12"},
+		"queries":[{"id":"trend","dataset":"comex_monthly","sql":"SELECT secret_sql FROM t","sql_hash":"0123456789abcdef0123","rows":12}]}`)
+	md, err := manifestMarkdown(m, PtBR)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(md), "````") || !strings.HasSuffix(string(md), "\n````\n") {
-		t.Errorf("the fence must be longer than the backtick run inside:\n%s", md)
+	text := string(md)
+	for _, want := range []string{"| Relatório | r-1 |", "| Versão do modelo | v\\*1\\* |", "| Dados até | comex\\_monthly: 2024-12 |", "| trend | comex\\_monthly | 12 | 0123456789abcdef… |", "2026-12-07 01:00:00 UTC", "| Parâmetros | ``` {\"title\":\"a \\| b ``\"} ``` |"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("appendix lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "secret_sql") {
+		t.Errorf("the appendix shows the SQL:\n%s", text)
+	}
+	if lines := strings.Count(text, "\n"); lines > 30 {
+		t.Errorf("%d lines: not compact", lines)
+	}
+	en, _ := manifestMarkdown(m, En)
+	if !strings.Contains(string(en), "| Template version |") {
+		t.Errorf("en appendix:\n%s", en)
 	}
 }
 

@@ -2,10 +2,10 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,7 +26,7 @@ var labels = map[Locale]map[string]string{
 		"data_up_to":        "dados até",
 		"synthetic":         "Dados sintéticos (demonstração).",
 		"manifest":          "Apêndice: manifesto de reprodutibilidade",
-		"manifest_intro":    "Este manifesto registra o modelo e sua versão, os parâmetros, as consultas SQL e seus hashes, o motor e os tempos usados para gerar este relatório. Ele também está embutido no próprio arquivo.",
+		"manifest_intro":    "Como este relatório foi gerado: o modelo e sua versão, os hashes dos parâmetros e de cada consulta SQL, o motor e a atualização dos dados. O manifesto completo, com o SQL, está embutido no próprio arquivo.",
 		"synthetic_title":   "Dados sintéticos",
 		"synthetic_body":    "Parte dos dados deste relatório é sintética, gerada para demonstração, e não representa estatísticas oficiais.",
 		"no_data_title":     "Consultas sem dados",
@@ -55,7 +55,7 @@ var labels = map[Locale]map[string]string{
 		"data_up_to":        "data up to",
 		"synthetic":         "Synthetic data (demonstration).",
 		"manifest":          "Appendix: reproducibility manifest",
-		"manifest_intro":    "This manifest records the template and its version, the parameters, the SQL queries and their hashes, the engine and the timings used to produce this report. It is also embedded in the file itself.",
+		"manifest_intro":    "How this report was made: the template and its version, the hashes of the parameters and of each SQL query, the engine and the data's freshness. The full manifest, with the SQL, is embedded in the file itself.",
 		"synthetic_title":   "Synthetic data",
 		"synthetic_body":    "Part of the data in this report is synthetic, generated for demonstration, and is not official statistics.",
 		"no_data_title":     "Queries without data",
@@ -89,9 +89,10 @@ var (
 
 // escapeInline makes text from data (titles, captions, cell values, params)
 // literal in markdown: no emphasis, links, shortcodes or cross-references,
-// and no line breaks.
+// and no line breaks. No-break spaces stay: they keep a period's words
+// together.
 func escapeInline(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != '\u00a0' }), " ")
 	s = mdEscaper.Replace(s)
 	if s != "" && strings.ContainsRune("-+:%=", rune(s[0])) {
 		s = `\` + s
@@ -266,22 +267,6 @@ func chartEmpty(c Chart) bool {
 		}
 	}
 	return true
-}
-
-// manifestMarkdown shows the manifest, indented, in a code block long
-// enough that no backtick run inside it closes the fence.
-func manifestMarkdown(m json.RawMessage) ([]byte, error) {
-	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, m, "", "  "); err != nil {
-		return nil, fmt.Errorf("indenting manifest: %w", err)
-	}
-	fence := "```"
-	for strings.Contains(pretty.String(), fence) {
-		fence += "`"
-	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s {.json .mirante-manifest-json}\n%s\n%s\n", fence, pretty.String(), fence)
-	return b.Bytes(), nil
 }
 
 func firstNonEmpty(s ...string) string {

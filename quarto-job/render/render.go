@@ -250,7 +250,7 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 		"data/sources.md":          sourcesMarkdown(doc.Sources, loc),
 		"data/empty.md":            emptyMarkdown(doc),
 	}
-	if files["data/manifest.md"], err = manifestMarkdown(doc.Manifest); err != nil {
+	if files["data/manifest.md"], err = manifestMarkdown(doc.Manifest, loc); err != nil {
 		return nil, err
 	}
 	charts := map[string]any{}

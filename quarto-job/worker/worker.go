@@ -113,9 +113,9 @@ func reasonOf(err error) string {
 		return e.Message
 	}
 	if strings.Contains(err.Error(), "context deadline exceeded") {
-		return "the report took too long to render"
+		return reports.ReasonTimeout
 	}
-	return "the report could not be rendered"
+	return reports.ReasonRender
 }
 
 // overBudget tells whether a query was refused by its org's byte budget:
@@ -325,39 +325,14 @@ func contains(xs []string, x string) bool {
 // document lays the results out for the standard template.
 func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semantic.Dataset, spec *semantic.Spec, params map[string]any,
 	locale string, results map[string]*query.Result, m reports.Manifest) render.Document {
-	titles := map[string]string{}
-	for _, d := range ds.Dimensions {
-		titles[d.ID] = d.Title[locale]
-	}
-	for _, me := range ds.Measures {
-		titles[me.ID] = me.Title[locale]
-	}
+	titles := columnTitles(ds, locale)
+	results = labelResults(results, ds, locale)
 	title, _ := params["title"].(string)
 	if title == "" {
 		title = ds.Title[locale]
 	}
 	doc := render.Document{Template: tmpl, Params: params, Locale: locale, Title: title, Subtitle: ds.Description[locale]}
-	for _, f := range spec.Filters {
-		var vals []any
-		if err := json.Unmarshal(f.Value, &vals); err != nil {
-			var v any
-			_ = json.Unmarshal(f.Value, &v)
-			vals = []any{v}
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = fmt.Sprint(v)
-		}
-		label := titles[f.Field]
-		if label == "" {
-			label = f.Field
-		}
-		doc.Filters = append(doc.Filters, render.Filter{Label: label, Value: opLabel(f.Op, locale) + strings.Join(parts, ", ")})
-	}
-	if spec.Time != nil && (spec.Time.From != "" || spec.Time.To != "") {
-		label := map[string]string{"pt-BR": "Período", "en": "Period"}[locale]
-		doc.Filters = append(doc.Filters, render.Filter{Label: label, Value: spec.Time.From + " – " + spec.Time.To})
-	}
+	doc.Filters = filtersOf(ds, spec, titles, locale, w.valueNamer(ctx, ds))
 	caption := func(id string) string {
 		measure := titles[spec.Measures[0]]
 		if b, _, ok := strings.Cut(spec.Measures[0], "."); ok {
@@ -427,6 +402,41 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 		doc.Sources = append(doc.Sources, note)
 	}
 	return doc
+}
+
+// filtersOf is the view's filters and period as the report shows them.
+func filtersOf(ds *semantic.Dataset, spec *semantic.Spec, titles map[string]string, locale string, name namer) []render.Filter {
+	var out []render.Filter
+	for _, f := range spec.Filters {
+		var vals []any
+		if err := json.Unmarshal(f.Value, &vals); err != nil {
+			var v any
+			_ = json.Unmarshal(f.Value, &v)
+			vals = []any{v}
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			n := name
+			if i >= maxNamedValues {
+				n = nil
+			}
+			parts[i] = displayValue(ds, f.Field, v, locale, n)
+		}
+		label := titles[f.Field]
+		if d, ok := ds.Dimension(f.Field); ok && d.Label != "" {
+			label = titles[d.Label]
+		}
+		if label == "" {
+			label = f.Field
+		}
+		out = append(out, render.Filter{Label: label, Value: opLabel(f.Op, locale) + strings.Join(parts, ", ")})
+	}
+	if spec.Time != nil && (spec.Time.From != "" || spec.Time.To != "") {
+		label := map[string]string{"pt-BR": "Período", "en": "Period"}[locale]
+		loc := reportLocale(locale)
+		out = append(out, render.Filter{Label: label, Value: render.FormatPeriodKey(spec.Time.From, loc) + " – " + render.FormatPeriodKey(spec.Time.To, loc)})
+	}
+	return out
 }
 
 // pivot turns (time, category, [label], value) rows into one column per

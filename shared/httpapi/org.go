@@ -56,6 +56,7 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	limited("POST /v1/orgs/{org}/reports", "reports.order", ratelimit.ReportOrders, s.handleOrderReport)
 	limited("GET /v1/orgs/{org}/reports", "reports.list", ratelimit.Queries, s.handleListReports)
 	route("GET /v1/orgs/{org}/reports/{id}", "reports.read", s.handleGetReport)
+	route("DELETE /v1/orgs/{org}/reports/{id}", "reports.delete", s.handleDeleteReport)
 	limited("GET /v1/orgs/{org}/reports/{id}/verify", "reports.verify", ratelimit.Queries, s.handleVerifyReport)
 
 	limited("POST /v1/orgs/{org}/uploads", "uploads.create", ratelimit.Uploads, s.handleUpload)
@@ -67,6 +68,7 @@ func (s *Server) orgRoutes(mux *http.ServeMux) {
 	route("GET /v1/orgs/{org}/schedules/{id}", "schedules.read", s.handleGetSchedule)
 	route("PATCH /v1/orgs/{org}/schedules/{id}", "schedules.update", s.handleUpdateSchedule)
 	route("DELETE /v1/orgs/{org}/schedules/{id}", "schedules.delete", s.handleDeleteSchedule)
+	limited("POST /v1/orgs/{org}/schedules/{id}/run", "schedules.run", ratelimit.ReportOrders, s.handleRunSchedule)
 }
 
 // auditNote carries what a handler wants recorded about its request.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/tenant"
 )
 
 // ReportFiles turns a succeeded report into a download URL: a V4 signed URL
@@ -21,7 +22,14 @@ type ReportVerifier interface {
 	VerifyReport(ctx context.Context, id string) (*reports.Verification, error)
 }
 
-var reportFields = []string{"status", "template", "format", "view_id", "schedule_id", "query", "params", "requested_by", "attempts", "error", "manifest", "created_at", "started_at", "finished_at", "download_url"}
+var reportFields = []string{"status", "template", "format", "view_id", "view_name", "schedule_id", "query", "params", "requested_by", "requested_by_email",
+	"attempts", "error", "error_code", "size_bytes", "manifest", "created_at", "started_at", "finished_at", "download_url"}
+
+// ReportFileRemover deletes a report's stored file; a ReportFiles that
+// implements it lets DELETE remove files. Removing a missing file succeeds.
+type ReportFileRemover interface {
+	RemoveFile(ctx context.Context, object string) error
+}
 
 // reportResponse is a report with its download URL when it has a file.
 type reportResponse struct {
@@ -157,7 +165,17 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Invalidf("status", "must be queued, running, succeeded or failed"))
 		return
 	}
-	scope := s.scope(r, "reports", filterFingerprint(q, "status"))
+	switch q.Get("mine") {
+	case "", "false":
+	case "true":
+		u, _ := tenant.UserFromContext(r.Context())
+		f.RequestedBy = u.ID
+	default:
+		Error(w, r, apperr.Invalidf("mine", "must be true or false"))
+		return
+	}
+	f.ScheduleID = q.Get("schedule_id")
+	scope := s.scope(r, "reports", filterFingerprint(q, "status", "mine", "schedule_id"))
 	if p.cursor != "" {
 		var k reports.Key
 		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
@@ -186,6 +204,47 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeList(w, r, items, p.fields, next)
+}
+
+// reportDeleted is what the audit keeps of a deleted report.
+type reportDeleted struct {
+	ID          string `json:"id"`
+	Template    string `json:"template"`
+	Format      string `json:"format"`
+	ViewID      string `json:"view_id,omitempty"`
+	ScheduleID  string `json:"schedule_id,omitempty"`
+	RequestedBy string `json:"requested_by,omitempty"`
+	SizeBytes   int64  `json:"size_bytes,omitempty"`
+}
+
+// objectDeleter is a store that deletes objects (a missing one succeeds).
+type objectDeleter interface {
+	Delete(ctx context.Context, bucket, name string) error
+}
+
+// removeReportFile deletes a report's file through ReportFiles, or else
+// through the store the local file server reads (same bucket).
+func (s *Server) removeReportFile(ctx context.Context, object string) error {
+	if rm, ok := s.ReportFiles.(ReportFileRemover); ok {
+		return rm.RemoveFile(ctx, object)
+	}
+	if fs, ok := s.Files.(*FileServer); ok {
+		if d, ok := fs.Store.(objectDeleter); ok {
+			return d.Delete(ctx, fs.Bucket, object)
+		}
+	}
+	return apperr.Errorf(apperr.Unavailable, "report files cannot be deleted here")
+}
+
+func (s *Server) handleDeleteReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.Reports.DeleteReport(r.Context(), r.PathValue("id"), s.removeReportFile)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	noteAudit(r.Context(), reportDeleted{ID: rep.ID, Template: rep.Template, Format: rep.Format, ViewID: rep.ViewID,
+		ScheduleID: rep.ScheduleID, RequestedBy: rep.RequestedBy, SizeBytes: rep.SizeBytes})
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) {
@@ -306,6 +365,43 @@ func (s *Server) handleUpdateSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	JSON(w, http.StatusOK, sc)
+}
+
+// handleRunSchedule orders a schedule's report now, as the caller, outside
+// its cron: the schedule's next run does not move. The report belongs to the
+// schedule (its run history). One click is one report: the client's
+// Idempotency-Key is folded into the run's system key.
+func (s *Server) handleRunSchedule(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.Schedules.FindScheduleByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	click := r.Header.Get("Idempotency-Key")
+	if len(click) > 200 {
+		Error(w, r, apperr.Invalidf("Idempotency-Key", "at most 200 characters"))
+		return
+	}
+	noteAudit(r.Context(), map[string]string{"schedule_id": sc.ID, "name": sc.Name})
+	rep, created, err := s.Reports.OrderReport(r.Context(), reports.OrderParams{
+		Template: sc.Template, Format: sc.Format, ViewID: sc.ViewID, Params: sc.Params,
+		IdempotencyKey: reports.ManualRunKey(sc.ID, click), ScheduleID: sc.ID,
+	})
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	out, err := s.reportResponse(r.Context(), rep)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+rep.ID)
+	status := http.StatusAccepted
+	if !created {
+		status = http.StatusOK
+	}
+	JSON(w, status, out)
 }
 
 func (s *Server) handleDeleteSchedule(w http.ResponseWriter, r *http.Request) {

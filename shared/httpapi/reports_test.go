@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,154 @@ func TestListingSignsURLsConcurrentlyInOrder(t *testing.T) {
 	}
 	if signer.most > 8 {
 		t.Errorf("%d URLs signed at once, want at most 8", signer.most)
+	}
+}
+
+// historyReports records the filter and order it was given.
+type historyReports struct {
+	reports.Service
+	filter  reports.Filter
+	order   reports.OrderParams
+	deleted string
+}
+
+func (h *historyReports) FindReports(_ context.Context, f reports.Filter) ([]*reports.Report, error) {
+	h.filter = f
+	return nil, nil
+}
+
+func (h *historyReports) OrderReport(_ context.Context, p reports.OrderParams) (*reports.Report, bool, error) {
+	h.order = p
+	return &reports.Report{ID: "rep-1", Status: reports.Queued}, true, nil
+}
+
+func (h *historyReports) DeleteReport(ctx context.Context, id string, remove func(context.Context, string) error) (*reports.Report, error) {
+	if err := remove(ctx, "org/"+id+".pdf"); err != nil {
+		return nil, err
+	}
+	h.deleted = id
+	return &reports.Report{ID: id, Template: "standard", Format: "pdf"}, nil
+}
+
+type oneSchedule struct{ reports.ScheduleService }
+
+func (oneSchedule) FindScheduleByID(_ context.Context, id string) (*reports.Schedule, error) {
+	return &reports.Schedule{ID: id, Name: "s", Template: "standard", Format: "pdf", ViewID: "view-1"}, nil
+}
+
+// removingFiles signs URLs and removes files.
+type removingFiles struct{ removed []string }
+
+func (f *removingFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
+	return "https://files.example/" + r.ObjectName, nil
+}
+
+func (f *removingFiles) RemoveFile(_ context.Context, object string) error {
+	f.removed = append(f.removed, object)
+	return nil
+}
+
+func asAnalyst() context.Context {
+	ctx := tenant.With(context.Background(), tenant.Tenant{Org: tenant.Org{ID: "org", Plan: "p"}, Role: tenant.Analyst})
+	return tenant.WithUser(ctx, tenant.User{ID: "user-1"})
+}
+
+// mine=true keeps the caller's reports, schedule_id one schedule's runs;
+// another value of mine is a 400 naming it.
+func TestListReportsFilters(t *testing.T) {
+	h := &historyReports{}
+	s := &Server{Reports: h, ReportFiles: &removingFiles{}, Cursors: NewCursors([]byte("0123456789abcdef0123456789abcdef")),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rec := httptest.NewRecorder()
+	s.handleListReports(rec, httptest.NewRequest(http.MethodGet, "/v1/orgs/x/reports?mine=true&schedule_id=sc-1", nil).WithContext(asAnalyst()))
+	if rec.Code != http.StatusOK || h.filter.RequestedBy != "user-1" || h.filter.ScheduleID != "sc-1" {
+		t.Fatalf("status %d, filter %+v", rec.Code, h.filter)
+	}
+	h.filter = reports.Filter{}
+	rec = httptest.NewRecorder()
+	s.handleListReports(rec, httptest.NewRequest(http.MethodGet, "/v1/orgs/x/reports?mine=false", nil).WithContext(asAnalyst()))
+	if rec.Code != http.StatusOK || h.filter.RequestedBy != "" {
+		t.Fatalf("everyone's: status %d, filter %+v", rec.Code, h.filter)
+	}
+	rec = httptest.NewRecorder()
+	s.handleListReports(rec, httptest.NewRequest(http.MethodGet, "/v1/orgs/x/reports?mine=yes", nil).WithContext(asAnalyst()))
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"mine"`) {
+		t.Fatalf("mine=yes: status %d %s", rec.Code, rec.Body)
+	}
+}
+
+// DELETE removes the file through ReportFiles and answers 204; where files
+// cannot be removed it refuses (503) and nothing is deleted.
+func TestDeleteReportRemovesTheFile(t *testing.T) {
+	h := &historyReports{}
+	files := &removingFiles{}
+	s := &Server{Reports: h, ReportFiles: files, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	req := httptest.NewRequest(http.MethodDelete, "/v1/orgs/x/reports/r9", nil).WithContext(asAnalyst())
+	req.SetPathValue("id", "r9")
+	rec := httptest.NewRecorder()
+	s.handleDeleteReport(rec, req)
+	if rec.Code != http.StatusNoContent || h.deleted != "r9" || len(files.removed) != 1 || files.removed[0] != "org/r9.pdf" {
+		t.Fatalf("status %d, deleted %q, removed %v", rec.Code, h.deleted, files.removed)
+	}
+	h.deleted = ""
+	s.ReportFiles = manyReportsSigner{}
+	rec = httptest.NewRecorder()
+	s.handleDeleteReport(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || h.deleted != "" {
+		t.Fatalf("without a remover: status %d, deleted %q", rec.Code, h.deleted)
+	}
+}
+
+type manyReportsSigner struct{}
+
+func (manyReportsSigner) DownloadURL(context.Context, *reports.Report) (string, error) {
+	return "", nil
+}
+
+// Run now orders the schedule's report as its run, keyed by the click: 202
+// with the report's Location.
+func TestRunScheduleNow(t *testing.T) {
+	h := &historyReports{}
+	s := &Server{Reports: h, Schedules: oneSchedule{}, ReportFiles: &removingFiles{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	req := httptest.NewRequest(http.MethodPost, "/v1/orgs/acme/schedules/sc-1/run", nil).WithContext(asAnalyst())
+	req.SetPathValue("id", "sc-1")
+	req.SetPathValue("org", "acme")
+	req.Header.Set("Idempotency-Key", "click-7")
+	rec := httptest.NewRecorder()
+	s.handleRunSchedule(rec, req)
+	if rec.Code != http.StatusAccepted || rec.Header().Get("Location") != "/v1/orgs/acme/reports/rep-1" {
+		t.Fatalf("status %d, Location %q: %s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	if h.order.ScheduleID != "sc-1" || h.order.IdempotencyKey != reports.ManualRunKey("sc-1", "click-7") || h.order.ViewID != "view-1" {
+		t.Fatalf("order %+v", h.order)
+	}
+	if !reports.IsSystemKey(h.order.IdempotencyKey) {
+		t.Fatalf("a run's key %q is not a system key", h.order.IdempotencyKey)
+	}
+}
+
+// deletingStore is the local file server's store, which can delete.
+type deletingStore struct{ deleted []string }
+
+func (d *deletingStore) Open(context.Context, string, string) (io.ReadCloser, error) {
+	return io.NopCloser(strings.NewReader("")), nil
+}
+
+func (d *deletingStore) Delete(_ context.Context, bucket, name string) error {
+	d.deleted = append(d.deleted, bucket+"/"+name)
+	return nil
+}
+
+// Locally the file goes through the file server's store, in its bucket.
+func TestDeleteReportLocallyUsesTheFileServersStore(t *testing.T) {
+	h := &historyReports{}
+	store := &deletingStore{}
+	s := &Server{Reports: h, ReportFiles: manyReportsSigner{}, Files: &FileServer{Store: store, Bucket: "reports"}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	req := httptest.NewRequest(http.MethodDelete, "/v1/orgs/x/reports/r9", nil).WithContext(asAnalyst())
+	req.SetPathValue("id", "r9")
+	rec := httptest.NewRecorder()
+	s.handleDeleteReport(rec, req)
+	if rec.Code != http.StatusNoContent || len(store.deleted) != 1 || store.deleted[0] != "reports/org/r9.pdf" {
+		t.Fatalf("status %d, deleted %v", rec.Code, store.deleted)
 	}
 }

@@ -68,7 +68,8 @@ func Start(ctx context.Context, p Params) (*Cloud, error) {
 		// The on-disk backend has no versioning; the in-memory one has.
 		gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: b, VersioningEnabled: p.StorageRoot == ""})
 	}
-	c.PubSub = pstest.NewServer()
+	backoff := &nackBackoff{}
+	c.PubSub = pstest.NewServer(pstest.ServerReactorOption{FuncName: "ModifyAckDeadline", Reactor: backoff})
 	c.Tasks, err = localtasks.Start("127.0.0.1:0", p.Log)
 	if err != nil {
 		c.Close()
@@ -95,6 +96,10 @@ func Start(ctx context.Context, p Params) (*Cloud, error) {
 		attempts = 5
 	}
 	if err := ps.EnsureTopology(ctx, attempts); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := backoff.follow(ctx, c.PubSub, "projects/"+p.PubSub.Project+"/subscriptions/"+p.PubSub.Subscription); err != nil {
 		c.Close()
 		return nil, err
 	}

@@ -41,13 +41,17 @@ var _ reports.Service = (*ReportService)(nil)
 
 const reportColumns = `id::text, status, template, format, coalesce(view_id::text, ''), coalesce(schedule_id::text, ''),
 	coalesce(spec, 'null'::jsonb), params, coalesce(requested_by::text, ''), idempotency_key, attempts, coalesce(error, ''),
-	coalesce(object_name, ''), manifest, created_at, started_at, finished_at`
+	coalesce(object_name, ''), manifest, created_at, started_at, finished_at, coalesce(file_bytes, 0),
+	coalesce((select u.email from users u where u.id = reports.requested_by), ''),
+	coalesce((select v.name from views v where v.org_id = reports.org_id and v.id = reports.view_id), '')`
 
 func scanReport(row pgx.Row) (*reports.Report, error) {
 	var r reports.Report
 	var manifest []byte
 	err := row.Scan(&r.ID, &r.Status, &r.Template, &r.Format, &r.ViewID, &r.ScheduleID, &r.Spec, &r.Params, &r.RequestedBy,
-		&r.IdempotencyKey, &r.Attempts, &r.Error, &r.ObjectName, &manifest, &r.CreatedAt, &r.StartedAt, &r.FinishedAt)
+		&r.IdempotencyKey, &r.Attempts, &r.Error, &r.ObjectName, &manifest, &r.CreatedAt, &r.StartedAt, &r.FinishedAt,
+		&r.SizeBytes, &r.RequestedByEmail, &r.ViewName)
+	r.ErrorCode = reports.ErrorCode(r.Error)
 	if len(manifest) > 0 {
 		r.Manifest = manifest
 	}
@@ -155,7 +159,7 @@ func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) 
 	req := reports.Request{OrgID: t.ID(), ReportID: out.ID, IdempotencyKey: key, Traceparent: telemetry.Traceparent(ctx)}
 	if err := s.publisher.PublishReportRequest(ctx, req); err != nil {
 		s.log.ErrorContext(ctx, "report request not published", "error", err.Error(), "org_id", t.ID(), "report_id", out.ID)
-		_ = s.finish(ctx, out.ID, reports.Failed, "the report could not be queued; order it again", "", nil, "", 0)
+		_ = s.finish(ctx, out.ID, reports.Failed, reports.ReasonNotQueued, "", nil, "", 0)
 		return nil, false, apperr.Errorf(apperr.Unavailable, "the report could not be queued; try again")
 	}
 	return out, true, nil
@@ -192,6 +196,15 @@ func (s *ReportService) FindReports(ctx context.Context, f reports.Filter) ([]*r
 	if f.Status != "" {
 		where = append(where, "status = "+arg(string(f.Status)))
 	}
+	if f.RequestedBy != "" {
+		where = append(where, "requested_by = "+arg(f.RequestedBy)+"::uuid")
+	}
+	if f.ScheduleID != "" {
+		if !isUUID(f.ScheduleID) {
+			return nil, nil
+		}
+		where = append(where, "schedule_id = "+arg(f.ScheduleID)+"::uuid")
+	}
 	if f.After != nil {
 		where = append(where, fmt.Sprintf("(created_at, id) < (%s, %s::uuid)", arg(f.After.CreatedAt), arg(f.After.ID)))
 	}
@@ -209,6 +222,44 @@ func (s *ReportService) FindReports(ctx context.Context, f reports.Filter) ([]*r
 		return nil, fmt.Errorf("finding reports: %w", err)
 	}
 	return out, nil
+}
+
+// DeleteReport removes a finished report and its file: its requester, or an
+// admin. A queued or running report is refused (409): its worker would write
+// a file after the row is gone. The file goes first, inside the row's lock,
+// so a failed removal leaves the report as it was and a repeat finishes it.
+func (s *ReportService) DeleteReport(ctx context.Context, id string, removeFile func(context.Context, string) error) (*reports.Report, error) {
+	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
+		return nil, err
+	}
+	if !isUUID(id) {
+		return nil, apperr.Errorf(apperr.NotFound, "report not found")
+	}
+	var out *reports.Report
+	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		r, err := scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where id = $1 for update`, id))
+		if err != nil {
+			return convert(err, "report")
+		}
+		t, u := caller(ctx)
+		if r.RequestedBy != u.ID && !t.Role.Can(tenant.ModerateViews) {
+			return apperr.Errorf(apperr.Forbidden, "only the report's requester or an admin may delete it")
+		}
+		if !r.Terminal() {
+			return apperr.Errorf(apperr.Conflict, "the report is %s; delete it once it has finished", r.Status)
+		}
+		if r.ObjectName != "" {
+			if err := removeFile(ctx, r.ObjectName); err != nil {
+				return fmt.Errorf("removing the report's file: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `delete from reports where id = $1`, id); err != nil {
+			return err
+		}
+		out = r
+		return nil
+	})
+	return out, err
 }
 
 // ClaimReport gives the worker a report to render: a queued one, or a running

@@ -105,7 +105,7 @@ func (s *ScheduleService) CreateSchedule(ctx context.Context, sc *reports.Schedu
 		created, err := scanSchedule(tx.QueryRow(ctx, `
 			insert into schedules (org_id, created_by, name, cron, timezone, template, format, view_id, params, recipients, enabled, next_run_at)
 			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning `+scheduleColumns,
-			t.ID(), u.ID, sc.Name, sc.Cron, sc.TimeZone, sc.Template, sc.Format, sc.ViewID, sc.Params, sc.Recipients, sc.Enabled, next))
+			t.ID(), u.ID, sc.Name, sc.Cron, sc.TimeZone, sc.Template, sc.Format, sc.ViewID, sc.Params, sc.Recipients, sc.Enabled, nextIfEnabled(sc.Enabled, next)))
 		if err != nil {
 			if apperr.CodeOf(convert(err, "schedule")) == apperr.Conflict {
 				return &apperr.Error{Code: apperr.Conflict, Message: "a schedule with this name already exists", Fields: []apperr.FieldError{{Field: "name", Reason: "already taken"}}}
@@ -208,7 +208,7 @@ func (s *ScheduleService) UpdateSchedule(ctx context.Context, id string, upd rep
 		out, err = scanSchedule(tx.QueryRow(ctx, `
 			update schedules set name = $2, cron = $3, timezone = $4, format = $5, params = $6, recipients = $7, enabled = $8,
 			  next_run_at = $9, updated_at = now() where id = $1 returning `+scheduleColumns,
-			id, cur.Name, cur.Cron, cur.TimeZone, cur.Format, cur.Params, cur.Recipients, cur.Enabled, next))
+			id, cur.Name, cur.Cron, cur.TimeZone, cur.Format, cur.Params, cur.Recipients, cur.Enabled, nextIfEnabled(cur.Enabled, next)))
 		return convert(err, "schedule")
 	})
 	return out, err
@@ -278,6 +278,15 @@ func (s *ScheduleService) AdvanceSchedule(ctx context.Context, id string, runAt 
 		return err
 	})
 	return out, advanced, err
+}
+
+// nextIfEnabled is a schedule's stored next run: none while it is paused,
+// so nothing shows (or fires) a run that will not happen.
+func nextIfEnabled(enabled bool, next time.Time) *time.Time {
+	if !enabled {
+		return nil
+	}
+	return &next
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -149,7 +149,7 @@ func (c *Client) EnsureTopology(ctx context.Context, maxAttempts int) error {
 		Topic:              topic,
 		AckDeadlineSeconds: 60,
 		DeadLetterPolicy:   &pubsubpb.DeadLetterPolicy{DeadLetterTopic: dead, MaxDeliveryAttempts: int32(maxAttempts)},
-		RetryPolicy:        &pubsubpb.RetryPolicy{MinimumBackoff: durationpb.New(time.Second), MaximumBackoff: durationpb.New(10 * time.Second)},
+		RetryPolicy:        &pubsubpb.RetryPolicy{MinimumBackoff: durationpb.New(reports.RetryMinBackoff), MaximumBackoff: durationpb.New(reports.RetryMaxBackoff)},
 	}
 	if _, err := c.c.SubscriptionAdminClient.CreateSubscription(ctx, sub); err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("creating subscription: %w", err)

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -141,6 +143,17 @@ const (
 // RunKey is the idempotency key of a schedule run's report.
 func RunKey(scheduleID string, runAt time.Time) string {
 	return runKeyPrefix + scheduleID + ":" + strconv.FormatInt(runAt.Unix(), 10)
+}
+
+// ManualRunKey is the idempotency key of a schedule's "run now": one per
+// client key (one click), a fresh one without.
+func ManualRunKey(scheduleID, clientKey string) string {
+	if clientKey == "" {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		clientKey = hex.EncodeToString(b[:])
+	}
+	return runKeyPrefix + scheduleID + ":now:" + clientKey
 }
 
 // ClientKey is how a client's Idempotency-Key is stored.

@@ -6,6 +6,7 @@ package reports
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -26,23 +27,31 @@ var Formats = map[string]string{"pdf": "application/pdf", "docx": "application/v
 
 // Report is one ordered report.
 type Report struct {
-	ID             string          `json:"id"`
-	Status         Status          `json:"status"`
-	Template       string          `json:"template"`
-	Format         string          `json:"format"`
-	ViewID         string          `json:"view_id,omitempty"`
-	ScheduleID     string          `json:"schedule_id,omitempty"`
-	Spec           json.RawMessage `json:"query"`
-	Params         json.RawMessage `json:"params"`
-	RequestedBy    string          `json:"requested_by,omitempty"`
-	IdempotencyKey string          `json:"-"`
-	Attempts       int             `json:"attempts"`
-	Error          string          `json:"error,omitempty"`
-	ObjectName     string          `json:"-"`
-	Manifest       json.RawMessage `json:"manifest,omitempty"`
-	CreatedAt      time.Time       `json:"created_at"`
-	StartedAt      *time.Time      `json:"started_at,omitempty"`
-	FinishedAt     *time.Time      `json:"finished_at,omitempty"`
+	ID          string          `json:"id"`
+	Status      Status          `json:"status"`
+	Template    string          `json:"template"`
+	Format      string          `json:"format"`
+	ViewID      string          `json:"view_id,omitempty"`
+	ScheduleID  string          `json:"schedule_id,omitempty"`
+	Spec        json.RawMessage `json:"query"`
+	Params      json.RawMessage `json:"params"`
+	RequestedBy string          `json:"requested_by,omitempty"`
+	// RequestedByEmail and ViewName describe the requester and the view
+	// as they are now (empty once either is gone).
+	RequestedByEmail string `json:"requested_by_email,omitempty"`
+	ViewName         string `json:"view_name,omitempty"`
+	IdempotencyKey   string `json:"-"`
+	Attempts         int    `json:"attempts"`
+	Error            string `json:"error,omitempty"`
+	// ErrorCode names the failure in a stable word (see ErrorCode).
+	ErrorCode string `json:"error_code,omitempty"`
+	// SizeBytes is the size of the stored file; 0 without one.
+	SizeBytes  int64           `json:"size_bytes,omitempty"`
+	ObjectName string          `json:"-"`
+	Manifest   json.RawMessage `json:"manifest,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	StartedAt  *time.Time      `json:"started_at,omitempty"`
+	FinishedAt *time.Time      `json:"finished_at,omitempty"`
 }
 
 // Terminal reports whether the report will not change any more.
@@ -73,8 +82,11 @@ type Key struct {
 // Filter narrows and pages a list of reports.
 type Filter struct {
 	Status Status
-	After  *Key
-	Limit  int
+	// RequestedBy keeps one member's reports; ScheduleID one schedule's runs.
+	RequestedBy string
+	ScheduleID  string
+	After       *Key
+	Limit       int
 }
 
 // Service orders and reads the reports of the tenant in ctx.
@@ -84,6 +96,39 @@ type Service interface {
 	OrderReport(ctx context.Context, p OrderParams) (*Report, bool, error)
 	FindReportByID(ctx context.Context, id string) (*Report, error)
 	FindReports(ctx context.Context, f Filter) ([]*Report, error)
+	// DeleteReport removes a finished report: its requester or an admin.
+	// removeFile deletes the stored file (a missing file is not an error);
+	// the row is deleted only when it succeeds. The deleted report is
+	// returned for the audit.
+	DeleteReport(ctx context.Context, id string, removeFile func(ctx context.Context, object string) error) (*Report, error)
+}
+
+// The failure reasons the system writes itself, and the stable codes a
+// client translates; any other reason is a coded refusal of the query.
+const (
+	ReasonNotQueued = "the report could not be queued; order it again"
+	ReasonTimeout   = "the report took too long to render"
+	ReasonRender    = "the report could not be rendered"
+)
+
+// ErrorCode is the stable code of a failure reason: not_queued, timeout,
+// render_failed, budget (the org's data budget was spent) or query (the
+// query was refused); "" for no failure.
+func ErrorCode(reason string) string {
+	switch {
+	case reason == "":
+		return ""
+	case reason == ReasonNotQueued:
+		return "not_queued"
+	case reason == ReasonTimeout:
+		return "timeout"
+	case reason == ReasonRender:
+		return "render_failed"
+	case strings.Contains(reason, "budget"):
+		return "budget"
+	default:
+		return "query"
+	}
 }
 
 // Request is the message that asks the worker to render a report. It names

@@ -26,9 +26,10 @@ type Schedule struct {
 	Enabled    bool            `json:"enabled"`
 	CreatedBy  string          `json:"created_by"`
 	LastRunAt  *time.Time      `json:"last_run_at,omitempty"`
-	NextRunAt  *time.Time      `json:"next_run_at,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	// NextRunAt is null while the schedule is paused.
+	NextRunAt *time.Time `json:"next_run_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // ScheduleKey is a position in the list of schedules, for cursors.

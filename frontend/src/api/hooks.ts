@@ -235,12 +235,28 @@ export function fetchReport(org: string, id: string) {
 }
 
 /** GET /v1/orgs/{org}/reports: the org's reports. Any error, 404 included, is an error. */
-export function fetchReports(org: string) {
-  return apiData<Page<Report>>(orgPath(org, '/reports')).then((r) => r.data);
+export function fetchReports(org: string, filter: ReportFilter = {}) {
+  const query: Record<string, string> = {};
+  if (filter.mine) query.mine = 'true';
+  if (filter.schedule_id) query.schedule_id = filter.schedule_id;
+  return apiData<Page<Report>>(orgPath(org, '/reports'), Object.keys(query).length ? { query } : undefined).then((r) => r.data);
 }
 
-export function useReportsList(org: string) {
-  return useQuery({ queryKey: ['reports', org], queryFn: () => fetchReports(org), enabled: !!org, retry: false });
+/** Which reports: the caller's own (mine) and/or one schedule's runs. */
+export interface ReportFilter {
+  mine?: boolean;
+  schedule_id?: string;
+}
+
+/** The reports list, polled every few seconds while one of them is queued or running. */
+export function useReportsList(org: string, filter: ReportFilter = {}) {
+  return useQuery({
+    queryKey: ['reports', org, filter.mine ? 'mine' : 'all', filter.schedule_id ?? ''],
+    queryFn: () => fetchReports(org, filter),
+    enabled: !!org,
+    retry: false,
+    refetchInterval: (q: { state: { data?: Report[] } }) => (q.state.data?.some((r) => r.status === 'queued' || r.status === 'running') ? 2000 : false),
+  });
 }
 
 export type { AuditEntry };

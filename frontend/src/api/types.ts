@@ -186,8 +186,15 @@ export interface Report {
   template?: string;
   format?: ReportFormat;
   view_id?: string;
+  view_name?: string;
+  schedule_id?: string;
+  requested_by?: string;
+  requested_by_email?: string;
+  size_bytes?: number;
   download_url?: string | null;
   error?: string;
+  /** Stable code of a failure: not_queued, timeout, render_failed, budget, query. */
+  error_code?: string;
   created_at?: string;
   finished_at?: string;
   manifest?: unknown;
