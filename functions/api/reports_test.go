@@ -125,6 +125,9 @@ func TestReportsInEveryFormatVerifiedAndKeptInTheirOrg(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("%s download: %d", format, code)
 		}
+		if cd := contentDisposition(t, *r.DownloadURL); !strings.Contains(cd, "porto-sul_exportacoes-2024") || !strings.Contains(cd, "."+format) {
+			t.Errorf("%s downloads as %q, want the org and the view's name", format, cd)
+		}
 		// SP's January exports are 1001 + 2001 = 3002 in the fixture; the
 		// detail table shows them formatted for pt-BR.
 		switch format {
@@ -201,6 +204,24 @@ func TestReportsInEveryFormatVerifiedAndKeptInTheirOrg(t *testing.T) {
 	if v.Match || v.Checks[0].Name != "file" || v.Checks[0].OK {
 		t.Fatalf("a forged file verified: %+v", v)
 	}
+	// Deleting a report removes its file from the bucket, through the same
+	// file adapter production wires; another org cannot delete it.
+	b.want(t, http.StatusNotFound, bruno, "DELETE", "/v1/orgs/agro-nordeste/reports/"+id, nil)
+	b.want(t, http.StatusNoContent, ana, "DELETE", "/v1/orgs/porto-sul/reports/"+id, nil)
+	if _, err := cloud.GCS.GetObject("mirante-reports", obj.Name); err == nil {
+		t.Error("the deleted report's file is still in the bucket")
+	}
+	b.want(t, http.StatusNotFound, ana, "GET", "/v1/orgs/porto-sul/reports/"+id, nil)
+}
+
+func contentDisposition(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Content-Disposition")
 }
 
 func pdfText(t *testing.T, pdf []byte) string {

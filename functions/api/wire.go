@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -152,7 +151,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		srv.ReportFiles = signedFiles{store: store, bucket: cfg.Storage.ReportsBucket}
 	} else {
 		urls := &httpapi.FileURLs{Secret: cfg.HTTP.DownloadKey(), BaseURL: cfg.HTTP.PublicBaseURL, TTL: cfg.Storage.SignedURLTTL}
-		srv.ReportFiles = localFiles{urls: urls}
+		srv.ReportFiles = localFiles{urls: urls, store: store, bucket: cfg.Storage.ReportsBucket}
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
 	return srv.Handler(), closeAll, nil
@@ -167,12 +166,10 @@ func (templateSet) TemplateExists(name string) bool {
 	return err == nil
 }
 
-func downloadName(r *reports.Report) string {
-	id := r.ID
-	if len(id) > 8 {
-		id = id[:8]
-	}
-	return fmt.Sprintf("mirante-%s-%s.%s", r.Template, id, r.Format)
+// downloadName names a report's file by the org in ctx, its view and period.
+func downloadName(ctx context.Context, r *reports.Report) string {
+	t, _ := tenant.FromContext(ctx)
+	return reports.DownloadName(t.Org.Slug, r)
 }
 
 // signedFiles gives V4 signed Cloud Storage URLs.
@@ -181,17 +178,30 @@ type signedFiles struct {
 	bucket string
 }
 
-func (f signedFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
-	return f.store.SignedURL(f.bucket, r.ObjectName, downloadName(r))
+func (f signedFiles) DownloadURL(ctx context.Context, r *reports.Report) (string, error) {
+	return f.store.SignedURL(f.bucket, r.ObjectName, downloadName(ctx, r))
 }
 
-// localFiles gives URLs the local API signs and serves itself.
+// RemoveFile deletes a report's file; a missing one succeeds.
+func (f signedFiles) RemoveFile(ctx context.Context, object string) error {
+	return f.store.Delete(ctx, f.bucket, object)
+}
+
+// localFiles gives URLs the local API signs and serves itself, over the same
+// bucket production uses.
 type localFiles struct {
-	urls *httpapi.FileURLs
+	urls   *httpapi.FileURLs
+	store  *gcs.Store
+	bucket string
 }
 
-func (f localFiles) DownloadURL(_ context.Context, r *reports.Report) (string, error) {
-	return f.urls.URL(r.ObjectName, downloadName(r)), nil
+func (f localFiles) DownloadURL(ctx context.Context, r *reports.Report) (string, error) {
+	return f.urls.URL(r.ObjectName, downloadName(ctx, r)), nil
+}
+
+// RemoveFile deletes a report's file; a missing one succeeds.
+func (f localFiles) RemoveFile(ctx context.Context, object string) error {
+	return f.store.Delete(ctx, f.bucket, object)
 }
 
 // rateLimited counts a refusal for the org in ctx: org ids label metrics, user

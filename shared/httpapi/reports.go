@@ -217,21 +217,10 @@ type reportDeleted struct {
 	SizeBytes   int64  `json:"size_bytes,omitempty"`
 }
 
-// objectDeleter is a store that deletes objects (a missing one succeeds).
-type objectDeleter interface {
-	Delete(ctx context.Context, bucket, name string) error
-}
-
-// removeReportFile deletes a report's file through ReportFiles, or else
-// through the store the local file server reads (same bucket).
+// removeReportFile deletes a report's file through ReportFiles.
 func (s *Server) removeReportFile(ctx context.Context, object string) error {
 	if rm, ok := s.ReportFiles.(ReportFileRemover); ok {
 		return rm.RemoveFile(ctx, object)
-	}
-	if fs, ok := s.Files.(*FileServer); ok {
-		if d, ok := fs.Store.(objectDeleter); ok {
-			return d.Delete(ctx, fs.Bucket, object)
-		}
 	}
 	return apperr.Errorf(apperr.Unavailable, "report files cannot be deleted here")
 }

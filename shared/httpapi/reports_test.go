@@ -229,29 +229,3 @@ func TestRunScheduleNow(t *testing.T) {
 		t.Fatalf("a run's key %q is not a system key", h.order.IdempotencyKey)
 	}
 }
-
-// deletingStore is the local file server's store, which can delete.
-type deletingStore struct{ deleted []string }
-
-func (d *deletingStore) Open(context.Context, string, string) (io.ReadCloser, error) {
-	return io.NopCloser(strings.NewReader("")), nil
-}
-
-func (d *deletingStore) Delete(_ context.Context, bucket, name string) error {
-	d.deleted = append(d.deleted, bucket+"/"+name)
-	return nil
-}
-
-// Locally the file goes through the file server's store, in its bucket.
-func TestDeleteReportLocallyUsesTheFileServersStore(t *testing.T) {
-	h := &historyReports{}
-	store := &deletingStore{}
-	s := &Server{Reports: h, ReportFiles: manyReportsSigner{}, Files: &FileServer{Store: store, Bucket: "reports"}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	req := httptest.NewRequest(http.MethodDelete, "/v1/orgs/x/reports/r9", nil).WithContext(asAnalyst())
-	req.SetPathValue("id", "r9")
-	rec := httptest.NewRecorder()
-	s.handleDeleteReport(rec, req)
-	if rec.Code != http.StatusNoContent || len(store.deleted) != 1 || store.deleted[0] != "reports/org/r9.pdf" {
-		t.Fatalf("status %d, deleted %v", rec.Code, store.deleted)
-	}
-}
