@@ -42,3 +42,34 @@ func TestEntitlementsHoldOnEveryPageAndEveryJoin(t *testing.T) {
 		t.Errorf("per capita without PIB's population: field %q, %s", r.problemField(), r.body)
 	}
 }
+
+// An admin sees every public dataset of the catalog, entitled or not, to
+// name what they switch on; the tenant's own datasets are never offered.
+func TestEntitlementsListWhatMayBeSwitchedOn(t *testing.T) {
+	b := setupStack(t)
+	const org = "/v1/orgs/porto-sul"
+	b.want(t, http.StatusOK, ana, "PUT", org+"/entitlements", `{"datasets":["ipca_monthly"]}`)
+	var got struct {
+		Datasets  []string
+		Available []struct {
+			ID    string
+			Title map[string]string
+		}
+	}
+	b.want(t, http.StatusOK, ana, "GET", org+"/entitlements", nil).json(t, &got)
+	if len(got.Datasets) != 1 || got.Datasets[0] != "ipca_monthly" {
+		t.Fatalf("entitled %v", got.Datasets)
+	}
+	ids := map[string]bool{}
+	for _, d := range got.Available {
+		ids[d.ID] = d.Title["pt-BR"] != ""
+	}
+	for _, want := range []string{"comex_monthly", "ipca_monthly", "siconfi_annual"} {
+		if !ids[want] {
+			t.Errorf("%s is not offered with a title: %v", want, got.Available)
+		}
+	}
+	if _, ok := ids["tenant_metrics"]; ok {
+		t.Error("the tenant's own dataset is offered as an entitlement")
+	}
+}

@@ -125,6 +125,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		},
 		OnRateLimited:  rateLimited,
 		Views:          postgres.NewViewService(db, catalog),
+		Catalog:        catalog,
 		Dashboards:     postgres.NewDashboardService(db),
 		Audit:          auditLog,
 		Recorder:       auditLog,

@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
@@ -119,6 +121,29 @@ func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
 
 type entitlementsBody struct {
 	Datasets []string `json:"datasets"`
+	// Available is every public dataset of the catalog, entitled or not, so
+	// an admin can name what they switch on (GET only).
+	Available []availableDataset `json:"available,omitempty"`
+}
+
+type availableDataset struct {
+	ID    string        `json:"id"`
+	Title semantic.Text `json:"title"`
+}
+
+// publicDatasets lists the catalog's public datasets by id.
+func (s *Server) publicDatasets() []availableDataset {
+	out := []availableDataset{}
+	if s.Catalog == nil {
+		return out
+	}
+	for _, d := range s.Catalog.Datasets() {
+		if d.Scope == semantic.Public {
+			out = append(out, availableDataset{ID: d.ID, Title: d.Title})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 func (s *Server) handleGetEntitlements(w http.ResponseWriter, r *http.Request) {
@@ -130,7 +155,7 @@ func (s *Server) handleGetEntitlements(w http.ResponseWriter, r *http.Request) {
 	if ds == nil {
 		ds = []string{}
 	}
-	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds})
+	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds, Available: s.publicDatasets()})
 }
 
 func (s *Server) handleSetEntitlements(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"github.com/mirante/mirante/shared/dashboards"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/reports"
+	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
@@ -50,6 +51,8 @@ type Server struct {
 	ReportVerifier ReportVerifier
 	Uploads        UploadIntake
 	Sources        sources.Catalog
+	// Catalog names the public datasets an admin may entitle the org to.
+	Catalog *semantic.Catalog
 	// Usage reads an org's consumption against its plan.
 	Usage ratelimit.UsageReader
 	// Limiter spends rate-limit budgets; nil: no rate limits.
