@@ -199,7 +199,7 @@ func TestConcurrentQueriesCannotOverspendTheBudget(t *testing.T) {
 			// Distinct specs: no two share a run or a cache entry.
 			spec := &semantic.Spec{Dataset: "comex_monthly", Measures: []string{"vl_fob_usd"}, Dimensions: []string{"uf"},
 				Filters: []semantic.Filter{{Field: "flow", Op: "eq", Value: []byte(`"export"`)}},
-				Time: &semantic.TimeRange{From: fmt.Sprintf("2024-%02d", i+1), To: "2024-12"}}
+				Time:    &semantic.TimeRange{From: fmt.Sprintf("2024-%02d", i+1), To: "2024-12"}}
 			<-start
 			if _, _, errs[i] = bed.s.Run(bed.as, spec); errs[i] != nil {
 				arrive()
