@@ -421,12 +421,24 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at, WatermarkGrain: grain}
 		if ds.Scope == semantic.Tenant {
 			note.Owner = pick(locale == "en", "a própria organização", "your organisation")
+			note.Synthetic = anySynthetic(results) // an org's demo upload (tenant_data)
 		} else if src, err := w.Sources.FindSource(ctx, ds.Source); err == nil {
 			note.Source, note.Owner, note.Synthetic = src.Title, src.Owner, src.Synthetic
 		}
 		doc.Sources = append(doc.Sources, note)
 	}
 	return doc
+}
+
+// anySynthetic says whether an answer of the report is synthetic demo
+// data, as the query service told it (meta.synthetic).
+func anySynthetic(results map[string]*query.Result) bool {
+	for _, r := range results {
+		if r != nil && r.Meta.Synthetic {
+			return true
+		}
+	}
+	return false
 }
 
 // pivot turns (time, category, [label], value) rows into one column per
