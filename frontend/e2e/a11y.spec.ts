@@ -74,7 +74,7 @@ describe('axe: zero serious or critical violations', () => {
     await page.getByRole('combobox', { name: 'Valores de Fluxo' }).click();
     await check('explore, picker open');
     await page.keyboard.press('Escape');
-    await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=en&ds=siconfi_annual&m=value_brl&d=uf&g=year&real=2024-12&pc=1&chart=line`);
+    await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=en&ds=siconfi_annual&m=value_brl&d=uf&g=year&real=2024-12&pc=1&chart=line&f=${encodeURIComponent(JSON.stringify([['account', 'in', ['Receita Corrente Líquida']], ['coluna', 'in', ['Até o 3º Quadrimestre']]]))}`);
     await waitForAnswer(page);
     await check('explore en, real and per capita');
     await page.getByRole('button', { name: 'Save view' }).click();

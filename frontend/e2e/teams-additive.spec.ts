@@ -96,6 +96,34 @@ describe('non-additive dimensions', () => {
     await ctx.close();
   });
 
+  it('Siconfi takes one account and one column before it answers, or asks for them', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const sent = recordQueries(page);
+    await signIn(page, ANA);
+    const picked = (field: string) =>
+      page.waitForResponse((r) => r.url().includes(`/datasets/siconfi_annual/values?`) && new URL(r.url()).searchParams.get('field') === field, { timeout: 60_000 });
+    const accounts = picked('account');
+    const columns = picked('coluna');
+    await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=pt-BR&ds=siconfi_annual&m=value_brl&d=uf&g=year&chart=bar`);
+    const known = await Promise.all([accounts, columns].map(async (r) => ((await (await r).json()) as { data: unknown[] }).data.length > 0));
+    const pinnedInURL = () => {
+      const f = JSON.parse(new URL(page.url()).searchParams.get('f') ?? '[]') as [string, string, string[]][];
+      return ['account', 'coluna'].every((field) => f.some((x) => x[0] === field && x[1] === 'in' && x[2].length === 1));
+    };
+    if (known.every(Boolean)) {
+      // Each is filled with the picker's first value: there is no sum of accounts or columns to show.
+      await poll(pinnedInURL).toBe(true);
+      expect(await waitForAnswer(page)).not.toBe('error');
+    } else {
+      // Nothing loaded to choose from: the builder asks, and sends nothing.
+      await poll(() => page.getByText(/Escolha um valor para o filtro de (account|coluna)/).first().isVisible()).toBe(true);
+    }
+    const pinned = (q: SentSpec, field: string) => (q.dimensions ?? []).includes(field) || (q.filters ?? []).some((f) => f.field === field && f.op === 'in' && f.value.length === 1);
+    expect(sent.filter((q) => !pinned(q, 'account') || !pinned(q, 'coluna'))).toEqual([]);
+    await ctx.close();
+  });
+
   it('the API refuses a raw spec that sums flows, naming flow', async () => {
     const tok = await token(ANA);
     const r = await apiCall<{ status: number; errors: { field: string; reason: string }[]; non_additive: string }>(tok, '/v1/orgs/porto-sul/query', {

@@ -335,6 +335,7 @@ export function FilterRow({
           isTime={!!isTime}
           locale={locale}
           free={filter.op === 'prefix'}
+          fillFirst={required}
         />
       )}
       {required && onGroup ? (
@@ -361,6 +362,7 @@ function ValuePicker({
   isTime,
   locale,
   free,
+  fillFirst,
 }: {
   org: string;
   ds: DatasetInfo;
@@ -372,6 +374,8 @@ function ValuePicker({
   isTime: boolean;
   locale: Locale;
   free?: boolean;
+  /** A required value: left empty, it takes the first option (an account, a metric) rather than wait. */
+  fillFirst?: boolean;
 }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
@@ -380,6 +384,11 @@ function ValuePicker({
   const options = staticValues
     ? staticValues.map((v) => ({ value: v, label: t(`enumValues.${v}`, { defaultValue: v }) }))
     : (remote.data ?? []).filter((r) => r.value !== null).map((r) => ({ value: String(r.value), label: r.label ? `${r.label} (${r.value})` : isTime ? formatPeriod(String(r.value), locale) : String(r.value) }));
+  const empty = Array.isArray(value) ? value.length === 0 : value === '';
+  const first = options[0]?.value;
+  useEffect(() => {
+    if (fillFirst && empty && first !== undefined && q === '') onChange(multiple ? [first] : first);
+  }, [fillFirst, empty, first, q, multiple, onChange]);
   return (
     <Combobox
       label={label}
