@@ -247,7 +247,9 @@ func (w *Worker) rendererName() string {
 func standardPlans(ds *semantic.Dataset, spec *semantic.Spec) []plan {
 	base := func() *semantic.Spec {
 		s := *spec
-		s.Dimensions, s.Order, s.Limit = nil, nil, 0
+		// A top N ranks within the view's own dimensions; a plan keeps it
+		// only where it groups by the same ones (composition, below).
+		s.Dimensions, s.Order, s.Limit, s.Top = nil, nil, 0, nil
 		if spec.Time != nil {
 			t := *spec.Time
 			t.Grain = ""
@@ -292,6 +294,9 @@ func standardPlans(ds *semantic.Dataset, spec *semantic.Spec) []plan {
 		cmp.Order, cmp.Limit = []semantic.Order{{Field: first, Dir: "desc"}}, 10
 		comp := base()
 		comp.Measures, comp.Dimensions = []string{first}, []string{timeDim, other}
+		if spec.Top != nil && spec.Top.Field == other {
+			comp.Top = spec.Top
+		}
 		out = append(out, plan{"comparison", cmp}, plan{"composition", comp})
 	}
 	summary := base()
