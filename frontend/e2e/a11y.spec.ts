@@ -19,7 +19,7 @@ beforeAll(async () => {
   const tok = await token(ANA);
   const v = await apiCall<{ id: string }>(tok, '/v1/orgs/porto-sul/views', {
     method: 'POST',
-    body: JSON.stringify({ name: 'e2e a11y view', visibility: 'private', config: { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'], time: { grain: 'year' } } }),
+    body: JSON.stringify({ name: 'e2e a11y view', visibility: 'private', config: { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'], filters: [{ field: 'flow', op: 'eq', value: 'export' }], time: { grain: 'year' } } }),
   });
   expect(v.status).toBe(201);
   viewId = v.body.id;
@@ -74,7 +74,7 @@ describe('axe: zero serious or critical violations', () => {
     await page.getByRole('combobox', { name: 'Valores de Fluxo' }).click();
     await check('explore, picker open');
     await page.keyboard.press('Escape');
-    await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=en&ds=siconfi_annual&m=value_brl&d=uf&g=year&real=2024-12&pc=1&chart=line`);
+    await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=en&ds=siconfi_annual&m=value_brl&d=uf&g=year&real=2024-12&pc=1&chart=line&f=${encodeURIComponent(JSON.stringify([['account', 'in', ['Receita Corrente Líquida']], ['coluna', 'in', ['Até o 3º Quadrimestre']]]))}`);
     await waitForAnswer(page);
     await check('explore en, real and per capita');
     await page.getByRole('button', { name: 'Save view' }).click();

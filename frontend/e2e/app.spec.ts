@@ -46,11 +46,9 @@ describe('ana (porto-sul, admin)', () => {
     await poll(() => new URL(page.url()).searchParams.get('ds')).toBe('comex_monthly');
     await choose(page, 'Adicionar dimensão', 'UF');
     await page.getByRole('group', { name: 'Dimensões' }).getByRole('button', { name: 'Adicionar' }).click();
-    await choose(page, 'Adicionar filtro em', 'Fluxo');
-    await page.getByRole('group', { name: 'Filtros' }).getByRole('button', { name: 'Adicionar', exact: true }).click();
+    // Flow is asked up front, pre-filled with exports: exports and imports are never added together.
     const flow = page.getByRole('combobox', { name: 'Valores de Fluxo' });
-    await flow.click();
-    await page.getByRole('option', { name: 'Exportação' }).click();
+    await poll(() => flow.isVisible()).toBe(true);
     await page.getByRole('radio', { name: 'Barras', exact: true }).check();
 
     await poll(() => Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ ds: 'comex_monthly', d: 'uf', chart: 'bar', f: JSON.stringify([['flow', 'in', ['export']]]) });
@@ -344,11 +342,12 @@ describe('keyboard', () => {
     await page.keyboard.type('RS');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
-    await poll(() => new URL(page.url()).searchParams.get('f')).toBe(JSON.stringify([['uf', 'in', ['SP', 'RS']]]));
+    // The link had no flow: the builder asked for it first, pre-filled with exports.
+    await poll(() => new URL(page.url()).searchParams.get('f')).toBe(JSON.stringify([['flow', 'in', ['export']], ['uf', 'in', ['SP', 'RS']]]));
     // Chips can be removed by keyboard too.
     await page.getByRole('button', { name: 'Remover SP' }).focus();
     await page.keyboard.press('Enter');
-    await poll(() => new URL(page.url()).searchParams.get('f')).toBe(JSON.stringify([['uf', 'in', ['RS']]]));
+    await poll(() => new URL(page.url()).searchParams.get('f')).toBe(JSON.stringify([['flow', 'in', ['export']], ['uf', 'in', ['RS']]]));
     expect(await waitForAnswer(page)).not.toBe('error');
     await ctx.close();
   });

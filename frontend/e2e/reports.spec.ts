@@ -19,7 +19,7 @@ beforeAll(async () => {
   const tok = await token(ANA);
   const v = await apiCall(tok, '/v1/orgs/porto-sul/views', {
     method: 'POST',
-    body: JSON.stringify({ name: NAME, visibility: 'private', config: { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'], time: { grain: 'year' } } }),
+    body: JSON.stringify({ name: NAME, visibility: 'private', config: { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'], filters: [{ field: 'flow', op: 'eq', value: 'export' }], time: { grain: 'year' } } }),
   });
   expect(v.status).toBe(201);
   browser = await launch();

@@ -21,7 +21,7 @@ export const comex: DatasetInfo = {
     { id: 'month', type: 'month', title: { 'pt-BR': 'Mês', en: 'Month' }, operators: [...ops.time] },
     { id: 'quarter', type: 'quarter', title: { 'pt-BR': 'Trimestre', en: 'Quarter' }, operators: [...ops.time] },
     { id: 'year', type: 'year', title: { 'pt-BR': 'Ano', en: 'Year' }, operators: [...ops.time] },
-    { id: 'flow', type: 'enum', title: { 'pt-BR': 'Fluxo', en: 'Flow' }, operators: [...ops.cat], values: ['export', 'import'] },
+    { id: 'flow', type: 'enum', title: { 'pt-BR': 'Fluxo', en: 'Flow' }, operators: [...ops.cat], values: ['export', 'import'], additive: false },
     { id: 'uf', type: 'uf', title: { 'pt-BR': 'UF', en: 'State' }, operators: [...ops.cat] },
     { id: 'region', type: 'region', title: { 'pt-BR': 'Região', en: 'Region' }, operators: [...ops.cat] },
     { id: 'ncm', type: 'code', title: { 'pt-BR': 'NCM', en: 'NCM' }, operators: [...ops.code], label: 'ncm_name' },
@@ -48,7 +48,7 @@ export const siconfi: DatasetInfo = {
     { id: 'year', type: 'year', title: { 'pt-BR': 'Ano', en: 'Year' }, operators: [...ops.time] },
     { id: 'municipio', type: 'municipio', title: { 'pt-BR': 'Município', en: 'Municipality' }, operators: [...ops.code], label: 'municipio_nome' },
     { id: 'uf', type: 'uf', title: { 'pt-BR': 'UF', en: 'State' }, operators: [...ops.cat] },
-    { id: 'account', type: 'string', title: { 'pt-BR': 'Conta', en: 'Account' }, operators: [...ops.cat] },
+    { id: 'account', type: 'string', title: { 'pt-BR': 'Conta', en: 'Account' }, operators: [...ops.cat], additive: false },
   ],
   measures: [{ id: 'value_brl', title: { 'pt-BR': 'Valor (R$)', en: 'Value (R$)' }, unit: 'BRL', format: 'currency', transforms: ['share', 'yoy_pct', 'yoy_diff'], real: true }],
 };

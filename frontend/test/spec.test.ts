@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultChart, effectiveDimensions, normaliseSpec, paramsToState, specKey, specProblems, stateToParams, addMonths, type ExploreState } from '../src/lib/spec';
+import { defaultChart, effectiveDimensions, normaliseSpec, paramsToState, specKey, specProblems, stateToParams, addMonths, isSingleValue, unpinnedDimensions, type ExploreState } from '../src/lib/spec';
 import { comex, siconfi } from './fixtures';
 
 const roundTrip = (s: ExploreState, lang = 'pt-BR') => {
@@ -95,15 +95,33 @@ describe('spec helpers', () => {
   });
 
   it('finds what the server would refuse', () => {
-    expect(specProblems({ dataset: 'comex_monthly', measures: [] }, comex).map((p) => p.key)).toEqual(['noMeasure']);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf', 'ncm', 'country', 'region'], time: { grain: 'month' } }, comex)).toEqual([{ key: 'tooManyDimensions', max: 4 }]);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd'], time: { from: '2024-01', to: '2023-01' } }, comex).map((p) => p.key)).toEqual(['timeOrder']);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd'], time: { from: '2000-01', to: '2023-01' } }, comex)).toEqual([{ key: 'spanTooLong', max: 180 }]);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd.yoy_pct'], dimensions: ['uf'] }, comex).map((p) => p.key)).toEqual(['needsTime']);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd'], filters: [{ field: 'uf', op: 'in', value: [] }] }, comex).map((p) => p.key)).toEqual(['emptyFilter']);
-    expect(specProblems({ dataset: 'comex_monthly', measures: ['vl_fob_usd'], limit: 6000 }, comex)).toEqual([{ key: 'limitTooHigh', max: 5000 }]);
-    expect(specProblems({ dataset: 'siconfi_annual', measures: ['value_brl'], time: { from: '2005', to: '2024', grain: 'year' } }, siconfi)).toEqual([]);
-    expect(specProblems({ dataset: 'siconfi_annual', measures: ['value_brl'], time: { from: '2000', to: '2024' } }, siconfi).map((p) => p.key)).toEqual(['spanTooLong']);
+    const flow = { field: 'flow', op: 'eq' as const, value: 'export' };
+    const cx = { dataset: 'comex_monthly', filters: [flow] };
+    expect(specProblems({ ...cx, measures: [] }, comex).map((p) => p.key)).toEqual(['noMeasure']);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd'], dimensions: ['uf', 'ncm', 'country', 'region'], time: { grain: 'month' } }, comex)).toEqual([{ key: 'tooManyDimensions', max: 4 }]);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd'], time: { from: '2024-01', to: '2023-01' } }, comex).map((p) => p.key)).toEqual(['timeOrder']);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd'], time: { from: '2000-01', to: '2023-01' } }, comex)).toEqual([{ key: 'spanTooLong', max: 180 }]);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd.yoy_pct'], dimensions: ['uf'] }, comex).map((p) => p.key)).toEqual(['needsTime']);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd'], filters: [flow, { field: 'uf', op: 'in', value: [] }] }, comex).map((p) => p.key)).toEqual(['emptyFilter']);
+    expect(specProblems({ ...cx, measures: ['vl_fob_usd'], limit: 6000 }, comex)).toEqual([{ key: 'limitTooHigh', max: 5000 }]);
+    const rcl = [{ field: 'account', op: 'eq' as const, value: 'RCL' }];
+    expect(specProblems({ dataset: 'siconfi_annual', measures: ['value_brl'], filters: rcl, time: { from: '2005', to: '2024', grain: 'year' } }, siconfi)).toEqual([]);
+    expect(specProblems({ dataset: 'siconfi_annual', measures: ['value_brl'], filters: rcl, time: { from: '2000', to: '2024' } }, siconfi).map((p) => p.key)).toEqual(['spanTooLong']);
     expect(specProblems({ dataset: 'nope', measures: ['x'] }, undefined)).toEqual([{ key: 'noDataset' }]);
+  });
+
+  it('a non-additive dimension must be grouped by or filtered to one value, as the server demands', () => {
+    const base = { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'] };
+    const refused = [{ key: 'emptyFilter', field: 'flow' }];
+    expect(specProblems(base, comex)).toEqual(refused);
+    expect(specProblems({ ...base, filters: [{ field: 'flow', op: 'in', value: ['export', 'import'] }] }, comex)).toEqual(refused);
+    expect(specProblems({ ...base, filters: [{ field: 'flow', op: 'neq', value: 'import' }] }, comex)).toEqual(refused);
+    expect(specProblems({ ...base, filters: [{ field: 'flow', op: 'in', value: ['import'] }] }, comex)).toEqual([]);
+    expect(specProblems({ ...base, filters: [{ field: 'flow', op: 'eq', value: 'export' }] }, comex)).toEqual([]);
+    expect(specProblems({ ...base, dimensions: ['uf', 'flow'] }, comex)).toEqual([]);
+    // An empty filter is told once.
+    expect(specProblems({ ...base, filters: [{ field: 'flow', op: 'in', value: [] }] }, comex)).toEqual(refused);
+    expect(unpinnedDimensions(base, comex).map((d) => d.id)).toEqual(['flow']);
+    expect(isSingleValue({ field: 'flow', op: 'eq', value: '' })).toBe(false);
   });
 });

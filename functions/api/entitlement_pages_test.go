@@ -16,7 +16,7 @@ func TestEntitlementsHoldOnEveryPageAndEveryJoin(t *testing.T) {
 	const org = "/v1/orgs/porto-sul"
 	all := `{"datasets":["comex_monthly","comex_municipal_monthly","ipca_monthly","caged_monthly","antaq_monthly","pib_municipal","siconfi_annual"]}`
 
-	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf","month","ncm"],"time":{"from":"2024-01","to":"2024-06"}}`
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf","month","ncm"],"time":{"from":"2024-01","to":"2024-06"}}`
 	var page queryAnswer
 	b.want(t, http.StatusOK, ana, "POST", org+"/query?page_size=10", spec).json(t, &page)
 	if page.NextCursor == nil {

@@ -18,15 +18,15 @@ import (
 
 func TestStrictJSONRefusesWhatDecodersWouldLetThrough(t *testing.T) {
 	b := setupStack(t)
-	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`
 	deep := strings.Repeat("[", 40) + strings.Repeat("]", 40)
 	many := `["` + strings.Repeat(`vl_fob_usd","`, 1200) + `vl_fob_usd"]`
 	cases := []struct {
 		name, path, body, field string
 	}{
 		{"duplicate key", "/views", `{"name":"a","name":"b","config":` + spec + `}`, "name"},
-		{"nested duplicate key", "/views", `{"name":"a","config":{"dataset":"comex_monthly","dataset":"caged_monthly","measures":["vl_fob_usd"]}}`, "config.dataset"},
-		{"duplicate key in a query", "/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"limit":5,"limit":5000}`, "limit"},
+		{"nested duplicate key", "/views", `{"name":"a","config":{"dataset":"comex_monthly","dataset":"caged_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, "config.dataset"},
+		{"duplicate key in a query", "/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"limit":5,"limit":5000}`, "limit"},
 		{"deep nesting", "/views", `{"name":"a","config":` + spec + `,"x":` + deep + `}`, "body"},
 		{"huge array", "/query", `{"dataset":"comex_monthly","measures":` + many + `}`, "measures"},
 		{"invalid UTF-8", "/views", "{\"name\":\"caf\xe9\",\"config\":" + spec + "}", "body"},

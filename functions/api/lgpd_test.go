@@ -42,11 +42,11 @@ func TestLogsHoldNoTokenNorEmail(t *testing.T) {
 		{"forged token", "", "GET", "/v1/me", nil, []string{"Authorization", "Bearer " + forged}, http.StatusUnauthorized},
 		{"token as a header value", "", "GET", "/v1/orgs/porto-sul/views", nil, []string{"Authorization", "Basic " + tok, "X-Forwarded-Email", mail}, http.StatusUnauthorized},
 		{"e-mail and token in a refused body", ana, "POST", "/v1/orgs/porto-sul/views",
-			`{"name":"` + mail + `","config":{"dataset":"comex_monthly","measures":["vl_fob_usd"]},"note":"` + tok + `"}`, nil, http.StatusBadRequest},
+			`{"name":"` + mail + `","config":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]},"note":"` + tok + `"}`, nil, http.StatusBadRequest},
 		{"e-mail as a filter value", ana, "POST", "/v1/orgs/porto-sul/query",
-			`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"eq","value":"` + mail + `"}]}`, nil, http.StatusBadRequest},
+			`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"eq","value":"` + mail + `"},{"field":"flow","op":"eq","value":"export"}]}`, nil, http.StatusBadRequest},
 		{"token as a view name", ana, "POST", "/v1/orgs/porto-sul/views",
-			`{"name":"` + mail + ` ` + tok[:150] + `","config":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`, nil, 0},
+			`{"name":"` + mail + ` ` + tok[:150] + `","config":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, nil, 0},
 		{"member lookup by e-mail", ana, "POST", "/v1/orgs/porto-sul/members", `{"email":"nobody-` + mail + `","role":"viewer"}`, nil, 0},
 	}
 	for _, p := range probes {

@@ -203,7 +203,7 @@ func TestEntitlementsGateDatasetsQueriesAndPickers(t *testing.T) {
 			t.Errorf("comex watermark %q", d.Watermark)
 		}
 	}
-	r := b.want(t, http.StatusForbidden, carla, "POST", "/v1/orgs/banco-regional/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`)
+	r := b.want(t, http.StatusForbidden, carla, "POST", "/v1/orgs/banco-regional/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 	if r.problemField() != "dataset" {
 		t.Errorf("field %q", r.problemField())
 	}
@@ -216,7 +216,7 @@ func TestEntitlementsGateDatasetsQueriesAndPickers(t *testing.T) {
 func TestQueryPagesThroughTheCachedResult(t *testing.T) {
 	var w martWant
 	b := setupStackWith(t, martFixture(&w))
-	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf","month","ncm"],"time":{"from":"2024-01","to":"2024-06"}}`
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf","month","ncm"],"time":{"from":"2024-01","to":"2024-06"}}`
 	var page queryAnswer
 	b.want(t, http.StatusOK, dora, "POST", "/v1/orgs/porto-sul/query?page_size=10", spec).json(t, &page)
 	if page.Meta.Rows != 36 || len(page.Data) != 10 || page.NextCursor == nil {
@@ -264,12 +264,12 @@ func TestQueryRefusesBadSpecsNamingTheField(t *testing.T) {
 	var w martWant
 	b := setupStackWith(t, martFixture(&w))
 	cases := []struct{ spec, field string }{
-		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"sql":"select 1"}`, "sql"},
+		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"sql":"select 1"}`, "sql"},
 		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf","month","ncm","country","flow"]}`, "dimensions"},
-		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"like","value":"S%"}]}`, "filters[0].op"},
-		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"time":{"from":"1990-01","to":"2024-06"}}`, "time"},
-		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"limit":999999}`, "limit"},
-		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"real":{"base":"2024-01"}}`, "real"},
+		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"like","value":"S%"},{"field":"flow","op":"eq","value":"export"}]}`, "filters[0].op"},
+		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"time":{"from":"1990-01","to":"2024-06"}}`, "time"},
+		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"limit":999999}`, "limit"},
+		{`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"real":{"base":"2024-01"}}`, "real"},
 		{`{"dataset":"nope","measures":["x"]}`, "dataset"},
 		{`{"dataset":"comex_monthly",`, "body"},
 	}
@@ -279,7 +279,7 @@ func TestQueryRefusesBadSpecsNamingTheField(t *testing.T) {
 			t.Errorf("%s: field %q, want %q", c.spec, r.problemField(), c.field)
 		}
 	}
-	b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/query?page_size=0", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`)
+	b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/query?page_size=0", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 	b.want(t, http.StatusUnsupportedMediaType, ana, "POST", "/v1/orgs/porto-sul/query", `{}`, "Content-Type", "text/csv")
 }
 
@@ -287,7 +287,7 @@ func TestQueriesAnswerWithRedisDown(t *testing.T) {
 	var w martWant
 	b := setupStackWith(t, martFixture(&w), "REDIS_URL=redis://127.0.0.1:1", "REDIS_TIMEOUT=100ms")
 	var a queryAnswer
-	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query?page_size=2", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`).json(t, &a)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query?page_size=2", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`).json(t, &a)
 	if a.Meta.Cache != "off" || len(a.Data) != 3 || a.NextCursor != nil {
 		t.Fatalf("with Redis down: cache %q, %d rows, cursor %v (want every row at once)", a.Meta.Cache, len(a.Data), a.NextCursor)
 	}

@@ -42,7 +42,7 @@ func TestRateLimitsPerUserAndPerOrg(t *testing.T) {
 		t.Errorf("429: %s %v", r.body, r.header)
 	}
 	// Queries and pickers share the budget: ana's query is refused too.
-	b.want(t, http.StatusTooManyRequests, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`)
+	b.want(t, http.StatusTooManyRequests, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 
 	// Otávio has his own 3, which leave porto-sul's 6 spent (ana's refused
 	// requests did not count against the org).
@@ -79,7 +79,7 @@ func TestReportOrdersAndUploadsHaveTheirOwnBudgets(t *testing.T) {
 func TestRedisDownReadsFailOpenOrdersFailClosed(t *testing.T) {
 	b := setupStack(t, "REDIS_URL=redis://127.0.0.1:1", "REDIS_TIMEOUT=200ms")
 	var a queryAnswer
-	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`).json(t, &a)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`).json(t, &a)
 	if a.Meta.Cache != "off" {
 		t.Errorf("with Redis down the answer says cache %q, want off", a.Meta.Cache)
 	}
@@ -106,7 +106,7 @@ func TestRedisDownReadsFailOpenOrdersFailClosed(t *testing.T) {
 // answers cost nothing and still come; other orgs are untouched.
 func TestSpentByteBudgetRefusesUncachedQueries(t *testing.T) {
 	b := setupStack(t)
-	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"]}`
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"]}`
 	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec)
 	b.asOwner(t, "porto-sul", func(tx pgx.Tx) error {
 		_, err := tx.Exec(context.Background(), `
@@ -115,7 +115,7 @@ func TestSpentByteBudgetRefusesUncachedQueries(t *testing.T) {
 			on conflict (org_id, day) do update set bytes_processed = excluded.bytes_processed`)
 		return err
 	})
-	r := b.want(t, http.StatusTooManyRequests, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["kg_liquido"]}`)
+	r := b.want(t, http.StatusTooManyRequests, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["kg_liquido"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 	var p map[string]any
 	if err := json.Unmarshal(r.body, &p); err != nil {
 		t.Fatal(err)
@@ -129,13 +129,13 @@ func TestSpentByteBudgetRefusesUncachedQueries(t *testing.T) {
 	if a.Meta.Cache != "hit" {
 		t.Errorf("the cached answer: cache %q", a.Meta.Cache)
 	}
-	b.want(t, http.StatusOK, bruno, "POST", "/v1/orgs/agro-nordeste/query", `{"dataset":"comex_monthly","measures":["kg_liquido"]}`)
+	b.want(t, http.StatusOK, bruno, "POST", "/v1/orgs/agro-nordeste/query", `{"dataset":"comex_monthly","measures":["kg_liquido"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 }
 
 func TestUsageAgainstThePlanForAdminsOnly(t *testing.T) {
 	b := setupStack(t)
-	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`)
-	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["kg_liquido"]}`)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["kg_liquido"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"caged_monthly","measures":["net"]}}`)
 	var u struct {
 		Day, Plan                                 string

@@ -260,7 +260,7 @@ func TestRedeliveryMakesOneFile(t *testing.T) {
 	b := setupStackWith(t, martFixture(&w))
 	startWorker(t)
 	var r reportJSON
-	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"]}}`, "Idempotency-Key", "k-1").json(t, &r)
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"]}}`, "Idempotency-Key", "k-1").json(t, &r)
 	first := b.waitReport(t, ana, "porto-sul", r.ID)
 	object := "orgs/" + b.orgs["porto-sul"].ID + "/reports/" + r.ID + ".html"
 	before, err := cloud.GCS.GetObject("mirante-reports", object)
@@ -272,7 +272,7 @@ func TestRedeliveryMakesOneFile(t *testing.T) {
 	cloud.PubSub.Publish("projects/demo-mirante/topics/report-requests", msg, map[string]string{"org_id": b.orgs["porto-sul"].ID, "report_id": r.ID})
 	// The same order again: the same report, no second charge.
 	var again reportJSON
-	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"]}}`, "Idempotency-Key", "k-1").json(t, &again)
+	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"]}}`, "Idempotency-Key", "k-1").json(t, &again)
 	if again.ID != r.ID {
 		t.Fatal("the same idempotency key made a second report")
 	}
@@ -322,7 +322,7 @@ func TestKilledWorkersReportIsRetried(t *testing.T) {
 	var w martWant
 	b := setupStackWith(t, martFixture(&w))
 	var r reportJSON
-	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`).json(t, &r)
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`).json(t, &r)
 	// A worker claims it and dies: running, with a lease that has run out.
 	b.asOwner(t, "porto-sul", func(tx pgx.Tx) error {
 		_, err := tx.Exec(context.Background(), `update reports set status = 'running', attempts = 1, started_at = now(), lease_until = now() - interval '1 second' where id = $1`, r.ID)
@@ -342,7 +342,7 @@ func TestRenderFailureIsFailedNeverSucceeded(t *testing.T) {
 	b := setupStackWith(t, martFixture(&w))
 	startWorker(t, "RENDER_PANDOC=/nonexistent/pandoc", "RENDER_ENGINE=pandoc", "REPORT_MAX_ATTEMPTS=1")
 	var r reportJSON
-	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"pdf","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`).json(t, &r)
+	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", `{"format":"pdf","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`).json(t, &r)
 	got := b.waitReport(t, ana, "porto-sul", r.ID)
 	if got.Status != "failed" || got.Error == "" || got.DownloadURL != nil {
 		t.Fatalf("after a failed render: %+v", got)
@@ -363,7 +363,7 @@ func TestReportQuotaAndBadOrders(t *testing.T) {
 		_, err := tx.Exec(context.Background(), `update orgs set plan = 'free' where id = $1`, b.orgs["porto-sul"].ID)
 		return err
 	})
-	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`
+	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`
 	for i := 0; i < 5; i++ {
 		b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports", order)
 	}
@@ -374,10 +374,10 @@ func TestReportQuotaAndBadOrders(t *testing.T) {
 	// agro-nordeste's quota is its own.
 	b.want(t, http.StatusAccepted, bruno, "POST", "/v1/orgs/agro-nordeste/reports", order)
 	for _, c := range []struct{ who, body, field string }{
-		{ana, `{"format":"odt","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`, "format"},
-		{ana, `{"format":"pdf","template":"secret","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`, "template"},
+		{ana, `{"format":"odt","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, "format"},
+		{ana, `{"format":"pdf","template":"secret","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, "template"},
 		{ana, `{"format":"pdf"}`, "view_id"},
-		{ana, `{"format":"pdf","query":{"dataset":"comex_monthly","measures":["nope"]}}`, "query.measures[0]"},
+		{ana, `{"format":"pdf","query":{"dataset":"comex_monthly","measures":["nope"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, "query.measures[0]"},
 		{bruno, `{"format":"pdf","view_id":"00000000-0000-4000-8000-000000000000"}`, ""},
 	} {
 		got := b.do(t, c.who, "POST", "/v1/orgs/agro-nordeste/reports", c.body)
@@ -510,7 +510,7 @@ func TestClientKeysCannotPreemptScheduleRuns(t *testing.T) {
 		return tx.QueryRow(context.Background(), `update schedules set next_run_at = date_trunc('minute', now()) - interval '1 minute' where id = $1 returning next_run_at`, sc.ID).Scan(&runAt)
 	})
 	key := "schedule:" + sc.ID + ":" + strconv.FormatInt(runAt.Unix(), 10)
-	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`
+	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`
 	var mine reportJSON
 	b.want(t, http.StatusAccepted, bruno, "POST", "/v1/orgs/agro-nordeste/reports", order, "Idempotency-Key", key).json(t, &mine)
 	// The client's own key still repeats its own order.
@@ -559,7 +559,7 @@ func TestReportsAreChargedToTheirOrgsBudget(t *testing.T) {
 		return
 	}
 	startWorker(t, "REPORT_MAX_ATTEMPTS=3")
-	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"]}}`
+	order := `{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`
 
 	before, _ := usage("porto-sul")
 	var r reportJSON

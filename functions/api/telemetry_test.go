@@ -83,7 +83,7 @@ func TestTraceparentJoinsSpansAndLogs(t *testing.T) {
 	b := setupStackWith(t, martFixture(&w))
 	rec := recordTelemetry(t)
 	traceID, parentID := randomHex(t, 16), randomHex(t, 8)
-	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
+	spec := `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
 	r := b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec, "traceparent", "00-"+traceID+"-"+parentID+"-01")
 	if got := r.header.Get("X-Trace-Id"); got != traceID {
 		t.Fatalf("X-Trace-Id = %q, want the caller's %s", got, traceID)
@@ -177,7 +177,7 @@ func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
 		"miss": telemetrytest.Sum(t, "mirante.query.cache.lookups", miss), "hit": telemetrytest.Sum(t, "mirante.query.cache.lookups", hit),
 		"timed": telemetrytest.Sum(t, "http.server.request.duration", route), "invalid": telemetrytest.Sum(t, "mirante.errors", invalid),
 	}
-	spec := `{"dataset":"comex_monthly","measures":["kg_liquido"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
+	spec := `{"dataset":"comex_monthly","measures":["kg_liquido"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}`
 	var first queryAnswer
 	b.want(t, http.StatusOK, ana, "POST", "/v1/orgs/porto-sul/query", spec).json(t, &first)
 	if first.Meta.Cache != "miss" {
@@ -203,7 +203,7 @@ func TestMetricsAfterUncachedAndCachedQuery(t *testing.T) {
 	if d := telemetrytest.Sum(t, "http.server.request.duration", route) - before["timed"]; d < 2 {
 		t.Errorf("request durations recorded under the query route moved by %v, want at least 2", d)
 	}
-	b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["nope"]}`)
+	b.want(t, http.StatusBadRequest, ana, "POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["nope"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`)
 	if d := telemetrytest.Sum(t, "mirante.errors", invalid) - before["invalid"]; d < 1 {
 		t.Errorf("a refused query moved the invalid errors by %v, want at least 1", d)
 	}
@@ -260,7 +260,7 @@ func TestReportJoinsTheOrderingTrace(t *testing.T) {
 
 	var r reportJSON
 	b.want(t, http.StatusAccepted, ana, "POST", "/v1/orgs/porto-sul/reports",
-		`{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}}`,
+		`{"format":"html","query":{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"],"time":{"from":"2024-01","to":"2024-06"}}}`,
 		"traceparent", "00-"+traceID+"-"+randomHex(t, 8)+"-01").json(t, &r)
 	if got := b.waitReport(t, ana, "porto-sul", r.ID); got.Status != "succeeded" {
 		t.Fatalf("report: %+v", got)

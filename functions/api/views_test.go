@@ -177,7 +177,7 @@ func TestViewsRefuseBadInputNamingIt(t *testing.T) {
 		{"no config", `{"name":"x"}`, "config", 400, nil},
 		{"config not an object", `{"name":"x","config":"select 1"}`, "config", 400, nil},
 		{"unknown dataset", `{"name":"x","config":{"dataset":"salaries","measures":["x"]}}`, "config.dataset", 400, nil},
-		{"unknown measure", `{"name":"x","config":{"dataset":"comex_monthly","measures":["vl_fob_usd","1;drop table views"]}}`, "config.measures[1]", 400, nil},
+		{"unknown measure", `{"name":"x","config":{"dataset":"comex_monthly","measures":["vl_fob_usd","1;drop table views"],"filters":[{"field":"flow","op":"eq","value":"export"}]}}`, "config.measures[1]", 400, nil},
 		{"bad visibility", `{"name":"x","visibility":"public","config":` + comexConfig + `}`, "visibility", 400, nil},
 		{"duplicate name", `{"name":"Única","config":` + comexConfig + `}`, "name", 409, nil},
 		{"wrong content type", `{"name":"x","config":` + comexConfig + `}`, "", 415, []string{"Content-Type", "text/plain"}},

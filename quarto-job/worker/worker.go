@@ -247,7 +247,9 @@ func (w *Worker) rendererName() string {
 func standardPlans(ds *semantic.Dataset, spec *semantic.Spec) []plan {
 	base := func() *semantic.Spec {
 		s := *spec
-		s.Dimensions, s.Order, s.Limit = nil, nil, 0
+		// A top N ranks within the view's own dimensions; a plan keeps it
+		// only where it groups by the same ones (composition, below).
+		s.Dimensions, s.Order, s.Limit, s.Top = nil, nil, 0, nil
 		if spec.Time != nil {
 			t := *spec.Time
 			t.Grain = ""
@@ -292,6 +294,9 @@ func standardPlans(ds *semantic.Dataset, spec *semantic.Spec) []plan {
 		cmp.Order, cmp.Limit = []semantic.Order{{Field: first, Dir: "desc"}}, 10
 		comp := base()
 		comp.Measures, comp.Dimensions = []string{first}, []string{timeDim, other}
+		if spec.Top != nil && spec.Top.Field == other {
+			comp.Top = spec.Top
+		}
 		out = append(out, plan{"comparison", cmp}, plan{"composition", comp})
 	}
 	summary := base()
@@ -396,6 +401,7 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at, WatermarkGrain: grain}
 		if ds.Scope == semantic.Tenant {
 			note.Owner = pick(locale == "en", "a própria organização", "your organisation")
+			note.Synthetic = anySynthetic(results) // an org's demo upload (tenant_data)
 		} else if src, err := w.Sources.FindSource(ctx, ds.Source); err == nil {
 			note.Source, note.Owner, note.Synthetic = src.Title, src.Owner, src.Synthetic
 		}
@@ -437,6 +443,17 @@ func filtersOf(ds *semantic.Dataset, spec *semantic.Spec, titles map[string]stri
 		out = append(out, render.Filter{Label: label, Value: render.FormatPeriodKey(spec.Time.From, loc) + " – " + render.FormatPeriodKey(spec.Time.To, loc)})
 	}
 	return out
+}
+
+// anySynthetic says whether an answer of the report is synthetic demo
+// data, as the query service told it (meta.synthetic).
+func anySynthetic(results map[string]*query.Result) bool {
+	for _, r := range results {
+		if r != nil && r.Meta.Synthetic {
+			return true
+		}
+	}
+	return false
 }
 
 // pivot turns (time, category, [label], value) rows into one column per

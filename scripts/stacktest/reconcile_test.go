@@ -68,7 +68,7 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 	// there, and reconcile with their publisher.
 	for _, c := range []struct{ source, file, spec string }{
 		{"pib_municipal", pib, `{"dataset":"pib_municipal","measures":["pib_brl"],"dimensions":["year","uf"],"limit":10000}`},
-		{"siconfi", siconfi, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["year","uf"],"limit":10000}`},
+		{"siconfi", siconfi, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["uf","account","coluna"],"limit":10000}`},
 		{"caged", caged, `{"dataset":"caged_monthly","measures":["admissions","separations"],"dimensions":["month","uf"],"limit":10000}`},
 	} {
 		t.Run(c.source+" before ibge_territorio is refused", func(t *testing.T) {

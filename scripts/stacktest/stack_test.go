@@ -283,7 +283,7 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp, b
 	}
-	resp, body := call("POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf"],"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":5}`)
+	resp, body := call("POST", "/v1/orgs/porto-sul/query", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf"],"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":5}`)
 	var answer struct{ Data []map[string]any }
 	_ = json.Unmarshal(body, &answer)
 	if resp.StatusCode != http.StatusOK || len(answer.Data) != 5 || resp.Header.Get("X-Data-Watermark") == "" {

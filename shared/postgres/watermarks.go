@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/sources"
 )
 
 // WatermarkService implements query.Watermarks. Public watermarks are global
@@ -25,6 +26,7 @@ type WatermarkService struct {
 
 type publicMark struct {
 	value, stamp string
+	prov         sources.Provenance
 	at           time.Time
 }
 
@@ -36,7 +38,7 @@ func NewWatermarkService(db *DB, ttl time.Duration) *WatermarkService {
 
 // Watermark returns the dataset's last complete period for the tenant in ctx.
 func (s *WatermarkService) Watermark(ctx context.Context, ds *semantic.Dataset) (string, error) {
-	wm, _, err := s.Mark(ctx, ds)
+	wm, _, _, err := s.MarkProvenance(ctx, ds)
 	return wm, err
 }
 
@@ -47,41 +49,70 @@ func (s *WatermarkService) Watermark(ctx context.Context, ds *semantic.Dataset) 
 // upload; for a public one every public source's last load, since marts
 // take names from reference sources and real values from the IPCA.
 func (s *WatermarkService) Mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error) {
+	wm, stamp, _, err := s.MarkProvenance(ctx, ds)
+	return wm, stamp, err
+}
+
+// MarkProvenance is Mark with the data's provenance, read with it: whether
+// it is synthetic, and for a public dataset whether its source's last load
+// failed (and when, from the load log).
+func (s *WatermarkService) MarkProvenance(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, p sources.Provenance, err error) {
 	if ds.Scope == semantic.Tenant {
-		var wm *string
-		var at time.Time
-		err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-			return tx.QueryRow(ctx, `select watermark, updated_at from tenant_data where dataset = $1`, ds.ID).Scan(&wm, &at)
-		})
-		if errors.Is(err, pgx.ErrNoRows) || wm == nil {
-			return "", "", nil
-		}
-		if err != nil {
-			return "", "", fmt.Errorf("reading the tenant watermark: %w", err)
-		}
-		return *wm, at.UTC().Format(time.RFC3339Nano), nil
+		return s.tenantMark(ctx, ds)
 	}
 	s.mu.Lock()
 	m, ok := s.public[ds.Source]
 	s.mu.Unlock()
 	if ok && time.Since(m.at) < s.ttl {
-		return m.value, m.stamp, nil
+		return m.value, m.stamp, m.prov, nil
 	}
-	var wm *string
+	var wm, lastError *string
+	var known, synthetic, failed bool
+	var failedAt *time.Time
 	err = s.db.pool.QueryRow(ctx, `select (select watermark from source_catalog where id = $1),
-		  coalesce(string_agg(id || '@' || coalesce(checksum, '') || '@' || coalesce(last_updated_at::text, ''), ',' order by id), '')
-		from source_catalog`, ds.Source).Scan(&wm, &stamp)
+		  coalesce(string_agg(id || '@' || coalesce(checksum, '') || '@' || coalesce(last_updated_at::text, ''), ',' order by id), ''),
+		  coalesce(bool_or(id = $1), false), coalesce(bool_or(synthetic) filter (where id = $1), false),
+		  coalesce(bool_or(status = 'failed') filter (where id = $1), false), max(last_error) filter (where id = $1),
+		  (select max(l.at) from source_loads l where l.source_id = $1 and l.outcome in ('refused', 'failed'))
+		from source_catalog`, ds.Source).Scan(&wm, &stamp, &known, &synthetic, &failed, &lastError, &failedAt)
 	if err != nil {
-		return "", "", fmt.Errorf("reading the watermark of %s: %w", ds.Source, err)
+		return "", "", p, fmt.Errorf("reading the watermark of %s: %w", ds.Source, err)
 	}
 	v := ""
 	if wm != nil {
 		v = *wm
 	}
+	p.Synthetic = synthetic
+	if known {
+		p.Source = &sources.LoadStatus{LastLoadFailed: failed}
+		if failed {
+			p.Source.FailedAt = failedAt
+			if lastError != nil {
+				p.Source.LastErrorCode, _ = sources.Failure(*lastError)
+			}
+		}
+	}
 	s.mu.Lock()
-	s.public[ds.Source] = publicMark{value: v, stamp: stamp, at: time.Now()}
+	s.public[ds.Source] = publicMark{value: v, stamp: stamp, prov: p, at: time.Now()}
 	s.mu.Unlock()
-	return v, stamp, nil
+	return v, stamp, p, nil
+}
+
+// tenantMark reads the org's own dataset's watermark, last upload and
+// whether it is synthetic, in the tenant's transaction.
+func (s *WatermarkService) tenantMark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, p sources.Provenance, err error) {
+	var wm *string
+	var at time.Time
+	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `select watermark, updated_at, synthetic from tenant_data where dataset = $1`, ds.ID).Scan(&wm, &at, &p.Synthetic)
+	})
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && wm == nil) {
+		return "", "", sources.Provenance{}, nil
+	}
+	if err != nil {
+		return "", "", p, fmt.Errorf("reading the tenant watermark: %w", err)
+	}
+	return *wm, at.UTC().Format(time.RFC3339Nano), p, nil
 }
 
 // SetSourceWatermark records a public source's load (owner or ingest only).

@@ -198,7 +198,8 @@ func TestConcurrentQueriesCannotOverspendTheBudget(t *testing.T) {
 			defer wg.Done()
 			// Distinct specs: no two share a run or a cache entry.
 			spec := &semantic.Spec{Dataset: "comex_monthly", Measures: []string{"vl_fob_usd"}, Dimensions: []string{"uf"},
-				Time: &semantic.TimeRange{From: fmt.Sprintf("2024-%02d", i+1), To: "2024-12"}}
+				Filters: []semantic.Filter{{Field: "flow", Op: "eq", Value: []byte(`"export"`)}},
+				Time:    &semantic.TimeRange{From: fmt.Sprintf("2024-%02d", i+1), To: "2024-12"}}
 			<-start
 			if _, _, errs[i] = bed.s.Run(bed.as, spec); errs[i] != nil {
 				arrive()

@@ -18,6 +18,9 @@ type DimensionInfo struct {
 	Values    []string         `json:"values,omitempty"`
 	Label     string           `json:"label,omitempty"`
 	Rollup    string           `json:"rollup,omitempty"`
+	// Additive is false, and only then present, for a dimension whose
+	// values a query must not sum: it groups by it or filters it to one value.
+	Additive *bool `json:"additive,omitempty"`
 }
 
 // MeasureInfo describes a measure to clients.
@@ -70,7 +73,7 @@ func (s *Service) Datasets(ctx context.Context) ([]DatasetInfo, error) {
 			Grain: ds.Grain, Time: ds.Time, IndicatorVersion: ds.Version, Watermark: wm, Limits: ds.Limits,
 			PerCapita: ds.ID != "pib_municipal" && ds.ID != "ipca_monthly"}
 		for _, d := range ds.Dimensions {
-			info.Dimensions = append(info.Dimensions, DimensionInfo{ID: d.ID, Type: d.Type, Title: d.Title, Operators: d.Operators(), Values: d.Values, Label: d.Label, Rollup: d.Rollup})
+			info.Dimensions = append(info.Dimensions, DimensionInfo{ID: d.ID, Type: d.Type, Title: d.Title, Operators: d.Operators(), Values: d.Values, Label: d.Label, Rollup: d.Rollup, Additive: d.Additive})
 		}
 		for _, m := range ds.Measures {
 			mi := MeasureInfo{ID: m.ID, Title: m.Title, Unit: m.Unit, Format: m.Format, Transforms: []string{}, Real: m.Unit == "BRL"}
@@ -121,7 +124,7 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	if err != nil {
 		return nil, err
 	}
-	wm, stamp, err := s.mark(ctx, vq.Dataset)
+	wm, stamp, _, err := s.mark(ctx, vq.Dataset)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func (s *Service) Values(ctx context.Context, datasetID, field, search string, l
 	key := CacheKeyPrefix(t.Org.ID) + "values:" + hashOf(compiled, wm, stamp, vq.Dataset.Version, s.Catalog.Version(), scopeOf(t))
 	meta.QueryHash = key[len(CacheKeyPrefix(t.Org.ID)):]
 	var unsettled int64
-	a, err := s.cached(ctx, key, meta, func(ctx context.Context) (*warehouse.Result, error) {
+	a, err := s.cached(ctx, key, meta, 0, func(ctx context.Context) (*warehouse.Result, error) {
 		r, settled, err := s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "values", Dataset: vq.Dataset.ID})
 		if err == nil && !settled {
 			unsettled = r.BytesProcessed

@@ -22,6 +22,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/semantic"
+	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
 )
@@ -46,14 +47,31 @@ type LoadStamps interface {
 	Mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error)
 }
 
-// mark is the dataset's watermark and, when the Watermarks tell it, the
-// stamp of its loads.
-func (s *Service) mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, err error) {
-	if m, ok := s.Watermarks.(LoadStamps); ok {
-		return m.Mark(ctx, ds)
+// Provenance and SourceStatus are the sources package's, named here for
+// the query API.
+type (
+	Provenance   = sources.Provenance
+	SourceStatus = sources.LoadStatus
+)
+
+// Provenances, when the Watermarks also implement it, gives with the
+// watermark and load stamp the data's provenance, in one read.
+type Provenances interface {
+	MarkProvenance(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, p Provenance, err error)
+}
+
+// mark is the dataset's watermark and, when the Watermarks tell them, the
+// stamp of its loads and its provenance.
+func (s *Service) mark(ctx context.Context, ds *semantic.Dataset) (watermark, stamp string, p Provenance, err error) {
+	if m, ok := s.Watermarks.(Provenances); ok {
+		return m.MarkProvenance(ctx, ds)
 	}
-	wm, err := s.Watermarks.Watermark(ctx, ds)
-	return wm, "", err
+	if m, ok := s.Watermarks.(LoadStamps); ok {
+		watermark, stamp, err = m.Mark(ctx, ds)
+		return watermark, stamp, Provenance{}, err
+	}
+	watermark, err = s.Watermarks.Watermark(ctx, ds)
+	return watermark, "", Provenance{}, err
 }
 
 // Entitlements lists the public datasets the tenant in ctx may query.
@@ -100,6 +118,13 @@ type Meta struct {
 	Rows             int    `json:"rows"`
 	From             string `json:"from,omitempty"`
 	To               string `json:"to,omitempty"`
+	// Truncated says the spec's row limit cut the answer: more rows
+	// matched than Rows.
+	Truncated bool `json:"truncated"`
+	// Synthetic says the numbers are demo data, not the source's.
+	Synthetic bool `json:"synthetic"`
+	// SourceStatus is the public source's last load (absent for tenant data).
+	SourceStatus *SourceStatus `json:"source_status,omitempty"`
 }
 
 // Result is a whole answer, as cached.
@@ -151,7 +176,7 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 		return nil, "", &apperr.Error{Code: apperr.Forbidden, Message: "dataset " + ds.ID + " is not among this organisation's entitlements",
 			Fields: []apperr.FieldError{{Field: "dataset", Reason: "not entitled"}}}
 	}
-	wm, stamp, err := s.mark(ctx, ds)
+	wm, stamp, prov, err := s.mark(ctx, ds)
 	if err != nil {
 		return nil, "", err
 	}
@@ -160,8 +185,10 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 		return nil, "", err
 	}
 	compiled, key := p.compiled, p.key
+	meta := p.meta
+	meta.Synthetic, meta.SourceStatus = prov.Synthetic, prov.Source
 	var unsettled int64
-	a, err := s.cached(ctx, key, p.meta, func(ctx context.Context) (*warehouse.Result, error) {
+	a, err := s.cached(ctx, key, meta, p.limit, func(ctx context.Context) (*warehouse.Result, error) {
 		r, settled, err := s.runBudgeted(ctx, compiled, warehouse.RunParams{OrgID: t.Org.ID, Endpoint: "query", Dataset: ds.ID})
 		if err == nil && !settled {
 			unsettled = r.BytesProcessed
@@ -174,6 +201,9 @@ func (s *Service) Answer(ctx context.Context, spec *semantic.Spec) (*Answer, str
 	if s.Usage != nil {
 		s.Usage.RecordQuery(ctx, unsettled, a.Meta.Cache == "hit")
 	}
+	// A cached answer keeps the provenance it was cached with; the first
+	// page tells the current one (a load that failed since).
+	a.Meta.Synthetic, a.Meta.SourceStatus = prov.Synthetic, prov.Source
 	a.Compiled = &compiled
 	a.Datasets = s.datasetsOf(compiled)
 	return a, key, nil
@@ -349,8 +379,10 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int, datasets 
 
 // cached answers from the cache, or runs fn once for all concurrent callers
 // of the same key and stores the answer. With the cache unavailable it runs
-// fn and says so in a warning.
-func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(context.Context) (*warehouse.Result, error)) (*Answer, error) {
+// fn and says so in a warning. A limit above 0 keeps that many rows of what
+// fn returns (which asks for one more) and marks the answer truncated when
+// there were more.
+func (s *Service) cached(ctx context.Context, key string, meta Meta, limit int, fn func(context.Context) (*warehouse.Result, error)) (*Answer, error) {
 	if s.Cache != nil {
 		b, ok, err := s.Cache.Get(ctx, key)
 		switch {
@@ -372,8 +404,12 @@ func (s *Service) cached(ctx context.Context, key string, meta Meta, fn func(con
 			return nil, err
 		}
 		res := &Result{Columns: r.Columns, Rows: r.Rows, Meta: meta}
+		if limit > 0 && len(res.Rows) > limit {
+			res.Rows = res.Rows[:limit]
+			res.Meta.Truncated = true
+		}
 		res.Meta.BytesProcessed = r.BytesProcessed
-		res.Meta.Rows = len(r.Rows)
+		res.Meta.Rows = len(res.Rows)
 		res.Meta.Cache = "miss"
 		a, err := answerOf(res)
 		if err != nil {
@@ -537,6 +573,9 @@ type plan struct {
 	compiled warehouse.Compiled
 	key      string
 	meta     Meta
+	// limit is the spec's row limit; the compiled SQL asks for one row
+	// more, which tells whether the limit cut the answer.
+	limit int
 }
 
 // planKey names a plan by everything it depends on. The spec is compared
@@ -591,11 +630,13 @@ func (s *Service) plan(ctx context.Context, spec *semantic.Spec, ds *semantic.Da
 	if err != nil {
 		return nil, err
 	}
+	limit := q.Limit
+	q.Limit++
 	compiled, err := q.Compile(s.Engine.Name(), scope)
 	if err != nil {
 		return nil, err
 	}
-	p = &plan{compiled: compiled,
+	p = &plan{compiled: compiled, limit: limit,
 		meta: Meta{Dataset: ds.ID, Watermark: wm, Engine: s.Engine.Name(), IndicatorVersion: ds.Version, From: q.From, To: q.To}}
 	p.key = CacheKeyPrefix(scope.OrgID) + hashOf(compiled, wm, stamp, ds.Version, s.Catalog.Version(), scope)
 	p.meta.QueryHash = p.key[len(CacheKeyPrefix(scope.OrgID)):]

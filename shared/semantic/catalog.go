@@ -59,9 +59,16 @@ type Dimension struct {
 	Rollup  string   `json:"rollup,omitempty"`  // the dimension this one rolls up to
 	Values  []string `json:"values,omitempty"`  // for enums
 	Pattern string   `json:"pattern,omitempty"` // for codes
+	// Additive is false for a dimension whose values must never be summed
+	// together (exports with imports, one account with another): a query
+	// groups by it or filters it to one value. Absent means additive.
+	Additive *bool `json:"additive,omitempty"`
 
 	pattern *regexp.Regexp
 }
+
+// IsAdditive reports whether the dimension's values may be summed together.
+func (d *Dimension) IsAdditive() bool { return d.Additive == nil || *d.Additive }
 
 // Measure is a field to aggregate.
 type Measure struct {
@@ -251,6 +258,9 @@ func (d *Dataset) check() error {
 		if dim.Title["pt-BR"] == "" || dim.Title["en"] == "" {
 			return fmt.Errorf("dimension %q: title needs pt-BR and en", dim.ID)
 		}
+		if err := dim.checkAdditive(); err != nil {
+			return err
+		}
 		d.dims[dim.ID] = dim
 	}
 	for _, dim := range d.Dimensions {
@@ -311,6 +321,22 @@ func (d *Dataset) check() error {
 	}
 	if len(d.Measures) == 0 {
 		return fmt.Errorf("no measures")
+	}
+	return nil
+}
+
+// checkAdditive admits the flag only as false (additive is the default),
+// and only on a dimension a query can filter to one value with eq: never a
+// time dimension, whose values the time range and grain govern.
+func (dim *Dimension) checkAdditive() error {
+	if dim.Additive == nil {
+		return nil
+	}
+	if *dim.Additive {
+		return fmt.Errorf("dimension %q: additive is only written as false (dimensions are additive unless marked)", dim.ID)
+	}
+	if isTime(dim.Type) {
+		return fmt.Errorf("dimension %q: a time dimension cannot be non-additive", dim.ID)
 	}
 	return nil
 }

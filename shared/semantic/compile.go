@@ -390,9 +390,19 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 		cols = append(cols, warehouse.Column{Name: ref.Name, Kind: "measure", Type: "number", Unit: measureUnit(ref, q)})
 		colOf[ref.Name] = alias
 	}
-	b.WriteString("\nSELECT\n  " + strings.Join(outSel, ",\n  ") + "\nFROM shaped")
+	src := "shaped"
+	var final []string
+	if q.TopDim != nil {
+		b.WriteString(c.ranked(keys, q))
+		src = "ranked"
+		final = append(final, "rn <= "+c.bind(int64(q.TopN)))
+	}
+	b.WriteString("\nSELECT\n  " + strings.Join(outSel, ",\n  ") + "\nFROM " + src)
 	if extended && timeKey != nil {
-		b.WriteString("\nWHERE t >= " + c.timeKeyBound(ds, timeKey.dim, q.From))
+		final = append(final, "t >= "+c.timeKeyBound(ds, timeKey.dim, q.From))
+	}
+	if len(final) > 0 {
+		b.WriteString("\nWHERE " + strings.Join(final, " AND "))
 	}
 	var order []string
 	seen := map[string]bool{}
@@ -422,6 +432,33 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 		tables = append(tables, "marts.pib_municipal")
 	}
 	return warehouse.Compiled{Dialect: d.name, SQL: b.String(), Params: c.params, Columns: cols, Dataset: ds.ID, Tables: tables}, nil
+}
+
+// ranked numbers the shaped rows within each combination of the keys other
+// than the top dimension's, by the first measure, largest first, then by
+// the top dimension's value so that ties rank the same way every time.
+func (c *compiler) ranked(keys []key, q *Query) string {
+	var cols, part []string
+	var top string
+	for _, k := range keys {
+		cols = append(cols, k.alias)
+		if k.label != "" {
+			cols = append(cols, k.label)
+		}
+		if k.dim == q.TopDim {
+			top = k.alias
+		} else {
+			part = append(part, k.alias)
+		}
+	}
+	for i := range q.Measures {
+		cols = append(cols, "m"+strconv.Itoa(i))
+	}
+	over := "ORDER BY m0 DESC NULLS LAST, " + top + " ASC"
+	if len(part) > 0 {
+		over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+	}
+	return ",\nranked AS (\n  SELECT\n    " + strings.Join(cols, ",\n    ") + ",\n    ROW_NUMBER() OVER (" + over + ") AS rn\n  FROM shaped\n)"
 }
 
 // source returns the table to read and the tenant predicate, from the scope

@@ -284,11 +284,11 @@ func TestComexUFByMonth(t *testing.T) {
 func TestComexTopSH4AndFilters(t *testing.T) {
 	f := newFixture(t)
 	rows := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["sh4"],
-		"filters":[{"field":"country","op":"not_in","value":["063"]},{"field":"ncm","op":"prefix","value":"12"}],
+		"filters":[{"field":"country","op":"not_in","value":["063"]},{"field":"ncm","op":"prefix","value":"12"},{"field":"flow","op":"in","value":["import"]}],
 		"time":{"from":"2022-07","to":"2023-06"},"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":1}`, semantic.TenantScope{})
 	sums := map[string]float64{}
 	for _, r := range f.comex {
-		if r.country != "063" && strings.HasPrefix(r.ncm, "12") && r.month >= "2022-07" && r.month <= "2023-06" {
+		if r.flow == "import" && r.country != "063" && strings.HasPrefix(r.ncm, "12") && r.month >= "2022-07" && r.month <= "2023-06" {
 			sums[r.ncm[:4]] += r.fob
 		}
 	}
@@ -349,13 +349,16 @@ func TestDerivedMeasures(t *testing.T) {
 
 func TestQuarterAndYearGrains(t *testing.T) {
 	f := newFixture(t)
-	q := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd","vl_fob_usd.yoy_pct"],"time":{"from":"2023-01","to":"2023-12","grain":"quarter"},"filters":[{"field":"uf","op":"eq","value":"BA"}]}`, semantic.TenantScope{})
-	y := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["year"],"time":{"from":"2021","to":"2023"}}`, semantic.TenantScope{})
+	q := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd","vl_fob_usd.yoy_pct"],"time":{"from":"2023-01","to":"2023-12","grain":"quarter"},"filters":[{"field":"uf","op":"eq","value":"BA"},{"field":"flow","op":"eq","value":"export"}]}`, semantic.TenantScope{})
+	y := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["year"],"time":{"from":"2021","to":"2023"}}`, semantic.TenantScope{})
 	wantQ := map[string]float64{}
 	wantY := map[string]float64{}
 	for _, r := range f.comex {
 		var yy, mm int
 		fmt.Sscanf(r.month, "%d-%d", &yy, &mm)
+		if r.flow != "export" {
+			continue
+		}
 		if r.uf == "BA" {
 			wantQ[fmt.Sprintf("%d-Q%d", yy, (mm-1)/3+1)] += r.fob
 		}
@@ -405,7 +408,7 @@ func TestIPCAAggregatesAtCoarserGrain(t *testing.T) {
 
 func TestRealValuesAndRatio(t *testing.T) {
 	f := newFixture(t)
-	rows := f.run(t, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["year"],"filters":[{"field":"account","op":"eq","value":"Receita Corrente Líquida"}],
+	rows := f.run(t, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["year"],"filters":[{"field":"account","op":"eq","value":"Receita Corrente Líquida"},{"field":"coluna","op":"eq","value":"Até o 3º Quadrimestre"}],
 		"time":{"from":"2019","to":"2023"},"real":{"base":"2024-06"}}`, semantic.TenantScope{})
 	avg := map[int]float64{}
 	for y := 2019; y <= 2023; y++ {
@@ -527,7 +530,7 @@ func TestTenantMartsAreScopedByTheCompiler(t *testing.T) {
 	}
 	// Without a scope a tenant mart does not compile at all.
 	cat, _ := semantic.LoadCatalog()
-	s, _ := semantic.ParseSpec([]byte(`{"dataset":"tenant_metrics","measures":["value"]}`))
+	s, _ := semantic.ParseSpec([]byte(`{"dataset":"tenant_metrics","measures":["value"],"dimensions":["metric"]}`))
 	q, err := cat.Validate(s, semantic.Access{})
 	if err != nil {
 		t.Fatal(err)
@@ -570,6 +573,43 @@ func TestAntaqPortsByNavigation(t *testing.T) {
 		w := want[r["port"].(string)+"|"+r["nav_type"].(string)]
 		if w == nil || !near(num(r["tonnes"]), w.t) || !near(num(r["teu"]), w.teu) || !near(num(r["berthings"]), w.b) {
 			t.Errorf("%v: want %+v", r, w)
+		}
+	}
+}
+
+func TestTopNKeepsTheLargestPerSeries(t *testing.T) {
+	f := newFixture(t)
+	rows := f.run(t, `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["uf","month"],
+		"filters":[{"field":"flow","op":"eq","value":"export"}],"time":{"from":"2023-01","to":"2023-12"},"top":{"field":"uf","n":2}}`, semantic.TenantScope{})
+	sums := map[string]map[string]float64{} // month -> uf -> fob
+	for _, r := range f.comex {
+		if r.flow == "export" && r.month >= "2023-01" && r.month <= "2023-12" {
+			if sums[r.month] == nil {
+				sums[r.month] = map[string]float64{}
+			}
+			sums[r.month][r.uf] += r.fob
+		}
+	}
+	got := map[string][]string{}
+	for _, r := range rows {
+		m, uf := r["month"].(string), r["uf"].(string)
+		got[m] = append(got[m], uf)
+		if !near(num(r["vl_fob_usd"]), sums[m][uf]) {
+			t.Errorf("%s %s = %v, want %v", m, uf, r["vl_fob_usd"], sums[m][uf])
+		}
+	}
+	if len(got) != 12 {
+		t.Fatalf("%d months, want 12", len(got))
+	}
+	for m, ufs := range got {
+		if len(ufs) != 2 {
+			t.Fatalf("%s: %v, want the top 2 UFs", m, ufs)
+		}
+		for uf, v := range sums[m] {
+			kept := ufs[0] == uf || ufs[1] == uf
+			if !kept && (v > sums[m][ufs[0]] || v > sums[m][ufs[1]]) {
+				t.Errorf("%s: %s (%v) left out for %v", m, uf, v, ufs)
+			}
 		}
 	}
 }

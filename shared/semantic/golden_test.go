@@ -24,15 +24,17 @@ var goldenSpecs = []struct {
 	scope      semantic.TenantScope
 }{
 	{"api_example", `{"dataset":"comex_monthly","measures":["vl_fob_usd","kg_liquido"],"dimensions":["uf","month"],"filters":[{"field":"flow","op":"eq","value":"export"},{"field":"uf","op":"in","value":["SP","RS"]}],"time":{"from":"2023-01","to":"2023-12","grain":"month"},"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":100}`, semantic.TenantScope{}},
-	{"top_sh4", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["sh4"],"filters":[{"field":"ncm","op":"prefix","value":"12"},{"field":"country","op":"not_in","value":["063"]}],"time":{"from":"2024-01","to":"2024-12"},"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":20}`, semantic.TenantScope{}},
+	{"top_sh4", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"dimensions":["sh4"],"filters":[{"field":"ncm","op":"prefix","value":"12"},{"field":"country","op":"not_in","value":["063"]},{"field":"flow","op":"eq","value":"export"}],"time":{"from":"2024-01","to":"2024-12"},"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":20}`, semantic.TenantScope{}},
 	{"comex_municipal", `{"dataset":"comex_municipal_monthly","measures":["vl_fob_usd","kg_liquido"],"dimensions":["municipio","sh4","quarter"],"filters":[{"field":"flow","op":"eq","value":"export"},{"field":"uf","op":"in","value":["SP","MT"]},{"field":"country","op":"eq","value":"160"}],"time":{"from":"2024-01","to":"2024-12","grain":"quarter"},"order":[{"field":"vl_fob_usd","dir":"desc"}],"limit":50}`, semantic.TenantScope{}},
-	{"derived", `{"dataset":"comex_monthly","measures":["vl_fob_usd.share","vl_fob_usd.yoy_pct","vl_fob_usd.rolling_12m"],"dimensions":["uf","month"],"time":{"from":"2024-01","to":"2024-12"}}`, semantic.TenantScope{}},
+	{"derived", `{"dataset":"comex_monthly","measures":["vl_fob_usd.share","vl_fob_usd.yoy_pct","vl_fob_usd.rolling_12m"],"filters":[{"field":"flow","op":"eq","value":"export"}],"dimensions":["uf","month"],"time":{"from":"2024-01","to":"2024-12"}}`, semantic.TenantScope{}},
 	{"quarter_yoy", `{"dataset":"antaq_monthly","measures":["tonnes","teu.yoy_diff"],"dimensions":["port"],"filters":[{"field":"direction","op":"eq","value":"embarque"}],"time":{"from":"2023-01","to":"2024-12","grain":"quarter"}}`, semantic.TenantScope{}},
 	{"ipca_year", `{"dataset":"ipca_monthly","measures":["index","mom_pct","yoy_pct"],"dimensions":["year"],"time":{"from":"2015-01","to":"2024-12"}}`, semantic.TenantScope{}},
-	{"real_siconfi", `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["uf","year"],"filters":[{"field":"account","op":"eq","value":"RECEITA CORRENTE LÍQUIDA - RCL"},{"field":"coluna","op":"in","value":["Até o 2º Semestre","Até o 3º Quadrimestre"]}],"time":{"from":"2018","to":"2023"},"real":{"base":"2024-06"}}`, semantic.TenantScope{}},
+	{"real_siconfi", `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["uf","year"],"filters":[{"field":"account","op":"eq","value":"RECEITA CORRENTE LÍQUIDA - RCL"},{"field":"coluna","op":"eq","value":"Até o 3º Quadrimestre"}],"time":{"from":"2018","to":"2023"},"real":{"base":"2024-06"}}`, semantic.TenantScope{}},
 	{"per_capita", `{"dataset":"caged_monthly","measures":["net","admissions"],"dimensions":["municipio","year"],"filters":[{"field":"uf","op":"in","value":["BA","PE"]}],"time":{"from":"2022-01","to":"2024-06"},"per_capita":true}`, semantic.TenantScope{}},
 	{"pib_ratio_real", `{"dataset":"pib_municipal","measures":["pib_per_capita_brl","pib_brl.yoy_pct"],"dimensions":["region","year"],"time":{"from":"2015","to":"2021"},"real":{"base":"2023-12"}}`, semantic.TenantScope{}},
 	{"tenant_row", `{"dataset":"tenant_metrics","measures":["value"],"dimensions":["metric","month"],"filters":[{"field":"uf","op":"eq","value":"PE"}],"time":{"from":"2024-01","to":"2024-06"}}`, semantic.TenantScope{OrgID: "9b1f6e2a-8c4d-4e7f-a0b1-c2d3e4f5a6b7"}},
+	{"top_per_month", `{"dataset":"comex_monthly","measures":["vl_fob_usd","kg_liquido"],"dimensions":["uf","month"],"filters":[{"field":"flow","op":"eq","value":"import"}],"time":{"from":"2024-01","to":"2024-12"},"top":{"field":"uf","n":5}}`, semantic.TenantScope{}},
+	{"top_yoy", `{"dataset":"comex_municipal_monthly","measures":["vl_fob_usd.yoy_pct"],"dimensions":["sh4","flow","quarter"],"time":{"from":"2024-01","to":"2024-12"},"top":{"field":"sh4","n":3}}`, semantic.TenantScope{}},
 	{"tenant_dataset", `{"dataset":"tenant_metrics","measures":["value"],"dimensions":["metric"],"time":{"from":"2024-01","to":"2024-06"}}`, semantic.TenantScope{OrgID: "4c5d6e7f-8091-4a2b-b3c4-d5e6f7a8b9c0", Dataset: "tenant_banco_regional"}},
 }
 
@@ -114,7 +116,7 @@ var sqlWords = strings.Fields(`WITH AS SELECT FROM WHERE AND GROUP BY LEFT JOIN 
 	MAX_BY EXP LN ROUND NULLIF ABS OVER PARTITION RANGE BETWEEN PRECEDING CURRENT ROW EXTRACT YEAR MONTH DATE
 	DOUBLE FLOAT64 VARCHAR STRING INTERVAL IN NOT IS NULL ASC DESC NULLS LAST STARTS_WITH LEAST AVG FALSE
 	strftime quarter date_trunc FORMAT_DATE DATE_TRUNC QUARTER DATE_ADD DATE_SUB
-	facts shaped pop cur prev f p p2 i0 ipca k deflator py t base b latest y CROSS`)
+	facts shaped pop cur prev f p p2 i0 ipca k deflator py t base b latest y CROSS ROW_NUMBER ranked rn`)
 
 var (
 	aliasRe  = regexp.MustCompile(`^[cgslm][0-9]+$`)
@@ -211,7 +213,7 @@ func FuzzCompile(f *testing.F) {
 	for _, g := range goldenSpecs {
 		f.Add([]byte(g.spec))
 	}
-	f.Add([]byte(`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"eq","value":"SP' OR 1=1 --"}]}`))
+	f.Add([]byte(`{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"uf","op":"eq","value":"SP' OR 1=1 --"},{"field":"flow","op":"eq","value":"export"}]}`))
 	f.Add([]byte(`{"dataset":"tenant_metrics","measures":["value"],"dimensions":["metric"],"filters":[{"field":"metric","op":"in","value":["a\"b","c` + "`" + `d"]}]}`))
 	cat, err := semantic.LoadCatalog()
 	if err != nil {

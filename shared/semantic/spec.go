@@ -25,7 +25,19 @@ type Spec struct {
 	Limit      int        `json:"limit,omitempty"`
 	Real       *Real      `json:"real,omitempty"`
 	PerCapita  bool       `json:"per_capita,omitempty"`
+	Top        *Top       `json:"top,omitempty"`
 }
+
+// Top keeps, within each combination of the other grouped dimensions (the
+// time bucket among them), the N values of Field with the largest first
+// measure.
+type Top struct {
+	Field string `json:"field"`
+	N     int    `json:"n"`
+}
+
+// MaxTopN bounds Top.N.
+const MaxTopN = 100
 
 // Filter restricts a dimension. Value is a scalar, or a list for in, not_in
 // and between.
@@ -136,6 +148,10 @@ type Query struct {
 	Limit      int
 	RealBase   string // YYYY-MM, or "" for nominal values
 	PerCapita  bool
+	// TopDim, when set, keeps the TopN values of that grouped dimension per
+	// combination of the others.
+	TopDim *Dimension
+	TopN   int
 }
 
 // Access says which public datasets the org may query.
@@ -280,6 +296,9 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 		}
 		q.Filters = append(q.Filters, fv)
 	}
+	if err := q.validateTop(s.Top, seen); err != nil {
+		return nil, err
+	}
 
 	// Time range.
 	if s.Time != nil && (s.Time.From != "" || s.Time.To != "") {
@@ -359,7 +378,60 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 		}
 		q.PerCapita = true
 	}
+	// Last, so that a spec with other faults is told about those first.
+	if err := checkAdditive(d, seen, q.Filters); err != nil {
+		return nil, err
+	}
 	return q, nil
+}
+
+// checkAdditive refuses a query that would sum the values of a
+// non-additive dimension together: each one must be grouped by, or
+// filtered to exactly one value (eq, or in with one value).
+func checkAdditive(d *Dataset, grouped map[string]bool, filters []FilterValue) error {
+	for _, dim := range d.Dimensions {
+		if dim.IsAdditive() || grouped[dim.ID] {
+			continue
+		}
+		one := false
+		for _, f := range filters {
+			if f.Dim == dim && (f.Op == "eq" || f.Op == "in") && len(f.Values) == 1 {
+				one = true
+			}
+		}
+		if one {
+			continue
+		}
+		what := "different values of " + dim.ID
+		if dim.Type == TypeEnum {
+			what = strings.Join(dim.Values, " and ")
+		}
+		reason := fmt.Sprintf("%s: %s cannot be added together; group by %s or filter it to one value", dim.ID, what, dim.ID)
+		return &apperr.Error{Code: apperr.Invalid, Message: "dimensions: " + reason,
+			Fields:  []apperr.FieldError{{Field: "dimensions", Reason: reason}},
+			Details: map[string]any{"non_additive": dim.ID}}
+	}
+	return nil
+}
+
+// validateTop checks a top N request against the query's grouped
+// dimensions.
+func (q *Query) validateTop(t *Top, grouped map[string]bool) error {
+	if t == nil {
+		return nil
+	}
+	dim, ok := q.Dataset.Dimension(t.Field)
+	if !ok || !grouped[t.Field] {
+		return apperr.Invalidf("top.field", "%q is not among the query's dimensions", clip(t.Field))
+	}
+	if isTime(dim.Type) {
+		return apperr.Invalidf("top.field", "top N applies to a dimension other than time; %q is the time bucket", dim.ID)
+	}
+	if t.N < 1 || t.N > MaxTopN {
+		return apperr.Invalidf("top.n", "must be from 1 to %d", MaxTopN)
+	}
+	q.TopDim, q.TopN = dim, t.N
+	return nil
 }
 
 func hasUnit(ms []MeasureRef, unit string) bool {

@@ -86,7 +86,7 @@ func TestValidateNamesTheOffendingField(t *testing.T) {
 		code              apperr.Code
 	}{
 		{"unknown dataset", `{"dataset":"secrets","measures":["x"]}`, "dataset", apperr.Invalid},
-		{"not entitled", `{"dataset":"comex_monthly","measures":["vl_fob_usd"]}`, "dataset", apperr.Forbidden},
+		{"not entitled", `{"dataset":"comex_monthly","measures":["vl_fob_usd"],"filters":[{"field":"flow","op":"eq","value":"export"}]}`, "dataset", apperr.Forbidden},
 		{"unknown measure", `{"dataset":"ipca_monthly","measures":["index","drop table"]}`, "measures[1]", apperr.Invalid},
 		{"unknown transform", `{"dataset":"ipca_monthly","measures":["index.explode"]}`, "measures[0]", apperr.Invalid},
 		{"unknown dimension", `{"dataset":"ipca_monthly","measures":["index"],"dimensions":["uf"]}`, "dimensions[0]", apperr.Invalid},

@@ -38,6 +38,8 @@ export interface DimensionInfo {
   values?: string[];
   label?: string;
   rollup?: string;
+  /** false: the values must never be summed; a query groups by it or filters it to one value. */
+  additive?: false;
 }
 
 export interface MeasureInfo {
@@ -87,6 +89,8 @@ export interface QuerySpec {
   limit?: number;
   real?: { base: string };
   per_capita?: boolean;
+  /** Keep the n values of field with the largest first measure within each combination of the other dimensions. */
+  top?: { field: string; n: number };
 }
 
 export interface Column {
@@ -107,8 +111,18 @@ export interface QueryMeta {
   rows: number;
   from?: string;
   to?: string;
-  /** Whether the row cap cut the answer (when the server says). */
+  /** The row limit cut the answer. */
   truncated?: boolean;
+  /** The numbers are synthetic demo data. */
+  synthetic?: boolean;
+  /** A public source's last load (absent for the org's own data). */
+  source_status?: LoadStatus;
+}
+
+export interface LoadStatus {
+  last_load_failed: boolean;
+  last_error_code?: string;
+  failed_at?: string;
 }
 
 export type Row = Record<string, string | number | null>;

@@ -1,12 +1,12 @@
 // The builder's form: every control is a labelled native control or an ARIA
 // combobox, in reading order, so the whole builder works by keyboard.
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DatasetInfo, DimensionInfo, Filter, Grain, Locale, Op, Transform } from '../api/types';
-import type { BuilderAction } from '../lib/builder';
-import { effectiveDimensions, hasBRLMeasure, isListOp, splitMeasure, timeDimensionIds, CHART_TYPES, type ExploreState } from '../lib/spec';
+import { isRequiredFilter, repairSpec, type BuilderAction } from '../lib/builder';
+import { effectiveDimensions, hasBRLMeasure, isListOp, splitMeasure, timeDimensionIds, CHART_TYPES, MAX_TOP_N, type ExploreState } from '../lib/spec';
 import { formatInteger, formatPeriod, pickText } from '../lib/format';
-import { Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
+import { Badge, Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
 import { Combobox } from '../ui/Combobox';
 import { useValues } from '../api/hooks';
 
@@ -22,6 +22,11 @@ interface Props {
 export function BuilderForm({ org, datasets, ds, state, dispatch, locale }: Props) {
   const { t } = useTranslation();
   const spec = state.spec;
+  // A link or a saved view may lack the one value a non-additive dimension needs: ask for it before anything runs.
+  const needsRepair = !!ds && ds.id === spec.dataset && repairSpec(spec, ds) !== spec;
+  useEffect(() => {
+    if (needsRepair) dispatch({ type: 'repair' });
+  }, [needsRepair, dispatch]);
   return (
     <form className="builder" aria-label={t('explore.builder')} onSubmit={(e) => e.preventDefault()}>
       <SelectField
@@ -40,7 +45,7 @@ export function BuilderForm({ org, datasets, ds, state, dispatch, locale }: Prop
           <MeasuresEditor ds={ds} measures={spec.measures} dispatch={dispatch} locale={locale} />
           <TimeEditor ds={ds} state={state} dispatch={dispatch} locale={locale} />
           <DimensionsEditor ds={ds} state={state} dispatch={dispatch} locale={locale} />
-          <FiltersEditor org={org} ds={ds} filters={spec.filters ?? []} dispatch={dispatch} locale={locale} />
+          <FiltersEditor org={org} ds={ds} state={state} dispatch={dispatch} locale={locale} />
           <OrderEditor ds={ds} state={state} dispatch={dispatch} locale={locale} />
           <ValuesEditor ds={ds} state={state} dispatch={dispatch} />
           <ChartPicker state={state} dispatch={dispatch} />
@@ -200,9 +205,11 @@ function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; st
   );
 }
 
-function FiltersEditor({ org, ds, filters, dispatch, locale }: { org: string; ds: DatasetInfo; filters: Filter[]; dispatch: Props['dispatch']; locale: Locale }) {
+function FiltersEditor({ org, ds, state, dispatch, locale }: { org: string; ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
   const [toAdd, setToAdd] = useState('');
+  const filters: Filter[] = state.spec.filters ?? [];
+  const full = effectiveDimensions(state.spec).length >= ds.limits.max_dimensions;
   return (
     <Fieldset legend={t('explore.filters')}>
       {filters.length === 0 ? <p className="field-hint">{t('explore.noFilters')}</p> : null}
@@ -211,7 +218,18 @@ function FiltersEditor({ org, ds, filters, dispatch, locale }: { org: string; ds
           const dim = ds.dimensions.find((d) => d.id === f.field);
           return (
             <li key={`${f.field}-${i}`} className="filter-item">
-              <FilterRow org={org} ds={ds} dim={dim} filter={f} locale={locale} onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })} onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })} onRemove={() => dispatch({ type: 'removeFilter', index: i })} />
+              <FilterRow
+                org={org}
+                ds={ds}
+                dim={dim}
+                filter={f}
+                locale={locale}
+                onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })}
+                onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })}
+                onRemove={() => dispatch({ type: 'removeFilter', index: i })}
+                required={isRequiredFilter(state.spec, ds, f.field)}
+                onGroup={full ? undefined : () => dispatch({ type: 'addDimension', id: f.field })}
+              />
             </li>
           );
         })}
@@ -249,6 +267,8 @@ export function FilterRow({
   onOp,
   onValue,
   onRemove,
+  required,
+  onGroup,
 }: {
   org: string;
   ds: DatasetInfo;
@@ -258,26 +278,44 @@ export function FilterRow({
   onOp: (op: Op) => void;
   onValue: (v: string | string[]) => void;
   onRemove: () => void;
+  /** The dimension's values must not be summed: the filter keeps one value and cannot be removed. */
+  required?: boolean;
+  /** Offered with required: group by the dimension instead of choosing one value. */
+  onGroup?: () => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const title = dim ? pickText(dim.title, locale, dim.id) : filter.field;
   const isTime = dim && ['month', 'quarter', 'year'].includes(dim.type);
+  const ops = (dim?.operators ?? [filter.op]).filter((op) => !required || op === 'eq' || op === 'in');
   return (
-    <div className="filter-row" role="group" aria-labelledby={`${id}-title`}>
+    <div className="filter-row" role="group" aria-labelledby={`${id}-title`} aria-describedby={required ? `${id}-required` : undefined}>
       <div className="filter-head">
         <span id={`${id}-title`} className="row-item-title">
           {title}
+          {required ? (
+            <>
+              {' '}
+              <Badge tone="info">{t('explore.required')}</Badge>
+            </>
+          ) : null}
         </span>
-        <Button size="sm" variant="ghost" onClick={onRemove} aria-label={t('explore.removeFilter', { field: title })}>
-          {t('common.remove')}
-        </Button>
+        {required ? null : (
+          <Button size="sm" variant="ghost" onClick={onRemove} aria-label={t('explore.removeFilter', { field: title })}>
+            {t('common.remove')}
+          </Button>
+        )}
       </div>
+      {required ? (
+        <p className="field-hint" id={`${id}-required`}>
+          {t('explore.requiredFilterHint', { field: title })}
+        </p>
+      ) : null}
       <SelectField
         label={t('explore.operatorOf', { field: title })}
         hideLabel
         value={filter.op}
-        options={(dim?.operators ?? [filter.op]).map((op) => ({ value: op, label: t(`ops.${op}`) }))}
+        options={ops.map((op) => ({ value: op, label: t(`ops.${op}`) }))}
         onChange={(e) => onOp(e.target.value as Op)}
       />
       {filter.op === 'between' ? (
@@ -297,8 +335,14 @@ export function FilterRow({
           isTime={!!isTime}
           locale={locale}
           free={filter.op === 'prefix'}
+          fillFirst={required}
         />
       )}
+      {required && onGroup ? (
+        <Button size="sm" onClick={onGroup}>
+          {t('explore.groupByInstead', { field: title })}
+        </Button>
+      ) : null}
     </div>
   );
 }
@@ -318,6 +362,7 @@ function ValuePicker({
   isTime,
   locale,
   free,
+  fillFirst,
 }: {
   org: string;
   ds: DatasetInfo;
@@ -329,6 +374,8 @@ function ValuePicker({
   isTime: boolean;
   locale: Locale;
   free?: boolean;
+  /** A required value: left empty, it takes the first option (an account, a metric) rather than wait. */
+  fillFirst?: boolean;
 }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
@@ -337,6 +384,11 @@ function ValuePicker({
   const options = staticValues
     ? staticValues.map((v) => ({ value: v, label: t(`enumValues.${v}`, { defaultValue: v }) }))
     : (remote.data ?? []).filter((r) => r.value !== null).map((r) => ({ value: String(r.value), label: r.label ? `${r.label} (${r.value})` : isTime ? formatPeriod(String(r.value), locale) : String(r.value) }));
+  const empty = Array.isArray(value) ? value.length === 0 : value === '';
+  const first = options[0]?.value;
+  useEffect(() => {
+    if (fillFirst && empty && first !== undefined && q === '') onChange(multiple ? [first] : first);
+  }, [fillFirst, empty, first, q, multiple, onChange]);
   return (
     <Combobox
       label={label}
@@ -394,7 +446,40 @@ function OrderEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: 
         hint={t('explore.limitHint', { max: formatInteger(ds.limits.max_rows, locale) })}
         onChange={(e) => dispatch({ type: 'setLimit', limit: e.target.value ? Number(e.target.value) : undefined })}
       />
+      <TopEditor ds={ds} state={state} dispatch={dispatch} locale={locale} />
     </Fieldset>
+  );
+}
+
+/** Top N per series: keeps the N largest values of one dimension in each period (and combination of the others). */
+function TopEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
+  const { t } = useTranslation();
+  const spec = state.spec;
+  const timeIds = timeDimensionIds(ds);
+  const fields = (spec.dimensions ?? []).filter((d) => !timeIds.includes(d));
+  if (!fields.length) return null;
+  const top = spec.top;
+  return (
+    <div className="grid-2">
+      <SelectField
+        label={t('explore.topBy')}
+        value={top?.field ?? ''}
+        options={[{ value: '', label: t('explore.topNone') }, ...fields.map((id) => ({ value: id, label: pickText(ds.dimensions.find((d) => d.id === id)?.title, locale, id) }))]}
+        onChange={(e) => dispatch({ type: 'setTop', field: e.target.value })}
+        hint={t('explore.topHint')}
+      />
+      <TextField
+        label={t('explore.topN')}
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_TOP_N}
+        disabled={!top}
+        value={top?.n ?? ''}
+        placeholder="10"
+        onChange={(e) => top && e.target.value && dispatch({ type: 'setTop', field: top.field, n: Number(e.target.value) })}
+      />
+    </div>
   );
 }
 

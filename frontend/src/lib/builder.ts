@@ -1,7 +1,7 @@
 // The dashboard builder's reducer: pure changes to an explore state, aware of
 // the dataset's catalog entry (limits, operators, transforms).
 import type { DatasetInfo, Filter, Grain, Op, QuerySpec, Transform } from '../api/types';
-import { addMonths, defaultChart, effectiveDimensions, isListOp, isMonth, normaliseSpec, splitMeasure, timeDimensionIds, type ChartType, type ExploreState } from './spec';
+import { addMonths, defaultChart, effectiveDimensions, isListOp, isMonth, isSingleValue, MAX_TOP_N, nonAdditiveDimensions, normaliseSpec, splitMeasure, timeDimensionIds, type ChartType, type ExploreState } from './spec';
 
 export type BuilderAction =
   | { type: 'setDataset'; dataset: DatasetInfo }
@@ -22,9 +22,14 @@ export type BuilderAction =
   | { type: 'setReal'; base: string | null }
   | { type: 'setPerCapita'; on: boolean }
   | { type: 'setChart'; chart: ChartType }
+  | { type: 'setTop'; field: string; n?: number }
+  | { type: 'repair' }
   | { type: 'replace'; state: ExploreState };
 
-/** The first spec of a dataset: its first measure over its time grain, for the last two years of data. */
+/**
+ * The first spec of a dataset: its first measure over its time grain, for the last two years of data,
+ * with each non-additive dimension filtered to one value up front (see pinNonAdditive).
+ */
 export function initialSpec(ds: DatasetInfo): QuerySpec {
   const spec: QuerySpec = { dataset: ds.id, measures: ds.measures.length ? [ds.measures[0].id] : [] };
   const grain = ds.time as Grain;
@@ -32,7 +37,48 @@ export function initialSpec(ds: DatasetInfo): QuerySpec {
   if (ds.time === 'month' && wm && isMonth(wm)) spec.time = { from: addMonths(wm, -23), to: wm, grain };
   else if (ds.time === 'year' && /^\d{4}$/.test(wm)) spec.time = { from: String(Number(wm) - 9), to: wm, grain };
   else spec.time = { grain };
-  return spec;
+  return pinNonAdditive(spec, ds);
+}
+
+/** Whether dimension id of ds is non-additive and not grouped by in spec: its filter must keep one value. */
+export function isRequiredFilter(spec: QuerySpec, ds: DatasetInfo | undefined, field: string): boolean {
+  return nonAdditiveDimensions(ds).some((d) => d.id === field) && !effectiveDimensions(spec).includes(field);
+}
+
+/**
+ * Gives every non-additive dimension that spec does not group by a filter to one value, so the builder never
+ * sends a sum the server refuses: a list is cut to its first value, a negative operator becomes "in", and a
+ * missing filter is added first, pre-filled with the dimension's first known value (flow: export) or left
+ * empty for the user to choose (accounts, metrics). Returns spec itself when nothing changes.
+ */
+export function pinNonAdditive(spec: QuerySpec, ds?: DatasetInfo): QuerySpec {
+  let filters = spec.filters ?? [];
+  let changed = false;
+  for (const d of nonAdditiveDimensions(ds)) {
+    if (effectiveDimensions(spec).includes(d.id)) continue;
+    const i = filters.findIndex((f) => f.field === d.id);
+    const f = filters[i];
+    if (f && (isSingleValue(f) || (f.op === 'eq' && f.value === '') || (f.op === 'in' && Array.isArray(f.value) && f.value.length === 0))) continue;
+    let fixed: Filter;
+    if (f && f.op === 'in' && Array.isArray(f.value)) fixed = { ...f, value: f.value.slice(0, 1) };
+    else fixed = { field: d.id, op: 'in', value: d.values?.length ? [d.values[0]] : [] };
+    filters = f ? filters.map((x, j) => (j === i ? fixed : x)) : [fixed, ...filters];
+    changed = true;
+  }
+  return changed ? { ...spec, filters } : spec;
+}
+
+/** A top N over a dimension the spec no longer groups by (or over time) is dropped, as the server would refuse it. */
+function topStillValid(spec: QuerySpec, ds?: DatasetInfo): QuerySpec {
+  if (!spec.top) return spec;
+  const timeIds = ds ? timeDimensionIds(ds) : ['month', 'quarter', 'year'];
+  const ok = (spec.dimensions ?? []).includes(spec.top.field) && !timeIds.includes(spec.top.field);
+  return ok ? spec : { ...spec, top: undefined };
+}
+
+/** pinNonAdditive and topStillValid: what a state read from a link or a saved view needs before it runs. */
+export function repairSpec(spec: QuerySpec, ds?: DatasetInfo): QuerySpec {
+  return topStillValid(pinNonAdditive(spec, ds), ds);
 }
 
 function dropOrder(spec: QuerySpec, field: string): QuerySpec {
@@ -100,7 +146,7 @@ export function builderReducer(state: ExploreState, action: BuilderAction, ds?: 
     case 'removeDimension': {
       const s = dropOrder({ ...spec, dimensions: (spec.dimensions ?? []).filter((d) => d !== action.id) }, action.id);
       if (s.time?.grain === action.id) s.time = { ...s.time, grain: undefined };
-      return next(s);
+      return next(repairSpec(s, ds));
     }
     case 'setGrain': {
       const timeIds = ds ? timeDimensionIds(ds) : ['month', 'quarter', 'year'];
@@ -121,7 +167,7 @@ export function builderReducer(state: ExploreState, action: BuilderAction, ds?: 
         s.measures = [...new Set(s.measures.map((ref) => (splitMeasure(ref).transform === 'rolling_12m' ? splitMeasure(ref).id : ref)))];
       }
       const chart = state.chart === 'line' && !action.grain ? 'bar' : state.chart;
-      return next(s, chart);
+      return next(repairSpec(s, ds), chart);
     }
     case 'addFilter': {
       const dim = ds?.dimensions.find((d) => d.id === action.field);
@@ -133,6 +179,8 @@ export function builderReducer(state: ExploreState, action: BuilderAction, ds?: 
       const filters = [...(spec.filters ?? [])];
       const f = filters[action.index];
       if (!f) return state;
+      // A required filter keeps one value: only eq and in.
+      if (isRequiredFilter(spec, ds, f.field) && action.op !== 'eq' && action.op !== 'in') return state;
       filters[action.index] = { ...f, op: action.op, value: coerceValue(action.op, f.value) };
       return next({ ...spec, filters });
     }
@@ -140,11 +188,33 @@ export function builderReducer(state: ExploreState, action: BuilderAction, ds?: 
       const filters = [...(spec.filters ?? [])];
       const f = filters[action.index];
       if (!f) return state;
-      filters[action.index] = { ...f, value: coerceValue(f.op, action.value) };
+      let value = coerceValue(f.op, action.value);
+      // A required filter keeps one value: the one just chosen replaces the other.
+      if (isRequiredFilter(spec, ds, f.field) && Array.isArray(value) && value.length > 1) {
+        const prev = Array.isArray(f.value) ? f.value : [f.value];
+        value = [value.find((v) => !prev.includes(v)) ?? value[value.length - 1]];
+      }
+      filters[action.index] = { ...f, value };
       return next({ ...spec, filters });
     }
-    case 'removeFilter':
-      return next({ ...spec, filters: (spec.filters ?? []).filter((_, i) => i !== action.index) });
+    case 'removeFilter': {
+      const f = spec.filters?.[action.index];
+      if (!f) return state;
+      const filters = (spec.filters ?? []).filter((_, i) => i !== action.index);
+      // The last filter of a required dimension stays.
+      if (isRequiredFilter(spec, ds, f.field) && !filters.some((x) => x.field === f.field)) return state;
+      return next({ ...spec, filters });
+    }
+    case 'setTop': {
+      if (!action.field) return next({ ...spec, top: undefined });
+      if (!(spec.dimensions ?? []).includes(action.field)) return state;
+      const n = Math.min(MAX_TOP_N, Math.max(1, Math.floor(action.n ?? spec.top?.n ?? 10)));
+      return next({ ...spec, top: { field: action.field, n } });
+    }
+    case 'repair': {
+      const s = repairSpec(spec, ds);
+      return s === spec ? state : next(s);
+    }
     case 'setTime': {
       const t = { ...spec.time };
       if (action.from !== undefined) t.from = action.from || undefined;

@@ -1,7 +1,7 @@
 // The builder's state and its URL form. The URL is the single source of truth
 // of the explore screen: every change is written to it, so a link reproduces
 // the view (org in the path; dataset, spec, chart type and locale in the query).
-import type { DatasetInfo, Filter, Grain, Op, OrderKey, QuerySpec } from '../api/types';
+import type { DatasetInfo, DimensionInfo, Filter, Grain, Op, OrderKey, QuerySpec } from '../api/types';
 
 export type ChartType = 'line' | 'bar' | 'stacked' | 'table';
 export const CHART_TYPES: ChartType[] = ['line', 'bar', 'stacked', 'table'];
@@ -39,6 +39,7 @@ export function normaliseSpec(spec: QuerySpec): QuerySpec {
   if (spec.limit && spec.limit > 0) out.limit = spec.limit;
   if (spec.real && spec.real.base) out.real = { base: spec.real.base };
   if (spec.per_capita) out.per_capita = true;
+  if (spec.top && spec.top.field && spec.top.n > 0) out.top = { field: spec.top.field, n: spec.top.n };
   return out;
 }
 
@@ -91,6 +92,7 @@ export function stateToParams(state: ExploreState, lang?: string): URLSearchPara
   if (s.limit) p.set('n', String(s.limit));
   if (s.real) p.set('real', s.real.base);
   if (s.per_capita) p.set('pc', '1');
+  if (s.top) p.set('top', `${s.top.field}:${s.top.n}`);
   p.set('chart', state.chart);
   return p;
 }
@@ -122,6 +124,8 @@ export function paramsToState(p: URLSearchParams): ExploreState {
   const real = p.get('real');
   if (real && isMonth(real)) spec.real = { base: real };
   if (p.get('pc') === '1') spec.per_capita = true;
+  const [topField, topN] = (p.get('top') ?? '').split(':');
+  if (topField && IDENT_RE.test(topField) && /^\d{1,3}$/.test(topN ?? '') && Number(topN) >= 1 && Number(topN) <= MAX_TOP_N) spec.top = { field: topField, n: Number(topN) };
   const c = p.get('chart') as ChartType | null;
   const state: ExploreState = { spec: normaliseSpec(spec), chart: c && CHART_TYPES.includes(c) ? c : 'line' };
   const view = p.get('view');
@@ -150,6 +154,27 @@ export function effectiveDimensions(spec: QuerySpec): string[] {
 /** The chart type that suits a spec when none was chosen. */
 export function defaultChart(spec: QuerySpec): ChartType {
   return spec.time?.grain || (spec.dimensions ?? []).some((d) => d === 'month' || d === 'quarter' || d === 'year') ? 'line' : 'bar';
+}
+
+/** The most a top N may keep (shared/semantic MaxTopN). */
+export const MAX_TOP_N = 100;
+
+/** The dimensions whose values the server refuses to sum (catalog "additive": false). */
+export function nonAdditiveDimensions(ds?: DatasetInfo): DimensionInfo[] {
+  return (ds?.dimensions ?? []).filter((d) => d.additive === false);
+}
+
+/** Whether filter f keeps exactly one value (eq, or in with one value): what the server admits for a non-additive dimension. */
+export function isSingleValue(f: Filter): boolean {
+  if (f.op === 'eq') return typeof f.value === 'string' && f.value !== '';
+  if (f.op === 'in') return Array.isArray(f.value) && f.value.length === 1 && f.value[0] !== '';
+  return false;
+}
+
+/** Non-additive dimensions of ds that spec neither groups by nor filters to one value: the server would refuse it. */
+export function unpinnedDimensions(spec: QuerySpec, ds?: DatasetInfo): DimensionInfo[] {
+  const grouped = effectiveDimensions(spec);
+  return nonAdditiveDimensions(ds).filter((d) => !grouped.includes(d.id) && !(spec.filters ?? []).some((f) => f.field === d.id && isSingleValue(f)));
 }
 
 export function hasBRLMeasure(spec: QuerySpec, ds?: DatasetInfo): boolean {
@@ -201,6 +226,10 @@ export function specProblems(spec: QuerySpec, ds?: DatasetInfo): Problem[] {
     if (transform === 'rolling_12m' && !dims.includes('month')) out.push({ key: 'needsTime', measure: ref });
   }
   if (spec.limit && spec.limit > ds.limits.max_rows) out.push({ key: 'limitTooHigh', max: ds.limits.max_rows });
+  // A non-additive dimension needs one value (or to be grouped by), as a filter left empty does.
+  for (const d of unpinnedDimensions(spec, ds)) {
+    if (!out.some((p) => p.key === 'emptyFilter' && p.field === d.id)) out.push({ key: 'emptyFilter', field: d.id });
+  }
   return out;
 }
 

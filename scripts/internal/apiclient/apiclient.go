@@ -197,21 +197,24 @@ func (c *Client) CreateView(ctx context.Context, org, name string, spec map[stri
 	return nil
 }
 
-// UFByMonth is issue 4's first query: comex FOB by UF and month over the 12
+// exportsOnly pins comex's flow, which answers never sum across.
+var exportsOnly = []map[string]any{{"field": "flow", "op": "eq", "value": "export"}}
+
+// UFByMonth is issue 4's first query: comex export FOB by UF and month over the 12
 // months to 2024-12. limit (≥ 400, above the 27 × 12 rows) makes each
 // call a distinct query, hence a distinct cache entry, with the same answer.
 func UFByMonth(limit int) map[string]any {
 	return map[string]any{
-		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"uf", "month"},
+		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"uf", "month"}, "filters": exportsOnly,
 		"time": map[string]any{"from": "2024-01", "to": "2024-12"}, "limit": limit,
 	}
 }
 
-// TopSH4 is issue 4's second query: the top SH4 headings by FOB over 2024.
+// TopSH4 is issue 4's second query: the top SH4 headings by export FOB over 2024.
 // limit (from 20) makes each call distinct, as above.
 func TopSH4(limit int) map[string]any {
 	return map[string]any{
-		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"sh4"},
+		"dataset": "comex_monthly", "measures": []string{"vl_fob_usd"}, "dimensions": []string{"sh4"}, "filters": exportsOnly,
 		"time":  map[string]any{"from": "2024-01", "to": "2024-12"},
 		"order": []map[string]any{{"field": "vl_fob_usd", "dir": "desc"}}, "limit": limit,
 	}

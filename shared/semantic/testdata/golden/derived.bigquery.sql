@@ -5,6 +5,7 @@ WITH facts AS (
     CAST(SUM(f.`vl_fob_usd`) AS FLOAT64) AS s0
   FROM marts.comex_monthly AS f
   WHERE f.`month` BETWEEN CAST(@p0 AS DATE) AND CAST(@p1 AS DATE)
+    AND f.`flow` = @p2
   GROUP BY g0, t
 ),
 shaped AS (
@@ -24,7 +25,7 @@ SELECT
   m1 AS c3,
   m2 AS c4
 FROM shaped
-WHERE t >= CAST(@p2 AS DATE)
+WHERE t >= CAST(@p3 AS DATE)
 ORDER BY c1 ASC NULLS LAST, c0 ASC NULLS LAST
-LIMIT @p3
--- params: p0="2023-01-01" p1="2024-12-01" p2="2024-01-01" p3=1000
+LIMIT @p4
+-- params: p0="2023-01-01" p1="2024-12-01" p2="export" p3="2024-01-01" p4=1000

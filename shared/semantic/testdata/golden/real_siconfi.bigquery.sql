@@ -1,5 +1,5 @@
 WITH base AS (
-  SELECT i0.`index` AS b FROM marts.ipca_monthly AS i0 WHERE i0.month = CAST(@p5 AS DATE)
+  SELECT i0.`index` AS b FROM marts.ipca_monthly AS i0 WHERE i0.month = CAST(@p4 AS DATE)
 ),
 facts AS (
   SELECT
@@ -11,7 +11,7 @@ facts AS (
   LEFT JOIN (SELECT year AS k, AVG(`index`) AS deflator FROM marts.ipca_monthly GROUP BY year) AS ipca ON ipca.k = f.year
   WHERE f.`year` BETWEEN @p0 AND @p1
     AND f.`account` = @p2
-    AND f.`coluna` IN (@p3, @p4)
+    AND f.`coluna` = @p3
   GROUP BY g0, t
 ),
 shaped AS (
@@ -27,5 +27,5 @@ SELECT
   m0 AS c2
 FROM shaped
 ORDER BY c1 ASC NULLS LAST, c0 ASC NULLS LAST
-LIMIT @p6
--- params: p0=2018 p1=2023 p2="RECEITA CORRENTE LÍQUIDA - RCL" p3="Até o 2º Semestre" p4="Até o 3º Quadrimestre" p5="2024-06-01" p6=1000
+LIMIT @p5
+-- params: p0=2018 p1=2023 p2="RECEITA CORRENTE LÍQUIDA - RCL" p3="Até o 3º Quadrimestre" p4="2024-06-01" p5=1000

@@ -7,6 +7,7 @@ WITH facts AS (
   WHERE f."month" BETWEEN CAST($p0 AS DATE) AND CAST($p1 AS DATE)
     AND STARTS_WITH(f."ncm", $p2)
     AND f."country" NOT IN ($p3)
+    AND f."flow" = $p4
   GROUP BY g0
 ),
 shaped AS (
@@ -22,5 +23,5 @@ SELECT
   m0 AS c2
 FROM shaped
 ORDER BY c2 DESC NULLS LAST, c0 ASC NULLS LAST
-LIMIT $p4
--- params: p0="2024-01-01" p1="2024-12-01" p2="12" p3="063" p4=20
+LIMIT $p5
+-- params: p0="2024-01-01" p1="2024-12-01" p2="12" p3="063" p4="export" p5=20
