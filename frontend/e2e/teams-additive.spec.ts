@@ -72,6 +72,8 @@ describe('non-additive dimensions', () => {
     expect(await group.getByText('obrigatório').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Remover o filtro de Fluxo' }).count()).toBe(0);
     expect(await waitForAnswer(page)).not.toBe('error');
+    // The local stack serves demo data: the answer says so beside its numbers.
+    await poll(() => page.getByText('Dados sintéticos de demonstração').first().isVisible()).toBe(true);
 
     // Choosing imports replaces exports (one value at a time), it does not add them up.
     await flow.click();

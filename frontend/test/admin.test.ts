@@ -8,12 +8,12 @@ import i18n from '../src/i18n';
 import { SourceCatalog, SourcesStatus, UsageStatus } from '../src/pages/admin/Admin';
 import { ApiError } from '../src/api/client';
 import { fetchSources, fetchUsage } from '../src/api/hooks';
-import type { SourceInfo, Usage } from '../src/api/types';
+import type { DatasetInfo, SourceInfo, Usage } from '../src/api/types';
 import { UsageFigures } from '../src/pages/admin/Usage';
 import { activitySentence, addDays, bytesOfPlan, personName, rowProblems, shareOf } from '../src/pages/admin/figures';
 import { apiFilter, filterFromURL } from '../src/pages/admin/Audit';
 import { RowProblems } from '../src/pages/admin/Uploads';
-import { PUBLIC_DATASETS, publicDatasetIds } from '../src/pages/admin/Entitlements';
+import { publicDatasetIds } from '../src/pages/admin/Entitlements';
 import { sourceCatalog } from './fixtures';
 
 const text = (html: string) =>
@@ -262,16 +262,10 @@ describe('upload contract errors', () => {
 });
 
 describe('entitlements', () => {
-  it('lists every public dataset of the catalog, with the ones the API adds', async () => {
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const dir = join(__dirname, '..', '..', 'shared', 'semantic', 'catalog');
-    const catalog = readdirSync(dir)
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { id: string; scope: string })
-      .filter((d) => d.scope === 'public')
-      .map((d) => d.id)
-      .sort();
-    expect(PUBLIC_DATASETS.slice().sort()).toEqual(catalog);
-    expect(publicDatasetIds(undefined, ['novo_mart'])).toContain('novo_mart');
+  it("lists what the API offers, what the org reads and what it holds, once each", () => {
+    const available = [{ id: 'ipca_monthly' }, { id: 'comex_monthly' }];
+    const reads = [{ id: 'pib_municipal', scope: 'public' }, { id: 'tenant_metrics', scope: 'tenant' }] as DatasetInfo[];
+    expect(publicDatasetIds(available, reads, ['novo_mart', 'ipca_monthly'])).toEqual(['comex_monthly', 'ipca_monthly', 'novo_mart', 'pib_municipal']);
+    expect(publicDatasetIds(undefined, undefined, undefined)).toEqual([]);
   });
 });

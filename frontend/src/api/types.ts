@@ -333,4 +333,6 @@ export interface Upload {
 /** GET/PUT /v1/orgs/{org}/entitlements: the public datasets the org may read. */
 export interface Entitlements {
   datasets: string[];
+  /** Every public dataset of the catalog, entitled or not (GET only). */
+  available?: { id: string; title: Text }[];
 }

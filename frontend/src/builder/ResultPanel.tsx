@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { DatasetInfo, QueryAnswer, QuerySpec, Row } from '../api/types';
 import { fetchQueryPage, useQueryAnswer } from '../api/hooks';
 import { chartModel, cellText, codeColumns, columnTitle, sortedIndexes, tableMatrix, truncatedAt, type ChartModel, type Labels, type SortDir } from '../lib/results';
+import { Provenance } from './Provenance';
 import { describeFilters, describePeriod, describeSource, describeValues, describeWatermark, exportLines } from '../lib/describe';
 import type { ChartType } from '../lib/spec';
 import { Alert, Button, Spinner } from '../ui';
@@ -165,6 +166,7 @@ export function ResultPanel({
           )}
         </>
       ) : null}
+      <Provenance meta={q.data?.meta} locale={locale} />
       <p className="source-line">
         <span>{describeWatermark(watermark, locale, t)}</span>
         {ds ? <span> · {t('export.fields.source')}: {describeSource(ds, locale, t)}</span> : null}

@@ -11,16 +11,9 @@ import { errorText, useOrgContext } from '../../layout/Shell';
 import { isAdmin, useLocale } from '../../layout/nav';
 import { pickText } from '../../lib/format';
 
-/**
- * The public marts of the catalog (shared/semantic/catalog). The API lists
- * titles only of the datasets an org may read, so those it may not read are
- * named from here (admin.datasetTitles) until it lists them all.
- */
-export const PUBLIC_DATASETS = ['antaq_monthly', 'caged_monthly', 'comex_monthly', 'comex_municipal_monthly', 'ipca_monthly', 'pib_municipal', 'siconfi_annual'];
-
-/** Every public dataset known from the catalog, the API's list and the entitlements, sorted by id. */
-export function publicDatasetIds(datasets: DatasetInfo[] | undefined, entitled: string[] | undefined): string[] {
-  const ids = new Set(PUBLIC_DATASETS);
+/** Every public dataset: those the API offers, those the org reads, those it holds; sorted by id. */
+export function publicDatasetIds(available: { id: string }[] | undefined, datasets: DatasetInfo[] | undefined, entitled: string[] | undefined): string[] {
+  const ids = new Set((available ?? []).map((d) => d.id));
   for (const d of datasets ?? []) if (d.scope === 'public') ids.add(d.id);
   for (const id of entitled ?? []) ids.add(id);
   return [...ids].sort();
@@ -45,10 +38,10 @@ export default function Entitlements() {
     onError: (e) => setError(errorText(t, e)),
   });
   const entitled = new Set(ent.data?.datasets ?? []);
-  const ids = publicDatasetIds(datasets.data, ent.data?.datasets);
+  const ids = publicDatasetIds(ent.data?.available, datasets.data, ent.data?.datasets);
   const title = (id: string) => {
-    const d = datasets.data?.find((x) => x.id === id);
-    return d ? pickText(d.title, locale, id) : t(`admin.datasetTitles.${id}`, { defaultValue: id });
+    const d = ent.data?.available?.find((x) => x.id === id) ?? datasets.data?.find((x) => x.id === id);
+    return d ? pickText(d.title, locale, id) : id;
   };
   const toggle = (id: string, on: boolean) => {
     setError(null);
