@@ -77,6 +77,27 @@ describe('bindProblem', () => {
   });
 });
 
+describe('non-additive refusal', () => {
+  it("explains a forbidden sum in the UI's language, and leaves other reasons as the API wrote them", async () => {
+    const body = {
+      type: 'urn:mirante:problem:invalid',
+      title: 'invalid',
+      non_additive: 'flow',
+      errors: [
+        { field: 'config.dimensions', reason: 'flow: export and import cannot be added together' },
+        { field: 'name', reason: 'required' },
+      ],
+    };
+    const pt = problemMessages(await translator('pt-BR'), problem(400, body), 'pt-BR');
+    expect(pt.fields[0].reason).toBe('“flow” não pode ser somado entre seus valores: agrupe por essa dimensão ou filtre um único valor.');
+    expect(pt.fields[1].reason).toBe('required');
+    const enM = problemMessages(await translator('en'), problem(400, body), 'en');
+    expect(enM.fields[0].reason).toMatch(/^“flow” cannot be added up/);
+    const plain = problemMessages(await translator('pt-BR'), problem(400, { ...body, non_additive: undefined }), 'pt-BR');
+    expect(plain.fields[0].reason).toBe('flow: export and import cannot be added together');
+  });
+});
+
 describe('budget refusal', () => {
   it('says when the budget comes back as HH:MM in local time, not seconds', async () => {
     const t = await translator('pt-BR');

@@ -111,7 +111,12 @@ function summaryOf(t: T, e: ApiError, code: string, locale: Locale | string): st
 export function problemMessages(t: T, e: unknown, locale: Locale | string): ProblemMessages {
   if (e instanceof ApiError) {
     const code = problemCode(e);
-    const fields = e.errors.map((f) => ({ field: f.field, message: t('errors.fieldReason', { reason: f.reason }), reason: f.reason }));
+    const nonAdditive = typeof e.body.non_additive === 'string' ? e.body.non_additive : null;
+    const fields = e.errors.map((f) => {
+      // A sum the catalog forbids (flows, accounts, metrics) is explained in the UI's language.
+      const reason = nonAdditive && /(^|\.)dimensions$/.test(f.field) ? t('errors.nonAdditive', { dimension: nonAdditive }) : f.reason;
+      return { field: f.field, message: t('errors.fieldReason', { reason }), reason };
+    });
     return { summary: summaryOf(t, e, code, locale), fields };
   }
   if (e instanceof TypeError) return { summary: t('errors.network'), fields: [] };

@@ -17,6 +17,7 @@ export const pt = {
     noOrgs: 'Seu usuário não pertence a nenhuma organização.',
     pageNotFound: 'Página não encontrada',
     budget: 'Orçamento de dados do dia esgotado, volta às {{time}}.',
+    nonAdditive: '“{{dimension}}” não pode ser somado entre seus valores: agrupe por essa dimensão ou filtre um único valor.',
     fieldReason: 'Valor recusado: {{reason}}',
     types: {
       conflict: 'Este item já existe ou mudou ao mesmo tempo em outro lugar.',
@@ -118,6 +119,7 @@ export const en = {
     noOrgs: "Your user doesn't belong to any organisation.",
     pageNotFound: 'Page not found',
     budget: "Today's data budget is spent; it comes back at {{time}}.",
+    nonAdditive: '“{{dimension}}” cannot be added up across its values: group by it or filter it to one value.',
     fieldReason: 'Value refused: {{reason}}',
     types: {
       conflict: 'This item already exists or changed elsewhere at the same time.',
