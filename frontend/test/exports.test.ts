@@ -174,5 +174,12 @@ describe('export helpers', () => {
     expect(lines.map((l) => l[0])).toEqual(['Filtros', 'Período', 'Valores', 'Atualização', 'Fonte', 'Organização', 'Gerado em']);
     expect(lines[3][1]).toBe('Dados completos até set. de 2025');
     expect(lines[4][1]).toBe('Comex Stat (SECEX/MDIC) — Comércio exterior mensal (Comex Stat), versão 2026.1');
+    // Demo data and a failed last load travel with the file, after the source.
+    const marked = exportLines(spec, comex, '2025-09', 'pt-BR', t, { provenance: { synthetic: true, source_status: { last_load_failed: true } } });
+    expect(marked.slice(5, 7)).toEqual([
+      ['Procedência', 'Dados sintéticos de demonstração'],
+      ['Última carga', 'Última carga falhou — mostrando dados até set. de 2025'],
+    ]);
+    expect(exportLines(spec, comex, '2025-09', 'pt-BR', t, { provenance: { synthetic: false } }).map((l) => l[0])).not.toContain('Procedência');
   });
 });

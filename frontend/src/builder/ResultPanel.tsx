@@ -86,8 +86,11 @@ export function ResultPanel({
   const model = useMemo(() => (q.data ? chartModel(q.data, ds, locale, labels, spec ?? undefined) : null), [q.data, ds, locale, labels, spec]);
   const watermark = q.data?.meta.watermark || ds?.watermark || '';
   const meta: ExportMeta | null = useMemo(
-    () => (spec ? { title, lines: exportLines(spec, ds, watermark, locale, t, { org: orgName, url: typeof window !== 'undefined' ? window.location.href : undefined }) } : null),
-    [spec, ds, watermark, locale, t, title, orgName],
+    () =>
+      spec
+        ? { title, lines: exportLines(spec, ds, watermark, locale, t, { org: orgName, url: typeof window !== 'undefined' ? window.location.href : undefined, provenance: q.data?.meta }) }
+        : null,
+    [spec, ds, watermark, locale, t, title, orgName, q.data?.meta],
   );
   const table = useMemo(() => {
     if (!q.data) return null;

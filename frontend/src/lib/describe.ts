@@ -1,7 +1,7 @@
 // Human sentences about a spec: its title, filters, period, watermark and
 // source, shown under charts and written into every export.
-import type { DatasetInfo, Filter, Locale, QuerySpec } from '../api/types';
-import { formatPeriod, pickText } from './format';
+import type { DatasetInfo, Filter, Locale, QueryMeta, QuerySpec } from '../api/types';
+import { formatDateTime, formatPeriod, pickText } from './format';
 import { splitMeasure } from './spec';
 
 export type TFn = (key: string, opts?: Record<string, unknown>) => string;
@@ -77,7 +77,7 @@ export function exportLines(
   watermark: string | undefined,
   locale: Locale,
   t: TFn,
-  extra: { org?: string; url?: string; now?: Date } = {},
+  extra: { org?: string; url?: string; now?: Date; provenance?: Pick<QueryMeta, 'synthetic' | 'source_status'> } = {},
 ): [string, string][] {
   const now = extra.now ?? new Date();
   const lines: [string, string][] = [
@@ -87,6 +87,13 @@ export function exportLines(
     [t('export.fields.watermark'), describeWatermark(watermark, locale, t)],
     [t('export.fields.source'), describeSource(ds, locale, t)],
   ];
+  const p = extra.provenance;
+  if (p?.synthetic) lines.push([t('export.fields.provenance'), t('provenance.synthetic')]);
+  if (p?.source_status?.last_load_failed) {
+    const period = watermark ? formatPeriod(watermark, locale) : '—';
+    const at = p.source_status.failed_at;
+    lines.push([t('export.fields.lastLoad'), at ? t('provenance.loadFailed', { date: formatDateTime(at, locale), period }) : t('provenance.loadFailedUndated', { period })]);
+  }
   if (extra.org) lines.push([t('export.fields.org'), extra.org]);
   lines.push([t('export.fields.generated'), new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short' }).format(now)]);
   if (extra.url) lines.push([t('export.fields.link'), extra.url]);
