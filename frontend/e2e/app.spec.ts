@@ -101,9 +101,25 @@ describe('ana (porto-sul, admin)', () => {
     const page = await ctx.newPage();
     await signIn(page, ANA);
     await page.goto(`${BASE_URL}/o/porto-sul/views?lang=pt-BR`);
+    // A name another view holds: the API's field error shows beside the name, translated, once.
+    const tok0 = await token(ANA);
+    const mine = await apiCall<{ config: unknown }>(tok0, `/v1/orgs/porto-sul/views/${viewId}`);
+    const taken = `${viewName} (outra)`;
+    const other = await apiCall<{ id: string }>(tok0, '/v1/orgs/porto-sul/views', { method: 'POST', body: JSON.stringify({ name: taken, config: mine.body.config }) });
+    expect(other.status).toBe(201);
     await page.getByRole('button', { name: `Renomear ${viewName}` }).click();
     const renamed = `${viewName} (renomeada)`;
     const dialog = page.getByRole('dialog', { name: 'Renomear visão' });
+    await dialog.getByLabel('Nome', { exact: true }).fill(taken);
+    await dialog.getByRole('button', { name: 'Salvar', exact: true }).click();
+    const nameBox = dialog.getByLabel('Nome', { exact: true });
+    await poll(() => nameBox.getAttribute('aria-invalid')).toBe('true');
+    const described = (await nameBox.getAttribute('aria-describedby')) ?? '';
+    const errorIds = described.split(' ').filter(Boolean);
+    const texts = await Promise.all(errorIds.map((id) => dialog.locator(`[id="${id}"]`).textContent()));
+    expect(texts.join(' ')).toContain('already taken');
+    expect(await dialog.getByText('already taken').count()).toBe(1);
+    await apiCall(tok0, `/v1/orgs/porto-sul/views/${other.body.id}`, { method: 'DELETE' });
     await dialog.getByLabel('Nome', { exact: true }).fill(renamed);
     await dialog.getByRole('button', { name: 'Salvar', exact: true }).click();
     await poll(() => page.getByRole('link', { name: renamed }).isVisible()).toBe(true);

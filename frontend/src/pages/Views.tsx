@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { useDatasets, useDeleteView, useUpdateView, useViews } from '../api/hooks';
 import type { View, Visibility } from '../api/types';
 import { usedByOf, type ViewUse } from '../api/dashboards';
+import { ProblemAlert, useProblem } from '../ui/FieldError';
 import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useHref, useLocale } from '../layout/nav';
@@ -113,20 +114,22 @@ function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: (
   const update = useUpdateView(org.slug);
   const [name, setName] = useState('');
   const [visibility, setVisibility] = useState<Visibility>('private');
-  const [error, setError] = useState<string | null>(null);
+  const [nameMissing, setNameMissing] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const problem = useProblem(failure, ['name', 'visibility']);
   useEffect(() => {
     if (view) {
       setName(view.name);
       setVisibility(view.visibility);
-      setError(null);
+      setNameMissing(false);
+      setFailure(null);
     }
   }, [view]);
   const submit = async () => {
     if (!view) return;
-    if (!name.trim()) {
-      setError(t('views.nameRequired'));
-      return;
-    }
+    setFailure(null);
+    setNameMissing(!name.trim());
+    if (!name.trim()) return;
     try {
       const patch: { name?: string; visibility?: Visibility } = {};
       if (name.trim() !== view.name) patch.name = name.trim();
@@ -135,7 +138,7 @@ function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: (
       onDone(name.trim());
       onClose();
     } catch (e) {
-      setError(errorText(t, e));
+      setFailure(e);
     }
   };
   return (
@@ -158,8 +161,15 @@ function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: (
           void submit();
         }}
       >
-        {error ? <Alert tone="error">{error}</Alert> : null}
-        <TextField label={t('views.name')} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} autoFocus />
+        <ProblemAlert problem={problem} />
+        <TextField
+          label={t('views.name')}
+          value={name}
+          maxLength={200}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          error={nameMissing ? t('views.nameRequired') : problem?.byControl.name}
+        />
         <SelectField
           label={t('views.visibility')}
           value={visibility}
@@ -168,6 +178,7 @@ function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: (
             { value: 'org', label: t('views.org') },
           ]}
           onChange={(e) => setVisibility(e.target.value as Visibility)}
+          error={problem?.byControl.visibility}
         />
         <button type="submit" hidden />
       </form>
