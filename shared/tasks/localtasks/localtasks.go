@@ -1,7 +1,8 @@
 // Package localtasks is the local stand-in for Cloud Tasks: an in-process gRPC
 // server implementing cloudtaskspb.CloudTasksServer that the real client
 // talks to. Like the service, it refuses a second task with the same name and
-// delivers each task's HTTP request, retrying failures a few times.
+// delivers each task's HTTP request, retrying failures on the queue's retry
+// policy (the one Terraform gives the production queue).
 package localtasks
 
 import (
@@ -25,12 +26,11 @@ import (
 type Server struct {
 	cloudtaskspb.UnimplementedCloudTasksServer
 
-	grpc     *grpc.Server
-	lis      net.Listener
-	log      *slog.Logger
-	client   *http.Client
-	attempts int
-	backoff  time.Duration
+	grpc   *grpc.Server
+	lis    net.Listener
+	log    *slog.Logger
+	client *http.Client
+	retry  RetryConfig
 
 	mu        sync.Mutex
 	tasks     map[string]*cloudtaskspb.Task
@@ -39,15 +39,51 @@ type Server struct {
 	stop      chan struct{}
 }
 
-// Start listens on addr ("127.0.0.1:0" for any port) and serves.
+// RetryConfig is a queue's retry policy, as Cloud Tasks reads it: a task is
+// attempted at most MaxAttempts times; the wait before a retry starts at
+// MinBackoff, doubles MaxDoublings times, then grows by the last doubled
+// step, and never exceeds MaxBackoff.
+type RetryConfig struct {
+	MaxAttempts  int
+	MinBackoff   time.Duration
+	MaxBackoff   time.Duration
+	MaxDoublings int
+}
+
+// QueueRetry is the retry_config of the production queue
+// (infra/modules/tasks/main.tf; a test keeps the two equal).
+var QueueRetry = RetryConfig{MaxAttempts: 8, MinBackoff: 10 * time.Second, MaxBackoff: 600 * time.Second, MaxDoublings: 4}
+
+// Backoff is the wait after the failed attempt-th attempt (1-based).
+func (c RetryConfig) Backoff(attempt int) time.Duration {
+	k := attempt - 1
+	var d time.Duration
+	if k <= c.MaxDoublings {
+		d = c.MinBackoff << k
+	} else {
+		d = (c.MinBackoff << c.MaxDoublings) * time.Duration(k-c.MaxDoublings+1)
+	}
+	if d > c.MaxBackoff || d <= 0 {
+		return c.MaxBackoff
+	}
+	return d
+}
+
+// Start listens on addr ("127.0.0.1:0" for any port) and serves, retrying on
+// the production queue's policy.
 func Start(addr string, log *slog.Logger) (*Server, error) {
+	return StartWith(addr, log, QueueRetry)
+}
+
+// StartWith is Start with another retry policy.
+func StartWith(addr string, log *slog.Logger, retry RetryConfig) (*Server, error) {
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		grpc: grpc.NewServer(), lis: lis, log: log, client: &http.Client{Timeout: 60 * time.Second},
-		attempts: 5, backoff: 500 * time.Millisecond,
+		retry: retry,
 		tasks: map[string]*cloudtaskspb.Task{}, delivered: map[string]int{}, stop: make(chan struct{}),
 	}
 	cloudtaskspb.RegisterCloudTasksServer(s.grpc, s)
@@ -111,7 +147,7 @@ func (s *Server) Delivered() map[string]int {
 func (s *Server) deliver(t *cloudtaskspb.Task) {
 	defer s.wg.Done()
 	hr := t.GetHttpRequest()
-	for attempt := 1; attempt <= s.attempts; attempt++ {
+	for attempt := 1; attempt <= s.retry.MaxAttempts; attempt++ {
 		code := s.post(hr)
 		s.mu.Lock()
 		s.delivered[t.Name] = code
@@ -120,10 +156,13 @@ func (s *Server) deliver(t *cloudtaskspb.Task) {
 			return
 		}
 		s.log.Warn("local task delivery failed", "task", t.Name, "status", code, "attempt", attempt)
+		if attempt == s.retry.MaxAttempts {
+			return
+		}
 		select {
 		case <-s.stop:
 			return
-		case <-time.After(time.Duration(attempt) * s.backoff):
+		case <-time.After(s.retry.Backoff(attempt)):
 		}
 	}
 }
