@@ -39,6 +39,17 @@ describe('dashboards', () => {
     expect(spec.filters[0]).toEqual({ field: 'uf', op: 'eq', value: 'SP' });
   });
 
+  it('never lets a shared filter add up the values of a non-additive dimension', () => {
+    const spec = { dataset: 'comex_monthly', measures: ['vl_fob_usd'], dimensions: ['uf'], filters: [{ field: 'flow', op: 'eq' as const, value: 'export' }] };
+    const both = { filters: [{ field: 'flow', op: 'in' as const, value: ['export', 'import'] }] };
+    const kept = applyShared(spec, both, comex);
+    expect(kept.skipped).toEqual(['flow']);
+    expect(kept.spec.filters).toEqual([{ field: 'flow', op: 'eq', value: 'export' }]);
+    // One value replaces the panel's own; a panel grouped by flow takes both side by side.
+    expect(applyShared(spec, { filters: [{ field: 'flow', op: 'in', value: ['import'] }] }, comex).applied).toEqual(['flow']);
+    expect(applyShared({ ...spec, dimensions: ['uf', 'flow'] }, both, comex).applied).toEqual(['flow']);
+  });
+
   it('skips an operator the dimension does not accept', () => {
     const r = applyShared({ dataset: 'siconfi_annual', measures: ['value_brl'] }, { filters: [{ field: 'uf', op: 'prefix', value: '4' }] }, siconfi);
     expect(r.skipped).toEqual(['uf']);

@@ -64,14 +64,26 @@ export interface Applied {
   skipped: string[];
 }
 
-/** A view's spec with the dashboard's shared filters and time range applied. */
+/** Whether a filter keeps more than one value of its field. */
+function manyValues(f: Filter): boolean {
+  if (f.op === 'eq') return false;
+  if (f.op === 'in') return !Array.isArray(f.value) || f.value.length !== 1;
+  return true;
+}
+
+/**
+ * A view's spec with the dashboard's shared filters and time range applied. A
+ * shared filter that would leave several values of a non-additive dimension
+ * (flows, accounts, metrics) in a panel that does not group by it is skipped
+ * there: the panel keeps its own single value rather than add them up.
+ */
 export function applyShared(spec: QuerySpec, d: Pick<Dashboard, 'filters' | 'from' | 'to'>, ds?: DatasetInfo): Applied {
   const applied: string[] = [];
   const skipped: string[] = [];
   let filters = [...(spec.filters ?? [])];
   for (const f of d.filters) {
     const dim = ds?.dimensions.find((x) => x.id === f.field);
-    if (!dim || !dim.operators.includes(f.op)) {
+    if (!dim || !dim.operators.includes(f.op) || (dim.additive === false && manyValues(f) && !(spec.dimensions ?? []).includes(f.field))) {
       skipped.push(f.field);
       continue;
     }
