@@ -326,8 +326,9 @@ describe('dora (two orgs)', () => {
     await page.goto(`${BASE_URL}/o/porto-sul/explore?lang=pt-BR`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Administração' }).count()).toBe(0);
-    // Viewers cannot save views.
+    // Viewers cannot save views, and are told why and what they can do instead.
     expect(await page.getByRole('button', { name: 'Salvar visão' }).count()).toBe(0);
+    await poll(() => page.getByText('Como leitor, você não salva visões').isVisible()).toBe(true);
     await ctx.close();
   });
 });

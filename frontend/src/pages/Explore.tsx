@@ -93,7 +93,9 @@ export default function Explore() {
           <Button variant="primary" onClick={() => setSaveOpen(true)} disabled={!runnable}>
             {t('views.save')}
           </Button>
-        ) : null}
+        ) : (
+          <span className="muted">{t('views.viewerCannotSave')}</span>
+        )}
         <CopyLink />
       </PageHeader>
       {datasets.isPending ? <Spinner label={t('common.loading')} /> : null}
