@@ -1,4 +1,4 @@
-// Onboarding, end to end (issue 21): the operator command creates an org and
+// Onboarding, end to end: the operator command creates an org and
 // prints its first owner's invite link; the owner opens it, creates the
 // account, verifies the address (the emulator's verification code, as the
 // mailed link would apply it), accepts, and lands in the org. Each state of

@@ -1,6 +1,6 @@
-// Issue 23 §3 and the top N of §2, end to end, as ana (porto-sul): in the
-// builder, Comex asks for a flow up front, so no query it sends ever sums
-// exports and imports; the API refuses a raw spec that would, naming flow;
+// Additive measures and the top N per series, end to end, as ana
+// (porto-sul): in the builder, Comex asks for a flow up front, so no query
+// it sends ever sums exports and imports; the API refuses a raw spec that would, naming flow;
 // and "Top N por série" keeps at most N categories in each month.
 //
 // Data-dependence: the top N assertion holds on any answer (an empty

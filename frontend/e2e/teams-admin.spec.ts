@@ -1,4 +1,4 @@
-// The admin screens for what the API has (issue 23 §5), as ana@porto-sul.demo
+// The admin screens for what the API has, as ana@porto-sul.demo
 // (admin): entitlements listed; a CSV with a bad value refused with its line
 // and column, then a good one loaded; a new invite in the pending list and
 // revoked; usage in GB with a chart; the audit filtered by person and action

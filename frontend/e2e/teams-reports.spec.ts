@@ -1,4 +1,4 @@
-// Reports and schedules a team can manage (issue 23 §4), in a real browser as
+// Reports and schedules a team can manage, in a real browser as
 // ana@porto-sul.demo: order a report from a view, follow it in the history
 // (Meus / Todos kept in the URL), download it, delete it; create a weekly
 // schedule from a preset, run it now, see the run in its history, pause it

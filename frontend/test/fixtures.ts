@@ -55,7 +55,7 @@ export const siconfi: DatasetInfo = {
 
 const TERRITORY_LOAD = 'load ibge_territorio first: make ingest SOURCE=ibge_territorio FILE=<the IBGE RELATORIO_DTB_BRASIL_MUNICIPIO CSV> (…)';
 
-/** Entries of GET /v1/sources as the API answers them since issue 26: published, landed and skipped rows, and requirements. */
+/** Entries of GET /v1/sources as the API answers them: published, landed and skipped rows, and requirements. */
 export const sourceCatalog: SourceInfo[] = [
   { id: 'ibge_territorio', title: 'IBGE — Divisão Territorial Brasileira', owner: 'IBGE', frequency: 'annual', sla: '400 days', status: 'ok', synthetic: false, rows_loaded: 5571, rows_landed: 5571, rows_skipped: 0, past_sla: false },
   {

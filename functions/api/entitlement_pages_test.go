@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Issue 22, item 11: a result's later pages are served only while the org
+// A result's later pages are served only while the org
 // is still entitled to every dataset the result read, its own and those
 // real values (the IPCA) and per capita (PIB's population) join; and those
 // joins are refused up front without the entitlement.

@@ -88,7 +88,7 @@ func uniqueEmail(local, domain string) string {
 	return fmt.Sprintf("%s-%d@%s", local, time.Now().UnixNano(), domain)
 }
 
-// The takeover of issue 22: someone signs the invitee's address up first;
+// An account takeover: someone signs the invitee's address up first;
 // the admin then invites it. The pre-registered, unverified account gets
 // no membership (404 on the org) until it verifies the address and accepts.
 func TestInviteTakeoverNeedsAVerifiedAddress(t *testing.T) {
@@ -251,7 +251,7 @@ func TestInviteRoutes(t *testing.T) {
 	b.want(t, http.StatusConflict, dora, "POST", "/v1/orgs/agro-nordeste/invites", map[string]any{"email": email, "role": "admin"})
 }
 
-// Issue 22 through POST /members: an account someone signed up for the
+// Through POST /members: an account someone signed up for the
 // address without verifying it is not attached; the admin gets an invite
 // instead, and the account stays out until it verifies and accepts. An
 // address nobody claimed, or a verified account, is still added at once.

@@ -208,7 +208,7 @@ func closedLoop(ctx context.Context, conc int, d time.Duration, do func(context.
 // cachedThroughput: POST /query answered from the cache, through auth,
 // membership, rate limit and audit, against a bare net/http handler that
 // does one Redis GET of a value as large as the answer, in the same binary
-// as the API (issue 11): the stack's local runner serves it beside the API,
+// as the API: the stack's local runner serves it beside the API,
 // on the same server (LOCAL_BENCH_BASELINE). The same handler served from
 // this process, beside the load generator, is measured too and reported
 // without a target: there it shares a process with its client, which
@@ -314,7 +314,7 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 		}
 		hc.CloseIdleConnections()
 	}
-	// The issue's figure is the lower of the two ratios.
+	// The reported figure is the lower of the two ratios.
 	e16 := RatioEntry("cached_query_throughput_vs_redis_get", "req/s", "≥ 0.5", byConc[16].ours, byConc[16].base, Median)
 	e64 := RatioEntry("cached_query_throughput_vs_redis_get", "req/s", "≥ 0.5", byConc[64].ours, byConc[64].base, Median)
 	low := e16
@@ -332,7 +332,7 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 	}
 	entries = append(entries, n16)
 
-	// Issue 4: cached p95 at most 5 ms, one request at a time.
+	// The target: cached p95 at most 5 ms, one request at a time.
 	var lat []float64
 	for i := 0; i < 200; i++ {
 		t0 := time.Now()
@@ -438,8 +438,8 @@ func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 // through HTTP, auth, membership, rate limit, budget, cache and audit as
 // anywhere; the raw runs are the same compiled SQL on the same handle.
 // Taking turns (and swapping who goes first) gives both sides the same
-// machine: measured one block after the other, the p95 ratio of the same
-// build swung between 1.0 and 1.5 with what else the machine was doing.
+// machine, whatever else it is doing; one block after the other would
+// measure the machine's load as much as either side.
 func (a *apiBench) uncached(ctx context.Context) ([]Entry, error) {
 	org := apiclient.Demos[0].Org
 	if err := a.clearCache(ctx, org); err != nil {

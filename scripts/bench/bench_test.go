@@ -16,7 +16,7 @@ import (
 )
 
 // readResults reads results.json back as plain JSON objects and checks
-// each has exactly the keys of issue 11's format.
+// each has exactly the keys of results.json's fixed format.
 func readResults(t *testing.T, path string) []map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -1,8 +1,8 @@
-// Command bench is `make bench`: every speed target of the issues, measured
+// Command bench is `make bench`: every speed target of the project, measured
 // in one run against a stack it starts itself on side ports, each as a
 // ratio against a baseline measured in the same run (the machines are
 // shared and noisy). It prints a table and writes .data/bench/results.json
-// (the format of issue 11), load.json and load.svg beside it, then stops
+// (keys fixed, see Entry), load.json and load.svg beside it, then stops
 // the stack. README, "Benchmarks", says how to read it.
 //
 // Sizes and durations come from the environment: BENCH_ROWS (rows of the

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Entry is one line of results.json, in the format of issue 11. A figure
+// Entry is one line of results.json, whose keys are fixed. A figure
 // with a baseline has Ours, Baseline and Ratio; one without has Value.
 // Runs, Min, Median and Max describe the samples of our side (or of the
 // value): how many there were and how they spread.
@@ -27,8 +27,8 @@ type Entry struct {
 	Median   float64  `json:"median"`
 	Max      float64  `json:"max"`
 
-	// target is printed in the table, not written: the issue fixes the
-	// JSON's keys.
+	// target is printed in the table, not written: the JSON's keys are
+	// fixed.
 	target string
 }
 

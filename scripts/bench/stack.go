@@ -25,7 +25,7 @@ type Stack struct {
 }
 
 // NewStack reads the ports and folders from the environment (BENCH_*),
-// falling back to the side ports of issue 11.
+// falling back to the bench's own side ports.
 func NewStack(root string, comexRows int) *Stack {
 	dataDir := envOr("BENCH_STACK_DIR", filepath.Join(root, ".data", "bench-stack"))
 	env := map[string]string{

@@ -1,4 +1,4 @@
-// Command load drives a running stack with the mixed workload of issue 11:
+// Command load drives a running stack with make bench's mixed workload:
 // 70 % cached queries, 20 % uncached queries and 10 % view writes, spread
 // over the three demo orgs, for a bounded time at each of several
 // concurrency levels. It prints one line per level, writes the figures as

@@ -21,7 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Issue 26: the marts answer, through `make ingest` and POST /query, what
+// The marts answer, through `make ingest` and POST /query, what
 // the publishers' own files say. Each expectation is parsed here from the
 // official file with encoding/csv or excelize, never with the loaders'
 // code, and only the loaders' documented meaning (shared/ingest/README.md)
@@ -61,11 +61,10 @@ func reconcileTerritoryFirst(t *testing.T, dir string, call apiCall) {
 	pib := filepath.Join(data, "pib_municipios", "sidra_tabela5938_pib_municipios_2002_2023.xlsx")
 	siconfi := filepath.Join(data, "siconfi", "finbraRGF_MUN_DCL_semestral_2018_head3000.csv")
 	caged := filepath.Join(data, "caged", "CAGEDEXC202301.txt")
-	// Issue 26, item 1, through make ingest: each municipal source's file
-	// arriving before the territorial table (the order of item 1) is
-	// refused with the command that fixes it, goes to quarantine and
-	// changes no mart; the same files then load below, once the table is
-	// there, and reconcile with their publisher.
+	// Through make ingest: each municipal source's file arriving before
+	// the territorial table is refused with the command that fixes it,
+	// goes to quarantine and changes no mart; the same files then load
+	// below, once the table is there, and reconcile with their publisher.
 	for _, c := range []struct{ source, file, spec string }{
 		{"pib_municipal", pib, `{"dataset":"pib_municipal","measures":["pib_brl"],"dimensions":["year","uf"],"limit":10000}`},
 		{"siconfi", siconfi, `{"dataset":"siconfi_annual","measures":["value_brl"],"dimensions":["uf","account","coluna"],"limit":10000}`},

@@ -376,7 +376,7 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 		}
 	}
 
-	// Issue 26: the marts reconciled with the publishers' own files, the
+	// The marts reconciled with the publishers' own files, the
 	// territorial table loaded first (reconcile_test.go).
 	reconcileTerritoryFirst(t, dir, call)
 

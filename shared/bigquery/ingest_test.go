@@ -594,7 +594,7 @@ func antaqZip(t *testing.T) io.Reader {
 	return &buf
 }
 
-// Every municipal source is refused on BigQuery as on DuckDB (issue 26):
+// Every municipal source is refused on BigQuery as on DuckDB:
 // its script checks, after staging resolves the municipalities and before
 // core, that the territorial table was loaded and that every landed place
 // resolves, and BigQuery's ERROR() in that check comes back as the load's

@@ -76,7 +76,7 @@ func peakHeap(fn func()) uint64 {
 	return top - base
 }
 
-// Issue 22, item 14: ten maximum-size uploads at once hold about what
+// Ten maximum-size uploads at once hold about what
 // UploadSlots of them do, not ten times one; each is still answered.
 func TestConcurrentMaximumUploadsHoldBoundedMemory(t *testing.T) {
 	if testing.Short() {

@@ -29,7 +29,7 @@ import (
 // admission from the month of the movement it cancels (competênciamov),
 // -1 a separation. The mart is MOV + FOR - EXC per month.
 //
-// No silent drops (issue 26): the layout (Layout_Novo_Caged_Movimentacao)
+// No silent drops: the layout (Layout_Novo_Caged_Movimentacao)
 // names the records no municipality or section can hold: município 999999
 // ({ñ class}, with uf 99 "Não identificado") or <uf>9999 (Ignorado), and
 // seção Z (Não identificado). Those are counted as skipped and never

@@ -71,7 +71,7 @@ func TestCAGEDExclusions(t *testing.T) {
 	if adm+sep+ignoredAdm+ignoredSep != 7900 || ignoredAdm+ignoredSep == 0 {
 		t.Fatalf("the file: %d + %d + %d ignored rows", adm, sep, ignoredAdm+ignoredSep)
 	}
-	// Issue 26: the 999999 records are skipped, counted, not noted.
+	// The 999999 records are skipped, counted, not noted.
 	if skipped := cagedNotIdentified(t, path); rep.RowsSkipped != skipped || skipped != ignoredAdm+ignoredSep ||
 		len(rep.SkippedWhy) != 1 || !strings.Contains(rep.SkippedWhy[0], "999999") || len(rep.Notes) != 0 {
 		t.Fatalf("skipped %d %q, notes %q; the file has %d records of no municipality", rep.RowsSkipped, rep.SkippedWhy, rep.Notes, skipped)
@@ -293,7 +293,7 @@ func cagedMart(t *testing.T, db *sql.DB) (n, adm, sep int64) {
 	return n, adm, sep
 }
 
-// Issue 26: CAGED loaded before the territorial table is refused, naming
+// CAGED loaded before the territorial table is refused, naming
 // the command that fixes it, and changes no mart; once the table is
 // loaded, the same file loads.
 func TestCAGEDBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
@@ -316,7 +316,7 @@ func TestCAGEDBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
 	}
 }
 
-// Issue 26: a município code the territorial table does not have, or a
+// A município code the territorial table does not have, or a
 // seção that is no CNAE section, refuses the file naming the record's line,
 // column and value; the mart keeps what it had.
 func TestCAGEDUnknownCodesAreRefused(t *testing.T) {
@@ -350,7 +350,7 @@ func TestCAGEDUnknownCodesAreRefused(t *testing.T) {
 	}
 }
 
-// Issue 26: the layout's other not-identified codes, a UF's <uf>9999
+// The layout's other not-identified codes, a UF's <uf>9999
 // (Ignorado) and seção Z, are skipped and counted like 999999, and stay
 // out of core.
 func TestCAGEDNotIdentifiedAreSkipped(t *testing.T) {

@@ -229,7 +229,7 @@ func munColumn(t *testing.T, path string) (fob int64, rows map[string]int, first
 // EXP_<year>_MUN: CO_MUN carries SECEX's UF prefix (SP 34, MS 52, GO 53,
 // DF 54); staging maps it to IBGE through SG_UF_MUN. The rows of 9999999
 // and 9300000, which Comex Stat publishes without a municipality, are
-// counted as skipped (issue 26) and stay in core with municipio NULL: the
+// counted as skipped and stay in core with municipio NULL: the
 // file's FOB total is core's.
 func TestComexMunicipalCodesMapToIBGE(t *testing.T) {
 	db := warehouse(t)
@@ -264,7 +264,7 @@ func TestComexMunicipalCodesMapToIBGE(t *testing.T) {
 	}
 }
 
-// Issue 26: a municipal file resolves CO_MUN against the territorial
+// A municipal file resolves CO_MUN against the territorial
 // table, so loading it first is refused, naming the command that fixes it,
 // and leaves every layer as it was; an NCM file does not depend on the
 // territory and loads; once the table is loaded, the same municipal file
@@ -293,7 +293,7 @@ func TestComexMunBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
 	}
 }
 
-// Issue 26: a CO_MUN the territorial table cannot resolve, other than the
+// A CO_MUN the territorial table cannot resolve, other than the
 // codes published without a municipality, refuses the file naming its
 // line, the column and the value: here Boa Esperança do Norte (MT 5101837),
 // installed in 2025 and absent from the DTB edition in ../shared/data.

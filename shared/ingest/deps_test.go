@@ -55,7 +55,7 @@ func TestRequirementsAreDeclared(t *testing.T) {
 	}
 }
 
-// Issue 26: a load reports the rows the marts publish, counted in core; a
+// A load reports the rows the marts publish, counted in core; a
 // file loaded again over the same reference data is a no-op that reports
 // the same; the territorial table loaded again renames the dependent marts
 // at once, and the same file then loads again rather than being skipped.
@@ -113,7 +113,7 @@ func TestTerritoryReloadRefreshesAndReloadsDependents(t *testing.T) {
 	}
 }
 
-// Issue 26: a landed row that reaches no mart refuses the load, whatever
+// A landed row that reaches no mart refuses the load, whatever
 // lost it (here a model deleting one municipality's cells after core was
 // built), and the refused load leaves every layer as it was.
 func TestALandedRowThatReachesNoMartRefusesTheLoad(t *testing.T) {

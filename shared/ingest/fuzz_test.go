@@ -113,8 +113,8 @@ func FuzzTerritorioKelvins(f *testing.F) {
 
 func FuzzIPCASIDRA(f *testing.F) {
 	fuzzLoad(f, "ipca", "sidra_tabela1737_variacao_mensal.tsv", [][]byte{
-		// The 12-month change into a warehouse without monthly changes: once
-		// an internal error (a NULL chain start), now a contract error.
+		// The 12-month change into a warehouse without monthly changes: a
+		// contract error, never an internal one (a NULL chain start).
 		[]byte("\uFEFFTabela 1737 - IPCA - Série histórica com número-índice, variação mensal e variações acumuladas em 3 meses, em 6 meses, no ano e em 12 meses (a partir de dezembro/1979)\n" +
 			"Brasil\nVariável - IPCA - Variação acumulada em 12 meses (%)\nMês\t\nnovembro 1980\t...\ndezembro 1980\t99.25\njaneiro 1981\t99.67\n"),
 		[]byte("\uFEFFTabela 1737 - IPCA - Série histórica com número-índice, variação mensal e variações acumuladas em 3 meses, em 6 meses, no ano e em 12 meses (a partir de dezembro/1979)\n" +

@@ -454,8 +454,7 @@ type job struct {
 // publish them, with the models' output, in a second transaction. DuckDB
 // builds the marts from committed rows faster than from the same rows
 // still in the transaction, and the second commit has only the marts to
-// write: on a 1.2M-row Comex file, about 0.45 s of 5 (the bench's ingest
-// figure). For a table whose core is a view over landing: the rows carry
+// write. For a table whose core is a view over landing: the rows carry
 // the load's number, never reused, and the view shows a numbered row only
 // once the ingest log names its number, which the second transaction
 // writes. A load that fails between the two leaves rows nobody reads; the

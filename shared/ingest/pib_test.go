@@ -85,7 +85,7 @@ func pibMart(t *testing.T, db *sql.DB, year int) (n int, total float64) {
 	return n, total
 }
 
-// Issue 26, items 1 and 2: PIB loaded before the territorial table is
+// PIB loaded before the territorial table is
 // refused, naming the command that fixes it, and changes no mart; once the
 // table is loaded, the same file loads whole.
 func TestPIBBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
@@ -108,7 +108,7 @@ func TestPIBBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
 	}
 }
 
-// Issue 26, item 3: one municipality name the territorial table does not
+// One municipality name the territorial table does not
 // know refuses the file, naming its line, column and value; the mart keeps
 // what it had, so no state's total comes out short.
 func TestPIBUnknownMunicipalityIsRefused(t *testing.T) {

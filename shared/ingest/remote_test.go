@@ -106,7 +106,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 			defer f.Close()
 			db := warehouse(t)
 			if source == "caged" || source == "siconfi" {
-				loadDTB(t, db) // both are refused before the territorial table (issue 26)
+				loadDTB(t, db) // both are refused before the territorial table
 			}
 			rep, err := ingest.Load(context.Background(), db, source, c.name, f, ingest.LoadParams{Now: now})
 			if err != nil {

@@ -152,7 +152,7 @@ func finbraRecords(t *testing.T, path string) (col map[string]int, recs [][]stri
 	return col, recs, lines
 }
 
-// Issue 26: a FINBRA file loaded before the territorial table is refused,
+// A FINBRA file loaded before the territorial table is refused,
 // naming the command that fixes it, and changes nothing; once the table is
 // loaded, the same file loads whole.
 func TestSiconfiBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
@@ -180,7 +180,7 @@ func TestSiconfiBeforeTheTerritoryIsRefusedThenLoads(t *testing.T) {
 	}
 }
 
-// Issue 26: one Cod.IBGE the territorial table does not have refuses the
+// One Cod.IBGE the territorial table does not have refuses the
 // file, naming its line, the column and the value, and every layer keeps
 // what it had: the row is not kept in core, out of the mart, with a note.
 func TestSiconfiUnknownCodeIsRefused(t *testing.T) {
@@ -225,7 +225,7 @@ func TestSiconfiUnknownCodeIsRefused(t *testing.T) {
 	sameChecksums(t, before, checksums(t, db))
 }
 
-// Issue 26: the percentage rows are the rows FINBRA carries that the mart
+// The percentage rows are the rows FINBRA carries that the mart
 // does not publish (not R$): the report counts them as skipped, as many as
 // the file has, with no note; every row still reaches core.
 func TestSiconfiPercentagesAreSkipped(t *testing.T) {

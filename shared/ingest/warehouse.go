@@ -228,12 +228,12 @@ func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
 	return a, nil
 }
 
-// alignLanding brings a landing table made by an earlier version of its
-// model to the model's column types (the Comex Stat codes became integers),
-// inside the load's transaction, and returns the types. Earlier loads wrote
-// only checked codes, so a cast leaves no value behind but the empty text
-// of a missing optional code, which becomes NULL (a NOT NULL column refuses
-// it, and the load fails whole).
+// alignLanding brings a landing table whose column types differ from its
+// model's (Comex Stat codes held as text where the model has integers) to
+// the model's types, inside the load's transaction, and returns the types.
+// Loads write only checked codes, so a cast leaves no value behind but the
+// empty text of a missing optional code, which becomes NULL (a NOT NULL
+// column refuses it, and the load fails whole).
 func (j *job) alignLanding(table string) (map[string]string, error) {
 	types, err := j.columnTypes("landing", table)
 	if err != nil {
@@ -321,8 +321,8 @@ func (l *lander) add(line int, vals ...any) error {
 }
 
 // hashRows adds the rows serialised since the last call to the content
-// hash: one Write per 32 KB rather than one per row (the hash is the same;
-// the calls cost a tenth of the parser's time).
+// hash: one Write per 32 KB rather than one per row (the hash is the same,
+// and the per-call cost is paid once per buffer, not once per row).
 func (l *lander) hashRows() {
 	if len(l.buf) > 0 {
 		l.j.content.Write(l.buf)

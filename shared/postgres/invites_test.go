@@ -403,7 +403,7 @@ func (d fakeDirectory) FindOrCreateByEmail(_ context.Context, email string) (ten
 }
 
 // Adding a member by e-mail never attaches an account someone claimed
-// without verifying the address (issue 22): it invites the address, and
+// without verifying the address: it invites the address, and
 // only the verified owner of the address gets in.
 func TestAddMemberInvitesAClaimedUnverifiedAccount(t *testing.T) {
 	b := setupInvites(t)

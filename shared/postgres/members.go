@@ -118,7 +118,7 @@ func (s *MemberService) AddMember(ctx context.Context, email string, role tenant
 	t, me := caller(ctx)
 	if acct.Claimed && !acct.EmailVerified {
 		// Whoever signed this account up never proved the address: attaching
-		// it would hand them the membership (issue 22's takeover).
+		// it would hand them the membership (an account takeover).
 		var inv *tenant.IssuedInvite
 		err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
 			var err error

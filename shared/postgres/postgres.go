@@ -120,9 +120,8 @@ const setTenant = `select set_config('app.org_id', $1, true)`
 // the tenant's setting and the query are sent as one batch, which
 // PostgreSQL runs as one implicit transaction, so the setting (local to
 // it) holds for the query and ends with it. InTenantTx's explicit
-// transaction costs four round trips (begin, setting, query, commit); on
-// the uncached query path, where the byte budget is read, that was about
-// a millisecond and a half.
+// transaction costs four round trips (begin, setting, query, commit), which
+// the uncached query path, where the byte budget is read, should not pay.
 func (db *DB) queryTenantRow(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
 	t, ok := tenant.FromContext(ctx)
 	if !ok {

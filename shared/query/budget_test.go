@@ -174,7 +174,7 @@ func (b budgetWhileRunning) ByteBudget(ctx context.Context) (ratelimit.ByteBudge
 }
 
 // On an engine that bills nothing the byte budget is read while the query
-// runs (its round trip to PostgreSQL no longer comes first), and a spent
+// runs (its round trip to PostgreSQL does not come first), and a spent
 // budget still refuses the answer.
 func TestUnbilledEngineReadsTheBudgetWhileTheQueryRuns(t *testing.T) {
 	ctx := context.Background()

@@ -306,8 +306,8 @@ func (s *Service) checkBudget(ctx context.Context, q warehouse.Compiled, p *ware
 
 // runUnbilled runs a query on an engine that bills nothing while the
 // budget is read: the query spends none of it, and a spent budget still
-// refuses the answer, but the database's round trip no longer comes before
-// the query's.
+// refuses the answer. The budget is read beside the query, not before it,
+// so the database's round trip does not delay the query's.
 func (s *Service) runUnbilled(ctx context.Context, q warehouse.Compiled, p warehouse.RunParams) (*warehouse.Result, error) {
 	budget := make(chan error, 1)
 	go func(p warehouse.RunParams) {

@@ -1,9 +1,9 @@
 // Dashboards. A dashboard is a tenant resource (api/dashboards.ts): panels of
 // saved views on a grid of 12 columns, shared filters and a shared time range
 // applied to every view whose dataset has the field. Ad-hoc dashboards that
-// live in a URL (?v=view ids&f=&from=&to=&name=) keep working, and those kept
-// in localStorage (per org) before dashboards were on the server are offered
-// for import once.
+// live in a URL (?v=view ids&f=&from=&to=&name=) keep working, and those a
+// browser keeps in localStorage (per org) are offered for import to the
+// server once.
 import type { DatasetInfo, Filter, QuerySpec } from '../api/types';
 import type { DashboardDoc, DashboardInput, DashboardPanel } from '../api/dashboards';
 import { isMonth, isYear, normaliseSpec } from './spec';

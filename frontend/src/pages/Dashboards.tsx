@@ -1,7 +1,7 @@
 // Dashboards: the org's shared dashboards (a tenant resource, see
 // api/dashboards.ts). /dashboards lists them; ?id= opens one; ?v= (with
-// f, from, to, name) is an ad-hoc dashboard that lives in its URL, kept so
-// that links made before dashboards were on the server still open.
+// f, from, to, name) is an ad-hoc dashboard that lives in its URL, so that
+// every link to one still opens.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -99,7 +99,7 @@ function DashboardList() {
   );
 }
 
-/** Offers once, per org, to import the dashboards kept in this browser before they were on the server. */
+/** Offers once, per org, to import the dashboards kept in this browser's localStorage to the server. */
 function ImportNotice({ taken }: { taken: string[] }) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
@@ -378,7 +378,7 @@ function SavedDashboard({ id, startEditing }: { id: string; startEditing: boolea
   );
 }
 
-/** A dashboard that lives in its URL (links made before dashboards were on the server): editable in place, and savable as a dashboard. */
+/** A dashboard that lives in its URL (an ad-hoc ?v= link): editable in place, and savable as a dashboard. */
 function UrlDashboard() {
   const { t } = useTranslation();
   const { org } = useOrgContext();

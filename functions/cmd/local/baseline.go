@@ -9,9 +9,9 @@ import (
 	"github.com/mirante/mirante/shared/redis"
 )
 
-// benchBaseline is the yardstick of make bench's cached-query figure (issue
-// 11): a bare net/http handler in the binary that serves the API, mounted
-// on the same server, which does one Redis GET and writes the value. Its
+// benchBaseline is the yardstick of make bench's cached-query figure: a
+// bare net/http handler in the binary that serves the API, mounted on the
+// same server, which does one Redis GET and writes the value. Its
 // Redis client has the API's timeouts and none of its instrumentation. It
 // reads one fixed key, which make bench fills with a value the size of a
 // cached answer, whatever the request says, so it can never be pointed at a

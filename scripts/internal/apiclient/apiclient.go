@@ -200,7 +200,7 @@ func (c *Client) CreateView(ctx context.Context, org, name string, spec map[stri
 // exportsOnly pins comex's flow, which answers never sum across.
 var exportsOnly = []map[string]any{{"field": "flow", "op": "eq", "value": "export"}}
 
-// UFByMonth is issue 4's first query: comex export FOB by UF and month over the 12
+// UFByMonth is the bench's first query: comex export FOB by UF and month over the 12
 // months to 2024-12. limit (≥ 400, above the 27 × 12 rows) makes each
 // call a distinct query, hence a distinct cache entry, with the same answer.
 func UFByMonth(limit int) map[string]any {
@@ -210,7 +210,7 @@ func UFByMonth(limit int) map[string]any {
 	}
 }
 
-// TopSH4 is issue 4's second query: the top SH4 headings by export FOB over 2024.
+// TopSH4 is the bench's second query: the top SH4 headings by export FOB over 2024.
 // limit (from 20) makes each call distinct, as above.
 func TopSH4(limit int) map[string]any {
 	return map[string]any{
