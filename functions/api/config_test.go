@@ -10,7 +10,7 @@ import (
 func TestConfigIsDocumented(t *testing.T) {
 	var c Config
 	// The warehouse engine reads its own settings when it is opened.
-	configtest.AssertDocumented(t, "../../README.md", append(c.Parts(), &bigquery.Config{})...)
+	configtest.AssertDocumented(t, "../../shared/config/README.md", append(c.Parts(), &bigquery.Config{})...)
 }
 
 func TestProductionRefusesTheEmulator(t *testing.T) {

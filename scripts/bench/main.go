@@ -3,7 +3,7 @@
 // ratio against a baseline measured in the same run (the machines are
 // shared and noisy). It prints a table and writes .data/bench/results.json
 // (keys fixed, see Entry), load.json and load.svg beside it, then stops
-// the stack. README, "Benchmarks", says how to read it.
+// the stack. scripts/bench/README.md says how to read it.
 //
 // Sizes and durations come from the environment: BENCH_ROWS (rows of the
 // generated comex_monthly, 10 000 000), BENCH_INGEST_ROWS (the large Comex

@@ -128,7 +128,7 @@ func describe(err error) error {
 	return err
 }
 
-// Var describes one setting for the README's configuration table.
+// Var describes one setting for the configuration table of shared/config/README.md.
 type Var struct {
 	Name     string
 	Default  string

@@ -13,6 +13,6 @@ import (
 )
 
 func TestConfigIsDocumented(t *testing.T) {
-	configtest.AssertDocumented(t, "../../../README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{},
+	configtest.AssertDocumented(t, "../../../shared/config/README.md", &ServeConfig{}, &ProvisionConfig{}, &postgres.MigrateConfig{},
 		&redis.Config{}, &duckdb.Config{}, &LocalConfig{}, &DemoConfig{}, &IngestConfig{}, &worker.Settings{}, &render.Config{}, &telemetry.Config{})
 }

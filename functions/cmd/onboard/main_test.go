@@ -285,5 +285,5 @@ func TestCloudBuildPassesKnownFlags(t *testing.T) {
 }
 
 func TestConfigIsDocumented(t *testing.T) {
-	configtest.AssertDocumented(t, "../../../README.md", &Config{})
+	configtest.AssertDocumented(t, "../../../shared/config/README.md", &Config{})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestConfigIsDocumented(t *testing.T) {
-	configtest.AssertDocumented(t, "../../../README.md", &Config{})
+	configtest.AssertDocumented(t, "../../../shared/config/README.md", &Config{})
 }
 
 func TestUnknownTargetStopsAtStartNamingIt(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Password is the demo users' password (README).
+// Password is the demo users' password (scripts/README.md).
 const Password = "mirante-demo"
 
 // Demo is one demo org and a user of it who may read data and write views.

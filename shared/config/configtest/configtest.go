@@ -1,5 +1,6 @@
 // Package configtest checks that every setting a binary reads is documented
-// in the README's configuration table, with the default the code applies.
+// in the configuration table of shared/config/README.md, with the default the
+// code applies.
 package configtest
 
 import (
