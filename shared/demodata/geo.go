@@ -1,7 +1,10 @@
 package demodata
 
-// The territorial facts below are typed in from IBGE's published codes; the
-// tests check every one against the territorial tables in ../shared/data.
+import "github.com/mirante/mirante/shared/territory"
+
+// The states come from shared/territory and the municipalities below are
+// typed in from IBGE's published codes; the tests check every one against
+// the territorial tables in ../shared/data.
 
 // uf is a Brazilian state (or the Federal District).
 type uf struct {
@@ -11,36 +14,14 @@ type uf struct {
 	region string // Norte, Nordeste, Sudeste, Sul, Centro-Oeste
 }
 
-// ufs are the 27 federative units in IBGE code order.
-var ufs = []uf{
-	{"11", "RO", "Rondônia", "Norte"},
-	{"12", "AC", "Acre", "Norte"},
-	{"13", "AM", "Amazonas", "Norte"},
-	{"14", "RR", "Roraima", "Norte"},
-	{"15", "PA", "Pará", "Norte"},
-	{"16", "AP", "Amapá", "Norte"},
-	{"17", "TO", "Tocantins", "Norte"},
-	{"21", "MA", "Maranhão", "Nordeste"},
-	{"22", "PI", "Piauí", "Nordeste"},
-	{"23", "CE", "Ceará", "Nordeste"},
-	{"24", "RN", "Rio Grande do Norte", "Nordeste"},
-	{"25", "PB", "Paraíba", "Nordeste"},
-	{"26", "PE", "Pernambuco", "Nordeste"},
-	{"27", "AL", "Alagoas", "Nordeste"},
-	{"28", "SE", "Sergipe", "Nordeste"},
-	{"29", "BA", "Bahia", "Nordeste"},
-	{"31", "MG", "Minas Gerais", "Sudeste"},
-	{"32", "ES", "Espírito Santo", "Sudeste"},
-	{"33", "RJ", "Rio de Janeiro", "Sudeste"},
-	{"35", "SP", "São Paulo", "Sudeste"},
-	{"41", "PR", "Paraná", "Sul"},
-	{"42", "SC", "Santa Catarina", "Sul"},
-	{"43", "RS", "Rio Grande do Sul", "Sul"},
-	{"50", "MS", "Mato Grosso do Sul", "Centro-Oeste"},
-	{"51", "MT", "Mato Grosso", "Centro-Oeste"},
-	{"52", "GO", "Goiás", "Centro-Oeste"},
-	{"53", "DF", "Distrito Federal", "Centro-Oeste"},
-}
+// ufs are the 27 federative units of shared/territory, in IBGE code order.
+var ufs = func() []uf {
+	var out []uf
+	for _, s := range territory.States() {
+		out = append(out, uf{code: s.Code, abbr: s.Sigla, name: s.Name, region: s.Region().Name})
+	}
+	return out
+}()
 
 // ufIndex maps the two letters to the position in ufs.
 var ufIndex = func() map[string]int {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
+	brazil "github.com/mirante/mirante/shared/territory"
 )
 
 // ANTAQ Estatístico Aquaviário (see ../shared/data/antaq/FORMAT.md): the
@@ -219,7 +220,7 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 		if !ok {
 			r.fail(4, "not an ANTAQ navigation type: %q", nav)
 		}
-		if _, ok := ufByLetters[uf]; !ok {
+		if _, ok := brazil.BySigla(uf); !ok {
 			r.fail(5, "not a UF: %q", uf)
 		}
 		if _, err := time.Parse("02/01/2006 15:04:05", data); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
+	brazil "github.com/mirante/mirante/shared/territory"
 )
 
 // Novo CAGED microdata (MTE): one row per hiring or separation of a person.
@@ -255,7 +256,7 @@ func cagedNoMunicipio(mun string) bool {
 	if len(mun) != 6 || mun[2:] != "9999" {
 		return false
 	}
-	_, uf := ufByCode[mun[:2]]
+	_, uf := brazil.ByCode(mun[:2])
 	return uf || mun == "999999"
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
+	brazil "github.com/mirante/mirante/shared/territory"
 )
 
 // PIB dos Municípios: SIDRA table 5938 downloaded as XLSX. One sheet per
@@ -112,7 +113,7 @@ func loadPIB(j *job) error {
 			}
 			return j.contractErr(line, "Unidade da Federação e Município", "neither a UF nor \"Município (UF)\": %q", first)
 		}
-		if _, ok := ufByLetters[m[2]]; !ok {
+		if _, ok := brazil.BySigla(m[2]); !ok {
 			return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
 		}
 		j.rep.RowsRead++

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
+	brazil "github.com/mirante/mirante/shared/territory"
 )
 
 // The IBGE DTB report "RELATORIO_DTB_BRASIL_MUNICIPIO" as CSV: one row per
@@ -116,7 +117,7 @@ func loadTerritorio(j *job) error {
 		if mun[:2] != uf || mun[2:] != mun5 {
 			return j.contractErr(rd.Line(), dtbContract.Columns[dtbMun].Name, "%s is not UF %s followed by the municipality code %s", mun, uf, mun5)
 		}
-		if _, ok := ufByCode[uf]; !ok {
+		if _, ok := brazil.ByCode(uf); !ok {
 			return j.contractErr(rd.Line(), "UF", "unknown UF code %q", uf)
 		}
 		if d, _ := delim.IBGECheckDigit(mun[:6]); d != mun[6] {
@@ -175,7 +176,7 @@ func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
 		if mun[:2] != uf {
 			return j.contractErr(rd.Line(), "codigo_ibge", "%s is not in UF %s", mun, uf)
 		}
-		if _, ok := ufByCode[uf]; !ok {
+		if _, ok := brazil.ByCode(uf); !ok {
 			return j.contractErr(rd.Line(), "codigo_uf", "unknown UF code %q", uf)
 		}
 		if err := l.add(rd.Line(), mun, nome, uf, capital == 1, delim.Name(nome)); err != nil {
@@ -200,62 +201,13 @@ func nullable(s string) any {
 	return s
 }
 
-// ufInfo is one federation unit: the facts IBGE fixes (code, letters,
-// name, region, capital).
-type ufInfo struct {
-	Code, Letters, Name, Region, Capital string
-	// SecexCode is the UF prefix the Comex Stat municipal files (CO_MUN)
-	// use where it differs from IBGE's.
-	SecexCode string
-}
-
-// ufs are the 27 federation units. The SQL twin is models/*/ref_dim_uf.sql;
-// a test keeps them equal.
-var ufs = []ufInfo{
-	{"11", "RO", "Rondônia", "Norte", "1100205", "11"},
-	{"12", "AC", "Acre", "Norte", "1200401", "12"},
-	{"13", "AM", "Amazonas", "Norte", "1302603", "13"},
-	{"14", "RR", "Roraima", "Norte", "1400100", "14"},
-	{"15", "PA", "Pará", "Norte", "1501402", "15"},
-	{"16", "AP", "Amapá", "Norte", "1600303", "16"},
-	{"17", "TO", "Tocantins", "Norte", "1721000", "17"},
-	{"21", "MA", "Maranhão", "Nordeste", "2111300", "21"},
-	{"22", "PI", "Piauí", "Nordeste", "2211001", "22"},
-	{"23", "CE", "Ceará", "Nordeste", "2304400", "23"},
-	{"24", "RN", "Rio Grande do Norte", "Nordeste", "2408102", "24"},
-	{"25", "PB", "Paraíba", "Nordeste", "2507507", "25"},
-	{"26", "PE", "Pernambuco", "Nordeste", "2611606", "26"},
-	{"27", "AL", "Alagoas", "Nordeste", "2704302", "27"},
-	{"28", "SE", "Sergipe", "Nordeste", "2800308", "28"},
-	{"29", "BA", "Bahia", "Nordeste", "2927408", "29"},
-	{"31", "MG", "Minas Gerais", "Sudeste", "3106200", "31"},
-	{"32", "ES", "Espírito Santo", "Sudeste", "3205309", "32"},
-	{"33", "RJ", "Rio de Janeiro", "Sudeste", "3304557", "33"},
-	{"35", "SP", "São Paulo", "Sudeste", "3550308", "34"},
-	{"41", "PR", "Paraná", "Sul", "4106902", "41"},
-	{"42", "SC", "Santa Catarina", "Sul", "4205407", "42"},
-	{"43", "RS", "Rio Grande do Sul", "Sul", "4314902", "43"},
-	{"50", "MS", "Mato Grosso do Sul", "Centro-Oeste", "5002704", "52"},
-	{"51", "MT", "Mato Grosso", "Centro-Oeste", "5103403", "51"},
-	{"52", "GO", "Goiás", "Centro-Oeste", "5208707", "53"},
-	{"53", "DF", "Distrito Federal", "Centro-Oeste", "5300108", "54"},
-}
-
-var ufByCode, ufByLetters = func() (map[string]ufInfo, map[string]ufInfo) {
-	a, b := map[string]ufInfo{}, map[string]ufInfo{}
-	for _, u := range ufs {
-		a[u.Code], b[u.Letters] = u, u
-	}
-	return a, b
-}()
-
 // ufByName finds a UF by its name, accents and case aside.
-func ufByName(name string) (ufInfo, bool) {
+func ufByName(name string) (brazil.State, bool) {
 	k := delim.Name(name)
-	for _, u := range ufs {
+	for _, u := range brazil.States() {
 		if delim.Name(u.Name) == k {
 			return u, true
 		}
 	}
-	return ufInfo{}, false
+	return brazil.State{}, false
 }

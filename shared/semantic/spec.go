@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/territory"
 )
 
 // Spec is a dashboard's question, as clients send it (../shared/API.md).
@@ -535,12 +536,6 @@ var (
 	prefixRe    = regexp.MustCompile(`^[0-9A-Z]{1,8}$`)
 )
 
-// UFs are the 27 federative units.
-var UFs = []string{"AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA", "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO"}
-
-// Regions are the five major regions, as IBGE names them.
-var Regions = []string{"Norte", "Nordeste", "Sudeste", "Sul", "Centro-Oeste"}
-
 // normalise checks one filter value against the dimension's type.
 func (d *Dimension) normalise(v, op string) (string, error) {
 	if !utf8.ValidString(v) || len(v) > MaxStringLen {
@@ -567,12 +562,12 @@ func (d *Dimension) normalise(v, op string) (string, error) {
 		}
 	case TypeUF:
 		v = strings.ToUpper(v)
-		if !oneOf(v, UFs) {
+		if _, ok := territory.BySigla(v); !ok {
 			return "", errors.New("must be a two-letter UF")
 		}
 	case TypeRegion:
-		if !oneOf(v, Regions) {
-			return "", fmt.Errorf("must be one of %s", strings.Join(Regions, ", "))
+		if !territory.IsRegion(v) {
+			return "", fmt.Errorf("must be one of %s", strings.Join(territory.RegionNames(), ", "))
 		}
 	case TypeMunicipio:
 		if !municipioRe.MatchString(v) {

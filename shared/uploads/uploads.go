@@ -80,14 +80,7 @@ var (
 	monthRe  = regexp.MustCompile(`^[12][0-9]{3}-(0[1-9]|1[0-2])$`)
 	muniRe   = regexp.MustCompile(`^[1-5][0-9]{6}$`)
 	metricRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	ufSet    = map[string]bool{}
 )
-
-func init() {
-	for _, uf := range strings.Fields("AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO") {
-		ufSet[uf] = true
-	}
-}
 
 // columns of the upload format; municipio and uf may each be absent, but not both.
 var known = map[string]bool{"month": true, "municipio": true, "uf": true, "metric": true, "value": true}
@@ -196,7 +189,7 @@ func Parse(data []byte) (*File, error) {
 		case row.Municipio != "" && !muniRe.MatchString(row.Municipio):
 			bad(line, "municipio", "must be a 7-digit IBGE code")
 			ok = false
-		case row.UF != "" && !ufSet[row.UF]:
+		case row.UF != "" && !isUF(row.UF):
 			bad(line, "uf", "not a UF")
 			ok = false
 		}

@@ -1,6 +1,6 @@
 -- Reference: the 27 federation units as IBGE fixes them (code, letters,
 -- name, region, capital) and the UF prefix Comex Stat's CO_MUN uses.
--- The Go twin is ufs in territorio.go; a test keeps them equal.
+-- The Go twin is shared/territory (all but secex_code); a test keeps them equal.
 CREATE TABLE IF NOT EXISTS core.dim_uf AS
 SELECT * FROM UNNEST([
   STRUCT('11' AS uf_code, 'RO' AS uf, 'Rondônia' AS uf_nome, 'Norte' AS region, '1100205' AS capital, '11' AS secex_code),
