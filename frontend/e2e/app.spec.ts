@@ -107,7 +107,7 @@ describe('ana (porto-sul, admin)', () => {
     const taken = `${viewName} (outra)`;
     const other = await apiCall<{ id: string }>(tok0, '/v1/orgs/porto-sul/views', { method: 'POST', body: JSON.stringify({ name: taken, config: mine.body.config }) });
     expect(other.status).toBe(201);
-    await page.getByRole('button', { name: `Renomear ${viewName}` }).click();
+    await page.getByRole('button', { name: `Renomear ${viewName}`, exact: true }).click();
     const renamed = `${viewName} (renomeada)`;
     const dialog = page.getByRole('dialog', { name: 'Renomear visão' });
     await dialog.getByLabel('Nome', { exact: true }).fill(taken);

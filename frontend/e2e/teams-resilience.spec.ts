@@ -70,8 +70,10 @@ describe('a lost connection', () => {
     await poll(() => new URL(page.url()).pathname).toBe(`/o/${to}/explore`);
     expect(await page.getByRole('alert').filter({ hasText: /Sem conexão com o servidor/ }).count()).toBe(0);
 
+    const loaded = page.waitForResponse((r) => r.url().includes(`/v1/orgs/${to}/datasets`) && r.status() === 200);
     await ctx.setOffline(false);
     await banner.waitFor({ state: 'hidden' });
+    await loaded;
     await page.getByLabel('Conjunto de dados', { exact: true }).waitFor({ state: 'visible' });
     expect(datasetCalls).toBeGreaterThan(0);
     await ctx.close();
