@@ -70,28 +70,7 @@ func (s *Server) handleListDashboards(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleGetDashboard(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, dashboardFields, []string{"owner"})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	d, err := s.Dashboards.FindDashboardByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.withDashboardOwners(r, []*dashboards.Dashboard{d}, p.include["owner"])
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	out, err := sparse(items[0], p.fields)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(d.Version))
-	JSON(w, http.StatusOK, out)
+	getOwned(s, w, r, dashboardFields, s.Dashboards.FindDashboardByID, s.withDashboardOwners, func(d *dashboards.Dashboard) int { return d.Version })
 }
 
 type createDashboardRequest struct {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -181,17 +182,24 @@ func ownersOf[T any](s *Server, r *http.Request, items []T, include bool, ownerI
 }
 
 func (s *Server) handleGetView(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, viewFields, []string{"owner"})
+	getOwned(s, w, r, viewFields, s.Views.FindViewByID, s.withOwners, func(v *views.View) int { return v.Version })
+}
+
+// getOwned serves GET of one owned resource (a view, a dashboard): the item by
+// id, its owner when include=owner, the fields asked for, and its ETag.
+func getOwned[T any](s *Server, w http.ResponseWriter, r *http.Request, fields []string,
+	find func(context.Context, string) (T, error), withOwners func(*http.Request, []T, bool) ([]any, error), version func(T) int) {
+	p, err := parseList(r, fields, []string{"owner"})
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	v, err := s.Views.FindViewByID(r.Context(), r.PathValue("id"))
+	item, err := find(r.Context(), r.PathValue("id"))
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	items, err := s.withOwners(r, []*views.View{v}, p.include["owner"])
+	items, err := withOwners(r, []T{item}, p.include["owner"])
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -201,7 +209,7 @@ func (s *Server) handleGetView(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(v.Version))
+	w.Header().Set("ETag", etag(version(item)))
 	JSON(w, http.StatusOK, out)
 }
 
