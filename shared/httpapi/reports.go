@@ -111,10 +111,16 @@ func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
 	if req.Template == "" {
 		req.Template = "standard"
 	}
-	rep, created, err := s.Reports.OrderReport(r.Context(), reports.OrderParams{
+	s.order(w, r, reports.OrderParams{
 		Template: req.Template, Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})
+}
+
+// order places a report order and answers it: 202 with the report and its
+// Location, or 200 with the same report when the key was seen before.
+func (s *Server) order(w http.ResponseWriter, r *http.Request, p reports.OrderParams) {
+	rep, created, err := s.Reports.OrderReport(r.Context(), p)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -124,7 +130,7 @@ func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	w.Header().Set("Location", r.URL.Path+"/"+rep.ID)
+	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+rep.ID)
 	status := http.StatusAccepted
 	if !created {
 		status = http.StatusOK // the same order again: the same report
@@ -372,25 +378,10 @@ func (s *Server) handleRunSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	noteAudit(r.Context(), map[string]string{"schedule_id": sc.ID, "name": sc.Name})
-	rep, created, err := s.Reports.OrderReport(r.Context(), reports.OrderParams{
+	s.order(w, r, reports.OrderParams{
 		Template: sc.Template, Format: sc.Format, ViewID: sc.ViewID, Params: sc.Params,
 		IdempotencyKey: reports.ManualRunKey(sc.ID, click), ScheduleID: sc.ID,
 	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	out, err := s.reportResponse(r.Context(), rep)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+rep.ID)
-	status := http.StatusAccepted
-	if !created {
-		status = http.StatusOK
-	}
-	JSON(w, status, out)
 }
 
 func (s *Server) handleDeleteSchedule(w http.ResponseWriter, r *http.Request) {
