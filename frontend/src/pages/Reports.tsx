@@ -228,18 +228,30 @@ function ReportTable({ reports, caption, empty, onDeleted }: { reports: Report[]
   );
 }
 
-function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null; onClose: () => void; onDone: (r: Report) => void }) {
+/**
+ * Confirms and deletes one org resource (a report, a schedule): DELETE path,
+ * then the list under listKey is refetched. Open while item is set.
+ */
+function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, onDone }: {
+  item: T | null;
+  title: string;
+  confirm: (item: T) => string;
+  path: (item: T) => string;
+  listKey: string;
+  onClose: () => void;
+  onDone: (item: T) => void;
+}) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const qc = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setError(null), [report]);
+  useEffect(() => setError(null), [item]);
   return (
     <Dialog
-      open={!!report}
+      open={item !== null}
       onClose={onClose}
-      title={t('reports.deleteReportTitle')}
+      title={title}
       footer={
         <>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
@@ -247,12 +259,12 @@ function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null
             variant="danger"
             busy={busy}
             onClick={async () => {
-              if (!report) return;
+              if (item === null) return;
               setBusy(true);
               try {
-                await apiData(orgPath(org.slug, `/reports/${encodeURIComponent(report.id)}`), { method: 'DELETE' });
-                await qc.invalidateQueries({ queryKey: ['reports', org.slug] });
-                onDone(report);
+                await apiData(orgPath(org.slug, path(item)), { method: 'DELETE' });
+                await qc.invalidateQueries({ queryKey: [listKey, org.slug] });
+                onDone(item);
                 onClose();
               } catch (e) {
                 setError(errorText(t, e));
@@ -267,8 +279,23 @@ function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null
       }
     >
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <p>{report ? t('reports.deleteReportConfirm', { name: report.view_name || report.id.slice(0, 8) }) : null}</p>
+      <p>{item !== null ? confirm(item) : null}</p>
     </Dialog>
+  );
+}
+
+function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null; onClose: () => void; onDone: (r: Report) => void }) {
+  const { t } = useTranslation();
+  return (
+    <ConfirmDeleteDialog
+      item={report}
+      title={t('reports.deleteReportTitle')}
+      confirm={(r) => t('reports.deleteReportConfirm', { name: r.view_name || r.id.slice(0, 8) })}
+      path={(r) => `/reports/${encodeURIComponent(r.id)}`}
+      listKey="reports"
+      onClose={onClose}
+      onDone={onDone}
+    />
   );
 }
 
@@ -578,44 +605,15 @@ function ScheduleRuns({ schedule }: { schedule: Schedule }) {
 
 function DeleteScheduleDialog({ schedule, onClose, onDone }: { schedule: Schedule | null; onClose: () => void; onDone: (name: string) => void }) {
   const { t } = useTranslation();
-  const { org } = useOrgContext();
-  const qc = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => setError(null), [schedule]);
   return (
-    <Dialog
-      open={!!schedule}
-      onClose={onClose}
+    <ConfirmDeleteDialog
+      item={schedule}
       title={t('reports.deleteScheduleTitle')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="danger"
-            busy={busy}
-            onClick={async () => {
-              if (!schedule) return;
-              setBusy(true);
-              try {
-                await apiData(orgPath(org.slug, `/schedules/${encodeURIComponent(schedule.id)}`), { method: 'DELETE' });
-                await qc.invalidateQueries({ queryKey: ['schedules', org.slug] });
-                onDone(schedule.name);
-                onClose();
-              } catch (e) {
-                setError(errorText(t, e));
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </>
-      }
-    >
-      {error ? <Alert tone="error">{error}</Alert> : null}
-      <p>{schedule ? t('reports.deleteScheduleConfirm', { name: schedule.name }) : null}</p>
-    </Dialog>
+      confirm={(sc) => t('reports.deleteScheduleConfirm', { name: sc.name })}
+      path={(sc) => `/schedules/${encodeURIComponent(sc.id)}`}
+      listKey="schedules"
+      onClose={onClose}
+      onDone={(sc) => onDone(sc.name)}
+    />
   );
 }
