@@ -193,31 +193,77 @@ func (d *chartData) unitCaption() string {
 	return n[0]
 }
 
+// chartPadX is the margin left and right of the legend and the unit caption.
+const chartPadX = 12
+
+// legendItem is one series' key: where its text starts on the baseline, and
+// the series' index (which picks its colour and dash).
+type legendItem struct {
+	x, y float64
+	name string
+	k    int
+}
+
+// plotArea is the geometry the axes and the series share: the plot's
+// corners, the value axis's first and last ticks, and the width each
+// category gets.
+type plotArea struct {
+	x0, x1, y0, y1 float64
+	tlo, thi       float64
+	band           float64
+}
+
+// ypos is where value v sits on the value axis.
+func (p *plotArea) ypos(v float64) float64 { return p.y1 - (v-p.tlo)/(p.thi-p.tlo)*(p.y1-p.y0) }
+
+// center is the middle of category i's band.
+func (p *plotArea) center(i int) float64 { return p.x0 + p.band*(float64(i)+0.5) }
+
+// draw lays out the legend, the axes and the series, in that order in the
+// document, so later elements paint over the grid.
 func (d *chartData) draw(b *bytes.Buffer) {
-	const padX = 12
-	// Legend rows at the top.
-	type item struct {
-		x, y float64
-		name string
-		k    int
-	}
-	var items []item
-	x, y := float64(padX), 16.0
-	for k, n := range d.names {
-		n = truncate(n, 60)
-		w := 26 + textWidth(n) + 18
-		if x > padX && x+w > chartWidth-padX {
-			x, y = padX, y+18
-		}
-		items = append(items, item{x, y, n, k})
-		x += w
-	}
-	top := y + 14
+	items, top := d.legendLayout()
 	unit := d.unitCaption()
 	if unit != "" {
 		top += 14
 	}
-	// Value axis.
+	p, ticks, labels := d.valueAxis(top)
+	drawLegend(b, items, d.c.Type)
+	if unit != "" {
+		fmt.Fprintf(b, `<text x="%s" y="%s" fill="#555555" font-size="10">%s</text>`+"\n", num(chartPadX), num(top-4), xmlText(unit))
+	}
+	p.drawValueAxis(b, ticks, labels)
+	d.drawCategoryAxis(b, p)
+	switch d.c.Type {
+	case Line:
+		d.drawLines(b, p)
+	case Bar:
+		d.drawBars(b, p)
+	case StackedBar:
+		d.drawStacks(b, p)
+	}
+}
+
+// legendLayout places the series' keys in rows at the top, wrapping before
+// the right margin, and returns them with the y below the last row.
+func (d *chartData) legendLayout() ([]legendItem, float64) {
+	var items []legendItem
+	x, y := float64(chartPadX), 16.0
+	for k, n := range d.names {
+		n = truncate(n, 60)
+		w := 26 + textWidth(n) + 18
+		if x > chartPadX && x+w > chartWidth-chartPadX {
+			x, y = chartPadX, y+18
+		}
+		items = append(items, legendItem{x, y, n, k})
+		x += w
+	}
+	return items, y + 14
+}
+
+// valueAxis picks the ticks and their labels for the data's range and
+// fits the plot area below top, right of the widest label.
+func (d *chartData) valueAxis(top float64) (*plotArea, []float64, []string) {
 	lo, hi := d.valueRange()
 	ticks, step := niceTicks(lo, hi, 5)
 	label := d.tickFormatter(ticks, step)
@@ -227,16 +273,24 @@ func (d *chartData) draw(b *bytes.Buffer) {
 		labels[i] = label(t)
 		maxW = math.Max(maxW, textWidth(labels[i]))
 	}
-	x0 := math.Max(40, maxW+padX+8)
-	x1 := float64(chartWidth - 16)
-	y0 := top + 6
-	y1 := float64(chartHeight - 30)
-	tlo, thi := ticks[0], ticks[len(ticks)-1]
-	ypos := func(v float64) float64 { return y1 - (v-tlo)/(thi-tlo)*(y1-y0) }
+	p := &plotArea{
+		x0:  math.Max(40, maxW+chartPadX+8),
+		x1:  float64(chartWidth - 16),
+		y0:  top + 6,
+		y1:  float64(chartHeight - 30),
+		tlo: ticks[0],
+		thi: ticks[len(ticks)-1],
+	}
+	p.band = (p.x1 - p.x0) / float64(len(d.categories))
+	return p, ticks, labels
+}
 
+// drawLegend draws each key: a line sample for line charts, a swatch
+// otherwise.
+func drawLegend(b *bytes.Buffer, items []legendItem, typ ChartType) {
 	for _, it := range items {
 		color, dash := palette[it.k%len(palette)], dashes[it.k%len(dashes)]
-		if d.c.Type == Line {
+		if typ == Line {
 			fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2.5"%s/>`+"\n",
 				num(it.x), num(it.y-4), num(it.x+22), num(it.y-4), color, dashAttr(dash))
 		} else {
@@ -244,103 +298,114 @@ func (d *chartData) draw(b *bytes.Buffer) {
 		}
 		fmt.Fprintf(b, `<text x="%s" y="%s" fill="#222222">%s</text>`+"\n", num(it.x+26), num(it.y), xmlText(it.name))
 	}
-	if unit != "" {
-		fmt.Fprintf(b, `<text x="%s" y="%s" fill="#555555" font-size="10">%s</text>`+"\n", num(padX), num(top-4), xmlText(unit))
-	}
+}
+
+// drawValueAxis draws the grid line and label of each tick (a darker line
+// at zero when the axis crosses it) and the plot's baseline.
+func (p *plotArea) drawValueAxis(b *bytes.Buffer, ticks []float64, labels []string) {
 	for i, t := range ticks {
-		yy := ypos(t)
+		yy := p.ypos(t)
 		stroke, width := "#e3e3e3", "1"
-		if t == 0 && tlo < 0 {
+		if t == 0 && p.tlo < 0 {
 			stroke, width = "#888888", "1.2"
 		}
-		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"/>`+"\n", num(x0), num(yy), num(x1), num(yy), stroke, width)
-		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end" fill="#444444">%s</text>`+"\n", num(x0-6), num(yy+4), xmlText(labels[i]))
+		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"/>`+"\n", num(p.x0), num(yy), num(p.x1), num(yy), stroke, width)
+		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end" fill="#444444">%s</text>`+"\n", num(p.x0-6), num(yy+4), xmlText(labels[i]))
 	}
-	fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#666666" stroke-width="1"/>`+"\n", num(x0), num(y1), num(x1), num(y1))
+	fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#666666" stroke-width="1"/>`+"\n", num(p.x0), num(p.y1), num(p.x1), num(p.y1))
+}
 
-	// Category axis: one band per row, labels thinned so they never overlap.
-	n := len(d.categories)
-	band := (x1 - x0) / float64(n)
-	center := func(i int) float64 { return x0 + band*(float64(i)+0.5) }
+// drawCategoryAxis labels the bands, one per row, thinned so labels never
+// overlap.
+func (d *chartData) drawCategoryAxis(b *bytes.Buffer, p *plotArea) {
 	maxLabel := 0.0
-	cats := make([]string, n)
+	cats := make([]string, len(d.categories))
 	for i, c := range d.categories {
 		cats[i] = truncate(c, 18)
 		maxLabel = math.Max(maxLabel, textWidth(cats[i]))
 	}
-	every := int(math.Ceil((maxLabel + 10) / band))
+	every := int(math.Ceil((maxLabel + 10) / p.band))
 	if every < 1 {
 		every = 1
 	}
-	for i := 0; i < n; i += every {
-		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#666666" stroke-width="1"/>`+"\n", num(center(i)), num(y1), num(center(i)), num(y1+4))
-		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444444">%s</text>`+"\n", num(center(i)), num(y1+17), xmlText(cats[i]))
+	for i := 0; i < len(cats); i += every {
+		fmt.Fprintf(b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#666666" stroke-width="1"/>`+"\n", num(p.center(i)), num(p.y1), num(p.center(i)), num(p.y1+4))
+		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="#444444">%s</text>`+"\n", num(p.center(i)), num(p.y1+17), xmlText(cats[i]))
 	}
+}
 
-	switch d.c.Type {
-	case Line:
+// drawLines draws each series as a path that lifts the pen over missing
+// values, with point markers while there are few enough categories.
+func (d *chartData) drawLines(b *bytes.Buffer, p *plotArea) {
+	for s := range d.values {
+		color, dash := palette[s%len(palette)], dashes[s%len(dashes)]
+		var path strings.Builder
+		pen := false
+		for i := range d.values[s] {
+			if !d.present[s][i] {
+				pen = false
+				continue
+			}
+			cmd := "L"
+			if !pen {
+				cmd = "M"
+			}
+			fmt.Fprintf(&path, "%s%s %s ", cmd, num(p.center(i)), num(p.ypos(d.values[s][i])))
+			pen = true
+		}
+		fmt.Fprintf(b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.2" stroke-linejoin="round" stroke-linecap="round"%s/>`+"\n",
+			strings.TrimSpace(path.String()), color, dashAttr(dash))
+		if len(d.categories) > 40 {
+			continue
+		}
+		for i := range d.values[s] {
+			if d.present[s][i] {
+				fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="2.6" fill="%s"/>`+"\n", num(p.center(i)), num(p.ypos(d.values[s][i])), color)
+			}
+		}
+	}
+}
+
+// drawBars draws the series side by side within each band, from zero.
+func (d *chartData) drawBars(b *bytes.Buffer, p *plotArea) {
+	group := p.band * 0.76
+	w := group / float64(len(d.values))
+	for i := range d.categories {
 		for s := range d.values {
-			color, dash := palette[s%len(palette)], dashes[s%len(dashes)]
-			var path strings.Builder
-			pen := false
-			for i := range d.values[s] {
-				if !d.present[s][i] {
-					pen = false
-					continue
-				}
-				cmd := "L"
-				if !pen {
-					cmd = "M"
-				}
-				fmt.Fprintf(&path, "%s%s %s ", cmd, num(center(i)), num(ypos(d.values[s][i])))
-				pen = true
+			if !d.present[s][i] {
+				continue
 			}
-			fmt.Fprintf(b, `<path d="%s" fill="none" stroke="%s" stroke-width="2.2" stroke-linejoin="round" stroke-linecap="round"%s/>`+"\n",
-				strings.TrimSpace(path.String()), color, dashAttr(dash))
-			if n <= 40 {
-				for i := range d.values[s] {
-					if d.present[s][i] {
-						fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="2.6" fill="%s"/>`+"\n", num(center(i)), num(ypos(d.values[s][i])), color)
-					}
-				}
-			}
+			v := d.values[s][i]
+			ya, yb := p.ypos(math.Max(v, 0)), p.ypos(math.Min(v, 0))
+			xx := p.x0 + p.band*float64(i) + (p.band-group)/2 + w*float64(s)
+			fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+				num(xx), num(ya), num(math.Max(w-1, 0.5)), num(math.Max(yb-ya, 0.5)), palette[s%len(palette)])
 		}
-	case Bar:
-		group := band * 0.76
-		w := group / float64(len(d.values))
-		for i := 0; i < n; i++ {
-			for s := range d.values {
-				if !d.present[s][i] {
-					continue
-				}
-				v := d.values[s][i]
-				ya, yb := ypos(math.Max(v, 0)), ypos(math.Min(v, 0))
-				xx := x0 + band*float64(i) + (band-group)/2 + w*float64(s)
-				fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
-					num(xx), num(ya), num(math.Max(w-1, 0.5)), num(math.Max(yb-ya, 0.5)), palette[s%len(palette)])
+	}
+}
+
+// drawStacks stacks each band's positive values up from zero and its
+// negative values down from it.
+func (d *chartData) drawStacks(b *bytes.Buffer, p *plotArea) {
+	w := p.band * 0.62
+	for i := range d.categories {
+		pos, neg := 0.0, 0.0
+		for s := range d.values {
+			if !d.present[s][i] {
+				continue
 			}
-		}
-	case StackedBar:
-		w := band * 0.62
-		for i := 0; i < n; i++ {
-			pos, neg := 0.0, 0.0
-			for s := range d.values {
-				if !d.present[s][i] {
-					continue
-				}
-				v := d.values[s][i]
-				var from, to float64
-				if v >= 0 {
-					from, to = pos, pos+v
-					pos = to
-				} else {
-					from, to = neg+v, neg
-					neg = from
-				}
-				ya, yb := ypos(to), ypos(from)
-				fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="0.6"/>`+"\n",
-					num(center(i)-w/2), num(ya), num(w), num(math.Max(yb-ya, 0.5)), palette[s%len(palette)])
+			v := d.values[s][i]
+			var from, to float64
+			if v >= 0 {
+				from, to = pos, pos+v
+				pos = to
+			} else {
+				from, to = neg+v, neg
+				neg = from
 			}
+			ya, yb := p.ypos(to), p.ypos(from)
+			fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="0.6"/>`+"\n",
+				num(p.center(i)-w/2), num(ya), num(w), num(math.Max(yb-ya, 0.5)), palette[s%len(palette)])
 		}
 	}
 }
