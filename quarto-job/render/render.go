@@ -207,11 +207,46 @@ type staged struct {
 // figures/<id>.svg, tables/<id>.md and data/*.md.
 func prepare(doc *Document, format Format, dir string) (*staged, error) {
 	loc, _ := parseLocale(doc.Locale)
-	src := doc.Template.FS
+	if err := copyTemplate(doc.Template.FS, dir); err != nil {
+		return nil, fmt.Errorf("copying template folder: %w", err)
+	}
+	front, body, err := splitFrontMatter(string(doc.Template.Content))
+	if err != nil {
+		return nil, err
+	}
+	st := &staged{doc: doc, format: format, loc: loc, dir: dir, front: front, body: body}
+	st.params = map[string]any{}
+	if p, ok := front["params"].(map[string]any); ok {
+		maps.Copy(st.params, p)
+	}
+	maps.Copy(st.params, doc.Params)
+	files, err := st.reportFiles()
+	if err != nil {
+		return nil, err
+	}
+	for p, b := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	st.meta = st.mergedMeta()
+	if st.root, err = os.OpenRoot(dir); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// copyTemplate copies the template folder (the embedded templates when src
+// is nil) into dir, leaving out Go files.
+func copyTemplate(src fs.FS, dir string) error {
 	if src == nil {
 		src = templates.FS
 	}
-	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -227,22 +262,12 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 		}
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), b, 0o644)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("copying template folder: %w", err)
-	}
-	front, body, err := splitFrontMatter(string(doc.Template.Content))
-	if err != nil {
-		return nil, err
-	}
-	st := &staged{doc: doc, format: format, loc: loc, dir: dir, front: front, body: body}
+}
 
-	params := map[string]any{}
-	if p, ok := front["params"].(map[string]any); ok {
-		maps.Copy(params, p)
-	}
-	maps.Copy(params, doc.Params)
-	st.params = params
-
+// reportFiles renders the document's parts the template includes, by
+// path in the staging folder, and records the figures' paths.
+func (st *staged) reportFiles() (map[string][]byte, error) {
+	doc, loc := st.doc, st.loc
 	files := map[string][]byte{
 		doc.Template.Name + ".qmd": doc.Template.Content,
 		"data/filters.md":          filtersMarkdown(doc.Filters, loc),
@@ -250,10 +275,10 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 		"data/sources.md":          sourcesMarkdown(doc.Sources, loc),
 		"data/empty.md":            emptyMarkdown(doc),
 	}
+	var err error
 	if files["data/manifest.md"], err = manifestMarkdown(doc.Manifest, loc); err != nil {
 		return nil, err
 	}
-	charts := map[string]any{}
 	for _, c := range doc.Charts {
 		svg, err := ChartSVG(c, loc)
 		if err != nil {
@@ -262,23 +287,18 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 		p := "figures/" + c.ID + ".svg"
 		files[p] = svg
 		st.figures = append(st.figures, p)
-		charts[c.ID] = map[string]any{"caption": escapeInline(c.Caption), "type": string(c.Type)}
 	}
-	tables := map[string]any{}
 	for _, t := range doc.Tables {
 		files["tables/"+t.ID+".md"] = tableMarkdown(t, loc)
-		tables[t.ID] = map[string]any{"caption": escapeInline(t.Caption)}
 	}
-	for p, b := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(full, b, 0o644); err != nil {
-			return nil, err
-		}
-	}
+	return files, nil
+}
 
+// mergedMeta is the front matter with the title, lang, params, flat
+// booleans for when-meta conditions (no nested lookup needed) and the
+// renderer's "mirante" block.
+func (st *staged) mergedMeta() map[string]any {
+	doc, loc := st.doc, st.loc
 	synthetic, noData := false, false
 	for _, s := range doc.Sources {
 		synthetic = synthetic || s.Synthetic
@@ -289,13 +309,9 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 	for _, t := range doc.Tables {
 		noData = noData || len(t.Rows) == 0
 	}
-	lab := map[string]any{}
-	for k, v := range labels[loc] {
-		lab[k] = escapeInline(v)
-	}
 	meta := map[string]any{}
-	maps.Copy(meta, front)
-	meta["params"] = params
+	maps.Copy(meta, st.front)
+	meta["params"] = st.params
 	meta["lang"] = string(loc)
 	if doc.Title != "" {
 		meta["title"] = escapeInline(doc.Title)
@@ -303,7 +319,6 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 	if doc.Subtitle != "" {
 		meta["subtitle"] = escapeInline(doc.Subtitle)
 	}
-	// Flat booleans for when-meta conditions (no nested lookup needed).
 	meta["mirante_synthetic"] = synthetic
 	meta["mirante_no_data"] = noData
 	meta["mirante_lang_pt"] = loc == PtBR
@@ -311,18 +326,40 @@ func prepare(doc *Document, format Format, dir string) (*staged, error) {
 	meta["mirante"] = map[string]any{
 		"locale":    string(loc),
 		"lang":      map[string]any{"pt": loc == PtBR, "en": loc == En},
-		"labels":    lab,
+		"labels":    escapedLabels(loc),
 		"synthetic": synthetic,
 		"no_data":   noData,
-		"charts":    charts,
-		"tables":    tables,
+		"charts":    chartsMeta(doc.Charts),
+		"tables":    tablesMeta(doc.Tables),
 	}
-	st.meta = meta
+	return meta
+}
 
-	if st.root, err = os.OpenRoot(dir); err != nil {
-		return nil, err
+// escapedLabels is the locale's fixed texts, markdown-escaped.
+func escapedLabels(loc Locale) map[string]any {
+	lab := map[string]any{}
+	for k, v := range labels[loc] {
+		lab[k] = escapeInline(v)
 	}
-	return st, nil
+	return lab
+}
+
+// chartsMeta is each chart's caption and type, by id.
+func chartsMeta(cs []Chart) map[string]any {
+	m := map[string]any{}
+	for _, c := range cs {
+		m[c.ID] = map[string]any{"caption": escapeInline(c.Caption), "type": string(c.Type)}
+	}
+	return m
+}
+
+// tablesMeta is each table's caption, by id.
+func tablesMeta(ts []Table) map[string]any {
+	m := map[string]any{}
+	for _, t := range ts {
+		m[t.ID] = map[string]any{"caption": escapeInline(t.Caption)}
+	}
+	return m
 }
 
 // variables reads the folder's _variables.yml, for {{< var >}}.
