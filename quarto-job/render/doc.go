@@ -182,31 +182,45 @@ func (d *Document) validate() error {
 	if !json.Valid(d.Manifest) {
 		return fmt.Errorf("document manifest is not valid JSON")
 	}
-	seen := map[string]bool{}
+	// Tables and charts are cross-referenced with different prefixes (tbl-,
+	// fig-), so a table and a chart may share an id.
+	tableIDs, chartIDs := map[string]bool{}, map[string]bool{}
 	for _, t := range d.Tables {
-		if !idPattern.MatchString(t.ID) {
-			return fmt.Errorf("table id %q is not a simple name", t.ID)
+		if err := claimID("table", t.ID, tableIDs); err != nil {
+			return err
 		}
-		if seen["tbl-"+t.ID] {
-			return fmt.Errorf("table id %q is used twice", t.ID)
-		}
-		seen["tbl-"+t.ID] = true
-		for i, r := range t.Rows {
-			if len(r) != len(t.Columns) {
-				return fmt.Errorf("table %s row %d has %d values for %d columns", t.ID, i, len(r), len(t.Columns))
-			}
+		if err := checkRows("table", t.ID, t.Rows, len(t.Columns)); err != nil {
+			return err
 		}
 	}
 	for _, c := range d.Charts {
-		if !idPattern.MatchString(c.ID) {
-			return fmt.Errorf("chart id %q is not a simple name", c.ID)
+		if err := claimID("chart", c.ID, chartIDs); err != nil {
+			return err
 		}
-		if seen["fig-"+c.ID] {
-			return fmt.Errorf("chart id %q is used twice", c.ID)
-		}
-		seen["fig-"+c.ID] = true
 		if err := c.validate(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// claimID checks that id is a simple name not yet in seen, and adds it.
+func claimID(kind, id string, seen map[string]bool) error {
+	if !idPattern.MatchString(id) {
+		return fmt.Errorf("%s id %q is not a simple name", kind, id)
+	}
+	if seen[id] {
+		return fmt.Errorf("%s id %q is used twice", kind, id)
+	}
+	seen[id] = true
+	return nil
+}
+
+// checkRows checks that every row has one value per column.
+func checkRows(kind, id string, rows [][]any, cols int) error {
+	for i, r := range rows {
+		if len(r) != cols {
+			return fmt.Errorf("%s %s row %d has %d values for %d columns", kind, id, i, len(r), cols)
 		}
 	}
 	return nil
@@ -229,12 +243,7 @@ func (c *Chart) validate() error {
 			return fmt.Errorf("chart %s: series column %q is not among its columns", c.ID, s)
 		}
 	}
-	for i, r := range c.Rows {
-		if len(r) != len(c.Columns) {
-			return fmt.Errorf("chart %s row %d has %d values for %d columns", c.ID, i, len(r), len(c.Columns))
-		}
-	}
-	return nil
+	return checkRows("chart", c.ID, c.Rows, len(c.Columns))
 }
 
 func (c *Chart) columnIndex(name string) int {
