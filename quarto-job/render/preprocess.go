@@ -126,13 +126,7 @@ func parseShortcode(m []string) shortcode {
 // expandIncludes replaces {{< include file >}} with the file's (expanded)
 // text.
 func (p *preprocessor) expandIncludes(text string, stack []string) (string, error) {
-	var out strings.Builder
-	var code codeTracker
-	for _, line := range splitLines(text) {
-		if code.inCode(line) || !strings.Contains(line, "include") {
-			out.WriteString(line + "\n")
-			continue
-		}
+	return mapLines(text, "include", func(line string) (string, error) {
 		var err error
 		replaced := shortcodeRe.ReplaceAllStringFunc(line, func(s string) string {
 			sc := parseShortcode(shortcodeRe.FindStringSubmatch(s))
@@ -150,10 +144,26 @@ func (p *preprocessor) expandIncludes(text string, stack []string) (string, erro
 			}
 			return strings.TrimSpace(body)
 		})
+		return replaced, err
+	})
+}
+
+// mapLines rewrites with fn each line outside code blocks that contains
+// marker; every other line passes unchanged. Each line comes out ending
+// in a newline.
+func mapLines(text, marker string, fn func(line string) (string, error)) (string, error) {
+	var out strings.Builder
+	var code codeTracker
+	for _, line := range splitLines(text) {
+		if code.inCode(line) || !strings.Contains(line, marker) {
+			out.WriteString(line + "\n")
+			continue
+		}
+		s, err := fn(line)
 		if err != nil {
 			return "", err
 		}
-		out.WriteString(replaced + "\n")
+		out.WriteString(s + "\n")
 	}
 	return out.String(), nil
 }
@@ -198,20 +208,7 @@ func cleanRelPath(name string) (string, error) {
 
 // expandShortcodes replaces meta, var, param and pagebreak shortcodes.
 func (p *preprocessor) expandShortcodes(text string) (string, error) {
-	var out strings.Builder
-	var code codeTracker
-	for _, line := range splitLines(text) {
-		if code.inCode(line) || !strings.Contains(line, "{{") {
-			out.WriteString(line + "\n")
-			continue
-		}
-		s, err := p.expandLine(line)
-		if err != nil {
-			return "", err
-		}
-		out.WriteString(s + "\n")
-	}
-	return out.String(), nil
+	return mapLines(text, "{{", p.expandLine)
 }
 
 func (p *preprocessor) expandLine(line string) (string, error) {
