@@ -185,44 +185,35 @@ func tableMarkdown(t Table, loc Locale) []byte {
 	return b.Bytes()
 }
 
-func filtersMarkdown(fs []Filter, loc Locale) []byte {
-	if len(fs) == 0 {
-		return []byte(escapeInline(labels[loc]["no_filters"]) + "\n")
+// bulletList writes one "- " line per item, or the none text (escaped) as
+// a paragraph when there are no items.
+func bulletList[T any](items []T, none string, line func(T) string) []byte {
+	if len(items) == 0 {
+		return []byte(escapeInline(none) + "\n")
 	}
 	var b bytes.Buffer
-	for _, f := range fs {
-		fmt.Fprintf(&b, "- **%s:** %s\n", escapeInline(f.Label), escapeInline(f.Value))
+	for _, it := range items {
+		b.WriteString("- " + line(it) + "\n")
 	}
 	return b.Bytes()
 }
 
+func filtersMarkdown(fs []Filter, loc Locale) []byte {
+	return bulletList(fs, labels[loc]["no_filters"], func(f Filter) string {
+		return "**" + escapeInline(f.Label) + ":** " + escapeInline(f.Value)
+	})
+}
+
 func watermarksMarkdown(ws []Watermark, loc Locale) []byte {
-	if len(ws) == 0 {
-		return []byte(escapeInline(labels[loc]["no_watermarks"]) + "\n")
-	}
-	var b bytes.Buffer
-	for _, w := range ws {
-		name := w.Title
-		if name == "" {
-			name = w.Dataset
-		}
-		fmt.Fprintf(&b, "- %s: %s\n", escapeInline(name), escapeInline(FormatPeriod(w.At, w.Grain, loc)))
-	}
-	return b.Bytes()
+	return bulletList(ws, labels[loc]["no_watermarks"], func(w Watermark) string {
+		return escapeInline(firstNonEmpty(w.Title, w.Dataset)) + ": " + escapeInline(FormatPeriod(w.At, w.Grain, loc))
+	})
 }
 
 func sourcesMarkdown(ss []SourceNote, loc Locale) []byte {
 	l := labels[loc]
-	if len(ss) == 0 {
-		return []byte(escapeInline(l["no_sources"]) + "\n")
-	}
-	var b bytes.Buffer
-	for _, s := range ss {
-		name := s.Title
-		if name == "" {
-			name = s.Dataset
-		}
-		parts := []string{"**" + escapeInline(name) + "**"}
+	return bulletList(ss, l["no_sources"], func(s SourceNote) string {
+		parts := []string{"**" + escapeInline(firstNonEmpty(s.Title, s.Dataset)) + "**"}
 		if s.Source != "" {
 			parts = append(parts, escapeInline(l["source"]+": "+s.Source)+".")
 		}
@@ -235,9 +226,8 @@ func sourcesMarkdown(ss []SourceNote, loc Locale) []byte {
 		if s.Synthetic {
 			parts = append(parts, "*"+escapeInline(l["synthetic"])+"*")
 		}
-		fmt.Fprintf(&b, "- %s\n", strings.Join(parts, " "))
-	}
-	return b.Bytes()
+		return strings.Join(parts, " ")
+	})
 }
 
 // emptyMarkdown lists the tables and charts whose query returned no rows.
