@@ -414,7 +414,6 @@ func embedDOCX(data, m []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docx is not a zip: %w", err)
 	}
-	var keep []customProperty
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[f.Name] = f
@@ -422,21 +421,53 @@ func embedDOCX(data, m []byte) ([]byte, error) {
 	if files["word/document.xml"] == nil {
 		return nil, errors.New("docx has no word/document.xml")
 	}
-	if f := files[customPropsPath]; f != nil {
-		b, err := readZipFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var props customProperties
-		if err := xml.Unmarshal(b, &props); err != nil {
-			return nil, fmt.Errorf("docx custom properties: %w", err)
-		}
-		for _, p := range props.Properties {
-			if p.Name != manifestDOCXProp {
-				keep = append(keep, p)
-			}
+	keep, err := otherCustomProperties(files[customPropsPath])
+	if err != nil {
+		return nil, err
+	}
+	custom, err := customPropertiesXML(keep, m)
+	if err != nil {
+		return nil, err
+	}
+	replace := map[string][]byte{customPropsPath: custom}
+	if err := declarePart(files, replace, "[Content_Types].xml", "/"+customPropsPath, "</Types>",
+		`<Override PartName="/`+customPropsPath+`" ContentType="`+customPropsType+`"/>`); err != nil {
+		return nil, err
+	}
+	if err := declarePart(files, replace, "_rels/.rels", customPropsRel, "</Relationships>",
+		`<Relationship Id="rIdMiranteCustom" Type="`+customPropsRel+`" Target="`+customPropsPath+`"/>`); err != nil {
+		return nil, err
+	}
+	return rewriteZip(zr, replace)
+}
+
+// otherCustomProperties is every custom property of the part f (nil when
+// the package has none) but the manifest.
+func otherCustomProperties(f *zip.File) ([]customProperty, error) {
+	if f == nil {
+		return nil, nil
+	}
+	b, err := readZipFile(f)
+	if err != nil {
+		return nil, err
+	}
+	var props customProperties
+	if err := xml.Unmarshal(b, &props); err != nil {
+		return nil, fmt.Errorf("docx custom properties: %w", err)
+	}
+	var keep []customProperty
+	for _, p := range props.Properties {
+		if p.Name != manifestDOCXProp {
+			keep = append(keep, p)
 		}
 	}
+	return keep, nil
+}
+
+// customPropertiesXML writes the custom properties part: the kept
+// properties renumbered from pid 2 (the first one OOXML allows), then the
+// manifest.
+func customPropertiesXML(keep []customProperty, m []byte) ([]byte, error) {
 	var custom bytes.Buffer
 	custom.WriteString(xml.Header)
 	custom.WriteString(`<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">`)
@@ -452,29 +483,31 @@ func embedDOCX(data, m []byte) ([]byte, error) {
 		return nil, err
 	}
 	custom.WriteString(`</vt:lpwstr></property></Properties>`)
+	return custom.Bytes(), nil
+}
 
-	replace := map[string][]byte{customPropsPath: custom.Bytes()}
-	if f := files["[Content_Types].xml"]; f != nil {
-		b, err := readZipFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Contains(b, []byte("/"+customPropsPath)) {
-			b = bytes.Replace(b, []byte("</Types>"), []byte(`<Override PartName="/`+customPropsPath+`" ContentType="`+customPropsType+`"/></Types>`), 1)
-			replace["[Content_Types].xml"] = b
-		}
+// declarePart adds entry before the closing tag of the package part name,
+// into replace, unless the part already mentions marker. A package
+// without that part is left as it is.
+func declarePart(files map[string]*zip.File, replace map[string][]byte, name, marker, closing, entry string) error {
+	f := files[name]
+	if f == nil {
+		return nil
 	}
-	if f := files["_rels/.rels"]; f != nil {
-		b, err := readZipFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Contains(b, []byte(customPropsRel)) {
-			b = bytes.Replace(b, []byte("</Relationships>"), []byte(`<Relationship Id="rIdMiranteCustom" Type="`+customPropsRel+`" Target="`+customPropsPath+`"/></Relationships>`), 1)
-			replace["_rels/.rels"] = b
-		}
+	b, err := readZipFile(f)
+	if err != nil {
+		return err
 	}
+	if !bytes.Contains(b, []byte(marker)) {
+		replace[name] = bytes.Replace(b, []byte(closing), []byte(entry+closing), 1)
+	}
+	return nil
+}
 
+// rewriteZip copies the package with the parts in replace rewritten (the
+// first entry of each name) and the custom properties part appended when
+// the package had none. It empties replace.
+func rewriteZip(zr *zip.Reader, replace map[string][]byte) ([]byte, error) {
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
@@ -488,20 +521,12 @@ func embedDOCX(data, m []byte) ([]byte, error) {
 		delete(replace, f.Name)
 		h := f.FileHeader
 		h.Method = zip.Deflate
-		w, err := zw.CreateHeader(&h)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(b); err != nil {
+		if err := writeZipEntry(zw, &h, b); err != nil {
 			return nil, err
 		}
 	}
 	if b, ok := replace[customPropsPath]; ok {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: customPropsPath, Method: zip.Deflate})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(b); err != nil {
+		if err := writeZipEntry(zw, &zip.FileHeader{Name: customPropsPath, Method: zip.Deflate}, b); err != nil {
 			return nil, err
 		}
 	}
@@ -509,6 +534,16 @@ func embedDOCX(data, m []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// writeZipEntry adds one entry with header h and content b.
+func writeZipEntry(zw *zip.Writer, h *zip.FileHeader, b []byte) error {
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }
 
 func readZipFile(f *zip.File) ([]byte, error) {
