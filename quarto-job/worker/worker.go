@@ -64,23 +64,13 @@ func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) b
 	log := w.Log.With("org_id", req.OrgID, "report_id", req.ReportID, "attempt", attempt)
 	org, err := w.DB.FindOrgByID(ctx, req.OrgID)
 	if err != nil {
-		if apperr.Is(err, apperr.NotFound) {
-			log.ErrorContext(ctx, "report request for an unknown org; dropped")
-			return true
-		}
-		log.ErrorContext(ctx, "restoring the tenant", "error", err.Error())
-		return false
+		return giveUp(ctx, log, err, "report request for an unknown org; dropped", "restoring the tenant")
 	}
 	ctx = tenant.With(ctx, tenant.Tenant{Org: org, Role: tenant.Viewer})
 	lease := w.QueryTimeout + w.RenderTimeout + time.Minute
 	rep, claimed, err := w.Reports.ClaimReport(ctx, req.ReportID, req.IdempotencyKey, lease)
 	if err != nil {
-		if apperr.Is(err, apperr.NotFound) {
-			log.ErrorContext(ctx, "report request that matches no report of the org; dropped")
-			return true
-		}
-		log.ErrorContext(ctx, "claiming", "error", err.Error())
-		return false
+		return giveUp(ctx, log, err, "report request that matches no report of the org; dropped", "claiming")
 	}
 	if !claimed {
 		// Done already (a redelivery) or being rendered by a live worker.
@@ -104,6 +94,18 @@ func (w *Worker) Handle(ctx context.Context, req reports.Request, attempt int) b
 	telemetry.ReportRendered(ctx, rep.Format, "succeeded", time.Since(start))
 	log.InfoContext(ctx, "report succeeded", "ms", time.Since(start).Milliseconds())
 	return true
+}
+
+// giveUp logs a step that failed before the render and says whether to ack
+// the request: one naming no org or report is dropped, since no retry can
+// find it; any other failure is retried.
+func giveUp(ctx context.Context, log *slog.Logger, err error, dropped, step string) bool {
+	if apperr.Is(err, apperr.NotFound) {
+		log.ErrorContext(ctx, dropped)
+		return true
+	}
+	log.ErrorContext(ctx, step, "error", err.Error())
+	return false
 }
 
 // reasonOf is what the report shows as its error: the coded message, never
@@ -136,14 +138,51 @@ type plan struct {
 	spec *semantic.Spec
 }
 
+// input is a claimed report's row, read: its query, dataset, params,
+// locale and template.
+type input struct {
+	spec    semantic.Spec
+	ds      *semantic.Dataset
+	params  map[string]any
+	locale  string
+	tmpl    render.Template
+	version string
+}
+
+// render runs the report's queries, renders its file, stores it and marks
+// the report succeeded with the file's manifest.
 func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report) error {
+	in, err := readReport(rep, w.Catalog)
+	if err != nil {
+		return err
+	}
+	results, manifest, err := w.runQueries(ctx, rep, in)
+	if err != nil {
+		return err
+	}
+	manifestJSON, err := json.Marshal(manifest)
+	if err != nil {
+		return err
+	}
+	doc := w.document(ctx, in.tmpl, in.ds, &in.spec, in.params, in.locale, results, manifest)
+	doc.Manifest = manifestJSON
+	object, stored, err := w.renderAndStore(ctx, org, rep, &doc)
+	if err != nil {
+		return err
+	}
+	return w.Reports.CompleteReport(ctx, rep.ID, object, manifestJSON, stored.SHA256, stored.Size)
+}
+
+// readReport reads what the report's row names. What it cannot read is
+// Invalid: the row will not change, so no retry helps.
+func readReport(rep *reports.Report, catalog *semantic.Catalog) (*input, error) {
 	var spec semantic.Spec
 	if err := json.Unmarshal(rep.Spec, &spec); err != nil {
-		return apperr.Errorf(apperr.Invalid, "the report's query is unreadable")
+		return nil, apperr.Errorf(apperr.Invalid, "the report's query is unreadable")
 	}
-	ds, ok := w.Catalog.Dataset(spec.Dataset)
+	ds, ok := catalog.Dataset(spec.Dataset)
 	if !ok {
-		return apperr.Errorf(apperr.Invalid, "the report's dataset no longer exists")
+		return nil, apperr.Errorf(apperr.Invalid, "the report's dataset no longer exists")
 	}
 	params := map[string]any{}
 	_ = json.Unmarshal(rep.Params, &params)
@@ -153,40 +192,45 @@ func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report
 	}
 	tmpl, err := render.LoadTemplate(nil, rep.Template)
 	if err != nil {
-		return apperr.Errorf(apperr.Invalid, "unknown template %s", rep.Template)
+		return nil, apperr.Errorf(apperr.Invalid, "unknown template %s", rep.Template)
 	}
 	version, err := render.TemplateVersion(nil, rep.Template)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return &input{spec: spec, ds: ds, params: params, locale: locale, tmpl: tmpl, version: version}, nil
+}
 
-	// The queries, with the request's tenant: the same engine, scope and
-	// checks as the API.
+// runQueries runs the standard template's queries with the request's
+// tenant (the same engine, scope and checks as the API) and returns their
+// results and the manifest that records them. A plan the view's data does
+// not support is left out; the chart says so.
+func (w *Worker) runQueries(ctx context.Context, rep *reports.Report, in *input) (map[string]*query.Result, reports.Manifest, error) {
 	qctx, cancel := context.WithTimeout(ctx, w.QueryTimeout)
 	defer cancel()
 	queryStart := time.Now()
 	results := map[string]*query.Result{}
 	manifest := reports.Manifest{
-		ReportID: rep.ID, Template: reports.ManifestTemplate{Name: rep.Template, Version: version}, Format: rep.Format, Locale: locale,
+		ReportID: rep.ID, Template: reports.ManifestTemplate{Name: rep.Template, Version: in.version}, Format: rep.Format, Locale: in.locale,
 		Params: rep.Params, ParamsHash: reports.HashJSON(rep.Params), Watermarks: map[string]string{}, Engine: w.Query.Engine.Name(),
 		Renderer: w.rendererName(),
 	}
-	for _, p := range standardPlans(ds, &spec) {
+	for _, p := range standardPlans(in.ds, &in.spec) {
 		res, _, err := w.Query.Run(qctx, p.spec)
 		if err != nil {
 			if apperr.Is(err, apperr.Invalid) && !overBudget(err) {
-				continue // this view of the data does not apply; the chart says so
+				continue
 			}
-			return err
+			return nil, manifest, err
 		}
 		results[p.id] = res
 		specJSON, _ := json.Marshal(p.spec)
 		paramsJSON, _ := json.Marshal(res.Compiled.Params)
 		manifest.Queries = append(manifest.Queries, reports.ManifestQuery{
-			ID: p.id, Dataset: ds.ID, Spec: specJSON, SQL: res.Compiled.SQL, SQLHash: reports.Hash([]byte(res.Compiled.SQL)),
+			ID: p.id, Dataset: in.ds.ID, Spec: specJSON, SQL: res.Compiled.SQL, SQLHash: reports.Hash([]byte(res.Compiled.SQL)),
 			Params: paramsJSON, Watermark: res.Meta.Watermark, Rows: len(res.Rows),
 		})
-		manifest.Watermarks[ds.ID] = res.Meta.Watermark
+		manifest.Watermarks[in.ds.ID] = res.Meta.Watermark
 	}
 	if w.Usage != nil {
 		if err := w.Usage.Flush(ctx); err != nil {
@@ -195,42 +239,41 @@ func (w *Worker) render(ctx context.Context, org tenant.Org, rep *reports.Report
 	}
 	manifest.Timings = map[string]float64{"queries": float64(time.Since(queryStart).Milliseconds())}
 	manifest.GeneratedAt = time.Now().UTC().Truncate(time.Second)
-	manifestJSON, err := json.Marshal(manifest)
-	if err != nil {
-		return err
-	}
+	return results, manifest, nil
+}
 
-	doc := w.document(ctx, tmpl, ds, &spec, params, locale, results, manifest)
-	doc.Manifest = manifestJSON
+// renderAndStore renders doc in a scratch folder, within the render
+// timeout, and uploads the file under the org's prefix.
+func (w *Worker) renderAndStore(ctx context.Context, org tenant.Org, rep *reports.Report, doc *render.Document) (string, gcs.Object, error) {
 	rctx, rcancel := context.WithTimeout(ctx, w.RenderTimeout)
 	defer rcancel()
 	dir, err := os.MkdirTemp(w.WorkDir, "report-")
 	if err != nil {
-		return err
+		return "", gcs.Object{}, err
 	}
 	defer os.RemoveAll(dir)
 	format, err := render.ParseFormat(rep.Format)
 	if err != nil {
-		return apperr.Errorf(apperr.Invalid, "%v", err)
+		return "", gcs.Object{}, apperr.Errorf(apperr.Invalid, "%v", err)
 	}
-	path, err := w.Renderer.Render(rctx, &doc, format, dir)
+	path, err := w.Renderer.Render(rctx, doc, format, dir)
 	if err != nil {
-		return fmt.Errorf("rendering: %w", err)
+		return "", gcs.Object{}, fmt.Errorf("rendering: %w", err)
 	}
 	object, err := gcs.ReportObject(org.ID, rep.ID, rep.Format)
 	if err != nil {
-		return err
+		return "", gcs.Object{}, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return "", gcs.Object{}, err
 	}
 	defer f.Close()
 	stored, err := w.Store.Put(ctx, w.Bucket, object, f, reports.Formats[rep.Format])
 	if err != nil {
-		return fmt.Errorf("uploading: %w", err)
+		return "", gcs.Object{}, fmt.Errorf("uploading: %w", err)
 	}
-	return w.Reports.CompleteReport(ctx, rep.ID, object, manifestJSON, stored.SHA256, stored.Size)
+	return object, stored, nil
 }
 
 func (w *Worker) rendererName() string {
@@ -338,66 +381,83 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 	}
 	doc := render.Document{Template: tmpl, Params: params, Locale: locale, Title: title, Subtitle: ds.Description[locale]}
 	doc.Filters = filtersOf(ds, spec, titles, locale, w.valueNamer(ctx, ds))
-	caption := func(id string) string {
-		measure := titles[spec.Measures[0]]
-		if b, _, ok := strings.Cut(spec.Measures[0], "."); ok {
-			measure = titles[b]
-		}
-		en := locale == "en"
-		switch id {
-		case "trend":
-			return pick(en, measure+" ao longo do tempo", measure+" over time")
-		case "comparison":
-			return pick(en, measure+": os 10 maiores", measure+": the top 10")
-		case "composition":
-			return pick(en, measure+": composição ao longo do tempo", measure+": composition over time")
-		case "summary":
-			return pick(en, "Totais do período", "Totals for the period")
-		}
-		return pick(en, "Dados da visão", "The view's data")
+	measure := titles[spec.Measures[0]]
+	if b, _, ok := strings.Cut(spec.Measures[0], "."); ok {
+		measure = titles[b]
 	}
-	chart := func(id string, typ render.ChartType) {
-		res := results[id]
-		c := render.Chart{ID: id, Caption: caption(id), Type: typ}
-		if res == nil || len(res.Columns) == 0 || len(res.Rows) == 0 {
-			// The template shows "no data" for an empty chart.
-			c.Columns = []render.Column{{Name: "x"}, {Name: "value"}}
-			c.X, c.Series = "x", []string{"value"}
-			doc.Charts = append(doc.Charts, c)
-			return
-		}
-		cols := render.ColumnsFromResult(res.Columns, titles)
-		if typ == render.StackedBar {
-			c.Columns, c.Rows, c.X, c.Series = pivot(res, cols)
-		} else {
-			c.Columns, c.Rows = cols, res.Rows
-			c.X = res.Columns[0].Name
-			if len(res.Columns) > 2 && res.Columns[1].Kind == "label" {
-				c.X = res.Columns[1].Name
-			}
-			c.Series = []string{res.Columns[len(res.Columns)-1].Name}
-		}
-		doc.Charts = append(doc.Charts, c)
+	en := locale == "en"
+	for _, c := range []struct {
+		id  string
+		typ render.ChartType
+	}{{"trend", render.Line}, {"comparison", render.Bar}, {"composition", render.StackedBar}} {
+		doc.Charts = append(doc.Charts, chartOf(c.id, caption(c.id, measure, en), c.typ, results[c.id], titles))
 	}
-	chart("trend", render.Line)
-	chart("comparison", render.Bar)
-	chart("composition", render.StackedBar)
 	for _, id := range templates.StandardTables {
 		var wr *warehouse.Result
 		if res := results[id]; res != nil {
 			wr = &warehouse.Result{Columns: res.Columns, Rows: res.Rows}
 		}
-		doc.Tables = append(doc.Tables, render.TableFromResult(id, caption(id), wr, titles))
+		doc.Tables = append(doc.Tables, render.TableFromResult(id, caption(id, measure, en), wr, titles))
 	}
-	ids := make([]string, 0, len(m.Watermarks))
-	for id := range m.Watermarks {
+	doc.Watermarks, doc.Sources = w.freshness(ctx, ds, locale, results, m.Watermarks)
+	return doc
+}
+
+// caption is the title of the standard template's chart or table id, about
+// the view's first measure.
+func caption(id, measure string, en bool) string {
+	switch id {
+	case "trend":
+		return pick(en, measure+" ao longo do tempo", measure+" over time")
+	case "comparison":
+		return pick(en, measure+": os 10 maiores", measure+": the top 10")
+	case "composition":
+		return pick(en, measure+": composição ao longo do tempo", measure+": composition over time")
+	case "summary":
+		return pick(en, "Totais do período", "Totals for the period")
+	}
+	return pick(en, "Dados da visão", "The view's data")
+}
+
+// chartOf lays a plan's result out as a chart: its category (the label
+// when there is one) against its value, or one series per category when
+// stacked.
+func chartOf(id, caption string, typ render.ChartType, res *query.Result, titles map[string]string) render.Chart {
+	c := render.Chart{ID: id, Caption: caption, Type: typ}
+	if res == nil || len(res.Columns) == 0 || len(res.Rows) == 0 {
+		// The template shows "no data" for an empty chart.
+		c.Columns = []render.Column{{Name: "x"}, {Name: "value"}}
+		c.X, c.Series = "x", []string{"value"}
+		return c
+	}
+	cols := render.ColumnsFromResult(res.Columns, titles)
+	if typ == render.StackedBar {
+		c.Columns, c.Rows, c.X, c.Series = pivot(res, cols)
+		return c
+	}
+	c.Columns, c.Rows = cols, res.Rows
+	c.X = res.Columns[0].Name
+	if len(res.Columns) > 2 && res.Columns[1].Kind == "label" {
+		c.X = res.Columns[1].Name
+	}
+	c.Series = []string{res.Columns[len(res.Columns)-1].Name}
+	return c
+}
+
+// freshness is how current each dataset the report read is, and where its
+// data comes from, in dataset order: the same inputs make the same file.
+func (w *Worker) freshness(ctx context.Context, ds *semantic.Dataset, locale string, results map[string]*query.Result,
+	watermarks map[string]string) ([]render.Watermark, []render.SourceNote) {
+	ids := make([]string, 0, len(watermarks))
+	for id := range watermarks {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids) // a stable order: the same inputs make the same file
+	sort.Strings(ids)
+	var wms []render.Watermark
+	var notes []render.SourceNote
 	for _, dsID := range ids {
-		wm := m.Watermarks[dsID]
-		at, grain := parsePeriod(wm)
-		doc.Watermarks = append(doc.Watermarks, render.Watermark{Dataset: dsID, Title: ds.Title[locale], At: at, Grain: grain})
+		at, grain := parsePeriod(watermarks[dsID])
+		wms = append(wms, render.Watermark{Dataset: dsID, Title: ds.Title[locale], At: at, Grain: grain})
 		note := render.SourceNote{Dataset: dsID, Title: ds.Title[locale], Source: ds.Source, Watermark: at, WatermarkGrain: grain}
 		if ds.Scope == semantic.Tenant {
 			note.Owner = pick(locale == "en", "a própria organização", "your organisation")
@@ -405,9 +465,9 @@ func (w *Worker) document(ctx context.Context, tmpl render.Template, ds *semanti
 		} else if src, err := w.Sources.FindSource(ctx, ds.Source); err == nil {
 			note.Source, note.Owner, note.Synthetic = src.Title, src.Owner, src.Synthetic
 		}
-		doc.Sources = append(doc.Sources, note)
+		notes = append(notes, note)
 	}
-	return doc
+	return wms, notes
 }
 
 // filtersOf is the view's filters and period as the report shows them.
