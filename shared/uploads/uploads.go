@@ -90,6 +90,25 @@ var known = map[string]bool{"month": true, "municipio": true, "uf": true, "metri
 // then one row per metric, month and territory. Every row is checked; the
 // error (Invalid) names each bad row, up to MaxRowErrors.
 func Parse(data []byte) (*File, error) {
+	data, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	r := csvReader(data)
+	h, err := readHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{h: h, f: &File{}, metrics: map[string]bool{}, seen: map[string]int{}}
+	if err := p.readRows(r); err != nil {
+		return nil, err
+	}
+	return p.file()
+}
+
+// decodeText returns the file as UTF-8 text without a BOM, decoding it
+// as Latin-1 when it is not UTF-8.
+func decodeText(data []byte) ([]byte, error) {
 	if len(data) > MaxBytes {
 		return nil, apperr.Errorf(apperr.TooLarge, "the file is larger than %d bytes", MaxBytes)
 	}
@@ -101,6 +120,12 @@ func Parse(data []byte) (*File, error) {
 		}
 		data = dec
 	}
+	return data, nil
+}
+
+// csvReader reads data with the separator its first line uses most: ";"
+// or ",".
+func csvReader(data []byte) *csv.Reader {
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	sep := ','
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
@@ -110,131 +135,177 @@ func Parse(data []byte) (*File, error) {
 	r.Comma = sep
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	header, err := r.Read()
+	return r
+}
+
+// header is where the file's columns sit.
+type header struct {
+	idx            map[string]int
+	width          int
+	hasMuni, hasUF bool
+}
+
+// readHeader reads the first record: known columns only, each once, with
+// month, metric, value and a territory.
+func readHeader(r *csv.Reader) (header, error) {
+	names, err := r.Read()
 	if err != nil {
-		return nil, apperr.Invalidf("file", "empty, or not CSV")
+		return header{}, apperr.Invalidf("file", "empty, or not CSV")
 	}
-	idx := map[string]int{}
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
+	h := header{idx: map[string]int{}, width: len(names)}
+	for i, raw := range names {
+		name := strings.ToLower(strings.TrimSpace(raw))
 		if !known[name] {
-			return nil, apperr.Invalidf("header", "unknown column %q (expected month, municipio and/or uf, metric, value)", clip(h))
+			return header{}, apperr.Invalidf("header", "unknown column %q (expected month, municipio and/or uf, metric, value)", clip(raw))
 		}
-		if _, dup := idx[name]; dup {
-			return nil, apperr.Invalidf("header", "column %q twice", name)
+		if _, dup := h.idx[name]; dup {
+			return header{}, apperr.Invalidf("header", "column %q twice", name)
 		}
-		idx[name] = i
+		h.idx[name] = i
 	}
 	for _, need := range []string{"month", "metric", "value"} {
-		if _, ok := idx[need]; !ok {
-			return nil, apperr.Invalidf("header", "missing column %q", need)
+		if _, ok := h.idx[need]; !ok {
+			return header{}, apperr.Invalidf("header", "missing column %q", need)
 		}
 	}
-	_, hasMuni := idx["municipio"]
-	_, hasUF := idx["uf"]
-	if !hasMuni && !hasUF {
-		return nil, apperr.Invalidf("header", "needs a municipio or a uf column")
+	_, h.hasMuni = h.idx["municipio"]
+	_, h.hasUF = h.idx["uf"]
+	if !h.hasMuni && !h.hasUF {
+		return header{}, apperr.Invalidf("header", "needs a municipio or a uf column")
 	}
-	f := &File{}
-	var rowErrs []apperr.FieldError
-	bad := func(line int, col, reason string) {
-		if len(rowErrs) < MaxRowErrors {
-			rowErrs = append(rowErrs, apperr.FieldError{Field: fmt.Sprintf("line %d: %s", line, col), Reason: reason})
-		}
+	return h, nil
+}
+
+// parser gathers a file's valid rows and names its bad ones.
+type parser struct {
+	h       header
+	f       *File
+	errs    []apperr.FieldError
+	metrics map[string]bool
+	// seen is the line of each month, territory and metric.
+	seen map[string]int
+}
+
+// bad records a bad row, up to MaxRowErrors.
+func (p *parser) bad(line int, col, reason string) {
+	if len(p.errs) < MaxRowErrors {
+		p.errs = append(p.errs, apperr.FieldError{Field: fmt.Sprintf("line %d: %s", line, col), Reason: reason})
 	}
-	metrics := map[string]bool{}
-	seen := map[string]int{}
+}
+
+// readRows reads every record after the header. Bad rows are recorded and
+// skipped; an error means the whole file is refused now.
+func (p *parser) readRows(r *csv.Reader) error {
 	line := 1
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		line++
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				bad(pe.Line, "row", "malformed CSV: "+pe.Err.Error())
-				break
+				p.bad(pe.Line, "row", "malformed CSV: "+pe.Err.Error())
+				return nil
 			}
-			return nil, apperr.Invalidf("file", "unreadable")
+			return apperr.Invalidf("file", "unreadable")
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rec) != len(header) {
-			bad(line, "row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
+		if len(rec) != p.h.width {
+			p.bad(line, "row", fmt.Sprintf("%d fields, the header has %d", len(rec), p.h.width))
 			continue
 		}
-		if len(f.Rows) >= MaxRows {
-			return nil, apperr.Errorf(apperr.TooLarge, "more than %d rows", MaxRows)
+		if len(p.f.Rows) >= MaxRows {
+			return apperr.Errorf(apperr.TooLarge, "more than %d rows", MaxRows)
 		}
-		get := func(c string) string { return strings.TrimSpace(rec[idx[c]]) }
-		row := Row{Month: get("month"), Metric: strings.ToLower(get("metric"))}
-		ok := true
-		if !monthRe.MatchString(row.Month) {
-			bad(line, "month", "must be YYYY-MM")
-			ok = false
-		}
-		if hasMuni {
-			row.Municipio = get("municipio")
-		}
-		if hasUF {
-			row.UF = strings.ToUpper(get("uf"))
-		}
-		switch {
-		case row.Municipio == "" && row.UF == "":
-			bad(line, "municipio", "give a municipality code or a UF")
-			ok = false
-		case row.Municipio != "" && !muniRe.MatchString(row.Municipio):
-			bad(line, "municipio", "must be a 7-digit IBGE code")
-			ok = false
-		case row.UF != "" && !isUF(row.UF):
-			bad(line, "uf", "not a UF")
-			ok = false
-		}
-		if !metricRe.MatchString(row.Metric) {
-			bad(line, "metric", "lowercase letters, digits and _ , starting with a letter, at most 64")
-			ok = false
-		}
-		v, err := parseNumber(get("value"))
-		if err != nil {
-			bad(line, "value", err.Error())
-			ok = false
-		}
-		row.Value = v
+		row, ok := p.check(line, rec)
 		if !ok {
 			continue
 		}
-		key := row.Month + "|" + row.Municipio + "|" + row.UF + "|" + row.Metric
-		if prev, dup := seen[key]; dup {
-			bad(line, "row", fmt.Sprintf("repeats line %d (same month, territory and metric)", prev))
-			continue
+		if err := p.add(line, row); err != nil {
+			return err
 		}
-		seen[key] = line
-		metrics[row.Metric] = true
-		if len(metrics) > MaxMetrics {
-			return nil, apperr.Invalidf("metric", "more than %d metrics in one file", MaxMetrics)
-		}
-		if f.PeriodFrom == "" || row.Month < f.PeriodFrom {
-			f.PeriodFrom = row.Month
-		}
-		if row.Month > f.PeriodTo {
-			f.PeriodTo = row.Month
-		}
-		f.Rows = append(f.Rows, row)
 	}
-	if len(rowErrs) > 0 {
-		return nil, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("%d or more rows are invalid; nothing was stored", len(rowErrs)), Fields: rowErrs}
+}
+
+// check reads one record as a row and records each of its bad fields.
+func (p *parser) check(line int, rec []string) (Row, bool) {
+	get := func(c string) string { return strings.TrimSpace(rec[p.h.idx[c]]) }
+	row := Row{Month: get("month"), Metric: strings.ToLower(get("metric"))}
+	ok := true
+	if !monthRe.MatchString(row.Month) {
+		p.bad(line, "month", "must be YYYY-MM")
+		ok = false
 	}
-	if len(f.Rows) == 0 {
+	if p.h.hasMuni {
+		row.Municipio = get("municipio")
+	}
+	if p.h.hasUF {
+		row.UF = strings.ToUpper(get("uf"))
+	}
+	switch {
+	case row.Municipio == "" && row.UF == "":
+		p.bad(line, "municipio", "give a municipality code or a UF")
+		ok = false
+	case row.Municipio != "" && !muniRe.MatchString(row.Municipio):
+		p.bad(line, "municipio", "must be a 7-digit IBGE code")
+		ok = false
+	case row.UF != "" && !isUF(row.UF):
+		p.bad(line, "uf", "not a UF")
+		ok = false
+	}
+	if !metricRe.MatchString(row.Metric) {
+		p.bad(line, "metric", "lowercase letters, digits and _ , starting with a letter, at most 64")
+		ok = false
+	}
+	v, err := parseNumber(get("value"))
+	if err != nil {
+		p.bad(line, "value", err.Error())
+		ok = false
+	}
+	row.Value = v
+	return row, ok
+}
+
+// add keeps a valid row unless it repeats an earlier one, and widens the
+// file's period. Too many metrics refuse the file.
+func (p *parser) add(line int, row Row) error {
+	key := row.Month + "|" + row.Municipio + "|" + row.UF + "|" + row.Metric
+	if prev, dup := p.seen[key]; dup {
+		p.bad(line, "row", fmt.Sprintf("repeats line %d (same month, territory and metric)", prev))
+		return nil
+	}
+	p.seen[key] = line
+	p.metrics[row.Metric] = true
+	if len(p.metrics) > MaxMetrics {
+		return apperr.Invalidf("metric", "more than %d metrics in one file", MaxMetrics)
+	}
+	if p.f.PeriodFrom == "" || row.Month < p.f.PeriodFrom {
+		p.f.PeriodFrom = row.Month
+	}
+	if row.Month > p.f.PeriodTo {
+		p.f.PeriodTo = row.Month
+	}
+	p.f.Rows = append(p.f.Rows, row)
+	return nil
+}
+
+// file is the parsed file, or the error that names every bad row.
+func (p *parser) file() (*File, error) {
+	if len(p.errs) > 0 {
+		return nil, &apperr.Error{Code: apperr.Invalid, Message: fmt.Sprintf("%d or more rows are invalid; nothing was stored", len(p.errs)), Fields: p.errs}
+	}
+	if len(p.f.Rows) == 0 {
 		return nil, apperr.Invalidf("file", "no data rows")
 	}
-	for m := range metrics {
-		f.Metrics = append(f.Metrics, m)
+	for m := range p.metrics {
+		p.f.Metrics = append(p.f.Metrics, m)
 	}
-	sort.Strings(f.Metrics)
-	return f, nil
+	sort.Strings(p.f.Metrics)
+	return p.f, nil
 }
 
 // parseNumber reads 1234.5, 1234,5, 1.234,5 and 1,234.5.
