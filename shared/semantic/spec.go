@@ -160,10 +160,6 @@ type Access struct {
 	Entitled map[string]bool
 }
 
-// Validate checks the spec against the catalog and the org's access and
-// returns the resolved query. Errors name the offending field: Invalid for a
-// malformed or oversized spec, Forbidden for a public dataset outside the
-// org's entitlements.
 // CheckJoins refuses the spec's options that join a public dataset the org
 // is not entitled to: real values read the IPCA, per capita PIB's
 // population, as a query of theirs would. Validate checks it too; callers
@@ -186,7 +182,56 @@ func CheckJoins(s *Spec, access Access) error {
 	return nil
 }
 
+// Validate checks the spec against the catalog and the org's access and
+// returns the resolved query. Errors name the offending field: Invalid for a
+// malformed or oversized spec, Forbidden for a public dataset outside the
+// org's entitlements. The phases run in the spec's order of concerns and
+// each stops at its first fault, so a spec is always told the same fault.
 func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
+	d, err := c.entitledDataset(s, access)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{Dataset: d}
+	grouped, err := q.resolveDimensions(s.Dimensions, s.Time)
+	if err != nil {
+		return nil, err
+	}
+	named, err := q.resolveMeasures(s.Measures, grouped)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.resolveFilters(s.Filters); err != nil {
+		return nil, err
+	}
+	if err := q.validateTop(s.Top, grouped); err != nil {
+		return nil, err
+	}
+	if err := q.resolveTimeRange(s.Time); err != nil {
+		return nil, err
+	}
+	if err := q.resolveOrder(s.Order, grouped, named); err != nil {
+		return nil, err
+	}
+	if err := q.resolveLimit(s.Limit); err != nil {
+		return nil, err
+	}
+	if err := q.resolveReal(s.Real); err != nil {
+		return nil, err
+	}
+	if err := q.resolvePerCapita(s.PerCapita); err != nil {
+		return nil, err
+	}
+	// Last, so that a spec with other faults is told about those first.
+	if err := checkAdditive(d, grouped, q.Filters); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// entitledDataset is the spec's dataset, when the org may query it and
+// every public dataset its options join.
+func (c *Catalog) entitledDataset(s *Spec, access Access) (*Dataset, error) {
 	if s.Dataset == "" {
 		return nil, apperr.Invalidf("dataset", "required")
 	}
@@ -201,189 +246,234 @@ func (c *Catalog) Validate(s *Spec, access Access) (*Query, error) {
 	if err := CheckJoins(s, access); err != nil {
 		return nil, err
 	}
-	q := &Query{Dataset: d}
+	return d, nil
+}
 
-	// Dimensions, with the time grain folded in.
-	seen := map[string]bool{}
-	for i, id := range s.Dimensions {
+// resolveDimensions sets the grouped dimensions, with the time grain
+// folded in, and returns them as a set of ids.
+func (q *Query) resolveDimensions(ids []string, t *TimeRange) (map[string]bool, error) {
+	d := q.Dataset
+	grouped := map[string]bool{}
+	for i, id := range ids {
 		dim, ok := d.Dimension(id)
 		if !ok {
 			return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "unknown dimension %q of %s", clip(id), d.ID)
 		}
-		if seen[id] {
+		if grouped[id] {
 			return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "dimension %q listed twice", id)
 		}
-		seen[id] = true
+		grouped[id] = true
 		q.Dimensions = append(q.Dimensions, dim)
 	}
-	if s.Time != nil && s.Time.Grain != "" {
-		g, ok := d.Dimension(s.Time.Grain)
+	if t != nil && t.Grain != "" {
+		g, ok := d.Dimension(t.Grain)
 		if !ok || !isTime(g.Type) {
-			return nil, apperr.Invalidf("time.grain", "grain %q is not a time dimension of %s", clip(s.Time.Grain), d.ID)
+			return nil, apperr.Invalidf("time.grain", "grain %q is not a time dimension of %s", clip(t.Grain), d.ID)
 		}
 		for i, dim := range q.Dimensions {
 			if isTime(dim.Type) && dim.ID != g.ID {
 				return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "time dimension %q disagrees with time.grain %q", dim.ID, g.ID)
 			}
 		}
-		if !seen[g.ID] {
+		if !grouped[g.ID] {
 			q.Dimensions = append(q.Dimensions, g)
-			seen[g.ID] = true
+			grouped[g.ID] = true
 		}
 	}
 	if len(q.Dimensions) > d.Limits.MaxDimensions {
 		return nil, apperr.Invalidf("dimensions", "at most %d dimensions for %s", d.Limits.MaxDimensions, d.ID)
 	}
-	timeDims := 0
-	for _, dim := range q.Dimensions {
-		if isTime(dim.Type) {
-			timeDims++
-		}
-	}
-	if timeDims > 1 {
+	if q.timeDimensions() > 1 {
 		return nil, apperr.Invalidf("dimensions", "use one time dimension at a time")
 	}
+	return grouped, nil
+}
 
-	// Measures.
-	if len(s.Measures) == 0 {
+// timeDimensions counts the query's grouped time dimensions.
+func (q *Query) timeDimensions() int {
+	n := 0
+	for _, dim := range q.Dimensions {
+		if isTime(dim.Type) {
+			n++
+		}
+	}
+	return n
+}
+
+// resolveMeasures sets the measures, each possibly transformed, and
+// returns their names as written in the spec.
+func (q *Query) resolveMeasures(refs []string, grouped map[string]bool) (map[string]bool, error) {
+	if len(refs) == 0 {
 		return nil, apperr.Invalidf("measures", "at least one measure is required")
 	}
-	if len(s.Measures) > MaxMeasures {
+	if len(refs) > MaxMeasures {
 		return nil, apperr.Invalidf("measures", "at most %d measures", MaxMeasures)
 	}
-	names := map[string]bool{}
-	for i, ref := range s.Measures {
+	named := map[string]bool{}
+	for i, ref := range refs {
 		field := fmt.Sprintf("measures[%d]", i)
 		base, transform, _ := strings.Cut(ref, ".")
-		m, ok := d.Measure(base)
+		m, ok := q.Dataset.Measure(base)
 		if !ok {
-			return nil, apperr.Invalidf(field, "unknown measure %q of %s", clip(ref), d.ID)
+			return nil, apperr.Invalidf(field, "unknown measure %q of %s", clip(ref), q.Dataset.ID)
 		}
 		if transform != "" && !transforms[transform] {
 			return nil, apperr.Invalidf(field, "unknown transform %q (share, yoy_pct, yoy_diff, rolling_12m)", clip(transform))
 		}
-		if names[ref] {
+		if named[ref] {
 			return nil, apperr.Invalidf(field, "measure %q listed twice", ref)
 		}
-		names[ref] = true
-		switch transform {
-		case TransformYoYPct, TransformYoYDiff:
-			if timeDims == 0 {
-				return nil, apperr.Invalidf(field, "%s needs a time dimension", transform)
-			}
-		case TransformRolling12m:
-			if !seen["month"] || d.Time != "month" {
-				return nil, apperr.Invalidf(field, "rolling_12m needs the month dimension of a monthly dataset")
-			}
-			if m.Agg != "sum" {
-				return nil, apperr.Invalidf(field, "rolling_12m applies to summed measures")
-			}
-		case TransformShare:
-			if m.Agg != "sum" {
-				return nil, apperr.Invalidf(field, "share applies to summed measures")
-			}
+		named[ref] = true
+		if err := q.checkTransform(m, transform, grouped, field); err != nil {
+			return nil, err
 		}
 		q.Measures = append(q.Measures, MeasureRef{Name: ref, Measure: m, Transform: transform})
 	}
+	return named, nil
+}
 
-	// Filters.
-	if len(s.Filters) > MaxFilters {
-		return nil, apperr.Invalidf("filters", "at most %d filters", MaxFilters)
+// checkTransform refuses a transform the query's grouping or the measure's
+// aggregation cannot support.
+func (q *Query) checkTransform(m *Measure, transform string, grouped map[string]bool, field string) error {
+	switch transform {
+	case TransformYoYPct, TransformYoYDiff:
+		if q.timeDimensions() == 0 {
+			return apperr.Invalidf(field, "%s needs a time dimension", transform)
+		}
+	case TransformRolling12m:
+		if !grouped["month"] || q.Dataset.Time != "month" {
+			return apperr.Invalidf(field, "rolling_12m needs the month dimension of a monthly dataset")
+		}
+		if m.Agg != "sum" {
+			return apperr.Invalidf(field, "rolling_12m applies to summed measures")
+		}
+	case TransformShare:
+		if m.Agg != "sum" {
+			return apperr.Invalidf(field, "share applies to summed measures")
+		}
 	}
-	for i, f := range s.Filters {
-		fv, err := validateFilter(d, f, fmt.Sprintf("filters[%d]", i))
+	return nil
+}
+
+// resolveFilters sets the filters, each checked against its dimension.
+func (q *Query) resolveFilters(filters []Filter) error {
+	if len(filters) > MaxFilters {
+		return apperr.Invalidf("filters", "at most %d filters", MaxFilters)
+	}
+	for i, f := range filters {
+		fv, err := validateFilter(q.Dataset, f, fmt.Sprintf("filters[%d]", i))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		q.Filters = append(q.Filters, fv)
 	}
-	if err := q.validateTop(s.Top, seen); err != nil {
-		return nil, err
-	}
+	return nil
+}
 
-	// Time range.
-	if s.Time != nil && (s.Time.From != "" || s.Time.To != "") {
-		td, _ := d.Dimension(d.Time)
-		var err error
-		if q.From, err = parseTimeBound(td.Type, s.Time.From, "time.from"); err != nil {
-			return nil, err
-		}
-		if q.To, err = parseTimeBound(td.Type, s.Time.To, "time.to"); err != nil {
-			return nil, err
-		}
-		if q.From != "" && q.To != "" {
-			span := monthsBetween(td.Type, q.From, q.To)
-			if span < 0 {
-				return nil, apperr.Invalidf("time.to", "ends before time.from")
-			}
-			if span+1 > d.Limits.MaxSpanMonths {
-				return nil, apperr.Invalidf("time", "spans %d months; %s allows at most %d", span+1, d.ID, d.Limits.MaxSpanMonths)
-			}
-		}
+// resolveTimeRange sets the time range in the dataset's time type, within
+// the dataset's longest span.
+func (q *Query) resolveTimeRange(t *TimeRange) error {
+	if t == nil || (t.From == "" && t.To == "") {
+		return nil
 	}
+	d := q.Dataset
+	td, _ := d.Dimension(d.Time)
+	var err error
+	if q.From, err = parseTimeBound(td.Type, t.From, "time.from"); err != nil {
+		return err
+	}
+	if q.To, err = parseTimeBound(td.Type, t.To, "time.to"); err != nil {
+		return err
+	}
+	if q.From == "" || q.To == "" {
+		return nil
+	}
+	span := monthsBetween(td.Type, q.From, q.To)
+	if span < 0 {
+		return apperr.Invalidf("time.to", "ends before time.from")
+	}
+	if span+1 > d.Limits.MaxSpanMonths {
+		return apperr.Invalidf("time", "spans %d months; %s allows at most %d", span+1, d.ID, d.Limits.MaxSpanMonths)
+	}
+	return nil
+}
 
-	// Order.
-	if len(s.Order) > MaxOrder {
-		return nil, apperr.Invalidf("order", "at most %d sort keys", MaxOrder)
+// resolveOrder sets the sort keys, each a grouped dimension or a measure
+// of the query, ascending unless asked otherwise.
+func (q *Query) resolveOrder(order []Order, grouped, named map[string]bool) error {
+	if len(order) > MaxOrder {
+		return apperr.Invalidf("order", "at most %d sort keys", MaxOrder)
 	}
-	for i, o := range s.Order {
-		if !seen[o.Field] && !names[o.Field] {
-			return nil, apperr.Invalidf(fmt.Sprintf("order[%d].field", i), "%q is not among the query's dimensions or measures", clip(o.Field))
+	for i, o := range order {
+		if !grouped[o.Field] && !named[o.Field] {
+			return apperr.Invalidf(fmt.Sprintf("order[%d].field", i), "%q is not among the query's dimensions or measures", clip(o.Field))
 		}
 		dir := strings.ToLower(o.Dir)
 		if dir == "" {
 			dir = "asc"
 		}
 		if dir != "asc" && dir != "desc" {
-			return nil, apperr.Invalidf(fmt.Sprintf("order[%d].dir", i), "must be asc or desc")
+			return apperr.Invalidf(fmt.Sprintf("order[%d].dir", i), "must be asc or desc")
 		}
 		q.Order = append(q.Order, Order{Field: o.Field, Dir: dir})
 	}
+	return nil
+}
 
-	// Limit.
+// resolveLimit sets the row limit: the default when the spec names none,
+// never more than the dataset allows.
+func (q *Query) resolveLimit(limit int) error {
+	maxRows := q.Dataset.Limits.MaxRows
 	switch {
-	case s.Limit < 0:
-		return nil, apperr.Invalidf("limit", "must be positive")
-	case s.Limit == 0:
-		q.Limit = min(DefaultLimit, d.Limits.MaxRows)
-	case s.Limit > d.Limits.MaxRows:
-		return nil, apperr.Invalidf("limit", "at most %d rows for %s", d.Limits.MaxRows, d.ID)
+	case limit < 0:
+		return apperr.Invalidf("limit", "must be positive")
+	case limit == 0:
+		q.Limit = min(DefaultLimit, maxRows)
+	case limit > maxRows:
+		return apperr.Invalidf("limit", "at most %d rows for %s", maxRows, q.Dataset.ID)
 	default:
-		q.Limit = s.Limit
+		q.Limit = limit
 	}
+	return nil
+}
 
-	// Real values and per capita.
-	if s.Real != nil {
-		if !hasUnit(q.Measures, "BRL") {
-			return nil, apperr.Invalidf("real", "only measures in BRL can be deflated")
-		}
-
-		if !monthRe.MatchString(s.Real.Base) {
-			return nil, apperr.Invalidf("real.base", "must be a month, YYYY-MM")
-		}
-		q.RealBase = s.Real.Base
+// resolveReal sets the base month of real values, which only BRL measures
+// have.
+func (q *Query) resolveReal(r *Real) error {
+	if r == nil {
+		return nil
 	}
-	if s.PerCapita {
-		if d.ID == "pib_municipal" || d.ID == "ipca_monthly" {
-			return nil, apperr.Invalidf("per_capita", "not available for %s", d.ID)
-		}
+	if !hasUnit(q.Measures, "BRL") {
+		return apperr.Invalidf("real", "only measures in BRL can be deflated")
+	}
+	if !monthRe.MatchString(r.Base) {
+		return apperr.Invalidf("real.base", "must be a month, YYYY-MM")
+	}
+	q.RealBase = r.Base
+	return nil
+}
 
-		for i, dim := range q.Dimensions {
-			switch dim.Type {
-			case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio:
-			default:
-				if dim.ID != "regiao_imediata" {
-					return nil, apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "per capita needs territorial and time dimensions only; %q has no population", dim.ID)
-				}
+// resolvePerCapita asks for per capita values, which need a population for
+// every group: territorial and time dimensions only, over a dataset other
+// than the population's own and the IPCA.
+func (q *Query) resolvePerCapita(on bool) error {
+	if !on {
+		return nil
+	}
+	if id := q.Dataset.ID; id == "pib_municipal" || id == "ipca_monthly" {
+		return apperr.Invalidf("per_capita", "not available for %s", id)
+	}
+	for i, dim := range q.Dimensions {
+		switch dim.Type {
+		case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio:
+		default:
+			if dim.ID != "regiao_imediata" {
+				return apperr.Invalidf(fmt.Sprintf("dimensions[%d]", i), "per capita needs territorial and time dimensions only; %q has no population", dim.ID)
 			}
 		}
-		q.PerCapita = true
 	}
-	// Last, so that a spec with other faults is told about those first.
-	if err := checkAdditive(d, seen, q.Filters); err != nil {
-		return nil, err
-	}
-	return q, nil
+	q.PerCapita = true
+	return nil
 }
 
 // checkAdditive refuses a query that would sum the values of a
