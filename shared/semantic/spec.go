@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/jsondecode"
 	"github.com/mirante/mirante/shared/territory"
 )
 
@@ -90,38 +90,11 @@ const (
 // ParseSpec decodes a spec strictly: unknown fields, trailing data and wrong
 // types are refused with the offending field named.
 func ParseSpec(b []byte) (*Spec, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var s Spec
-	if err := dec.Decode(&s); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, apperr.Invalidf("body", "unexpected data after the JSON object")
+	if err := jsondecode.Strict(b, &s); err != nil {
+		return nil, err
 	}
 	return &s, nil
-}
-
-// jsonError turns a decoding error into an Invalid error naming the field.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "body"
-		}
-		return apperr.Invalidf(field, "expected %s, got a JSON %s", te.Type, te.Value)
-	case errors.As(err, &se):
-		return apperr.Invalidf("body", "malformed JSON at byte %d", se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apperr.Invalidf(name, "unknown field")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.Invalidf("body", "the JSON object is empty or cut short")
-	}
-	return apperr.Invalidf("body", "not a valid JSON object")
 }
 
 // MeasureRef is a measure, possibly transformed.
