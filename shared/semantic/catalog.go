@@ -2,6 +2,10 @@
 // datasets an org may ask about, their dimensions and measures, the query
 // spec, its validation, and its compilation to SQL per warehouse dialect.
 // Only names from the catalog ever reach SQL; every value is a parameter.
+//
+// The catalog here is the marts' definition (catalog/*.json, checked when
+// loaded). What a client is shown of it, per org and with watermarks, is
+// package query's description of it (query/describe.go).
 package semantic
 
 import (
