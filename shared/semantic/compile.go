@@ -235,19 +235,11 @@ func (qc *queryCompiler) writeFacts(b *strings.Builder, table, tenantPred string
 // floor, and the filters.
 func (qc *queryCompiler) factsWhere(tenantPred string) []string {
 	q := qc.q
-	var where []string
-	if tenantPred != "" {
-		where = append(where, tenantPred)
-	}
 	from := q.From
 	if qc.extended {
 		from = shiftTime(q.Dataset, from, -12)
 	}
-	if tr := qc.timeRange(q.Dataset, "f", from, q.To); tr != "" {
-		where = append(where, tr)
-	} else if pf := qc.partitionFloor(q.Dataset, "f"); pf != "" {
-		where = append(where, pf)
-	}
+	where := qc.readWhere(q.Dataset, tenantPred, from, q.To)
 	for _, f := range q.Filters {
 		where = append(where, qc.filter("f", f))
 	}
@@ -574,6 +566,23 @@ func (c *compiler) previousYear(t DimType, e string) string {
 		return e + " - 1"
 	}
 	return c.d.addMonths(e, -12)
+}
+
+// readWhere is the predicates every read of a mart over row alias f
+// starts with: the tenant's, then the time range [from, to] or, with
+// neither bound, the partition floor, which partition-required marts
+// still demand.
+func (c *compiler) readWhere(ds *Dataset, tenantPred, from, to string) []string {
+	var where []string
+	if tenantPred != "" {
+		where = append(where, tenantPred)
+	}
+	if tr := c.timeRange(ds, "f", from, to); tr != "" {
+		where = append(where, tr)
+	} else if pf := c.partitionFloor(ds, "f"); pf != "" {
+		where = append(where, pf)
+	}
+	return where
 }
 
 // timeRange restricts the dataset's time column to [from, to].
