@@ -7,6 +7,7 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/dashboards"
+	"github.com/mirante/mirante/shared/jsondecode"
 	"github.com/mirante/mirante/shared/views"
 )
 
@@ -172,7 +173,7 @@ func decodeTimeRange(raw json.RawMessage) (*dashboards.TimeRange, error) {
 	dec.DisallowUnknownFields()
 	var tr dashboards.TimeRange
 	if err := dec.Decode(&tr); err != nil {
-		e := jsonProblem(err)
+		e := jsondecode.Invalid(err)
 		if ae, ok := apperr.As(e); ok && len(ae.Fields) == 1 && ae.Fields[0].Field != "body" {
 			return nil, apperr.Invalidf("time."+ae.Fields[0].Field, "%s", ae.Fields[0].Reason)
 		}

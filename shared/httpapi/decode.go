@@ -1,15 +1,13 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/jsondecode"
 )
 
 // DefaultMaxBody bounds request bodies unless a route says otherwise.
@@ -35,33 +33,5 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, maxBytes int64)
 	if err := checkJSONShape(body); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return jsonProblem(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.Invalidf("body", "unexpected data after the JSON value")
-	}
-	return nil
-}
-
-func jsonProblem(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "body"
-		}
-		return apperr.Invalidf(field, "expected %s, got a JSON %s", te.Type, te.Value)
-	case errors.As(err, &se):
-		return apperr.Invalidf("body", "malformed JSON at byte %d", se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return apperr.Invalidf(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.Invalidf("body", "empty or cut short")
-	}
-	return apperr.Invalidf("body", "not valid JSON")
+	return jsondecode.Strict(body, dst)
 }

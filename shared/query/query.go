@@ -2,6 +2,10 @@
 // catalog and the org's entitlements, fills in defaults from the data's
 // watermark, compiles it for the engine with the request's tenant scope,
 // caches the result per org, and pages through a cached result.
+//
+// It also describes the catalog to clients (describe.go): the datasets the
+// org may query with their watermarks, and a dimension's values. The
+// catalog itself, the marts' definition, is package semantic's.
 package query
 
 import (

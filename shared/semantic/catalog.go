@@ -2,6 +2,10 @@
 // datasets an org may ask about, their dimensions and measures, the query
 // spec, its validation, and its compilation to SQL per warehouse dialect.
 // Only names from the catalog ever reach SQL; every value is a parameter.
+//
+// The catalog here is the marts' definition (catalog/*.json, checked when
+// loaded). What a client is shown of it, per org and with watermarks, is
+// package query's description of it (query/describe.go).
 package semantic
 
 import (
@@ -213,8 +217,24 @@ func LoadCatalogFS(fsys fs.FS) (*Catalog, error) {
 }
 
 // check validates a dataset definition: every name that may reach SQL is a
-// plain identifier, references resolve, and limits are set.
+// plain identifier, references resolve, and limits are set. It indexes the
+// dimensions and measures as it goes.
 func (d *Dataset) check() error {
+	if err := d.checkHeader(); err != nil {
+		return err
+	}
+	if err := d.checkDimensions(); err != nil {
+		return err
+	}
+	if err := d.checkPartition(); err != nil {
+		return err
+	}
+	return d.checkMeasures()
+}
+
+// checkHeader checks the dataset's own fields: id, scope, tables, title
+// and limits.
+func (d *Dataset) checkHeader() error {
 	if !identRe.MatchString(d.ID) {
 		return fmt.Errorf("id %q is not an identifier", d.ID)
 	}
@@ -226,12 +246,21 @@ func (d *Dataset) check() error {
 			return fmt.Errorf("table for %s %q must be dataset.table", e, d.Tables[e])
 		}
 	}
-	if d.Title["pt-BR"] == "" || d.Title["en"] == "" {
+	if !bilingual(d.Title) {
 		return fmt.Errorf("title needs pt-BR and en")
 	}
 	if d.Limits.MaxDimensions < 1 || d.Limits.MaxRows < 1 || d.Limits.MaxSpanMonths < 1 {
 		return fmt.Errorf("limits must all be positive")
 	}
+	return nil
+}
+
+// bilingual reports whether t has both of the product's languages.
+func bilingual(t Text) bool { return t["pt-BR"] != "" && t["en"] != "" }
+
+// checkDimensions checks and indexes the dimensions, their rollups and the
+// time dimension.
+func (d *Dataset) checkDimensions() error {
 	d.dims = map[string]*Dimension{}
 	for _, dim := range d.Dimensions {
 		if !identRe.MatchString(dim.ID) || !identRe.MatchString(dim.Column) || (dim.Label != "" && !identRe.MatchString(dim.Label)) {
@@ -240,25 +269,7 @@ func (d *Dataset) check() error {
 		if _, dup := d.dims[dim.ID]; dup {
 			return fmt.Errorf("dimension %q twice", dim.ID)
 		}
-		switch dim.Type {
-		case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio, TypeString:
-		case TypeEnum:
-			if len(dim.Values) == 0 {
-				return fmt.Errorf("dimension %q: an enum needs values", dim.ID)
-			}
-		case TypeCode:
-			re, err := regexp.Compile(dim.Pattern)
-			if err != nil || dim.Pattern == "" || !strings.HasPrefix(dim.Pattern, "^") || !strings.HasSuffix(dim.Pattern, "$") {
-				return fmt.Errorf("dimension %q: a code needs an anchored pattern", dim.ID)
-			}
-			dim.pattern = re
-		default:
-			return fmt.Errorf("dimension %q: unknown type %q", dim.ID, dim.Type)
-		}
-		if dim.Title["pt-BR"] == "" || dim.Title["en"] == "" {
-			return fmt.Errorf("dimension %q: title needs pt-BR and en", dim.ID)
-		}
-		if err := dim.checkAdditive(); err != nil {
+		if err := dim.check(); err != nil {
 			return err
 		}
 		d.dims[dim.ID] = dim
@@ -273,17 +284,53 @@ func (d *Dataset) check() error {
 	if t, ok := d.dims[d.Time]; !ok || !isTime(t.Type) {
 		return fmt.Errorf("time %q must name a time dimension", d.Time)
 	}
-	if d.Partition.Column != "" {
-		for _, dim := range d.Dimensions {
-			if dim.Column == d.Partition.Column && (dim.Type == TypeMonth || dim.Type == TypeYear) {
-				d.partition = dim
-				break
-			}
+	return nil
+}
+
+// check checks a dimension's type, with what the type needs (an enum's
+// values, a code's anchored pattern, compiled here), its title and its
+// additivity.
+func (dim *Dimension) check() error {
+	switch dim.Type {
+	case TypeMonth, TypeQuarter, TypeYear, TypeUF, TypeRegion, TypeMunicipio, TypeString:
+	case TypeEnum:
+		if len(dim.Values) == 0 {
+			return fmt.Errorf("dimension %q: an enum needs values", dim.ID)
 		}
-		if d.partition == nil {
-			return fmt.Errorf("partition column %q is not the column of a month or year dimension", d.Partition.Column)
+	case TypeCode:
+		re, err := regexp.Compile(dim.Pattern)
+		if err != nil || dim.Pattern == "" || !strings.HasPrefix(dim.Pattern, "^") || !strings.HasSuffix(dim.Pattern, "$") {
+			return fmt.Errorf("dimension %q: a code needs an anchored pattern", dim.ID)
+		}
+		dim.pattern = re
+	default:
+		return fmt.Errorf("dimension %q: unknown type %q", dim.ID, dim.Type)
+	}
+	if !bilingual(dim.Title) {
+		return fmt.Errorf("dimension %q: title needs pt-BR and en", dim.ID)
+	}
+	return dim.checkAdditive()
+}
+
+// checkPartition finds the month or year dimension over the partition
+// column, when the mart names one.
+func (d *Dataset) checkPartition() error {
+	if d.Partition.Column == "" {
+		return nil
+	}
+	for _, dim := range d.Dimensions {
+		if dim.Column == d.Partition.Column && (dim.Type == TypeMonth || dim.Type == TypeYear) {
+			d.partition = dim
+			return nil
 		}
 	}
+	return fmt.Errorf("partition column %q is not the column of a month or year dimension", d.Partition.Column)
+}
+
+// checkMeasures checks and indexes the measures: identifiers, no clash
+// with a dimension, a known aggregation, and ratios of two summed
+// measures.
+func (d *Dataset) checkMeasures() error {
 	d.measures = map[string]*Measure{}
 	for _, m := range d.Measures {
 		if !identRe.MatchString(m.ID) {
@@ -304,7 +351,7 @@ func (d *Dataset) check() error {
 		default:
 			return fmt.Errorf("measure %q: unknown aggregation %q", m.ID, m.Agg)
 		}
-		if m.Title["pt-BR"] == "" || m.Title["en"] == "" {
+		if !bilingual(m.Title) {
 			return fmt.Errorf("measure %q: title needs pt-BR and en", m.ID)
 		}
 		d.measures[m.ID] = m

@@ -113,6 +113,24 @@ type key struct {
 	label string // l0, ... when the dimension has a label column
 }
 
+// queryCompiler compiles one Query, phase by phase: facts, population,
+// shaped, result. Placeholders are numbered in the order they are bound,
+// so the phases always run in that order and a query compiles to the same
+// text and parameters every time.
+type queryCompiler struct {
+	compiler
+	q       *Query
+	keys    []key
+	timeKey *key     // the time dimension's key, nil without one
+	others  []string // aliases of the keys other than time, for partitions and the previous-year join
+	// needPrev is set when a measure compares with the same period a year
+	// before; extended when the facts must then read a year before q.From.
+	needPrev, extended bool
+	// aggAlias names each aggregate expression of the facts CTE; the
+	// facts phase fills it before any measure's value is written.
+	aggAlias map[string]string
+}
+
 // Compile writes q as SQL for the dialect, scoped to s. It reads only names
 // from the catalog; every value from the spec is a parameter.
 func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, error) {
@@ -120,139 +138,82 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 	if !ok {
 		return warehouse.Compiled{}, fmt.Errorf("unknown dialect %q", dialectName)
 	}
-	c := &compiler{d: d}
-	ds := q.Dataset
-
-	table, tenantPred, err := c.source(ds, s)
+	qc := newQueryCompiler(d, q)
+	table, tenantPred, err := qc.source(q.Dataset, s)
 	if err != nil {
 		return warehouse.Compiled{}, err
 	}
+	var b strings.Builder
+	b.WriteString("WITH ")
+	qc.writeFacts(&b, table, tenantPred)
+	popJoin := ""
+	if q.PerCapita {
+		popJoin = qc.writePopulation(&b)
+	}
+	qc.writeShaped(&b, popJoin)
+	cols := qc.writeResult(&b)
+	tables := []string{table}
+	if q.RealBase != "" {
+		tables = append(tables, "marts.ipca_monthly")
+	}
+	if q.PerCapita {
+		tables = append(tables, "marts.pib_municipal")
+	}
+	return warehouse.Compiled{Dialect: d.name, SQL: b.String(), Params: qc.params, Columns: cols, Dataset: q.Dataset.ID, Tables: tables}, nil
+}
 
-	// Grouping keys: the time dimension (at most one) as t, the others g<i>.
-	var keys []key
-	var timeKey *key
+// newQueryCompiler names the grouping keys, the time dimension (at most
+// one) t and the others g<i>, and notes what the measures' transforms ask
+// of the time range.
+func newQueryCompiler(d dialect, q *Query) *queryCompiler {
+	qc := &queryCompiler{compiler: compiler{d: d}, q: q}
+	timeAt := -1
 	for i, dim := range q.Dimensions {
 		k := key{dim: dim, alias: "g" + strconv.Itoa(i)}
 		if isTime(dim.Type) {
 			k.alias = "t"
+			timeAt = len(qc.keys)
+		} else {
+			qc.others = append(qc.others, k.alias)
 		}
 		if dim.Label != "" {
 			k.label = "l" + strconv.Itoa(i)
 		}
-		keys = append(keys, k)
-		if k.alias == "t" {
-			timeKey = &keys[len(keys)-1]
-		}
+		qc.keys = append(qc.keys, k)
 	}
-	needPrev, needRolling := false, false
+	if timeAt >= 0 {
+		qc.timeKey = &qc.keys[timeAt]
+	}
+	needRolling := false
 	for _, m := range q.Measures {
 		switch m.Transform {
 		case TransformYoYPct, TransformYoYDiff:
-			needPrev = true
+			qc.needPrev = true
 		case TransformRolling12m:
 			needRolling = true
 		}
 	}
+	qc.extended = (qc.needPrev || needRolling) && q.From != ""
+	return qc
+}
 
-	// Time range, extended back a year when a measure looks back.
-	from, to := q.From, q.To
-	extended := (needPrev || needRolling) && from != ""
-	if extended {
-		from = shiftTime(ds, from, -12)
-	}
+// col is the catalog column name of row alias r, quoted.
+func (c *compiler) col(r, name string) string { return r + "." + c.d.quote(name) }
 
-	var where []string
-	if tenantPred != "" {
-		where = append(where, tenantPred)
-	}
-	if tr := c.timeRange(ds, "f", from, to); tr != "" {
-		where = append(where, tr)
-	} else if pf := c.partitionFloor(ds, "f"); pf != "" {
-		where = append(where, pf)
-	}
-	var territorialFilters []FilterValue
-	for _, f := range q.Filters {
-		where = append(where, c.filter("f", f))
-		if territorial[f.Dim.ID] {
-			territorialFilters = append(territorialFilters, f)
-		}
-	}
-
-	// Real values: deflate BRL at the facts' own grain by the IPCA, to the
-	// base month's prices.
-	real := q.RealBase != ""
-	var realJoin, baseIndex, baseCTE string
-	if real {
-		idx := d.quote("index")
-		baseCTE = "base AS (\n  SELECT i0." + idx + " AS b FROM marts.ipca_monthly AS i0 WHERE i0.month = " + c.date(q.RealBase+"-01") + "\n)"
-		baseIndex = "base.b"
-		if ds.Time == "month" {
-			realJoin = "LEFT JOIN (SELECT month AS k, " + idx + " AS deflator FROM marts.ipca_monthly) AS ipca ON ipca.k = f.month"
-		} else {
-			realJoin = "LEFT JOIN (SELECT year AS k, AVG(" + idx + ") AS deflator FROM marts.ipca_monthly GROUP BY year) AS ipca ON ipca.k = f.year"
-		}
-	}
-
-	// Aggregates of the facts CTE, shared between measures that need the same one.
-	aggs := map[string]string{} // expression -> alias
-	var aggList []string
-	agg := func(expr string) string {
-		if a, ok := aggs[expr]; ok {
-			return a
-		}
-		a := "s" + strconv.Itoa(len(aggs))
-		aggs[expr] = a
-		aggList = append(aggList, expr+" AS "+a)
-		return a
-	}
-	col := func(r, name string) string { return r + "." + d.quote(name) }
-	deflate := func(m *Measure, name string) string {
-		if real && m.Unit == "BRL" {
-			return col("f", name) + " * " + baseIndex + " / ipca.deflator"
-		}
-		return col("f", name)
-	}
-	// value returns the expression of a base measure over facts row r (cur or prev).
-	value := map[string]func(r string) string{}
-	for _, ref := range q.Measures {
-		m := ref.Measure
-		if _, done := value[m.ID]; done {
-			continue
-		}
-		switch m.Agg {
-		case "sum":
-			a := agg("CAST(SUM(" + deflate(m, m.Column) + ") AS " + d.double + ")")
-			value[m.ID] = func(r string) string { return r + "." + a }
-		case "last":
-			a := agg("MAX_BY(" + col("f", m.Column) + ", " + col("f", ds.Time) + ")")
-			value[m.ID] = func(r string) string { return r + "." + a }
-		case "compound":
-			// Rounded to 10 decimals: a single month compounds to itself,
-			// not to 0.8799999999999919.
-			a := agg("ROUND((EXP(SUM(LN(1 + " + col("f", m.Column) + " / 100))) - 1) * 100, 10)")
-			value[m.ID] = func(r string) string { return r + "." + a }
-		case "ratio":
-			num, _ := ds.Measure(m.Numerator)
-			den, _ := ds.Measure(m.Denominator)
-			an := agg("CAST(SUM(" + deflate(num, num.Column) + ") AS " + d.double + ")")
-			ad := agg("CAST(SUM(" + col("f", den.Column) + ") AS " + d.double + ")")
-			value[m.ID] = func(r string) string { return r + "." + an + " / NULLIF(" + r + "." + ad + ", 0)" }
-		}
-	}
-
-	// facts: one row per group.
+// writeFacts writes the facts CTE, one row per group, after the base CTE
+// of real values when the query asks for them.
+func (qc *queryCompiler) writeFacts(b *strings.Builder, table, tenantPred string) {
+	where := qc.factsWhere(tenantPred)
+	baseCTE, realJoin := qc.deflation()
 	var sel, group []string
-	for _, k := range keys {
-		e := c.keyExpr(k.dim, "f")
-		sel = append(sel, e+" AS "+k.alias)
+	for _, k := range qc.keys {
+		sel = append(sel, qc.keyExpr(k.dim, "f")+" AS "+k.alias)
 		group = append(group, k.alias)
 		if k.label != "" {
-			sel = append(sel, "MAX("+col("f", k.dim.Label)+") AS "+k.label)
+			sel = append(sel, "MAX("+qc.col("f", k.dim.Label)+") AS "+k.label)
 		}
 	}
-	sel = append(sel, aggList...)
-	var b strings.Builder
-	b.WriteString("WITH ")
+	sel = append(sel, qc.aggregates()...)
 	if baseCTE != "" {
 		b.WriteString(baseCTE + ",\n")
 	}
@@ -267,99 +228,157 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 		b.WriteString("\n  GROUP BY " + strings.Join(group, ", "))
 	}
 	b.WriteString("\n)")
+}
 
-	// pop: population by the query's territorial keys and year, for per capita.
-	var popJoin string
-	if q.PerCapita {
-		var psel, pgroup, pon []string
-		for _, k := range keys {
-			if territorial[k.dim.ID] {
-				psel = append(psel, col("p", k.dim.Column)+" AS "+k.alias)
-				pgroup = append(pgroup, k.alias)
-				pon = append(pon, "pop."+k.alias+" = cur."+k.alias)
-			}
-		}
-		psel = append(psel, "p.year AS py", "CAST(SUM(p.population) AS "+d.double+") AS pop")
-		pgroup = append(pgroup, "py")
-		var pwhere []string
-		for _, f := range territorialFilters {
-			pwhere = append(pwhere, c.filter("p", f))
-		}
-		b.WriteString(",\npop AS (\n  SELECT " + strings.Join(psel, ", ") + "\n  FROM marts.pib_municipal AS p")
-		if len(pwhere) > 0 {
-			b.WriteString("\n  WHERE " + strings.Join(pwhere, " AND "))
-		}
-		b.WriteString("\n  GROUP BY " + strings.Join(pgroup, ", ") + "\n),\n")
-		b.WriteString("latest AS (\n  SELECT MAX(p2.year) AS y FROM marts.pib_municipal AS p2 WHERE p2.population IS NOT NULL\n)")
-		latest := "latest.y"
-		year := latest
-		if timeKey != nil {
-			switch timeKey.dim.Type {
-			case TypeYear:
-				year = "LEAST(cur.t, " + latest + ")"
-			default:
-				year = "LEAST(EXTRACT(YEAR FROM cur.t), " + latest + ")"
-			}
-		}
-		pon = append(pon, "pop.py = "+year)
-		popJoin = "LEFT JOIN pop ON " + strings.Join(pon, " AND ")
+// factsWhere is the facts' predicates: the tenant's, the time range
+// (extended back a year when a measure looks back) or else the partition
+// floor, and the filters.
+func (qc *queryCompiler) factsWhere(tenantPred string) []string {
+	q := qc.q
+	from := q.From
+	if qc.extended {
+		from = shiftTime(q.Dataset, from, -12)
 	}
+	where := qc.readWhere(q.Dataset, tenantPred, from, q.To)
+	for _, f := range q.Filters {
+		where = append(where, qc.filter("f", f))
+	}
+	return where
+}
 
-	// shaped: measures, derived measures and per capita over the facts.
-	var shapedSel []string
-	for _, k := range keys {
-		shapedSel = append(shapedSel, "cur."+k.alias)
+// deflation returns, for real values, the base CTE (the IPCA index of the
+// base month) and the join of the IPCA at the facts' own grain; "" for
+// nominal values.
+func (qc *queryCompiler) deflation() (baseCTE, realJoin string) {
+	q := qc.q
+	if q.RealBase == "" {
+		return "", ""
+	}
+	idx := qc.d.quote("index")
+	baseCTE = "base AS (\n  SELECT i0." + idx + " AS b FROM marts.ipca_monthly AS i0 WHERE i0.month = " + qc.date(q.RealBase+"-01") + "\n)"
+	if q.Dataset.Time == "month" {
+		return baseCTE, "LEFT JOIN (SELECT month AS k, " + idx + " AS deflator FROM marts.ipca_monthly) AS ipca ON ipca.k = f.month"
+	}
+	return baseCTE, "LEFT JOIN (SELECT year AS k, AVG(" + idx + ") AS deflator FROM marts.ipca_monthly GROUP BY year) AS ipca ON ipca.k = f.year"
+}
+
+// aggregates lists the facts' aggregate columns, s<i>: one per distinct
+// expression, so measures that need the same sum share it.
+func (qc *queryCompiler) aggregates() []string {
+	var list []string
+	qc.aggAlias = map[string]string{}
+	for _, ref := range qc.q.Measures {
+		for _, e := range qc.aggExprs(ref.Measure) {
+			if _, ok := qc.aggAlias[e]; !ok {
+				a := "s" + strconv.Itoa(len(list))
+				qc.aggAlias[e] = a
+				list = append(list, e+" AS "+a)
+			}
+		}
+	}
+	return list
+}
+
+// aggExprs is the aggregates a base measure is computed from over the
+// facts: one, or a ratio's numerator and denominator.
+func (qc *queryCompiler) aggExprs(m *Measure) []string {
+	switch m.Agg {
+	case "sum":
+		return []string{qc.sum(qc.deflated(m, m.Column))}
+	case "last":
+		return []string{"MAX_BY(" + qc.col("f", m.Column) + ", " + qc.col("f", qc.q.Dataset.Time) + ")"}
+	case "compound":
+		// Rounded to 10 decimals: a single month compounds to itself,
+		// not to 0.8799999999999919.
+		return []string{"ROUND((EXP(SUM(LN(1 + " + qc.col("f", m.Column) + " / 100))) - 1) * 100, 10)"}
+	case "ratio":
+		num, _ := qc.q.Dataset.Measure(m.Numerator)
+		den, _ := qc.q.Dataset.Measure(m.Denominator)
+		return []string{qc.sum(qc.deflated(num, num.Column)), qc.sum(qc.col("f", den.Column))}
+	}
+	return nil
+}
+
+// sum is the sum of e as a double.
+func (qc *queryCompiler) sum(e string) string { return "CAST(SUM(" + e + ") AS " + qc.d.double + ")" }
+
+// deflated is a facts column of m, brought to the base month's prices when
+// the query asks for real values and m is in BRL.
+func (qc *queryCompiler) deflated(m *Measure, name string) string {
+	if qc.q.RealBase != "" && m.Unit == "BRL" {
+		return qc.col("f", name) + " * base.b / ipca.deflator"
+	}
+	return qc.col("f", name)
+}
+
+// value is a base measure's expression over a facts row r (cur or prev).
+func (qc *queryCompiler) value(m *Measure, r string) string {
+	exprs := qc.aggExprs(m)
+	v := r + "." + qc.aggAlias[exprs[0]]
+	if m.Agg == "ratio" {
+		return v + " / NULLIF(" + r + "." + qc.aggAlias[exprs[1]] + ", 0)"
+	}
+	return v
+}
+
+// writePopulation writes the pop CTE, population by the query's
+// territorial keys and year, and the latest year with a population; it
+// returns the join of the shaped CTE to pop.
+func (qc *queryCompiler) writePopulation(b *strings.Builder) (popJoin string) {
+	var sel, group, on []string
+	for _, k := range qc.keys {
+		if territorial[k.dim.ID] {
+			sel = append(sel, qc.col("p", k.dim.Column)+" AS "+k.alias)
+			group = append(group, k.alias)
+			on = append(on, "pop."+k.alias+" = cur."+k.alias)
+		}
+	}
+	sel = append(sel, "p.year AS py", "CAST(SUM(p.population) AS "+qc.d.double+") AS pop")
+	group = append(group, "py")
+	var where []string
+	for _, f := range qc.q.Filters {
+		if territorial[f.Dim.ID] {
+			where = append(where, qc.filter("p", f))
+		}
+	}
+	b.WriteString(",\npop AS (\n  SELECT " + strings.Join(sel, ", ") + "\n  FROM marts.pib_municipal AS p")
+	if len(where) > 0 {
+		b.WriteString("\n  WHERE " + strings.Join(where, " AND "))
+	}
+	b.WriteString("\n  GROUP BY " + strings.Join(group, ", ") + "\n),\n")
+	b.WriteString("latest AS (\n  SELECT MAX(p2.year) AS y FROM marts.pib_municipal AS p2 WHERE p2.population IS NOT NULL\n)")
+	year := "latest.y"
+	if qc.timeKey != nil {
+		if qc.timeKey.dim.Type == TypeYear {
+			year = "LEAST(cur.t, latest.y)"
+		} else {
+			year = "LEAST(EXTRACT(YEAR FROM cur.t), latest.y)"
+		}
+	}
+	on = append(on, "pop.py = "+year)
+	return "LEFT JOIN pop ON " + strings.Join(on, " AND ")
+}
+
+// writeShaped writes the shaped CTE: the keys, and each measure with its
+// transform and per capita applied, over the facts.
+func (qc *queryCompiler) writeShaped(b *strings.Builder, popJoin string) {
+	var sel []string
+	for _, k := range qc.keys {
+		sel = append(sel, "cur."+k.alias)
 		if k.label != "" {
-			shapedSel = append(shapedSel, "cur."+k.label)
+			sel = append(sel, "cur."+k.label)
 		}
 	}
-	var others []string // non-time keys, for partitions and the previous-year join
-	for _, k := range keys {
-		if k.alias != "t" {
-			others = append(others, k.alias)
-		}
+	for i, ref := range qc.q.Measures {
+		sel = append(sel, qc.shapedMeasure(ref)+" AS m"+strconv.Itoa(i))
 	}
-	perCapita := func(e string) string {
-		if q.PerCapita {
-			return "(" + e + ") / NULLIF(pop.pop, 0)"
-		}
-		return e
-	}
-	for i, ref := range q.Measures {
-		v := perCapita(value[ref.Measure.ID]("cur"))
-		var e string
-		switch ref.Transform {
-		case "":
-			e = v
-		case TransformShare:
-			over := ""
-			if timeKey != nil {
-				over = "PARTITION BY cur.t"
-			}
-			e = "(" + v + ") / NULLIF(SUM(" + v + ") OVER (" + over + "), 0)"
-		case TransformYoYPct, TransformYoYDiff:
-			pv := perCapita(value[ref.Measure.ID]("prev"))
-			if ref.Transform == TransformYoYDiff {
-				e = "(" + v + ") - (" + pv + ")"
-			} else {
-				e = "((" + v + ") - (" + pv + ")) / NULLIF(ABS(" + pv + "), 0) * 100"
-			}
-		case TransformRolling12m:
-			part := ""
-			if len(others) > 0 {
-				part = "PARTITION BY " + prefixAll("cur.", others) + " "
-			}
-			e = "SUM(" + v + ") OVER (" + part + "ORDER BY EXTRACT(YEAR FROM cur.t) * 12 + EXTRACT(MONTH FROM cur.t) RANGE BETWEEN 11 PRECEDING AND CURRENT ROW)"
-		}
-		shapedSel = append(shapedSel, e+" AS m"+strconv.Itoa(i))
-	}
-	b.WriteString(",\nshaped AS (\n  SELECT\n    " + strings.Join(shapedSel, ",\n    ") + "\n  FROM facts AS cur")
-	if q.PerCapita {
+	b.WriteString(",\nshaped AS (\n  SELECT\n    " + strings.Join(sel, ",\n    ") + "\n  FROM facts AS cur")
+	if qc.q.PerCapita {
 		b.WriteString("\n  CROSS JOIN latest")
 	}
-	if needPrev {
-		on := []string{"prev.t = " + c.previousYear(timeKey.dim.Type, "cur.t")}
-		for _, a := range others {
+	if qc.needPrev {
+		on := []string{"prev.t = " + qc.previousYear(qc.timeKey.dim.Type, "cur.t")}
+		for _, a := range qc.others {
 			on = append(on, "prev."+a+" = cur."+a)
 		}
 		b.WriteString("\n  LEFT JOIN facts AS prev ON " + strings.Join(on, " AND "))
@@ -368,79 +387,114 @@ func (q *Query) Compile(dialectName string, s TenantScope) (warehouse.Compiled, 
 		b.WriteString("\n  " + popJoin)
 	}
 	b.WriteString("\n)")
+}
 
-	// The result: formatted keys, labels and measures as c0..cN.
-	var outSel []string
+// perCapita divides e by the population when the query asks for it.
+func (qc *queryCompiler) perCapita(e string) string {
+	if qc.q.PerCapita {
+		return "(" + e + ") / NULLIF(pop.pop, 0)"
+	}
+	return e
+}
+
+// shapedMeasure is one measure of the shaped CTE, transformed.
+func (qc *queryCompiler) shapedMeasure(ref MeasureRef) string {
+	v := qc.perCapita(qc.value(ref.Measure, "cur"))
+	switch ref.Transform {
+	case TransformShare:
+		over := ""
+		if qc.timeKey != nil {
+			over = "PARTITION BY cur.t"
+		}
+		return "(" + v + ") / NULLIF(SUM(" + v + ") OVER (" + over + "), 0)"
+	case TransformYoYDiff:
+		return "(" + v + ") - (" + qc.perCapita(qc.value(ref.Measure, "prev")) + ")"
+	case TransformYoYPct:
+		pv := qc.perCapita(qc.value(ref.Measure, "prev"))
+		return "((" + v + ") - (" + pv + ")) / NULLIF(ABS(" + pv + "), 0) * 100"
+	case TransformRolling12m:
+		part := ""
+		if len(qc.others) > 0 {
+			part = "PARTITION BY " + prefixAll("cur.", qc.others) + " "
+		}
+		return "SUM(" + v + ") OVER (" + part + "ORDER BY EXTRACT(YEAR FROM cur.t) * 12 + EXTRACT(MONTH FROM cur.t) RANGE BETWEEN 11 PRECEDING AND CURRENT ROW)"
+	}
+	return v
+}
+
+// writeResult writes the ranked CTE of a top N query and the final
+// SELECT: formatted keys, labels and measures as c0..cN, the requested
+// time range when the facts read further back, the order and the limit.
+func (qc *queryCompiler) writeResult(b *strings.Builder) []warehouse.Column {
+	q := qc.q
+	var sel []string
 	var cols []warehouse.Column
 	colOf := map[string]string{} // spec field -> output alias
-	for _, k := range keys {
+	add := func(expr string, c warehouse.Column) string {
 		alias := "c" + strconv.Itoa(len(cols))
-		outSel = append(outSel, c.formatKey(k.dim, k.alias)+" AS "+alias)
-		cols = append(cols, warehouse.Column{Name: k.dim.ID, Kind: "dimension", Type: columnType(k.dim.Type)})
-		colOf[k.dim.ID] = alias
+		sel = append(sel, expr+" AS "+alias)
+		cols = append(cols, c)
+		return alias
+	}
+	for _, k := range qc.keys {
+		colOf[k.dim.ID] = add(qc.formatKey(k.dim, k.alias), warehouse.Column{Name: k.dim.ID, Kind: "dimension", Type: columnType(k.dim.Type)})
 		if k.label != "" {
-			la := "c" + strconv.Itoa(len(cols))
-			outSel = append(outSel, k.label+" AS "+la)
-			cols = append(cols, warehouse.Column{Name: k.dim.Label, Kind: "label", Type: "string"})
+			add(k.label, warehouse.Column{Name: k.dim.Label, Kind: "label", Type: "string"})
 		}
 	}
 	for i, ref := range q.Measures {
-		alias := "c" + strconv.Itoa(len(cols))
-		outSel = append(outSel, "m"+strconv.Itoa(i)+" AS "+alias)
-		cols = append(cols, warehouse.Column{Name: ref.Name, Kind: "measure", Type: "number", Unit: measureUnit(ref, q)})
-		colOf[ref.Name] = alias
+		colOf[ref.Name] = add("m"+strconv.Itoa(i), warehouse.Column{Name: ref.Name, Kind: "measure", Type: "number", Unit: measureUnit(ref, q)})
 	}
 	src := "shaped"
-	var final []string
+	var where []string
 	if q.TopDim != nil {
-		b.WriteString(c.ranked(keys, q))
+		b.WriteString(qc.ranked())
 		src = "ranked"
-		final = append(final, "rn <= "+c.bind(int64(q.TopN)))
+		where = append(where, "rn <= "+qc.bind(int64(q.TopN)))
 	}
-	b.WriteString("\nSELECT\n  " + strings.Join(outSel, ",\n  ") + "\nFROM " + src)
-	if extended && timeKey != nil {
-		final = append(final, "t >= "+c.timeKeyBound(ds, timeKey.dim, q.From))
+	b.WriteString("\nSELECT\n  " + strings.Join(sel, ",\n  ") + "\nFROM " + src)
+	if qc.extended && qc.timeKey != nil {
+		where = append(where, "t >= "+qc.timeKeyBound(q.Dataset, qc.timeKey.dim, q.From))
 	}
-	if len(final) > 0 {
-		b.WriteString("\nWHERE " + strings.Join(final, " AND "))
+	if len(where) > 0 {
+		b.WriteString("\nWHERE " + strings.Join(where, " AND "))
 	}
+	if order := qc.orderBy(colOf); len(order) > 0 {
+		b.WriteString("\nORDER BY " + strings.Join(order, ", "))
+	}
+	b.WriteString("\nLIMIT " + qc.bind(int64(q.Limit)))
+	return cols
+}
+
+// orderBy is the result's sort: the spec's order, then the time key, then
+// the other keys, each once.
+func (qc *queryCompiler) orderBy(colOf map[string]string) []string {
 	var order []string
 	seen := map[string]bool{}
-	for _, o := range q.Order {
+	for _, o := range qc.q.Order {
 		order = append(order, colOf[o.Field]+" "+strings.ToUpper(o.Dir)+" NULLS LAST")
 		seen[o.Field] = true
 	}
-	if timeKey != nil && !seen[timeKey.dim.ID] {
-		order = append(order, colOf[timeKey.dim.ID]+" ASC NULLS LAST")
-		seen[timeKey.dim.ID] = true
+	if qc.timeKey != nil && !seen[qc.timeKey.dim.ID] {
+		order = append(order, colOf[qc.timeKey.dim.ID]+" ASC NULLS LAST")
+		seen[qc.timeKey.dim.ID] = true
 	}
-	for _, k := range keys {
+	for _, k := range qc.keys {
 		if !seen[k.dim.ID] {
 			order = append(order, colOf[k.dim.ID]+" ASC NULLS LAST")
 		}
 	}
-	if len(order) > 0 {
-		b.WriteString("\nORDER BY " + strings.Join(order, ", "))
-	}
-	b.WriteString("\nLIMIT " + c.bind(int64(q.Limit)))
-
-	tables := []string{table}
-	if real {
-		tables = append(tables, "marts.ipca_monthly")
-	}
-	if q.PerCapita {
-		tables = append(tables, "marts.pib_municipal")
-	}
-	return warehouse.Compiled{Dialect: d.name, SQL: b.String(), Params: c.params, Columns: cols, Dataset: ds.ID, Tables: tables}, nil
+	return order
 }
 
 // ranked numbers the shaped rows within each combination of the keys other
 // than the top dimension's, by the first measure, largest first, then by
 // the top dimension's value so that ties rank the same way every time.
-func (c *compiler) ranked(keys []key, q *Query) string {
+func (qc *queryCompiler) ranked() string {
+	q := qc.q
 	var cols, part []string
 	var top string
-	for _, k := range keys {
+	for _, k := range qc.keys {
 		cols = append(cols, k.alias)
 		if k.label != "" {
 			cols = append(cols, k.label)
@@ -512,6 +566,23 @@ func (c *compiler) previousYear(t DimType, e string) string {
 		return e + " - 1"
 	}
 	return c.d.addMonths(e, -12)
+}
+
+// readWhere is the predicates every read of a mart over row alias f
+// starts with: the tenant's, then the time range [from, to] or, with
+// neither bound, the partition floor, which partition-required marts
+// still demand.
+func (c *compiler) readWhere(ds *Dataset, tenantPred, from, to string) []string {
+	var where []string
+	if tenantPred != "" {
+		where = append(where, tenantPred)
+	}
+	if tr := c.timeRange(ds, "f", from, to); tr != "" {
+		where = append(where, tr)
+	} else if pf := c.partitionFloor(ds, "f"); pf != "" {
+		where = append(where, pf)
+	}
+	return where
 }
 
 // timeRange restricts the dataset's time column to [from, to].

@@ -71,18 +71,9 @@ func (v *ValuesQuery) Compile(dialectName string, s TenantScope) (warehouse.Comp
 		label = "MAX(f." + d.quote(v.Dim.Label) + ")"
 	}
 	sel = append(sel, label+" AS l")
-	var where []string
-	if pred != "" {
-		where = append(where, pred)
-	}
 	// A picker reads the periods it is bounded to; unbounded, its only
-	// time predicate is the one every row meets, which partition-required
-	// marts still demand.
-	if tr := c.timeRange(v.Dataset, "f", v.From, v.To); tr != "" {
-		where = append(where, tr)
-	} else if pf := c.partitionFloor(v.Dataset, "f"); pf != "" {
-		where = append(where, pf)
-	}
+	// time predicate is the one every row meets.
+	where := c.readWhere(v.Dataset, pred, v.From, v.To)
 	if v.Search != "" {
 		p := c.bind(strings.ToLower(v.Search))
 		cond := "STRPOS(LOWER(CAST(f." + d.quote(v.Dim.Column) + " AS " + d.str + ")), " + p + ") > 0"
