@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"archive/zip"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -189,21 +188,7 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 		return err
 	}
 	l.reference = true // the cargo lines are the facts; a berthing is their month, port and UF
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, false, func(r *row) error {
 		id, porto, ano, mes, nav, uf, data := r.int(0), r.text(1), r.int(2), r.text(3), r.text(4), strings.ToUpper(r.text(5)), r.text(6)
 		if err := r.err(); err != nil {
 			return err
@@ -232,9 +217,10 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 		m := time.Date(int(ano), time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		j.addPeriod(m.Format("2006-01"))
 		berthings[id] = struct{}{}
-		if err := l.add(rd.Line(), id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data); err != nil {
-			return err
-		}
+		return l.add(r.line, id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data)
+	})
+	if err != nil {
+		return err
 	}
 	return l.close()
 }
@@ -251,21 +237,7 @@ func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, 
 	if err != nil {
 		return orphan, err
 	}
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return orphan, &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, false, func(r *row) error {
 		idc, ida, nav, flag, nat, sent := r.int(0), r.int(1), r.text(2), r.int(3), r.text(4), r.text(5)
 		teu, qt, peso := r.decimal(6), r.decimal(7), r.decimal(8)
 		navType, ok := antaqNavTypes[delim.Name(nav)]
@@ -284,14 +256,15 @@ func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, 
 			r.fail(3, "must be 0 or 1: %d", flag)
 		}
 		if err := r.err(); err != nil {
-			return orphan, err
+			return err
 		}
 		if _, ok := berthings[ida]; !ok && orphan.line == 0 {
-			orphan = orphanCargo{line: rd.Line(), id: ida}
+			orphan = orphanCargo{line: r.line, id: ida}
 		}
-		if err := l.add(rd.Line(), idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso); err != nil {
-			return orphan, err
-		}
+		return l.add(r.line, idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso)
+	})
+	if err != nil {
+		return orphan, err
 	}
 	return orphan, l.close()
 }

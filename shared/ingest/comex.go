@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"regexp"
 	"strings"
@@ -222,23 +221,9 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err != nil {
 		return err
 	}
-	var r *row
 	vals := make([]any, 0, len(columns))
 	lastPeriod := [2]int64{}
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, false, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if lastPeriod != [2]int64{year, month} {
 			if err := j.comexMonth(r, year, month); err != nil {
@@ -251,12 +236,13 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		if imp {
 			vals = append(vals, r.int(11), r.int(12))
 		}
-		if err := l.add(rd.Line(), vals...); err != nil {
+		if err := l.add(r.line, vals...); err != nil {
 			return err
 		}
-		if err := r.err(); err != nil {
-			return err
-		}
+		return r.err()
+	})
+	if err != nil {
+		return err
 	}
 	if err := l.close(); err != nil {
 		return err
@@ -284,22 +270,8 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err != nil {
 		return err
 	}
-	var r *row
 	without := make([]int64, len(comexMunWithout))
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, false, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if err := j.comexMonth(r, year, month); err != nil {
 			return err
@@ -310,13 +282,14 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 				without[i]++
 			}
 		}
-		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), coMun, r.int(6), r.int(7))
+		err := l.add(r.line, year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), coMun, r.int(6), r.int(7))
 		if err != nil {
 			return err
 		}
-		if err := r.err(); err != nil {
-			return err
-		}
+		return r.err()
+	})
+	if err != nil {
+		return err
 	}
 	if err := l.close(); err != nil {
 		return err
@@ -424,21 +397,7 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		return err
 	}
 	vals := make([]any, len(c.Columns))
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, false, func(r *row) error {
 		for i, col := range c.Columns {
 			if col.Kind == Code {
 				vals[i] = r.code(i)
@@ -449,9 +408,10 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		if err := r.err(); err != nil {
 			return err
 		}
-		if err := l.add(rd.Line(), vals...); err != nil {
-			return err
-		}
+		return l.add(r.line, vals...)
+	})
+	if err != nil {
+		return err
 	}
 	if err := l.close(); err != nil {
 		return err
