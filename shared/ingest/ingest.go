@@ -9,7 +9,7 @@
 // typed rows, one table per layout, with the file's sha256 and line
 // number; staging normalises keys (7-digit IBGE codes, zero-padded codes,
 // month dates); core holds facts and dimensions; marts are the tables of
-// shared/duckdb/schema.sql. The models are SQL files embedded per dialect
+// models/*/ddl_marts_*.sql. The models are SQL files embedded per dialect
 // under models/duckdb and models/bigquery.
 //
 // A load is one warehouse transaction: a file that breaks its contract
