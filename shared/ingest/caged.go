@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -84,14 +82,9 @@ func loadCAGED(j *job) error {
 	if m := cagedNameRE.FindStringSubmatch(path.Base(j.name)); m != nil {
 		kind, fileComp = strings.ToLower(m[1]), m[2]
 	}
-	text, _, err := delim.Decode(j.in, delim.UTF8)
+	rd, header, err := j.openDelimited(j.in, delim.UTF8, ';')
 	if err != nil {
 		return err
-	}
-	rd := delim.NewReader(text, ';')
-	header, err := rd.Read()
-	if err != nil {
-		return j.contractErr(1, "", "no header line: %v", err)
 	}
 	b, err := cagedContract.bind(j.name, rd.Line(), header)
 	if err != nil {
@@ -287,21 +280,15 @@ const cagedMunicipioColumn = "município"
 // must reach core. A cell keeps the line
 // of its first record, so the first such cell names the first such record.
 func checkCAGEDMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("caged mapping check", cagedMappedBigQuery)
-	}
 	var (
 		line, records int64
 		mun, uf       string
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
+	found, err := j.firstUnmapped("caged mapping check", cagedMappedBigQuery, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
 		FROM staging.caged s LEFT JOIN core.dim_uf u ON u.uf_code = left(s.municipio6, 2)
-		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, j.sha).Scan(&line, &mun, &uf, &records)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, &line, &mun, &uf, &records)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), cagedMunicipioColumn, "município %q (%s) not in the territorial table (records of this file with a município code it does not have: %d)", mun, uf, records)
 }

@@ -35,6 +35,16 @@ type Column struct {
 	Nullable bool // may be empty
 }
 
+// optional lists columns a layout may have and the loader never reads:
+// known by name, so that the contract can refuse unknown ones.
+func optional(names ...string) []Column {
+	out := make([]Column, len(names))
+	for i, n := range names {
+		out[i] = Column{Name: n, Optional: true}
+	}
+	return out
+}
+
 // Contract is a layout's schema: the columns expected by name, their
 // types, and whether other columns are tolerated.
 type Contract struct {
@@ -251,4 +261,27 @@ func (r *row) decimal(i int) float64 {
 		r.fail(i, "is not a decimal number (mark %q): %q", rune(r.b.c.Mark), s)
 	}
 	return v
+}
+
+// openDelimited decodes a delimited file and reads its header line.
+func (j *job) openDelimited(r io.Reader, enc delim.Encoding, comma byte) (*delim.Reader, []string, error) {
+	text, _, err := delim.Decode(r, enc)
+	if err != nil {
+		return nil, nil, err
+	}
+	rd := delim.NewReader(text, comma)
+	header, err := rd.Read()
+	if err != nil {
+		return nil, nil, j.contractErr(1, "", "no header line: %v", err)
+	}
+	return rd, header, nil
+}
+
+// landEach is eachRecord for a loop whose records go to one landing
+// table: the lander is closed once every record was read.
+func (j *job) landEach(rd *delim.Reader, b *binding, l *lander, fn func(r *row) error) error {
+	if err := j.eachRecord(rd, b, false, fn); err != nil {
+		return err
+	}
+	return l.close()
 }

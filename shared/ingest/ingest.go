@@ -681,6 +681,25 @@ func (j *job) logFile(content string) error {
 		j.rep.RowsSkipped, strings.Join(j.rep.SkippedWhy, "; "), j.deps)
 }
 
+// firstUnmapped runs a load's mapping check (every landed row must reach
+// core with its municipality). On BigQuery it adds the script's statement,
+// which raises the refusal itself; locally it scans the first unmapped row
+// of the file (query binds the file's sha256) into dest and says whether
+// there was one.
+func (j *job) firstUnmapped(name, bigquery, query string, dest ...any) (bool, error) {
+	if j.remote != nil {
+		return false, j.remote.addStatement(name, bigquery)
+	}
+	err := j.conn.QueryRowContext(j.ctx, query, j.sha).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("checking the municipalities: %w", err)
+	}
+	return true, nil
+}
+
 // note records something the operator should know about the load.
 func (j *job) note(format string, args ...any) {
 	j.rep.Notes = append(j.rep.Notes, fmt.Sprintf(format, args...))

@@ -1,9 +1,6 @@
 package ingest
 
 import (
-	"database/sql"
-	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -192,21 +189,15 @@ const pibNameColumn = "Unidade da Federação e Município"
 // to no IBGE code: every landed row must reach core. (A file without the
 // territorial table is refused before, see Source.Requires.)
 func checkPIBMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("pib mapping check", pibMappedBigQuery)
-	}
 	var (
 		line      int64
 		nome, uf  string
 		unmatched int
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &nome, &uf, &unmatched)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+	found, err := j.firstUnmapped("pib mapping check", pibMappedBigQuery, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &nome, &uf, &unmatched)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), pibNameColumn, "município %q (%s) not in the territorial table (%d values of this file name no known municipality)", nome, uf, unmatched)
 }

@@ -1,12 +1,7 @@
 package ingest
 
 import (
-	"archive/zip"
-	"database/sql"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -197,21 +192,15 @@ const siconfiCodeColumn = "Cod.IBGE"
 // territorial table: every landed row must reach core with its
 // municipality.
 func checkSiconfiMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("siconfi mapping check", siconfiMappedBigQuery)
-	}
 	var (
 		line      int64
 		code      string
 		unmatched int
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &code, &unmatched)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+	found, err := j.firstUnmapped("siconfi mapping check", siconfiMappedBigQuery, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &code, &unmatched)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), siconfiCodeColumn, "%q is not in the territorial table (%d rows of this file name a code it does not have)", code, unmatched)
 }
@@ -244,36 +233,4 @@ func (j *job) noteSiconfi() error {
 		j.note("%d accounts repeat within a municipality and column: the mart publishes the figure of the first line of each, not their sum", dups)
 	}
 	return nil
-}
-
-// zipEntry spools the job's input to a temporary file (a zip needs random
-// access) and opens the first entry whose name ends with suffix.
-func zipEntry(j *job, suffix string) (io.Reader, func(), error) {
-	f, err := os.CreateTemp("", "mirante-zip-*")
-	if err != nil {
-		return nil, nil, err
-	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	size, err := io.Copy(f, j.in)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	zr, err := zip.NewReader(f, size)
-	if err != nil {
-		cleanup()
-		return nil, nil, j.contractErr(0, "", "not a zip file: %v", err)
-	}
-	for _, e := range zr.File {
-		if strings.HasSuffix(strings.ToLower(e.Name), suffix) {
-			rc, err := openZipEntry(j, e)
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			return rc, func() { rc.Close(); cleanup() }, nil
-		}
-	}
-	cleanup()
-	return nil, nil, j.contractErr(0, "", "the zip holds no %s file", suffix)
 }

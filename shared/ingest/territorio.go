@@ -52,14 +52,9 @@ var kelvinsContract = &Contract{Source: "ibge_territorio", Layout: "kelvins_muni
 }}
 
 func loadTerritorio(j *job) error {
-	text, _, err := delim.Decode(j.in, delim.Auto)
+	rd, header, err := j.openDelimited(j.in, delim.Auto, 0)
 	if err != nil {
 		return err
-	}
-	rd := delim.NewReader(text, 0)
-	header, err := rd.Read()
-	if err != nil {
-		return j.contractErr(1, "", "no header line: %v", err)
 	}
 	c := dtbContract
 	if kelvinsContract.matches(header) && !dtbContract.matches(header) {
@@ -95,7 +90,7 @@ func loadDTB(j *job, rd *delim.Reader, b *binding) error {
 	if err != nil {
 		return err
 	}
-	err = j.eachRecord(rd, b, false, func(r *row) error {
+	err = j.landEach(rd, b, l, func(r *row) error {
 		uf, mun5, mun := r.code(dtbUF), r.code(dtbMun5), r.code(dtbMun)
 		nome := r.text(dtbMunNome)
 		if err := r.err(); err != nil {
@@ -110,18 +105,15 @@ func loadDTB(j *job, rd *delim.Reader, b *binding) error {
 		if d, _ := delim.IBGECheckDigit(mun[:6]); d != mun[6] {
 			j.note("municipality %s (%s) does not follow IBGE's check-digit rule (a known exception)", mun, nome)
 		}
-		err := l.add(r.line, uf, r.text(dtbUFNome), r.code(dtbRGInt), r.text(dtbRGIntNome), r.code(dtbRGIme), r.text(dtbRGImeNome),
+		vals := []any{uf, r.text(dtbUFNome), r.code(dtbRGInt), r.text(dtbRGIntNome), r.code(dtbRGIme), r.text(dtbRGImeNome),
 			nullable(r.code(dtbMeso)), nullable(r.text(dtbMesoNome)), nullable(r.code(dtbMicro)), nullable(r.text(dtbMicroNome)),
-			mun5, mun, nome, delim.Name(nome))
-		if err != nil {
+			mun5, mun, nome, delim.Name(nome)}
+		if err := r.err(); err != nil {
 			return err
 		}
-		return r.err()
+		return l.add(r.line, vals...)
 	})
 	if err != nil {
-		return err
-	}
-	if err := l.close(); err != nil {
 		return err
 	}
 	if j.rep.RowsRead == 0 {
@@ -142,7 +134,7 @@ func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
 	if err != nil {
 		return err
 	}
-	err = j.eachRecord(rd, b, false, func(r *row) error {
+	err = j.landEach(rd, b, l, func(r *row) error {
 		mun, uf, nome, capital := r.code(0), r.code(3), r.text(1), r.int(2)
 		if err := r.err(); err != nil {
 			return err
@@ -156,9 +148,6 @@ func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
 		return l.add(r.line, mun, nome, uf, capital == 1, delim.Name(nome))
 	})
 	if err != nil {
-		return err
-	}
-	if err := l.close(); err != nil {
 		return err
 	}
 	j.finish = func() error {
