@@ -17,9 +17,9 @@
 // is recognised by sha256 and by the hash of its typed rows); a revised file
 // replaces exactly the periods it covers.
 //
-// Where DuckDB is linked, import shared/ingest/duckappend to land rows
-// through DuckDB's appender; without it rows go in batched INSERTs, which
-// are correct but several times slower. This package itself links no
+// Where shared/duckdb is linked, rows land through DuckDB's appender, which
+// it registers; without it rows go in batched INSERTs, which are correct
+// but several times slower. This package itself links no
 // database driver, so binaries that only need Sources do not carry DuckDB.
 package ingest
 
