@@ -15,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/duckdb"
+	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
 
