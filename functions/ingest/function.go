@@ -9,7 +9,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -160,56 +159,13 @@ func (s *state) handle(ctx context.Context, bucket, name string, generation int6
 // sourceObject is an official file: sources/<source id>/<file name>.
 var sourceObject = regexp.MustCompile(`^sources/([a-z_]{2,40})/[^/]{1,300}$`)
 
-// warehouseSQL is an engine the data spine's SQL models run on in process
-// (DuckDB, in the local runner).
-type warehouseSQL interface {
-	SQL() *sql.DB
-}
-
-// warehouseRemote is an engine that takes landing rows as load jobs and the
-// models as one script (BigQuery, deployed).
-type warehouseRemote interface {
-	Ingest() ingest.Remote
-}
-
-// spine loads official files into the engine and reads its watermarks.
-type spine struct {
-	load      func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error)
-	watermark func(ctx context.Context, sourceID string) (string, error)
-}
-
-func (s *state) spine() (spine, bool) {
-	switch wh := s.engine.(type) {
-	case warehouseSQL:
-		return spine{
-			load: func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error) {
-				return ingest.Load(ctx, wh.SQL(), sourceID, name, r, ingest.LoadParams{})
-			},
-			watermark: func(ctx context.Context, sourceID string) (string, error) {
-				return ingest.Watermark(ctx, wh.SQL(), sourceID)
-			},
-		}, true
-	case warehouseRemote:
-		remote := wh.Ingest()
-		return spine{
-			load: func(ctx context.Context, sourceID, name string, r io.Reader) (ingest.Report, error) {
-				return ingest.LoadRemote(ctx, remote, sourceID, name, r, ingest.LoadParams{})
-			},
-			watermark: func(ctx context.Context, sourceID string) (string, error) {
-				return ingest.WatermarkRemote(ctx, remote, sourceID)
-			},
-		}, true
-	}
-	return spine{}, false
-}
-
 // loadSource loads an official file through the layers. A file that breaks
 // its source's contract goes to quarantine/, leaves every mart as it was and
 // is logged as an error for the pipeline alert. Every outcome is recorded by
 // object and generation (source_loads).
 func (s *state) loadSource(ctx context.Context, sourceID, object string, generation int64, log *slog.Logger) error {
 	rec := postgres.SourceLoad{Object: object, Generation: generation, Source: sourceID}
-	sp, ok := s.spine()
+	sp, ok := ingest.SpineOf(s.engine)
 	if !ok {
 		err := fmt.Errorf("the %s warehouse cannot load official files", s.engine.Name())
 		log.ErrorContext(ctx, "ingest failed", "source", sourceID, "error", err.Error())
@@ -227,7 +183,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string, generat
 		return s.failed(ctx, rec, err)
 	}
 	defer rc.Close()
-	rep, err := sp.load(ctx, sourceID, path.Base(object), rc)
+	rep, err := sp.Load(ctx, sourceID, path.Base(object), rc, ingest.LoadParams{})
 	if err != nil {
 		var ce *ingest.ContractError
 		if errors.As(err, &ce) || apperr.Is(err, apperr.Invalid) {
@@ -250,7 +206,7 @@ func (s *state) loadSource(ctx context.Context, sourceID, object string, generat
 	}
 	// The catalog's watermark is the warehouse's, not this file's: an older
 	// period loaded late must not move it back.
-	wm, err := sp.watermark(ctx, sourceID)
+	wm, err := sp.Watermark(ctx, sourceID)
 	if err != nil {
 		return s.failed(ctx, rec, err)
 	}

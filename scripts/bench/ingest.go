@@ -15,7 +15,6 @@ import (
 
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
-	_ "github.com/mirante/mirante/shared/ingest/duckappend" // the loaders' fast appender, as the local runner links it
 )
 
 // readCSV is the yardstick: DuckDB's own read_csv of the same file into a

@@ -273,7 +273,7 @@ func readPIBFile(t *testing.T, path string) pibFile {
 // is total: each term carries a relative error of about 2u (parsed from
 // the thousands, then multiplied by 1000, in DOUBLE) and adding them up
 // another (n-1)u at most, u = 2^-53; n·ulp(total) = 2n·u·total covers both.
-// The marts keep R$ as DOUBLE (shared/duckdb/schema.sql), so a UF's total,
+// The marts keep R$ as DOUBLE (shared/ingest/models/duckdb/ddl_marts_pib_municipal.sql), so a UF's total,
 // the sum of its municipalities, cannot be held to the cent: São Paulo's
 // 645 municipalities near R$ 3.4 trillion allow about R$ 0.30, Brazil's
 // 5570 about R$ 11 (bounds on the worst case; on this machine every UF and

@@ -24,16 +24,11 @@ type spine struct{ w *Warehouse }
 var _ ingest.Remote = spine{}
 
 func (s spine) query(q ingest.RemoteQuery) *bigquery.Query {
-	query := s.w.client.Query(q.SQL)
-	query.UseLegacySQL = false
-	query.Location = s.w.cfg.Location
-	query.ProjectID = s.w.cfg.Project
-	query.MaxBytesBilled = s.w.cfg.MaxBytesBilled
-	query.Labels = ingestLabels(q.Source)
+	params := make([]bigquery.QueryParameter, 0, len(q.Params))
 	for _, p := range q.Params {
-		query.Parameters = append(query.Parameters, bigquery.QueryParameter{Name: p.Name, Value: p.Value})
+		params = append(params, bigquery.QueryParameter{Name: p.Name, Value: p.Value})
 	}
-	return query
+	return s.w.ingestQuery(q.SQL, ingestLabels(q.Source), params)
 }
 
 func ingestLabels(source string) map[string]string {
@@ -42,9 +37,60 @@ func ingestLabels(source string) map[string]string {
 
 // Query runs a read-only query and reads every row.
 func (s spine) Query(ctx context.Context, q ingest.RemoteQuery) ([][]any, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
+	return s.w.readIngest(ctx, s.query(q))
+}
+
+// Exec runs a statement or script as a job and waits for it.
+func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
+	return s.w.runIngest(ctx, s.query(q))
+}
+
+// Append loads newline-delimited JSON into an existing table (the setup
+// script created it from its model), appending.
+func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
+	schema := make(bigquery.Schema, 0, len(a.Schema))
+	for _, c := range a.Schema {
+		schema = append(schema, &bigquery.FieldSchema{Name: c.Name, Type: bigquery.FieldType(fieldType(c.Type)), Required: c.Required})
+	}
+	src := bigquery.NewReaderSource(a.NDJSON)
+	src.SourceFormat = bigquery.JSON
+	src.Schema = schema
+	loader := s.w.client.DatasetInProject(s.w.cfg.Project, a.Dataset).Table(a.Table).LoaderFrom(src)
+	loader.CreateDisposition = bigquery.CreateNever
+	return s.w.loadIngest(ctx, loader, ingestLabels(a.Source))
+}
+
+// ingestQuery is a query or script of the ingest path (the spine's and
+// the uploads'): pinned to the location, capped in bytes billed, labelled.
+func (w *Warehouse) ingestQuery(sql string, labels map[string]string, params []bigquery.QueryParameter) *bigquery.Query {
+	q := w.client.Query(sql)
+	q.UseLegacySQL = false
+	q.Location = w.cfg.Location
+	q.ProjectID = w.cfg.Project
+	q.MaxBytesBilled = w.cfg.MaxBytesBilled
+	q.Labels = labels
+	q.Parameters = params
+	return q
+}
+
+// runIngest runs a query job and waits for it, within
+// BIGQUERY_INGEST_TIMEOUT.
+func (w *Warehouse) runIngest(ctx context.Context, q *bigquery.Query) error {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
 	defer cancel()
-	it, err := s.query(q).Read(ctx)
+	job, err := q.Run(ctx)
+	if err != nil {
+		return ingestErr(err)
+	}
+	return wait(ctx, job)
+}
+
+// readIngest runs a query and reads every row, within
+// BIGQUERY_INGEST_TIMEOUT.
+func (w *Warehouse) readIngest(ctx context.Context, q *bigquery.Query) ([][]any, error) {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
+	defer cancel()
+	it, err := q.Read(ctx)
 	if err != nil {
 		return nil, ingestErr(err)
 	}
@@ -66,37 +112,18 @@ func (s spine) Query(ctx context.Context, q ingest.RemoteQuery) ([][]any, error)
 	}
 }
 
-// Exec runs a statement or script as a job and waits for it.
-func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
-	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
+// loadIngest runs a load job that appends to its table, pinned, labelled,
+// uploaded in BIGQUERY_UPLOAD_CHUNK_BYTES chunks and bounded by
+// BIGQUERY_INGEST_TIMEOUT.
+func (w *Warehouse) loadIngest(ctx context.Context, loader *bigquery.Loader, labels map[string]string) error {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
 	defer cancel()
-	job, err := s.query(q).Run(ctx)
-	if err != nil {
-		return ingestErr(err)
-	}
-	return wait(ctx, job)
-}
-
-// Append loads newline-delimited JSON into an existing table (the setup
-// script created it from its model), appending.
-func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
-	ctx, cancel := context.WithTimeout(ctx, s.w.cfg.IngestTimeout)
-	defer cancel()
-	schema := make(bigquery.Schema, 0, len(a.Schema))
-	for _, c := range a.Schema {
-		schema = append(schema, &bigquery.FieldSchema{Name: c.Name, Type: bigquery.FieldType(fieldType(c.Type)), Required: c.Required})
-	}
-	src := bigquery.NewReaderSource(a.NDJSON)
-	src.SourceFormat = bigquery.JSON
-	src.Schema = schema
-	loader := s.w.client.DatasetInProject(s.w.cfg.Project, a.Dataset).Table(a.Table).LoaderFrom(src)
 	loader.WriteDisposition = bigquery.WriteAppend
-	loader.CreateDisposition = bigquery.CreateNever
-	loader.Location = s.w.cfg.Location
-	loader.ProjectID = s.w.cfg.Project
-	loader.Labels = ingestLabels(a.Source)
-	if s.w.cfg.UploadChunk > 0 {
-		loader.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(s.w.cfg.UploadChunk)}
+	loader.Location = w.cfg.Location
+	loader.ProjectID = w.cfg.Project
+	loader.Labels = labels
+	if w.cfg.UploadChunk > 0 {
+		loader.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(w.cfg.UploadChunk)}
 	}
 	job, err := loader.Run(ctx)
 	if err != nil {

@@ -16,8 +16,6 @@ import (
 	"cloud.google.com/go/civil"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
-	"google.golang.org/api/googleapi"
-	"google.golang.org/api/iterator"
 
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic"
@@ -177,8 +175,6 @@ func uploadLabels(orgID string) map[string]string {
 // creating it (partitioned by ingestion day, clustered by load) on the
 // first load.
 func (w *Warehouse) landUpload(ctx context.Context, t uploadTarget, load string, f *uploads.File) error {
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
-	defer cancel()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, r := range f.Rows {
@@ -194,20 +190,9 @@ func (w *Warehouse) landUpload(ctx context.Context, t uploadTarget, load string,
 	src.Schema = uploadLandingSchema
 	loader := w.client.DatasetInProject(w.cfg.Project, t.dataset).Table(uploadLanding).LoaderFrom(src)
 	loader.CreateDisposition = bigquery.CreateIfNeeded
-	loader.WriteDisposition = bigquery.WriteAppend
 	loader.TimePartitioning = &bigquery.TimePartitioning{Type: bigquery.DayPartitioningType, Expiration: uploadLandingExpiration}
 	loader.Clustering = &bigquery.Clustering{Fields: []string{"load_id"}}
-	loader.Location = w.cfg.Location
-	loader.ProjectID = w.cfg.Project
-	loader.Labels = uploadLabels(t.orgID)
-	if w.cfg.UploadChunk > 0 {
-		loader.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(w.cfg.UploadChunk)}
-	}
-	job, err := loader.Run(ctx)
-	if err != nil {
-		return ingestErr(err)
-	}
-	return wait(ctx, job)
+	return w.loadIngest(ctx, loader, uploadLabels(t.orgID))
 }
 
 // uploadScript is the load's script: the tables it reads and writes made
@@ -301,51 +286,29 @@ func tenantMetricsDDL(t uploadTarget) string {
 		"\n)\nPARTITION BY DATE_TRUNC(month, MONTH)\nCLUSTER BY " + cluster + ";"
 }
 
-func (w *Warehouse) uploadQuery(t uploadTarget, sql string, params []bigquery.QueryParameter) *bigquery.Query {
-	q := w.client.Query(sql)
-	q.UseLegacySQL = false
-	q.Location = w.cfg.Location
-	q.ProjectID = w.cfg.Project
-	q.MaxBytesBilled = w.cfg.MaxBytesBilled
-	q.Labels = uploadLabels(t.orgID)
-	q.Parameters = params
-	return q
-}
-
 // runUploadScript runs the script as a job and waits for it.
 func (w *Warehouse) runUploadScript(ctx context.Context, t uploadTarget, script string, params []bigquery.QueryParameter) error {
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
-	defer cancel()
-	job, err := w.uploadQuery(t, script, params).Run(ctx)
-	if err != nil {
-		return ingestErr(err)
-	}
-	return wait(ctx, job)
+	return w.runIngest(ctx, w.ingestQuery(script, uploadLabels(t.orgID), params))
 }
 
 // tenantWatermark reads the org's latest month (YYYY-MM, "" when it has
 // no rows) and row count in its tenant table. tenant_metrics requires no
 // partition filter, and this read needs every partition.
 func (w *Warehouse) tenantWatermark(ctx context.Context, t uploadTarget) (string, int64, error) {
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.IngestTimeout)
-	defer cancel()
 	sql := "SELECT FORMAT_DATE('%Y-%m', MAX(month)) AS watermark, COUNT(*) AS n FROM " + t.table
 	var params []bigquery.QueryParameter
 	if t.keyed {
 		sql += " WHERE tenant_key = @tenant"
 		params = []bigquery.QueryParameter{{Name: "tenant", Value: t.orgID}}
 	}
-	it, err := w.uploadQuery(t, sql, params).Read(ctx)
+	rows, err := w.readIngest(ctx, w.ingestQuery(sql, uploadLabels(t.orgID), params))
 	if err != nil {
-		return "", 0, ingestErr(err)
+		return "", 0, err
 	}
-	var row []bigquery.Value
-	if err := it.Next(&row); err != nil {
-		if errors.Is(err, iterator.Done) {
-			return "", 0, errors.New("bigquery: the watermark query returned no row")
-		}
-		return "", 0, ingestErr(err)
+	if len(rows) == 0 {
+		return "", 0, errors.New("bigquery: the watermark query returned no row")
 	}
+	row := rows[0]
 	if len(row) != 2 {
 		return "", 0, fmt.Errorf("bigquery: the watermark query returned %d columns, want 2", len(row))
 	}

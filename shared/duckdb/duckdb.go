@@ -107,11 +107,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Threads > 0 {
 		dsn += fmt.Sprintf("?threads=%d", cfg.Threads)
 	}
+	ddl, err := warehouseDDL()
+	if err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening the DuckDB warehouse: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
+	if _, err := db.ExecContext(ctx, ddl); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}

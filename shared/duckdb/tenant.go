@@ -32,27 +32,8 @@ func (d *DB) LoadTenantMetrics(ctx context.Context, scope semantic.TenantScope, 
 		return "", 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	months := map[string]bool{}
-	for _, r := range f.Rows {
-		months[r.Month] = true
-	}
-	var marks, qs []string
-	var args []any
-	for m := range months {
-		marks = append(marks, "CAST(? AS DATE)")
-		args = append(args, m+"-01")
-	}
-	for _, m := range f.Metrics {
-		qs = append(qs, "?")
-		args = append(args, m)
-	}
-	del := fmt.Sprintf(`DELETE FROM %s WHERE month IN (%s) AND metric IN (%s)`, table, strings.Join(marks, ","), strings.Join(qs, ","))
-	if key {
-		del += ` AND tenant_key = ?`
-		args = append(args, scope.OrgID)
-	}
-	if _, err := tx.ExecContext(ctx, del, args...); err != nil {
-		return "", 0, fmt.Errorf("replacing the covered months: %w", err)
+	if err := replaceTenantMonths(ctx, tx, table, key, scope.OrgID, f); err != nil {
+		return "", 0, err
 	}
 	names, err := municipioNames(ctx, tx, f)
 	if err != nil {
@@ -97,6 +78,34 @@ func (d *DB) LoadTenantMetrics(ctx context.Context, scope semantic.TenantScope, 
 		return "", 0, err
 	}
 	return wm.String, n, nil
+}
+
+// replaceTenantMonths deletes the rows of the upload's metrics and months
+// from the tenant's table (the org's rows only, in the shared mart).
+func replaceTenantMonths(ctx context.Context, tx *sql.Tx, table string, key bool, orgID string, f *uploads.File) error {
+	months := map[string]bool{}
+	for _, r := range f.Rows {
+		months[r.Month] = true
+	}
+	var marks, qs []string
+	var args []any
+	for m := range months {
+		marks = append(marks, "CAST(? AS DATE)")
+		args = append(args, m+"-01")
+	}
+	for _, m := range f.Metrics {
+		qs = append(qs, "?")
+		args = append(args, m)
+	}
+	del := fmt.Sprintf(`DELETE FROM %s WHERE month IN (%s) AND metric IN (%s)`, table, strings.Join(marks, ","), strings.Join(qs, ","))
+	if key {
+		del += ` AND tenant_key = ?`
+		args = append(args, orgID)
+	}
+	if _, err := tx.ExecContext(ctx, del, args...); err != nil {
+		return fmt.Errorf("replacing the covered months: %w", err)
+	}
+	return nil
 }
 
 func municipioNames(ctx context.Context, tx *sql.Tx, f *uploads.File) (map[string]string, error) {

@@ -2,10 +2,7 @@ package ingest
 
 import (
 	"archive/zip"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -34,7 +31,7 @@ import (
 // once, in the cell of its heaviest handled cargo line, so berthings add up
 // across any dimension.
 
-var antaqAtracacaoContract = &Contract{Source: "antaq", Layout: "atracacao", Mark: delim.Comma, Columns: []Column{
+var antaqAtracacaoContract = &Contract{Source: "antaq", Layout: "atracacao", Mark: delim.Comma, Columns: append([]Column{
 	{Name: "IDAtracacao", Kind: Int},
 	{Name: "Porto Atracação", Kind: Text},
 	{Name: "Ano", Kind: Int},
@@ -44,18 +41,16 @@ var antaqAtracacaoContract = &Contract{Source: "antaq", Layout: "atracacao", Mar
 	{Name: "Data Atracação", Kind: Text},
 	{Name: "Complexo Portuário", Kind: Text, Nullable: true},
 	{Name: "Município", Kind: Text, Nullable: true},
-	{Name: "CDTUP", Optional: true}, {Name: "IDBerco", Optional: true}, {Name: "Berço", Optional: true},
-	{Name: "Coordenadas", Optional: true}, {Name: "Apelido Instalação Portuária", Optional: true},
-	{Name: "Tipo da Autoridade Portuária", Optional: true}, {Name: "Data Chegada", Optional: true},
-	{Name: "Data Desatracação", Optional: true}, {Name: "Data Início Operação", Optional: true},
-	{Name: "Data Término Operação", Optional: true}, {Name: "Tipo de Operação", Optional: true},
-	{Name: "Nacionalidade do Armador", Optional: true}, {Name: "FlagMCOperacaoAtracacao", Optional: true},
-	{Name: "Terminal", Optional: true}, {Name: "UF", Optional: true}, {Name: "Região Geográfica", Optional: true},
-	{Name: "Região Hidrográfica", Optional: true}, {Name: "Instalação Portuária em Rio", Optional: true},
-	{Name: "Nº da Capitania", Optional: true}, {Name: "Nº do IMO", Optional: true},
-}}
+},
+	// Read by name only, to know the layout.
+	optional(
+		"CDTUP", "IDBerco", "Berço", "Coordenadas", "Apelido Instalação Portuária", "Tipo da Autoridade Portuária",
+		"Data Chegada", "Data Desatracação", "Data Início Operação", "Data Término Operação", "Tipo de Operação",
+		"Nacionalidade do Armador", "FlagMCOperacaoAtracacao", "Terminal", "UF", "Região Geográfica",
+		"Região Hidrográfica", "Instalação Portuária em Rio", "Nº da Capitania", "Nº do IMO",
+	)...)}
 
-var antaqCargaContract = &Contract{Source: "antaq", Layout: "carga", Mark: delim.Comma, Columns: []Column{
+var antaqCargaContract = &Contract{Source: "antaq", Layout: "carga", Mark: delim.Comma, Columns: append([]Column{
 	{Name: "IDCarga", Kind: Int},
 	{Name: "IDAtracacao", Kind: Int},
 	{Name: "Tipo Navegação", Kind: Text},
@@ -65,15 +60,14 @@ var antaqCargaContract = &Contract{Source: "antaq", Layout: "carga", Mark: delim
 	{Name: "TEU", Kind: Decimal},
 	{Name: "QTCarga", Kind: Decimal},
 	{Name: "VLPesoCargaBruta", Kind: Decimal},
-	{Name: "Origem", Optional: true}, {Name: "Destino", Optional: true}, {Name: "CDMercadoria", Optional: true},
-	{Name: "Tipo Operação da Carga", Optional: true}, {Name: "Carga Geral Acondicionamento", Optional: true},
-	{Name: "ConteinerEstado", Optional: true}, {Name: "FlagAutorizacao", Optional: true},
-	{Name: "FlagCabotagem", Optional: true}, {Name: "FlagCabotagemMovimentacao", Optional: true},
-	{Name: "FlagConteinerTamanho", Optional: true}, {Name: "FlagLongoCurso", Optional: true},
-	{Name: "FlagOffshore", Optional: true}, {Name: "FlagTransporteViaInterioir", Optional: true},
-	{Name: "Percurso Transporte em vias Interiores", Optional: true}, {Name: "Percurso Transporte Interiores", Optional: true},
-	{Name: "STNaturezaCarga", Optional: true}, {Name: "STSH2", Optional: true}, {Name: "STSH4", Optional: true},
-}}
+},
+	// Read by name only, to know the layout.
+	optional(
+		"Origem", "Destino", "CDMercadoria", "Tipo Operação da Carga", "Carga Geral Acondicionamento",
+		"ConteinerEstado", "FlagAutorizacao", "FlagCabotagem", "FlagCabotagemMovimentacao", "FlagConteinerTamanho",
+		"FlagLongoCurso", "FlagOffshore", "FlagTransporteViaInterioir", "Percurso Transporte em vias Interiores",
+		"Percurso Transporte Interiores", "STNaturezaCarga", "STSH2", "STSH4",
+	)...)}
 
 // The catalog's enum values (shared/semantic/catalog/antaq_monthly.json)
 // for ANTAQ's labels, keyed by delim.Name of the label.
@@ -98,19 +92,11 @@ func loadANTAQ(j *job) error {
 	if !strings.EqualFold(path.Ext(j.name), ".zip") {
 		return j.contractErr(0, "", "ANTAQ takes a zip holding <ano>Atracacao.txt and <ano>Carga.txt together (a berthing and its cargo make one mart cell)")
 	}
-	f, err := os.CreateTemp("", "mirante-antaq-*")
+	zr, cleanup, err := spoolZip(j)
 	if err != nil {
 		return err
 	}
-	defer func() { f.Close(); os.Remove(f.Name()) }()
-	size, err := io.Copy(f, j.in)
-	if err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(f, size)
-	if err != nil {
-		return j.contractErr(0, "", "not a zip file: %v", err)
-	}
+	defer cleanup()
 	var atracacao, carga *zip.File
 	for _, e := range zr.File {
 		base := strings.ToLower(path.Base(e.Name))
@@ -189,21 +175,7 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 		return err
 	}
 	l.reference = true // the cargo lines are the facts; a berthing is their month, port and UF
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	return j.landEach(rd, b, l, func(r *row) error {
 		id, porto, ano, mes, nav, uf, data := r.int(0), r.text(1), r.int(2), r.text(3), r.text(4), strings.ToUpper(r.text(5)), r.text(6)
 		if err := r.err(); err != nil {
 			return err
@@ -232,11 +204,8 @@ func readAtracacao(j *job, e *zip.File, berthings map[int64]struct{}) error {
 		m := time.Date(int(ano), time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		j.addPeriod(m.Format("2006-01"))
 		berthings[id] = struct{}{}
-		if err := l.add(rd.Line(), id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data); err != nil {
-			return err
-		}
-	}
-	return l.close()
+		return l.add(r.line, id, porto, uf, nullable(r.text(8)), nullable(r.text(7)), ano, mes, m, nav, navType, data)
+	})
 }
 
 func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, error) {
@@ -251,21 +220,7 @@ func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, 
 	if err != nil {
 		return orphan, err
 	}
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return orphan, &ContractError{Source: "antaq", File: b.file, Line: rd.Line(), Reason: err.Error()}
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		idc, ida, nav, flag, nat, sent := r.int(0), r.int(1), r.text(2), r.int(3), r.text(4), r.text(5)
 		teu, qt, peso := r.decimal(6), r.decimal(7), r.decimal(8)
 		navType, ok := antaqNavTypes[delim.Name(nav)]
@@ -284,14 +239,12 @@ func readCarga(j *job, e *zip.File, berthings map[int64]struct{}) (orphanCargo, 
 			r.fail(3, "must be 0 or 1: %d", flag)
 		}
 		if err := r.err(); err != nil {
-			return orphan, err
+			return err
 		}
 		if _, ok := berthings[ida]; !ok && orphan.line == 0 {
-			orphan = orphanCargo{line: rd.Line(), id: ida}
+			orphan = orphanCargo{line: r.line, id: ida}
 		}
-		if err := l.add(rd.Line(), idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso); err != nil {
-			return orphan, err
-		}
-	}
-	return orphan, l.close()
+		return l.add(r.line, idc, ida, nav, navType, nat, nature, sent, nullable(dir), flag, teu, qt, peso)
+	})
+	return orphan, err
 }

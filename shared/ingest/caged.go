@@ -1,10 +1,7 @@
 package ingest
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"regexp"
 	"sort"
@@ -85,19 +82,44 @@ func loadCAGED(j *job) error {
 	if m := cagedNameRE.FindStringSubmatch(path.Base(j.name)); m != nil {
 		kind, fileComp = strings.ToLower(m[1]), m[2]
 	}
-	text, _, err := delim.Decode(j.in, delim.UTF8)
+	rd, header, err := j.openDelimited(j.in, delim.UTF8, ';')
 	if err != nil {
 		return err
-	}
-	rd := delim.NewReader(text, ';')
-	header, err := rd.Read()
-	if err != nil {
-		return j.contractErr(1, "", "no header line: %v", err)
 	}
 	b, err := cagedContract.bind(j.name, rd.Line(), header)
 	if err != nil {
 		return err
 	}
+	if kind, err = cagedKind(j, b, kind, rd.Line()); err != nil {
+		return err
+	}
+	j.layout = "caged" + kind
+	cells, maxComp, err := countCAGED(j, rd, b, kind)
+	if err != nil {
+		return err
+	}
+	if fileComp == "" {
+		fileComp = fmt.Sprintf("%06d", maxComp)
+	}
+	fc, err := time.Parse("200601", fileComp)
+	if err != nil {
+		return j.contractErr(0, "", "file competência %q is not aaaamm", fileComp)
+	}
+	j.scope = kind + ":" + fc.Format("2006-01")
+	if kind != "exc" {
+		j.watermark = fc.Format("2006-01")
+	}
+	if err := landCAGED(j, cells, kind, fc); err != nil {
+		return err
+	}
+	j.finish = func() error { return finishCAGED(j, kind, fc) }
+	return nil
+}
+
+// cagedKind is the file's layout (mov, for or exc): the one the load
+// forces, else the one its name says, else exc when the header has the
+// exclusion columns, else mov.
+func cagedKind(j *job, b *binding, kind string, headerLine int) (string, error) {
 	hasExc := b.idx[cagedCompExc] >= 0 && b.idx[cagedIndExc] >= 0
 	switch {
 	case j.params.Layout != "":
@@ -108,33 +130,25 @@ func loadCAGED(j *job) error {
 		kind = "mov"
 	}
 	if kind != "mov" && kind != "for" && kind != "exc" {
-		return j.contractErr(0, "", "unknown CAGED layout %q (cagedmov, cagedfor, cagedexc)", kind)
+		return "", j.contractErr(0, "", "unknown CAGED layout %q (cagedmov, cagedfor, cagedexc)", kind)
 	}
 	if kind == "exc" && !hasExc {
 		col := "competênciaexc"
 		if b.idx[cagedCompExc] >= 0 {
 			col = "indicadordeexclusão"
 		}
-		return j.contractErr(rd.Line(), col, "missing from the header (cagedexc layout)")
+		return "", j.contractErr(headerLine, col, "missing from the header (cagedexc layout)")
 	}
-	j.layout = "caged" + kind
+	return kind, nil
+}
+
+// countCAGED counts the file's records into cells, skipping (and
+// reporting) those the layout names as having no municipality or section;
+// it returns the cells and the latest competência read.
+func countCAGED(j *job, rd *delim.Reader, b *binding, kind string) (map[cagedKey]*cagedCell, int64, error) {
 	cells := map[cagedKey]*cagedCell{}
 	var maxComp, noMunicipio, noSection int64
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err := j.eachRecord(rd, b, false, func(r *row) error {
 		comp, mun, sec, saldo := r.int(cagedComp), r.code(cagedMun), strings.ToUpper(r.text(cagedSecao)), r.int(cagedSaldo)
 		if kind == "exc" {
 			if c := r.int(cagedCompExc); c > maxComp {
@@ -148,26 +162,26 @@ func loadCAGED(j *job) error {
 			return err
 		}
 		if comp%100 < 1 || comp%100 > 12 || comp/100 < 2000 || comp/100 > 2200 {
-			return j.contractErr(rd.Line(), "competênciamov", "not a month (aaaamm): %d", comp)
+			return j.contractErr(r.line, "competênciamov", "not a month (aaaamm): %d", comp)
 		}
 		if saldo != 1 && saldo != -1 {
-			return j.contractErr(rd.Line(), "saldomovimentação", "must be 1 or -1, is %d", saldo)
+			return j.contractErr(r.line, "saldomovimentação", "must be 1 or -1, is %d", saldo)
 		}
 		if sec != cagedNoSection && (len(sec) != 1 || sec[0] < 'A' || sec[0] > 'U') {
-			return j.contractErr(rd.Line(), "seção", "not a CNAE 2.0 section (A to U) nor %s (não identificado): %q", cagedNoSection, sec)
+			return j.contractErr(r.line, "seção", "not a CNAE 2.0 section (A to U) nor %s (não identificado): %q", cagedNoSection, sec)
 		}
 		if cagedNoMunicipio(mun) {
 			noMunicipio++
-			continue
+			return nil
 		}
 		if sec == cagedNoSection {
 			noSection++
-			continue
+			return nil
 		}
 		k := cagedKey{comp, mun, sec}
 		c := cells[k]
 		if c == nil {
-			c = &cagedCell{line: rd.Line()}
+			c = &cagedCell{line: r.line}
 			cells[k] = c
 		}
 		c.rows++
@@ -176,23 +190,22 @@ func loadCAGED(j *job) error {
 		} else {
 			c.sep++
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	if j.rep.RowsRead == 0 {
-		return j.contractErr(0, "", "no movement rows")
+		return nil, 0, j.contractErr(0, "", "no movement rows")
 	}
 	j.skip(noMunicipio, "records (one movement each) of município 999999 or <uf>9999, not identified in the CAGED layout: no municipality to publish them in")
 	j.skip(noSection, "records (one movement each) of seção "+cagedNoSection+", not identified in the CAGED layout: no CNAE section to publish them in")
-	if fileComp == "" {
-		fileComp = fmt.Sprintf("%06d", maxComp)
-	}
-	fc, err := time.Parse("200601", fileComp)
-	if err != nil {
-		return j.contractErr(0, "", "file competência %q is not aaaamm", fileComp)
-	}
-	j.scope = kind + ":" + fc.Format("2006-01")
-	if kind != "exc" {
-		j.watermark = fc.Format("2006-01")
-	}
+	return cells, maxComp, nil
+}
+
+// landCAGED lands the cells in key order, so that the same counts land
+// as the same rows whatever order the file had.
+func landCAGED(j *job, cells map[cagedKey]*cagedCell, kind string, fc time.Time) error {
 	keys := make([]cagedKey, 0, len(cells))
 	for k := range cells {
 		keys = append(keys, k)
@@ -223,27 +236,26 @@ func loadCAGED(j *job) error {
 			return err
 		}
 	}
-	if err := l.close(); err != nil {
+	return l.close()
+}
+
+// finishCAGED runs the models of a CAGED file once its cells landed.
+func finishCAGED(j *job, kind string, fc time.Time) error {
+	p := map[string]any{"kind": kind, "file_competencia": fc}
+	if j.remote != nil {
+		// BigQuery's models take the months the replaced cells touched
+		// in @periods (DuckDB's add them to load_scope themselves).
+		if err := j.remote.addScopeFrom(`SELECT DISTINCT month FROM core.fact_caged WHERE kind = ? AND file_competencia = ?`, kind, fc); err != nil {
+			return err
+		}
+	}
+	if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged"); err != nil {
 		return err
 	}
-	j.finish = func() error {
-		p := map[string]any{"kind": kind, "file_competencia": fc}
-		if j.remote != nil {
-			// BigQuery's models take the months the replaced cells touched
-			// in @periods (DuckDB's add them to load_scope themselves).
-			if err := j.remote.addScopeFrom(`SELECT DISTINCT month FROM core.fact_caged WHERE kind = ? AND file_competencia = ?`, kind, fc); err != nil {
-				return err
-			}
-		}
-		if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged"); err != nil {
-			return err
-		}
-		if err := checkCAGEDMapped(j); err != nil {
-			return err
-		}
-		return j.runModelsWith(p, "ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly")
+	if err := checkCAGEDMapped(j); err != nil {
+		return err
 	}
-	return nil
+	return j.runModelsWith(p, "ddl_core_fact_caged", "core_fact_caged", "ddl_marts_caged_monthly", "marts_caged_monthly")
 }
 
 // cagedNoSection is the seção the CAGED layout names "Não identificado".
@@ -268,21 +280,15 @@ const cagedMunicipioColumn = "município"
 // must reach core. A cell keeps the line
 // of its first record, so the first such cell names the first such record.
 func checkCAGEDMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("caged mapping check", cagedMappedBigQuery)
-	}
 	var (
 		line, records int64
 		mun, uf       string
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
+	found, err := j.firstUnmapped("caged mapping check", cagedMappedBigQuery, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
 		FROM staging.caged s LEFT JOIN core.dim_uf u ON u.uf_code = left(s.municipio6, 2)
-		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, j.sha).Scan(&line, &mun, &uf, &records)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, &line, &mun, &uf, &records)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), cagedMunicipioColumn, "município %q (%s) not in the territorial table (records of this file with a município code it does not have: %d)", mun, uf, records)
 }

@@ -1,10 +1,7 @@
 package ingest
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"regexp"
 	"strings"
@@ -140,14 +137,9 @@ func loadComex(j *job) error {
 	if j.params.Flow != "" {
 		flow = j.params.Flow
 	}
-	text, _, err := delim.Decode(j.in, delim.Windows1252)
+	rd, header, err := j.openDelimited(j.in, delim.Windows1252, ';')
 	if err != nil {
 		return err
-	}
-	rd := delim.NewReader(text, ';')
-	header, err := rd.Read()
-	if err != nil {
-		return j.contractErr(1, "", "no header line: %v", err)
 	}
 	if layout == "" {
 		switch {
@@ -222,23 +214,9 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err != nil {
 		return err
 	}
-	var r *row
 	vals := make([]any, 0, len(columns))
 	lastPeriod := [2]int64{}
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if lastPeriod != [2]int64{year, month} {
 			if err := j.comexMonth(r, year, month); err != nil {
@@ -251,14 +229,12 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		if imp {
 			vals = append(vals, r.int(11), r.int(12))
 		}
-		if err := l.add(rd.Line(), vals...); err != nil {
-			return err
-		}
 		if err := r.err(); err != nil {
 			return err
 		}
-	}
-	if err := l.close(); err != nil {
+		return l.add(r.line, vals...)
+	})
+	if err != nil {
 		return err
 	}
 	j.finish = func() error {
@@ -284,22 +260,8 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err != nil {
 		return err
 	}
-	var r *row
 	without := make([]int64, len(comexMunWithout))
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if err := j.comexMonth(r, year, month); err != nil {
 			return err
@@ -310,15 +272,13 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 				without[i]++
 			}
 		}
-		err = l.add(rd.Line(), year, month, r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), coMun, r.int(6), r.int(7))
-		if err != nil {
-			return err
-		}
+		sh4, pais, uf, kg, fob := r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), r.int(6), r.int(7)
 		if err := r.err(); err != nil {
 			return err
 		}
-	}
-	if err := l.close(); err != nil {
+		return l.add(r.line, year, month, sh4, pais, uf, coMun, kg, fob)
+	})
+	if err != nil {
 		return err
 	}
 	for i, w := range comexMunWithout {
@@ -367,22 +327,15 @@ func comexMunWithoutSQL() string {
 // municipality, or its state's and municipality's totals come out short.
 // It runs after staging_comex_mun, before core.
 func checkComexMunMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("comex_mun mapping check", comexMunMappedBigQuery)
-	}
 	var (
 		line      int64
 		code, uf  string
 		unmatched int
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT line, co_mun, uf, count(*) OVER () FROM staging.comex_mun
-		WHERE file_sha256 = ? AND municipio IS NULL AND co_mun NOT IN (`+comexMunWithoutSQL()+`) ORDER BY line LIMIT 1`, j.sha).
-		Scan(&line, &code, &uf, &unmatched)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking CO_MUN: %w", err)
+	found, err := j.firstUnmapped("comex_mun mapping check", comexMunMappedBigQuery, `SELECT line, co_mun, uf, count(*) OVER () FROM staging.comex_mun
+		WHERE file_sha256 = ? AND municipio IS NULL AND co_mun NOT IN (`+comexMunWithoutSQL()+`) ORDER BY line LIMIT 1`, &line, &code, &uf, &unmatched)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), "CO_MUN", comexMunUnmapped, code, uf, unmatched)
 }
@@ -424,21 +377,7 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		return err
 	}
 	vals := make([]any, len(c.Columns))
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		for i, col := range c.Columns {
 			if col.Kind == Code {
 				vals[i] = r.code(i)
@@ -449,11 +388,9 @@ func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error 
 		if err := r.err(); err != nil {
 			return err
 		}
-		if err := l.add(rd.Line(), vals...); err != nil {
-			return err
-		}
-	}
-	if err := l.close(); err != nil {
+		return l.add(r.line, vals...)
+	})
+	if err != nil {
 		return err
 	}
 	j.finish = func() error {

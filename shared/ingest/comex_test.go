@@ -15,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
-	"github.com/mirante/mirante/shared/ingest/duckappend"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
 
@@ -329,7 +329,7 @@ func TestPortableAppenderLandsTheSame(t *testing.T) {
 	fast := warehouse(t)
 	loadFile(t, fast, "comex", path, ingest.LoadParams{Flow: "export"})
 	ingest.RegisterAppender(ingest.InsertAppender)
-	t.Cleanup(func() { ingest.RegisterAppender(duckappend.Open) })
+	t.Cleanup(func() { ingest.RegisterAppender(duckdb.OpenAppender) })
 	portable := warehouse(t)
 	rep := loadFile(t, portable, "comex", path, ingest.LoadParams{Flow: "export"})
 	if rep.RowsLoaded != 60 {

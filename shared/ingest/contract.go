@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mirante/mirante/shared/ingest/delim"
@@ -31,6 +33,16 @@ type Column struct {
 	Width    int  // Code: digits after left-padding with zeros; 0 for any
 	Optional bool // newer or older editions may lack it
 	Nullable bool // may be empty
+}
+
+// optional lists columns a layout may have and the loader never reads:
+// known by name, so that the contract can refuse unknown ones.
+func optional(names ...string) []Column {
+	out := make([]Column, len(names))
+	for i, n := range names {
+		out[i] = Column{Name: n, Optional: true}
+	}
+	return out
 }
 
 // Contract is a layout's schema: the columns expected by name, their
@@ -128,21 +140,39 @@ type row struct {
 	bad  *ContractError
 }
 
-func (b *binding) row(rec []string, line int) *row {
-	r := &row{b: b, rec: rec, line: line}
-	if len(rec) != b.width && !(len(rec) == b.width+1 && rec[b.width] == "") {
-		r.bad = &ContractError{Source: b.c.Source, File: b.file, Line: line,
-			Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), b.width)}
-	}
-	return r
-}
-
-// reset reuses r for the next record.
+// reset points r at the next record, checking its width against the
+// header's (a trailing empty field is a trailing separator).
 func (r *row) reset(rec []string, line int) {
 	r.rec, r.line, r.bad = rec, line, nil
 	if len(rec) != r.b.width && !(len(rec) == r.b.width+1 && rec[r.b.width] == "") {
 		r.bad = &ContractError{Source: r.b.c.Source, File: r.b.file, Line: line,
 			Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), r.b.width)}
+	}
+}
+
+// eachRecord is the record loop of every delimited layout: it reads the
+// records after the header through b, one row reused for all of them, and
+// counts each in the report before fn checks and lands it. A record the
+// reader cannot split is a contract error at its line. With skipBlank, a
+// line with one empty field is no record (FINBRA's blank lines).
+func (j *job) eachRecord(rd *delim.Reader, b *binding, skipBlank bool, fn func(r *row) error) error {
+	r := &row{b: b}
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return &ContractError{Source: j.src.ID, File: b.file, Line: rd.Line(), Reason: err.Error()}
+		}
+		if skipBlank && len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		r.reset(rec, rd.Line())
+		j.rep.RowsRead++
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
 }
 
@@ -231,4 +261,27 @@ func (r *row) decimal(i int) float64 {
 		r.fail(i, "is not a decimal number (mark %q): %q", rune(r.b.c.Mark), s)
 	}
 	return v
+}
+
+// openDelimited decodes a delimited file and reads its header line.
+func (j *job) openDelimited(r io.Reader, enc delim.Encoding, comma byte) (*delim.Reader, []string, error) {
+	text, _, err := delim.Decode(r, enc)
+	if err != nil {
+		return nil, nil, err
+	}
+	rd := delim.NewReader(text, comma)
+	header, err := rd.Read()
+	if err != nil {
+		return nil, nil, j.contractErr(1, "", "no header line: %v", err)
+	}
+	return rd, header, nil
+}
+
+// landEach is eachRecord for a loop whose records go to one landing
+// table: the lander is closed once every record was read.
+func (j *job) landEach(rd *delim.Reader, b *binding, l *lander, fn func(r *row) error) error {
+	if err := j.eachRecord(rd, b, false, fn); err != nil {
+		return err
+	}
+	return l.close()
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/mirante/mirante/shared/duckdb"
-	_ "github.com/mirante/mirante/shared/ingest/duckappend"
 )
 
 // dataDir is ../shared/data beside the checkout: walk up from the package

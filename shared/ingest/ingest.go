@@ -9,7 +9,7 @@
 // typed rows, one table per layout, with the file's sha256 and line
 // number; staging normalises keys (7-digit IBGE codes, zero-padded codes,
 // month dates); core holds facts and dimensions; marts are the tables of
-// shared/duckdb/schema.sql. The models are SQL files embedded per dialect
+// models/*/ddl_marts_*.sql. The models are SQL files embedded per dialect
 // under models/duckdb and models/bigquery.
 //
 // A load is one warehouse transaction: a file that breaks its contract
@@ -17,9 +17,9 @@
 // is recognised by sha256 and by the hash of its typed rows); a revised file
 // replaces exactly the periods it covers.
 //
-// Where DuckDB is linked, import shared/ingest/duckappend to land rows
-// through DuckDB's appender; without it rows go in batched INSERTs, which
-// are correct but several times slower. This package itself links no
+// Where shared/duckdb is linked, rows land through DuckDB's appender, which
+// it registers; without it rows go in batched INSERTs, which are correct
+// but several times slower. This package itself links no
 // database driver, so binaries that only need Sources do not carry DuckDB.
 package ingest
 
@@ -679,6 +679,25 @@ func (j *job) logFile(content string) error {
 		j.src.ID, j.layout, j.scope, j.name, j.sha, content, j.rep.Bytes, j.rep.RowsRead, j.rep.RowsLoaded,
 		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now, sql.Null[int64]{V: j.loadSeq, Valid: j.loadSeq != 0},
 		j.rep.RowsSkipped, strings.Join(j.rep.SkippedWhy, "; "), j.deps)
+}
+
+// firstUnmapped runs a load's mapping check (every landed row must reach
+// core with its municipality). On BigQuery it adds the script's statement,
+// which raises the refusal itself; locally it scans the first unmapped row
+// of the file (query binds the file's sha256) into dest and says whether
+// there was one.
+func (j *job) firstUnmapped(name, bigquery, query string, dest ...any) (bool, error) {
+	if j.remote != nil {
+		return false, j.remote.addStatement(name, bigquery)
+	}
+	err := j.conn.QueryRowContext(j.ctx, query, j.sha).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("checking the municipalities: %w", err)
+	}
+	return true, nil
 }
 
 // note records something the operator should know about the load.

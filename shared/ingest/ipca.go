@@ -195,32 +195,12 @@ func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, m
 		case first == "" && len(rec) > 1 && delim.Name(rec[1]) == "mes":
 			// CSV: the ";Mês;;;" line above the months.
 		case first == "" && len(rec) > 1 && months == nil:
-			for i, f := range rec[1:] {
-				f = strings.TrimSpace(f)
-				if f == "" && i > 0 {
-					break
-				}
-				m, ok := parsePTMonth(f)
-				if !ok {
-					return j.contractErr(rd.Line(), "Mês", "column %d is not a month (\"janeiro 1980\"): %q", i+2, f)
-				}
-				months = append(months, m)
+			if months, err = sidraMonths(j, rec, rd.Line()); err != nil {
+				return err
 			}
 		case months != nil && first != "" && nonEmpty > 1:
-			// CSV data row: a territory and one value per month.
-			if delim.Name(first) != "brasil" {
-				j.note("territory %q ignored: the mart holds Brasil only", first)
-				continue
-			}
-			j.rep.RowsRead++
-			for i, m := range months {
-				cell := ""
-				if i+1 < len(rec) {
-					cell = rec[i+1]
-				}
-				if err := j.ipcaValue(l, rd.Line(), m, cell, mark); err != nil {
-					return err
-				}
+			if err := sidraRow(j, l, rec, rd.Line(), months, mark); err != nil {
+				return err
 			}
 		case inRows:
 			m, ok := parsePTMonth(first)
@@ -241,6 +221,45 @@ func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, m
 	}
 	if months == nil && !inRows && comma == ';' {
 		return j.contractErr(0, "Mês", "no header of months")
+	}
+	return nil
+}
+
+// sidraMonths reads the CSV's header of months ("janeiro 1980", ...), up
+// to its first empty column.
+func sidraMonths(j *job, rec []string, line int) ([]time.Time, error) {
+	var months []time.Time
+	for i, f := range rec[1:] {
+		f = strings.TrimSpace(f)
+		if f == "" && i > 0 {
+			break
+		}
+		m, ok := parsePTMonth(f)
+		if !ok {
+			return nil, j.contractErr(line, "Mês", "column %d is not a month (\"janeiro 1980\"): %q", i+2, f)
+		}
+		months = append(months, m)
+	}
+	return months, nil
+}
+
+// sidraRow lands a CSV data row: a territory and one value per month.
+// The mart holds Brasil only; another territory is noted, not read.
+func sidraRow(j *job, l *lander, rec []string, line int, months []time.Time, mark delim.DecimalMark) error {
+	first := strings.TrimSpace(rec[0])
+	if delim.Name(first) != "brasil" {
+		j.note("territory %q ignored: the mart holds Brasil only", first)
+		return nil
+	}
+	j.rep.RowsRead++
+	for i, m := range months {
+		cell := ""
+		if i+1 < len(rec) {
+			cell = rec[i+1]
+		}
+		if err := j.ipcaValue(l, line, m, cell, mark); err != nil {
+			return err
+		}
 	}
 	return nil
 }

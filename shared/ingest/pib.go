@@ -1,9 +1,6 @@
 package ingest
 
 import (
-	"database/sql"
-	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,24 +35,9 @@ func loadPIB(j *job) error {
 		return j.contractErr(0, "", "not an XLSX workbook: %v", err)
 	}
 	defer x.Close()
-	sheet := ""
-	for _, s := range x.GetSheetList() {
-		v, _ := x.GetCellValue(s, "A2")
-		n := delim.Name(v)
-		if strings.Contains(n, "produto_interno_bruto_a_precos_correntes") {
-			sheet = s
-			if !strings.Contains(n, "mil_reais") {
-				return j.contractErr(2, "Variável", "the PIB is not in R$ thousands (Mil Reais): %q", v)
-			}
-			break
-		}
-	}
-	if sheet == "" {
-		return j.contractErr(2, "Variável", "no sheet of \"Produto Interno Bruto a preços correntes (Mil Reais)\" (SIDRA table 5938)")
-	}
-	title, _ := x.GetCellValue(sheet, "A1")
-	if !strings.HasPrefix(delim.Name(title), "tabela_5938") {
-		return j.contractErr(1, "", "not SIDRA table 5938: %q", title)
+	sheet, err := pibSheet(j, x)
+	if err != nil {
+		return err
 	}
 	rows, err := x.Rows(sheet)
 	if err != nil {
@@ -69,76 +51,21 @@ func loadPIB(j *job) error {
 	if err != nil {
 		return err
 	}
-	var years []int
-	line, ufRows := 0, 0
+	p := pibReader{j: j, l: l}
 	for rows.Next() {
-		line++
+		p.line++
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return j.contractErr(line, "", "%v", err)
+			return j.contractErr(p.line, "", "%v", err)
 		}
-		first := ""
-		if len(cells) > 0 {
-			first = strings.TrimSpace(cells[0])
-		}
-		switch {
-		case line <= 2:
-			continue
-		case line == 3:
-			if len(cells) < 2 || delim.Name(first) != "unidade_da_federacao_e_municipio" || delim.Name(cells[1]) != "ano" {
-				return j.contractErr(line, "Unidade da Federação e Município", "the header is not \"Unidade da Federação e Município\" / \"Ano\": %q", cells)
-			}
-			continue
-		case line == 4:
-			for i, c := range cells[1:] {
-				y, err := strconv.Atoi(strings.TrimSpace(c))
-				if err != nil || y < 1990 || y > 2200 {
-					return j.contractErr(line, "Ano", "column %d is not a year: %q", i+2, c)
-				}
-				years = append(years, y)
-			}
-			if len(years) == 0 {
-				return j.contractErr(line, "Ano", "no years")
-			}
-			continue
-		case first == "" || strings.HasPrefix(first, "Fonte:"):
-			continue
-		}
-		m := pibNameRE.FindStringSubmatch(first)
-		if m == nil {
-			if _, ok := ufByName(first); ok {
-				j.rep.RowsRead++
-				ufRows++
-				continue
-			}
-			return j.contractErr(line, "Unidade da Federação e Município", "neither a UF nor \"Município (UF)\": %q", first)
-		}
-		if _, ok := brazil.BySigla(m[2]); !ok {
-			return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
-		}
-		j.rep.RowsRead++
-		for i, y := range years {
-			cell := ""
-			if i+1 < len(cells) {
-				cell = cells[i+1]
-			}
-			v, ok, err := delim.ParseSIDRA(cell, delim.Point)
-			if err != nil {
-				return j.contractErr(line, strconv.Itoa(y), "%s: not a SIDRA value: %q", first, cell)
-			}
-			if !ok {
-				continue
-			}
-			j.addPeriod(strconv.Itoa(y))
-			if err := l.add(line, m[1], m[2], delim.Name(m[1]), int64(y), v); err != nil {
-				return err
-			}
+		if err := p.row(cells); err != nil {
+			return err
 		}
 	}
 	if err := rows.Error(); err != nil {
 		return err
 	}
-	j.skip(int64(ufRows), "UF rows (the state totals; the mart sums the municipalities)")
+	j.skip(int64(p.ufRows), "UF rows (the state totals; the mart sums the municipalities)")
 	if err := l.close(); err != nil {
 		return err
 	}
@@ -157,6 +84,104 @@ func loadPIB(j *job) error {
 	return nil
 }
 
+// pibSheet finds the workbook's sheet of the PIB at current prices, in R$
+// thousands, and checks that the workbook is SIDRA table 5938.
+func pibSheet(j *job, x *excelize.File) (string, error) {
+	sheet := ""
+	for _, s := range x.GetSheetList() {
+		v, _ := x.GetCellValue(s, "A2")
+		n := delim.Name(v)
+		if strings.Contains(n, "produto_interno_bruto_a_precos_correntes") {
+			sheet = s
+			if !strings.Contains(n, "mil_reais") {
+				return "", j.contractErr(2, "Variável", "the PIB is not in R$ thousands (Mil Reais): %q", v)
+			}
+			break
+		}
+	}
+	if sheet == "" {
+		return "", j.contractErr(2, "Variável", "no sheet of \"Produto Interno Bruto a preços correntes (Mil Reais)\" (SIDRA table 5938)")
+	}
+	title, _ := x.GetCellValue(sheet, "A1")
+	if !strings.HasPrefix(delim.Name(title), "tabela_5938") {
+		return "", j.contractErr(1, "", "not SIDRA table 5938: %q", title)
+	}
+	return sheet, nil
+}
+
+// pibReader reads the sheet's rows in order: two title lines, the header,
+// the row of years, then UFs and municipalities, and a footer.
+type pibReader struct {
+	j      *job
+	l      *lander
+	line   int
+	years  []int
+	ufRows int
+}
+
+// row reads the sheet's next row.
+func (p *pibReader) row(cells []string) error {
+	j, line := p.j, p.line
+	first := ""
+	if len(cells) > 0 {
+		first = strings.TrimSpace(cells[0])
+	}
+	switch {
+	case line <= 2:
+		return nil
+	case line == 3:
+		if len(cells) < 2 || delim.Name(first) != "unidade_da_federacao_e_municipio" || delim.Name(cells[1]) != "ano" {
+			return j.contractErr(line, "Unidade da Federação e Município", "the header is not \"Unidade da Federação e Município\" / \"Ano\": %q", cells)
+		}
+		return nil
+	case line == 4:
+		for i, c := range cells[1:] {
+			y, err := strconv.Atoi(strings.TrimSpace(c))
+			if err != nil || y < 1990 || y > 2200 {
+				return j.contractErr(line, "Ano", "column %d is not a year: %q", i+2, c)
+			}
+			p.years = append(p.years, y)
+		}
+		if len(p.years) == 0 {
+			return j.contractErr(line, "Ano", "no years")
+		}
+		return nil
+	case first == "" || strings.HasPrefix(first, "Fonte:"):
+		return nil
+	}
+	m := pibNameRE.FindStringSubmatch(first)
+	if m == nil {
+		if _, ok := ufByName(first); ok {
+			j.rep.RowsRead++
+			p.ufRows++
+			return nil
+		}
+		return j.contractErr(line, "Unidade da Federação e Município", "neither a UF nor \"Município (UF)\": %q", first)
+	}
+	if _, ok := brazil.BySigla(m[2]); !ok {
+		return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
+	}
+	j.rep.RowsRead++
+	for i, y := range p.years {
+		cell := ""
+		if i+1 < len(cells) {
+			cell = cells[i+1]
+		}
+		v, ok, err := delim.ParseSIDRA(cell, delim.Point)
+		if err != nil {
+			return j.contractErr(line, strconv.Itoa(y), "%s: not a SIDRA value: %q", first, cell)
+		}
+		if !ok {
+			continue
+		}
+		j.addPeriod(strconv.Itoa(y))
+		if err := p.l.add(line, m[1], m[2], delim.Name(m[1]), int64(y), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pibNameColumn is the column of SIDRA 5938 that names the place.
 const pibNameColumn = "Unidade da Federação e Município"
 
@@ -164,21 +189,15 @@ const pibNameColumn = "Unidade da Federação e Município"
 // to no IBGE code: every landed row must reach core. (A file without the
 // territorial table is refused before, see Source.Requires.)
 func checkPIBMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("pib mapping check", pibMappedBigQuery)
-	}
 	var (
 		line      int64
 		nome, uf  string
 		unmatched int
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &nome, &uf, &unmatched)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+	found, err := j.firstUnmapped("pib mapping check", pibMappedBigQuery, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &nome, &uf, &unmatched)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), pibNameColumn, "município %q (%s) not in the territorial table (%d values of this file name no known municipality)", nome, uf, unmatched)
 }

@@ -1,12 +1,7 @@
 package ingest
 
 import (
-	"archive/zip"
-	"database/sql"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -71,27 +66,9 @@ func loadSiconfi(j *job) error {
 		return err
 	}
 	rd := delim.NewReader(text, ';')
-	meta := map[string]string{}
-	var b *binding
-	for b == nil {
-		rec, err := rd.Read()
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "no header line (Instituição;Cod.IBGE;...): %v", err)
-		}
-		// The header is the first line with several fields (the metadata
-		// lines have one); bind names what it lacks.
-		if len(rec) >= 4 || rd.Line() > 20 {
-			if b, err = siconfiContract.bind(j.name, rd.Line(), rec); err != nil {
-				return err
-			}
-			break
-		}
-		line := strings.Join(rec, ";")
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			meta[delim.Name(k)] = strings.TrimSpace(strings.TrimRight(v, "; "))
-		} else if t := strings.TrimSpace(strings.TrimRight(line, "; ")); t != "" {
-			meta["anexo"] = t
-		}
+	meta, b, err := siconfiHeader(j, rd)
+	if err != nil {
+		return err
 	}
 	year, err := strconv.Atoi(meta["exercicio"])
 	if err != nil || year < 1990 || year > 2200 {
@@ -108,26 +85,9 @@ func loadSiconfi(j *job) error {
 	if err != nil {
 		return err
 	}
-	var r *row
 	var blockKey, parent string
 	var percent int64
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.eachRecord(rd, b, true, func(r *row) error {
 		cod, coluna, conta, poder := r.code(1), r.text(5), r.text(6), r.text(3)
 		var pop any
 		if r.present(4) && strings.TrimSpace(r.raw(4)) != "" {
@@ -143,21 +103,12 @@ func loadSiconfi(j *job) error {
 		if k := cod + "|" + poder + "|" + coluna; k != blockKey {
 			blockKey, parent = k, "Empréstimos"
 		}
-		key := delim.Name(conta)
-		account := conta
-		switch {
-		case siconfiParents[key]:
-			parent = conta
-		case siconfiRepeated[key]:
-			account = parent + " - " + conta
-		}
-		if poder != "" && delim.Name(poder) != "executivo" {
-			account = poder + ": " + account
-		}
-		err = l.add(rd.Line(), r.text(0), cod, strings.ToUpper(r.text(2)), nullable(poder), pop, coluna, conta, account, valor)
-		if err != nil {
-			return err
-		}
+		var account string
+		account, parent = siconfiAccount(conta, poder, parent)
+		return l.add(r.line, r.text(0), cod, strings.ToUpper(r.text(2)), nullable(poder), pop, coluna, conta, account, valor)
+	})
+	if err != nil {
+		return err
 	}
 	if err := l.close(); err != nil {
 		return err
@@ -166,21 +117,68 @@ func loadSiconfi(j *job) error {
 		return j.contractErr(0, "", "no data rows")
 	}
 	j.skipLanded(percent, "percentage rows (Conta \"% da … sobre a RCL\": not R$, kept in core, out of value_brl)")
-	j.finish = func() error {
-		p := map[string]any{"year": int64(year), "report": report}
-		if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi"); err != nil {
-			return err
-		}
-		if err := checkSiconfiMapped(j); err != nil {
-			return err
-		}
-		if err := j.runModelsWith(p, "ddl_core_fact_siconfi", "core_fact_siconfi", "ddl_core_fact_populacao", "core_fact_populacao_siconfi",
-			"ddl_marts_siconfi_annual", "marts_siconfi_annual", "ddl_marts_pib_municipal", "marts_pib_population"); err != nil {
-			return err
-		}
-		return j.noteSiconfi()
-	}
+	j.finish = func() error { return finishSiconfi(j, year, report) }
 	return nil
+}
+
+// siconfiHeader reads FINBRA's metadata lines ("Exercício: 2018", the
+// annex, table and period) up to the header, the first line with several
+// fields, and binds the header.
+func siconfiHeader(j *job, rd *delim.Reader) (map[string]string, *binding, error) {
+	meta := map[string]string{}
+	for {
+		rec, err := rd.Read()
+		if err != nil {
+			return nil, nil, j.contractErr(rd.Line(), "", "no header line (Instituição;Cod.IBGE;...): %v", err)
+		}
+		// The metadata lines have one field; bind names what the header lacks.
+		if len(rec) >= 4 || rd.Line() > 20 {
+			b, err := siconfiContract.bind(j.name, rd.Line(), rec)
+			return meta, b, err
+		}
+		line := strings.Join(rec, ";")
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			meta[delim.Name(k)] = strings.TrimSpace(strings.TrimRight(v, "; "))
+		} else if t := strings.TrimSpace(strings.TrimRight(line, "; ")); t != "" {
+			meta["anexo"] = t
+		}
+	}
+}
+
+// siconfiAccount names a Conta as the mart's account: the sub-accounts
+// FINBRA repeats under several parents ("Internos", "Externos") are
+// qualified by the last parent seen in their block, and a power other
+// than the executive prefixes the name. It returns the parent for the
+// next line.
+func siconfiAccount(conta, poder, parent string) (account, nextParent string) {
+	key := delim.Name(conta)
+	account = conta
+	switch {
+	case siconfiParents[key]:
+		parent = conta
+	case siconfiRepeated[key]:
+		account = parent + " - " + conta
+	}
+	if poder != "" && delim.Name(poder) != "executivo" {
+		account = poder + ": " + account
+	}
+	return account, parent
+}
+
+// finishSiconfi runs the models of a FINBRA file once its rows landed.
+func finishSiconfi(j *job, year int, report string) error {
+	p := map[string]any{"year": int64(year), "report": report}
+	if err := j.runModelsWith(p, "ref_dim_uf", "ddl_core_dim_municipio", "staging_siconfi"); err != nil {
+		return err
+	}
+	if err := checkSiconfiMapped(j); err != nil {
+		return err
+	}
+	if err := j.runModelsWith(p, "ddl_core_fact_siconfi", "core_fact_siconfi", "ddl_core_fact_populacao", "core_fact_populacao_siconfi",
+		"ddl_marts_siconfi_annual", "marts_siconfi_annual", "ddl_marts_pib_municipal", "marts_pib_population"); err != nil {
+		return err
+	}
+	return j.noteSiconfi()
 }
 
 // siconfiPercent tells a percentage row (its Conta, trimmed, starts with
@@ -194,21 +192,15 @@ const siconfiCodeColumn = "Cod.IBGE"
 // territorial table: every landed row must reach core with its
 // municipality.
 func checkSiconfiMapped(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("siconfi mapping check", siconfiMappedBigQuery)
-	}
 	var (
 		line      int64
 		code      string
 		unmatched int
 	)
-	err := j.conn.QueryRowContext(j.ctx, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, j.sha).Scan(&line, &code, &unmatched)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("checking the municipalities: %w", err)
+	found, err := j.firstUnmapped("siconfi mapping check", siconfiMappedBigQuery, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
+		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &code, &unmatched)
+	if err != nil || !found {
+		return err
 	}
 	return j.contractErr(int(line), siconfiCodeColumn, "%q is not in the territorial table (%d rows of this file name a code it does not have)", code, unmatched)
 }
@@ -241,36 +233,4 @@ func (j *job) noteSiconfi() error {
 		j.note("%d accounts repeat within a municipality and column: the mart publishes the figure of the first line of each, not their sum", dups)
 	}
 	return nil
-}
-
-// zipEntry spools the job's input to a temporary file (a zip needs random
-// access) and opens the first entry whose name ends with suffix.
-func zipEntry(j *job, suffix string) (io.Reader, func(), error) {
-	f, err := os.CreateTemp("", "mirante-zip-*")
-	if err != nil {
-		return nil, nil, err
-	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	size, err := io.Copy(f, j.in)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	zr, err := zip.NewReader(f, size)
-	if err != nil {
-		cleanup()
-		return nil, nil, j.contractErr(0, "", "not a zip file: %v", err)
-	}
-	for _, e := range zr.File {
-		if strings.HasSuffix(strings.ToLower(e.Name), suffix) {
-			rc, err := openZipEntry(j, e)
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			return rc, func() { rc.Close(); cleanup() }, nil
-		}
-	}
-	cleanup()
-	return nil, nil, j.contractErr(0, "", "the zip holds no %s file", suffix)
 }

@@ -1,9 +1,6 @@
 package ingest
 
 import (
-	"errors"
-	"io"
-
 	"github.com/mirante/mirante/shared/ingest/delim"
 	brazil "github.com/mirante/mirante/shared/territory"
 )
@@ -55,14 +52,9 @@ var kelvinsContract = &Contract{Source: "ibge_territorio", Layout: "kelvins_muni
 }}
 
 func loadTerritorio(j *job) error {
-	text, _, err := delim.Decode(j.in, delim.Auto)
+	rd, header, err := j.openDelimited(j.in, delim.Auto, 0)
 	if err != nil {
 		return err
-	}
-	rd := delim.NewReader(text, 0)
-	header, err := rd.Read()
-	if err != nil {
-		return j.contractErr(1, "", "no header line: %v", err)
 	}
 	c := dtbContract
 	if kelvinsContract.matches(header) && !dtbContract.matches(header) {
@@ -86,6 +78,10 @@ func loadTerritorio(j *job) error {
 	if c == kelvinsContract {
 		return loadKelvins(j, rd, b)
 	}
+	return loadDTB(j, rd, b)
+}
+
+func loadDTB(j *job, rd *delim.Reader, b *binding) error {
 	if err := j.runModels("landing_ibge_dtb"); err != nil {
 		return err
 	}
@@ -94,46 +90,30 @@ func loadTerritorio(j *job) error {
 	if err != nil {
 		return err
 	}
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		uf, mun5, mun := r.code(dtbUF), r.code(dtbMun5), r.code(dtbMun)
 		nome := r.text(dtbMunNome)
 		if err := r.err(); err != nil {
 			return err
 		}
 		if mun[:2] != uf || mun[2:] != mun5 {
-			return j.contractErr(rd.Line(), dtbContract.Columns[dtbMun].Name, "%s is not UF %s followed by the municipality code %s", mun, uf, mun5)
+			return j.contractErr(r.line, dtbContract.Columns[dtbMun].Name, "%s is not UF %s followed by the municipality code %s", mun, uf, mun5)
 		}
 		if _, ok := brazil.ByCode(uf); !ok {
-			return j.contractErr(rd.Line(), "UF", "unknown UF code %q", uf)
+			return j.contractErr(r.line, "UF", "unknown UF code %q", uf)
 		}
 		if d, _ := delim.IBGECheckDigit(mun[:6]); d != mun[6] {
 			j.note("municipality %s (%s) does not follow IBGE's check-digit rule (a known exception)", mun, nome)
 		}
-		err = l.add(rd.Line(), uf, r.text(dtbUFNome), r.code(dtbRGInt), r.text(dtbRGIntNome), r.code(dtbRGIme), r.text(dtbRGImeNome),
+		vals := []any{uf, r.text(dtbUFNome), r.code(dtbRGInt), r.text(dtbRGIntNome), r.code(dtbRGIme), r.text(dtbRGImeNome),
 			nullable(r.code(dtbMeso)), nullable(r.text(dtbMesoNome)), nullable(r.code(dtbMicro)), nullable(r.text(dtbMicroNome)),
-			mun5, mun, nome, delim.Name(nome))
-		if err != nil {
-			return err
-		}
+			mun5, mun, nome, delim.Name(nome)}
 		if err := r.err(); err != nil {
 			return err
 		}
-	}
-	if err := l.close(); err != nil {
+		return l.add(r.line, vals...)
+	})
+	if err != nil {
 		return err
 	}
 	if j.rep.RowsRead == 0 {
@@ -154,36 +134,20 @@ func loadKelvins(j *job, rd *delim.Reader, b *binding) error {
 	if err != nil {
 		return err
 	}
-	var r *row
-	for {
-		rec, err := rd.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return j.contractErr(rd.Line(), "", "%v", err)
-		}
-		if r == nil {
-			r = b.row(rec, rd.Line())
-		} else {
-			r.reset(rec, rd.Line())
-		}
-		j.rep.RowsRead++
+	err = j.landEach(rd, b, l, func(r *row) error {
 		mun, uf, nome, capital := r.code(0), r.code(3), r.text(1), r.int(2)
 		if err := r.err(); err != nil {
 			return err
 		}
 		if mun[:2] != uf {
-			return j.contractErr(rd.Line(), "codigo_ibge", "%s is not in UF %s", mun, uf)
+			return j.contractErr(r.line, "codigo_ibge", "%s is not in UF %s", mun, uf)
 		}
 		if _, ok := brazil.ByCode(uf); !ok {
-			return j.contractErr(rd.Line(), "codigo_uf", "unknown UF code %q", uf)
+			return j.contractErr(r.line, "codigo_uf", "unknown UF code %q", uf)
 		}
-		if err := l.add(rd.Line(), mun, nome, uf, capital == 1, delim.Name(nome)); err != nil {
-			return err
-		}
-	}
-	if err := l.close(); err != nil {
+		return l.add(r.line, mun, nome, uf, capital == 1, delim.Name(nome))
+	})
+	if err != nil {
 		return err
 	}
 	j.finish = func() error {

@@ -46,8 +46,8 @@ var (
 	appender   AppenderFunc = InsertAppender
 )
 
-// RegisterAppender replaces how landing rows are written (shared/ingest/
-// duckappend registers DuckDB's appender from its init).
+// RegisterAppender replaces how landing rows are written (shared/duckdb
+// registers DuckDB's appender from its init).
 func RegisterAppender(f AppenderFunc) {
 	appenderMu.Lock()
 	defer appenderMu.Unlock()

@@ -5,7 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 )
+
+// spoolZip copies the load's file, a zip, to a temporary file (a zip is
+// read from its end) and opens it; cleanup removes the copy.
+func spoolZip(j *job) (*zip.Reader, func(), error) {
+	f, err := os.CreateTemp("", "mirante-zip-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	size, err := io.Copy(f, j.in)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		cleanup()
+		return nil, nil, j.contractErr(0, "", "not a zip file: %v", err)
+	}
+	return zr, cleanup, nil
+}
 
 // openZipEntry opens an entry of an uploaded zip. The zip was spooled to a
 // local temporary file, so any error opening or reading an entry (a bad
@@ -35,4 +58,25 @@ func (r *zipEntryReader) Read(p []byte) (int, error) {
 
 func zipEntryErr(j *job, e *zip.File, err error) error {
 	return &ContractError{Source: j.src.ID, File: j.name + ":" + e.Name, Reason: fmt.Sprintf("corrupt zip entry: %v", err)}
+}
+
+// zipEntry spools the job's input to a temporary file (a zip needs random
+// access) and opens the first entry whose name ends with suffix.
+func zipEntry(j *job, suffix string) (io.Reader, func(), error) {
+	zr, cleanup, err := spoolZip(j)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range zr.File {
+		if strings.HasSuffix(strings.ToLower(e.Name), suffix) {
+			rc, err := openZipEntry(j, e)
+			if err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			return rc, func() { rc.Close(); cleanup() }, nil
+		}
+	}
+	cleanup()
+	return nil, nil, j.contractErr(0, "", "the zip holds no %s file", suffix)
 }

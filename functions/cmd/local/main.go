@@ -39,7 +39,6 @@ import (
 	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
-	_ "github.com/mirante/mirante/shared/ingest/duckappend" // DuckDB's fast appender for the loaders
 	"github.com/mirante/mirante/shared/localcloud"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"

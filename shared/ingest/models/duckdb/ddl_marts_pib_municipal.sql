@@ -1,6 +1,7 @@
--- Marts: pib_municipal as shared/duckdb/schema.sql creates it (repeated, idempotent,
--- so the models stand alone). DuckDB has no partitions or clustering: the
--- models insert rows ordered by the catalog's partition and cluster keys.
+-- Marts: pib_municipal, declared here only: shared/duckdb creates it with the
+-- warehouse, and a load runs this again (idempotent) so the models stand
+-- alone. DuckDB has no partitions or clustering: the models insert rows
+-- ordered by the catalog's partition and cluster keys.
 CREATE TABLE IF NOT EXISTS marts.pib_municipal (
   year                 INTEGER NOT NULL,
   municipio            VARCHAR NOT NULL,

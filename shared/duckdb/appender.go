@@ -1,11 +1,4 @@
-// Package duckappend lands ingest rows through DuckDB's appender, several
-// times faster than INSERT statements. Import it for its side effect where
-// DuckDB is linked anyway (the local runner, tests, benchmarks):
-//
-//	import _ "github.com/mirante/mirante/shared/ingest/duckappend"
-//
-// It is a package of its own so that shared/ingest links no driver.
-package duckappend
+package duckdb
 
 import (
 	"context"
@@ -15,45 +8,48 @@ import (
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
+	duckdbdriver "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/mirante/mirante/shared/ingest"
 )
 
-func init() { ingest.RegisterAppender(Open) }
+// Linking the warehouse lands ingest rows through DuckDB's appender,
+// several times faster than the portable INSERTs shared/ingest falls back
+// to; shared/ingest itself links no driver.
+func init() { ingest.RegisterAppender(OpenAppender) }
 
-// Open opens DuckDB's appender on conn for the target's per-row columns.
+// OpenAppender opens DuckDB's appender on conn for the target's per-row columns.
 // The per-file constants (the file's sha256, Comex Stat's flow...) become
 // the columns' DEFAULT for the time of the load, inside the load's
 // transaction, so DuckDB fills them without a value per row, which costs
 // the appender less than appending them with every row or a query appender
 // that writes them as literals. Close drops the defaults again; a failed
 // load rolls them back with everything else.
-func Open(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) (ingest.Appender, error) {
+func OpenAppender(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) (ingest.Appender, error) {
 	for _, c := range t.Consts {
 		lit, err := literal(c.Value)
 		if err != nil {
-			return nil, fmt.Errorf("duckappend: column %s: %w", c.Column, err)
+			return nil, fmt.Errorf("appender: column %s: %w", c.Column, err)
 		}
 		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT %s", t.Schema, t.Table, c.Column, lit)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("duckappend: %w", err)
+			return nil, fmt.Errorf("appender: %w", err)
 		}
 	}
-	var a *duckdb.Appender
+	var a *duckdbdriver.Appender
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
-			return fmt.Errorf("duckappend: %T is not a driver connection", dc)
+			return fmt.Errorf("appender: %T is not a driver connection", dc)
 		}
 		var err error
-		a, err = duckdb.NewAppenderWithColumns(c, "", t.Schema, t.Table, t.Columns)
+		a, err = duckdbdriver.NewAppenderWithColumns(c, "", t.Schema, t.Table, t.Columns)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &appender{ctx: ctx, a: a, conn: conn, t: t}, nil
+	return &ingestAppender{ctx: ctx, a: a, conn: conn, t: t}, nil
 }
 
 // literal writes a constant as SQL; text is quoted, so a sha256 or a report
@@ -70,23 +66,23 @@ func literal(v any) (string, error) {
 	return "", fmt.Errorf("constant of type %T", v)
 }
 
-type appender struct {
+type ingestAppender struct {
 	ctx  context.Context
-	a    *duckdb.Appender
+	a    *duckdbdriver.Appender
 	conn *sql.Conn
 	t    ingest.AppendTarget
 }
 
-func (p *appender) AppendRow(vals ...driver.Value) error { return p.a.AppendRow(vals...) }
+func (p *ingestAppender) AppendRow(vals ...driver.Value) error { return p.a.AppendRow(vals...) }
 
-func (p *appender) Close() error {
+func (p *ingestAppender) Close() error {
 	if err := p.a.Close(); err != nil {
 		return err
 	}
 	for _, c := range p.t.Consts {
 		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s DROP DEFAULT", p.t.Schema, p.t.Table, c.Column)
 		if _, err := p.conn.ExecContext(context.WithoutCancel(p.ctx), q); err != nil {
-			return fmt.Errorf("duckappend: %w", err)
+			return fmt.Errorf("appender: %w", err)
 		}
 	}
 	return nil
