@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/templates"
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -101,7 +101,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
 	budgets := postgres.NewBudgetService(db, plans, usage)
-	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log)
+	reportSvc := postgres.NewReportService(db, catalog, templates.Embedded{}, runjob.Kicking(pub, starter), log)
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
@@ -130,7 +130,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		Audit:          auditLog,
 		Recorder:       auditLog,
 		Reports:        reportSvc,
-		Schedules:      postgres.NewScheduleService(db, templateSet{}),
+		Schedules:      postgres.NewScheduleService(db, templates.Embedded{}),
 		ReportVerifier: &verifier{reports: reportSvc, store: store, bucket: cfg.Storage.ReportsBucket},
 		UploadRecords:  uploadRecords,
 		Uploads: &uploads.Intake{
@@ -156,15 +156,6 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
 	return srv.Handler(), closeAll, nil
-}
-
-// templateSet says which report templates exist: those embedded with the
-// renderer.
-type templateSet struct{}
-
-func (templateSet) TemplateExists(name string) bool {
-	_, err := render.LoadTemplate(nil, name)
-	return err == nil
 }
 
 // downloadName names a report's file by the org in ctx, its view and period.

@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/idtoken"
 
-	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/templates"
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -74,13 +74,6 @@ func (f *Function) Close(ctx context.Context) error {
 	return err
 }
 
-type templateSet struct{}
-
-func (templateSet) TemplateExists(name string) bool {
-	_, err := render.LoadTemplate(nil, name)
-	return err == nil
-}
-
 // New opens the function's clients.
 func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	log := deps.Log
@@ -111,8 +104,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	}
 	d := &reports.Dispatcher{
 		Tenancy:   db,
-		Schedules: postgres.NewScheduleService(db, templateSet{}),
-		Reports:   postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log),
+		Schedules: postgres.NewScheduleService(db, templates.Embedded{}),
+		Reports:   postgres.NewReportService(db, catalog, templates.Embedded{}, runjob.Kicking(pub, starter), log),
 	}
 	auth := authenticator(cfg)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
