@@ -131,7 +131,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		Recorder:       auditLog,
 		Reports:        reportSvc,
 		Schedules:      postgres.NewScheduleService(db, templates.Embedded{}),
-		ReportVerifier: &verifier{reports: reportSvc, store: store, bucket: cfg.Storage.ReportsBucket},
+		ReportVerifier: newVerifier(reportSvc, store, cfg.Storage.ReportsBucket),
 		UploadRecords:  uploadRecords,
 		Uploads: &uploads.Intake{
 			Put: func(ctx context.Context, bucket, name string, r io.Reader, ct string) error {
