@@ -101,7 +101,8 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
 	budgets := postgres.NewBudgetService(db, plans, usage)
-	reportSvc := postgres.NewReportService(db, catalog, templates.Embedded{}, runjob.Kicking(pub, starter), log)
+	reportStore := postgres.NewReportService(db, catalog)
+	reportSvc := &reports.Orderer{Store: reportStore, Templates: templates.Embedded{}, Publisher: runjob.Kicking(pub, starter), Log: log}
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
@@ -131,7 +132,7 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		Recorder:       auditLog,
 		Reports:        reportSvc,
 		Schedules:      postgres.NewScheduleService(db, templates.Embedded{}),
-		ReportVerifier: newVerifier(reportSvc, store, cfg.Storage.ReportsBucket),
+		ReportVerifier: newVerifier(reportStore, store, cfg.Storage.ReportsBucket),
 		UploadRecords:  uploadRecords,
 		Uploads: &uploads.Intake{
 			Put: func(ctx context.Context, bucket, name string, r io.Reader, ct string) error {

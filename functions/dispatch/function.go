@@ -105,7 +105,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	d := &reports.Dispatcher{
 		Tenancy:   db,
 		Schedules: postgres.NewScheduleService(db, templates.Embedded{}),
-		Reports:   postgres.NewReportService(db, catalog, templates.Embedded{}, runjob.Kicking(pub, starter), log),
+		Reports: &reports.Orderer{Store: postgres.NewReportService(db, catalog), Templates: templates.Embedded{},
+			Publisher: runjob.Kicking(pub, starter), Log: log},
 	}
 	auth := authenticator(cfg)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -40,7 +40,8 @@ func (p *sentRequests) PublishReportRequest(_ context.Context, r reports.Request
 
 type reportBundle struct {
 	inviteBundle
-	reports   *postgres.ReportService
+	reports   *reports.Orderer
+	store     *postgres.ReportService
 	schedules *postgres.ScheduleService
 	views     *postgres.ViewService
 }
@@ -48,7 +49,8 @@ type reportBundle struct {
 func setupReports(t *testing.T) reportBundle {
 	b := reportBundle{inviteBundle: setupInvites(t)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b.reports = postgres.NewReportService(b.app, anySpec{}, allTemplates{}, &sentRequests{}, log)
+	b.store = postgres.NewReportService(b.app, anySpec{})
+	b.reports = &reports.Orderer{Store: b.store, Templates: allTemplates{}, Publisher: &sentRequests{}, Log: log}
 	b.schedules = postgres.NewScheduleService(b.app, allTemplates{})
 	b.views = postgres.NewViewService(b.app, anySpec{})
 	return b
@@ -75,10 +77,10 @@ func (b reportBundle) order(t *testing.T, ctx context.Context, viewID string, ob
 	if object == "" {
 		return r
 	}
-	if _, claimed, err := b.reports.ClaimReport(ctx, r.ID, r.IdempotencyKey, time.Minute); err != nil || !claimed {
+	if _, claimed, err := b.store.ClaimReport(ctx, r.ID, r.IdempotencyKey, time.Minute); err != nil || !claimed {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
-	if err := b.reports.CompleteReport(ctx, r.ID, object, json.RawMessage(`{}`), "sha", size); err != nil {
+	if err := b.store.CompleteReport(ctx, r.ID, object, json.RawMessage(`{}`), "sha", size); err != nil {
 		t.Fatal(err)
 	}
 	return r
