@@ -180,7 +180,7 @@ func TestPausedScheduleHasNoNextRun(t *testing.T) {
 	b := setupReports(t)
 	ana := b.member(t, b.orgA, "ana@example.com", tenant.Analyst)
 	v := b.view(t, ana, "v")
-	sc := &reports.Schedule{Name: "semanal", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: true}
+	sc := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "semanal", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: true}
 	if err := b.schedules.CreateSchedule(ana, sc); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestPausedScheduleHasNoNextRun(t *testing.T) {
 	if err != nil || resumed.NextRunAt == nil {
 		t.Fatalf("resumed: next %v, %v", resumed.NextRunAt, err)
 	}
-	created := &reports.Schedule{Name: "pausado", Cron: "0 8 1 * *", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: false}
+	created := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "pausado", Cron: "0 8 1 * *", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: false}
 	if err := b.schedules.CreateSchedule(ana, created); err != nil || created.NextRunAt != nil {
 		t.Fatalf("created paused: next %v, %v", created.NextRunAt, err)
 	}
@@ -208,7 +208,7 @@ func TestManualRunIsInTheSchedulesHistoryOnce(t *testing.T) {
 	b := setupReports(t)
 	ana := b.member(t, b.orgA, "ana@example.com", tenant.Analyst)
 	v := b.view(t, ana, "v")
-	sc := &reports.Schedule{Name: "s", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: true}
+	sc := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "s", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: true}
 	if err := b.schedules.CreateSchedule(ana, sc); err != nil {
 		t.Fatal(err)
 	}
