@@ -66,9 +66,9 @@ func (s *ReportService) CreateReport(ctx context.Context, o reports.Order) (*rep
 			values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			on conflict (org_id, idempotency_key) do nothing
 			returning `+reportColumns, o.OrgID, nullableString(o.RequestedBy), nullableString(o.ScheduleID), o.Template, o.Format, nullableString(o.ViewID),
-			spec, params, o.Key))
+			spec, params, o.IdempotencyKey))
 		if errors.Is(err, pgx.ErrNoRows) {
-			out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where idempotency_key = $1`, o.Key))
+			out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where idempotency_key = $1`, o.IdempotencyKey))
 			return convert(err, "report")
 		}
 		if err != nil {

@@ -18,19 +18,12 @@ import (
 const MaxParamsBytes = 8 << 10
 
 // Order is a report order that passed every check that needs no stored
-// data: what a Store makes a queued report of.
+// data: what a Store makes a queued report of. Its Params are a JSON object
+// ({} when the order gave none) and its IdempotencyKey is the key stored: a
+// ClientKey, or a schedule run's RunKey.
 type Order struct {
-	OrgID      string
-	Template   string
-	Format     string
-	ViewID     string
-	ScheduleID string
-	Spec       json.RawMessage
-	// Params is a JSON object, {} when the order gave none.
-	Params json.RawMessage
-	// Key is the stored idempotency key: a ClientKey, or a schedule run's
-	// RunKey.
-	Key string
+	OrderParams
+	OrgID string
 	// RequestedBy is the member the report is for; "" for none.
 	RequestedBy string
 }
@@ -75,7 +68,7 @@ func (o *Orderer) OrderReport(ctx context.Context, p OrderParams) (*Report, bool
 	if err != nil || !created {
 		return rep, false, err
 	}
-	req := Request{OrgID: ord.OrgID, ReportID: rep.ID, IdempotencyKey: ord.Key, Traceparent: telemetry.Traceparent(ctx)}
+	req := Request{OrgID: ord.OrgID, ReportID: rep.ID, IdempotencyKey: ord.IdempotencyKey, Traceparent: telemetry.Traceparent(ctx)}
 	if err := o.Publisher.PublishReportRequest(ctx, req); err != nil {
 		o.Log.ErrorContext(ctx, "report request not published", "error", err.Error(), "org_id", ord.OrgID, "report_id", rep.ID)
 		_ = o.FailReport(ctx, rep.ID, ReasonNotQueued, true)
@@ -114,8 +107,8 @@ func NewOrder(ctx context.Context, p OrderParams, templates Templates) (Order, e
 	if p.OnBehalfOf != "" {
 		requester = p.OnBehalfOf
 	}
-	return Order{OrgID: t.ID(), Template: p.Template, Format: p.Format, ViewID: p.ViewID, ScheduleID: p.ScheduleID,
-		Spec: p.Spec, Params: params, Key: key, RequestedBy: requester}, nil
+	p.Params, p.IdempotencyKey = params, key
+	return Order{OrderParams: p, OrgID: t.ID(), RequestedBy: requester}, nil
 }
 
 // CheckTemplate refuses a name that is not a template.
