@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/templates"
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -101,7 +101,8 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 	entitlements := postgres.NewEntitlementService(db, catalog.IsPublic)
 	plans := postgres.NewPlanService(db)
 	budgets := postgres.NewBudgetService(db, plans, usage)
-	reportSvc := postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log)
+	reportStore := postgres.NewReportService(db, catalog)
+	reportSvc := &reports.Orderer{Store: reportStore, Templates: templates.Embedded{}, Publisher: runjob.Kicking(pub, starter), Log: log}
 	uploadRecords := postgres.NewUploadService(db)
 	srv := &httpapi.Server{
 		Users:        postgres.NewUserService(db),
@@ -130,8 +131,8 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		Audit:          auditLog,
 		Recorder:       auditLog,
 		Reports:        reportSvc,
-		Schedules:      postgres.NewScheduleService(db, templateSet{}),
-		ReportVerifier: &verifier{reports: reportSvc, store: store, bucket: cfg.Storage.ReportsBucket},
+		Schedules:      postgres.NewScheduleService(db, templates.Embedded{}),
+		ReportVerifier: newVerifier(reportStore, store, cfg.Storage.ReportsBucket),
 		UploadRecords:  uploadRecords,
 		Uploads: &uploads.Intake{
 			Put: func(ctx context.Context, bucket, name string, r io.Reader, ct string) error {
@@ -156,15 +157,6 @@ func build(ctx context.Context, cfg Config, deps Deps) (_ http.Handler, _ func()
 		srv.Files = &httpapi.FileServer{URLs: urls, Store: store, Bucket: cfg.Storage.ReportsBucket}
 	}
 	return srv.Handler(), closeAll, nil
-}
-
-// templateSet says which report templates exist: those embedded with the
-// renderer.
-type templateSet struct{}
-
-func (templateSet) TemplateExists(name string) bool {
-	_, err := render.LoadTemplate(nil, name)
-	return err == nil
 }
 
 // downloadName names a report's file by the org in ctx, its view and period.

@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/api/idtoken"
 
-	"github.com/mirante/mirante/quarto-job/render"
+	"github.com/mirante/mirante/quarto-job/templates"
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
@@ -74,13 +74,6 @@ func (f *Function) Close(ctx context.Context) error {
 	return err
 }
 
-type templateSet struct{}
-
-func (templateSet) TemplateExists(name string) bool {
-	_, err := render.LoadTemplate(nil, name)
-	return err == nil
-}
-
 // New opens the function's clients.
 func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	log := deps.Log
@@ -90,32 +83,64 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
 		return nil, err
 	}
-	catalog, err := semantic.LoadCatalog()
+	c, err := openClients(ctx, cfg, log)
 	if err != nil {
-		return nil, err
-	}
-	db, err := postgres.New(ctx, cfg.Postgres)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := pubsub.New(ctx, cfg.PubSub)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	starter, err := runjob.New(ctx, cfg.RunJob, log)
-	if err != nil {
-		pub.Close()
-		db.Close()
 		return nil, err
 	}
 	d := &reports.Dispatcher{
-		Tenancy:   db,
-		Schedules: postgres.NewScheduleService(db, templateSet{}),
-		Reports:   postgres.NewReportService(db, catalog, templateSet{}, runjob.Kicking(pub, starter), log),
+		Tenancy:   c.db,
+		Schedules: postgres.NewScheduleService(c.db, templates.Embedded{}),
+		Reports: &reports.Orderer{Store: postgres.NewReportService(c.db, c.catalog), Templates: templates.Embedded{},
+			Publisher: runjob.Kicking(c.pub, c.starter), Log: log},
 	}
-	auth := authenticator(cfg)
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f := &Function{close: c.close}
+	f.h = f.drainer.Wrap(telemetry.HTTPHandler(taskHandler(d, authenticator(cfg), log), "dispatch"))
+	return f, nil
+}
+
+// clients are what a dispatch talks to.
+type clients struct {
+	catalog *semantic.Catalog
+	db      *postgres.DB
+	pub     *pubsub.Client
+	starter *runjob.Starter
+}
+
+// openClients opens the clients; on an error, those already open are
+// closed.
+func openClients(ctx context.Context, cfg Config, log *slog.Logger) (*clients, error) {
+	var c clients
+	var err error
+	if c.catalog, err = semantic.LoadCatalog(); err != nil {
+		return nil, err
+	}
+	if c.db, err = postgres.New(ctx, cfg.Postgres); err != nil {
+		return nil, err
+	}
+	if c.pub, err = pubsub.New(ctx, cfg.PubSub); err != nil {
+		c.db.Close()
+		return nil, err
+	}
+	if c.starter, err = runjob.New(ctx, cfg.RunJob, log); err != nil {
+		c.pub.Close()
+		c.db.Close()
+		return nil, err
+	}
+	return &c, nil
+}
+
+// close waits for the job starts in flight and closes the clients.
+func (c *clients) close() {
+	c.starter.Wait()
+	c.pub.Close()
+	c.db.Close()
+}
+
+// taskHandler takes one Cloud Task: a schedule run, whose report d orders.
+// An org or schedule that is gone answers 200 (nothing to retry); any other
+// failure is a 5xx, which Cloud Tasks retries.
+func taskHandler(d *reports.Dispatcher, auth func(context.Context, *http.Request) error, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method != http.MethodPost {
 			httpapi.Error(w, r, apperr.Errorf(apperr.Invalid, "POST a task"))
@@ -149,10 +174,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 		}
 		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
 		httpapi.JSON(w, http.StatusOK, res)
-	})
-	f := &Function{close: func() { starter.Wait(); pub.Close(); db.Close() }}
-	f.h = f.drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch"))
-	return f, nil
+	}
 }
 
 // authenticator checks who calls: in production the Cloud Tasks OIDC token of

@@ -2,7 +2,6 @@ package render
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
@@ -16,21 +15,17 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"golang.org/x/net/html"
+	"github.com/mirante/mirante/shared/reports"
 )
 
-// How the manifest travels inside each format (besides the visible appendix
-// that the template prints in all of them):
-//
-//   - HTML: <script type="application/json" id="mirante-manifest"> in the head;
-//   - PDF: the document information dictionary's /MiranteManifest entry,
-//     added as an incremental update (the bytes Chromium wrote are kept);
-//   - DOCX: the custom document property "MiranteManifest"
-//     (docProps/custom.xml).
+// Where the manifest travels inside each format is reports' (its reader is
+// reports.ReadManifest): in the HTML head, in the PDF's information
+// dictionary, added as an incremental update (the bytes Chromium wrote are
+// kept), and in a DOCX custom document property.
 const (
-	manifestScriptID = "mirante-manifest"
-	manifestPDFKey   = "/MiranteManifest"
-	manifestDOCXProp = "MiranteManifest"
+	manifestScriptID = reports.ManifestHTMLScriptID
+	manifestPDFKey   = reports.ManifestPDFKey
+	manifestDOCXProp = reports.ManifestDOCXProperty
 )
 
 // compactManifest is the manifest without insignificant space.
@@ -72,46 +67,12 @@ func ExtractManifest(path string) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := ReadManifest(f, st.Size())
+	m, err := reports.ReadManifest(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest from %s: %w", path, err)
 	}
 	return m, nil
 }
-
-// ReadManifest is ExtractManifest for a file of size bytes read through r.
-// It reads only the parts that can hold the manifest (an HTML file's head, a
-// PDF's last update, a DOCX's directory and custom properties), in bounded
-// pieces, so what it holds in memory is the manifest's size, not the
-// file's.
-func ReadManifest(r io.ReaderAt, size int64) (json.RawMessage, error) {
-	head := make([]byte, min(size, 5))
-	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	var (
-		m   []byte
-		err error
-	)
-	switch {
-	case bytes.HasPrefix(head, []byte("%PDF-")):
-		m, err = extractPDF(r, size)
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		m, err = extractDOCX(r, size)
-	default:
-		m, err = extractHTML(bufio.NewReaderSize(io.NewSectionReader(r, 0, size), manifestChunk))
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !json.Valid(m) {
-		return nil, errors.New("embedded manifest is not valid JSON")
-	}
-	return json.RawMessage(m), nil
-}
-
-// manifestChunk is how much ReadManifest reads at a time.
-const manifestChunk = 64 << 10
 
 // --- HTML -----------------------------------------------------------------------
 
@@ -131,41 +92,6 @@ func embedHTML(data, m []byte) ([]byte, error) {
 	fmt.Fprintf(&out, "<script type=\"application/json\" id=\"%s\">%s</script>\n", manifestScriptID, esc.Bytes())
 	out.Write(data[i:])
 	return out.Bytes(), nil
-}
-
-func extractHTML(r io.Reader) ([]byte, error) {
-	z := html.NewTokenizer(r)
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			if errors.Is(z.Err(), io.EOF) {
-				return nil, errors.New("no manifest script in the html")
-			}
-			return nil, z.Err()
-		case html.StartTagToken:
-			name, hasAttr := z.TagName()
-			if string(name) != "script" || !hasAttr {
-				continue
-			}
-			isManifest := false
-			for {
-				k, v, more := z.TagAttr()
-				if string(k) == "id" && string(v) == manifestScriptID {
-					isManifest = true
-				}
-				if !more {
-					break
-				}
-			}
-			if !isManifest {
-				continue
-			}
-			if z.Next() != html.TextToken {
-				return nil, errors.New("manifest script is empty")
-			}
-			return bytes.Clone(z.Text()), nil
-		}
-	}
 }
 
 // --- PDF ------------------------------------------------------------------------
@@ -333,65 +259,10 @@ func pdfTextString(s []byte) string {
 	return "<" + strings.ToUpper(hex.EncodeToString(b)) + ">"
 }
 
-// extractPDF finds the last /MiranteManifest entry, reading the file from
-// its end in chunks that overlap by the key's length, then reads the hex
-// string that follows it.
-func extractPDF(r io.ReaderAt, size int64) ([]byte, error) {
-	key := []byte(manifestPDFKey)
-	at := int64(-1)
-	buf := make([]byte, manifestChunk+len(key))
-	for end := size; end > 0 && at < 0; end -= manifestChunk {
-		start := max(0, end-manifestChunk)
-		b := buf[:min(size, end+int64(len(key)))-start]
-		if _, err := r.ReadAt(b, start); err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
-		}
-		if i := bytes.LastIndex(b, key); i >= 0 {
-			at = start + int64(i)
-		}
-	}
-	if at < 0 {
-		return nil, errors.New("pdf has no " + manifestPDFKey + " entry")
-	}
-	var rest []byte
-	for off := at + int64(len(key)); ; off += manifestChunk {
-		if off >= size {
-			return nil, errors.New("pdf manifest string is not closed")
-		}
-		b := buf[:min(manifestChunk, size-off)]
-		if _, err := r.ReadAt(b, off); err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
-		}
-		rest = append(rest, b...)
-		if trimmed := bytes.TrimLeft(rest, " \r\n\t"); len(trimmed) > 0 {
-			if trimmed[0] != '<' {
-				return nil, errors.New("pdf manifest is not a hex string")
-			}
-			if bytes.IndexByte(trimmed, '>') >= 0 {
-				rest = trimmed
-				break
-			}
-		}
-	}
-	end := bytes.IndexByte(rest, '>')
-	raw, err := hex.DecodeString(strings.Join(strings.Fields(string(rest[1:end])), ""))
-	if err != nil {
-		return nil, fmt.Errorf("pdf manifest: %w", err)
-	}
-	if len(raw) < 2 || raw[0] != 0xFE || raw[1] != 0xFF || len(raw)%2 != 0 {
-		return nil, errors.New("pdf manifest is not UTF-16BE text")
-	}
-	u := make([]uint16, 0, len(raw)/2-1)
-	for j := 2; j < len(raw); j += 2 {
-		u = append(u, uint16(raw[j])<<8|uint16(raw[j+1]))
-	}
-	return []byte(string(utf16.Decode(u))), nil
-}
-
 // --- DOCX -----------------------------------------------------------------------
 
 const (
-	customPropsPath = "docProps/custom.xml"
+	customPropsPath = reports.ManifestDOCXPart
 	customPropsType = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 	customPropsRel  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 	propsFmtID      = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
@@ -553,35 +424,4 @@ func readZipFile(f *zip.File) ([]byte, error) {
 	}
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, 64<<20))
-}
-
-func extractDOCX(r io.ReaderAt, size int64) ([]byte, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range zr.File {
-		if f.Name != customPropsPath {
-			continue
-		}
-		b, err := readZipFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var props struct {
-			Properties []struct {
-				Name  string `xml:"name,attr"`
-				Value string `xml:"lpwstr"`
-			} `xml:"property"`
-		}
-		if err := xml.Unmarshal(b, &props); err != nil {
-			return nil, fmt.Errorf("docx custom properties: %w", err)
-		}
-		for _, p := range props.Properties {
-			if p.Name == manifestDOCXProp {
-				return []byte(p.Value), nil
-			}
-		}
-	}
-	return nil, errors.New("docx has no " + manifestDOCXProp + " property")
 }

@@ -136,7 +136,7 @@ func New(ctx context.Context, cfg Config, engines warehouse.Engines, log *slog.L
 	})
 	s.Worker = &Worker{
 		DB:      db,
-		Reports: postgres.NewReportService(db, catalog, nil, nil, log),
+		Reports: postgres.NewReportService(db, catalog),
 		Sources: watermarks,
 		Usage:   usage,
 		Query: &query.Service{Catalog: catalog, Engine: engine, Cache: redis.NewQueryCache(rdb, 0), Watermarks: watermarks,

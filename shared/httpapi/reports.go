@@ -254,15 +254,8 @@ func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) {
 var scheduleFields = []string{"name", "cron", "timezone", "template", "format", "view_id", "params", "recipients", "enabled", "created_by", "last_run_at", "next_run_at", "created_at", "updated_at"}
 
 type scheduleRequest struct {
-	Name       string          `json:"name"`
-	Cron       string          `json:"cron"`
-	TimeZone   string          `json:"timezone"`
-	Template   string          `json:"template"`
-	Format     string          `json:"format"`
-	ViewID     string          `json:"view_id"`
-	Params     json.RawMessage `json:"params"`
-	Recipients []string        `json:"recipients"`
-	Enabled    *bool           `json:"enabled"`
+	reports.ScheduleParams
+	Enabled *bool `json:"enabled"`
 }
 
 func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
@@ -279,8 +272,7 @@ func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
 	if req.Enabled != nil {
 		enabled = *req.Enabled
 	}
-	sc := &reports.Schedule{Name: req.Name, Cron: req.Cron, TimeZone: req.TimeZone, Template: req.Template, Format: req.Format,
-		ViewID: req.ViewID, Params: req.Params, Recipients: req.Recipients, Enabled: enabled}
+	sc := &reports.Schedule{ScheduleParams: req.ScheduleParams, Enabled: enabled}
 	if err := s.Schedules.CreateSchedule(r.Context(), sc); err != nil {
 		Error(w, r, err)
 		return

@@ -136,7 +136,7 @@ func (h *historyReports) DeleteReport(ctx context.Context, id string, remove fun
 type oneSchedule struct{ reports.ScheduleService }
 
 func (oneSchedule) FindScheduleByID(_ context.Context, id string) (*reports.Schedule, error) {
-	return &reports.Schedule{ID: id, Name: "s", Template: "standard", Format: "pdf", ViewID: "view-1"}, nil
+	return &reports.Schedule{ID: id, ScheduleParams: reports.ScheduleParams{Name: "s", Template: "standard", Format: "pdf", ViewID: "view-1"}}, nil
 }
 
 // removingFiles signs URLs and removes files.

@@ -1,43 +1,34 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/reports"
-	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
-// ReportService implements reports.Service, and the worker's side of a
+// ReportService implements reports.Store, and the worker's side of a
 // report's life (claim, complete, fail).
 type ReportService struct {
-	db        *DB
-	specs     reports.SpecValidator
-	templates reports.Templates
-	publisher reports.Publisher
-	log       *slog.Logger
+	db    *DB
+	specs reports.SpecValidator
 }
 
-// NewReportService returns the service. publisher may be nil for the worker,
-// which never orders.
-func NewReportService(db *DB, specs reports.SpecValidator, templates reports.Templates, publisher reports.Publisher, log *slog.Logger) *ReportService {
-	return &ReportService{db: db, specs: specs, templates: templates, publisher: publisher, log: log}
+// NewReportService returns the service; the queries of orders are checked by
+// specs.
+func NewReportService(db *DB, specs reports.SpecValidator) *ReportService {
+	return &ReportService{db: db, specs: specs}
 }
 
-var _ reports.Service = (*ReportService)(nil)
+var _ reports.Store = (*ReportService)(nil)
 
 const reportColumns = `id::text, status, template, format, coalesce(view_id::text, ''), coalesce(schedule_id::text, ''),
 	coalesce(spec, 'null'::jsonb), params, coalesce(requested_by::text, ''), idempotency_key, attempts, coalesce(error, ''),
@@ -58,111 +49,60 @@ func scanReport(row pgx.Row) (*reports.Report, error) {
 	return &r, err
 }
 
-// MaxParamsBytes bounds a report's parameters.
-const MaxParamsBytes = 8 << 10
-
-// OrderReport stores a queued report, charges the org's daily quota, and
-// publishes the request after the row commits. A repeated idempotency key
-// returns the report it made, without a second charge or message. A
-// client's key (no ScheduleID) is stored as reports.ClientKey; a schedule
-// run's is its reports.RunKey: the two never meet.
-func (s *ReportService) OrderReport(ctx context.Context, p reports.OrderParams) (*reports.Report, bool, error) {
-	if err := tenant.Authorize(ctx, tenant.OrderReports); err != nil {
-		return nil, false, err
-	}
-	if p.Template == "" || !s.templates.TemplateExists(p.Template) {
-		return nil, false, apperr.Invalidf("template", "unknown template %q", clipText(p.Template))
-	}
-	if _, ok := reports.Formats[p.Format]; !ok {
-		return nil, false, apperr.Invalidf("format", "must be pdf, docx or html")
-	}
-	if (p.ViewID == "") == (len(p.Spec) == 0) {
-		return nil, false, apperr.Invalidf("view_id", "give a view_id or a query, not both")
-	}
-	params := bytes.TrimSpace(p.Params)
-	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
-		params = []byte("{}")
-	}
-	if params[0] != '{' || len(params) > MaxParamsBytes || !json.Valid(params) {
-		return nil, false, apperr.Invalidf("params", "must be a JSON object of at most %d bytes", MaxParamsBytes)
-	}
-	key := p.IdempotencyKey
-	if p.ScheduleID == "" {
-		// A client's order: its key is stored apart from every key the
-		// system derives, so no client can take a schedule run's.
-		if key == "" {
-			key = randomKey()
-		}
-		if len(key) > 200 || !utf8.ValidString(key) {
-			return nil, false, apperr.Invalidf("Idempotency-Key", "at most 200 characters")
-		}
-		key = reports.ClientKey(key)
-	} else if !reports.IsSystemKey(key) {
-		return nil, false, fmt.Errorf("ordering a schedule run's report: %q is not a system key", key)
-	}
-	t, u := caller(ctx)
-	requester := u.ID
-	if p.OnBehalfOf != "" {
-		requester = p.OnBehalfOf
-	}
+// CreateReport stores a checked order as a queued report and charges the
+// org's daily quota, in one transaction; an order of a view takes the view's
+// query, and its name as the default title. A key used before returns the
+// report it made, with created false.
+func (s *ReportService) CreateReport(ctx context.Context, o reports.Order) (*reports.Report, bool, error) {
 	var out *reports.Report
 	created := false
 	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		spec := p.Spec
-		field := "query"
-		if p.ViewID != "" {
-			v, err := findVisibleView(ctx, tx, p.ViewID, false)
-			if err != nil {
-				return err
-			}
-			spec, field = v.Config, "view_id"
-			params = withDefaultTitle(params, v.Name)
-		}
-		entitled, err := entitlements(ctx, tx)
+		spec, params, err := s.orderQuery(ctx, tx, o)
 		if err != nil {
 			return err
-		}
-		if err := s.specs.ValidateSpec(spec, entitled, field); err != nil {
-			return err
-		}
-		var viewID, scheduleID, reqBy *string
-		if p.ViewID != "" {
-			viewID = &p.ViewID
-		}
-		if p.ScheduleID != "" {
-			scheduleID = &p.ScheduleID
-		}
-		if requester != "" {
-			reqBy = &requester
 		}
 		out, err = scanReport(tx.QueryRow(ctx, `
 			insert into reports (org_id, requested_by, schedule_id, template, format, view_id, spec, params, idempotency_key)
 			values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			on conflict (org_id, idempotency_key) do nothing
-			returning `+reportColumns, t.ID(), reqBy, scheduleID, p.Template, p.Format, viewID, spec, params, key))
+			returning `+reportColumns, o.OrgID, nullableString(o.RequestedBy), nullableString(o.ScheduleID), o.Template, o.Format, nullableString(o.ViewID),
+			spec, params, o.IdempotencyKey))
 		if errors.Is(err, pgx.ErrNoRows) {
-			out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where idempotency_key = $1`, key))
+			out, err = scanReport(tx.QueryRow(ctx, `select `+reportColumns+` from reports where idempotency_key = $1`, o.IdempotencyKey))
 			return convert(err, "report")
 		}
 		if err != nil {
 			return convert(err, "report")
 		}
 		created = true
-		return chargeQuota(ctx, tx, t.ID(), reportQuota)
+		return chargeQuota(ctx, tx, o.OrgID, reportQuota)
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if !created {
-		return out, false, nil
+	return out, created, nil
+}
+
+// orderQuery is the query an order runs (its view's, when it names one) and
+// its params, checked against the org's entitlements.
+func (s *ReportService) orderQuery(ctx context.Context, tx pgx.Tx, o reports.Order) (json.RawMessage, json.RawMessage, error) {
+	spec, params, field := o.Spec, o.Params, "query"
+	if o.ViewID != "" {
+		v, err := findVisibleView(ctx, tx, o.ViewID, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		spec, field = v.Config, "view_id"
+		params = reports.WithDefaultTitle(params, v.Name)
 	}
-	req := reports.Request{OrgID: t.ID(), ReportID: out.ID, IdempotencyKey: key, Traceparent: telemetry.Traceparent(ctx)}
-	if err := s.publisher.PublishReportRequest(ctx, req); err != nil {
-		s.log.ErrorContext(ctx, "report request not published", "error", err.Error(), "org_id", t.ID(), "report_id", out.ID)
-		_ = s.finish(ctx, out.ID, reports.Failed, reports.ReasonNotQueued, "", nil, "", 0)
-		return nil, false, apperr.Errorf(apperr.Unavailable, "the report could not be queued; try again")
+	entitled, err := entitlements(ctx, tx)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, true, nil
+	if err := s.specs.ValidateSpec(spec, entitled, field); err != nil {
+		return nil, nil, err
+	}
+	return spec, params, nil
 }
 
 // FindReportByID returns one report of the org.
@@ -359,12 +299,12 @@ func nullableInt(n int64) *int64 {
 	return &n
 }
 
-func randomKey() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
+// nullableString is s, or SQL null for "".
+func nullableString(s string) *string {
+	if s == "" {
+		return nil
 	}
-	return hex.EncodeToString(b)
+	return &s
 }
 
 func clipText(s string) string {
@@ -372,24 +312,4 @@ func clipText(s string) string {
 		s = s[:64] + "…"
 	}
 	return strings.ToValidUTF8(s, "?")
-}
-
-// withDefaultTitle titles a report after its view unless params say
-// otherwise: a report from "Exportações do Sul" is called that, not by its
-// dataset's name.
-func withDefaultTitle(params []byte, title string) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(params, &m) != nil {
-		return params
-	}
-	if _, ok := m["title"]; ok {
-		return params
-	}
-	t, _ := json.Marshal(title)
-	m["title"] = t
-	out, err := json.Marshal(m)
-	if err != nil {
-		return params
-	}
-	return out
 }

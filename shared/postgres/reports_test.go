@@ -40,7 +40,8 @@ func (p *sentRequests) PublishReportRequest(_ context.Context, r reports.Request
 
 type reportBundle struct {
 	inviteBundle
-	reports   *postgres.ReportService
+	reports   *reports.Orderer
+	store     *postgres.ReportService
 	schedules *postgres.ScheduleService
 	views     *postgres.ViewService
 }
@@ -48,7 +49,8 @@ type reportBundle struct {
 func setupReports(t *testing.T) reportBundle {
 	b := reportBundle{inviteBundle: setupInvites(t)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b.reports = postgres.NewReportService(b.app, anySpec{}, allTemplates{}, &sentRequests{}, log)
+	b.store = postgres.NewReportService(b.app, anySpec{})
+	b.reports = &reports.Orderer{Store: b.store, Templates: allTemplates{}, Publisher: &sentRequests{}, Log: log}
 	b.schedules = postgres.NewScheduleService(b.app, allTemplates{})
 	b.views = postgres.NewViewService(b.app, anySpec{})
 	return b
@@ -75,10 +77,10 @@ func (b reportBundle) order(t *testing.T, ctx context.Context, viewID string, ob
 	if object == "" {
 		return r
 	}
-	if _, claimed, err := b.reports.ClaimReport(ctx, r.ID, r.IdempotencyKey, time.Minute); err != nil || !claimed {
+	if _, claimed, err := b.store.ClaimReport(ctx, r.ID, r.IdempotencyKey, time.Minute); err != nil || !claimed {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
-	if err := b.reports.CompleteReport(ctx, r.ID, object, json.RawMessage(`{}`), "sha", size); err != nil {
+	if err := b.store.CompleteReport(ctx, r.ID, object, json.RawMessage(`{}`), "sha", size); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -178,7 +180,7 @@ func TestPausedScheduleHasNoNextRun(t *testing.T) {
 	b := setupReports(t)
 	ana := b.member(t, b.orgA, "ana@example.com", tenant.Analyst)
 	v := b.view(t, ana, "v")
-	sc := &reports.Schedule{Name: "semanal", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: true}
+	sc := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "semanal", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: true}
 	if err := b.schedules.CreateSchedule(ana, sc); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestPausedScheduleHasNoNextRun(t *testing.T) {
 	if err != nil || resumed.NextRunAt == nil {
 		t.Fatalf("resumed: next %v, %v", resumed.NextRunAt, err)
 	}
-	created := &reports.Schedule{Name: "pausado", Cron: "0 8 1 * *", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: false}
+	created := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "pausado", Cron: "0 8 1 * *", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: false}
 	if err := b.schedules.CreateSchedule(ana, created); err != nil || created.NextRunAt != nil {
 		t.Fatalf("created paused: next %v, %v", created.NextRunAt, err)
 	}
@@ -206,7 +208,7 @@ func TestManualRunIsInTheSchedulesHistoryOnce(t *testing.T) {
 	b := setupReports(t)
 	ana := b.member(t, b.orgA, "ana@example.com", tenant.Analyst)
 	v := b.view(t, ana, "v")
-	sc := &reports.Schedule{Name: "s", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID, Enabled: true}
+	sc := &reports.Schedule{ScheduleParams: reports.ScheduleParams{Name: "s", Cron: "0 8 * * 1", Template: "standard", Format: "pdf", ViewID: v.ID}, Enabled: true}
 	if err := b.schedules.CreateSchedule(ana, sc); err != nil {
 		t.Fatal(err)
 	}

@@ -57,11 +57,11 @@ func (s *ScheduleService) checkSchedule(sc *reports.Schedule) (time.Time, error)
 		}
 		return time.Time{}, apperr.Invalidf(field, "%v", err)
 	}
-	if !s.templates.TemplateExists(sc.Template) {
-		return time.Time{}, apperr.Invalidf("template", "unknown template %q", clipText(sc.Template))
+	if err := reports.CheckTemplate(s.templates, sc.Template); err != nil {
+		return time.Time{}, err
 	}
-	if _, ok := reports.Formats[sc.Format]; !ok {
-		return time.Time{}, apperr.Invalidf("format", "must be pdf, docx or html")
+	if err := reports.CheckFormat(sc.Format); err != nil {
+		return time.Time{}, err
 	}
 	if len(sc.Recipients) > 50 {
 		return time.Time{}, apperr.Invalidf("recipients", "at most 50")
@@ -76,8 +76,8 @@ func (s *ScheduleService) checkSchedule(sc *reports.Schedule) (time.Time, error)
 	if len(sc.Params) == 0 {
 		sc.Params = json.RawMessage("{}")
 	}
-	if sc.Params[0] != '{' || len(sc.Params) > MaxParamsBytes || !json.Valid(sc.Params) {
-		return time.Time{}, apperr.Invalidf("params", "must be a JSON object of at most %d bytes", MaxParamsBytes)
+	if sc.Params[0] != '{' || len(sc.Params) > reports.MaxParamsBytes || !json.Valid(sc.Params) {
+		return time.Time{}, apperr.Invalidf("params", "must be a JSON object of at most %d bytes", reports.MaxParamsBytes)
 	}
 	return next, nil
 }

@@ -149,11 +149,18 @@ func RunKey(scheduleID string, runAt time.Time) string {
 // client key (one click), a fresh one without.
 func ManualRunKey(scheduleID, clientKey string) string {
 	if clientKey == "" {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		clientKey = hex.EncodeToString(b[:])
+		clientKey = randomKey()
 	}
 	return runKeyPrefix + scheduleID + ":now:" + clientKey
+}
+
+// randomKey is a fresh key of 128 random bits, in hex.
+func randomKey() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 // ClientKey is how a client's Idempotency-Key is stored.

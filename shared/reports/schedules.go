@@ -14,7 +14,20 @@ const DefaultTimeZone = "America/Sao_Paulo"
 
 // Schedule orders a report on a cron.
 type Schedule struct {
-	ID         string          `json:"id"`
+	ID string `json:"id"`
+	ScheduleParams
+	Enabled   bool       `json:"enabled"`
+	CreatedBy string     `json:"created_by"`
+	LastRunAt *time.Time `json:"last_run_at,omitempty"`
+	// NextRunAt is null while the schedule is paused.
+	NextRunAt *time.Time `json:"next_run_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// ScheduleParams are what a schedule's creator chooses: when it runs, and
+// the report each run orders.
+type ScheduleParams struct {
 	Name       string          `json:"name"`
 	Cron       string          `json:"cron"`
 	TimeZone   string          `json:"timezone"`
@@ -23,13 +36,6 @@ type Schedule struct {
 	ViewID     string          `json:"view_id"`
 	Params     json.RawMessage `json:"params"`
 	Recipients []string        `json:"recipients"`
-	Enabled    bool            `json:"enabled"`
-	CreatedBy  string          `json:"created_by"`
-	LastRunAt  *time.Time      `json:"last_run_at,omitempty"`
-	// NextRunAt is null while the schedule is paused.
-	NextRunAt *time.Time `json:"next_run_at"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // ScheduleKey is a position in the list of schedules, for cursors.
