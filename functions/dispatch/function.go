@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/reports"
@@ -46,10 +46,7 @@ func (c *Config) Parts() []any {
 
 // LoadConfig reads the configuration from the environment, once per
 // process.
-func LoadConfig() (Config, error) {
-	var cfg Config
-	return cfg, config.Load(cfg.Parts()...)
-}
+func LoadConfig() (Config, error) { return config.LoadAll[Config]() }
 
 // Deps are what the binary gives the function besides its configuration.
 type Deps struct {
@@ -57,21 +54,10 @@ type Deps struct {
 	Log *slog.Logger
 }
 
-// Function is the dispatch function.
+// Function is the dispatch function: ServeHTTP takes one Cloud Task, and
+// Close lets a dispatch in flight finish before the clients close.
 type Function struct {
-	h       http.Handler
-	close   func()
-	drainer httpapi.Drainer
-}
-
-// ServeHTTP takes one Cloud Task.
-func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.h.ServeHTTP(w, r) }
-
-// Close lets a dispatch in flight finish and closes the clients.
-func (f *Function) Close(ctx context.Context) error {
-	err := f.drainer.Drain(ctx)
-	f.close()
-	return err
+	*lifecycle.Function
 }
 
 type templateSet struct{}
@@ -82,33 +68,36 @@ func (templateSet) TemplateExists(name string) bool {
 }
 
 // New opens the function's clients.
-func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
-	log := deps.Log
-	if log == nil {
-		log = telemetry.NewLogger(os.Stdout, cfg.Log)
-	}
-	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
+func New(ctx context.Context, cfg Config, deps Deps) (_ *Function, err error) {
+	log, err := lifecycle.Start(ctx, "dispatch", cfg.Log, deps.Log)
+	if err != nil {
 		return nil, err
 	}
 	catalog, err := semantic.LoadCatalog()
 	if err != nil {
 		return nil, err
 	}
+	var closers lifecycle.Closers
+	defer func() {
+		if err != nil {
+			closers.Close()
+		}
+	}()
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
 		return nil, err
 	}
+	closers.Add(db.Close)
 	pub, err := pubsub.New(ctx, cfg.PubSub)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
+	closers.Add(func() { pub.Close() })
 	starter, err := runjob.New(ctx, cfg.RunJob, log)
 	if err != nil {
-		pub.Close()
-		db.Close()
 		return nil, err
 	}
+	closers.Add(starter.Wait)
 	d := &reports.Dispatcher{
 		Tenancy:   db,
 		Schedules: postgres.NewScheduleService(db, templateSet{}),
@@ -150,9 +139,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 		log.InfoContext(ctx, "dispatched", "org_id", run.OrgID, "schedule_id", run.ScheduleID, "skipped", res.Skipped)
 		httpapi.JSON(w, http.StatusOK, res)
 	})
-	f := &Function{close: func() { starter.Wait(); pub.Close(); db.Close() }}
-	f.h = f.drainer.Wrap(telemetry.HTTPHandler(handler, "dispatch"))
-	return f, nil
+	return &Function{lifecycle.NewFunction(telemetry.HTTPHandler(handler, "dispatch"), closers.Close)}, nil
 }
 
 // authenticator checks who calls: in production the Cloud Tasks OIDC token of
