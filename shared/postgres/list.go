@@ -27,8 +27,9 @@ type listQuery struct {
 	args  []any
 }
 
-// and adds the condition cond; each %s in it stands for the placeholder of
-// the next of args.
+// and adds the condition cond, a fmt format whose only verbs are %s: each
+// stands for the placeholder of the next of args, so no value is ever
+// spliced into the SQL text.
 func (q *listQuery) and(cond string, args ...any) {
 	ph := make([]any, len(args))
 	for i, a := range args {
