@@ -6,33 +6,23 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/bigquery"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := realMain(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(realMain) }
 
 func realMain(ctx context.Context) error {
 	cfg, err := worker.LoadConfig()
 	if err != nil {
 		return err
 	}
-	log := telemetry.NewLogger(os.Stdout, cfg.Log)
-	if err := telemetry.Setup(ctx, cfg.Log, "quarto-job"); err != nil {
+	log, err := lifecycle.Start(ctx, "quarto-job", cfg.Log, nil)
+	if err != nil {
 		return err
 	}
 	defer func() {

@@ -94,13 +94,7 @@ func (c *Config) Parts() []any {
 }
 
 // LoadConfig reads and validates the configuration from the environment.
-func LoadConfig() (Config, error) {
-	var c Config
-	if err := config.Load(c.Parts()...); err != nil {
-		return c, err
-	}
-	return c, c.Validate()
-}
+func LoadConfig() (Config, error) { return config.LoadAll[Config]() }
 
 // Validate checks what spans parts. The stand-ins production refuses are
 // the parts' prod tags, which config.Load enforces.

@@ -5,9 +5,8 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net/http"
 
-	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/uploads"
 	"github.com/mirante/mirante/shared/warehouse"
 )
@@ -29,31 +28,18 @@ type Deps struct {
 	RendererStatus func() string
 }
 
-// Function is the api function.
+// Function is the api function: it serves the API and, on Close, lets the
+// requests in flight finish before its clients close.
 type Function struct {
-	h       http.Handler
-	close   func()
-	drainer httpapi.Drainer
+	*lifecycle.Function
 }
 
 // New opens the function's clients; a bad setting fails here, at start,
 // instead of on the first request.
 func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
-	f := &Function{}
-	h, closeFn, err := build(ctx, cfg, deps)
+	h, closeAll, err := build(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
 	}
-	f.h, f.close = f.drainer.Wrap(h), closeFn
-	return f, nil
-}
-
-// ServeHTTP serves the API.
-func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.h.ServeHTTP(w, r) }
-
-// Close lets requests in flight finish, then closes the clients.
-func (f *Function) Close(ctx context.Context) error {
-	err := f.drainer.Drain(ctx)
-	f.close()
-	return err
+	return &Function{lifecycle.NewFunction(h, closeAll)}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/reports"
@@ -46,10 +46,7 @@ func (c *Config) Parts() []any {
 
 // LoadConfig reads the configuration from the environment, once per
 // process.
-func LoadConfig() (Config, error) {
-	var cfg Config
-	return cfg, config.Load(cfg.Parts()...)
-}
+func LoadConfig() (Config, error) { return config.LoadAll[Config]() }
 
 // Deps are what the binary gives the function besides its configuration.
 type Deps struct {
@@ -57,30 +54,16 @@ type Deps struct {
 	Log *slog.Logger
 }
 
-// Function is the dispatch function.
+// Function is the dispatch function: ServeHTTP takes one Cloud Task, and
+// Close lets a dispatch in flight finish before the clients close.
 type Function struct {
-	h       http.Handler
-	close   func()
-	drainer httpapi.Drainer
-}
-
-// ServeHTTP takes one Cloud Task.
-func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.h.ServeHTTP(w, r) }
-
-// Close lets a dispatch in flight finish and closes the clients.
-func (f *Function) Close(ctx context.Context) error {
-	err := f.drainer.Drain(ctx)
-	f.close()
-	return err
+	*lifecycle.Function
 }
 
 // New opens the function's clients.
 func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
-	log := deps.Log
-	if log == nil {
-		log = telemetry.NewLogger(os.Stdout, cfg.Log)
-	}
-	if err := telemetry.Setup(ctx, cfg.Log, "dispatch"); err != nil {
+	log, err := lifecycle.Start(ctx, "dispatch", cfg.Log, deps.Log)
+	if err != nil {
 		return nil, err
 	}
 	c, err := openClients(ctx, cfg, log)
@@ -93,9 +76,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 		Reports: &reports.Orderer{Store: postgres.NewReportService(c.db, c.catalog), Templates: templates.Embedded{},
 			Publisher: runjob.Kicking(c.pub, c.starter), Log: log},
 	}
-	f := &Function{close: c.close}
-	f.h = f.drainer.Wrap(telemetry.HTTPHandler(taskHandler(d, authenticator(cfg), log), "dispatch"))
-	return f, nil
+	return &Function{lifecycle.NewFunction(telemetry.HTTPHandler(taskHandler(d, authenticator(cfg), log), "dispatch"), c.close)}, nil
 }
 
 // clients are what a dispatch talks to.

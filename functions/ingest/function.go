@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/gcs"
 	"github.com/mirante/mirante/shared/ingest"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/sources"
@@ -55,10 +55,7 @@ func (c *Config) Parts() []any {
 
 // LoadConfig reads the configuration from the environment, once per
 // process.
-func LoadConfig() (Config, error) {
-	var cfg Config
-	return cfg, config.Load(cfg.Parts()...)
-}
+func LoadConfig() (Config, error) { return config.LoadAll[Config]() }
 
 // Deps are what the binary gives the function besides its configuration.
 type Deps struct {
@@ -92,27 +89,29 @@ func (s *state) Close(context.Context) error {
 }
 
 // New opens the function's clients.
-func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
-	log := deps.Log
-	if log == nil {
-		log = telemetry.NewLogger(os.Stdout, cfg.Log)
-	}
-	if err := telemetry.Setup(ctx, cfg.Log, "ingest"); err != nil {
+func New(ctx context.Context, cfg Config, deps Deps) (_ *Function, err error) {
+	log, err := lifecycle.Start(ctx, "ingest", cfg.Log, deps.Log)
+	if err != nil {
 		return nil, err
 	}
+	var closers lifecycle.Closers
+	defer func() {
+		if err != nil {
+			closers.Close()
+		}
+	}()
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
 		return nil, err
 	}
+	closers.Add(db.Close)
 	store, err := gcs.New(ctx, cfg.Storage)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
+	closers.Add(func() { store.Close() })
 	engine, err := deps.Engines.Open(ctx, cfg.Warehouse.Engine)
 	if err != nil {
-		store.Close()
-		db.Close()
 		return nil, err
 	}
 	return &state{db: db, store: store, engine: engine, uploads: postgres.NewUploadService(db), sources: postgres.NewSourceService(db), log: log, cfg: cfg}, nil

@@ -7,12 +7,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/httpapi"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/reports"
 	"github.com/mirante/mirante/shared/tasks"
@@ -32,10 +32,7 @@ func (c *Config) Parts() []any { return []any{&c.Runtime, &c.Postgres, &c.Tasks,
 
 // LoadConfig reads the configuration from the environment, once per
 // process.
-func LoadConfig() (Config, error) {
-	var cfg Config
-	return cfg, config.Load(cfg.Parts()...)
-}
+func LoadConfig() (Config, error) { return config.LoadAll[Config]() }
 
 // Deps are what the binary gives the function besides its configuration.
 type Deps struct {
@@ -45,12 +42,13 @@ type Deps struct {
 	Now func() time.Time
 }
 
-// Function is the scheduler function.
+// Function is the scheduler function: ServeHTTP is Cloud Scheduler's target,
+// one tick per call, and Close lets a tick in flight finish before the
+// clients close.
 type Function struct {
+	*lifecycle.Function
 	db      *postgres.DB
 	enq     *tasks.Enqueuer
-	h       http.Handler
-	drainer httpapi.Drainer
 	sources *postgres.SourceService
 	log     *slog.Logger
 	now     func() time.Time
@@ -82,17 +80,6 @@ func (s *Function) checkFreshness(ctx context.Context) {
 	}
 }
 
-// ServeHTTP is Cloud Scheduler's target: one tick per call.
-func (s *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.h.ServeHTTP(w, r) }
-
-// Close lets a tick in flight finish and closes the clients.
-func (s *Function) Close(ctx context.Context) error {
-	err := s.drainer.Drain(ctx)
-	s.enq.Close()
-	s.db.Close()
-	return err
-}
-
 // Tick runs one scheduler tick (the local runner's ticker calls it).
 func (s *Function) Tick(ctx context.Context) (reports.TickResult, error) {
 	res, err := reports.Tick(ctx, s.db, s.enq, s.now(), telemetry.Traceparent(ctx))
@@ -102,28 +89,28 @@ func (s *Function) Tick(ctx context.Context) (reports.TickResult, error) {
 
 // New opens the function's clients.
 func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
-	log := deps.Log
-	if log == nil {
-		log = telemetry.NewLogger(os.Stdout, cfg.Log)
-	}
 	now := deps.Now
 	if now == nil {
 		now = time.Now
 	}
-	if err := telemetry.Setup(ctx, cfg.Log, "scheduler"); err != nil {
+	log, err := lifecycle.Start(ctx, "scheduler", cfg.Log, deps.Log)
+	if err != nil {
 		return nil, err
 	}
+	var closers lifecycle.Closers
 	db, err := postgres.New(ctx, cfg.Postgres)
 	if err != nil {
 		return nil, err
 	}
+	closers.Add(db.Close)
 	enq, err := tasks.New(ctx, cfg.Tasks)
 	if err != nil {
-		db.Close()
+		closers.Close()
 		return nil, err
 	}
+	closers.Add(func() { enq.Close() })
 	s := &Function{db: db, enq: enq, sources: postgres.NewSourceService(db), log: log, now: now, warned: map[string]time.Time{}}
-	s.h = s.drainer.Wrap(telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Function = lifecycle.NewFunction(telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
@@ -141,6 +128,6 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 			status = http.StatusInternalServerError // Cloud Scheduler retries
 		}
 		httpapi.JSON(w, status, res)
-	}), "scheduler"))
+	}), "scheduler"), closers.Close)
 	return s, nil
 }

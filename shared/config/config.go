@@ -83,6 +83,23 @@ func Load(parts ...any) error {
 	return nil
 }
 
+// LoadAll loads a binary's whole configuration C: Load fills and validates
+// the parts its Parts method lists, then C checks what spans them when it is
+// a Validator itself.
+func LoadAll[C any, P interface {
+	*C
+	Parts() []any
+}]() (C, error) {
+	var c C
+	if err := Load(P(&c).Parts()...); err != nil {
+		return c, err
+	}
+	if v, ok := any(P(&c)).(Validator); ok {
+		return c, v.Validate()
+	}
+	return c, nil
+}
+
 // Values of the prod tag.
 const (
 	// ProdUnset marks a local stand-in: production refuses it when set.

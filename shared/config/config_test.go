@@ -63,3 +63,44 @@ func TestDescribe(t *testing.T) {
 		t.Fatalf("Describe = %+v", vars)
 	}
 }
+
+// whole is a binary's configuration of one part, with a check across parts.
+type whole struct {
+	Part part
+}
+
+func (w *whole) Parts() []any { return []any{&w.Part} }
+
+func (w *whole) Validate() error {
+	if w.Part.Conns > 8 {
+		return Errorf("CFGTEST_CONNS", "at most 8 with this URL")
+	}
+	return nil
+}
+
+func TestLoadAll(t *testing.T) {
+	cases := []struct {
+		name, conns, wantErr string
+	}{
+		{"ok", "", ""},
+		{"whole invalid", "9", "CFGTEST_CONNS: at most 8 with this URL"},
+		{"part invalid first", "many", "CFGTEST_CONNS: cannot parse as int"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CFGTEST_URL", "postgres://x")
+			t.Setenv("CFGTEST_CONNS", tc.conns)
+			w, err := LoadAll[whole]()
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.wantErr {
+				t.Fatalf("LoadAll() error = %q, want %q", got, tc.wantErr)
+			}
+			if tc.wantErr == "" && (w.Part.URL != "postgres://x" || w.Part.Conns != 4) {
+				t.Fatalf("LoadAll() = %+v", w)
+			}
+		})
+	}
+}

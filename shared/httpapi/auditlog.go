@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"time"
@@ -24,35 +25,16 @@ func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	f.Limit = p.limit + 1
 	scope := s.scope(r, "audit", filterFingerprint(q, "user", "action", "from", "to"))
-	if p.cursor != "" {
-		var k audit.Key
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	es, err := s.Audit.FindEntries(r.Context(), f)
+	es, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *audit.Key, limit int) ([]*audit.Entry, error) {
+		f.After, f.Limit = after, limit
+		return s.Audit.FindEntries(ctx, f)
+	}, func(e *audit.Entry) audit.Key { return audit.Key{At: e.At, ID: e.ID} })
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(es) > p.limit {
-		es = es[:p.limit]
-		last := es[len(es)-1]
-		if next, err = s.Cursors.Encode(scope, audit.Key{At: last.At, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
-	}
-	items := make([]any, len(es))
-	for i, e := range es {
-		items[i] = e
-	}
-	writeList(w, r, items, p.fields, next)
+	writeList(w, r, anys(es), p.fields, next)
 }
 
 // auditActionRe is an action name ("views.create") or a prefix of one

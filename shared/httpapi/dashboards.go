@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -40,24 +41,16 @@ func (s *Server) handleListDashboards(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := dashboards.DashboardFilter{Limit: p.limit + 1}
+	var f dashboards.DashboardFilter
 	if f.Visibility, f.Mine, err = visibilityFilter(q); err != nil {
 		Error(w, r, err)
 		return
 	}
 	scope := s.scope(r, "dashboards", filterFingerprint(q, "visibility", "owner", "mine"))
-	if f.After, err = s.keysetAfter(p, scope); err != nil {
-		Error(w, r, err)
-		return
-	}
-	ds, err := s.Dashboards.FindDashboards(r.Context(), f)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	ds, next, err := keysetPage(s, scope, ds, p.limit, func(d *dashboards.Dashboard) views.Key {
-		return views.Key{CreatedAt: d.CreatedAt, ID: d.ID}
-	})
+	ds, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*dashboards.Dashboard, error) {
+		f.After, f.Limit = after, limit
+		return s.Dashboards.FindDashboards(ctx, f)
+	}, func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} })
 	if err != nil {
 		Error(w, r, err)
 		return

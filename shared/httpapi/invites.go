@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/mirante/mirante/shared/apperr"
@@ -18,34 +19,16 @@ func (s *Server) handleListInvites(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "invites", filterFingerprint(r.URL.Query()))
-	f := tenant.InviteFilter{Limit: p.limit + 1}
-	if p.cursor != "" {
-		var k tenant.InviteKey
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	is, err := s.Invites.FindInvites(r.Context(), f)
+	is, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.InviteKey, limit int) ([]*tenant.Invite, error) {
+		return s.Invites.FindInvites(ctx, tenant.InviteFilter{After: after, Limit: limit})
+	}, func(inv *tenant.Invite) tenant.InviteKey {
+		return tenant.InviteKey{CreatedAt: inv.CreatedAt, ID: inv.ID}
+	})
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(is) > p.limit {
-		is = is[:p.limit]
-		last := is[len(is)-1]
-		if next, err = s.Cursors.Encode(scope, tenant.InviteKey{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
-	}
-	items := make([]any, len(is))
-	for i, inv := range is {
-		items[i] = inv
-	}
-	writeList(w, r, items, p.fields, next)
+	writeList(w, r, anys(is), p.fields, next)
 }
 
 type createInviteRequest struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -82,6 +83,45 @@ func filterFingerprint(q url.Values, names ...string) string {
 		h.Write([]byte(n + "=" + q.Get(n) + "\x00"))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// page reads one page of a keyset-paged list. The request's cursor, if any,
+// is the position to page after; it is decoded with the scope it was made
+// for, so a cursor never crosses lists, orgs, users or filters. find is asked
+// for one item more than the page holds: that extra item, never shown, is
+// how a page knows it is not the last, and the cursor of the next page is
+// the key of the page's last item ("" on the last page).
+func page[K, T any](ctx context.Context, s *Server, p listParams, scope CursorScope,
+	find func(ctx context.Context, after *K, limit int) ([]T, error), key func(T) K) ([]T, string, error) {
+	var after *K
+	if p.cursor != "" {
+		after = new(K)
+		if err := s.Cursors.Decode(p.cursor, scope, after); err != nil {
+			return nil, "", err
+		}
+	}
+	items, err := find(ctx, after, p.limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) <= p.limit {
+		return items, "", nil
+	}
+	items = items[:p.limit]
+	next, err := s.Cursors.Encode(scope, key(items[len(items)-1]))
+	if err != nil {
+		return nil, "", err
+	}
+	return items, next, nil
+}
+
+// anys is items as writeList takes them.
+func anys[T any](items []T) []any {
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = it
+	}
+	return out
 }
 
 // sparse returns v with only the requested fields (and always "id" when v has

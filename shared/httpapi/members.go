@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strings"
@@ -13,41 +14,20 @@ import (
 var memberFields = []string{"user_id", "email", "role", "created_at"}
 
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	p, err := parseList(r, memberFields, nil)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
 	scope := s.scope(r, "members", filterFingerprint(r.URL.Query()))
-	f := tenant.MemberFilter{Limit: p.limit + 1}
-	if p.cursor != "" {
-		var k tenant.MemberKey
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	ms, err := s.Members.FindMembers(ctx, f)
+	ms, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
+		return s.Members.FindMembers(ctx, tenant.MemberFilter{After: after, Limit: limit})
+	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} })
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(ms) > p.limit {
-		ms = ms[:p.limit]
-		last := ms[len(ms)-1]
-		if next, err = s.Cursors.Encode(scope, tenant.MemberKey{Email: last.Email, UserID: last.UserID}); err != nil {
-			Error(w, r, err)
-			return
-		}
-	}
-	items := make([]any, len(ms))
-	for i, m := range ms {
-		items[i] = m
-	}
-	writeList(w, r, items, p.fields, next)
+	writeList(w, r, anys(ms), p.fields, next)
 }
 
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {

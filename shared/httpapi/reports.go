@@ -162,7 +162,7 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := reports.Filter{Limit: p.limit + 1}
+	var f reports.Filter
 	switch st := reports.Status(q.Get("status")); st {
 	case "":
 	case reports.Queued, reports.Running, reports.Succeeded, reports.Failed:
@@ -182,27 +182,13 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 	}
 	f.ScheduleID = q.Get("schedule_id")
 	scope := s.scope(r, "reports", filterFingerprint(q, "status", "mine", "schedule_id"))
-	if p.cursor != "" {
-		var k reports.Key
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	rs, err := s.Reports.FindReports(r.Context(), f)
+	rs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.Key, limit int) ([]*reports.Report, error) {
+		f.After, f.Limit = after, limit
+		return s.Reports.FindReports(ctx, f)
+	}, func(rep *reports.Report) reports.Key { return reports.Key{CreatedAt: rep.CreatedAt, ID: rep.ID} })
 	if err != nil {
 		Error(w, r, err)
 		return
-	}
-	var next string
-	if len(rs) > p.limit {
-		rs = rs[:p.limit]
-		last := rs[len(rs)-1]
-		if next, err = s.Cursors.Encode(scope, reports.Key{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
 	}
 	items, err := s.reportResponses(r.Context(), rs)
 	if err != nil {
@@ -297,34 +283,16 @@ func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "schedules", filterFingerprint(r.URL.Query()))
-	f := reports.ScheduleFilter{Limit: p.limit + 1}
-	if p.cursor != "" {
-		var k reports.ScheduleKey
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	ss, err := s.Schedules.FindSchedules(r.Context(), f)
+	ss, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
+		return s.Schedules.FindSchedules(ctx, reports.ScheduleFilter{After: after, Limit: limit})
+	}, func(sc *reports.Schedule) reports.ScheduleKey {
+		return reports.ScheduleKey{CreatedAt: sc.CreatedAt, ID: sc.ID}
+	})
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(ss) > p.limit {
-		ss = ss[:p.limit]
-		last := ss[len(ss)-1]
-		if next, err = s.Cursors.Encode(scope, reports.ScheduleKey{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
-	}
-	items := make([]any, len(ss))
-	for i, sc := range ss {
-		items[i] = sc
-	}
-	writeList(w, r, items, p.fields, next)
+	writeList(w, r, anys(ss), p.fields, next)
 }
 
 type scheduleUpdateRequest struct {

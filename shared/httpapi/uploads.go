@@ -113,34 +113,14 @@ func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "uploads", filterFingerprint(r.URL.Query()))
-	f := uploads.Filter{Limit: p.limit + 1}
-	if p.cursor != "" {
-		var k uploads.Key
-		if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-			Error(w, r, err)
-			return
-		}
-		f.After = &k
-	}
-	us, err := s.UploadRecords.FindUploads(r.Context(), f)
+	us, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
+		return s.UploadRecords.FindUploads(ctx, uploads.Filter{After: after, Limit: limit})
+	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} })
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	var next string
-	if len(us) > p.limit {
-		us = us[:p.limit]
-		last := us[len(us)-1]
-		if next, err = s.Cursors.Encode(scope, uploads.Key{CreatedAt: last.CreatedAt, ID: last.ID}); err != nil {
-			Error(w, r, err)
-			return
-		}
-	}
-	items := make([]any, len(us))
-	for i, u := range us {
-		items[i] = u
-	}
-	writeList(w, r, items, p.fields, next)
+	writeList(w, r, anys(us), p.fields, next)
 }
 
 var errNoFilePart = errors.New(`no "file" part`)

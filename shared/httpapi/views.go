@@ -82,53 +82,23 @@ func visibilityFilter(q url.Values) (views.Visibility, bool, error) {
 	return vis, mine, nil
 }
 
-// keysetAfter reads a list's cursor, if any, as the position to page after.
-func (s *Server) keysetAfter(p listParams, scope CursorScope) (*views.Key, error) {
-	if p.cursor == "" {
-		return nil, nil
-	}
-	var k views.Key
-	if err := s.Cursors.Decode(p.cursor, scope, &k); err != nil {
-		return nil, err
-	}
-	return &k, nil
-}
-
-// keysetPage trims items, read with one more than the page's limit, to the
-// page and returns the cursor of the next page ("" on the last).
-func keysetPage[T any](s *Server, scope CursorScope, items []T, limit int, key func(T) views.Key) ([]T, string, error) {
-	if len(items) <= limit {
-		return items, "", nil
-	}
-	items = items[:limit]
-	next, err := s.Cursors.Encode(scope, key(items[len(items)-1]))
-	return items, next, err
-}
-
 func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	p, err := parseList(r, viewFields, []string{"owner"})
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	f := views.ViewFilter{Limit: p.limit + 1}
+	var f views.ViewFilter
 	if f.Visibility, f.Mine, err = visibilityFilter(q); err != nil {
 		Error(w, r, err)
 		return
 	}
 	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner", "mine"))
-	if f.After, err = s.keysetAfter(p, scope); err != nil {
-		Error(w, r, err)
-		return
-	}
-	vs, err := s.Views.FindViews(ctx, f)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	vs, next, err := keysetPage(s, scope, vs, p.limit, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} })
+	vs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*views.View, error) {
+		f.After, f.Limit = after, limit
+		return s.Views.FindViews(ctx, f)
+	}, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} })
 	if err != nil {
 		Error(w, r, err)
 		return

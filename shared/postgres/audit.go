@@ -257,47 +257,34 @@ func (a *AuditLog) FindEntries(ctx context.Context, f audit.Filter) ([]*audit.En
 	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
 		return nil, err
 	}
-	where := []string{"true"}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q listQuery
 	if f.UserID != "" {
 		if !isUUID(f.UserID) {
 			return []*audit.Entry{}, nil
 		}
-		where = append(where, "user_id = "+arg(f.UserID)+"::uuid")
+		q.and("user_id = %s::uuid", f.UserID)
 	}
 	switch {
 	case strings.HasSuffix(f.Action, "."):
-		where = append(where, "starts_with(action, "+arg(f.Action)+")")
+		q.and("starts_with(action, %s)", f.Action)
 	case f.Action != "":
-		where = append(where, "action = "+arg(f.Action))
+		q.and("action = %s", f.Action)
 	}
 	if !f.From.IsZero() {
-		where = append(where, "at >= "+arg(f.From))
+		q.and("at >= %s", f.From)
 	}
 	if !f.To.IsZero() {
-		where = append(where, "at < "+arg(f.To))
+		q.and("at < %s", f.To)
 	}
 	if f.After != nil {
-		where = append(where, fmt.Sprintf("(at, id) < (%s, %s)", arg(f.After.At), arg(f.After.ID)))
+		q.and("(at, id) < (%s, %s)", f.After.At, f.After.ID)
 	}
-	q := `select id, coalesce(user_id::text, ''), action, resource, summary, status, coalesce(trace_id, ''), at
-		from audit_log where ` + strings.Join(where, " and ") + ` order by at desc, id desc limit ` + arg(f.Limit)
-	var out []*audit.Entry
-	err := a.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*audit.Entry, error) {
-			var e audit.Entry
-			err := r.Scan(&e.ID, &e.UserID, &e.Action, &e.Resource, &e.Summary, &e.Status, &e.TraceID, &e.At)
-			return &e, err
-		})
-		return err
+	sql := q.sql(`select id, coalesce(user_id::text, ''), action, resource, summary, status, coalesce(trace_id, ''), at
+		from audit_log`, "at desc, id desc", f.Limit)
+	out, err := findRows(ctx, a.db, sql, q.args, func(r pgx.Row) (*audit.Entry, error) {
+		var e audit.Entry
+		err := r.Scan(&e.ID, &e.UserID, &e.Action, &e.Resource, &e.Summary, &e.Status, &e.TraceID, &e.At)
+		return &e, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("finding audit entries: %w", err)

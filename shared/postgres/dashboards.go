@@ -113,11 +113,8 @@ func (s *DashboardService) FindDashboards(ctx context.Context, f dashboards.Dash
 	q, args := visibleList(`select `+dashboardColumns+` from dashboards`, u.ID, f.Visibility, f.Mine, f.After, f.Limit)
 	var out []*dashboards.Dashboard
 	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*dashboards.Dashboard, error) { return scanDashboard(r) })
+		var err error
+		out, err = collectRows(ctx, tx, q, args, scanDashboard)
 		if err != nil || len(out) == 0 {
 			return err
 		}

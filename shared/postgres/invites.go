@@ -137,25 +137,14 @@ func (s *InviteService) FindInvites(ctx context.Context, f tenant.InviteFilter) 
 	if err := tenant.Authorize(ctx, tenant.ManageMembers); err != nil {
 		return nil, err
 	}
-	args := []any{f.Limit}
-	where := "true"
+	var q listQuery
 	if f.After != nil {
 		if !isUUID(f.After.ID) {
 			return nil, apperr.Invalidf("cursor", "not a cursor of this list")
 		}
-		args = append(args, f.After.CreatedAt, f.After.ID)
-		where = `(created_at, id) < ($2, $3::uuid)`
+		q.and(olderThan, f.After.CreatedAt, f.After.ID)
 	}
-	var out []*tenant.Invite
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `select `+inviteColumns+` from invites where `+where+`
-			order by created_at desc, id desc limit $1`, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*tenant.Invite, error) { return scanInvite(r) })
-		return err
-	})
+	out, err := findRows(ctx, s.db, q.sql(`select `+inviteColumns+` from invites`, newestFirst, f.Limit), q.args, scanInvite)
 	if err != nil {
 		return nil, fmt.Errorf("finding invites: %w", err)
 	}

@@ -40,22 +40,12 @@ func (s *MemberService) FindMembers(ctx context.Context, f tenant.MemberFilter) 
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
-	args := []any{f.Limit}
-	where := "true"
+	var q listQuery
 	if f.After != nil {
-		args = append(args, f.After.Email, f.After.UserID)
-		where = `(u.email, m.user_id) > ($2, $3::uuid)`
+		q.and("(u.email, m.user_id) > (%s, %s::uuid)", f.After.Email, f.After.UserID)
 	}
-	var out []*tenant.Member
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `select `+memberColumns+` from memberships m join users u on u.id = m.user_id
-			where `+where+` order by u.email, m.user_id limit $1`, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*tenant.Member, error) { return scanMember(r) })
-		return err
-	})
+	sql := q.sql(`select `+memberColumns+` from memberships m join users u on u.id = m.user_id`, "u.email, m.user_id", f.Limit)
+	out, err := findRows(ctx, s.db, sql, q.args, scanMember)
 	if err != nil {
 		return nil, fmt.Errorf("finding members: %w", err)
 	}

@@ -127,37 +127,23 @@ func (s *ReportService) FindReports(ctx context.Context, f reports.Filter) ([]*r
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
-	where := []string{"true"}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q listQuery
 	if f.Status != "" {
-		where = append(where, "status = "+arg(string(f.Status)))
+		q.and("status = %s", string(f.Status))
 	}
 	if f.RequestedBy != "" {
-		where = append(where, "requested_by = "+arg(f.RequestedBy)+"::uuid")
+		q.and("requested_by = %s::uuid", f.RequestedBy)
 	}
 	if f.ScheduleID != "" {
 		if !isUUID(f.ScheduleID) {
 			return nil, nil
 		}
-		where = append(where, "schedule_id = "+arg(f.ScheduleID)+"::uuid")
+		q.and("schedule_id = %s::uuid", f.ScheduleID)
 	}
 	if f.After != nil {
-		where = append(where, fmt.Sprintf("(created_at, id) < (%s, %s::uuid)", arg(f.After.CreatedAt), arg(f.After.ID)))
+		q.and(olderThan, f.After.CreatedAt, f.After.ID)
 	}
-	q := `select ` + reportColumns + ` from reports where ` + strings.Join(where, " and ") + ` order by created_at desc, id desc limit ` + arg(f.Limit)
-	var out []*reports.Report
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*reports.Report, error) { return scanReport(r) })
-		return err
-	})
+	out, err := findRows(ctx, s.db, q.sql(`select `+reportColumns+` from reports`, newestFirst, f.Limit), q.args, scanReport)
 	if err != nil {
 		return nil, fmt.Errorf("finding reports: %w", err)
 	}

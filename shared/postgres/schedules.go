@@ -148,21 +148,11 @@ func (s *ScheduleService) FindSchedules(ctx context.Context, f reports.ScheduleF
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
-	args := []any{f.Limit}
-	where := "true"
+	var q listQuery
 	if f.After != nil {
-		args = append(args, f.After.CreatedAt, f.After.ID)
-		where = `(created_at, id) < ($2, $3::uuid)`
+		q.and(olderThan, f.After.CreatedAt, f.After.ID)
 	}
-	var out []*reports.Schedule
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `select `+scheduleColumns+` from schedules where `+where+` order by created_at desc, id desc limit $1`, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*reports.Schedule, error) { return scanSchedule(r) })
-		return err
-	})
+	out, err := findRows(ctx, s.db, q.sql(`select `+scheduleColumns+` from schedules`, newestFirst, f.Limit), q.args, scanSchedule)
 	if err != nil {
 		return nil, fmt.Errorf("finding schedules: %w", err)
 	}

@@ -109,21 +109,11 @@ func (s *UploadService) FindUploads(ctx context.Context, f uploads.Filter) ([]*u
 	if err := tenant.Authorize(ctx, tenant.ReadData); err != nil {
 		return nil, err
 	}
-	args := []any{f.Limit}
-	where := "true"
+	var q listQuery
 	if f.After != nil {
-		args = append(args, f.After.CreatedAt, f.After.ID)
-		where = `(created_at, id) < ($2, $3::uuid)`
+		q.and(olderThan, f.After.CreatedAt, f.After.ID)
 	}
-	var out []*uploads.Upload
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `select `+uploadColumns+` from uploads where `+where+` order by created_at desc, id desc limit $1`, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*uploads.Upload, error) { return scanUpload(r) })
-		return err
-	})
+	out, err := findRows(ctx, s.db, q.sql(`select `+uploadColumns+` from uploads`, newestFirst, f.Limit), q.args, scanUpload)
 	if err != nil {
 		return nil, fmt.Errorf("finding uploads: %w", err)
 	}

@@ -81,15 +81,7 @@ func (s *ViewService) FindViews(ctx context.Context, f views.ViewFilter) ([]*vie
 	}
 	_, u := caller(ctx)
 	q, args := visibleList(`select `+viewColumns+` from views`, u.ID, f.Visibility, f.Mine, f.After, f.Limit)
-	var out []*views.View
-	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*views.View, error) { return scanView(r) })
-		return err
-	})
+	out, err := findRows(ctx, s.db, q, args, scanView)
 	if err != nil {
 		return nil, fmt.Errorf("finding views: %w", err)
 	}
@@ -223,22 +215,18 @@ func checkEditable(ctx context.Context, what, ownerID string, version, ifVersion
 // shared ones and their own, narrowed by vis and mine, after the key, newest
 // first.
 func visibleList(sel, userID string, vis views.Visibility, mine bool, after *views.Key, limit int) (string, []any) {
-	where := []string{`(visibility = 'org' or owner_id = $1)`}
-	args := []any{userID}
+	var q listQuery
+	q.and(`(visibility = 'org' or owner_id = %s)`, userID)
 	if vis != "" {
-		args = append(args, string(vis))
-		where = append(where, fmt.Sprintf(`visibility = $%d`, len(args)))
+		q.and(`visibility = %s`, string(vis))
 	}
 	if mine {
-		where = append(where, `owner_id = $1`)
+		q.and(`owner_id = %s`, userID)
 	}
 	if after != nil {
-		args = append(args, after.CreatedAt, after.ID)
-		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d::uuid)`, len(args)-1, len(args)))
+		q.and(olderThan, after.CreatedAt, after.ID)
 	}
-	args = append(args, limit)
-	return sel + ` where ` + strings.Join(where, " and ") +
-		fmt.Sprintf(` order by created_at desc, id desc limit $%d`, len(args)), args
+	return q.sql(sel, newestFirst, limit), q.args
 }
 
 // validate checks a config against the catalog and the org's entitlements,

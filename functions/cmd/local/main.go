@@ -19,9 +19,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
@@ -39,6 +37,7 @@ import (
 	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/localcloud"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
@@ -72,16 +71,11 @@ func (c *ProvisionConfig) Validate() error {
 const shutdownGrace = 9 * time.Second
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: local serve|provision|migrate|seed|probe-pg|probe-redis")
 		os.Exit(2)
 	}
-	if err := run(ctx, os.Args[1]); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	lifecycle.Main(func(ctx context.Context) error { return run(ctx, os.Args[1]) })
 }
 
 func run(ctx context.Context, cmd string) error {
@@ -121,21 +115,32 @@ type DemoConfig struct {
 	ComexRows int `envconfig:"DEMO_COMEX_ROWS" default:"0" desc:"local only: rows of the generated marts.comex_monthly when local seed fills an empty warehouse (0: the default 300000; make bench asks for 10 million)"`
 }
 
+// stack is the local process while it serves: its settings (each function
+// loads its own), its logger, the functions, and the channel on which what
+// runs beside the HTTP server reports that it failed.
+type stack struct {
+	cfg    ServeConfig
+	local  LocalConfig
+	pubsub pubsub.Config
+	gcs    gcs.Config
+	log    *slog.Logger
+	fns    *functions
+	errc   chan error
+}
+
+// base is this process's URL.
+func (st *stack) base() string { return "http://127.0.0.1:" + st.cfg.Port }
+
 func serve(ctx context.Context) error {
-	var (
-		cfg   ServeConfig
-		local LocalConfig
-		pscfg pubsub.Config
-		gcfg  gcs.Config
-		tcfg  telemetry.Config
-	)
-	if err := config.Load(&cfg, &local, &pscfg, &gcfg, &tcfg); err != nil {
+	st := &stack{errc: make(chan error, 3)}
+	var tcfg telemetry.Config
+	if err := config.Load(&st.cfg, &st.local, &st.pubsub, &st.gcs, &tcfg); err != nil {
 		return err
 	}
-	log := telemetry.NewLogger(os.Stdout, tcfg)
 	// One process, one service name: the functions' own Setup calls then
 	// find it done.
-	if err := telemetry.Setup(ctx, tcfg, "mirante-local"); err != nil {
+	var err error
+	if st.log, err = lifecycle.Start(ctx, "mirante-local", tcfg, nil); err != nil {
 		return err
 	}
 	defer func() {
@@ -143,126 +148,161 @@ func serve(ctx context.Context) error {
 		defer cancel()
 		_ = telemetry.Shutdown(sctx)
 	}()
-	// The cloud's stand-ins, in this process; the functions' clients reach
-	// them through the environment.
-	cloud, err := localcloud.Start(ctx, localcloud.Params{
-		StorageRoot: filepath.Join(local.DataDir, "gcs"),
-		GCSPort:     local.GCSPort,
-		Buckets:     []string{gcfg.RawBucket, gcfg.ReportsBucket},
-		PubSub:      pscfg,
-		// New raw files reach the ingest function as in the cloud: the
-		// bucket's notification, the topic, the push subscription.
-		RawBucket:      gcfg.RawBucket,
-		IngestPrefixes: ingest.ObjectPrefixes,
-		Log:            log,
-	})
+	cloud, err := st.startCloud(ctx)
 	if err != nil {
 		return err
 	}
 	defer cloud.Close()
-	base := "http://127.0.0.1:" + cfg.Port
-	rendererStatus, err := inProcessRenderer(local.NoWorker)
+	rendererStatus, err := inProcessRenderer(st.local.NoWorker)
 	if err != nil {
 		return err
 	}
-	fns, err := openFunctions(ctx, base, rendererStatus)
-	if err != nil {
+	if st.fns, err = openFunctions(ctx, st.base(), rendererStatus); err != nil {
 		return err
 	}
 	closed := false
 	defer func() {
 		if !closed {
-			_ = fns.close(context.Background())
+			_ = st.fns.close(context.Background())
 		}
 	}()
-	// Locally one process serves every function: the API at / (as Firebase
-	// Hosting's rewrite does in production) and each function at /<Name>.
-	if err := os.Unsetenv("FUNCTION_TARGET"); err != nil {
+	closeRoutes, err := st.register(ctx)
+	if err != nil {
 		return err
 	}
-	for path, h := range map[string]http.HandlerFunc{"/": fns.api.ServeHTTP, "/Ingest": fns.ingest.ServeHTTP,
-		"/Scheduler": fns.scheduler.ServeHTTP, "/Dispatch": fns.dispatch.ServeHTTP} {
-		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
-			return err
-		}
-	}
-	// The developer's view of what just happened, in Prometheus text. Local
-	// only: the deployed binary never mounts it.
-	metrics := telemetry.MetricsHandler()
-	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/metrics", metrics.ServeHTTP); err != nil {
-		return err
-	}
-	// Profiles of the running stack (go tool pprof URL/debug/pprof/profile),
-	// local only as well.
-	for path, h := range map[string]http.HandlerFunc{"/debug/pprof/": pprof.Index, "/debug/pprof/profile": pprof.Profile} {
-		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
-			return err
-		}
-	}
-	if local.Baseline {
-		h, closeBaseline, err := benchBaseline()
-		if err != nil {
-			return err
-		}
-		defer closeBaseline()
-		if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/bench/redis-get", h); err != nil {
-			return err
-		}
-	}
-	errc := make(chan error, 3)
-	go func() { errc <- funcframework.StartHostPort("127.0.0.1", cfg.Port) }()
+	defer closeRoutes()
+	go func() { st.errc <- funcframework.StartHostPort("127.0.0.1", st.cfg.Port) }()
 	wctx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
-	if !local.NoWorker {
-		wcfg, err := worker.LoadConfig()
-		if err != nil {
-			return err
-		}
-		svc, err := worker.New(ctx, wcfg, duckdb.Engines, log)
-		if err != nil {
-			return err
-		}
-		defer svc.Close()
-		go func() {
-			if err := svc.Run(wctx, 0, 0); err != nil && wctx.Err() == nil {
-				errc <- fmt.Errorf("report worker: %w", err)
-			}
-		}()
+	closeWorker, err := st.startWorker(ctx, wctx)
+	if err != nil {
+		return err
 	}
-	// Pub/Sub's push subscription of the ingest topic, to the ingest
-	// function's endpoint.
-	relay := &localcloud.Relay{Project: pscfg.Project, Endpoint: base + "/Ingest", MinBackoff: time.Second, MaxBackoff: 10 * time.Second, Log: log}
-	go func() {
-		if err := relay.Run(wctx); err != nil && wctx.Err() == nil {
-			errc <- fmt.Errorf("push relay: %w", err)
-		}
-	}()
-	go func() {
-		t := time.NewTicker(local.Tick)
-		defer t.Stop()
-		for {
-			select {
-			case <-wctx.Done():
-				return
-			case <-t.C:
-				if res, err := fns.scheduler.Tick(wctx); err != nil {
-					log.Error("scheduler tick", "error", err.Error())
-				} else if res.Due > 0 {
-					log.Info("scheduler tick", "due", res.Due, "created", res.Created, "existing", res.Existing)
-				}
-			}
-		}
-	}()
+	defer closeWorker()
+	st.startRelay(wctx)
+	st.startTicker(wctx)
 	select {
-	case err := <-errc:
-		return fmt.Errorf("serving on 127.0.0.1:%s: %w", cfg.Port, err)
+	case err := <-st.errc:
+		return fmt.Errorf("serving on 127.0.0.1:%s: %w", st.cfg.Port, err)
 	case <-ctx.Done():
 	}
 	stopWorker()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	closed = true
-	return fns.close(sctx)
+	return st.fns.close(sctx)
+}
+
+// startCloud starts the cloud's stand-ins in this process; the functions'
+// clients reach them through the environment.
+func (st *stack) startCloud(ctx context.Context) (*localcloud.Cloud, error) {
+	return localcloud.Start(ctx, localcloud.Params{
+		StorageRoot: filepath.Join(st.local.DataDir, "gcs"),
+		GCSPort:     st.local.GCSPort,
+		Buckets:     []string{st.gcs.RawBucket, st.gcs.ReportsBucket},
+		PubSub:      st.pubsub,
+		// New raw files reach the ingest function as in the cloud: the
+		// bucket's notification, the topic, the push subscription.
+		RawBucket:      st.gcs.RawBucket,
+		IngestPrefixes: ingest.ObjectPrefixes,
+		Log:            st.log,
+	})
+}
+
+// register mounts the functions and the local-only routes on the one
+// port, and returns what closes the clients of those routes.
+func (st *stack) register(ctx context.Context) (func(), error) {
+	// Locally one process serves every function: the API at / (as Firebase
+	// Hosting's rewrite does in production) and each function at /<Name>.
+	if err := os.Unsetenv("FUNCTION_TARGET"); err != nil {
+		return nil, err
+	}
+	fns := st.fns
+	for path, h := range map[string]http.HandlerFunc{"/": fns.api.ServeHTTP, "/Ingest": fns.ingest.ServeHTTP,
+		"/Scheduler": fns.scheduler.ServeHTTP, "/Dispatch": fns.dispatch.ServeHTTP} {
+		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
+			return nil, err
+		}
+	}
+	// The developer's view of what just happened, in Prometheus text. Local
+	// only: the deployed binary never mounts it.
+	metrics := telemetry.MetricsHandler()
+	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/metrics", metrics.ServeHTTP); err != nil {
+		return nil, err
+	}
+	// Profiles of the running stack (go tool pprof URL/debug/pprof/profile),
+	// local only as well.
+	for path, h := range map[string]http.HandlerFunc{"/debug/pprof/": pprof.Index, "/debug/pprof/profile": pprof.Profile} {
+		if err := funcframework.RegisterHTTPFunctionContext(ctx, path, h); err != nil {
+			return nil, err
+		}
+	}
+	if !st.local.Baseline {
+		return func() {}, nil
+	}
+	h, closeBaseline, err := benchBaseline()
+	if err != nil {
+		return nil, err
+	}
+	if err := funcframework.RegisterHTTPFunctionContext(ctx, "/debug/bench/redis-get", h); err != nil {
+		closeBaseline()
+		return nil, err
+	}
+	return closeBaseline, nil
+}
+
+// startWorker runs the report worker in process until wctx ends, unless
+// LOCAL_NO_WORKER, and returns what closes its clients.
+func (st *stack) startWorker(ctx, wctx context.Context) (func(), error) {
+	if st.local.NoWorker {
+		return func() {}, nil
+	}
+	wcfg, err := worker.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := worker.New(ctx, wcfg, duckdb.Engines, st.log)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		if err := svc.Run(wctx, 0, 0); err != nil && wctx.Err() == nil {
+			st.errc <- fmt.Errorf("report worker: %w", err)
+		}
+	}()
+	return svc.Close, nil
+}
+
+// startRelay runs Pub/Sub's push subscription of the ingest topic, to the
+// ingest function's endpoint, until wctx ends.
+func (st *stack) startRelay(wctx context.Context) {
+	relay := &localcloud.Relay{Project: st.pubsub.Project, Endpoint: st.base() + "/Ingest", MinBackoff: time.Second, MaxBackoff: 10 * time.Second, Log: st.log}
+	go func() {
+		if err := relay.Run(wctx); err != nil && wctx.Err() == nil {
+			st.errc <- fmt.Errorf("push relay: %w", err)
+		}
+	}()
+}
+
+// startTicker runs the scheduler every LOCAL_SCHEDULER_TICK, as Cloud
+// Scheduler's job does, until wctx ends.
+func (st *stack) startTicker(wctx context.Context) {
+	go func() {
+		t := time.NewTicker(st.local.Tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case <-t.C:
+				if res, err := st.fns.scheduler.Tick(wctx); err != nil {
+					st.log.Error("scheduler tick", "error", err.Error())
+				} else if res.Due > 0 {
+					st.log.Info("scheduler tick", "due", res.Due, "created", res.Created, "existing", res.Existing)
+				}
+			}
+		}
+	}()
 }
 
 // inProcessRenderer is the readiness of the report worker's renderer when

@@ -6,11 +6,7 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
@@ -22,6 +18,7 @@ import (
 	"github.com/mirante/mirante/functions/scheduler"
 	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/config"
+	"github.com/mirante/mirante/shared/lifecycle"
 	"github.com/mirante/mirante/shared/telemetry"
 )
 
@@ -81,14 +78,7 @@ var targets = map[string]func(context.Context) (function, error){
 // shutdownGrace stays under Cloud Run's 10 s between SIGTERM and SIGKILL.
 const shutdownGrace = 9 * time.Second
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := realMain(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(realMain) }
 
 func realMain(ctx context.Context) error {
 	var cfg Config

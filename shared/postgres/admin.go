@@ -1,5 +1,9 @@
 package postgres
 
+// This file is Admin: the schema owner's writes of orgs, users, memberships
+// and entitlements, for operators and the demo seed (onboard.go adds an org
+// and its first invite). roles.go creates the database and roles it runs in.
+
 import (
 	"context"
 	"fmt"

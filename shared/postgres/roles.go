@@ -1,5 +1,10 @@
 package postgres
 
+// This file creates a stack's database and its two roles: the owner, who
+// migrates, and the app role the services connect as, under row-level
+// security. Terraform does this in production; Provision does it locally and
+// in tests. admin.go fills the database with orgs and users.
+
 import (
 	"context"
 	"errors"
