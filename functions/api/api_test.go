@@ -15,12 +15,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/demotenants"
 )
 
 func TestMeReturnsExactlyTheCallersOrgs(t *testing.T) {
 	b := setupStack(t)
-	for _, u := range demo.Users {
+	for _, u := range demotenants.Users {
 		t.Run(u.Email, func(t *testing.T) {
 			r := b.want(t, http.StatusOK, u.Email, "GET", "/v1/me", nil)
 			body := r.body

@@ -24,7 +24,7 @@ import (
 	"github.com/mirante/mirante/functions/dispatch"
 	"github.com/mirante/mirante/functions/ingest"
 	"github.com/mirante/mirante/shared/bigquery"
-	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/demotenants"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
@@ -72,7 +72,7 @@ func setupStackWith(t *testing.T, fixture warehouseFixture, env ...string) *bund
 	if err != nil {
 		t.Fatal(err)
 	}
-	orgs, err := demo.Seed(ctx, admin, fb)
+	orgs, err := demotenants.Seed(ctx, admin, fb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func (b *bundle) token(t *testing.T, email string) string {
 	if tok, ok := b.tokens[email]; ok {
 		return tok
 	}
-	tok := firebasetest.SignIn(t, email, demo.Password)
+	tok := firebasetest.SignIn(t, email, demotenants.Password)
 	b.tokens[email] = tok
 	return tok
 }

@@ -27,7 +27,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/bigquery/bqfake"
-	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/demotenants"
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
 	"github.com/mirante/mirante/shared/gcs"
@@ -81,7 +81,7 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.orgs, err = demo.Seed(ctx, admin, fb); err != nil {
+	if s.orgs, err = demotenants.Seed(ctx, admin, fb); err != nil {
 		t.Fatal(err)
 	}
 
@@ -260,7 +260,7 @@ func (s *stack) call(t *testing.T, email, method, path string, body any, out any
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+firebasetest.SignIn(t, email, demo.Password))
+	req.Header.Set("Authorization", "Bearer "+firebasetest.SignIn(t, email, demotenants.Password))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -465,7 +465,7 @@ func TestDeployedShape(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header.Set("Authorization", "Bearer "+firebasetest.SignIn(t, admin, demo.Password))
+		req.Header.Set("Authorization", "Bearer "+firebasetest.SignIn(t, admin, demotenants.Password))
 		req.Header.Set("Content-Type", "text/csv")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -26,7 +26,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/scripts/leaktest/leak"
-	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/demotenants"
 	"github.com/mirante/mirante/shared/firebase/firebasetest"
 	"github.com/mirante/mirante/shared/telemetry/telemetrytest"
 )
@@ -241,8 +241,8 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	for _, u := range demo.Users {
-		tok := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], u.Email, demo.Password)
+	for _, u := range demotenants.Users {
+		tok := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], u.Email, demotenants.Password)
 		req, _ := http.NewRequest(http.MethodGet, env["API_URL"]+"/v1/me", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := http.DefaultClient.Do(req)
@@ -267,7 +267,7 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 	}
 
 	// The demo warehouse answers queries, and reports render and download.
-	ana := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], "ana@porto-sul.demo", demo.Password)
+	ana := firebasetest.SignInAt(t, env["FIREBASE_AUTH_EMULATOR_HOST"], "ana@porto-sul.demo", demotenants.Password)
 	call := func(method, path, body string) (*http.Response, []byte) {
 		t.Helper()
 		req, _ := http.NewRequest(method, env["API_URL"]+path, strings.NewReader(body))
@@ -384,9 +384,9 @@ func TestUpServesTheContractAndDownStopsIt(t *testing.T) {
 	var leakLog strings.Builder
 	res, err := leak.Run(context.Background(), leak.Config{BaseURL: env["API_URL"], AuthEmulator: env["FIREBASE_AUTH_EMULATOR_HOST"],
 		Uploads: true, Log: &leakLog, Tenants: []leak.Tenant{
-			{Org: "porto-sul", Email: "ana@porto-sul.demo", Password: demo.Password},
-			{Org: "agro-nordeste", Email: "bruno@agro-nordeste.demo", Password: demo.Password},
-			{Org: "banco-regional", Email: "oscar@banco-regional.demo", Password: demo.Password},
+			{Org: "porto-sul", Email: "ana@porto-sul.demo", Password: demotenants.Password},
+			{Org: "agro-nordeste", Email: "bruno@agro-nordeste.demo", Password: demotenants.Password},
+			{Org: "banco-regional", Email: "oscar@banco-regional.demo", Password: demotenants.Password},
 		}})
 	if err != nil || len(res.Leaks) > 0 || res.Probes < 300 {
 		t.Errorf("leak suite: %d probes, %d leaks, %v\n%s", res.Probes, len(res.Leaks), err, leakLog.String())
@@ -524,7 +524,7 @@ func assertJSONLogs(t *testing.T, path string) {
 	if n == 0 {
 		t.Errorf("no JSON log lines in %s", path)
 	}
-	for _, u := range demo.Users {
+	for _, u := range demotenants.Users {
 		if bytes.Contains(b, []byte(u.Email)) {
 			t.Errorf("the API log holds the e-mail %s", u.Email)
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mirante/mirante/shared/dashboards"
-	"github.com/mirante/mirante/shared/demo"
+	"github.com/mirante/mirante/shared/demotenants"
 	"github.com/mirante/mirante/shared/pgtest"
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/semantic"
@@ -24,10 +24,10 @@ func TestDemoBoardsSeedOnceAndAreValid(t *testing.T) {
 	defer admin.Close()
 	var orgs map[string]tenant.Org
 	for range 2 {
-		if orgs, err = demo.Seed(ctx, admin, nil); err != nil {
+		if orgs, err = demotenants.Seed(ctx, admin, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := demo.SeedBoards(ctx, admin, orgs); err != nil {
+		if err := demotenants.SeedBoards(ctx, admin, orgs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,9 +37,9 @@ func TestDemoBoardsSeedOnceAndAreValid(t *testing.T) {
 	}
 	app := openApp(t, db)
 	users := postgres.NewUserService(app)
-	for _, board := range demo.Boards {
+	for _, board := range demotenants.Boards {
 		entitled := map[string]bool{}
-		for _, ds := range demo.Entitlements[board.Org] {
+		for _, ds := range demotenants.Entitlements[board.Org] {
 			entitled[ds] = true
 		}
 		for _, v := range board.Views {

@@ -32,8 +32,8 @@ import (
 	"github.com/mirante/mirante/quarto-job/render"
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config"
-	"github.com/mirante/mirante/shared/demo"
-	"github.com/mirante/mirante/shared/demodata"
+	"github.com/mirante/mirante/shared/demotenants"
+	"github.com/mirante/mirante/shared/synthetic"
 	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
@@ -457,11 +457,11 @@ func seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	orgs, err := demo.Seed(ctx, admin, fb)
+	orgs, err := demotenants.Seed(ctx, admin, fb)
 	if err != nil {
 		return err
 	}
-	if err := demo.SeedBoards(ctx, admin, orgs); err != nil {
+	if err := demotenants.SeedBoards(ctx, admin, orgs); err != nil {
 		return err
 	}
 	return seedWarehouse(ctx, admin, orgs, dcfg.ComexRows)
@@ -487,16 +487,16 @@ func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]t
 		return err
 	}
 	defer wh.Close()
-	empty, err := demodata.Empty(ctx, wh.SQL())
+	empty, err := synthetic.Empty(ctx, wh.SQL())
 	if err != nil || !empty {
 		return err
 	}
-	var tenants []demodata.Tenant
-	for _, o := range demo.Orgs {
+	var tenants []synthetic.Tenant
+	for _, o := range demotenants.Orgs {
 		org := orgs[o.Slug]
-		tenants = append(tenants, demodata.Tenant{OrgID: org.ID, Slug: org.Slug, Isolation: string(org.Isolation), Dataset: org.Dataset})
+		tenants = append(tenants, synthetic.Tenant{OrgID: org.ID, Slug: org.Slug, Isolation: string(org.Isolation), Dataset: org.Dataset})
 	}
-	rep, err := demodata.Fill(ctx, wh.SQL(), demodata.Params{Tenants: tenants, Seed: 2026, ComexRows: comexRows, Schemas: wh})
+	rep, err := synthetic.Fill(ctx, wh.SQL(), synthetic.Params{Tenants: tenants, Seed: 2026, ComexRows: comexRows, Schemas: wh})
 	if err != nil {
 		return fmt.Errorf("generating the demo data: %w", err)
 	}

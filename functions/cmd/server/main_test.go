@@ -59,7 +59,7 @@ func TestDeployedBinaryLinksNoStandIn(t *testing.T) {
 	if !strings.Contains(deps, "github.com/mirante/mirante/functions/api") {
 		t.Fatal("go list -deps does not show the api function; the check would prove nothing")
 	}
-	for _, banned := range []string{"duckdb", "fake-gcs-server", "pubsub/v2/pstest", "shared/demodata"} {
+	for _, banned := range []string{"duckdb", "fake-gcs-server", "pubsub/v2/pstest", "shared/synthetic", "shared/demotenants"} {
 		for _, dep := range strings.Split(deps, "\n") {
 			if strings.Contains(dep, banned) {
 				t.Errorf("the deployed binary links %s", dep)

@@ -1,7 +1,7 @@
-// Package demo defines the demo tenants of the local stack (../shared/API.md):
+// Package demotenants defines the demo tenants of the local stack (../shared/API.md):
 // three orgs, their users and roles, and their entitlements. Seeding is
 // idempotent, so `make up` can run it on every start.
-package demo
+package demotenants
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-// Package demodata fills the local DuckDB warehouse with synthetic but
+// Package synthetic fills the local DuckDB warehouse with synthetic but
 // realistic demo data, so the product works offline on a fresh machine: every
 // public mart, the municipality dimension, and each demo org's own
 // tenant_metrics rows.
@@ -14,7 +14,7 @@
 // It is meant for a warehouse holding demo data only: real files loaded by
 // the ingest replace the periods they cover, and running Fill afterwards
 // would replace them back (see Empty).
-package demodata
+package synthetic
 
 import (
 	"context"
