@@ -11,16 +11,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
 // onePlan serves the same plan under every id.
-type onePlan ratelimit.Plan
+type onePlan billing.Plan
 
-func (p onePlan) FindPlan(context.Context, string) (ratelimit.Plan, error) {
-	return ratelimit.Plan(p), nil
+func (p onePlan) FindPlan(context.Context, string) (billing.Plan, error) {
+	return billing.Plan(p), nil
 }
 
 // limiterOn is the Redis rate limiter on the test's Redis, or on url.
@@ -36,7 +37,7 @@ func limiterOn(t *testing.T, url string) *redis.RateLimiter {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	p := ratelimit.Plan{QueriesPerMinute: 1000, UserQueriesPerMinute: 1000, ReportOrdersPerMinute: 1000, UserReportOrdersPerMinute: 1000}
+	p := billing.Plan{QueriesPerMinute: 1000, UserQueriesPerMinute: 1000, ReportOrdersPerMinute: 1000, UserReportOrdersPerMinute: 1000}
 	return redis.NewRateLimiter(c, onePlan(p), 1)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/dashboards"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/reports"
@@ -54,7 +55,7 @@ type Server struct {
 	// Catalog names the public datasets an admin may entitle the org to.
 	Catalog *semantic.Catalog
 	// Usage reads an org's consumption against its plan.
-	Usage ratelimit.UsageReader
+	Usage billing.UsageReader
 	// Limiter spends rate-limit budgets; nil: no rate limits.
 	Limiter ratelimit.Limiter
 	// OnRateLimited and OnLimiterDown, when set, count refusals and

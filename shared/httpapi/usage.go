@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
-	"github.com/mirante/mirante/shared/ratelimit"
+	"github.com/mirante/mirante/shared/billing"
 )
 
 // MaxUsageDays bounds the period GET /usage reads per day and per member.
@@ -13,8 +13,8 @@ const MaxUsageDays = 366
 
 // usageResponse is today's usage against the plan, and the period's history.
 type usageResponse struct {
-	ratelimit.Usage
-	History ratelimit.UsageHistory `json:"history"`
+	billing.Usage
+	History billing.UsageHistory `json:"history"`
 }
 
 // handleUsage answers an org's usage today against its plan, with its usage

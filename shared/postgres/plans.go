@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/tenant"
 )
@@ -26,7 +27,7 @@ type PlanService struct {
 }
 
 type cachedPlan struct {
-	plan ratelimit.Plan
+	plan billing.Plan
 	at   time.Time
 }
 
@@ -36,14 +37,14 @@ func NewPlanService(db *DB) *PlanService {
 }
 
 // FindPlan returns a plan's limits.
-func (s *PlanService) FindPlan(ctx context.Context, id string) (ratelimit.Plan, error) {
+func (s *PlanService) FindPlan(ctx context.Context, id string) (billing.Plan, error) {
 	s.mu.Lock()
 	c, ok := s.cache[id]
 	s.mu.Unlock()
 	if ok && time.Since(c.at) < s.ttl {
 		return c.plan, nil
 	}
-	var p ratelimit.Plan
+	var p billing.Plan
 	err := s.db.pool.QueryRow(ctx, `
 		select id, queries_per_minute, user_queries_per_minute, report_orders_per_minute, user_report_orders_per_minute,
 		  uploads_per_minute, user_uploads_per_minute, reports_per_day, uploads_per_day, bytes_per_day, max_bytes_per_query
@@ -81,10 +82,10 @@ func NewBudgetService(db *DB, plans *PlanService, usage *UsageLog) *BudgetServic
 }
 
 // today is the tenant's plan, the UTC day and the midnight it resets at.
-func (s *BudgetService) today(ctx context.Context) (tenant.Tenant, ratelimit.Plan, string, time.Time, error) {
+func (s *BudgetService) today(ctx context.Context) (tenant.Tenant, billing.Plan, string, time.Time, error) {
 	t, ok := tenant.FromContext(ctx)
 	if !ok {
-		return t, ratelimit.Plan{}, "", time.Time{}, apperr.Errorf(apperr.Internal, "byte budget without a tenant")
+		return t, billing.Plan{}, "", time.Time{}, apperr.Errorf(apperr.Internal, "byte budget without a tenant")
 	}
 	p, err := s.plans.FindPlan(ctx, t.Org.Plan)
 	if err != nil {
@@ -96,10 +97,10 @@ func (s *BudgetService) today(ctx context.Context) (tenant.Tenant, ratelimit.Pla
 }
 
 // ByteBudget returns the tenant's budget for today.
-func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, error) {
+func (s *BudgetService) ByteBudget(ctx context.Context) (billing.ByteBudget, error) {
 	t, p, day, midnight, err := s.today(ctx)
 	if err != nil {
-		return ratelimit.ByteBudget{}, err
+		return billing.ByteBudget{}, err
 	}
 	var used int64
 	err = s.db.queryTenantRow(ctx, func(r pgx.Row) error {
@@ -110,12 +111,12 @@ func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, e
 		return err
 	}, `select bytes_processed + bytes_reserved from usage where day = $1`, day)
 	if err != nil {
-		return ratelimit.ByteBudget{}, err
+		return billing.ByteBudget{}, err
 	}
 	if s.usage != nil {
 		used += s.usage.pendingBytes(t.Org.ID, day)
 	}
-	return ratelimit.ByteBudget{Daily: p.BytesPerDay, Used: used, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}, nil
+	return billing.ByteBudget{Daily: p.BytesPerDay, Used: used, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}, nil
 }
 
 // ReserveBytes holds n bytes of the tenant's budget for today. One
@@ -123,16 +124,16 @@ func (s *BudgetService) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, e
 // concurrent reservations (from any process) wait for each other and each
 // sees what the ones before it hold; together they never hold more than
 // the plan's bytes_per_day less what was processed.
-func (s *BudgetService) ReserveBytes(ctx context.Context, n int64) (ratelimit.ByteReservation, ratelimit.ByteBudget, bool, error) {
+func (s *BudgetService) ReserveBytes(ctx context.Context, n int64) (billing.ByteReservation, billing.ByteBudget, bool, error) {
 	t, p, day, midnight, err := s.today(ctx)
 	if err != nil {
-		return ratelimit.ByteReservation{}, ratelimit.ByteBudget{}, false, err
+		return billing.ByteReservation{}, billing.ByteBudget{}, false, err
 	}
 	var pending int64
 	if s.usage != nil {
 		pending = s.usage.pendingBytes(t.Org.ID, day)
 	}
-	b := ratelimit.ByteBudget{Daily: p.BytesPerDay, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}
+	b := billing.ByteBudget{Daily: p.BytesPerDay, MaxPerQuery: p.MaxBytesPerQuery, ResetsAt: midnight}
 	ok := false
 	err = s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
 		var held int64
@@ -153,18 +154,18 @@ func (s *BudgetService) ReserveBytes(ctx context.Context, n int64) (ratelimit.By
 		return err
 	})
 	if err != nil {
-		return ratelimit.ByteReservation{}, ratelimit.ByteBudget{}, false, fmt.Errorf("reserving bytes: %w", err)
+		return billing.ByteReservation{}, billing.ByteBudget{}, false, fmt.Errorf("reserving bytes: %w", err)
 	}
 	if !ok {
-		return ratelimit.ByteReservation{}, b, false, nil
+		return billing.ByteReservation{}, b, false, nil
 	}
-	return ratelimit.ByteReservation{OrgID: t.Org.ID, Day: day, Bytes: n}, b, true, nil
+	return billing.ByteReservation{OrgID: t.Org.ID, Day: day, Bytes: n}, b, true, nil
 }
 
 // SettleBytes releases a reservation and counts the bytes billed in its
 // place, in one update; if that fails, the usage log writes it with its
 // next flush, and retries until it is written.
-func (s *BudgetService) SettleBytes(ctx context.Context, r ratelimit.ByteReservation, billed int64) {
+func (s *BudgetService) SettleBytes(ctx context.Context, r billing.ByteReservation, billed int64) {
 	ctx = tenant.With(context.WithoutCancel(ctx), tenant.Tenant{Org: tenant.Org{ID: r.OrgID}})
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -186,14 +187,14 @@ func (s *BudgetService) SettleBytes(ctx context.Context, r ratelimit.ByteReserva
 // OrgUsage reads the tenant's usage today against its plan: what the usage
 // table holds plus what this process counted and has not written yet.
 // Admins read it (the audit permission).
-func (s *BudgetService) OrgUsage(ctx context.Context) (ratelimit.Usage, error) {
+func (s *BudgetService) OrgUsage(ctx context.Context) (billing.Usage, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
-		return ratelimit.Usage{}, err
+		return billing.Usage{}, err
 	}
 	t, _ := tenant.FromContext(ctx)
 	p, err := s.plans.FindPlan(ctx, t.Org.Plan)
 	if err != nil {
-		return ratelimit.Usage{}, err
+		return billing.Usage{}, err
 	}
 	now := s.now().UTC()
 	day := now.Format("2006-01-02")
@@ -206,7 +207,7 @@ func (s *BudgetService) OrgUsage(ctx context.Context) (ratelimit.Usage, error) {
 		return err
 	})
 	if err != nil {
-		return ratelimit.Usage{}, err
+		return billing.Usage{}, err
 	}
 	if s.usage != nil {
 		pq, pb := s.usage.unflushed(t.Org.ID, day)
@@ -217,12 +218,12 @@ func (s *BudgetService) OrgUsage(ctx context.Context) (ratelimit.Usage, error) {
 		o, us := p.PerMinute(bk)
 		rates[string(bk)] = map[string]int{"org_per_minute": o, "user_per_minute": us}
 	}
-	return ratelimit.Usage{
+	return billing.Usage{
 		Day: day, Plan: p.ID,
-		Queries:        ratelimit.Meter{Used: q},
-		BytesProcessed: ratelimit.Meter{Used: b, Limit: p.BytesPerDay},
-		Reports:        ratelimit.Meter{Used: r, Limit: int64(p.ReportsPerDay)},
-		Uploads:        ratelimit.Meter{Used: u, Limit: int64(p.UploadsPerDay)},
+		Queries:        billing.Meter{Used: q},
+		BytesProcessed: billing.Meter{Used: b, Limit: p.BytesPerDay},
+		Reports:        billing.Meter{Used: r, Limit: int64(p.ReportsPerDay)},
+		Uploads:        billing.Meter{Used: u, Limit: int64(p.UploadsPerDay)},
 		ResetsAt:       time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC),
 		RateLimits:     rates,
 	}, nil

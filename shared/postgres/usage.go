@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/mirante/mirante/shared/ratelimit"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
@@ -189,14 +189,14 @@ func (u *UsageLog) unflushed(orgID, day string) (queries, bytes int64) {
 // (both included; every day present, zeros where nothing was counted, today
 // with what this process has not written yet) and each member's totals over
 // the same days from the audit log. Admins read it (the audit permission).
-func (s *BudgetService) UsageHistory(ctx context.Context, from, to time.Time) (ratelimit.UsageHistory, error) {
+func (s *BudgetService) UsageHistory(ctx context.Context, from, to time.Time) (billing.UsageHistory, error) {
 	if err := tenant.Authorize(ctx, tenant.ReadAudit); err != nil {
-		return ratelimit.UsageHistory{}, err
+		return billing.UsageHistory{}, err
 	}
 	t, _ := tenant.FromContext(ctx)
 	from, to = from.UTC().Truncate(24*time.Hour), to.UTC().Truncate(24*time.Hour)
-	h := ratelimit.UsageHistory{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Days: []ratelimit.UsageDay{}, Users: []ratelimit.MemberUsage{}}
-	counted := map[string]ratelimit.UsageDay{}
+	h := billing.UsageHistory{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Days: []billing.UsageDay{}, Users: []billing.MemberUsage{}}
+	counted := map[string]billing.UsageDay{}
 	err := s.db.InTenantTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		if counted, err = usageDays(ctx, tx, from, to); err != nil {
@@ -206,7 +206,7 @@ func (s *BudgetService) UsageHistory(ctx context.Context, from, to time.Time) (r
 		return err
 	})
 	if err != nil {
-		return ratelimit.UsageHistory{}, fmt.Errorf("reading usage history: %w", err)
+		return billing.UsageHistory{}, fmt.Errorf("reading usage history: %w", err)
 	}
 	today := s.now().UTC().Format(time.DateOnly)
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
@@ -222,14 +222,14 @@ func (s *BudgetService) UsageHistory(ctx context.Context, from, to time.Time) (r
 }
 
 // usageDays reads the usage rows of the days from..to, by day.
-func usageDays(ctx context.Context, tx pgx.Tx, from, to time.Time) (map[string]ratelimit.UsageDay, error) {
+func usageDays(ctx context.Context, tx pgx.Tx, from, to time.Time) (map[string]billing.UsageDay, error) {
 	rows, err := tx.Query(ctx, `select to_char(day, 'YYYY-MM-DD'), queries, bytes_processed, reports, uploads
 		from usage where day between $1::date and $2::date`, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]ratelimit.UsageDay{}
-	var d ratelimit.UsageDay
+	out := map[string]billing.UsageDay{}
+	var d billing.UsageDay
 	_, err = pgx.ForEachRow(rows, []any{&d.Day, &d.Queries, &d.BytesProcessed, &d.Reports, &d.Uploads}, func() error {
 		out[d.Day] = d
 		return nil
@@ -240,7 +240,7 @@ func usageDays(ctx context.Context, tx pgx.Tx, from, to time.Time) (map[string]r
 // memberUsage counts each member's successful queries, report orders,
 // uploads and requests of any kind in [from, until), busiest first. A
 // member who has left keeps the counts, without an e-mail.
-func memberUsage(ctx context.Context, tx pgx.Tx, from, until time.Time) ([]ratelimit.MemberUsage, error) {
+func memberUsage(ctx context.Context, tx pgx.Tx, from, until time.Time) ([]billing.MemberUsage, error) {
 	rows, err := tx.Query(ctx, `
 		select a.user_id::text, coalesce(min(u.email), ''),
 		  count(*) filter (where a.action = 'query.run'),
@@ -254,8 +254,8 @@ func memberUsage(ctx context.Context, tx pgx.Tx, from, until time.Time) ([]ratel
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ratelimit.MemberUsage, error) {
-		var m ratelimit.MemberUsage
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (billing.MemberUsage, error) {
+		var m billing.MemberUsage
 		err := r.Scan(&m.UserID, &m.Email, &m.Queries, &m.Reports, &m.Uploads, &m.Actions)
 		return m, err
 	})

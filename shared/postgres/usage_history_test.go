@@ -10,8 +10,8 @@ import (
 
 	"github.com/mirante/mirante/shared/apperr"
 	"github.com/mirante/mirante/shared/audit"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/postgres"
-	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
@@ -60,12 +60,12 @@ func TestUsageHistoryPerDayAndMemberIsTheOrgsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDays := []ratelimit.UsageDay{{Day: day(-3)}, {Day: day(-2), Queries: 3, BytesProcessed: 2_000_000_000, Reports: 1}, {Day: day(-1)}}
+	wantDays := []billing.UsageDay{{Day: day(-3)}, {Day: day(-2), Queries: 3, BytesProcessed: 2_000_000_000, Reports: 1}, {Day: day(-1)}}
 	if diff := cmp.Diff(wantDays, h.Days); diff != "" {
 		t.Errorf("org A's days (-want +got):\n%s", diff)
 	}
 	// The fixture's audit entry ("read", now) is outside the period too.
-	wantUsers := []ratelimit.MemberUsage{{UserID: b.userA, Email: "org-a@example.com", Queries: 3, Reports: 1, Actions: 4}}
+	wantUsers := []billing.MemberUsage{{UserID: b.userA, Email: "org-a@example.com", Queries: 3, Reports: 1, Actions: 4}}
 	if diff := cmp.Diff(wantUsers, h.Users); diff != "" {
 		t.Errorf("org A's members (-want +got):\n%s", diff)
 	}

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/pgtest"
 	"github.com/mirante/mirante/shared/postgres"
-	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
 	"github.com/mirante/mirante/shared/warehouse"
@@ -160,16 +160,16 @@ func (e *unbilledEngine) Run(ctx context.Context, q warehouse.Compiled, p wareho
 
 // budgetWhileRunning reads the real budget only once the query runs.
 type budgetWhileRunning struct {
-	ratelimit.ByteBudgets
+	billing.ByteBudgets
 	started <-chan struct{}
 }
 
-func (b budgetWhileRunning) ByteBudget(ctx context.Context) (ratelimit.ByteBudget, error) {
+func (b budgetWhileRunning) ByteBudget(ctx context.Context) (billing.ByteBudget, error) {
 	select {
 	case <-b.started:
 		return b.ByteBudgets.ByteBudget(ctx)
 	case <-time.After(10 * time.Second):
-		return ratelimit.ByteBudget{}, errors.New("the budget was read before the query started, not while it ran")
+		return billing.ByteBudget{}, errors.New("the budget was read before the query started, not while it ran")
 	}
 }
 

@@ -24,7 +24,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/mirante/mirante/shared/apperr"
-	"github.com/mirante/mirante/shared/ratelimit"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/sources"
 	"github.com/mirante/mirante/shared/tenant"
@@ -102,7 +102,7 @@ type Service struct {
 	// Budgets, when set, refuses a query whose dry-run estimate exceeds
 	// what is left of the org's daily byte budget, before it runs, and
 	// holds the estimate while it runs.
-	Budgets ratelimit.ByteBudgets
+	Budgets billing.ByteBudgets
 	TTL     time.Duration
 	Log     *slog.Logger
 
@@ -262,13 +262,13 @@ func (s *Service) runBudgeted(ctx context.Context, q warehouse.Compiled, p wareh
 }
 
 // budgetDetails are the fields of a budget refusal.
-func budgetDetails(b ratelimit.ByteBudget, est int64) map[string]any {
+func budgetDetails(b billing.ByteBudget, est int64) map[string]any {
 	return map[string]any{"bytes_left": b.Left(), "bytes_estimated": est, "bytes_per_day": b.Daily,
 		"resets_at": b.ResetsAt.UTC().Format(time.RFC3339), "retry_after_s": int(time.Until(b.ResetsAt).Seconds()) + 1}
 }
 
 // overBudget refuses a query of est bytes with b left.
-func overBudget(b ratelimit.ByteBudget, est int64) error {
+func overBudget(b billing.ByteBudget, est int64) error {
 	if b.Left() <= 0 {
 		return &apperr.Error{Code: apperr.RateLimited, Details: budgetDetails(b, est), Message: fmt.Sprintf(
 			"this organisation's BigQuery budget of %s for today is spent; it resets at %s", humanBytes(b.Daily), b.ResetsAt.UTC().Format(time.RFC3339))}

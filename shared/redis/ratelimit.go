@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/tenant"
 )
@@ -34,7 +35,7 @@ import (
 // asked for per user, while the user's other requests wait for it.
 type RateLimiter struct {
 	rdb   goredis.Scripter
-	plans ratelimit.Plans
+	plans billing.Plans
 	scale float64
 	now   func() time.Time
 
@@ -72,7 +73,7 @@ type lease struct {
 
 // NewRateLimiter returns a limiter; scale multiplies every plan's rates
 // (benchmarks and tests raise it).
-func NewRateLimiter(c *Client, plans ratelimit.Plans, scale float64) *RateLimiter {
+func NewRateLimiter(c *Client, plans billing.Plans, scale float64) *RateLimiter {
 	if scale <= 0 {
 		scale = 1
 	}

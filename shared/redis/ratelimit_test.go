@@ -11,15 +11,16 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/mirante/mirante/shared/billing"
 	"github.com/mirante/mirante/shared/ratelimit"
 	"github.com/mirante/mirante/shared/tenant"
 )
 
 // onePlan serves the same plan under every id.
-type onePlan ratelimit.Plan
+type onePlan billing.Plan
 
-func (p onePlan) FindPlan(context.Context, string) (ratelimit.Plan, error) {
-	return ratelimit.Plan(p), nil
+func (p onePlan) FindPlan(context.Context, string) (billing.Plan, error) {
+	return billing.Plan(p), nil
 }
 
 // countingScripter counts the scripts sent to the real Redis behind it.
@@ -40,7 +41,7 @@ func (c *countingScripter) Eval(ctx context.Context, script string, keys []strin
 
 // limiter is an instance of the rate limiter on the test's Redis, counting
 // its round trips.
-func limiter(t *testing.T, c *Client, p ratelimit.Plan) (*RateLimiter, *countingScripter) {
+func limiter(t *testing.T, c *Client, p billing.Plan) (*RateLimiter, *countingScripter) {
 	t.Helper()
 	l := NewRateLimiter(c, onePlan(p), 1)
 	cs := &countingScripter{Scripter: l.rdb}
@@ -62,7 +63,7 @@ func asUser(t *testing.T, org, user string) context.Context {
 // remaining budget falls by one a request.
 func TestRateLimiterLeasesSpareRoundTrips(t *testing.T) {
 	c := testClient(t)
-	l, cs := limiter(t, c, ratelimit.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
+	l, cs := limiter(t, c, billing.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
 	ctx := asUser(t, "org", "ana")
 	const n = 300
 	start := time.Now()
@@ -94,7 +95,7 @@ func TestRateLimiterLeasesSpareRoundTrips(t *testing.T) {
 // they run.
 func TestRateLimiterLeasesNeverExceedTheBudget(t *testing.T) {
 	c := testClient(t)
-	p := ratelimit.Plan{QueriesPerMinute: 4000, UserQueriesPerMinute: 400}
+	p := billing.Plan{QueriesPerMinute: 4000, UserQueriesPerMinute: 400}
 	a, _ := limiter(t, c, p)
 	b, _ := limiter(t, c, p)
 	ctx := asUser(t, "org", "ana")
@@ -137,7 +138,7 @@ func TestRateLimiterLeasesNeverExceedTheBudget(t *testing.T) {
 // to Redis.
 func TestRateLimiterLeasesAreTheUsersAndExpire(t *testing.T) {
 	c := testClient(t)
-	l, cs := limiter(t, c, ratelimit.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
+	l, cs := limiter(t, c, billing.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
 	start, now := time.Now(), time.Now()
 	l.now = func() time.Time { return now }
 	ana := asUser(t, "org", "ana")
@@ -191,7 +192,7 @@ func TestRateLimiterLeasesAreTheUsersAndExpire(t *testing.T) {
 // MaxLease, and few requests go to Redis.
 func TestRateLimiterAsksForOneLeaseAtATime(t *testing.T) {
 	c := testClient(t)
-	p := ratelimit.Plan{QueriesPerMinute: 1_000_000, UserQueriesPerMinute: 100_000}
+	p := billing.Plan{QueriesPerMinute: 1_000_000, UserQueriesPerMinute: 100_000}
 	l, cs := limiter(t, c, p)
 	ctx := asUser(t, "org", "ana")
 	start := time.Now()
@@ -261,7 +262,7 @@ func (h *heldScripter) Eval(ctx context.Context, script string, keys []string, a
 // gate).
 func TestRateLimiterWaitingForALeaseEndsWithItsContext(t *testing.T) {
 	c := testClient(t)
-	l, _ := limiter(t, c, ratelimit.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
+	l, _ := limiter(t, c, billing.Plan{QueriesPerMinute: 100_000, UserQueriesPerMinute: 10_000})
 	at := time.Now()
 	l.now = func() time.Time { return at } // the second ask follows the first at once: a lease
 	ctx := asUser(t, "org", "ana")
