@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"cloud.google.com/go/bigquery"
@@ -21,7 +22,22 @@ func (w *Warehouse) Ingest() ingest.Remote { return spine{w} }
 
 type spine struct{ w *Warehouse }
 
-var _ ingest.Remote = spine{}
+var (
+	_ ingest.Remote = spine{}
+	_ ingest.Writer = (*Warehouse)(nil)
+)
+
+// LoadSourceFile loads one official file as the load's jobs
+// (ingest.LoadRemote).
+func (w *Warehouse) LoadSourceFile(ctx context.Context, sourceID, name string, r io.Reader, p ingest.LoadParams) (ingest.Report, error) {
+	return ingest.LoadRemote(ctx, spine{w}, sourceID, name, r, p)
+}
+
+// SourceWatermark is the source's last complete period in the marts
+// (ingest.WatermarkRemote).
+func (w *Warehouse) SourceWatermark(ctx context.Context, sourceID string) (string, error) {
+	return ingest.WatermarkRemote(ctx, spine{w}, sourceID)
+}
 
 func (s spine) query(q ingest.RemoteQuery) *bigquery.Query {
 	params := make([]bigquery.QueryParameter, 0, len(q.Params))

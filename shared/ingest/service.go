@@ -72,8 +72,8 @@ type ObjectStore interface {
 	Move(ctx context.Context, bucket, from, to string) error
 }
 
-// Service loads the raw bucket's new objects: official files through the
-// spine of its warehouse engine, tenant uploads into their org's tenant
+// Service loads the raw bucket's new objects: official files through its
+// warehouse engine's Writer, tenant uploads into their org's tenant
 // mart. Every official file's outcome is recorded by object and generation;
 // every upload ends loaded or failed in its record.
 type Service struct {
@@ -123,7 +123,7 @@ func (s *Service) Handle(ctx context.Context, bucket, name string, generation in
 // object and generation (source_loads).
 func (s *Service) loadSource(ctx context.Context, sourceID, object string, generation int64, log *slog.Logger) error {
 	rec := SourceLoad{Object: object, Generation: generation, Source: sourceID}
-	sp, ok := SpineOf(s.Engine)
+	wh, ok := s.Engine.(Writer)
 	if !ok {
 		err := fmt.Errorf("the %s warehouse cannot load official files", s.Engine.Name())
 		log.ErrorContext(ctx, "ingest failed", "source", sourceID, "error", err.Error())
@@ -141,7 +141,7 @@ func (s *Service) loadSource(ctx context.Context, sourceID, object string, gener
 		return s.failed(ctx, rec, err)
 	}
 	defer rc.Close()
-	rep, err := sp.Load(ctx, sourceID, path.Base(object), rc, LoadParams{})
+	rep, err := wh.LoadSourceFile(ctx, sourceID, path.Base(object), rc, LoadParams{})
 	if err != nil {
 		var ce *ContractError
 		if errors.As(err, &ce) || apperr.Is(err, apperr.Invalid) {
@@ -153,7 +153,7 @@ func (s *Service) loadSource(ctx context.Context, sourceID, object string, gener
 	}
 	// The catalog's watermark is the warehouse's, not this file's: an older
 	// period loaded late must not move it back.
-	wm, err := sp.Watermark(ctx, sourceID)
+	wm, err := wh.SourceWatermark(ctx, sourceID)
 	if err != nil {
 		return s.failed(ctx, rec, err)
 	}
