@@ -61,21 +61,6 @@ func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
 	return s.w.runIngest(ctx, s.query(q))
 }
 
-// Append loads newline-delimited JSON into an existing table (the setup
-// script created it from its model), appending.
-func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
-	schema := make(bigquery.Schema, 0, len(a.Schema))
-	for _, c := range a.Schema {
-		schema = append(schema, &bigquery.FieldSchema{Name: c.Name, Type: bigquery.FieldType(fieldType(c.Type)), Required: c.Required})
-	}
-	src := bigquery.NewReaderSource(a.NDJSON)
-	src.SourceFormat = bigquery.JSON
-	src.Schema = schema
-	loader := s.w.client.DatasetInProject(s.w.cfg.Project, a.Dataset).Table(a.Table).LoaderFrom(src)
-	loader.CreateDisposition = bigquery.CreateNever
-	return s.w.loadIngest(ctx, loader, ingestLabels(a.Source))
-}
-
 // ingestQuery is a query or script of the ingest path (the spine's and
 // the uploads'): pinned to the location, capped in bytes billed, labelled.
 func (w *Warehouse) ingestQuery(sql string, labels map[string]string, params []bigquery.QueryParameter) *bigquery.Query {
