@@ -123,7 +123,7 @@ func DecodePush(r io.Reader) (Notification, error) {
 //
 // Cloud Run admits only the push account's OIDC token (the service's invoker
 // binding); the function does not read the token.
-func (s *state) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)

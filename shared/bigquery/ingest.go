@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"cloud.google.com/go/bigquery"
@@ -21,7 +22,22 @@ func (w *Warehouse) Ingest() ingest.Remote { return spine{w} }
 
 type spine struct{ w *Warehouse }
 
-var _ ingest.Remote = spine{}
+var (
+	_ ingest.Remote = spine{}
+	_ ingest.Writer = (*Warehouse)(nil)
+)
+
+// LoadSourceFile loads one official file as the load's jobs
+// (ingest.LoadRemote).
+func (w *Warehouse) LoadSourceFile(ctx context.Context, sourceID, name string, r io.Reader, p ingest.LoadParams) (ingest.Report, error) {
+	return ingest.LoadRemote(ctx, spine{w}, sourceID, name, r, p)
+}
+
+// SourceWatermark is the source's last complete period in the marts
+// (ingest.WatermarkRemote).
+func (w *Warehouse) SourceWatermark(ctx context.Context, sourceID string) (string, error) {
+	return ingest.WatermarkRemote(ctx, spine{w}, sourceID)
+}
 
 func (s spine) query(q ingest.RemoteQuery) *bigquery.Query {
 	params := make([]bigquery.QueryParameter, 0, len(q.Params))
@@ -43,21 +59,6 @@ func (s spine) Query(ctx context.Context, q ingest.RemoteQuery) ([][]any, error)
 // Exec runs a statement or script as a job and waits for it.
 func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
 	return s.w.runIngest(ctx, s.query(q))
-}
-
-// Append loads newline-delimited JSON into an existing table (the setup
-// script created it from its model), appending.
-func (s spine) Append(ctx context.Context, a ingest.RemoteAppend) error {
-	schema := make(bigquery.Schema, 0, len(a.Schema))
-	for _, c := range a.Schema {
-		schema = append(schema, &bigquery.FieldSchema{Name: c.Name, Type: bigquery.FieldType(fieldType(c.Type)), Required: c.Required})
-	}
-	src := bigquery.NewReaderSource(a.NDJSON)
-	src.SourceFormat = bigquery.JSON
-	src.Schema = schema
-	loader := s.w.client.DatasetInProject(s.w.cfg.Project, a.Dataset).Table(a.Table).LoaderFrom(src)
-	loader.CreateDisposition = bigquery.CreateNever
-	return s.w.loadIngest(ctx, loader, ingestLabels(a.Source))
 }
 
 // ingestQuery is a query or script of the ingest path (the spine's and

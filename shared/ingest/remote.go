@@ -1,21 +1,16 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
 
@@ -33,9 +28,10 @@ type Remote interface {
 	Query(ctx context.Context, q RemoteQuery) ([][]any, error)
 	// Exec runs a statement or a script and waits for it to finish.
 	Exec(ctx context.Context, q RemoteQuery) error
-	// Append loads newline-delimited JSON rows into an existing table,
-	// appending to what it holds.
-	Append(ctx context.Context, a RemoteAppend) error
+	// Land opens a landing table's rows for one load job. The rows a load
+	// appends are held (BigQuery: spooled to a temporary file) until the
+	// file passed its contract; Send then appends them to the table.
+	Land(t RemoteTable) (RemoteLanding, error)
 }
 
 // RemoteQuery is SQL in the warehouse's dialect with named parameters.
@@ -52,13 +48,23 @@ type RemoteParam struct {
 	Value any
 }
 
-// RemoteAppend is one landing table's rows as newline-delimited JSON.
-type RemoteAppend struct {
+// RemoteTable is a landing table a load's rows go to.
+type RemoteTable struct {
 	Source         string
 	Dataset, Table string
 	Schema         []RemoteColumn // as the table's model declares it
-	Rows           int64
-	NDJSON         io.Reader
+	Columns        []string       // each row's values, in AppendRow's order
+	Consts         []Const        // one value for every row of the file
+}
+
+// RemoteLanding holds one landing table's rows for a load job. Close ends
+// the rows; Send, after Close, appends them to the table in one job;
+// Discard drops them, sent or not.
+type RemoteLanding interface {
+	Appender
+	Rows() int64
+	Send(ctx context.Context) error
+	Discard()
 }
 
 // RemoteColumn is a column of a landing table: BigQuery type, NOT NULL.
@@ -221,7 +227,7 @@ type remoteRun struct {
 	tx            []string // the transaction's statements, in order
 	params        map[string]any
 	named         map[string]bool // parameters the statements use
-	spools        []*spool
+	spools        []*remoteSpool
 	scope         map[string]bool // months beyond the file's that the models replace (CAGED)
 }
 
@@ -451,12 +457,7 @@ func (r *remoteRun) execute() error {
 	j.step("setup", time.Since(t0))
 	for _, s := range r.spools {
 		t0 := time.Now()
-		if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		err := r.wh.Append(j.ctx, RemoteAppend{Source: j.src.ID, Dataset: "landing", Table: s.table, Schema: s.schema,
-			Rows: s.rows, NDJSON: bufio.NewReaderSize(s.f, 1<<20)})
-		if err != nil {
+		if err := s.Send(j.ctx); err != nil {
 			return fmt.Errorf("loading landing.%s: %w", s.table, err)
 		}
 		j.step("load landing."+s.table, time.Since(t0))
@@ -656,22 +657,14 @@ func scanValue(v any, dest any) error {
 	return fmt.Errorf("cannot scan %T into %T", v, dest)
 }
 
-// spool is one landing table's rows as newline-delimited JSON in a
-// temporary file: memory stays constant whatever the file's size.
-type spool struct {
-	table  string
-	schema []RemoteColumn
-	types  []string // per row column, BigQuery type
-	cols   []string
-	prefix []byte // the constant columns, written in every row
-	f      *os.File
-	w      *bufio.Writer
-	buf    []byte
-	rows   int64
+// remoteSpool is one landing table's rows held for its load job.
+type remoteSpool struct {
+	RemoteLanding
+	table string
 }
 
-// spool opens a landing table's spool file; its schema is the landing
-// model's.
+// spool opens a landing table's rows on the remote warehouse; its schema
+// is the landing model's.
 func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
 	text, err := Model("bigquery", "landing_"+t.Table)
 	if err != nil {
@@ -681,130 +674,20 @@ func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model landing_%s: %w", t.Table, err)
 	}
-	types := map[string]string{}
-	for _, c := range schema {
-		types[c.Name] = c.Type
-	}
-	s := &spool{table: t.Table, schema: schema, cols: t.Columns}
-	for _, c := range t.Columns {
-		typ, ok := types[c]
-		if !ok {
-			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c)
-		}
-		s.types = append(s.types, typ)
-	}
-	s.prefix = append(s.prefix, '{')
-	for i, c := range t.Consts {
-		typ, ok := types[c.Column]
-		if !ok {
-			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c.Column)
-		}
-		if i > 0 {
-			s.prefix = append(s.prefix, ',')
-		}
-		s.prefix = appendJSONString(s.prefix, c.Column)
-		s.prefix = append(s.prefix, ':')
-		if s.prefix, err = appendJSONValue(s.prefix, c.Value, typ); err != nil {
-			return nil, fmt.Errorf("landing.%s.%s: %w", t.Table, c.Column, err)
-		}
-	}
-	f, err := os.CreateTemp("", "mirante-landing-*.ndjson")
+	l, err := r.wh.Land(RemoteTable{Source: r.j.src.ID, Dataset: "landing", Table: t.Table, Schema: schema,
+		Columns: t.Columns, Consts: t.Consts})
 	if err != nil {
 		return nil, err
 	}
-	s.f, s.w = f, bufio.NewWriterSize(f, 256<<10)
+	s := &remoteSpool{RemoteLanding: l, table: t.Table}
 	r.spools = append(r.spools, s)
 	return s, nil
 }
 
-func (s *spool) AppendRow(vals ...driver.Value) error {
-	if len(vals) != len(s.cols) {
-		return fmt.Errorf("appending %d values to %d columns", len(vals), len(s.cols))
-	}
-	b := append(s.buf[:0], s.prefix...)
-	var err error
-	for i, v := range vals {
-		if v == nil {
-			continue // absent is NULL
-		}
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, s.cols[i])
-		b = append(b, ':')
-		if b, err = appendJSONValue(b, v, s.types[i]); err != nil {
-			return fmt.Errorf("landing.%s.%s: %w", s.table, s.cols[i], err)
-		}
-	}
-	b = append(b, '}', '\n')
-	s.buf = b
-	s.rows++
-	_, err = s.w.Write(b)
-	return err
-}
-
-func (s *spool) Close() error { return s.w.Flush() }
-
 func (r *remoteRun) removeSpools() {
 	for _, s := range r.spools {
-		s.f.Close()
-		os.Remove(s.f.Name())
+		s.Discard()
 	}
-}
-
-// appendJSONValue writes a landing value as BigQuery's JSON load format
-// reads it for the column's type.
-func appendJSONValue(b []byte, v any, typ string) ([]byte, error) {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...), nil
-	case string:
-		return appendJSONString(b, x), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return b, fmt.Errorf("%v is not a number BigQuery stores", x)
-		}
-		return strconv.AppendFloat(b, x, 'g', -1, 64), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case time.Time:
-		if typ == "DATE" {
-			return appendJSONString(b, x.Format("2006-01-02")), nil
-		}
-		return appendJSONString(b, x.UTC().Format(time.RFC3339Nano)), nil
-	}
-	return b, fmt.Errorf("a %T cannot be landed", v)
-}
-
-// appendJSONString writes s as a JSON string (invalid UTF-8 becomes U+FFFD).
-func appendJSONString(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
 }
 
 // columnRE is one column of a model: a type is a keyword or a qualified

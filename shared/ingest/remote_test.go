@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -18,18 +19,44 @@ import (
 )
 
 // recorder is an in-memory ingest.Remote: reads answer no rows (a fresh
-// warehouse), every Exec and Append is kept.
+// warehouse), every Exec and every landing table sent is kept.
 type recorder struct {
 	queries []ingest.RemoteQuery
 	execs   []ingest.RemoteQuery
-	appends []recordedAppend
+	appends []*recordedAppend
 	// failScript makes the transaction script fail with this error.
 	failScript error
 }
 
+// recordedAppend is one landing table's rows: the values appended, one
+// line per row, and whether they were sent.
 type recordedAppend struct {
-	ingest.RemoteAppend
-	data string
+	ingest.RemoteTable
+	r      *recorder
+	data   strings.Builder
+	rows   int64
+	closed bool
+}
+
+func (a *recordedAppend) AppendRow(vals ...driver.Value) error {
+	if len(vals) != len(a.Columns) {
+		return fmt.Errorf("appending %d values to %d columns", len(vals), len(a.Columns))
+	}
+	fmt.Fprintln(&a.data, slices.Clone(vals))
+	a.rows++
+	return nil
+}
+
+func (a *recordedAppend) Close() error { a.closed = true; return nil }
+func (a *recordedAppend) Rows() int64  { return a.rows }
+func (a *recordedAppend) Discard()     {}
+
+func (a *recordedAppend) Send(context.Context) error {
+	if !a.closed {
+		return fmt.Errorf("landing.%s sent before its rows were closed", a.Table)
+	}
+	a.r.appends = append(a.r.appends, a)
+	return nil
 }
 
 func (r *recorder) Query(_ context.Context, q ingest.RemoteQuery) ([][]any, error) {
@@ -45,13 +72,8 @@ func (r *recorder) Exec(_ context.Context, q ingest.RemoteQuery) error {
 	return nil
 }
 
-func (r *recorder) Append(_ context.Context, a ingest.RemoteAppend) error {
-	b, err := io.ReadAll(a.NDJSON)
-	if err != nil {
-		return err
-	}
-	r.appends = append(r.appends, recordedAppend{RemoteAppend: a, data: string(b)})
-	return nil
+func (r *recorder) Land(t ingest.RemoteTable) (ingest.RemoteLanding, error) {
+	return &recordedAppend{RemoteTable: t, r: r}, nil
 }
 
 var modelMark = regexp.MustCompile(`(?m)^-- model ([a-z0-9_]+)$`)
@@ -179,9 +201,9 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 			sqlcheck.ParseBigQuery(t, files...)
 			var landed int64
 			for _, a := range rec.appends {
-				landed += a.Rows
-				if n := int64(strings.Count(a.data, "\n")); n != a.Rows {
-					t.Errorf("landing.%s: %d lines uploaded, %d rows counted", a.Table, n, a.Rows)
+				landed += a.rows
+				if n := int64(strings.Count(a.data.String(), "\n")); n != a.rows {
+					t.Errorf("landing.%s: %d lines uploaded, %d rows counted", a.Table, n, a.rows)
 				}
 				if !strings.Contains(setup, "DELETE FROM landing."+a.Table+" WHERE file_sha256 = @file_sha256 AND "+ingest.RecentLanding+";") {
 					t.Errorf("landing.%s: an earlier try's rows are not dropped before the load", a.Table)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/sources"
 )
 
@@ -41,11 +42,8 @@ func (s *SourceService) FindSources(ctx context.Context) ([]*sources.Entry, erro
 	})
 }
 
-// LoadCounts are a load's rows: published to the marts, landed, and
-// left unpublished by the source's contract.
-type LoadCounts struct {
-	Published, Landed, Skipped int64
-}
+// LoadCounts are a load's rows (ingest.LoadCounts).
+type LoadCounts = ingest.LoadCounts
 
 // RecordLoad marks a source freshly loaded: real data now, its watermark,
 // the file's checksum and its counts. An empty sha and nil counts keep the
@@ -71,20 +69,10 @@ func (s *SourceService) RecordFailure(ctx context.Context, id, reason string) er
 	return err
 }
 
-// SourceLoad is what became of one notification of an official file.
-type SourceLoad struct {
-	Object     string
-	Generation int64
-	Source     string
-	Outcome    string // loaded, unchanged, refused or failed (to be redelivered)
-	Rows       int64  // published to the marts
-	Landed     int64  // landed
-	Read       int64  // records read from the file
-	Skipped    int64  // records the source's contract leaves unpublished
-	SkippedWhy string // what they were
-	Watermark  string
-	Error      string
-}
+// SourceLoad is what became of one notification of an official file
+// (ingest.SourceLoad); SourceService is the ingest service's
+// ingest.SourceRecords.
+type SourceLoad = ingest.SourceLoad
 
 // LogLoad records the outcome of one object generation; a redelivery of the
 // same generation replaces it and counts the attempt.

@@ -33,7 +33,6 @@ import (
 	"github.com/mirante/mirante/quarto-job/worker"
 	"github.com/mirante/mirante/shared/config"
 	"github.com/mirante/mirante/shared/demotenants"
-	"github.com/mirante/mirante/shared/synthetic"
 	"github.com/mirante/mirante/shared/duckdb" // also the local warehouse engine
 	"github.com/mirante/mirante/shared/firebase"
 	"github.com/mirante/mirante/shared/gcs"
@@ -42,6 +41,7 @@ import (
 	"github.com/mirante/mirante/shared/postgres"
 	"github.com/mirante/mirante/shared/pubsub"
 	"github.com/mirante/mirante/shared/redis"
+	"github.com/mirante/mirante/shared/synthetic"
 	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/tenant"
 )
