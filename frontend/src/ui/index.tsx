@@ -34,29 +34,30 @@ interface FieldProps {
   hideLabel?: boolean;
 }
 
-function describedBy(hintId: string, errorId: string, hint?: ReactNode, error?: ReactNode) {
-  return [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+/** The control's id: the one given, or else one unique to this field. */
+export function useFieldId(id?: string): string {
+  const auto = useId();
+  return id ?? auto;
 }
 
-export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
-  { label, hint, error, className, hideLabel, id, ...input },
-  ref,
-) {
-  const auto = useId();
-  const fid = id ?? auto;
+/** The ids of a field's hint and error paragraphs, for aria-describedby; each id is present only when its paragraph is. */
+export function describedBy(fid: string, hint?: ReactNode, error?: ReactNode, ...more: (string | false | undefined)[]): string | undefined {
+  return [hint ? `${fid}-hint` : '', error ? `${fid}-error` : '', ...more].filter(Boolean).join(' ') || undefined;
+}
+
+/** A field's label, hidden visually (kept for assistive technology) when asked. */
+export function FieldLabel({ fid, hidden, children }: { fid: string; hidden?: boolean; children: ReactNode }) {
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
-        {label}
-      </label>
-      <input
-        ref={ref}
-        id={fid}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)}
-        {...input}
-      />
+    <label htmlFor={fid} className={hidden ? 'visually-hidden' : 'field-label'}>
+      {children}
+    </label>
+  );
+}
+
+/** The hint and error under a field, with the ids describedBy names. */
+export function FieldNotes({ fid, hint, error }: { fid: string; hint?: ReactNode; error?: ReactNode }) {
+  return (
+    <>
       {hint ? (
         <p id={`${fid}-hint`} className="field-hint">
           {hint}
@@ -67,6 +68,29 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttr
           {error}
         </p>
       ) : null}
+    </>
+  );
+}
+
+export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+  { label, hint, error, className, hideLabel, id, ...input },
+  ref,
+) {
+  const fid = useFieldId(id);
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <FieldLabel fid={fid} hidden={hideLabel}>
+        {label}
+      </FieldLabel>
+      <input
+        ref={ref}
+        id={fid}
+        className="input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fid, hint, error)}
+        {...input}
+      />
+      <FieldNotes fid={fid} hint={hint} error={error} />
     </div>
   );
 });
@@ -88,14 +112,13 @@ export function SelectField({
   id,
   ...select
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
-  const auto = useId();
-  const fid = id ?? auto;
+  const fid = useFieldId(id);
   return (
     <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
+      <FieldLabel fid={fid} hidden={hideLabel}>
         {label}
-      </label>
-      <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)} {...select}>
+      </FieldLabel>
+      <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, hint, error)} {...select}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
@@ -103,32 +126,18 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {hint ? (
-        <p id={`${fid}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${fid}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes fid={fid} hint={hint} error={error} />
     </div>
   );
 }
 
 export function CheckboxField({ label, hint, className, id, ...input }: Omit<FieldProps, 'error' | 'hideLabel'> & InputHTMLAttributes<HTMLInputElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
+  const fid = useFieldId(id);
   return (
     <div className={`field field-check ${className ?? ''}`}>
-      <input id={fid} type="checkbox" className="checkbox" aria-describedby={hint ? `${fid}-hint` : undefined} {...input} />
+      <input id={fid} type="checkbox" className="checkbox" aria-describedby={describedBy(fid, hint)} {...input} />
       <label htmlFor={fid}>{label}</label>
-      {hint ? (
-        <p id={`${fid}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
+      <FieldNotes fid={fid} hint={hint} />
     </div>
   );
 }
