@@ -4,7 +4,7 @@ import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'reac
 import { useAuth } from '../auth/AuthProvider';
 import { useMe } from '../api/hooks';
 import type { Me, OrgRef } from '../api/types';
-import { Alert, Button, Spinner } from '../ui';
+import { Alert, Button, FieldLabel, Spinner } from '../ui';
 import { isAdmin, useHref, useLocale, useOrgSlug } from './nav';
 import { LOCALES } from '../i18n';
 import { problemText } from '../lib/problems';
@@ -24,33 +24,38 @@ export function useOrgContext(): OrgContext {
   return v;
 }
 
+/** A select of the top bar, its label there for assistive technology only. */
+function CompactSelect({ className, label, value, onChange, children }: { className: string; label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <FieldLabel fid={id} hidden>
+        {label}
+      </FieldLabel>
+      <select id={id} className="input select input-compact" value={value} onChange={(e) => onChange(e.target.value)}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const id = useId();
+  const choose = (lang: string) => {
+    void i18n.changeLanguage(lang);
+    const p = new URLSearchParams(params);
+    p.set('lang', lang);
+    setParams(p, { replace: true });
+  };
   return (
-    <div className="lang-switch">
-      <label htmlFor={id} className="visually-hidden">
-        {t('header.language')}
-      </label>
-      <select
-        id={id}
-        className="input select input-compact"
-        value={i18n.language}
-        onChange={(e) => {
-          void i18n.changeLanguage(e.target.value);
-          const p = new URLSearchParams(params);
-          p.set('lang', e.target.value);
-          setParams(p, { replace: true });
-        }}
-      >
-        {LOCALES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`lang.${l}`)}
-          </option>
-        ))}
-      </select>
-    </div>
+    <CompactSelect className="lang-switch" label={t('header.language')} value={i18n.language} onChange={choose}>
+      {LOCALES.map((l) => (
+        <option key={l} value={l} lang={l}>
+          {t(`lang.${l}`)}
+        </option>
+      ))}
+    </CompactSelect>
   );
 }
 
@@ -68,7 +73,6 @@ function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
   const navigate = useNavigate();
   const href = useHref();
   const location = useLocation();
-  const id = useId();
   if (me.orgs.length < 2) {
     return (
       <span className="org-name">
@@ -77,29 +81,20 @@ function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
       </span>
     );
   }
+  // Same screen in the other org; the builder starts over since datasets differ.
+  const choose = (slug: string) => {
+    const section = location.pathname.split('/')[3] ?? 'explore';
+    const keep = ['views', 'dashboards', 'reports', 'admin'].includes(section) ? section : 'explore';
+    navigate(href(`/o/${slug}/${keep}`));
+  };
   return (
-    <div className="org-switch">
-      <label htmlFor={id} className="visually-hidden">
-        {t('header.org')}
-      </label>
-      <select
-        id={id}
-        className="input select input-compact"
-        value={current.slug}
-        onChange={(e) => {
-          // Same screen in the other org; the builder starts over since datasets differ.
-          const section = location.pathname.split('/')[3] ?? 'explore';
-          const keep = ['views', 'dashboards', 'reports', 'admin'].includes(section) ? section : 'explore';
-          navigate(href(`/o/${e.target.value}/${keep}`));
-        }}
-      >
-        {me.orgs.map((o) => (
-          <option key={o.id} value={o.slug}>
-            {o.name} ({t(`roles.${o.role}`)})
-          </option>
-        ))}
-      </select>
-    </div>
+    <CompactSelect className="org-switch" label={t('header.org')} value={current.slug} onChange={choose}>
+      {me.orgs.map((o) => (
+        <option key={o.id} value={o.slug}>
+          {o.name} ({t(`roles.${o.role}`)})
+        </option>
+      ))}
+    </CompactSelect>
   );
 }
 
