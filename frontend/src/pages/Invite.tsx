@@ -58,6 +58,11 @@ export function InviteView(p: InviteViewProps) {
       <Alert tone={p.notice.tone}>{p.notice.text}</Alert>
     </div>
   ) : null;
+  const otherAccount = (
+    <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
+      {t('invite.otherAccount')}
+    </Button>
+  );
   let body;
   switch (p.stage) {
     case 'loading':
@@ -117,9 +122,7 @@ export function InviteView(p: InviteViewProps) {
             <Button onClick={p.onSendVerification} disabled={p.busy}>
               {t('invite.sendVerification')}
             </Button>
-            <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
-              {t('invite.otherAccount')}
-            </Button>
+            {otherAccount}
           </div>
         </>
       );
@@ -133,9 +136,7 @@ export function InviteView(p: InviteViewProps) {
             <Button variant="primary" busy={p.busy} onClick={p.onAccept}>
               {p.busy ? t('invite.accepting') : t('invite.accept')}
             </Button>
-            <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
-              {t('invite.otherAccount')}
-            </Button>
+            {otherAccount}
           </div>
         </>
       );

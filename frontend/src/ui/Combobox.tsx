@@ -3,7 +3,7 @@
 // With `multiple`, picked values show as removable chips.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describedBy, FieldLabel, FieldNotes, useFieldId } from './index';
+import { describedBy, Field, useFieldId } from './index';
 
 export interface ComboOption {
   value: string;
@@ -117,10 +117,7 @@ export function Combobox({ label, hideLabel, options, value, onChange, multiple,
   };
 
   return (
-    <div className="field combobox">
-      <FieldLabel fid={fid} hidden={hideLabel}>
-        {label}
-      </FieldLabel>
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className="combobox">
       {multiple && selected.length ? (
         <ul className="chips" id={`${fid}-chips`} aria-label={t('combobox.selected', { label })}>
           {selected.map((v) => (
@@ -191,7 +188,6 @@ export function Combobox({ label, hideLabel, options, value, onChange, multiple,
           ))}
         </ul>
       </div>
-      <FieldNotes fid={fid} hint={hint} error={error} />
-    </div>
+    </Field>
   );
 }

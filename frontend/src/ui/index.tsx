@@ -55,7 +55,7 @@ export function FieldLabel({ fid, hidden, children }: { fid: string; hidden?: bo
 }
 
 /** The hint and error under a field, with the ids describedBy names. */
-export function FieldNotes({ fid, hint, error }: { fid: string; hint?: ReactNode; error?: ReactNode }) {
+function FieldNotes({ fid, hint, error }: { fid: string; hint?: ReactNode; error?: ReactNode }) {
   return (
     <>
       {hint ? (
@@ -72,26 +72,28 @@ export function FieldNotes({ fid, hint, error }: { fid: string; hint?: ReactNode
   );
 }
 
+/** A labelled control with its hint and error under it; fid is the control's id. */
+export function Field({ fid, label, hideLabel, hint, error, className, children }: FieldProps & { fid: string; children: ReactNode }) {
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <FieldLabel fid={fid} hidden={hideLabel}>
+        {label}
+      </FieldLabel>
+      {children}
+      <FieldNotes fid={fid} hint={hint} error={error} />
+    </div>
+  );
+}
+
 export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
   { label, hint, error, className, hideLabel, id, ...input },
   ref,
 ) {
   const fid = useFieldId(id);
   return (
-    <div className={`field ${className ?? ''}`}>
-      <FieldLabel fid={fid} hidden={hideLabel}>
-        {label}
-      </FieldLabel>
-      <input
-        ref={ref}
-        id={fid}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fid, hint, error)}
-        {...input}
-      />
-      <FieldNotes fid={fid} hint={hint} error={error} />
-    </div>
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
+      <input ref={ref} id={fid} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, hint, error)} {...input} />
+    </Field>
   );
 });
 
@@ -114,10 +116,7 @@ export function SelectField({
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
   const fid = useFieldId(id);
   return (
-    <div className={`field ${className ?? ''}`}>
-      <FieldLabel fid={fid} hidden={hideLabel}>
-        {label}
-      </FieldLabel>
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
       <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, hint, error)} {...select}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
@@ -126,8 +125,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      <FieldNotes fid={fid} hint={hint} error={error} />
-    </div>
+    </Field>
   );
 }
 
