@@ -11,6 +11,7 @@ import { FilterRow } from '../builder/BuilderForm';
 import { Alert, Button, Fieldset, SelectField, Spinner, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useLocale } from '../layout/nav';
+import { VisibilityField } from '../layout/owned';
 
 export type BoardUpdate = (fn: (prev: Board) => Partial<Board>) => void;
 
@@ -48,16 +49,7 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
       <h2 id="dash-editor-title">{t('dashboards.editor')}</h2>
       <TextField label={t('dashboards.name')} value={board.name} maxLength={200} required onChange={(e) => update(() => ({ name: e.target.value }))} />
       {onVisibility ? (
-        <SelectField
-          label={t('dashboards.visibility')}
-          value={visibility}
-          options={[
-            { value: 'private', label: t('dashboards.private') },
-            { value: 'org', label: t('dashboards.org') },
-          ]}
-          onChange={(e) => onVisibility(e.target.value as Visibility)}
-          hint={t('dashboards.visibilityHint')}
-        />
+        <VisibilityField kind="dashboards" value={visibility} onChange={onVisibility} hint={t('dashboards.visibilityHint')} />
       ) : null}
       {privateOnOrg.length ? <Alert tone="warning">{t('dashboards.privateOnOrg', { names: privateOnOrg.map((p) => panelName(p.view_id, p.title)).join(', ') })}</Alert> : null}
       <Fieldset legend={t('dashboards.views')}>

@@ -16,7 +16,7 @@ import type { TFunction } from 'i18next';
 import { apiData, orgPath } from '../api/client';
 import { useMe, useReportsList, useSchedules, useViews } from '../api/hooks';
 import type { Report, ReportFormat, Schedule } from '../api/types';
-import { Alert, Badge, Button, CheckboxField, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
+import { ActionDialog, Alert, Badge, Button, CheckboxField, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { canWrite, isAdmin, useLocale } from '../layout/nav';
 import { formatBytes, formatDateTime } from '../lib/format';
@@ -247,40 +247,25 @@ function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setError(null), [item]);
+  const run = async () => {
+    if (item === null) return;
+    setBusy(true);
+    try {
+      await apiData(orgPath(org.slug, path(item)), { method: 'DELETE' });
+      await qc.invalidateQueries({ queryKey: [listKey, org.slug] });
+      onDone(item);
+      onClose();
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
-    <Dialog
-      open={item !== null}
-      onClose={onClose}
-      title={title}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="danger"
-            busy={busy}
-            onClick={async () => {
-              if (item === null) return;
-              setBusy(true);
-              try {
-                await apiData(orgPath(org.slug, path(item)), { method: 'DELETE' });
-                await qc.invalidateQueries({ queryKey: [listKey, org.slug] });
-                onDone(item);
-                onClose();
-              } catch (e) {
-                setError(errorText(t, e));
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </>
-      }
-    >
+    <ActionDialog open={item !== null} onClose={onClose} title={title} action={t('common.delete')} danger busy={busy} onAction={() => void run()}>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <p>{item !== null ? confirm(item) : null}</p>
-    </Dialog>
+    </ActionDialog>
   );
 }
 

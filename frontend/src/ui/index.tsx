@@ -217,6 +217,63 @@ export function Dialog({ open, onClose, title, children, footer }: { open: boole
   );
 }
 
+/** A dialog that offers one action beside Cancel; danger marks an action that destroys. */
+export function ActionDialog({
+  open,
+  onClose,
+  title,
+  action,
+  onAction,
+  busy,
+  danger,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  action: ReactNode;
+  onAction: () => void;
+  busy?: boolean;
+  danger?: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant={danger ? 'danger' : 'primary'} busy={busy} onClick={onAction}>
+            {action}
+          </Button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
+  );
+}
+
+/** An ActionDialog around a form: Enter in a field submits it as the action button does. */
+export function FormDialog({ children, ...p }: Omit<Parameters<typeof ActionDialog>[0], 'danger'>) {
+  return (
+    <ActionDialog {...p}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          p.onAction();
+        }}
+      >
+        {children}
+        <button type="submit" hidden />
+      </form>
+    </ActionDialog>
+  );
+}
+
 export interface TableColumn<R> {
   key: string;
   header: ReactNode;
