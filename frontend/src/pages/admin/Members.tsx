@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, orgPath } from '../../api/client';
 import { keys, useMembers } from '../../api/hooks';
 import type { IssuedInvite, Member, Role } from '../../api/types';
-import { Alert, Button, Dialog, SelectField, Spinner, Table, TextField } from '../../ui';
+import { ActionDialog, Alert, Button, SelectField, Spinner, Table, TextField } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDate } from '../../lib/format';
@@ -134,21 +134,9 @@ export default function Members() {
           ]}
         />
       ) : null}
-      <Dialog
-        open={!!removing}
-        onClose={() => setRemoving(null)}
-        title={t('admin.removeTitle')}
-        footer={
-          <>
-            <Button onClick={() => setRemoving(null)}>{t('common.cancel')}</Button>
-            <Button variant="danger" busy={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
-              {t('common.remove')}
-            </Button>
-          </>
-        }
-      >
+      <ActionDialog open={!!removing} onClose={() => setRemoving(null)} title={t('admin.removeTitle')} action={t('common.remove')} danger busy={remove.isPending} onAction={() => removing && remove.mutate(removing)}>
         <p>{removing ? t('admin.removeConfirm', { email: removing.email }) : null}</p>
-      </Dialog>
+      </ActionDialog>
     </section>
   );
 }
