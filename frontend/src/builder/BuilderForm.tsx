@@ -6,7 +6,7 @@ import type { DatasetInfo, DimensionInfo, Filter, Grain, Locale, Op, Transform }
 import { isRequiredFilter, repairSpec, type BuilderAction } from '../lib/builder';
 import { effectiveDimensions, hasBRLMeasure, isListOp, splitMeasure, timeDimensionIds, CHART_TYPES, MAX_TOP_N, type ExploreState } from '../lib/spec';
 import { formatInteger, formatPeriod, pickText } from '../lib/format';
-import { Badge, Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
+import { AddRow, Badge, Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
 import { Combobox } from '../ui/Combobox';
 import { useValues } from '../api/hooks';
 
@@ -57,7 +57,6 @@ export function BuilderForm({ org, datasets, ds, state, dispatch, locale }: Prop
 
 function MeasuresEditor({ ds, measures, dispatch, locale }: { ds: DatasetInfo; measures: string[]; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const available = ds.measures.filter((m) => !measures.some((r) => r === m.id));
   return (
     <Fieldset legend={t('explore.measures')}>
@@ -88,25 +87,7 @@ function MeasuresEditor({ ds, measures, dispatch, locale }: { ds: DatasetInfo; m
         })}
       </ul>
       {available.length && measures.length < 8 ? (
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addMeasure')}
-            value={toAdd}
-            placeholder={t('explore.choose')}
-            options={available.map((m) => ({ value: m.id, label: pickText(m.title, locale, m.id) }))}
-            onChange={(e) => setToAdd(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!toAdd}
-            onClick={() => {
-              dispatch({ type: 'addMeasure', id: toAdd });
-              setToAdd('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow label={t('explore.addMeasure')} placeholder={t('explore.choose')} options={available.map((m) => ({ value: m.id, label: pickText(m.title, locale, m.id) }))} onAdd={(id) => dispatch({ type: 'addMeasure', id })} />
       ) : null}
     </Fieldset>
   );
@@ -152,7 +133,6 @@ function TimeEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: E
 
 function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const timeIds = timeDimensionIds(ds);
   const dims = (state.spec.dimensions ?? []).filter((d) => !timeIds.includes(d));
   const used = effectiveDimensions(state.spec).length;
@@ -179,27 +159,14 @@ function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; st
         })}
       </ul>
       {available.length ? (
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addDimension')}
-            value={toAdd}
-            placeholder={t('explore.choose')}
-            disabled={full}
-            aria-describedby="dims-limit"
-            options={available.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
-            onChange={(e) => setToAdd(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!toAdd || full}
-            onClick={() => {
-              dispatch({ type: 'addDimension', id: toAdd });
-              setToAdd('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow
+          label={t('explore.addDimension')}
+          placeholder={t('explore.choose')}
+          disabled={full}
+          describedBy="dims-limit"
+          options={available.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
+          onAdd={(id) => dispatch({ type: 'addDimension', id })}
+        />
       ) : null}
     </Fieldset>
   );
@@ -207,7 +174,6 @@ function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; st
 
 function FiltersEditor({ org, ds, state, dispatch, locale }: { org: string; ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const filters: Filter[] = state.spec.filters ?? [];
   const full = effectiveDimensions(state.spec).length >= ds.limits.max_dimensions;
   return (
@@ -234,25 +200,7 @@ function FiltersEditor({ org, ds, state, dispatch, locale }: { org: string; ds: 
           );
         })}
       </ul>
-      <div className="add-row">
-        <SelectField
-          label={t('explore.addFilter')}
-          value={toAdd}
-          placeholder={t('explore.choose')}
-          options={ds.dimensions.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
-          onChange={(e) => setToAdd(e.target.value)}
-        />
-        <Button
-          size="sm"
-          disabled={!toAdd}
-          onClick={() => {
-            dispatch({ type: 'addFilter', field: toAdd });
-            setToAdd('');
-          }}
-        >
-          {t('common.add')}
-        </Button>
-      </div>
+      <AddRow label={t('explore.addFilter')} placeholder={t('explore.choose')} options={ds.dimensions.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))} onAdd={(field) => dispatch({ type: 'addFilter', field })} />
     </Fieldset>
   );
 }

@@ -4,6 +4,7 @@ import {
   useEffect,
   useId,
   useRef,
+  useState,
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
   type KeyboardEvent,
@@ -126,6 +127,27 @@ export function SelectField({
         ))}
       </select>
     </Field>
+  );
+}
+
+/** A select and an Add button: Add hands the chosen value to onAdd and clears the choice. */
+export function AddRow({ label, placeholder, options, disabled, onAdd, describedBy }: { label: ReactNode; placeholder: string; options: Option[]; disabled?: boolean; onAdd: (value: string) => void; describedBy?: string }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  return (
+    <div className="add-row">
+      <SelectField label={label} value={value} placeholder={placeholder} disabled={disabled} {...(describedBy ? { 'aria-describedby': describedBy } : {})} options={options} onChange={(e) => setValue(e.target.value)} />
+      <Button
+        size="sm"
+        disabled={!value || disabled}
+        onClick={() => {
+          onAdd(value);
+          setValue('');
+        }}
+      >
+        {t('common.add')}
+      </Button>
+    </div>
   );
 }
 
