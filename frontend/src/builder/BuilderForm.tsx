@@ -98,27 +98,13 @@ function TimeEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: E
   const monthly = ds.time === 'month';
   const time = state.spec.time ?? {};
   const grains = timeDimensionIds(ds) as Grain[];
+  // Both ends of the range take a month, or a year as a number.
+  const period = monthly ? { type: 'month', placeholder: 'AAAA-MM' } : { type: 'number', min: 1990, max: 2100, placeholder: 'AAAA' };
   return (
     <Fieldset legend={t('explore.time')}>
       <div className="grid-2">
-        <TextField
-          label={t('explore.from')}
-          type={monthly ? 'month' : 'number'}
-          min={monthly ? undefined : 1990}
-          max={monthly ? undefined : 2100}
-          placeholder={monthly ? 'AAAA-MM' : 'AAAA'}
-          value={time.from ?? ''}
-          onChange={(e) => dispatch({ type: 'setTime', from: e.target.value })}
-        />
-        <TextField
-          label={t('explore.to')}
-          type={monthly ? 'month' : 'number'}
-          min={monthly ? undefined : 1990}
-          max={monthly ? undefined : 2100}
-          placeholder={monthly ? 'AAAA-MM' : 'AAAA'}
-          value={time.to ?? ''}
-          onChange={(e) => dispatch({ type: 'setTime', to: e.target.value })}
-        />
+        <TextField label={t('explore.from')} {...period} value={time.from ?? ''} onChange={(e) => dispatch({ type: 'setTime', from: e.target.value })} />
+        <TextField label={t('explore.to')} {...period} value={time.to ?? ''} onChange={(e) => dispatch({ type: 'setTime', to: e.target.value })} />
       </div>
       <SelectField
         label={t('explore.grain')}
