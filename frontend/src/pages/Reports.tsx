@@ -223,21 +223,20 @@ function ReportTable({ reports, caption, empty, onDeleted }: { reports: Report[]
           },
         ]}
       />
-      <DeleteReportDialog report={deleting} onClose={() => setDeleting(null)} onDone={onDeleted} />
+      <ConfirmDeleteDialog item={deleting} list="reports" title={t('reports.deleteReportTitle')} confirm={(r) => t('reports.deleteReportConfirm', { name: r.view_name || r.id.slice(0, 8) })} onClose={() => setDeleting(null)} onDone={onDeleted} />
     </>
   );
 }
 
 /**
- * Confirms and deletes one org resource (a report, a schedule): DELETE path,
- * then the list under listKey is refetched. Open while item is set.
+ * Confirms and deletes one org resource of a list (a report, a schedule):
+ * DELETE /{list}/{id}, then the list's queries are refetched. Open while item is set.
  */
-function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, onDone }: {
+function ConfirmDeleteDialog<T extends { id: string }>({ item, list, title, confirm, onClose, onDone }: {
   item: T | null;
+  list: 'reports' | 'schedules';
   title: string;
   confirm: (item: T) => string;
-  path: (item: T) => string;
-  listKey: string;
   onClose: () => void;
   onDone: (item: T) => void;
 }) {
@@ -251,8 +250,8 @@ function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, 
     if (item === null) return;
     setBusy(true);
     try {
-      await apiData(orgPath(org.slug, path(item)), { method: 'DELETE' });
-      await qc.invalidateQueries({ queryKey: [listKey, org.slug] });
+      await apiData(orgPath(org.slug, `/${list}/${encodeURIComponent(item.id)}`), { method: 'DELETE' });
+      await qc.invalidateQueries({ queryKey: [list, org.slug] });
       onDone(item);
       onClose();
     } catch (e) {
@@ -266,21 +265,6 @@ function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, 
       {error ? <Alert tone="error">{error}</Alert> : null}
       <p>{item !== null ? confirm(item) : null}</p>
     </ActionDialog>
-  );
-}
-
-function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null; onClose: () => void; onDone: (r: Report) => void }) {
-  const { t } = useTranslation();
-  return (
-    <ConfirmDeleteDialog
-      item={report}
-      title={t('reports.deleteReportTitle')}
-      confirm={(r) => t('reports.deleteReportConfirm', { name: r.view_name || r.id.slice(0, 8) })}
-      path={(r) => `/reports/${encodeURIComponent(r.id)}`}
-      listKey="reports"
-      onClose={onClose}
-      onDone={onDone}
-    />
   );
 }
 
@@ -496,12 +480,15 @@ function SchedulesTab() {
         />
       ) : null}
       {runsOf ? <ScheduleRuns schedule={runsOf} /> : null}
-      <DeleteScheduleDialog
-        schedule={deleting}
+      <ConfirmDeleteDialog
+        item={deleting}
+        list="schedules"
+        title={t('reports.deleteScheduleTitle')}
+        confirm={(sc) => t('reports.deleteScheduleConfirm', { name: sc.name })}
         onClose={() => setDeleting(null)}
-        onDone={(name) => {
+        onDone={(sc) => {
           setError(null);
-          setCreated(t('reports.scheduleDeleted', { name }));
+          setCreated(t('reports.scheduleDeleted', { name: sc.name }));
         }}
       />
     </>
@@ -585,20 +572,5 @@ function ScheduleRuns({ schedule }: { schedule: Schedule }) {
       {runs.isPending ? <Spinner label={t('common.loading')} /> : null}
       <ReportTable reports={runs.data ?? []} caption={t('reports.runs')} empty={t('reports.noRuns')} onDeleted={() => setNotice(t('reports.runDeleted'))} />
     </section>
-  );
-}
-
-function DeleteScheduleDialog({ schedule, onClose, onDone }: { schedule: Schedule | null; onClose: () => void; onDone: (name: string) => void }) {
-  const { t } = useTranslation();
-  return (
-    <ConfirmDeleteDialog
-      item={schedule}
-      title={t('reports.deleteScheduleTitle')}
-      confirm={(sc) => t('reports.deleteScheduleConfirm', { name: sc.name })}
-      path={(sc) => `/schedules/${encodeURIComponent(sc.id)}`}
-      listKey="schedules"
-      onClose={onClose}
-      onDone={(sc) => onDone(sc.name)}
-    />
   );
 }
