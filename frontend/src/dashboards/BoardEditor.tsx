@@ -7,10 +7,11 @@ import { PANEL_WIDTHS, type Board } from '../lib/dashboard';
 import { pickText } from '../lib/format';
 import { isListOp } from '../lib/spec';
 import { FilterRow } from '../builder/BuilderForm';
-import { AddRow, Alert, Button, Fieldset, SelectField, Spinner, TextField } from '../ui';
-import { errorText, useOrgContext } from '../layout/Shell';
+import { AddRow, Alert, Button, Fieldset, SelectField, TextField } from '../ui';
+import { useOrgContext } from '../layout/Shell';
 import { useLocale } from '../layout/nav';
 import { VisibilityField } from '../layout/owned';
+import { QueryStatus } from '../layout/QueryStatus';
 
 export type BoardUpdate = (fn: (prev: Board) => Partial<Board>) => void;
 
@@ -50,8 +51,7 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
       ) : null}
       {privateOnOrg.length ? <Alert tone="warning">{t('dashboards.privateOnOrg', { names: privateOnOrg.map((p) => panelName(p.view_id, p.title)).join(', ') })}</Alert> : null}
       <Fieldset legend={t('dashboards.views')}>
-        {views.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {views.isError ? <Alert tone="error">{errorText(t, views.error)}</Alert> : null}
+        <QueryStatus query={views} />
         {board.panels.length ? (
           <ol className="stack-list">
             {board.panels.map((p, i) => {

@@ -4,9 +4,10 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me, OrgRef, Visibility } from '../api/types';
 import { formatDateTime } from '../lib/format';
-import { Alert, Badge, SelectField, Spinner, Table, Tabs, type TabItem, type TableColumn } from '../ui';
-import { errorText, useOrgContext } from './Shell';
+import { Alert, Badge, SelectField, Table, Tabs, type TabItem, type TableColumn } from '../ui';
+import { useOrgContext } from './Shell';
 import { isAdmin, useLocale } from './nav';
+import { QueryStatus } from './QueryStatus';
 
 /** The section of the translations that names a kind of owned resource. */
 export type OwnedKind = 'views' | 'dashboards';
@@ -86,13 +87,11 @@ export function OwnedList<R extends Owned>({
   empty: string;
   columns: TableColumn<R>[];
 }) {
-  const { t } = useTranslation();
   return (
     <>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       <Tabs label={label} value={tab} onChange={onTab} tabs={tabs}>
-        {query.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {query.isError ? <Alert tone="error">{errorText(t, query.error)}</Alert> : null}
+        <QueryStatus query={query} />
         {query.data ? <Table caption={caption(query.data.length)} rows={query.data} rowKey={(r) => r.id} empty={empty} columns={columns} /> : null}
       </Tabs>
     </>

@@ -18,6 +18,7 @@ import { useMe, useReportsList, useSchedules, useViews } from '../api/hooks';
 import type { Report, ReportFormat, Schedule } from '../api/types';
 import { ActionDialog, Alert, Badge, Button, CheckboxField, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
+import { QueryError } from '../layout/QueryStatus';
 import { canWrite, isAdmin, useLocale } from '../layout/nav';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { DEFAULT_PRESET, cronToPreset, presetToCron, type Frequency, type Preset } from '../lib/schedulePreset';
@@ -57,10 +58,7 @@ export default function Reports() {
 }
 
 /** A list that failed (GET /reports, GET /schedules): the endpoints exist, so any failure, 404 included, is an error. */
-export function ListError({ query }: { query: { isError: boolean; error: unknown } }) {
-  const { t } = useTranslation();
-  return query.isError ? <Alert tone="error">{errorText(t, query.error)}</Alert> : null;
-}
+export const ListError = QueryError;
 
 const statusTone = (s: string) => (s === 'succeeded' ? 'success' : s === 'failed' ? 'error' : 'info') as 'success' | 'error' | 'info';
 

@@ -7,10 +7,11 @@ import { apiData, orgPath } from '../../api/client';
 import { keys, useInvites } from '../../api/hooks';
 import type { Invite, IssuedInvite, Role } from '../../api/types';
 import { inviteURL } from '../../lib/invite';
-import { Alert, Badge, Button, CheckboxField, SelectField, Spinner, Table, TextField } from '../../ui';
+import { Alert, Badge, Button, CheckboxField, SelectField, Table, TextField } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDateTime } from '../../lib/format';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 const ROLES: Role[] = ['viewer', 'analyst', 'admin', 'owner'];
 
@@ -170,8 +171,7 @@ function Invitations({ grantable, onIssued }: { grantable: Role[]; onIssued: (i:
         onInvalid={setError}
         onGrant={(v) => create.mutateAsync(v)}
       />
-      {invites.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {invites.isError ? <Alert tone="error">{errorText(t, invites.error)}</Alert> : null}
+      <QueryStatus query={invites} />
       <CheckboxField label={t('admin.pendingOnly')} checked={pendingOnly} onChange={(e) => setPendingOnly(e.target.checked)} />
       {invites.data ? (
         <Table

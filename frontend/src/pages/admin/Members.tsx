@@ -6,11 +6,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, orgPath } from '../../api/client';
 import { keys, useMembers } from '../../api/hooks';
 import type { IssuedInvite, Member, Role } from '../../api/types';
-import { ActionDialog, Alert, Button, SelectField, Spinner, Table } from '../../ui';
+import { ActionDialog, Alert, Button, SelectField, Table } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDate } from '../../lib/format';
 import { GrantForm, IssuedLink, grantableRoles } from './Invites';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 export default function Members() {
   const { t } = useTranslation();
@@ -76,8 +77,7 @@ export default function Members() {
         onInvalid={setError}
         onGrant={(v) => add.mutateAsync(v)}
       />
-      {members.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {members.isError ? <Alert tone="error">{errorText(t, members.error)}</Alert> : null}
+      <QueryStatus query={members} />
       {members.data ? (
         <Table
           caption={t('admin.membersCaption', { count: members.data.length })}
