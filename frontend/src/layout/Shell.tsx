@@ -18,6 +18,9 @@ interface OrgContext {
 
 const Ctx = createContext<OrgContext | null>(null);
 
+/** The screens of an org, in the main navigation's order; admin is for admins only. */
+const SECTIONS = ['explore', 'views', 'dashboards', 'reports', 'admin'] as const;
+
 export function useOrgContext(): OrgContext {
   const v = useContext(Ctx);
   if (!v) throw new Error('useOrgContext outside the shell');
@@ -84,7 +87,7 @@ function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
   // Same screen in the other org; the builder starts over since datasets differ.
   const choose = (slug: string) => {
     const section = location.pathname.split('/')[3] ?? 'explore';
-    const keep = ['views', 'dashboards', 'reports', 'admin'].includes(section) ? section : 'explore';
+    const keep = (SECTIONS as readonly string[]).includes(section) ? section : 'explore';
     navigate(href(`/o/${slug}/${keep}`));
   };
   return (
@@ -160,23 +163,11 @@ export function Shell() {
   const nav = org ? (
     <nav aria-label={t('nav.main')} className="main-nav">
       <ul>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/explore`)}>{t('nav.explore')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/views`)}>{t('nav.views')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/dashboards`)}>{t('nav.dashboards')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/reports`)}>{t('nav.reports')}</NavLink>
-        </li>
-        {isAdmin(org) ? (
-          <li>
-            <NavLink to={href(`/o/${org.slug}/admin`)}>{t('nav.admin')}</NavLink>
+        {SECTIONS.filter((section) => section !== 'admin' || isAdmin(org)).map((section) => (
+          <li key={section}>
+            <NavLink to={href(`/o/${org.slug}/${section}`)}>{t(`nav.${section}`)}</NavLink>
           </li>
-        ) : null}
+        ))}
       </ul>
     </nav>
   ) : null;
