@@ -55,16 +55,7 @@ export default function Views() {
         caption={(count) => t('views.caption', { count })}
         empty={t('views.empty')}
         columns={[
-          {
-            key: 'name',
-            header: t('views.name'),
-            rowHeader: true,
-            cell: (v) => (
-              <Link to={viewHref(href, org.slug, v)} className="view-link">
-                {v.name}
-              </Link>
-            ),
-          },
+          { key: 'name', header: t('views.name'), rowHeader: true, cell: (v) => <Link to={viewHref(href, org.slug, v)} className="view-link">{v.name}</Link> },
           {
             key: 'dataset',
             header: t('explore.dataset'),
