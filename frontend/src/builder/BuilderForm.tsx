@@ -221,6 +221,8 @@ export function FilterRow({
   const id = useId();
   const title = dim ? pickText(dim.title, locale, dim.id) : filter.field;
   const isTime = dim && ['month', 'quarter', 'year'].includes(dim.type);
+  // Where every value picker of the filter finds its options.
+  const source = { org, ds, dim, locale, isTime: !!isTime };
   const ops = (dim?.operators ?? [filter.op]).filter((op) => !required || op === 'eq' || op === 'in');
   return (
     <div className="filter-row" role="group" aria-labelledby={`${id}-title`} aria-describedby={required ? `${id}-required` : undefined}>
@@ -254,20 +256,16 @@ export function FilterRow({
       />
       {filter.op === 'between' ? (
         <div className="grid-2">
-          <ValuePicker org={org} ds={ds} dim={dim} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} isTime={!!isTime} locale={locale} />
-          <ValuePicker org={org} ds={ds} dim={dim} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} isTime={!!isTime} locale={locale} />
+          <ValuePicker {...source} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} />
+          <ValuePicker {...source} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} />
         </div>
       ) : (
         <ValuePicker
-          org={org}
-          ds={ds}
-          dim={dim}
+          {...source}
           label={filter.op === 'prefix' ? t('explore.prefixOf', { field: title }) : isListOp(filter.op) ? t('explore.valuesOf', { field: title }) : t('explore.valueOf', { field: title })}
           value={filter.value}
           multiple={isListOp(filter.op)}
           onChange={onValue}
-          isTime={!!isTime}
-          locale={locale}
           free={filter.op === 'prefix'}
           fillFirst={required}
         />
