@@ -19,6 +19,7 @@ import type { Report, ReportFormat, Schedule } from '../api/types';
 import { ActionDialog, Alert, Badge, Button, CheckboxField, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { QueryError } from '../layout/QueryStatus';
+import { useAction } from '../layout/useAction';
 import { canWrite, isAdmin, useLocale } from '../layout/nav';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { DEFAULT_PRESET, cronToPreset, presetToCron, type Frequency, type Preset } from '../lib/schedulePreset';
@@ -80,9 +81,8 @@ function ReportsTab() {
   const [viewId, setViewId] = useState('');
   const [format, setFormat] = useState<ReportFormat>('pdf');
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const setMine = (v: boolean) =>
     setParams(
@@ -102,8 +102,7 @@ function ReportsTab() {
       setError(t('reports.chooseView'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const v = views.data?.find((x) => x.id === viewId);
       // The report's title: the one typed, or else the view's name (the server would use the dataset's title).
       const body: Record<string, unknown> = { locale };
@@ -111,11 +110,7 @@ function ReportsTab() {
       if (named) body.title = named;
       await apiData<Report>(orgPath(org.slug, '/reports'), { method: 'POST', body: { template: 'standard', format, view_id: viewId, params: body } });
       await qc.invalidateQueries({ queryKey: ['reports', org.slug] });
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -241,25 +236,19 @@ function ConfirmDeleteDialog<T extends { id: string }>({ item, list, title, conf
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const qc = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => setError(null), [item]);
-  const run = async () => {
+  const { busy, error, setError, run } = useAction();
+  useEffect(() => setError(null), [item, setError]);
+  const remove = async () => {
     if (item === null) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await apiData(orgPath(org.slug, `/${list}/${encodeURIComponent(item.id)}`), { method: 'DELETE' });
       await qc.invalidateQueries({ queryKey: [list, org.slug] });
       onDone(item);
       onClose();
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
-    <ActionDialog open={item !== null} onClose={onClose} title={title} action={t('common.delete')} danger busy={busy} onAction={() => void run()}>
+    <ActionDialog open={item !== null} onClose={onClose} title={title} action={t('common.delete')} danger busy={busy} onAction={() => void remove()}>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <p>{item !== null ? confirm(item) : null}</p>
     </ActionDialog>
@@ -315,8 +304,7 @@ function SchedulesTab() {
   const qc = useQueryClient();
   const [draft, setDraft] = useState<ScheduleDraft>(emptyDraft);
   const [editing, setEditing] = useState<Schedule | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [created, setCreated] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
   const [pending, setPending] = useState<string | null>(null);
@@ -362,8 +350,7 @@ function SchedulesTab() {
       setError(t('reports.presetInvalid'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const common = {
         name: draft.name.trim(),
         format: draft.format,
@@ -385,11 +372,7 @@ function SchedulesTab() {
       setDraft(emptyDraft);
       setEditing(null);
       void qc.invalidateQueries({ queryKey: ['schedules', org.slug] });
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
