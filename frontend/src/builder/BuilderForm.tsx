@@ -166,49 +166,45 @@ function FiltersEditor({ org, ds, state, dispatch, locale }: { org: string; ds: 
     <Fieldset legend={t('explore.filters')}>
       {filters.length === 0 ? <p className="field-hint">{t('explore.noFilters')}</p> : null}
       <ul className="stack-list">
-        {filters.map((f, i) => {
-          const dim = ds.dimensions.find((d) => d.id === f.field);
-          return (
-            <li key={`${f.field}-${i}`} className="filter-item">
-              <FilterRow
-                org={org}
-                ds={ds}
-                dim={dim}
-                filter={f}
-                locale={locale}
-                onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })}
-                onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })}
-                onRemove={() => dispatch({ type: 'removeFilter', index: i })}
-                required={isRequiredFilter(state.spec, ds, f.field)}
-                onGroup={full ? undefined : () => dispatch({ type: 'addDimension', id: f.field })}
-              />
-            </li>
-          );
-        })}
+        {filters.map((f, i) => (
+          <li key={`${f.field}-${i}`} className="filter-item">
+            <FilterRow
+              source={{ org, ds, dim: ds.dimensions.find((d) => d.id === f.field), locale }}
+              filter={f}
+              onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })}
+              onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })}
+              onRemove={() => dispatch({ type: 'removeFilter', index: i })}
+              required={isRequiredFilter(state.spec, ds, f.field)}
+              onGroup={full ? undefined : () => dispatch({ type: 'addDimension', id: f.field })}
+            />
+          </li>
+        ))}
       </ul>
       <AddRow label={t('explore.addFilter')} placeholder={t('explore.choose')} options={ds.dimensions.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))} onAdd={(field) => dispatch({ type: 'addFilter', field })} />
     </Fieldset>
   );
 }
 
+/** Where a filter's values come from: the org's dataset and its dimension (unknown to a stale link), named in locale. */
+export interface FilterSource {
+  org: string;
+  ds: DatasetInfo;
+  dim?: DimensionInfo;
+  locale: Locale;
+}
+
 /** One filter: field, operator from the dataset's operators, value(s) from a searchable picker. Shared with the dashboard's filters. */
 export function FilterRow({
-  org,
-  ds,
-  dim,
+  source,
   filter,
-  locale,
   onOp,
   onValue,
   onRemove,
   required,
   onGroup,
 }: {
-  org: string;
-  ds: DatasetInfo;
-  dim?: DimensionInfo;
+  source: FilterSource;
   filter: Filter;
-  locale: Locale;
   onOp: (op: Op) => void;
   onValue: (v: string | string[]) => void;
   onRemove: () => void;
@@ -219,10 +215,9 @@ export function FilterRow({
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const title = dim ? pickText(dim.title, locale, dim.id) : filter.field;
-  const isTime = dim && ['month', 'quarter', 'year'].includes(dim.type);
-  // Where every value picker of the filter finds its options.
-  const source = { org, ds, dim, locale, isTime: !!isTime };
+  const { dim } = source;
+  const title = dim ? pickText(dim.title, source.locale, dim.id) : filter.field;
+  const isTime = !!dim && ['month', 'quarter', 'year'].includes(dim.type);
   const ops = (dim?.operators ?? [filter.op]).filter((op) => !required || op === 'eq' || op === 'in');
   return (
     <div className="filter-row" role="group" aria-labelledby={`${id}-title`} aria-describedby={required ? `${id}-required` : undefined}>
@@ -256,12 +251,13 @@ export function FilterRow({
       />
       {filter.op === 'between' ? (
         <div className="grid-2">
-          <ValuePicker {...source} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} />
-          <ValuePicker {...source} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} />
+          <ValuePicker {...source} isTime={isTime} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} />
+          <ValuePicker {...source} isTime={isTime} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} />
         </div>
       ) : (
         <ValuePicker
           {...source}
+          isTime={isTime}
           label={filter.op === 'prefix' ? t('explore.prefixOf', { field: title }) : isListOp(filter.op) ? t('explore.valuesOf', { field: title }) : t('explore.valueOf', { field: title })}
           value={filter.value}
           multiple={isListOp(filter.op)}
@@ -283,32 +279,27 @@ export function FilterRow({
 const UFS = ['AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO'];
 const REGIONS = ['Norte', 'Nordeste', 'Sudeste', 'Sul', 'Centro-Oeste'];
 
+/** A filter's value(s): the dimension's closed set, or the warehouse's values searched as the user types (none for a prefix, which is free text). */
 function ValuePicker({
   org,
   ds,
   dim,
-  label,
-  value,
-  onChange,
-  multiple,
-  isTime,
   locale,
+  isTime,
   free,
   fillFirst,
-}: {
-  org: string;
-  ds: DatasetInfo;
-  dim?: DimensionInfo;
+  ...combo
+}: FilterSource & {
   label: string;
   value: string | string[];
   onChange: (v: string | string[]) => void;
   multiple?: boolean;
   isTime: boolean;
-  locale: Locale;
   free?: boolean;
   /** A required value: left empty, it takes the first option (an account, a metric) rather than wait. */
   fillFirst?: boolean;
 }) {
+  const { value, onChange, multiple } = combo;
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const staticValues = dim?.values ?? (dim?.type === 'uf' ? UFS : dim?.type === 'region' ? REGIONS : undefined);
@@ -323,11 +314,8 @@ function ValuePicker({
   }, [fillFirst, empty, first, q, multiple, onChange]);
   return (
     <Combobox
-      label={label}
+      {...combo}
       options={options}
-      value={value}
-      onChange={onChange}
-      multiple={multiple}
       onSearch={staticValues || free ? undefined : setQ}
       loading={!staticValues && !free && remote.isFetching}
       hint={remote.isError ? t('explore.valuesUnavailable') : isTime ? t('explore.timeValueHint') : undefined}

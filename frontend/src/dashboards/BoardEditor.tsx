@@ -114,11 +114,8 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
             return (
               <li key={`${f.field}-${i}`} className="filter-item">
                 <FilterRow
-                  org={org.slug}
-                  ds={fd.ds}
-                  dim={fd.dim}
+                  source={{ org: org.slug, ds: fd.ds, dim: fd.dim, locale }}
                   filter={f}
-                  locale={locale}
                   onOp={(op: Op) => setFilter(i, { ...f, op, value: isListOp(op) ? (Array.isArray(f.value) ? f.value : f.value ? [f.value] : []) : Array.isArray(f.value) ? (f.value[0] ?? '') : f.value })}
                   onValue={(value) => setFilter(i, { ...f, value })}
                   onRemove={() => removeFilter(i)}
