@@ -3,6 +3,8 @@
 // a short Retry-After is retried by itself, at most MAX_429_RETRIES times, and
 // only for requests that are safe to repeat (see retriable).
 
+import type { Page } from './types';
+
 export interface FieldError {
   field: string;
   reason: string;
@@ -204,6 +206,24 @@ async function authorised<T>(path: string, opts: RequestOptions): Promise<ApiRes
 
 export async function apiData<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   return (await api<T>(path, opts)).data;
+}
+
+/** A cursor-paged list (GET path?query&cursor=), page after page until the last or until at least max items came. */
+export async function apiAll<T>(path: string, query: NonNullable<RequestOptions['query']>, max: number): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await apiData<Page<T>>(path, { query: { ...query, cursor } });
+    out.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor && out.length < max);
+  return out;
+}
+
+/** A resource with the ETag to change it by (If-Match); without the header, the tag is made from its version. */
+export async function apiTagged<T extends { version: number }>(path: string): Promise<{ data: T; etag: string }> {
+  const r = await api<T>(path);
+  return { data: r.data, etag: r.headers.get('ETag') ?? `"${r.data.version}"` };
 }
 
 export const orgPath = (org: string, rest = '') => `/v1/orgs/${encodeURIComponent(org)}${rest}`;

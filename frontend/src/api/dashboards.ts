@@ -1,9 +1,10 @@
 // Shared dashboards: GET/POST /v1/orgs/{org}/dashboards, GET/PATCH/DELETE
 // /v1/orgs/{org}/dashboards/{id} (ETag/If-Match like views), and what a view's
 // deletion would take with it (DELETE /views/{id} answers 409 with used_by).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiData, ApiError, orgPath } from './client';
-import type { Filter, Page, Visibility } from './types';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { api, apiAll, apiData, ApiError, apiTagged, orgPath } from './client';
+import { useInvalidate } from './hooks';
+import type { Filter, Visibility } from './types';
 
 export interface DashboardPanel {
   view_id: string;
@@ -46,35 +47,22 @@ const key = {
 export function useDashboards(org: string, f: DashboardListFilter = {}) {
   return useQuery({
     queryKey: key.list(org, f),
-    queryFn: async () => {
-      const out: DashboardDoc[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: Page<DashboardDoc> = await apiData<Page<DashboardDoc>>(orgPath(org, '/dashboards'), { query: { include: 'owner', mine: f.mine ? 'true' : undefined, visibility: f.visibility, limit: 200, cursor } });
-        out.push(...page.data);
-        cursor = page.next_cursor;
-      } while (cursor && out.length < 1000);
-      return out;
-    },
+    queryFn: () => apiAll<DashboardDoc>(orgPath(org, '/dashboards'), { include: 'owner', mine: f.mine ? 'true' : undefined, visibility: f.visibility, limit: 200 }, 1000),
     enabled: !!org,
   });
 }
 
 export async function getDashboard(org: string, id: string): Promise<{ dashboard: DashboardDoc; etag: string }> {
-  const r = await api<DashboardDoc>(orgPath(org, `/dashboards/${encodeURIComponent(id)}`));
-  return { dashboard: r.data, etag: r.headers.get('ETag') ?? `"${r.data.version}"` };
+  const { data, etag } = await apiTagged<DashboardDoc>(orgPath(org, `/dashboards/${encodeURIComponent(id)}`));
+  return { dashboard: data, etag };
 }
 
 export function useDashboard(org: string, id: string | undefined) {
   return useQuery({ queryKey: key.one(org, id ?? ''), queryFn: () => getDashboard(org, id!), enabled: !!org && !!id, retry: false });
 }
 
-function useInvalidate(org: string) {
-  const qc = useQueryClient();
-  return () => {
-    qc.invalidateQueries({ queryKey: ['dashboards', org] });
-    qc.invalidateQueries({ queryKey: ['dashboard', org] });
-  };
+function useInvalidateDashboards(org: string) {
+  return useInvalidate(org, 'dashboards', 'dashboard');
 }
 
 export function createDashboard(org: string, body: DashboardInput) {
@@ -82,13 +70,13 @@ export function createDashboard(org: string, body: DashboardInput) {
 }
 
 export function useCreateDashboard(org: string) {
-  const invalidate = useInvalidate(org);
+  const invalidate = useInvalidateDashboards(org);
   return useMutation({ mutationFn: (body: DashboardInput) => createDashboard(org, body), onSuccess: invalidate });
 }
 
 /** Changes a dashboard with If-Match from the copy the user edited: a change by someone else since is refused (412), not overwritten. */
 export function useUpdateDashboard(org: string) {
-  const invalidate = useInvalidate(org);
+  const invalidate = useInvalidateDashboards(org);
   return useMutation({
     mutationFn: ({ id, patch, etag }: { id: string; patch: Partial<DashboardInput>; etag: string }) => apiData<DashboardDoc>(orgPath(org, `/dashboards/${encodeURIComponent(id)}`), { method: 'PATCH', body: patch, headers: { 'If-Match': etag } }),
     onSuccess: invalidate,
@@ -96,7 +84,7 @@ export function useUpdateDashboard(org: string) {
 }
 
 export function useDeleteDashboard(org: string) {
-  const invalidate = useInvalidate(org);
+  const invalidate = useInvalidateDashboards(org);
   return useMutation({
     mutationFn: async ({ id, etag }: { id: string; etag: string }) => {
       await api(orgPath(org, `/dashboards/${encodeURIComponent(id)}`), { method: 'DELETE', headers: { 'If-Match': etag } });

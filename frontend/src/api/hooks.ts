@@ -1,6 +1,6 @@
 // Server state with TanStack Query.
 import { keepPreviousData, useQuery, useQueryClient, useMutation } from '@tanstack/react-query';
-import { api, apiData, orgPath } from './client';
+import { api, apiAll, apiData, apiTagged, orgPath } from './client';
 import type { AuditEntry, DatasetInfo, Invite, Me, Member, Org, Page, QueryAnswer, QuerySpec, Report, Schedule, SourceInfo, ValueList, View, Visibility } from './types';
 import type { Entitlements, Upload, Usage } from './types';
 import { normaliseSpec, specKey } from '../lib/spec';
@@ -77,35 +77,30 @@ export function useQueryAnswer(org: string, spec: QuerySpec | null) {
 export function useViews(org: string, visibility?: Visibility) {
   return useQuery({
     queryKey: keys.views(org, visibility),
-    queryFn: async () => {
-      const out: View[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: Page<View> = await apiData<Page<View>>(orgPath(org, '/views'), { query: { include: 'owner', visibility, limit: 200, cursor } });
-        out.push(...page.data);
-        cursor = page.next_cursor;
-      } while (cursor && out.length < 1000);
-      return out;
-    },
+    queryFn: () => apiAll<View>(orgPath(org, '/views'), { include: 'owner', visibility, limit: 200 }, 1000),
     enabled: !!org,
   });
 }
 
 export async function getView(org: string, id: string): Promise<{ view: View; etag: string }> {
-  const r = await api<View>(orgPath(org, `/views/${encodeURIComponent(id)}`));
-  return { view: r.data, etag: r.headers.get('ETag') ?? `"${r.data.version}"` };
+  const { data, etag } = await apiTagged<View>(orgPath(org, `/views/${encodeURIComponent(id)}`));
+  return { view: data, etag };
 }
 
 export function useView(org: string, id: string | undefined) {
   return useQuery({ queryKey: keys.view(org, id ?? ''), queryFn: () => getView(org, id!), enabled: !!org && !!id, retry: false });
 }
 
-export function useInvalidateViews(org: string) {
+/** Marks stale every query of org under each of the key prefixes. */
+export function useInvalidate(org: string, ...prefixes: string[]) {
   const qc = useQueryClient();
   return () => {
-    qc.invalidateQueries({ queryKey: ['views', org] });
-    qc.invalidateQueries({ queryKey: ['view', org] });
+    for (const p of prefixes) qc.invalidateQueries({ queryKey: [p, org] });
   };
+}
+
+export function useInvalidateViews(org: string) {
+  return useInvalidate(org, 'views', 'view');
 }
 
 export function useCreateView(org: string) {
@@ -142,16 +137,7 @@ export function useDeleteView(org: string) {
 export function useMembers(org: string, enabled = true) {
   return useQuery({
     queryKey: keys.members(org),
-    queryFn: async () => {
-      const out: Member[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: Page<Member> = await apiData<Page<Member>>(orgPath(org, '/members'), { query: { limit: 500, cursor } });
-        out.push(...page.data);
-        cursor = page.next_cursor;
-      } while (cursor && out.length < 5000);
-      return out;
-    },
+    queryFn: () => apiAll<Member>(orgPath(org, '/members'), { limit: 500 }, 5000),
     enabled: enabled && !!org,
   });
 }
@@ -160,16 +146,7 @@ export function useMembers(org: string, enabled = true) {
 export function useInvites(org: string, enabled = true) {
   return useQuery({
     queryKey: keys.invites(org),
-    queryFn: async () => {
-      const out: Invite[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: Page<Invite> = await apiData<Page<Invite>>(orgPath(org, '/invites'), { query: { limit: 500, cursor } });
-        out.push(...page.data);
-        cursor = page.next_cursor;
-      } while (cursor && out.length < 2000);
-      return out;
-    },
+    queryFn: () => apiAll<Invite>(orgPath(org, '/invites'), { limit: 500 }, 2000),
     enabled: enabled && !!org,
   });
 }

@@ -6,7 +6,7 @@ import type { DatasetInfo, DimensionInfo, Filter, Grain, Locale, Op, Transform }
 import { isRequiredFilter, repairSpec, type BuilderAction } from '../lib/builder';
 import { effectiveDimensions, hasBRLMeasure, isListOp, splitMeasure, timeDimensionIds, CHART_TYPES, MAX_TOP_N, type ExploreState } from '../lib/spec';
 import { formatInteger, formatPeriod, pickText } from '../lib/format';
-import { Badge, Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
+import { AddRow, Badge, Button, CheckboxField, Fieldset, SelectField, TextField } from '../ui';
 import { Combobox } from '../ui/Combobox';
 import { useValues } from '../api/hooks';
 
@@ -57,7 +57,6 @@ export function BuilderForm({ org, datasets, ds, state, dispatch, locale }: Prop
 
 function MeasuresEditor({ ds, measures, dispatch, locale }: { ds: DatasetInfo; measures: string[]; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const available = ds.measures.filter((m) => !measures.some((r) => r === m.id));
   return (
     <Fieldset legend={t('explore.measures')}>
@@ -88,25 +87,7 @@ function MeasuresEditor({ ds, measures, dispatch, locale }: { ds: DatasetInfo; m
         })}
       </ul>
       {available.length && measures.length < 8 ? (
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addMeasure')}
-            value={toAdd}
-            placeholder={t('explore.choose')}
-            options={available.map((m) => ({ value: m.id, label: pickText(m.title, locale, m.id) }))}
-            onChange={(e) => setToAdd(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!toAdd}
-            onClick={() => {
-              dispatch({ type: 'addMeasure', id: toAdd });
-              setToAdd('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow label={t('explore.addMeasure')} placeholder={t('explore.choose')} options={available.map((m) => ({ value: m.id, label: pickText(m.title, locale, m.id) }))} onAdd={(id) => dispatch({ type: 'addMeasure', id })} />
       ) : null}
     </Fieldset>
   );
@@ -117,27 +98,13 @@ function TimeEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: E
   const monthly = ds.time === 'month';
   const time = state.spec.time ?? {};
   const grains = timeDimensionIds(ds) as Grain[];
+  // Both ends of the range take a month, or a year as a number.
+  const period = monthly ? { type: 'month', placeholder: 'AAAA-MM' } : { type: 'number', min: 1990, max: 2100, placeholder: 'AAAA' };
   return (
     <Fieldset legend={t('explore.time')}>
       <div className="grid-2">
-        <TextField
-          label={t('explore.from')}
-          type={monthly ? 'month' : 'number'}
-          min={monthly ? undefined : 1990}
-          max={monthly ? undefined : 2100}
-          placeholder={monthly ? 'AAAA-MM' : 'AAAA'}
-          value={time.from ?? ''}
-          onChange={(e) => dispatch({ type: 'setTime', from: e.target.value })}
-        />
-        <TextField
-          label={t('explore.to')}
-          type={monthly ? 'month' : 'number'}
-          min={monthly ? undefined : 1990}
-          max={monthly ? undefined : 2100}
-          placeholder={monthly ? 'AAAA-MM' : 'AAAA'}
-          value={time.to ?? ''}
-          onChange={(e) => dispatch({ type: 'setTime', to: e.target.value })}
-        />
+        <TextField label={t('explore.from')} {...period} value={time.from ?? ''} onChange={(e) => dispatch({ type: 'setTime', from: e.target.value })} />
+        <TextField label={t('explore.to')} {...period} value={time.to ?? ''} onChange={(e) => dispatch({ type: 'setTime', to: e.target.value })} />
       </div>
       <SelectField
         label={t('explore.grain')}
@@ -152,7 +119,6 @@ function TimeEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: E
 
 function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const timeIds = timeDimensionIds(ds);
   const dims = (state.spec.dimensions ?? []).filter((d) => !timeIds.includes(d));
   const used = effectiveDimensions(state.spec).length;
@@ -179,27 +145,14 @@ function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; st
         })}
       </ul>
       {available.length ? (
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addDimension')}
-            value={toAdd}
-            placeholder={t('explore.choose')}
-            disabled={full}
-            aria-describedby="dims-limit"
-            options={available.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
-            onChange={(e) => setToAdd(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!toAdd || full}
-            onClick={() => {
-              dispatch({ type: 'addDimension', id: toAdd });
-              setToAdd('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow
+          label={t('explore.addDimension')}
+          placeholder={t('explore.choose')}
+          disabled={full}
+          describedBy="dims-limit"
+          options={available.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
+          onAdd={(id) => dispatch({ type: 'addDimension', id })}
+        />
       ) : null}
     </Fieldset>
   );
@@ -207,74 +160,51 @@ function DimensionsEditor({ ds, state, dispatch, locale }: { ds: DatasetInfo; st
 
 function FiltersEditor({ org, ds, state, dispatch, locale }: { org: string; ds: DatasetInfo; state: ExploreState; dispatch: Props['dispatch']; locale: Locale }) {
   const { t } = useTranslation();
-  const [toAdd, setToAdd] = useState('');
   const filters: Filter[] = state.spec.filters ?? [];
   const full = effectiveDimensions(state.spec).length >= ds.limits.max_dimensions;
   return (
     <Fieldset legend={t('explore.filters')}>
       {filters.length === 0 ? <p className="field-hint">{t('explore.noFilters')}</p> : null}
       <ul className="stack-list">
-        {filters.map((f, i) => {
-          const dim = ds.dimensions.find((d) => d.id === f.field);
-          return (
-            <li key={`${f.field}-${i}`} className="filter-item">
-              <FilterRow
-                org={org}
-                ds={ds}
-                dim={dim}
-                filter={f}
-                locale={locale}
-                onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })}
-                onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })}
-                onRemove={() => dispatch({ type: 'removeFilter', index: i })}
-                required={isRequiredFilter(state.spec, ds, f.field)}
-                onGroup={full ? undefined : () => dispatch({ type: 'addDimension', id: f.field })}
-              />
-            </li>
-          );
-        })}
+        {filters.map((f, i) => (
+          <li key={`${f.field}-${i}`} className="filter-item">
+            <FilterRow
+              source={{ org, ds, dim: ds.dimensions.find((d) => d.id === f.field), locale }}
+              filter={f}
+              onOp={(op) => dispatch({ type: 'setFilterOp', index: i, op })}
+              onValue={(value) => dispatch({ type: 'setFilterValue', index: i, value })}
+              onRemove={() => dispatch({ type: 'removeFilter', index: i })}
+              required={isRequiredFilter(state.spec, ds, f.field)}
+              onGroup={full ? undefined : () => dispatch({ type: 'addDimension', id: f.field })}
+            />
+          </li>
+        ))}
       </ul>
-      <div className="add-row">
-        <SelectField
-          label={t('explore.addFilter')}
-          value={toAdd}
-          placeholder={t('explore.choose')}
-          options={ds.dimensions.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))}
-          onChange={(e) => setToAdd(e.target.value)}
-        />
-        <Button
-          size="sm"
-          disabled={!toAdd}
-          onClick={() => {
-            dispatch({ type: 'addFilter', field: toAdd });
-            setToAdd('');
-          }}
-        >
-          {t('common.add')}
-        </Button>
-      </div>
+      <AddRow label={t('explore.addFilter')} placeholder={t('explore.choose')} options={ds.dimensions.map((d) => ({ value: d.id, label: pickText(d.title, locale, d.id) }))} onAdd={(field) => dispatch({ type: 'addFilter', field })} />
     </Fieldset>
   );
 }
 
+/** Where a filter's values come from: the org's dataset and its dimension (unknown to a stale link), named in locale. */
+export interface FilterSource {
+  org: string;
+  ds: DatasetInfo;
+  dim?: DimensionInfo;
+  locale: Locale;
+}
+
 /** One filter: field, operator from the dataset's operators, value(s) from a searchable picker. Shared with the dashboard's filters. */
 export function FilterRow({
-  org,
-  ds,
-  dim,
+  source,
   filter,
-  locale,
   onOp,
   onValue,
   onRemove,
   required,
   onGroup,
 }: {
-  org: string;
-  ds: DatasetInfo;
-  dim?: DimensionInfo;
+  source: FilterSource;
   filter: Filter;
-  locale: Locale;
   onOp: (op: Op) => void;
   onValue: (v: string | string[]) => void;
   onRemove: () => void;
@@ -285,8 +215,9 @@ export function FilterRow({
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const title = dim ? pickText(dim.title, locale, dim.id) : filter.field;
-  const isTime = dim && ['month', 'quarter', 'year'].includes(dim.type);
+  const { dim } = source;
+  const title = dim ? pickText(dim.title, source.locale, dim.id) : filter.field;
+  const isTime = !!dim && ['month', 'quarter', 'year'].includes(dim.type);
   const ops = (dim?.operators ?? [filter.op]).filter((op) => !required || op === 'eq' || op === 'in');
   return (
     <div className="filter-row" role="group" aria-labelledby={`${id}-title`} aria-describedby={required ? `${id}-required` : undefined}>
@@ -320,20 +251,17 @@ export function FilterRow({
       />
       {filter.op === 'between' ? (
         <div className="grid-2">
-          <ValuePicker org={org} ds={ds} dim={dim} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} isTime={!!isTime} locale={locale} />
-          <ValuePicker org={org} ds={ds} dim={dim} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} isTime={!!isTime} locale={locale} />
+          <ValuePicker {...source} isTime={isTime} label={t('explore.betweenFrom', { field: title })} value={(filter.value as string[])[0] ?? ''} onChange={(v) => onValue([String(v), (filter.value as string[])[1] ?? ''])} />
+          <ValuePicker {...source} isTime={isTime} label={t('explore.betweenTo', { field: title })} value={(filter.value as string[])[1] ?? ''} onChange={(v) => onValue([(filter.value as string[])[0] ?? '', String(v)])} />
         </div>
       ) : (
         <ValuePicker
-          org={org}
-          ds={ds}
-          dim={dim}
+          {...source}
+          isTime={isTime}
           label={filter.op === 'prefix' ? t('explore.prefixOf', { field: title }) : isListOp(filter.op) ? t('explore.valuesOf', { field: title }) : t('explore.valueOf', { field: title })}
           value={filter.value}
           multiple={isListOp(filter.op)}
           onChange={onValue}
-          isTime={!!isTime}
-          locale={locale}
           free={filter.op === 'prefix'}
           fillFirst={required}
         />
@@ -351,32 +279,27 @@ export function FilterRow({
 const UFS = ['AC', 'AL', 'AM', 'AP', 'BA', 'CE', 'DF', 'ES', 'GO', 'MA', 'MG', 'MS', 'MT', 'PA', 'PB', 'PE', 'PI', 'PR', 'RJ', 'RN', 'RO', 'RR', 'RS', 'SC', 'SE', 'SP', 'TO'];
 const REGIONS = ['Norte', 'Nordeste', 'Sudeste', 'Sul', 'Centro-Oeste'];
 
+/** A filter's value(s): the dimension's closed set, or the warehouse's values searched as the user types (none for a prefix, which is free text). */
 function ValuePicker({
   org,
   ds,
   dim,
-  label,
-  value,
-  onChange,
-  multiple,
-  isTime,
   locale,
+  isTime,
   free,
   fillFirst,
-}: {
-  org: string;
-  ds: DatasetInfo;
-  dim?: DimensionInfo;
+  ...combo
+}: FilterSource & {
   label: string;
   value: string | string[];
   onChange: (v: string | string[]) => void;
   multiple?: boolean;
   isTime: boolean;
-  locale: Locale;
   free?: boolean;
   /** A required value: left empty, it takes the first option (an account, a metric) rather than wait. */
   fillFirst?: boolean;
 }) {
+  const { value, onChange, multiple } = combo;
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const staticValues = dim?.values ?? (dim?.type === 'uf' ? UFS : dim?.type === 'region' ? REGIONS : undefined);
@@ -391,11 +314,8 @@ function ValuePicker({
   }, [fillFirst, empty, first, q, multiple, onChange]);
   return (
     <Combobox
-      label={label}
+      {...combo}
       options={options}
-      value={value}
-      onChange={onChange}
-      multiple={multiple}
       onSearch={staticValues || free ? undefined : setQ}
       loading={!staticValues && !free && remote.isFetching}
       hint={remote.isError ? t('explore.valuesUnavailable') : isTime ? t('explore.timeValueHint') : undefined}

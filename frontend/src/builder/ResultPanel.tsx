@@ -15,6 +15,7 @@ import { useLocale } from '../layout/nav';
 import { formatBytes, formatInteger } from '../lib/format';
 import type { ChartExport } from '../lib/exports';
 import type { ExportMeta } from '../lib/exports/csv';
+import { useExport } from './useExport';
 import './interactive.css';
 
 const ChartView = lazy(() => import('../charts/ChartView'));
@@ -313,40 +314,21 @@ export function ExportBar({ data, extraPdf }: { data: PanelData; extraPdf?: bool
   const { t } = useTranslation();
   const locale = useLocale();
   const labels = useLabels();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, done, error, run: start, pdfLabels } = useExport<'png' | 'svg' | 'csv' | 'about' | 'xlsx' | 'pdf'>();
   const chartExport: ChartExport = { meta: data.meta, model: data.model, chart: data.chart === 'table' ? 'bar' : data.chart, locale, emptyText: t('results.empty') };
-  const run = async (kind: 'png' | 'svg' | 'csv' | 'about' | 'xlsx' | 'pdf') => {
-    setBusy(kind);
-    setDone(null);
-    setError(null);
-    try {
-      const x = await import('../lib/exports');
-      let name = '';
-      if (kind === 'png') name = x.exportPNG(chartExport);
-      else if (kind === 'svg') name = x.exportSVG(chartExport);
-      else if (kind === 'about') name = x.exportAboutCSV(data.meta, locale, t('export.aboutFile'));
-      else if (kind === 'csv' || kind === 'xlsx') {
+  const run = (kind: 'png' | 'svg' | 'csv' | 'about' | 'xlsx' | 'pdf') =>
+    start(kind, (x) => {
+      if (kind === 'png') return x.exportPNG(chartExport);
+      if (kind === 'svg') return x.exportSVG(chartExport);
+      if (kind === 'about') return x.exportAboutCSV(data.meta, locale, t('export.aboutFile'));
+      if (kind === 'csv' || kind === 'xlsx') {
         const m = tableMatrix(data.answer, undefined, locale, labels);
         m.header = data.table.header;
         const units = data.answer.columns.map((c) => (c.kind === 'measure' ? c.unit : undefined));
-        name = kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units, codes: data.codes }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units, data.codes, locale);
-      } else {
-        name = await x.exportPDF({
-          title: data.meta.title,
-          lines: [],
-          panels: [{ export: { ...chartExport, chart: data.chart }, table: data.table }],
-          labels: { page: (n, of) => t('export.page', { n, of }), rowsShown: (n, of) => t('export.rowsShown', { n, of }) },
-        });
+        return kind === 'csv' ? x.exportCSV(data.meta, m.header, m.rows, { locale, units, codes: data.codes }) : x.exportXLSX(data.meta, m.header, m.rows, { data: t('export.dataSheet'), about: t('export.aboutSheet') }, units, data.codes, locale);
       }
-      setDone(t('export.done', { name }));
-    } catch (e) {
-      setError(t('export.failed', { reason: e instanceof Error ? e.message : String(e) }));
-    } finally {
-      setBusy(null);
-    }
-  };
+      return x.exportPDF({ title: data.meta.title, lines: [], panels: [{ export: { ...chartExport, chart: data.chart }, table: data.table }], labels: pdfLabels });
+    });
   void extraPdf;
   return (
     <div className="export-bar">

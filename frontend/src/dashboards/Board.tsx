@@ -15,6 +15,7 @@ import { chartFor } from '../lib/chartPrefs';
 import { stateToParams } from '../lib/spec';
 import { ResultPanel, type PanelData, type Pick } from '../builder/ResultPanel';
 import { DrillTrail } from '../builder/Drill';
+import { useExport } from '../builder/useExport';
 import { Alert, Button, Spinner } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useHref, useLocale } from '../layout/nav';
@@ -27,9 +28,7 @@ export function BoardView({ board }: { board: Board }) {
   const datasets = useDatasets(org.slug);
   const panels = useRef(new Map<number, { data: PanelData | null; note?: string }>());
   const [cross, setCross] = useState<CrossFilter | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, done, error, run, pdfLabels } = useExport<'pdf'>();
   // Shared filters name their fields with any dataset's titles.
   const allDims = useMemo(() => {
     const list = datasets.data ?? [];
@@ -44,13 +43,10 @@ export function BoardView({ board }: { board: Board }) {
   };
   const period = board.from || board.to ? describePeriod({ dataset: '', measures: [], time: { from: board.from, to: board.to } }, locale, t) : '';
 
-  const exportPdf = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const x = await import('../lib/exports');
+  const exportPdf = () =>
+    run('pdf', (x) => {
       const list = board.panels.map((_, i) => panels.current.get(i)).filter((p): p is { data: PanelData; note?: string } => !!p?.data);
-      const name = await x.exportPDF({
+      return x.exportPDF({
         title: board.name || t('dashboards.untitled'),
         lines: [
           [t('dashboards.sharedFilters'), describeFilters(board.filters, allDims, locale, t)],
@@ -60,15 +56,9 @@ export function BoardView({ board }: { board: Board }) {
           [t('export.fields.link'), window.location.href],
         ],
         panels: list.map(({ data: p, note }) => ({ export: { meta: p.meta, model: p.model, chart: p.chart === 'table' ? 'table' : p.chart, locale, emptyText: t('results.empty') }, table: p.table, note })),
-        labels: { page: (n, of) => t('export.page', { n, of }), rowsShown: (n, of) => t('export.rowsShown', { n, of }) },
+        labels: pdfLabels,
       });
-      setDone(t('export.done', { name }));
-    } catch (e) {
-      setError(t('export.failed', { reason: e instanceof Error ? e.message : String(e) }));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section aria-label={t('dashboards.panels')}>
@@ -79,7 +69,7 @@ export function BoardView({ board }: { board: Board }) {
         </p>
         <div className="btn-group">
           <Button onClick={() => void navigator.clipboard?.writeText(window.location.href)}>{t('explore.copyLink')}</Button>
-          <Button variant="primary" busy={busy} onClick={() => void exportPdf()} disabled={!board.panels.length}>
+          <Button variant="primary" busy={!!busy} onClick={() => void exportPdf()} disabled={!board.panels.length}>
             {t('dashboards.exportPdf')}
           </Button>
         </div>

@@ -1,6 +1,5 @@
 // Editing a dashboard: name, who sees it, its panels (add, remove, reorder,
 // width) and the shared filters and time range.
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDatasets, useViews } from '../api/hooks';
 import type { DatasetInfo, DimensionInfo, Filter, Op, Visibility } from '../api/types';
@@ -8,9 +7,11 @@ import { PANEL_WIDTHS, type Board } from '../lib/dashboard';
 import { pickText } from '../lib/format';
 import { isListOp } from '../lib/spec';
 import { FilterRow } from '../builder/BuilderForm';
-import { Alert, Button, Fieldset, SelectField, Spinner, TextField } from '../ui';
-import { errorText, useOrgContext } from '../layout/Shell';
+import { AddRow, Alert, Button, Fieldset, SelectField, TextField } from '../ui';
+import { useOrgContext } from '../layout/Shell';
 import { useLocale } from '../layout/nav';
+import { VisibilityField } from '../layout/owned';
+import { QueryStatus } from '../layout/QueryStatus';
 
 export type BoardUpdate = (fn: (prev: Board) => Partial<Board>) => void;
 
@@ -21,8 +22,6 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
   const locale = useLocale();
   const views = useViews(org.slug);
   const datasets = useDatasets(org.slug);
-  const [adding, setAdding] = useState('');
-  const [field, setField] = useState('');
 
   const viewOf = (id: string) => views.data?.find((v) => v.id === id);
   // An org dashboard shows org views only: a private view would be hidden from the colleagues it is shared with.
@@ -48,21 +47,11 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
       <h2 id="dash-editor-title">{t('dashboards.editor')}</h2>
       <TextField label={t('dashboards.name')} value={board.name} maxLength={200} required onChange={(e) => update(() => ({ name: e.target.value }))} />
       {onVisibility ? (
-        <SelectField
-          label={t('dashboards.visibility')}
-          value={visibility}
-          options={[
-            { value: 'private', label: t('dashboards.private') },
-            { value: 'org', label: t('dashboards.org') },
-          ]}
-          onChange={(e) => onVisibility(e.target.value as Visibility)}
-          hint={t('dashboards.visibilityHint')}
-        />
+        <VisibilityField kind="dashboards" value={visibility} onChange={onVisibility} hint={t('dashboards.visibilityHint')} />
       ) : null}
       {privateOnOrg.length ? <Alert tone="warning">{t('dashboards.privateOnOrg', { names: privateOnOrg.map((p) => panelName(p.view_id, p.title)).join(', ') })}</Alert> : null}
       <Fieldset legend={t('dashboards.views')}>
-        {views.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {views.isError ? <Alert tone="error">{errorText(t, views.error)}</Alert> : null}
+        <QueryStatus query={views} />
         {board.panels.length ? (
           <ol className="stack-list">
             {board.panels.map((p, i) => {
@@ -96,26 +85,13 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
           <p className="field-hint">{t('dashboards.noPanels')}</p>
         )}
         {views.data && views.data.length === 0 ? <p className="field-hint">{t('dashboards.noViews')}</p> : null}
-        <div className="add-row">
-          <SelectField
-            label={t('dashboards.addPanel')}
-            value={adding}
-            placeholder={t('explore.choose')}
-            disabled={!addable.length}
-            options={addable.map((v) => ({ value: v.id, label: `${v.name} (${t(`views.${v.visibility}`)})` }))}
-            onChange={(e) => setAdding(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!adding}
-            onClick={() => {
-              update((prev) => ({ panels: [...prev.panels, { view_id: adding, w: 6 }] }));
-              setAdding('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow
+          label={t('dashboards.addPanel')}
+          placeholder={t('explore.choose')}
+          disabled={!addable.length}
+          options={addable.map((v) => ({ value: v.id, label: `${v.name} (${t(`views.${v.visibility}`)})` }))}
+          onAdd={(id) => update((prev) => ({ panels: [...prev.panels, { view_id: id, w: 6 }] }))}
+        />
       </Fieldset>
       <Fieldset legend={t('dashboards.sharedFilters')}>
         <p className="field-hint">{t('dashboards.sharedFiltersHelp')}</p>
@@ -138,11 +114,8 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
             return (
               <li key={`${f.field}-${i}`} className="filter-item">
                 <FilterRow
-                  org={org.slug}
-                  ds={fd.ds}
-                  dim={fd.dim}
+                  source={{ org: org.slug, ds: fd.ds, dim: fd.dim, locale }}
                   filter={f}
-                  locale={locale}
                   onOp={(op: Op) => setFilter(i, { ...f, op, value: isListOp(op) ? (Array.isArray(f.value) ? f.value : f.value ? [f.value] : []) : Array.isArray(f.value) ? (f.value[0] ?? '') : f.value })}
                   onValue={(value) => setFilter(i, { ...f, value })}
                   onRemove={() => removeFilter(i)}
@@ -151,29 +124,18 @@ export function BoardEditor({ board, update, visibility = 'private', onVisibilit
             );
           })}
         </ul>
-        <div className="add-row">
-          <SelectField
-            label={t('explore.addFilter')}
-            value={field}
-            placeholder={fields.size ? t('explore.choose') : t('dashboards.chooseViewsFirst')}
-            disabled={!fields.size}
-            options={[...fields.values()].map(({ dim }) => ({ value: dim.id, label: pickText(dim.title, locale, dim.id) }))}
-            onChange={(e) => setField(e.target.value)}
-          />
-          <Button
-            size="sm"
-            disabled={!field}
-            onClick={() => {
-              const fd = fields.get(field);
-              if (!fd) return;
-              const op: Op = fd.dim.operators.includes('in') ? 'in' : fd.dim.operators[0];
-              update((prev) => ({ filters: [...prev.filters, { field, op, value: isListOp(op) ? [] : '' }] }));
-              setField('');
-            }}
-          >
-            {t('common.add')}
-          </Button>
-        </div>
+        <AddRow
+          label={t('explore.addFilter')}
+          placeholder={fields.size ? t('explore.choose') : t('dashboards.chooseViewsFirst')}
+          disabled={!fields.size}
+          options={[...fields.values()].map(({ dim }) => ({ value: dim.id, label: pickText(dim.title, locale, dim.id) }))}
+          onAdd={(field) => {
+            const fd = fields.get(field);
+            if (!fd) return;
+            const op: Op = fd.dim.operators.includes('in') ? 'in' : fd.dim.operators[0];
+            update((prev) => ({ filters: [...prev.filters, { field, op, value: isListOp(op) ? [] : '' }] }));
+          }}
+        />
       </Fieldset>
     </section>
   );

@@ -4,7 +4,7 @@ import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'reac
 import { useAuth } from '../auth/AuthProvider';
 import { useMe } from '../api/hooks';
 import type { Me, OrgRef } from '../api/types';
-import { Alert, Button, Spinner } from '../ui';
+import { Alert, Button, FieldLabel, Spinner } from '../ui';
 import { isAdmin, useHref, useLocale, useOrgSlug } from './nav';
 import { LOCALES } from '../i18n';
 import { problemText } from '../lib/problems';
@@ -18,39 +18,47 @@ interface OrgContext {
 
 const Ctx = createContext<OrgContext | null>(null);
 
+/** The screens of an org, in the main navigation's order; admin is for admins only. */
+const SECTIONS = ['explore', 'views', 'dashboards', 'reports', 'admin'] as const;
+
 export function useOrgContext(): OrgContext {
   const v = useContext(Ctx);
   if (!v) throw new Error('useOrgContext outside the shell');
   return v;
 }
 
+/** A select of the top bar, its label there for assistive technology only. */
+function CompactSelect({ className, label, value, onChange, children }: { className: string; label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <FieldLabel fid={id} hidden>
+        {label}
+      </FieldLabel>
+      <select id={id} className="input select input-compact" value={value} onChange={(e) => onChange(e.target.value)}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const id = useId();
+  const choose = (lang: string) => {
+    void i18n.changeLanguage(lang);
+    const p = new URLSearchParams(params);
+    p.set('lang', lang);
+    setParams(p, { replace: true });
+  };
   return (
-    <div className="lang-switch">
-      <label htmlFor={id} className="visually-hidden">
-        {t('header.language')}
-      </label>
-      <select
-        id={id}
-        className="input select input-compact"
-        value={i18n.language}
-        onChange={(e) => {
-          void i18n.changeLanguage(e.target.value);
-          const p = new URLSearchParams(params);
-          p.set('lang', e.target.value);
-          setParams(p, { replace: true });
-        }}
-      >
-        {LOCALES.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`lang.${l}`)}
-          </option>
-        ))}
-      </select>
-    </div>
+    <CompactSelect className="lang-switch" label={t('header.language')} value={i18n.language} onChange={choose}>
+      {LOCALES.map((l) => (
+        <option key={l} value={l} lang={l}>
+          {t(`lang.${l}`)}
+        </option>
+      ))}
+    </CompactSelect>
   );
 }
 
@@ -68,7 +76,6 @@ function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
   const navigate = useNavigate();
   const href = useHref();
   const location = useLocation();
-  const id = useId();
   if (me.orgs.length < 2) {
     return (
       <span className="org-name">
@@ -77,29 +84,20 @@ function OrgSwitcher({ me, current }: { me: Me; current: OrgRef }) {
       </span>
     );
   }
+  // Same screen in the other org; the builder starts over since datasets differ.
+  const choose = (slug: string) => {
+    const section = location.pathname.split('/')[3] ?? 'explore';
+    const keep = (SECTIONS as readonly string[]).includes(section) ? section : 'explore';
+    navigate(href(`/o/${slug}/${keep}`));
+  };
   return (
-    <div className="org-switch">
-      <label htmlFor={id} className="visually-hidden">
-        {t('header.org')}
-      </label>
-      <select
-        id={id}
-        className="input select input-compact"
-        value={current.slug}
-        onChange={(e) => {
-          // Same screen in the other org; the builder starts over since datasets differ.
-          const section = location.pathname.split('/')[3] ?? 'explore';
-          const keep = ['views', 'dashboards', 'reports', 'admin'].includes(section) ? section : 'explore';
-          navigate(href(`/o/${e.target.value}/${keep}`));
-        }}
-      >
-        {me.orgs.map((o) => (
-          <option key={o.id} value={o.slug}>
-            {o.name} ({t(`roles.${o.role}`)})
-          </option>
-        ))}
-      </select>
-    </div>
+    <CompactSelect className="org-switch" label={t('header.org')} value={current.slug} onChange={choose}>
+      {me.orgs.map((o) => (
+        <option key={o.id} value={o.slug}>
+          {o.name} ({t(`roles.${o.role}`)})
+        </option>
+      ))}
+    </CompactSelect>
   );
 }
 
@@ -165,23 +163,11 @@ export function Shell() {
   const nav = org ? (
     <nav aria-label={t('nav.main')} className="main-nav">
       <ul>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/explore`)}>{t('nav.explore')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/views`)}>{t('nav.views')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/dashboards`)}>{t('nav.dashboards')}</NavLink>
-        </li>
-        <li>
-          <NavLink to={href(`/o/${org.slug}/reports`)}>{t('nav.reports')}</NavLink>
-        </li>
-        {isAdmin(org) ? (
-          <li>
-            <NavLink to={href(`/o/${org.slug}/admin`)}>{t('nav.admin')}</NavLink>
+        {SECTIONS.filter((section) => section !== 'admin' || isAdmin(org)).map((section) => (
+          <li key={section}>
+            <NavLink to={href(`/o/${org.slug}/${section}`)}>{t(`nav.${section}`)}</NavLink>
           </li>
-        ) : null}
+        ))}
       </ul>
     </nav>
   ) : null;

@@ -9,12 +9,12 @@ import { createDashboard, isConflict, useCreateDashboard, useDashboard, useDashb
 import type { Visibility } from '../api/types';
 import { boardInput, boardOf, boardOfUrl, dashboardToParams, importChoice, importInput, loadDashboards, paramsToDashboard, rememberImportChoice, uniqueNames, type Board, type Dashboard } from '../lib/dashboard';
 import { useUrlState } from '../layout/useUrlState';
-import { formatDateTime } from '../lib/format';
 import { BoardView } from '../dashboards/Board';
 import { BoardEditor } from '../dashboards/BoardEditor';
-import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
+import { ActionDialog, Alert, Button, FormDialog, PageHeader, Spinner, TextField } from '../ui';
+import { OwnedList, ownerOrOrgAdmin, useOwnedColumns, VisibilityBadge, VisibilityField } from '../layout/owned';
 import { errorText, useOrgContext } from '../layout/Shell';
-import { canWrite, isAdmin, useGo, useHref, useLocale } from '../layout/nav';
+import { canWrite, useGo, useHref, useLocale } from '../layout/nav';
 
 export default function Dashboards() {
   const [params] = useSearchParams();
@@ -26,15 +26,15 @@ export default function Dashboards() {
 
 function useMayEdit() {
   const { org, me } = useOrgContext();
-  return useCallback((d: Pick<DashboardDoc, 'owner_id' | 'visibility'>) => canWrite(org) && (d.owner_id === me.user.id || (isAdmin(org) && d.visibility === 'org')), [org, me]);
+  return useCallback((d: Pick<DashboardDoc, 'owner_id' | 'visibility'>) => canWrite(org) && ownerOrOrgAdmin(org, me, d), [org, me]);
 }
 
 function DashboardList() {
   const { t } = useTranslation();
-  const { org, me } = useOrgContext();
+  const { org } = useOrgContext();
   const href = useHref();
-  const locale = useLocale();
   const mayEdit = useMayEdit();
+  const columns = useOwnedColumns<DashboardDoc>('dashboards');
   const [tab, setTab] = useState<'all' | 'mine' | 'org'>('all');
   const list = useDashboards(org.slug, tab === 'mine' ? { mine: true } : tab === 'org' ? { visibility: 'org' } : {});
   const [creating, setCreating] = useState(false);
@@ -52,47 +52,32 @@ function DashboardList() {
       </PageHeader>
       {!canWrite(org) ? <Alert tone="info">{t('dashboards.readOnlyViewer')}</Alert> : null}
       {canWrite(org) && list.data && tab === 'all' ? <ImportNotice taken={list.data.map((d) => d.name)} /> : null}
-      {notice ? <Alert tone="success">{notice}</Alert> : null}
-      <Tabs
+      <OwnedList
         label={t('dashboards.filterLabel')}
-        value={tab}
-        onChange={(v) => setTab(v as typeof tab)}
+        tab={tab}
+        onTab={(id) => setTab(id as typeof tab)}
         tabs={[
           { id: 'all', label: t('dashboards.all') },
           { id: 'mine', label: t('dashboards.mine') },
           { id: 'org', label: t('dashboards.sharedWithOrg') },
         ]}
-      >
-        {list.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {list.isError ? <Alert tone="error">{errorText(t, list.error)}</Alert> : null}
-        {list.data ? (
-          <Table
-            caption={t('dashboards.caption', { count: list.data.length })}
-            rows={list.data}
-            rowKey={(d) => d.id}
-            empty={canWrite(org) ? t('dashboards.empty') : t('dashboards.emptyViewer')}
-            columns={[
-              { key: 'name', header: t('dashboards.name'), rowHeader: true, cell: (d) => <Link to={href(`/o/${org.slug}/dashboards`, { id: d.id })}>{d.name || t('dashboards.untitled')}</Link> },
-              { key: 'visibility', header: t('dashboards.visibility'), cell: (d) => <Badge tone={d.visibility === 'org' ? 'info' : 'neutral'}>{t(`dashboards.${d.visibility}`)}</Badge> },
-              { key: 'owner', header: t('views.owner'), cell: (d) => (d.owner_id === me.user.id ? t('views.you') : (d.owner?.email ?? '—')) },
-              { key: 'panels', header: t('dashboards.viewCount'), cell: (d) => String(d.panels?.length ?? 0), align: 'end' },
-              { key: 'updated', header: t('views.updated'), cell: (d) => formatDateTime(d.updated_at, locale) },
-              {
-                key: 'actions',
-                header: t('common.actions'),
-                cell: (d) =>
-                  mayEdit(d) ? (
-                    <Button size="sm" variant="danger" onClick={() => setDeleting(d)} aria-label={t('dashboards.deleteNamed', { name: d.name })}>
-                      {t('common.delete')}
-                    </Button>
-                  ) : (
-                    <span className="muted">{t('views.readOnly')}</span>
-                  ),
-              },
-            ]}
-          />
-        ) : null}
-      </Tabs>
+        notice={notice}
+        query={list}
+        caption={(count) => t('dashboards.caption', { count })}
+        empty={canWrite(org) ? t('dashboards.empty') : t('dashboards.emptyViewer')}
+        columns={[
+          { key: 'name', header: t('dashboards.name'), rowHeader: true, cell: (d) => <Link to={href(`/o/${org.slug}/dashboards`, { id: d.id })}>{d.name || t('dashboards.untitled')}</Link> },
+          columns.visibility,
+          columns.owner,
+          { key: 'panels', header: t('dashboards.viewCount'), cell: (d) => String(d.panels?.length ?? 0), align: 'end' },
+          columns.updated,
+          columns.actions(mayEdit, (d) => (
+            <Button size="sm" variant="danger" onClick={() => setDeleting(d)} aria-label={t('dashboards.deleteNamed', { name: d.name })}>
+              {t('common.delete')}
+            </Button>
+          )),
+        ]}
+      />
       <NewDialog open={creating} onClose={() => setCreating(false)} />
       <DeleteDialog dashboard={deleting} onClose={() => setDeleting(null)} onDone={(name) => setNotice(t('dashboards.deleted', { name }))} />
     </div>
@@ -182,40 +167,11 @@ function NewDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
     }
   };
   return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title={t('dashboards.new')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" busy={create.isPending} onClick={() => void submit()}>
-            {t('dashboards.create')}
-          </Button>
-        </>
-      }
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        {error ? <Alert tone="error">{error}</Alert> : null}
-        <TextField label={t('dashboards.name')} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} autoFocus />
-        <SelectField
-          label={t('dashboards.visibility')}
-          value={visibility}
-          options={[
-            { value: 'private', label: t('dashboards.private') },
-            { value: 'org', label: t('dashboards.org') },
-          ]}
-          onChange={(e) => setVisibility(e.target.value as Visibility)}
-          hint={t('dashboards.visibilityHint')}
-        />
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+    <FormDialog open={open} onClose={onClose} title={t('dashboards.new')} action={t('dashboards.create')} busy={create.isPending} onAction={() => void submit()}>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <TextField label={t('dashboards.name')} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} autoFocus />
+      <VisibilityField kind="dashboards" value={visibility} onChange={setVisibility} hint={t('dashboards.visibilityHint')} />
+    </FormDialog>
   );
 }
 
@@ -225,36 +181,21 @@ function DeleteDialog({ dashboard, etag, onClose, onDone }: { dashboard: Dashboa
   const del = useDeleteDashboard(org.slug);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setError(null), [dashboard]);
+  const run = async () => {
+    if (!dashboard) return;
+    try {
+      await del.mutateAsync({ id: dashboard.id, etag: etag ?? `"${dashboard.version}"` });
+      onDone(dashboard.name);
+      onClose();
+    } catch (e) {
+      setError(isConflict(e) ? t('dashboards.conflict') : errorText(t, e));
+    }
+  };
   return (
-    <Dialog
-      open={!!dashboard}
-      onClose={onClose}
-      title={t('dashboards.deleteTitle')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="danger"
-            busy={del.isPending}
-            onClick={async () => {
-              if (!dashboard) return;
-              try {
-                await del.mutateAsync({ id: dashboard.id, etag: etag ?? `"${dashboard.version}"` });
-                onDone(dashboard.name);
-                onClose();
-              } catch (e) {
-                setError(isConflict(e) ? t('dashboards.conflict') : errorText(t, e));
-              }
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </>
-      }
-    >
+    <ActionDialog open={!!dashboard} onClose={onClose} title={t('dashboards.deleteTitle')} action={t('common.delete')} danger busy={del.isPending} onAction={() => void run()}>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <p>{dashboard ? t('dashboards.deleteConfirm', { name: dashboard.name }) : null}</p>
-    </Dialog>
+    </ActionDialog>
   );
 }
 
@@ -353,7 +294,7 @@ function SavedDashboard({ id, startEditing }: { id: string; startEditing: boolea
         ) : null}
       </PageHeader>
       <p className="muted">
-        <Badge tone={q.data.dashboard.visibility === 'org' ? 'info' : 'neutral'}>{t(`dashboards.${q.data.dashboard.visibility}`)}</Badge>
+        <VisibilityBadge kind="dashboards" visibility={q.data.dashboard.visibility} />
       </p>
       {!editable ? <Alert tone="info">{canWrite(org) ? t('dashboards.readOnlyNotOwner') : t('dashboards.readOnlyViewer')}</Alert> : null}
       {conflict ? (

@@ -12,9 +12,10 @@ import { BuilderForm } from '../builder/BuilderForm';
 import { ResultPanel, type Pick } from '../builder/ResultPanel';
 import { DrillTrail } from '../builder/Drill';
 import { canDrill, drillBack, drillDown, type DrillStep } from '../lib/drill';
-import { Alert, Button, Dialog, PageHeader, SelectField, Spinner, TextField } from '../ui';
+import { Alert, Button, FormDialog, PageHeader, SelectField, Spinner, TextField } from '../ui';
+import { VisibilityField } from '../layout/owned';
 import { errorText, useOrgContext } from '../layout/Shell';
-import { canWrite, useLocale } from '../layout/nav';
+import { canWrite, isAdmin, useLocale } from '../layout/nav';
 import type { Visibility } from '../api/types';
 import { chartFor, rememberChart } from '../lib/chartPrefs';
 import { formatInteger } from '../lib/format';
@@ -177,7 +178,8 @@ function SaveViewDialog({ open, onClose, state, defaultName, onSaved }: { open: 
   const create = useCreateView(org.slug);
   const update = useUpdateView(org.slug);
   const existing = useView(org.slug, state.viewId);
-  const own = existing.data && existing.data.view.owner_id === me.user.id;
+  // Its owner or an admin may save over the view open in the builder; anyone may save a new one.
+  const mayUpdate = !!existing.data && (existing.data.view.owner_id === me.user.id || isAdmin(org));
   const [name, setName] = useState(defaultName);
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [mode, setMode] = useState<'new' | 'update'>('new');
@@ -187,7 +189,7 @@ function SaveViewDialog({ open, onClose, state, defaultName, onSaved }: { open: 
     if (open) {
       setName(existing.data?.view.name ?? defaultName.slice(0, 200));
       setVisibility(existing.data?.view.visibility ?? 'private');
-      setMode(existing.data && (own || org.role === 'admin' || org.role === 'owner') ? 'update' : 'new');
+      setMode(mayUpdate ? 'update' : 'new');
       setError(null);
       setNameError(null);
     }
@@ -216,50 +218,21 @@ function SaveViewDialog({ open, onClose, state, defaultName, onSaved }: { open: 
     }
   };
   return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title={mode === 'update' ? t('views.saveChangesTitle') : t('views.saveTitle')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" busy={busy} onClick={() => void submit()}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        {error ? <Alert tone="error">{error}</Alert> : null}
-        {existing.data && (own || org.role === 'admin' || org.role === 'owner') ? (
-          <SelectField
-            label={t('views.saveMode')}
-            value={mode}
-            options={[
-              { value: 'update', label: t('views.updateExisting', { name: existing.data.view.name }) },
-              { value: 'new', label: t('views.saveAsNew') },
-            ]}
-            onChange={(e) => setMode(e.target.value as 'new' | 'update')}
-          />
-        ) : null}
-        <TextField label={t('views.name')} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} error={nameError ?? undefined} autoFocus />
+    <FormDialog open={open} onClose={onClose} title={mode === 'update' ? t('views.saveChangesTitle') : t('views.saveTitle')} action={t('common.save')} busy={busy} onAction={() => void submit()}>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {mayUpdate ? (
         <SelectField
-          label={t('views.visibility')}
-          value={visibility}
+          label={t('views.saveMode')}
+          value={mode}
           options={[
-            { value: 'private', label: t('views.private') },
-            { value: 'org', label: t('views.org') },
+            { value: 'update', label: t('views.updateExisting', { name: existing.data.view.name }) },
+            { value: 'new', label: t('views.saveAsNew') },
           ]}
-          onChange={(e) => setVisibility(e.target.value as Visibility)}
-          hint={t('views.visibilityHint')}
+          onChange={(e) => setMode(e.target.value as 'new' | 'update')}
         />
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      ) : null}
+      <TextField label={t('views.name')} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} error={nameError ?? undefined} autoFocus />
+      <VisibilityField kind="views" value={visibility} onChange={setVisibility} hint={t('views.visibilityHint')} />
+    </FormDialog>
   );
 }

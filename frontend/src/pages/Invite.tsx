@@ -13,8 +13,9 @@ import { apiData } from '../api/client';
 import { keys } from '../api/hooks';
 import type { OrgRef } from '../api/types';
 import { inviteStage, isInviteToken, otherAccountHelps, refusalOf, type InviteStage, type Refusal } from '../lib/invite';
-import { Alert, Button, Spinner, TextField } from '../ui';
-import { LanguageSwitch, SkipLink } from '../layout/Shell';
+import { Alert, Button, Spinner } from '../ui';
+import { AuthPage, EmailField, PasswordField } from '../auth/AuthPage';
+import { authErrorCode, signInMessageKey } from '../auth/messages';
 import { useHref } from '../layout/nav';
 
 export type InviteMode = 'signin' | 'signup';
@@ -57,6 +58,11 @@ export function InviteView(p: InviteViewProps) {
       <Alert tone={p.notice.tone}>{p.notice.text}</Alert>
     </div>
   ) : null;
+  const otherAccount = (
+    <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
+      {t('invite.otherAccount')}
+    </Button>
+  );
   let body;
   switch (p.stage) {
     case 'loading':
@@ -77,42 +83,16 @@ export function InviteView(p: InviteViewProps) {
           </div>
           <form onSubmit={p.onSubmit} noValidate>
             {notice}
-            <TextField
-              id="invite-email"
-              label={t('signin.email')}
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={p.form.email}
-              onChange={(e) => p.onForm({ email: e.target.value })}
-              error={p.fieldErrors.email}
-            />
-            <TextField
-              id="invite-password"
-              label={t('signin.password')}
-              type="password"
-              name="password"
+            <EmailField form="invite" value={p.form.email} onValue={(email) => p.onForm({ email })} error={p.fieldErrors.email} />
+            <PasswordField
+              form="invite"
               autoComplete={signup ? 'new-password' : 'current-password'}
-              required
               hint={signup ? t('invite.passwordHint') : undefined}
               value={p.form.password}
-              onChange={(e) => p.onForm({ password: e.target.value })}
+              onValue={(password) => p.onForm({ password })}
               error={p.fieldErrors.password}
             />
-            {signup ? (
-              <TextField
-                id="invite-confirm"
-                label={t('invite.confirm')}
-                type="password"
-                name="confirm"
-                autoComplete="new-password"
-                required
-                value={p.form.confirm}
-                onChange={(e) => p.onForm({ confirm: e.target.value })}
-                error={p.fieldErrors.confirm}
-              />
-            ) : null}
+            {signup ? <PasswordField form="invite" name="confirm" label={t('invite.confirm')} autoComplete="new-password" value={p.form.confirm} onValue={(confirm) => p.onForm({ confirm })} error={p.fieldErrors.confirm} /> : null}
             <Button type="submit" variant="primary" busy={p.busy} className="btn-block">
               {signup ? t('invite.createAccount') : t('signin.submit')}
             </Button>
@@ -142,9 +122,7 @@ export function InviteView(p: InviteViewProps) {
             <Button onClick={p.onSendVerification} disabled={p.busy}>
               {t('invite.sendVerification')}
             </Button>
-            <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
-              {t('invite.otherAccount')}
-            </Button>
+            {otherAccount}
           </div>
         </>
       );
@@ -158,9 +136,7 @@ export function InviteView(p: InviteViewProps) {
             <Button variant="primary" busy={p.busy} onClick={p.onAccept}>
               {p.busy ? t('invite.accepting') : t('invite.accept')}
             </Button>
-            <Button variant="ghost" onClick={p.onSignOut} disabled={p.busy}>
-              {t('invite.otherAccount')}
-            </Button>
+            {otherAccount}
           </div>
         </>
       );
@@ -184,27 +160,13 @@ export function InviteView(p: InviteViewProps) {
     }
   }
   return (
-    <div className="signin-page">
-      <SkipLink />
-      <header className="signin-top">
-        <span className="brand">
-          <img src="/favicon.svg" alt="" width={24} height={24} />
-          <span>Mirante</span>
-        </span>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} className="signin-main">
-        <div className="card signin-card" data-stage={p.stage}>
-          <h1 id="page-title" tabIndex={-1}>
-            {t('invite.title')}
-          </h1>
-          {body}
-        </div>
-      </main>
-    </div>
+    <AuthPage title={t('invite.title')} stage={p.stage}>
+      {body}
+    </AuthPage>
   );
 }
 
+/** The sign-in page's words for a failed Firebase Auth call, and the account creation's own. */
 function authMessageKey(code: string, signup: boolean): string {
   switch (code) {
     case 'auth/email-already-in-use':
@@ -213,19 +175,8 @@ function authMessageKey(code: string, signup: boolean): string {
       return 'invite.errors.passwordShort';
     case 'auth/invalid-email':
       return signup ? 'invite.errors.emailInvalid' : 'signin.errors.invalid';
-    case 'auth/invalid-credential':
-    case 'auth/wrong-password':
-    case 'auth/user-not-found':
-    case 'auth/invalid-login-credentials':
-      return 'signin.errors.invalid';
-    case 'auth/too-many-requests':
-      return 'signin.errors.tooMany';
-    case 'auth/user-disabled':
-      return 'signin.errors.disabled';
-    case 'auth/network-request-failed':
-      return 'signin.errors.network';
     default:
-      return 'signin.errors.generic';
+      return signInMessageKey(code);
   }
 }
 
@@ -234,7 +185,7 @@ async function sendVerification(u: User) {
   try {
     await sendEmailVerification(u, { url: window.location.href });
   } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
+    const code = authErrorCode(e);
     if (code !== 'auth/unauthorized-continue-uri' && code !== 'auth/invalid-continue-uri') throw e;
     await sendEmailVerification(u);
   }
@@ -256,10 +207,6 @@ export default function Invite() {
   // user.emailVerified changes in place on reload(), which re-renders nothing.
   const [verified, setVerified] = useState(false);
   const checked = useRef<string | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('invite.title')} · Mirante`;
-  }, [t]);
 
   // A session restored after following the verification link elsewhere
   // holds a stale claim: read the account once.
@@ -286,7 +233,7 @@ export default function Invite() {
     try {
       await action();
     } catch (err) {
-      say('error', t(authMessageKey((err as { code?: string }).code ?? '', signup)));
+      say('error', t(authMessageKey(authErrorCode(err), signup)));
     } finally {
       setBusy(false);
     }

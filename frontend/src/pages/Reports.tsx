@@ -16,8 +16,10 @@ import type { TFunction } from 'i18next';
 import { apiData, orgPath } from '../api/client';
 import { useMe, useReportsList, useSchedules, useViews } from '../api/hooks';
 import type { Report, ReportFormat, Schedule } from '../api/types';
-import { Alert, Badge, Button, CheckboxField, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
+import { ActionDialog, Alert, Badge, Button, CheckboxField, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
 import { errorText, useOrgContext } from '../layout/Shell';
+import { QueryError } from '../layout/QueryStatus';
+import { useAction } from '../layout/useAction';
 import { canWrite, isAdmin, useLocale } from '../layout/nav';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { DEFAULT_PRESET, cronToPreset, presetToCron, type Frequency, type Preset } from '../lib/schedulePreset';
@@ -57,10 +59,7 @@ export default function Reports() {
 }
 
 /** A list that failed (GET /reports, GET /schedules): the endpoints exist, so any failure, 404 included, is an error. */
-export function ListError({ query }: { query: { isError: boolean; error: unknown } }) {
-  const { t } = useTranslation();
-  return query.isError ? <Alert tone="error">{errorText(t, query.error)}</Alert> : null;
-}
+export const ListError = QueryError;
 
 const statusTone = (s: string) => (s === 'succeeded' ? 'success' : s === 'failed' ? 'error' : 'info') as 'success' | 'error' | 'info';
 
@@ -82,9 +81,8 @@ function ReportsTab() {
   const [viewId, setViewId] = useState('');
   const [format, setFormat] = useState<ReportFormat>('pdf');
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const setMine = (v: boolean) =>
     setParams(
@@ -104,8 +102,7 @@ function ReportsTab() {
       setError(t('reports.chooseView'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const v = views.data?.find((x) => x.id === viewId);
       // The report's title: the one typed, or else the view's name (the server would use the dataset's title).
       const body: Record<string, unknown> = { locale };
@@ -113,11 +110,7 @@ function ReportsTab() {
       if (named) body.title = named;
       await apiData<Report>(orgPath(org.slug, '/reports'), { method: 'POST', body: { template: 'standard', format, view_id: viewId, params: body } });
       await qc.invalidateQueries({ queryKey: ['reports', org.slug] });
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -223,79 +216,42 @@ function ReportTable({ reports, caption, empty, onDeleted }: { reports: Report[]
           },
         ]}
       />
-      <DeleteReportDialog report={deleting} onClose={() => setDeleting(null)} onDone={onDeleted} />
+      <ConfirmDeleteDialog item={deleting} list="reports" title={t('reports.deleteReportTitle')} confirm={(r) => t('reports.deleteReportConfirm', { name: r.view_name || r.id.slice(0, 8) })} onClose={() => setDeleting(null)} onDone={onDeleted} />
     </>
   );
 }
 
 /**
- * Confirms and deletes one org resource (a report, a schedule): DELETE path,
- * then the list under listKey is refetched. Open while item is set.
+ * Confirms and deletes one org resource of a list (a report, a schedule):
+ * DELETE /{list}/{id}, then the list's queries are refetched. Open while item is set.
  */
-function ConfirmDeleteDialog<T>({ item, title, confirm, path, listKey, onClose, onDone }: {
+function ConfirmDeleteDialog<T extends { id: string }>({ item, list, title, confirm, onClose, onDone }: {
   item: T | null;
+  list: 'reports' | 'schedules';
   title: string;
   confirm: (item: T) => string;
-  path: (item: T) => string;
-  listKey: string;
   onClose: () => void;
   onDone: (item: T) => void;
 }) {
   const { t } = useTranslation();
   const { org } = useOrgContext();
   const qc = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => setError(null), [item]);
+  const { busy, error, setError, run } = useAction();
+  useEffect(() => setError(null), [item, setError]);
+  const remove = async () => {
+    if (item === null) return;
+    await run(async () => {
+      await apiData(orgPath(org.slug, `/${list}/${encodeURIComponent(item.id)}`), { method: 'DELETE' });
+      await qc.invalidateQueries({ queryKey: [list, org.slug] });
+      onDone(item);
+      onClose();
+    });
+  };
   return (
-    <Dialog
-      open={item !== null}
-      onClose={onClose}
-      title={title}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="danger"
-            busy={busy}
-            onClick={async () => {
-              if (item === null) return;
-              setBusy(true);
-              try {
-                await apiData(orgPath(org.slug, path(item)), { method: 'DELETE' });
-                await qc.invalidateQueries({ queryKey: [listKey, org.slug] });
-                onDone(item);
-                onClose();
-              } catch (e) {
-                setError(errorText(t, e));
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </>
-      }
-    >
+    <ActionDialog open={item !== null} onClose={onClose} title={title} action={t('common.delete')} danger busy={busy} onAction={() => void remove()}>
       {error ? <Alert tone="error">{error}</Alert> : null}
       <p>{item !== null ? confirm(item) : null}</p>
-    </Dialog>
-  );
-}
-
-function DeleteReportDialog({ report, onClose, onDone }: { report: Report | null; onClose: () => void; onDone: (r: Report) => void }) {
-  const { t } = useTranslation();
-  return (
-    <ConfirmDeleteDialog
-      item={report}
-      title={t('reports.deleteReportTitle')}
-      confirm={(r) => t('reports.deleteReportConfirm', { name: r.view_name || r.id.slice(0, 8) })}
-      path={(r) => `/reports/${encodeURIComponent(r.id)}`}
-      listKey="reports"
-      onClose={onClose}
-      onDone={onDone}
-    />
+    </ActionDialog>
   );
 }
 
@@ -348,8 +304,7 @@ function SchedulesTab() {
   const qc = useQueryClient();
   const [draft, setDraft] = useState<ScheduleDraft>(emptyDraft);
   const [editing, setEditing] = useState<Schedule | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [created, setCreated] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
   const [pending, setPending] = useState<string | null>(null);
@@ -395,8 +350,7 @@ function SchedulesTab() {
       setError(t('reports.presetInvalid'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const common = {
         name: draft.name.trim(),
         format: draft.format,
@@ -418,11 +372,7 @@ function SchedulesTab() {
       setDraft(emptyDraft);
       setEditing(null);
       void qc.invalidateQueries({ queryKey: ['schedules', org.slug] });
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -511,12 +461,15 @@ function SchedulesTab() {
         />
       ) : null}
       {runsOf ? <ScheduleRuns schedule={runsOf} /> : null}
-      <DeleteScheduleDialog
-        schedule={deleting}
+      <ConfirmDeleteDialog
+        item={deleting}
+        list="schedules"
+        title={t('reports.deleteScheduleTitle')}
+        confirm={(sc) => t('reports.deleteScheduleConfirm', { name: sc.name })}
         onClose={() => setDeleting(null)}
-        onDone={(name) => {
+        onDone={(sc) => {
           setError(null);
-          setCreated(t('reports.scheduleDeleted', { name }));
+          setCreated(t('reports.scheduleDeleted', { name: sc.name }));
         }}
       />
     </>
@@ -600,20 +553,5 @@ function ScheduleRuns({ schedule }: { schedule: Schedule }) {
       {runs.isPending ? <Spinner label={t('common.loading')} /> : null}
       <ReportTable reports={runs.data ?? []} caption={t('reports.runs')} empty={t('reports.noRuns')} onDeleted={() => setNotice(t('reports.runDeleted'))} />
     </section>
-  );
-}
-
-function DeleteScheduleDialog({ schedule, onClose, onDone }: { schedule: Schedule | null; onClose: () => void; onDone: (name: string) => void }) {
-  const { t } = useTranslation();
-  return (
-    <ConfirmDeleteDialog
-      item={schedule}
-      title={t('reports.deleteScheduleTitle')}
-      confirm={(sc) => t('reports.deleteScheduleConfirm', { name: sc.name })}
-      path={(sc) => `/schedules/${encodeURIComponent(sc.id)}`}
-      listKey="schedules"
-      onClose={onClose}
-      onDone={(sc) => onDone(sc.name)}
-    />
   );
 }

@@ -1,33 +1,16 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
-import { Button, TextField } from '../ui';
+import { Button } from '../ui';
 import { ProblemAlert } from '../ui/FieldError';
 import { bindProblem, type ProblemMessages } from '../lib/problems';
-import { LanguageSwitch, SkipLink } from '../layout/Shell';
+import { AuthPage, EmailField, PasswordField } from '../auth/AuthPage';
+import { authErrorCode, signInMessageKey } from '../auth/messages';
 import { useHref } from '../layout/nav';
 
 /** The form's controls, named as the problem fields they show. */
 const CONTROLS = ['email', 'password'] as const;
-
-function messageKey(code: string): string {
-  switch (code) {
-    case 'auth/invalid-credential':
-    case 'auth/wrong-password':
-    case 'auth/user-not-found':
-    case 'auth/invalid-login-credentials':
-      return 'signin.errors.invalid';
-    case 'auth/too-many-requests':
-      return 'signin.errors.tooMany';
-    case 'auth/user-disabled':
-      return 'signin.errors.disabled';
-    case 'auth/network-request-failed':
-      return 'signin.errors.network';
-    default:
-      return 'signin.errors.generic';
-  }
-}
 
 /** Only in-app paths are followed after sign-in. */
 function safeNext(next: string | null): string | null {
@@ -47,10 +30,6 @@ export default function SignIn() {
   const [busy, setBusy] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    document.title = `${t('signin.title')} · Mirante`;
-  }, [t]);
-
   if (user) return <Navigate to={safeNext(params.get('next')) ?? href('/')} replace />;
 
   const submit = async (e: FormEvent) => {
@@ -68,12 +47,12 @@ export default function SignIn() {
     try {
       await signIn(email.trim(), password);
     } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
+      const code = authErrorCode(err);
       if (code === 'auth/invalid-email') {
         setProblem({ summary: '', fields: [{ field: 'email', message: t('signin.errors.emailInvalid'), reason: '' }] });
         setTimeout(() => document.getElementById('signin-email')?.focus(), 0);
       } else {
-        setProblem({ summary: t(messageKey(code)), fields: [] });
+        setProblem({ summary: t(signInMessageKey(code)), fields: [] });
         setTimeout(() => alertRef.current?.focus(), 0);
       }
     } finally {
@@ -82,56 +61,21 @@ export default function SignIn() {
   };
 
   return (
-    <div className="signin-page">
-      <SkipLink />
-      <header className="signin-top">
-        <span className="brand">
-          <img src="/favicon.svg" alt="" width={24} height={24} />
-          <span>Mirante</span>
-        </span>
-        <LanguageSwitch />
-      </header>
-      <main id="main" tabIndex={-1} className="signin-main">
-        <div className="card signin-card">
-          <h1 id="page-title" tabIndex={-1}>
-            {t('signin.title')}
-          </h1>
-          <p className="muted">{t('signin.intro')}</p>
-          <form onSubmit={submit} noValidate aria-describedby={bound?.summary ? 'signin-error' : undefined}>
-            {bound?.summary || bound?.rest.length ? (
-              <div ref={alertRef} tabIndex={-1} id="signin-error">
-                <ProblemAlert problem={bound} />
-              </div>
-            ) : null}
-            <TextField
-              id="signin-email"
-              label={t('signin.email')}
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              error={bound?.byControl.email}
-            />
-            <TextField
-              id="signin-password"
-              label={t('signin.password')}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              error={bound?.byControl.password}
-            />
-            <Button type="submit" variant="primary" busy={busy} className="btn-block">
-              {busy ? t('signin.submitting') : t('signin.submit')}
-            </Button>
-          </form>
-          {import.meta.env.DEV ? <p className="field-hint signin-demo">{t('signin.demoHint')}</p> : null}
-        </div>
-      </main>
-    </div>
+    <AuthPage title={t('signin.title')}>
+      <p className="muted">{t('signin.intro')}</p>
+      <form onSubmit={submit} noValidate aria-describedby={bound?.summary ? 'signin-error' : undefined}>
+        {bound?.summary || bound?.rest.length ? (
+          <div ref={alertRef} tabIndex={-1} id="signin-error">
+            <ProblemAlert problem={bound} />
+          </div>
+        ) : null}
+        <EmailField form="signin" value={email} onValue={setEmail} error={bound?.byControl.email} />
+        <PasswordField form="signin" autoComplete="current-password" value={password} onValue={setPassword} error={bound?.byControl.password} />
+        <Button type="submit" variant="primary" busy={busy} className="btn-block">
+          {busy ? t('signin.submitting') : t('signin.submit')}
+        </Button>
+      </form>
+      {import.meta.env.DEV ? <p className="field-hint signin-demo">{t('signin.demoHint')}</p> : null}
+    </AuthPage>
   );
 }

@@ -7,10 +7,11 @@ import { useDatasets, useDeleteView, useUpdateView, useViews } from '../api/hook
 import type { View, Visibility } from '../api/types';
 import { usedByOf, type ViewUse } from '../api/dashboards';
 import { ProblemAlert, useProblem } from '../ui/FieldError';
-import { Alert, Badge, Button, Dialog, PageHeader, SelectField, Spinner, Table, Tabs, TextField } from '../ui';
+import { ActionDialog, Alert, Button, FormDialog, PageHeader, TextField } from '../ui';
+import { OwnedList, ownerOrOrgAdmin, useOwnedColumns, VisibilityField } from '../layout/owned';
 import { errorText, useOrgContext } from '../layout/Shell';
 import { useHref, useLocale } from '../layout/nav';
-import { formatDateTime, pickText } from '../lib/format';
+import { pickText } from '../lib/format';
 import { stateToParams } from '../lib/spec';
 import { chartFor } from '../lib/chartPrefs';
 
@@ -31,7 +32,7 @@ export default function Views() {
   const [renaming, setRenaming] = useState<View | null>(null);
   const [deleting, setDeleting] = useState<View | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const mayEdit = (v: View) => v.owner_id === me.user.id || ((org.role === 'admin' || org.role === 'owner') && v.visibility === 'org');
+  const columns = useOwnedColumns<View>('views');
 
   return (
     <div>
@@ -40,68 +41,47 @@ export default function Views() {
           {t('views.new')}
         </Link>
       </PageHeader>
-      {notice ? <Alert tone="success">{notice}</Alert> : null}
-      <Tabs
+      <OwnedList
         label={t('views.filterLabel')}
-        value={tab}
-        onChange={(id) => setTab(id as typeof tab)}
+        tab={tab}
+        onTab={(id) => setTab(id as typeof tab)}
         tabs={[
           { id: 'all', label: t('views.all') },
           { id: 'private', label: t('views.private') },
           { id: 'org', label: t('views.org') },
         ]}
-      >
-        {views.isPending ? <Spinner label={t('common.loading')} /> : null}
-        {views.isError ? <Alert tone="error">{errorText(t, views.error)}</Alert> : null}
-        {views.data ? (
-          <Table
-            caption={t('views.caption', { count: views.data.length })}
-            rows={views.data}
-            rowKey={(v) => v.id}
-            empty={t('views.empty')}
-            columns={[
-              {
-                key: 'name',
-                header: t('views.name'),
-                rowHeader: true,
-                cell: (v) => (
-                  <Link to={viewHref(href, org.slug, v)} className="view-link">
-                    {v.name}
-                  </Link>
-                ),
-              },
-              {
-                key: 'dataset',
-                header: t('explore.dataset'),
-                cell: (v) => {
-                  const d = datasets.data?.find((x) => x.id === v.config.dataset);
-                  return d ? pickText(d.title, locale, d.id) : v.config.dataset;
-                },
-              },
-              { key: 'visibility', header: t('views.visibility'), cell: (v) => <Badge tone={v.visibility === 'org' ? 'info' : 'neutral'}>{t(`views.${v.visibility}`)}</Badge> },
-              { key: 'owner', header: t('views.owner'), cell: (v) => (v.owner_id === me.user.id ? t('views.you') : (v.owner?.email ?? '—')) },
-              { key: 'updated', header: t('views.updated'), cell: (v) => formatDateTime(v.updated_at, locale) },
-              {
-                key: 'actions',
-                header: t('common.actions'),
-                cell: (v) =>
-                  mayEdit(v) ? (
-                    <div className="btn-group">
-                      <Button size="sm" onClick={() => setRenaming(v)} aria-label={t('views.renameNamed', { name: v.name })}>
-                        {t('common.rename')}
-                      </Button>
-                      <Button size="sm" variant="danger" onClick={() => setDeleting(v)} aria-label={t('views.deleteNamed', { name: v.name })}>
-                        {t('common.delete')}
-                      </Button>
-                    </div>
-                  ) : (
-                    <span className="muted">{t('views.readOnly')}</span>
-                  ),
-              },
-            ]}
-          />
-        ) : null}
-      </Tabs>
+        notice={notice}
+        query={views}
+        caption={(count) => t('views.caption', { count })}
+        empty={t('views.empty')}
+        columns={[
+          { key: 'name', header: t('views.name'), rowHeader: true, cell: (v) => <Link to={viewHref(href, org.slug, v)} className="view-link">{v.name}</Link> },
+          {
+            key: 'dataset',
+            header: t('explore.dataset'),
+            cell: (v) => {
+              const d = datasets.data?.find((x) => x.id === v.config.dataset);
+              return d ? pickText(d.title, locale, d.id) : v.config.dataset;
+            },
+          },
+          columns.visibility,
+          columns.owner,
+          columns.updated,
+          columns.actions(
+            (v) => ownerOrOrgAdmin(org, me, v),
+            (v) => (
+              <div className="btn-group">
+                <Button size="sm" onClick={() => setRenaming(v)} aria-label={t('views.renameNamed', { name: v.name })}>
+                  {t('common.rename')}
+                </Button>
+                <Button size="sm" variant="danger" onClick={() => setDeleting(v)} aria-label={t('views.deleteNamed', { name: v.name })}>
+                  {t('common.delete')}
+                </Button>
+              </div>
+            ),
+          ),
+        ]}
+      />
       <RenameDialog view={renaming} onClose={() => setRenaming(null)} onDone={(name) => setNotice(t('views.renamed', { name }))} />
       <DeleteDialog view={deleting} onClose={() => setDeleting(null)} onDone={(name) => setNotice(t('views.deleted', { name }))} />
     </div>
@@ -142,47 +122,11 @@ function RenameDialog({ view, onClose, onDone }: { view: View | null; onClose: (
     }
   };
   return (
-    <Dialog
-      open={!!view}
-      onClose={onClose}
-      title={t('views.renameTitle')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" busy={update.isPending} onClick={() => void submit()}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <ProblemAlert problem={problem} />
-        <TextField
-          label={t('views.name')}
-          value={name}
-          maxLength={200}
-          onChange={(e) => setName(e.target.value)}
-          autoFocus
-          error={nameMissing ? t('views.nameRequired') : problem?.byControl.name}
-        />
-        <SelectField
-          label={t('views.visibility')}
-          value={visibility}
-          options={[
-            { value: 'private', label: t('views.private') },
-            { value: 'org', label: t('views.org') },
-          ]}
-          onChange={(e) => setVisibility(e.target.value as Visibility)}
-          error={problem?.byControl.visibility}
-        />
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+    <FormDialog open={!!view} onClose={onClose} title={t('views.renameTitle')} action={t('common.save')} busy={update.isPending} onAction={() => void submit()}>
+      <ProblemAlert problem={problem} />
+      <TextField label={t('views.name')} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} autoFocus error={nameMissing ? t('views.nameRequired') : problem?.byControl.name} />
+      <VisibilityField kind="views" value={visibility} onChange={setVisibility} error={problem?.byControl.visibility} />
+    </FormDialog>
   );
 }
 
@@ -214,18 +158,14 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
   const schedules = inUse ? inUse.uses.filter((u) => u.kind === 'schedule').length : 0;
   const parts = [dashboards ? t('views.removedFrom', { count: dashboards }) : '', schedules ? t('views.schedulesDeleted', { count: schedules }) : ''].filter(Boolean);
   return (
-    <Dialog
+    <ActionDialog
       open={!!view}
       onClose={onClose}
       title={inUse ? t('views.inUseTitle') : t('views.deleteTitle')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="danger" busy={del.isPending} onClick={() => void run()}>
-            {inUse ? t('views.deleteAnyway') : t('common.delete')}
-          </Button>
-        </>
-      }
+      action={inUse ? t('views.deleteAnyway') : t('common.delete')}
+      danger
+      busy={del.isPending}
+      onAction={() => void run()}
     >
       {error ? <Alert tone="error">{error}</Alert> : null}
       {inUse ? (
@@ -243,6 +183,6 @@ function DeleteDialog({ view, onClose, onDone }: { view: View | null; onClose: (
       ) : (
         <p>{view ? t('views.deleteConfirm', { name: view.name }) : null}</p>
       )}
-    </Dialog>
+    </ActionDialog>
   );
 }

@@ -1,8 +1,9 @@
 // A searchable value picker on the ARIA 1.2 combobox pattern (editable, list
 // autocomplete): type to search, arrows to move, Enter to pick, Escape to close.
 // With `multiple`, picked values show as removable chips.
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { describedBy, Field, useFieldId } from './index';
 
 export interface ComboOption {
   value: string;
@@ -29,8 +30,7 @@ interface Props {
 
 export function Combobox({ label, hideLabel, options, value, onChange, multiple, onSearch, loading, allowFree = true, placeholder, hint, error, id }: Props) {
   const { t } = useTranslation();
-  const auto = useId();
-  const fid = id ?? auto;
+  const fid = useFieldId(id);
   const listId = `${fid}-list`;
   const [open, setOpen] = useState(false);
   const [text, setText] = useState(multiple || Array.isArray(value) ? '' : (value ?? ''));
@@ -116,13 +116,8 @@ export function Combobox({ label, hideLabel, options, value, onChange, multiple,
     }
   };
 
-  const describedBy = [hint ? `${fid}-hint` : '', error ? `${fid}-error` : '', multiple && selected.length ? `${fid}-chips` : ''].filter(Boolean).join(' ') || undefined;
-
   return (
-    <div className="field combobox">
-      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
-        {label}
-      </label>
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className="combobox">
       {multiple && selected.length ? (
         <ul className="chips" id={`${fid}-chips`} aria-label={t('combobox.selected', { label })}>
           {selected.map((v) => (
@@ -145,7 +140,7 @@ export function Combobox({ label, hideLabel, options, value, onChange, multiple,
           aria-controls={listId}
           aria-autocomplete="list"
           aria-activedescendant={open && active >= 0 && filtered[active] ? `${fid}-opt-${active}` : undefined}
-          aria-describedby={describedBy}
+          aria-describedby={describedBy(fid, hint, error, multiple && selected.length ? `${fid}-chips` : '')}
           aria-invalid={error ? true : undefined}
           autoComplete="off"
           placeholder={placeholder}
@@ -193,16 +188,6 @@ export function Combobox({ label, hideLabel, options, value, onChange, multiple,
           ))}
         </ul>
       </div>
-      {hint ? (
-        <p id={`${fid}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${fid}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </Field>
   );
 }

@@ -4,6 +4,7 @@ import {
   useEffect,
   useId,
   useRef,
+  useState,
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
   type KeyboardEvent,
@@ -34,29 +35,30 @@ interface FieldProps {
   hideLabel?: boolean;
 }
 
-function describedBy(hintId: string, errorId: string, hint?: ReactNode, error?: ReactNode) {
-  return [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+/** The control's id: the one given, or else one unique to this field. */
+export function useFieldId(id?: string): string {
+  const auto = useId();
+  return id ?? auto;
 }
 
-export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
-  { label, hint, error, className, hideLabel, id, ...input },
-  ref,
-) {
-  const auto = useId();
-  const fid = id ?? auto;
+/** The ids of a field's hint and error paragraphs, for aria-describedby; each id is present only when its paragraph is. */
+export function describedBy(fid: string, hint?: ReactNode, error?: ReactNode, ...more: (string | false | undefined)[]): string | undefined {
+  return [hint ? `${fid}-hint` : '', error ? `${fid}-error` : '', ...more].filter(Boolean).join(' ') || undefined;
+}
+
+/** A field's label, hidden visually (kept for assistive technology) when asked. */
+export function FieldLabel({ fid, hidden, children }: { fid: string; hidden?: boolean; children: ReactNode }) {
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
-        {label}
-      </label>
-      <input
-        ref={ref}
-        id={fid}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)}
-        {...input}
-      />
+    <label htmlFor={fid} className={hidden ? 'visually-hidden' : 'field-label'}>
+      {children}
+    </label>
+  );
+}
+
+/** The hint and error under a field, with the ids describedBy names. */
+function FieldNotes({ fid, hint, error }: { fid: string; hint?: ReactNode; error?: ReactNode }) {
+  return (
+    <>
       {hint ? (
         <p id={`${fid}-hint`} className="field-hint">
           {hint}
@@ -67,7 +69,32 @@ export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttr
           {error}
         </p>
       ) : null}
+    </>
+  );
+}
+
+/** A labelled control with its hint and error under it; fid is the control's id. */
+export function Field({ fid, label, hideLabel, hint, error, className, children }: FieldProps & { fid: string; children: ReactNode }) {
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <FieldLabel fid={fid} hidden={hideLabel}>
+        {label}
+      </FieldLabel>
+      {children}
+      <FieldNotes fid={fid} hint={hint} error={error} />
     </div>
+  );
+}
+
+export const TextField = forwardRef<HTMLInputElement, FieldProps & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+  { label, hint, error, className, hideLabel, id, ...input },
+  ref,
+) {
+  const fid = useFieldId(id);
+  return (
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
+      <input ref={ref} id={fid} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, hint, error)} {...input} />
+    </Field>
   );
 });
 
@@ -88,14 +115,10 @@ export function SelectField({
   id,
   ...select
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
-  const auto = useId();
-  const fid = id ?? auto;
+  const fid = useFieldId(id);
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={fid} className={hideLabel ? 'visually-hidden' : 'field-label'}>
-        {label}
-      </label>
-      <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${fid}-hint`, `${fid}-error`, hint, error)} {...select}>
+    <Field fid={fid} label={label} hideLabel={hideLabel} hint={hint} error={error} className={className}>
+      <select id={fid} className="input select" aria-invalid={error ? true : undefined} aria-describedby={describedBy(fid, hint, error)} {...select}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
@@ -103,32 +126,38 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {hint ? (
-        <p id={`${fid}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${fid}-error`} className="field-error">
-          {error}
-        </p>
-      ) : null}
+    </Field>
+  );
+}
+
+/** A select and an Add button: Add hands the chosen value to onAdd and clears the choice. */
+export function AddRow({ label, placeholder, options, disabled, onAdd, describedBy }: { label: ReactNode; placeholder: string; options: Option[]; disabled?: boolean; onAdd: (value: string) => void; describedBy?: string }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  return (
+    <div className="add-row">
+      <SelectField label={label} value={value} placeholder={placeholder} disabled={disabled} {...(describedBy ? { 'aria-describedby': describedBy } : {})} options={options} onChange={(e) => setValue(e.target.value)} />
+      <Button
+        size="sm"
+        disabled={!value || disabled}
+        onClick={() => {
+          onAdd(value);
+          setValue('');
+        }}
+      >
+        {t('common.add')}
+      </Button>
     </div>
   );
 }
 
 export function CheckboxField({ label, hint, className, id, ...input }: Omit<FieldProps, 'error' | 'hideLabel'> & InputHTMLAttributes<HTMLInputElement>) {
-  const auto = useId();
-  const fid = id ?? auto;
+  const fid = useFieldId(id);
   return (
     <div className={`field field-check ${className ?? ''}`}>
-      <input id={fid} type="checkbox" className="checkbox" aria-describedby={hint ? `${fid}-hint` : undefined} {...input} />
+      <input id={fid} type="checkbox" className="checkbox" aria-describedby={describedBy(fid, hint)} {...input} />
       <label htmlFor={fid}>{label}</label>
-      {hint ? (
-        <p id={`${fid}-hint`} className="field-hint">
-          {hint}
-        </p>
-      ) : null}
+      <FieldNotes fid={fid} hint={hint} />
     </div>
   );
 }
@@ -207,6 +236,63 @@ export function Dialog({ open, onClose, title, children, footer }: { open: boole
       <div className="dialog-body">{open ? children : null}</div>
       {footer ? <div className="dialog-foot">{footer}</div> : null}
     </dialog>
+  );
+}
+
+/** A dialog that offers one action beside Cancel; danger marks an action that destroys. */
+export function ActionDialog({
+  open,
+  onClose,
+  title,
+  action,
+  onAction,
+  busy,
+  danger,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  action: ReactNode;
+  onAction: () => void;
+  busy?: boolean;
+  danger?: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant={danger ? 'danger' : 'primary'} busy={busy} onClick={onAction}>
+            {action}
+          </Button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
+  );
+}
+
+/** An ActionDialog around a form: Enter in a field submits it as the action button does. */
+export function FormDialog({ children, ...p }: Omit<Parameters<typeof ActionDialog>[0], 'danger'>) {
+  return (
+    <ActionDialog {...p}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          p.onAction();
+        }}
+      >
+        {children}
+        <button type="submit" hidden />
+      </form>
+    </ActionDialog>
   );
 }
 

@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { fetchAudit, useMembers, type AuditFilter } from '../../api/hooks';
-import { Alert, Badge, Button, SelectField, Spinner, Table, TextField } from '../../ui';
-import { errorText, useOrgContext } from '../../layout/Shell';
+import { Badge, Button, SelectField, Table, TextField } from '../../ui';
+import { useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDateTime } from '../../lib/format';
 import { ACTION_TYPES, activitySentence, addDays } from './figures';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 const FILTER_KEYS = ['user', 'action', 'from', 'to'] as const;
 
@@ -102,8 +103,7 @@ export default function Audit() {
           </Button>
         </div>
       </form>
-      {audit.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {audit.isError ? <Alert tone="error">{errorText(t, audit.error)}</Alert> : null}
+      <QueryStatus query={audit} />
       {audit.data ? (
         <Table
           caption={t('admin.activityCaption', { count: entries.length })}

@@ -6,10 +6,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiData, orgPath } from '../../api/client';
 import { keys, useDatasets, useEntitlements } from '../../api/hooks';
 import type { DatasetInfo, Entitlements as EntitlementList } from '../../api/types';
-import { Alert, Badge, CheckboxField, Spinner, Table } from '../../ui';
+import { Alert, Badge, CheckboxField, Table } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { isAdmin, useLocale } from '../../layout/nav';
 import { pickText } from '../../lib/format';
+import { QueryError, QueryStatus } from '../../layout/QueryStatus';
 
 /** Every public dataset: those the API offers, those the org reads, those it holds; sorted by id. */
 export function publicDatasetIds(available: { id: string }[] | undefined, datasets: DatasetInfo[] | undefined, entitled: string[] | undefined): string[] {
@@ -55,9 +56,8 @@ export default function Entitlements() {
       {canEdit ? null : <Alert tone="info">{t('admin.entitlementsReadOnly', { role: t(`roles.${org.role}`) })}</Alert>}
       {error ? <Alert tone="error">{error}</Alert> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
-      {ent.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {ent.isError ? <Alert tone="error">{errorText(t, ent.error)}</Alert> : null}
-      {datasets.isError ? <Alert tone="error">{errorText(t, datasets.error)}</Alert> : null}
+      <QueryStatus query={ent} />
+      <QueryError query={datasets} />
       {ent.data ? (
         <Table
           caption={t('admin.entitlementsCaption', { count: entitled.size, total: ids.length })}

@@ -7,10 +7,11 @@ import { apiData, orgPath } from '../../api/client';
 import { keys, useInvites } from '../../api/hooks';
 import type { Invite, IssuedInvite, Role } from '../../api/types';
 import { inviteURL } from '../../lib/invite';
-import { Alert, Badge, Button, CheckboxField, SelectField, Spinner, Table, TextField } from '../../ui';
+import { Alert, Badge, Button, CheckboxField, SelectField, Table, TextField } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDateTime } from '../../lib/format';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 const ROLES: Role[] = ['viewer', 'analyst', 'admin', 'owner'];
 
@@ -68,6 +69,59 @@ export function IssuedLink({ invite, instead, onClose }: { invite: IssuedInvite;
   );
 }
 
+/**
+ * An address and the role to grant it, as adding a member and inviting ask.
+ * onStart runs on every submit; an empty address goes to onInvalid, any
+ * other to onGrant, and the address is cleared once onGrant resolves.
+ */
+export function GrantForm({ label, heading, grantable, busy, action, onStart, onInvalid, onGrant }: {
+  /** The form's accessible name, when it has no heading. */
+  label?: string;
+  /** A heading that names the form. */
+  heading?: { id: string; text: string };
+  grantable: Role[];
+  busy: boolean;
+  action: string;
+  onStart: () => void;
+  onInvalid: (message: string) => void;
+  onGrant: (v: { email: string; role: Role }) => Promise<unknown>;
+}) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('analyst');
+  return (
+    <form
+      className="card form-row"
+      aria-label={label}
+      aria-labelledby={heading?.id}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onStart();
+        if (!email.trim()) {
+          onInvalid(t('admin.emailRequired'));
+          return;
+        }
+        // A refusal is shown by the caller's mutation; the address stays to be corrected.
+        onGrant({ email: email.trim(), role }).then(
+          () => setEmail(''),
+          () => undefined,
+        );
+      }}
+    >
+      {heading ? <h3 id={heading.id}>{heading.text}</h3> : null}
+      <div className="grid-3">
+        <TextField label={t('signin.email')} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <SelectField label={t('admin.role')} value={role} options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))} onChange={(e) => setRole(e.target.value as Role)} />
+        <div className="field field-submit">
+          <Button type="submit" variant="primary" busy={busy}>
+            {action}
+          </Button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
 const INVITE_TONES = { pending: 'info', accepted: 'success', revoked: 'neutral', expired: 'warning' } as const;
 
 /** Invites: create one, see each one's status, revoke or send a new link. */
@@ -77,8 +131,6 @@ function Invitations({ grantable, onIssued }: { grantable: Role[]; onIssued: (i:
   const { org } = useOrgContext();
   const invites = useInvites(org.slug);
   const qc = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('analyst');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const invalidate = () => qc.invalidateQueries({ queryKey: keys.invites(org.slug) });
@@ -86,7 +138,6 @@ function Invitations({ grantable, onIssued }: { grantable: Role[]; onIssued: (i:
     mutationFn: (v: { email: string; role: Role }) => apiData<IssuedInvite>(orgPath(org.slug, '/invites'), { method: 'POST', body: v }),
     onSuccess: (inv) => {
       onIssued(inv);
-      setEmail('');
       void invalidate();
     },
     onError: (e) => setError(errorText(t, e)),
@@ -108,32 +159,19 @@ function Invitations({ grantable, onIssued }: { grantable: Role[]; onIssued: (i:
       <p className="muted">{t('admin.invitesHelp')}</p>
       {error ? <Alert tone="error">{error}</Alert> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
-      <form
-        className="card form-row"
-        aria-label={t('admin.inviteTitle')}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <GrantForm
+        label={t('admin.inviteTitle')}
+        grantable={grantable}
+        busy={create.isPending}
+        action={t('admin.invite')}
+        onStart={() => {
           setError(null);
           setNotice(null);
-          if (!email.trim()) {
-            setError(t('admin.emailRequired'));
-            return;
-          }
-          create.mutate({ email: email.trim(), role });
         }}
-      >
-        <div className="grid-3">
-          <TextField label={t('signin.email')} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
-          <SelectField label={t('admin.role')} value={role} options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))} onChange={(e) => setRole(e.target.value as Role)} />
-          <div className="field field-submit">
-            <Button type="submit" variant="primary" busy={create.isPending}>
-              {t('admin.invite')}
-            </Button>
-          </div>
-        </div>
-      </form>
-      {invites.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {invites.isError ? <Alert tone="error">{errorText(t, invites.error)}</Alert> : null}
+        onInvalid={setError}
+        onGrant={(v) => create.mutateAsync(v)}
+      />
+      <QueryStatus query={invites} />
       <CheckboxField label={t('admin.pendingOnly')} checked={pendingOnly} onChange={(e) => setPendingOnly(e.target.checked)} />
       {invites.data ? (
         <Table

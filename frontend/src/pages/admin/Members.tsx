@@ -6,11 +6,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, apiData, orgPath } from '../../api/client';
 import { keys, useMembers } from '../../api/hooks';
 import type { IssuedInvite, Member, Role } from '../../api/types';
-import { Alert, Button, Dialog, SelectField, Spinner, Table, TextField } from '../../ui';
+import { ActionDialog, Alert, Button, SelectField, Table } from '../../ui';
 import { errorText, useOrgContext } from '../../layout/Shell';
 import { useLocale } from '../../layout/nav';
 import { formatDate } from '../../lib/format';
-import { IssuedLink, grantableRoles } from './Invites';
+import { GrantForm, IssuedLink, grantableRoles } from './Invites';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 export default function Members() {
   const { t } = useTranslation();
@@ -18,8 +19,6 @@ export default function Members() {
   const { org, me } = useOrgContext();
   const members = useMembers(org.slug);
   const qc = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('analyst');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
@@ -28,7 +27,7 @@ export default function Members() {
 
   const [issued, setIssued] = useState<{ invite: IssuedInvite; instead: boolean } | null>(null);
   const add = useMutation({
-    mutationFn: () => api<Member | IssuedInvite>(orgPath(org.slug, '/members'), { method: 'POST', body: { email: email.trim(), role } }),
+    mutationFn: (v: { email: string; role: Role }) => api<Member | IssuedInvite>(orgPath(org.slug, '/members'), { method: 'POST', body: v }),
     onSuccess: (r) => {
       if (r.status === 202) {
         // The address's account was never verified: the server invited it instead.
@@ -37,7 +36,6 @@ export default function Members() {
       } else {
         setNotice(t('admin.memberAdded', { email: (r.data as Member).email }));
       }
-      setEmail('');
       void invalidate();
     },
     onError: (e) => setError(errorText(t, e)),
@@ -66,34 +64,20 @@ export default function Members() {
       {error ? <Alert tone="error">{error}</Alert> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {issued ? <IssuedLink invite={issued.invite} instead={issued.instead} onClose={() => setIssued(null)} /> : null}
-      <form
-        className="card form-row"
-        aria-labelledby="add-member-title"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <GrantForm
+        heading={{ id: 'add-member-title', text: t('admin.addMember') }}
+        grantable={grantable}
+        busy={add.isPending}
+        action={t('admin.add')}
+        onStart={() => {
           setError(null);
           setNotice(null);
           setIssued(null);
-          if (!email.trim()) {
-            setError(t('admin.emailRequired'));
-            return;
-          }
-          add.mutate();
         }}
-      >
-        <h3 id="add-member-title">{t('admin.addMember')}</h3>
-        <div className="grid-3">
-          <TextField label={t('signin.email')} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
-          <SelectField label={t('admin.role')} value={role} options={grantable.map((r) => ({ value: r, label: t(`roles.${r}`) }))} onChange={(e) => setRole(e.target.value as Role)} />
-          <div className="field field-submit">
-            <Button type="submit" variant="primary" busy={add.isPending}>
-              {t('admin.add')}
-            </Button>
-          </div>
-        </div>
-      </form>
-      {members.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {members.isError ? <Alert tone="error">{errorText(t, members.error)}</Alert> : null}
+        onInvalid={setError}
+        onGrant={(v) => add.mutateAsync(v)}
+      />
+      <QueryStatus query={members} />
       {members.data ? (
         <Table
           caption={t('admin.membersCaption', { count: members.data.length })}
@@ -134,21 +118,9 @@ export default function Members() {
           ]}
         />
       ) : null}
-      <Dialog
-        open={!!removing}
-        onClose={() => setRemoving(null)}
-        title={t('admin.removeTitle')}
-        footer={
-          <>
-            <Button onClick={() => setRemoving(null)}>{t('common.cancel')}</Button>
-            <Button variant="danger" busy={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
-              {t('common.remove')}
-            </Button>
-          </>
-        }
-      >
+      <ActionDialog open={!!removing} onClose={() => setRemoving(null)} title={t('admin.removeTitle')} action={t('common.remove')} danger busy={remove.isPending} onAction={() => removing && remove.mutate(removing)}>
         <p>{removing ? t('admin.removeConfirm', { email: removing.email }) : null}</p>
-      </Dialog>
+      </ActionDialog>
     </section>
   );
 }

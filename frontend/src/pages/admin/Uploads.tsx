@@ -12,6 +12,7 @@ import { useLocale } from '../../layout/nav';
 import { formatBytes, formatDateTime, formatInteger, formatPeriod } from '../../lib/format';
 import { rowProblems, type RowProblem } from './figures';
 import { postUpload } from './upload';
+import { QueryStatus } from '../../layout/QueryStatus';
 
 const TONES: Record<UploadStatus, 'info' | 'success' | 'error'> = { received: 'info', loaded: 'success', failed: 'error' };
 
@@ -117,8 +118,7 @@ export default function Uploads() {
       {upload.isError ? <Alert tone="error">{errorText(t, upload.error)}</Alert> : null}
       {upload.data ? <UploadOutcome upload={upload.data} /> : null}
       <h3>{t('admin.uploadsList')}</h3>
-      {list.isPending ? <Spinner label={t('common.loading')} /> : null}
-      {list.isError ? <Alert tone="error">{errorText(t, list.error)}</Alert> : null}
+      <QueryStatus query={list} />
       {list.data ? (
         <Table
           caption={t('admin.uploadsCaption', { count: list.data.data.length })}
