@@ -76,13 +76,16 @@ type createDashboardRequest struct {
 	Time        json.RawMessage           `json:"time"`
 }
 
+// auditSummary keeps how many panels a new dashboard has, not the panels.
+func (req createDashboardRequest) auditSummary() any {
+	return map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": len(req.Panels)}
+}
+
 func (s *Server) handleCreateDashboard(w http.ResponseWriter, r *http.Request) {
-	var req createDashboardRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[createDashboardRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": len(req.Panels)})
 	tr, err := decodeTimeRange(req.Time)
 	if err != nil {
 		Error(w, r, err)
@@ -108,13 +111,16 @@ type updateDashboardRequest struct {
 	Time        json.RawMessage            `json:"time"`
 }
 
+// auditSummary keeps whether the panels and filters change, not what to.
+func (req updateDashboardRequest) auditSummary() any {
+	return map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": req.Panels != nil, "filters": req.Filters != nil}
+}
+
 func (s *Server) handleUpdateDashboard(w http.ResponseWriter, r *http.Request) {
-	var req updateDashboardRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateDashboardRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": req.Panels != nil, "filters": req.Filters != nil})
 	if req.Name == nil && req.Description == nil && req.Visibility == nil && req.Panels == nil && req.Filters == nil && req.Time == nil {
 		Error(w, r, apperr.Invalidf("body", "nothing to change: give name, description, visibility, panels, filters or time"))
 		return
@@ -145,11 +151,8 @@ func (s *Server) handleDeleteDashboard(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	if err := s.Dashboards.DeleteDashboard(r.Context(), r.PathValue("id"), version); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err = s.Dashboards.DeleteDashboard(r.Context(), r.PathValue("id"), version)
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 // decodeTimeRange reads a dashboard's time range: absent or null is none,

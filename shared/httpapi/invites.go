@@ -37,12 +37,10 @@ type createInviteRequest struct {
 }
 
 func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
-	var req createInviteRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[createInviteRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"email": req.Email, "role": req.Role})
 	if req.Email == "" {
 		Error(w, r, apperr.Invalidf("email", "required"))
 		return
@@ -62,11 +60,8 @@ func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeInvite(w http.ResponseWriter, r *http.Request) {
-	if err := s.Invites.RevokeInvite(r.Context(), r.PathValue("id")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Invites.RevokeInvite(r.Context(), r.PathValue("id"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 type acceptInviteRequest struct {

@@ -32,11 +32,7 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
 	m, err := s.Members.FindMemberByID(r.Context(), r.PathValue("user"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, m)
+	reply(w, r, http.StatusOK, m, err)
 }
 
 type addMemberRequest struct {
@@ -45,12 +41,10 @@ type addMemberRequest struct {
 }
 
 func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
-	var req addMemberRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[addMemberRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"email": req.Email, "role": req.Role})
 	if req.Role == "" {
 		Error(w, r, apperr.Invalidf("role", "required"))
 		return
@@ -77,26 +71,17 @@ type updateMemberRequest struct {
 }
 
 func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
-	var req updateMemberRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateMemberRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"role": req.Role})
 	m, err := s.Members.UpdateMemberRole(r.Context(), r.PathValue("user"), req.Role)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, m)
+	reply(w, r, http.StatusOK, m, err)
 }
 
 func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
-	if err := s.Members.RemoveMember(r.Context(), r.PathValue("user")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Members.RemoveMember(r.Context(), r.PathValue("user"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 type entitlementsBody struct {
@@ -150,11 +135,7 @@ func (s *Server) handleSetEntitlements(w http.ResponseWriter, r *http.Request) {
 	}
 	noteAudit(r.Context(), req)
 	ds, err := s.Entitlements.SetEntitlements(r.Context(), req.Datasets)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds})
+	reply(w, r, http.StatusOK, entitlementsBody{Datasets: ds}, err)
 }
 
 // scope binds a cursor to the list, the org and user of the request, and the

@@ -102,12 +102,10 @@ type orderReportRequest struct {
 }
 
 func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
-	var req orderReportRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[orderReportRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	if req.Template == "" {
 		req.Template = "standard"
 	}
@@ -230,11 +228,7 @@ func (s *Server) handleDeleteReport(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) {
 	v, err := s.ReportVerifier.VerifyReport(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, v)
+	reply(w, r, http.StatusOK, v, err)
 }
 
 var scheduleFields = []string{"name", "cron", "timezone", "template", "format", "view_id", "params", "recipients", "enabled", "created_by", "last_run_at", "next_run_at", "created_at", "updated_at"}
@@ -245,12 +239,10 @@ type scheduleRequest struct {
 }
 
 func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
-	var req scheduleRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[scheduleRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	if req.Template == "" {
 		req.Template = "standard"
 	}
@@ -269,11 +261,7 @@ func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGetSchedule(w http.ResponseWriter, r *http.Request) {
 	sc, err := s.Schedules.FindScheduleByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, sc)
+	reply(w, r, http.StatusOK, sc, err)
 }
 
 func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
@@ -306,20 +294,14 @@ type scheduleUpdateRequest struct {
 }
 
 func (s *Server) handleUpdateSchedule(w http.ResponseWriter, r *http.Request) {
-	var req scheduleUpdateRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[scheduleUpdateRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	sc, err := s.Schedules.UpdateSchedule(r.Context(), r.PathValue("id"), reports.ScheduleUpdate{
 		Name: req.Name, Cron: req.Cron, TimeZone: req.TimeZone, Format: req.Format, Params: req.Params, Recipients: req.Recipients, Enabled: req.Enabled,
 	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, sc)
+	reply(w, r, http.StatusOK, sc, err)
 }
 
 // handleRunSchedule orders a schedule's report now, as the caller, outside
@@ -345,9 +327,6 @@ func (s *Server) handleRunSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteSchedule(w http.ResponseWriter, r *http.Request) {
-	if err := s.Schedules.DeleteSchedule(r.Context(), r.PathValue("id")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Schedules.DeleteSchedule(r.Context(), r.PathValue("id"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }

@@ -99,11 +99,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGetUpload(w http.ResponseWriter, r *http.Request) {
 	u, err := s.UploadRecords.FindUploadByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, u)
+	reply(w, r, http.StatusOK, u, err)
 }
 
 func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {

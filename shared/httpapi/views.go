@@ -190,12 +190,10 @@ type createViewRequest struct {
 }
 
 func (s *Server) handleCreateView(w http.ResponseWriter, r *http.Request) {
-	var req createViewRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[createViewRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "config": req.Config})
 	if err := configObject(req.Config, true); err != nil {
 		Error(w, r, err)
 		return
@@ -217,12 +215,10 @@ type updateViewRequest struct {
 }
 
 func (s *Server) handleUpdateView(w http.ResponseWriter, r *http.Request) {
-	var req updateViewRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateViewRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	if req.Name == nil && req.Config == nil && req.Visibility == nil {
 		Error(w, r, apperr.Invalidf("body", "nothing to change: give name, config or visibility"))
 		return
