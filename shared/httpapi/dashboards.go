@@ -47,20 +47,13 @@ func (s *Server) handleListDashboards(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "dashboards", filterFingerprint(q, "visibility", "owner", "mine"))
-	ds, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*dashboards.Dashboard, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*dashboards.Dashboard, error) {
 		f.After, f.Limit = after, limit
 		return s.Dashboards.FindDashboards(ctx, f)
-	}, func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.withDashboardOwners(r, ds, p.include["owner"])
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+	}, func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} },
+		func(ds []*dashboards.Dashboard) ([]any, error) {
+			return s.withDashboardOwners(r, ds, p.include["owner"])
+		})
 }
 
 func (s *Server) handleGetDashboard(w http.ResponseWriter, r *http.Request) {

@@ -19,16 +19,11 @@ func (s *Server) handleListInvites(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "invites", filterFingerprint(r.URL.Query()))
-	is, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.InviteKey, limit int) ([]*tenant.Invite, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *tenant.InviteKey, limit int) ([]*tenant.Invite, error) {
 		return s.Invites.FindInvites(ctx, tenant.InviteFilter{After: after, Limit: limit})
 	}, func(inv *tenant.Invite) tenant.InviteKey {
 		return tenant.InviteKey{CreatedAt: inv.CreatedAt, ID: inv.ID}
-	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(is), p.fields, next)
+	}, nil)
 }
 
 type createInviteRequest struct {

@@ -20,14 +20,9 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "members", filterFingerprint(r.URL.Query()))
-	ms, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
 		return s.Members.FindMembers(ctx, tenant.MemberFilter{After: after, Limit: limit})
-	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(ms), p.fields, next)
+	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} }, nil)
 }
 
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {

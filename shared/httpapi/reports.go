@@ -180,20 +180,11 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 	}
 	f.ScheduleID = q.Get("schedule_id")
 	scope := s.scope(r, "reports", filterFingerprint(q, "status", "mine", "schedule_id"))
-	rs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.Key, limit int) ([]*reports.Report, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *reports.Key, limit int) ([]*reports.Report, error) {
 		f.After, f.Limit = after, limit
 		return s.Reports.FindReports(ctx, f)
-	}, func(rep *reports.Report) reports.Key { return reports.Key{CreatedAt: rep.CreatedAt, ID: rep.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.reportResponses(r.Context(), rs)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+	}, func(rep *reports.Report) reports.Key { return reports.Key{CreatedAt: rep.CreatedAt, ID: rep.ID} },
+		func(rs []*reports.Report) ([]any, error) { return s.reportResponses(r.Context(), rs) })
 }
 
 // reportDeleted is what the audit keeps of a deleted report.
@@ -271,16 +262,11 @@ func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "schedules", filterFingerprint(r.URL.Query()))
-	ss, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
 		return s.Schedules.FindSchedules(ctx, reports.ScheduleFilter{After: after, Limit: limit})
 	}, func(sc *reports.Schedule) reports.ScheduleKey {
 		return reports.ScheduleKey{CreatedAt: sc.CreatedAt, ID: sc.ID}
-	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(ss), p.fields, next)
+	}, nil)
 }
 
 type scheduleUpdateRequest struct {

@@ -109,14 +109,9 @@ func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "uploads", filterFingerprint(r.URL.Query()))
-	us, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
 		return s.UploadRecords.FindUploads(ctx, uploads.Filter{After: after, Limit: limit})
-	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(us), p.fields, next)
+	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} }, nil)
 }
 
 var errNoFilePart = errors.New(`no "file" part`)

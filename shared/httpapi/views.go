@@ -95,20 +95,11 @@ func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner", "mine"))
-	vs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*views.View, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*views.View, error) {
 		f.After, f.Limit = after, limit
 		return s.Views.FindViews(ctx, f)
-	}, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.withOwners(r, vs, p.include["owner"])
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+	}, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} },
+		func(vs []*views.View) ([]any, error) { return s.withOwners(r, vs, p.include["owner"]) })
 }
 
 // withOwners wraps views for rendering, embedding each owner when asked.
