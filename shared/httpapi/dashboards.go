@@ -35,25 +35,12 @@ func (s *Server) withDashboardOwners(r *http.Request, ds []*dashboards.Dashboard
 }
 
 func (s *Server) handleListDashboards(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, dashboardFields, []string{"owner"})
-	if err != nil {
-		Error(w, r, err)
-		return
+	find := func(ctx context.Context, f views.ViewFilter) ([]*dashboards.Dashboard, error) {
+		// The filters have the same fields: dashboards are listed as views are.
+		return s.Dashboards.FindDashboards(ctx, dashboards.DashboardFilter(f))
 	}
-	q := r.URL.Query()
-	var f dashboards.DashboardFilter
-	if f.Visibility, f.Mine, err = visibilityFilter(q); err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "dashboards", filterFingerprint(q, "visibility", "owner", "mine"))
-	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*dashboards.Dashboard, error) {
-		f.After, f.Limit = after, limit
-		return s.Dashboards.FindDashboards(ctx, f)
-	}, func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} },
-		func(ds []*dashboards.Dashboard) ([]any, error) {
-			return s.withDashboardOwners(r, ds, p.include["owner"])
-		})
+	listOwned(s, w, r, "dashboards", dashboardFields, find,
+		func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} }, s.withDashboardOwners)
 }
 
 func (s *Server) handleGetDashboard(w http.ResponseWriter, r *http.Request) {

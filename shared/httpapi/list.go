@@ -134,6 +134,18 @@ func servePage[K, T any](s *Server, w http.ResponseWriter, r *http.Request, p li
 	writeList(w, r, out, p.fields, next)
 }
 
+// serveAll answers a list that has no filters of its own (see servePage):
+// its cursors carry no filters.
+func serveAll[K, T any](s *Server, w http.ResponseWriter, r *http.Request, list string, fields []string,
+	find func(ctx context.Context, after *K, limit int) ([]T, error), key func(T) K) {
+	p, err := parseList(r, fields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	servePage(s, w, r, p, s.scope(r, list, filterFingerprint(r.URL.Query())), find, key, nil)
+}
+
 // anys is items as writeList takes them.
 func anys[T any](items []T) []any {
 	out := make([]any, len(items))

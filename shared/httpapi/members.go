@@ -14,15 +14,9 @@ import (
 var memberFields = []string{"user_id", "email", "role", "created_at"}
 
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, memberFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "members", filterFingerprint(r.URL.Query()))
-	servePage(s, w, r, p, scope, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
+	serveAll(s, w, r, "members", memberFields, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
 		return s.Members.FindMembers(ctx, tenant.MemberFilter{After: after, Limit: limit})
-	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} }, nil)
+	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} })
 }
 
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
@@ -30,13 +24,15 @@ func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
 	reply(w, r, http.StatusOK, m, err)
 }
 
-type addMemberRequest struct {
+// memberRequest names a person by email and the role they are to have: a
+// member to add, or someone to invite.
+type memberRequest struct {
 	Email string      `json:"email"`
 	Role  tenant.Role `json:"role"`
 }
 
 func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
-	req, ok := decodeBody[addMemberRequest](s, w, r)
+	req, ok := decodeBody[memberRequest](s, w, r)
 	if !ok {
 		return
 	}
@@ -52,9 +48,7 @@ func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
 	if inv != nil {
 		// The address's account was claimed by someone who never proved
 		// it: an invite stands in for the membership until it is accepted.
-		noteAudit(r.Context(), map[string]any{"email": inv.Email, "role": inv.Role, "invite_id": inv.ID})
-		w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/members")+"/invites/"+inv.ID)
-		JSON(w, http.StatusAccepted, inv)
+		replyInvite(w, r, http.StatusAccepted, strings.TrimSuffix(r.URL.Path, "/members")+"/invites", inv)
 		return
 	}
 	w.Header().Set("Location", r.URL.Path+"/"+m.UserID)

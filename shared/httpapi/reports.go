@@ -49,6 +49,15 @@ func (s *Server) reportResponse(ctx context.Context, r *reports.Report) (reportR
 	return out, nil
 }
 
+// reportOf is reportResponse of the report a service answered with err,
+// or err.
+func (s *Server) reportOf(ctx context.Context, rep *reports.Report, err error) (reportResponse, error) {
+	if err != nil {
+		return reportResponse{}, err
+	}
+	return s.reportResponse(ctx, rep)
+}
+
 // signers bounds how many download URLs one listing signs at once.
 const signers = 8
 
@@ -106,29 +115,31 @@ func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if req.Template == "" {
-		req.Template = "standard"
-	}
 	s.order(w, r, reports.OrderParams{
-		Template: req.Template, Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
+		Template: templateOrDefault(req.Template), Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})
+}
+
+// templateOrDefault is the template an order or a schedule names, or the
+// standard one when it names none.
+func templateOrDefault(template string) string {
+	if template == "" {
+		return "standard"
+	}
+	return template
 }
 
 // order places a report order and answers it: 202 with the report and its
 // Location, or 200 with the same report when the key was seen before.
 func (s *Server) order(w http.ResponseWriter, r *http.Request, p reports.OrderParams) {
 	rep, created, err := s.Reports.OrderReport(r.Context(), p)
+	out, err := s.reportOf(r.Context(), rep, err)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	out, err := s.reportResponse(r.Context(), rep)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+rep.ID)
+	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+out.ID)
 	status := http.StatusAccepted
 	if !created {
 		status = http.StatusOK // the same order again: the same report
@@ -138,16 +149,12 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, p reports.OrderPa
 
 func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.Reports.FindReportByID(r.Context(), r.PathValue("id"))
+	out, err := s.reportOf(r.Context(), rep, err)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	out, err := s.reportResponse(r.Context(), rep)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	if !rep.Terminal() {
+	if !out.Terminal() {
 		w.Header().Set("Retry-After", "2")
 	}
 	JSON(w, http.StatusOK, out)
@@ -234,9 +241,7 @@ func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if req.Template == "" {
-		req.Template = "standard"
-	}
+	req.Template = templateOrDefault(req.Template)
 	enabled := true
 	if req.Enabled != nil {
 		enabled = *req.Enabled
@@ -256,17 +261,11 @@ func (s *Server) handleGetSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, scheduleFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "schedules", filterFingerprint(r.URL.Query()))
-	servePage(s, w, r, p, scope, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
+	serveAll(s, w, r, "schedules", scheduleFields, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
 		return s.Schedules.FindSchedules(ctx, reports.ScheduleFilter{After: after, Limit: limit})
 	}, func(sc *reports.Schedule) reports.ScheduleKey {
 		return reports.ScheduleKey{CreatedAt: sc.CreatedAt, ID: sc.ID}
-	}, nil)
+	})
 }
 
 type scheduleUpdateRequest struct {

@@ -103,15 +103,9 @@ func (s *Server) handleGetUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, uploadFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "uploads", filterFingerprint(r.URL.Query()))
-	servePage(s, w, r, p, scope, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
+	serveAll(s, w, r, "uploads", uploadFields, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
 		return s.UploadRecords.FindUploads(ctx, uploads.Filter{After: after, Limit: limit})
-	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} }, nil)
+	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} })
 }
 
 var errNoFilePart = errors.New(`no "file" part`)

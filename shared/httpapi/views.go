@@ -83,7 +83,15 @@ func visibilityFilter(q url.Values) (views.Visibility, bool, error) {
 }
 
 func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, viewFields, []string{"owner"})
+	listOwned(s, w, r, "views", viewFields, s.Views.FindViews, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} }, s.withOwners)
+}
+
+// listOwned serves the list of owned resources (views, dashboards): those
+// the caller may see, narrowed by visibilityFilter, newest first, with their
+// owners when include=owner. list names the list in its cursors.
+func listOwned[T any](s *Server, w http.ResponseWriter, r *http.Request, list string, fields []string,
+	find func(context.Context, views.ViewFilter) ([]T, error), key func(T) views.Key, withOwners func(*http.Request, []T, bool) ([]any, error)) {
+	p, err := parseList(r, fields, []string{"owner"})
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -94,12 +102,11 @@ func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner", "mine"))
-	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*views.View, error) {
+	scope := s.scope(r, list, filterFingerprint(q, "visibility", "owner", "mine"))
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]T, error) {
 		f.After, f.Limit = after, limit
-		return s.Views.FindViews(ctx, f)
-	}, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} },
-		func(vs []*views.View) ([]any, error) { return s.withOwners(r, vs, p.include["owner"]) })
+		return find(ctx, f)
+	}, key, func(items []T) ([]any, error) { return withOwners(r, items, p.include["owner"]) })
 }
 
 // withOwners wraps views for rendering, embedding each owner when asked.
