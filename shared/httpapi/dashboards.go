@@ -35,32 +35,12 @@ func (s *Server) withDashboardOwners(r *http.Request, ds []*dashboards.Dashboard
 }
 
 func (s *Server) handleListDashboards(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, dashboardFields, []string{"owner"})
-	if err != nil {
-		Error(w, r, err)
-		return
+	find := func(ctx context.Context, f views.ViewFilter) ([]*dashboards.Dashboard, error) {
+		// The filters have the same fields: dashboards are listed as views are.
+		return s.Dashboards.FindDashboards(ctx, dashboards.DashboardFilter(f))
 	}
-	q := r.URL.Query()
-	var f dashboards.DashboardFilter
-	if f.Visibility, f.Mine, err = visibilityFilter(q); err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "dashboards", filterFingerprint(q, "visibility", "owner", "mine"))
-	ds, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*dashboards.Dashboard, error) {
-		f.After, f.Limit = after, limit
-		return s.Dashboards.FindDashboards(ctx, f)
-	}, func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.withDashboardOwners(r, ds, p.include["owner"])
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+	listOwned(s, w, r, "dashboards", dashboardFields, find,
+		func(d *dashboards.Dashboard) views.Key { return views.Key{CreatedAt: d.CreatedAt, ID: d.ID} }, s.withDashboardOwners)
 }
 
 func (s *Server) handleGetDashboard(w http.ResponseWriter, r *http.Request) {
@@ -76,13 +56,16 @@ type createDashboardRequest struct {
 	Time        json.RawMessage           `json:"time"`
 }
 
+// auditSummary keeps how many panels a new dashboard has, not the panels.
+func (req createDashboardRequest) auditSummary() any {
+	return map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": len(req.Panels)}
+}
+
 func (s *Server) handleCreateDashboard(w http.ResponseWriter, r *http.Request) {
-	var req createDashboardRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[createDashboardRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": len(req.Panels)})
 	tr, err := decodeTimeRange(req.Time)
 	if err != nil {
 		Error(w, r, err)
@@ -108,13 +91,16 @@ type updateDashboardRequest struct {
 	Time        json.RawMessage            `json:"time"`
 }
 
+// auditSummary keeps whether the panels and filters change, not what to.
+func (req updateDashboardRequest) auditSummary() any {
+	return map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": req.Panels != nil, "filters": req.Filters != nil}
+}
+
 func (s *Server) handleUpdateDashboard(w http.ResponseWriter, r *http.Request) {
-	var req updateDashboardRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateDashboardRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "panels": req.Panels != nil, "filters": req.Filters != nil})
 	if req.Name == nil && req.Description == nil && req.Visibility == nil && req.Panels == nil && req.Filters == nil && req.Time == nil {
 		Error(w, r, apperr.Invalidf("body", "nothing to change: give name, description, visibility, panels, filters or time"))
 		return
@@ -145,11 +131,8 @@ func (s *Server) handleDeleteDashboard(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	if err := s.Dashboards.DeleteDashboard(r.Context(), r.PathValue("id"), version); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err = s.Dashboards.DeleteDashboard(r.Context(), r.PathValue("id"), version)
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 // decodeTimeRange reads a dashboard's time range: absent or null is none,

@@ -35,3 +35,25 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any, maxBytes int64)
 	}
 	return jsondecode.Strict(body, dst)
 }
+
+// auditSummarised is a request body of which the audit log keeps a summary
+// rather than the body itself.
+type auditSummarised interface {
+	auditSummary() any
+}
+
+// decodeBody reads the request body into a T as decodeJSON does and makes it
+// the request's audit summary (its auditSummary when it has one). A body it
+// refuses is answered here, and ok is false: the handler returns.
+func decodeBody[T any](s *Server, w http.ResponseWriter, r *http.Request) (req T, ok bool) {
+	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
+		Error(w, r, err)
+		return req, false
+	}
+	var summary any = req
+	if a, isSummarised := summary.(auditSummarised); isSummarised {
+		summary = a.auditSummary()
+	}
+	noteAudit(r.Context(), summary)
+	return req, true
+}

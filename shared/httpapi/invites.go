@@ -13,36 +13,18 @@ import (
 var inviteFields = []string{"id", "email", "role", "status", "created_by", "created_at", "expires_at", "accepted_at", "accepted_by", "revoked_at"}
 
 func (s *Server) handleListInvites(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, inviteFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "invites", filterFingerprint(r.URL.Query()))
-	is, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.InviteKey, limit int) ([]*tenant.Invite, error) {
+	serveAll(s, w, r, "invites", inviteFields, func(ctx context.Context, after *tenant.InviteKey, limit int) ([]*tenant.Invite, error) {
 		return s.Invites.FindInvites(ctx, tenant.InviteFilter{After: after, Limit: limit})
 	}, func(inv *tenant.Invite) tenant.InviteKey {
 		return tenant.InviteKey{CreatedAt: inv.CreatedAt, ID: inv.ID}
 	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(is), p.fields, next)
-}
-
-type createInviteRequest struct {
-	Email string      `json:"email"`
-	Role  tenant.Role `json:"role"`
 }
 
 func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
-	var req createInviteRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[memberRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"email": req.Email, "role": req.Role})
 	if req.Email == "" {
 		Error(w, r, apperr.Invalidf("email", "required"))
 		return
@@ -56,17 +38,21 @@ func (s *Server) handleCreateInvite(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	replyInvite(w, r, http.StatusCreated, r.URL.Path, inv)
+}
+
+// replyInvite answers with an invite the request issued (its token with it),
+// at its place in the invites list (path), and makes it, without the token,
+// the request's audit summary.
+func replyInvite(w http.ResponseWriter, r *http.Request, status int, path string, inv *tenant.IssuedInvite) {
 	noteAudit(r.Context(), map[string]any{"email": inv.Email, "role": inv.Role, "invite_id": inv.ID})
-	w.Header().Set("Location", r.URL.Path+"/"+inv.ID)
-	JSON(w, http.StatusCreated, inv)
+	w.Header().Set("Location", path+"/"+inv.ID)
+	JSON(w, status, inv)
 }
 
 func (s *Server) handleRevokeInvite(w http.ResponseWriter, r *http.Request) {
-	if err := s.Invites.RevokeInvite(r.Context(), r.PathValue("id")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Invites.RevokeInvite(r.Context(), r.PathValue("id"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 type acceptInviteRequest struct {

@@ -35,3 +35,16 @@ func writeBody(w http.ResponseWriter, status int, contentType string, b []byte) 
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// reply answers a service's result: err as a problem, otherwise v with
+// status, or no body at all when status is 204 No Content.
+func reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	switch {
+	case err != nil:
+		Error(w, r, err)
+	case status == http.StatusNoContent:
+		w.WriteHeader(status)
+	default:
+		JSON(w, status, v)
+	}
+}

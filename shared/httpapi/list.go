@@ -115,6 +115,37 @@ func page[K, T any](ctx context.Context, s *Server, p listParams, scope CursorSc
 	return items, next, nil
 }
 
+// servePage answers one page of a list (see page) with the fields p asks
+// for, each item as render makes it (as it is when render is nil).
+func servePage[K, T any](s *Server, w http.ResponseWriter, r *http.Request, p listParams, scope CursorScope,
+	find func(ctx context.Context, after *K, limit int) ([]T, error), key func(T) K, render func([]T) ([]any, error)) {
+	items, next, err := page(r.Context(), s, p, scope, find, key)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	out := anys(items)
+	if render != nil {
+		if out, err = render(items); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	writeList(w, r, out, p.fields, next)
+}
+
+// serveAll answers a list that has no filters of its own (see servePage):
+// its cursors carry no filters.
+func serveAll[K, T any](s *Server, w http.ResponseWriter, r *http.Request, list string, fields []string,
+	find func(ctx context.Context, after *K, limit int) ([]T, error), key func(T) K) {
+	p, err := parseList(r, fields, nil)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	servePage(s, w, r, p, s.scope(r, list, filterFingerprint(r.URL.Query())), find, key, nil)
+}
+
 // anys is items as writeList takes them.
 func anys[T any](items []T) []any {
 	out := make([]any, len(items))

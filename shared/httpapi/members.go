@@ -14,43 +14,28 @@ import (
 var memberFields = []string{"user_id", "email", "role", "created_at"}
 
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, memberFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "members", filterFingerprint(r.URL.Query()))
-	ms, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
+	serveAll(s, w, r, "members", memberFields, func(ctx context.Context, after *tenant.MemberKey, limit int) ([]*tenant.Member, error) {
 		return s.Members.FindMembers(ctx, tenant.MemberFilter{After: after, Limit: limit})
 	}, func(m *tenant.Member) tenant.MemberKey { return tenant.MemberKey{Email: m.Email, UserID: m.UserID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(ms), p.fields, next)
 }
 
 func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) {
 	m, err := s.Members.FindMemberByID(r.Context(), r.PathValue("user"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, m)
+	reply(w, r, http.StatusOK, m, err)
 }
 
-type addMemberRequest struct {
+// memberRequest names a person by email and the role they are to have: a
+// member to add, or someone to invite.
+type memberRequest struct {
 	Email string      `json:"email"`
 	Role  tenant.Role `json:"role"`
 }
 
 func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
-	var req addMemberRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[memberRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"email": req.Email, "role": req.Role})
 	if req.Role == "" {
 		Error(w, r, apperr.Invalidf("role", "required"))
 		return
@@ -63,9 +48,7 @@ func (s *Server) handleAddMember(w http.ResponseWriter, r *http.Request) {
 	if inv != nil {
 		// The address's account was claimed by someone who never proved
 		// it: an invite stands in for the membership until it is accepted.
-		noteAudit(r.Context(), map[string]any{"email": inv.Email, "role": inv.Role, "invite_id": inv.ID})
-		w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/members")+"/invites/"+inv.ID)
-		JSON(w, http.StatusAccepted, inv)
+		replyInvite(w, r, http.StatusAccepted, strings.TrimSuffix(r.URL.Path, "/members")+"/invites", inv)
 		return
 	}
 	w.Header().Set("Location", r.URL.Path+"/"+m.UserID)
@@ -77,26 +60,17 @@ type updateMemberRequest struct {
 }
 
 func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
-	var req updateMemberRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateMemberRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"role": req.Role})
 	m, err := s.Members.UpdateMemberRole(r.Context(), r.PathValue("user"), req.Role)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, m)
+	reply(w, r, http.StatusOK, m, err)
 }
 
 func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request) {
-	if err := s.Members.RemoveMember(r.Context(), r.PathValue("user")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Members.RemoveMember(r.Context(), r.PathValue("user"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }
 
 type entitlementsBody struct {
@@ -150,11 +124,7 @@ func (s *Server) handleSetEntitlements(w http.ResponseWriter, r *http.Request) {
 	}
 	noteAudit(r.Context(), req)
 	ds, err := s.Entitlements.SetEntitlements(r.Context(), req.Datasets)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, entitlementsBody{Datasets: ds})
+	reply(w, r, http.StatusOK, entitlementsBody{Datasets: ds}, err)
 }
 
 // scope binds a cursor to the list, the org and user of the request, and the

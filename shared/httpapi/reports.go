@@ -49,6 +49,15 @@ func (s *Server) reportResponse(ctx context.Context, r *reports.Report) (reportR
 	return out, nil
 }
 
+// reportOf is reportResponse of the report a service answered with err,
+// or err.
+func (s *Server) reportOf(ctx context.Context, rep *reports.Report, err error) (reportResponse, error) {
+	if err != nil {
+		return reportResponse{}, err
+	}
+	return s.reportResponse(ctx, rep)
+}
+
 // signers bounds how many download URLs one listing signs at once.
 const signers = 8
 
@@ -102,35 +111,35 @@ type orderReportRequest struct {
 }
 
 func (s *Server) handleOrderReport(w http.ResponseWriter, r *http.Request) {
-	var req orderReportRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[orderReportRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
-	if req.Template == "" {
-		req.Template = "standard"
-	}
 	s.order(w, r, reports.OrderParams{
-		Template: req.Template, Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
+		Template: templateOrDefault(req.Template), Format: req.Format, ViewID: req.ViewID, Spec: req.Query, Params: req.Params,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})
+}
+
+// templateOrDefault is the template an order or a schedule names, or the
+// standard one when it names none.
+func templateOrDefault(template string) string {
+	if template == "" {
+		return "standard"
+	}
+	return template
 }
 
 // order places a report order and answers it: 202 with the report and its
 // Location, or 200 with the same report when the key was seen before.
 func (s *Server) order(w http.ResponseWriter, r *http.Request, p reports.OrderParams) {
 	rep, created, err := s.Reports.OrderReport(r.Context(), p)
+	out, err := s.reportOf(r.Context(), rep, err)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	out, err := s.reportResponse(r.Context(), rep)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+rep.ID)
+	w.Header().Set("Location", "/v1/orgs/"+r.PathValue("org")+"/reports/"+out.ID)
 	status := http.StatusAccepted
 	if !created {
 		status = http.StatusOK // the same order again: the same report
@@ -140,16 +149,12 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, p reports.OrderPa
 
 func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.Reports.FindReportByID(r.Context(), r.PathValue("id"))
+	out, err := s.reportOf(r.Context(), rep, err)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	out, err := s.reportResponse(r.Context(), rep)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	if !rep.Terminal() {
+	if !out.Terminal() {
 		w.Header().Set("Retry-After", "2")
 	}
 	JSON(w, http.StatusOK, out)
@@ -182,20 +187,11 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 	}
 	f.ScheduleID = q.Get("schedule_id")
 	scope := s.scope(r, "reports", filterFingerprint(q, "status", "mine", "schedule_id"))
-	rs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.Key, limit int) ([]*reports.Report, error) {
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *reports.Key, limit int) ([]*reports.Report, error) {
 		f.After, f.Limit = after, limit
 		return s.Reports.FindReports(ctx, f)
-	}, func(rep *reports.Report) reports.Key { return reports.Key{CreatedAt: rep.CreatedAt, ID: rep.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.reportResponses(r.Context(), rs)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+	}, func(rep *reports.Report) reports.Key { return reports.Key{CreatedAt: rep.CreatedAt, ID: rep.ID} },
+		func(rs []*reports.Report) ([]any, error) { return s.reportResponses(r.Context(), rs) })
 }
 
 // reportDeleted is what the audit keeps of a deleted report.
@@ -230,11 +226,7 @@ func (s *Server) handleDeleteReport(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) {
 	v, err := s.ReportVerifier.VerifyReport(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, v)
+	reply(w, r, http.StatusOK, v, err)
 }
 
 var scheduleFields = []string{"name", "cron", "timezone", "template", "format", "view_id", "params", "recipients", "enabled", "created_by", "last_run_at", "next_run_at", "created_at", "updated_at"}
@@ -245,15 +237,11 @@ type scheduleRequest struct {
 }
 
 func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
-	var req scheduleRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[scheduleRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
-	if req.Template == "" {
-		req.Template = "standard"
-	}
+	req.Template = templateOrDefault(req.Template)
 	enabled := true
 	if req.Enabled != nil {
 		enabled = *req.Enabled
@@ -269,30 +257,15 @@ func (s *Server) handleCreateSchedule(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGetSchedule(w http.ResponseWriter, r *http.Request) {
 	sc, err := s.Schedules.FindScheduleByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, sc)
+	reply(w, r, http.StatusOK, sc, err)
 }
 
 func (s *Server) handleListSchedules(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, scheduleFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "schedules", filterFingerprint(r.URL.Query()))
-	ss, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
+	serveAll(s, w, r, "schedules", scheduleFields, func(ctx context.Context, after *reports.ScheduleKey, limit int) ([]*reports.Schedule, error) {
 		return s.Schedules.FindSchedules(ctx, reports.ScheduleFilter{After: after, Limit: limit})
 	}, func(sc *reports.Schedule) reports.ScheduleKey {
 		return reports.ScheduleKey{CreatedAt: sc.CreatedAt, ID: sc.ID}
 	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(ss), p.fields, next)
 }
 
 type scheduleUpdateRequest struct {
@@ -306,20 +279,14 @@ type scheduleUpdateRequest struct {
 }
 
 func (s *Server) handleUpdateSchedule(w http.ResponseWriter, r *http.Request) {
-	var req scheduleUpdateRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[scheduleUpdateRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	sc, err := s.Schedules.UpdateSchedule(r.Context(), r.PathValue("id"), reports.ScheduleUpdate{
 		Name: req.Name, Cron: req.Cron, TimeZone: req.TimeZone, Format: req.Format, Params: req.Params, Recipients: req.Recipients, Enabled: req.Enabled,
 	})
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, sc)
+	reply(w, r, http.StatusOK, sc, err)
 }
 
 // handleRunSchedule orders a schedule's report now, as the caller, outside
@@ -345,9 +312,6 @@ func (s *Server) handleRunSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteSchedule(w http.ResponseWriter, r *http.Request) {
-	if err := s.Schedules.DeleteSchedule(r.Context(), r.PathValue("id")); err != nil {
-		Error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	err := s.Schedules.DeleteSchedule(r.Context(), r.PathValue("id"))
+	reply(w, r, http.StatusNoContent, nil, err)
 }

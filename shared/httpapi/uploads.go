@@ -99,28 +99,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleGetUpload(w http.ResponseWriter, r *http.Request) {
 	u, err := s.UploadRecords.FindUploadByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, u)
+	reply(w, r, http.StatusOK, u, err)
 }
 
 func (s *Server) handleListUploads(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, uploadFields, nil)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	scope := s.scope(r, "uploads", filterFingerprint(r.URL.Query()))
-	us, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
+	serveAll(s, w, r, "uploads", uploadFields, func(ctx context.Context, after *uploads.Key, limit int) ([]*uploads.Upload, error) {
 		return s.UploadRecords.FindUploads(ctx, uploads.Filter{After: after, Limit: limit})
 	}, func(u *uploads.Upload) uploads.Key { return uploads.Key{CreatedAt: u.CreatedAt, ID: u.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, anys(us), p.fields, next)
 }
 
 var errNoFilePart = errors.New(`no "file" part`)

@@ -37,11 +37,7 @@ func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h, err := s.Usage.UsageHistory(r.Context(), from, to)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	JSON(w, http.StatusOK, usageResponse{Usage: u, History: h})
+	reply(w, r, http.StatusOK, usageResponse{Usage: u, History: h}, err)
 }
 
 // usagePeriod reads ?from= and ?to= (YYYY-MM-DD): to defaults to today,

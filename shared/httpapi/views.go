@@ -83,7 +83,15 @@ func visibilityFilter(q url.Values) (views.Visibility, bool, error) {
 }
 
 func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
-	p, err := parseList(r, viewFields, []string{"owner"})
+	listOwned(s, w, r, "views", viewFields, s.Views.FindViews, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} }, s.withOwners)
+}
+
+// listOwned serves the list of owned resources (views, dashboards): those
+// the caller may see, narrowed by visibilityFilter, newest first, with their
+// owners when include=owner. list names the list in its cursors.
+func listOwned[T any](s *Server, w http.ResponseWriter, r *http.Request, list string, fields []string,
+	find func(context.Context, views.ViewFilter) ([]T, error), key func(T) views.Key, withOwners func(*http.Request, []T, bool) ([]any, error)) {
+	p, err := parseList(r, fields, []string{"owner"})
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -94,21 +102,11 @@ func (s *Server) handleListViews(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	scope := s.scope(r, "views", filterFingerprint(q, "visibility", "owner", "mine"))
-	vs, next, err := page(r.Context(), s, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]*views.View, error) {
+	scope := s.scope(r, list, filterFingerprint(q, "visibility", "owner", "mine"))
+	servePage(s, w, r, p, scope, func(ctx context.Context, after *views.Key, limit int) ([]T, error) {
 		f.After, f.Limit = after, limit
-		return s.Views.FindViews(ctx, f)
-	}, func(v *views.View) views.Key { return views.Key{CreatedAt: v.CreatedAt, ID: v.ID} })
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	items, err := s.withOwners(r, vs, p.include["owner"])
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	writeList(w, r, items, p.fields, next)
+		return find(ctx, f)
+	}, key, func(items []T) ([]any, error) { return withOwners(r, items, p.include["owner"]) })
 }
 
 // withOwners wraps views for rendering, embedding each owner when asked.
@@ -190,12 +188,10 @@ type createViewRequest struct {
 }
 
 func (s *Server) handleCreateView(w http.ResponseWriter, r *http.Request) {
-	var req createViewRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[createViewRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), map[string]any{"name": req.Name, "visibility": req.Visibility, "config": req.Config})
 	if err := configObject(req.Config, true); err != nil {
 		Error(w, r, err)
 		return
@@ -217,12 +213,10 @@ type updateViewRequest struct {
 }
 
 func (s *Server) handleUpdateView(w http.ResponseWriter, r *http.Request) {
-	var req updateViewRequest
-	if err := decodeJSON(w, r, &req, s.maxBody()); err != nil {
-		Error(w, r, err)
+	req, ok := decodeBody[updateViewRequest](s, w, r)
+	if !ok {
 		return
 	}
-	noteAudit(r.Context(), req)
 	if req.Name == nil && req.Config == nil && req.Visibility == nil {
 		Error(w, r, apperr.Invalidf("body", "nothing to change: give name, config or visibility"))
 		return

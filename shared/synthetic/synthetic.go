@@ -254,18 +254,36 @@ func replace(ctx context.Context, conn *sql.Conn, del string, fill func() (int64
 	return n, nil
 }
 
+// rowSource produces a table's rows, handing each to add.
+type rowSource func(add func(vals ...driver.Value) error) error
+
 // appendRows streams rows into schema.table's named columns through a
 // DuckDB appender on conn (inside conn's open transaction).
-func appendRows(ctx context.Context, conn *sql.Conn, schema, table string, cols []string, gen func(add func(vals ...driver.Value) error) error) (int64, error) {
+func appendRows(ctx context.Context, conn *sql.Conn, schema, table string, cols []string, gen rowSource) (int64, error) {
+	target := schema + "." + table
+	return appendThrough(ctx, conn, target, func(drv driver.Conn) (*duckdb.Appender, error) {
+		a, err := duckdb.NewAppenderWithColumns(drv, "", schema, table, cols)
+		if err != nil {
+			return nil, fmt.Errorf("opening an appender on %s: %w", target, err)
+		}
+		return a, nil
+	}, gen)
+}
+
+// appendThrough streams gen's rows through the appender open makes on
+// conn's DuckDB connection and returns how many it appended. The context is
+// checked every 4096 rows; when gen fails the appender is cleared and
+// closed. target names what a failed flush was writing.
+func appendThrough(ctx context.Context, conn *sql.Conn, target string, open func(driver.Conn) (*duckdb.Appender, error), gen rowSource) (int64, error) {
 	var n int64
 	err := conn.Raw(func(dc any) error {
 		drv, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("not a DuckDB connection: %T", dc)
 		}
-		a, err := duckdb.NewAppenderWithColumns(drv, "", schema, table, cols)
+		a, err := open(drv)
 		if err != nil {
-			return fmt.Errorf("opening an appender on %s.%s: %w", schema, table, err)
+			return err
 		}
 		err = gen(func(vals ...driver.Value) error {
 			if n%4096 == 0 {
@@ -280,7 +298,7 @@ func appendRows(ctx context.Context, conn *sql.Conn, schema, table string, cols 
 			return closeAppender(a, err)
 		}
 		if err := a.Close(); err != nil {
-			return fmt.Errorf("flushing %s.%s: %w", schema, table, err)
+			return fmt.Errorf("flushing %s: %w", target, err)
 		}
 		return nil
 	})
@@ -304,7 +322,7 @@ type stagedColumn struct {
 // statement that turns the keys back into codes and names. Appending the
 // wide rows directly costs a cgo call per string value and is several times
 // slower. Rows keep their order.
-func appendStaged(ctx context.Context, conn *sql.Conn, insert string, cols []stagedColumn, gen func(add func(vals ...driver.Value) error) error) (int64, error) {
+func appendStaged(ctx context.Context, conn *sql.Conn, insert string, cols []stagedColumn, gen rowSource) (int64, error) {
 	types := make([]duckdb.TypeInfo, len(cols))
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -314,34 +332,13 @@ func appendStaged(ctx context.Context, conn *sql.Conn, insert string, cols []sta
 		}
 		types[i], names[i] = ti, c.name
 	}
-	var n int64
-	err := conn.Raw(func(dc any) error {
-		drv, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("not a DuckDB connection: %T", dc)
-		}
+	return appendThrough(ctx, conn, "the appender", func(drv driver.Conn) (*duckdb.Appender, error) {
 		a, err := duckdb.NewQueryAppender(drv, insert, "appended_data", types, names)
 		if err != nil {
-			return fmt.Errorf("opening a query appender: %w", err)
+			return nil, fmt.Errorf("opening a query appender: %w", err)
 		}
-		err = gen(func(vals ...driver.Value) error {
-			if n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			n++
-			return a.AppendRow(vals...)
-		})
-		if err != nil {
-			return closeAppender(a, err)
-		}
-		if err := a.Close(); err != nil {
-			return fmt.Errorf("flushing the appender: %w", err)
-		}
-		return nil
-	})
-	return n, err
+		return a, nil
+	}, gen)
 }
 
 // fillMunicipalities adds the municipalities the marts refer to. Rows that

@@ -164,17 +164,8 @@ func (r *Reader) readQuotedCopy(line []byte) ([]string, error) {
 				break
 			}
 			// Anything between the closing quote and the separator is kept
-			// as written (lenient, like LazyQuotes).
-			j := bytes.IndexByte(line[pos:], r.comma)
-			if j < 0 {
-				r.rec = append(r.rec, line[pos:]...)
-				r.bounds = append(r.bounds, len(r.rec))
-				break
-			}
-			r.rec = append(r.rec, line[pos:pos+j]...)
-			r.bounds = append(r.bounds, len(r.rec))
-			pos += j + 1
-			continue
+			// as written (lenient, like LazyQuotes): the field ends as an
+			// unquoted one does.
 		}
 		j := bytes.IndexByte(line[pos:], r.comma)
 		if j < 0 {
