@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -173,14 +174,24 @@ func (c *Client) QueryJSON(ctx context.Context, org string, spec []byte) (QueryM
 	if resp.StatusCode != http.StatusOK {
 		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: status %d: %s", org, resp.StatusCode, clip(b))
 	}
-	i := bytes.LastIndex(b, []byte(`"meta":`))
+	m, err := ParseMeta(b)
+	if err != nil {
+		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: %w", org, err)
+	}
+	return m, nil
+}
+
+// ParseMeta decodes the meta of a query answer, its last member, without
+// decoding the rows before it.
+func ParseMeta(answer []byte) (QueryMeta, error) {
+	i := bytes.LastIndex(answer, []byte(`"meta":`))
 	if i < 0 {
-		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: no meta in %s", org, clip(b))
+		return QueryMeta{}, fmt.Errorf("no meta in %s", clip(answer))
 	}
 	var m QueryMeta
-	tail := bytes.TrimRight(b[i+len(`"meta":`):], "}\n \t")
-	if err := json.Unmarshal(append(tail, '}'), &m); err != nil {
-		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: meta: %w", org, err)
+	tail := bytes.TrimRight(answer[i+len(`"meta":`):], "}\n \t")
+	if err := json.Unmarshal(append(slices.Clip(tail), '}'), &m); err != nil {
+		return QueryMeta{}, fmt.Errorf("meta: %w", err)
 	}
 	return m, nil
 }
