@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -189,8 +188,9 @@ func ParseMeta(answer []byte) (QueryMeta, error) {
 		return QueryMeta{}, fmt.Errorf("no meta in %s", clip(answer))
 	}
 	var m QueryMeta
-	tail := bytes.TrimRight(answer[i+len(`"meta":`):], "}\n \t")
-	if err := json.Unmarshal(append(slices.Clip(tail), '}'), &m); err != nil {
+	// The decoder reads the meta's value and stops there, before the
+	// answer's closing brace.
+	if err := json.NewDecoder(bytes.NewReader(answer[i+len(`"meta":`):])).Decode(&m); err != nil {
 		return QueryMeta{}, fmt.Errorf("meta: %w", err)
 	}
 	return m, nil
