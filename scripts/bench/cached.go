@@ -27,6 +27,7 @@ type clientResult struct {
 	P50      float64 `json:"p50_ms"`
 	P95      float64 `json:"p95_ms"`
 	P99      float64 `json:"p99_ms"`
+	CPU      float64 `json:"cpu_ms"`
 }
 
 // target is one side of the cached-query comparison: where the load client
@@ -163,7 +164,10 @@ func (a *apiBench) cachedSetup(ctx context.Context) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	specFile := filepath.Join(a.cfg.Out, "bin", "cached-spec.json")
+	specFile := filepath.Join(a.cfg.Out, "tmp", "cached-spec.json")
+	if err := os.MkdirAll(filepath.Dir(specFile), 0o755); err != nil {
+		return target{}, err
+	}
 	if err := os.WriteFile(specFile, specJSON, 0o644); err != nil {
 		return target{}, err
 	}
@@ -261,8 +265,9 @@ func (a *apiBench) cachedRounds(ctx context.Context, client string, sides []targ
 			// The client's warm-up requests fall inside the CPU reading.
 			spent := time.Since(t0).Seconds()
 			line += fmt.Sprintf("; %s %.0f req/s p50 %.3f ms", t.name, res.Rate, res.P50)
+			// The client has exited by now: it says its CPU itself.
 			if cpu := perRequest(c0, readCPU(), res.Rate*spent); cpu != "" {
-				cpuLine += fmt.Sprintf("; %s: %s", t.name, cpu)
+				cpuLine += fmt.Sprintf("; %s: %s, client %.3f", t.name, cpu, res.CPU/(res.Rate*spent))
 			}
 		}
 		logf("cached, concurrency %d, round %d%s", conc, r+1, line)

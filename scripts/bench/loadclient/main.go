@@ -28,6 +28,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/mirante/mirante/scripts/internal/apiclient"
@@ -41,6 +42,9 @@ type Result struct {
 	P50      float64 `json:"p50_ms"`
 	P95      float64 `json:"p95_ms"`
 	P99      float64 `json:"p99_ms"`
+	// CPU is the CPU time (ms, user and system) this process spent, warm-up
+	// included.
+	CPU float64 `json:"cpu_ms"`
 }
 
 type params struct {
@@ -93,9 +97,12 @@ func run(ctx context.Context, p params) (Result, error) {
 		return Result{}, err
 	}
 	slices.Sort(lat)
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return Result{
 		Requests: len(lat), Seconds: elapsed.Seconds(), Rate: float64(len(lat)) / elapsed.Seconds(),
 		P50: pct(lat, 0.50), P95: pct(lat, 0.95), P99: pct(lat, 0.99),
+		CPU: float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6,
 	}, nil
 }
 
