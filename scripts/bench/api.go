@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -130,45 +129,20 @@ func (a *apiBench) coldOnce(ctx context.Context, bin string) (time.Duration, err
 	}
 	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
-	hc := &http.Client{Timeout: time.Second}
-	url := "http://127.0.0.1:" + port + "/healthz"
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	c, err := startChild(cmd)
+	if err != nil {
 		return 0, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}()
-	t := time.NewTicker(2 * time.Millisecond)
-	defer t.Stop()
-	deadline := time.After(30 * time.Second)
-	for {
-		if resp, err := hc.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return time.Since(start), nil
-			}
-		}
-		select {
-		case err := <-exited:
-			exited <- err
+	defer c.stop(10 * time.Second)
+	if err := c.awaitOK(ctx, "http://127.0.0.1:"+port+"/healthz", 2*time.Millisecond, 30*time.Second); err != nil {
+		if errors.Is(err, errExited) {
 			b, _ := os.ReadFile(logPath)
-			return 0, fmt.Errorf("the server exited before answering /healthz: %v\n%s", err, b)
-		case <-deadline:
-			return 0, errors.New("the server did not answer /healthz within 30s")
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-t.C:
+			return 0, fmt.Errorf("the server %v\n%s", err, b)
 		}
+		return 0, err
 	}
+	return time.Since(start), nil
 }
 
 // clearCache drops the org's cached query answers (its own namespace of

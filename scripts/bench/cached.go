@@ -4,31 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/mirante/mirante/scripts/internal/apiclient"
 	"github.com/mirante/mirante/shared/redis"
 )
-
-// clientResult is what one run of the load client (scripts/bench/loadclient)
-// prints.
-type clientResult struct {
-	Requests int     `json:"requests"`
-	Seconds  float64 `json:"seconds"`
-	Rate     float64 `json:"rps"`
-	P50      float64 `json:"p50_ms"`
-	P95      float64 `json:"p95_ms"`
-	P99      float64 `json:"p99_ms"`
-	CPU      float64 `json:"cpu_ms"`
-}
 
 // target is one side of the cached-query comparison: where the load client
 // sends its requests, with what, and whether the API serves it (so that
@@ -52,7 +38,7 @@ func buildTool(ctx context.Context, cfg Config, pkg string) (string, error) {
 
 // runClient runs the load client against t at conc for d, in a process of
 // its own.
-func runClient(ctx context.Context, bin string, t target, conc int, d time.Duration) (clientResult, error) {
+func runClient(ctx context.Context, bin string, t target, conc int, d time.Duration) (apiclient.LoadResult, error) {
 	args := []string{"-url", t.url, "-conc", fmt.Sprint(conc), "-duration", d.String()}
 	if t.bodyFile != "" {
 		args = append(args, "-body-file", t.bodyFile)
@@ -65,11 +51,11 @@ func runClient(ctx context.Context, bin string, t target, conc int, d time.Durat
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return clientResult{}, fmt.Errorf("load client against %s: %v: %s", t.name, err, bytes.TrimSpace(stderr.Bytes()))
+		return apiclient.LoadResult{}, fmt.Errorf("load client against %s: %v: %s", t.name, err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	var res clientResult
+	var res apiclient.LoadResult
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.Requests == 0 {
-		return clientResult{}, fmt.Errorf("load client against %s: no result (%v): %s", t.name, err, stdout.Bytes())
+		return apiclient.LoadResult{}, fmt.Errorf("load client against %s: no result (%v): %s", t.name, err, stdout.Bytes())
 	}
 	return res, nil
 }
@@ -85,40 +71,16 @@ func startFloor(ctx context.Context, bin, redisURL string) (url string, stop fun
 	cmd.Env = append(os.Environ(), "REDIS_URL="+redisURL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	c, err := startChild(cmd)
+	if err != nil {
 		return "", nil, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop = func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
 	url = "http://127.0.0.1:" + port + "/"
-	hc := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
-		if resp, err := hc.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url, stop, nil
-			}
-		}
-		select {
-		case err := <-exited:
-			return "", nil, fmt.Errorf("the baseline handler exited: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
-		case <-ctx.Done():
-			stop()
-			return "", nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+	if err := c.awaitOK(ctx, url, 20*time.Millisecond, 15*time.Second); err != nil {
+		c.stop(5 * time.Second)
+		return "", nil, fmt.Errorf("the baseline handler: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	stop()
-	return "", nil, errors.New("the baseline handler did not answer within 15s")
+	return url, func() { c.stop(5 * time.Second) }, nil
 }
 
 // serveNear serves the baseline handler from this process, beside nothing
@@ -175,7 +137,7 @@ func (a *apiBench) cachedSetup(ctx context.Context) (target, error) {
 }
 
 // cachedSides holds each side's samples at one concurrency.
-type cachedSides map[string][]clientResult
+type cachedSides map[string][]apiclient.LoadResult
 
 func (s cachedSides) rates(name string) []float64 {
 	var out []float64
@@ -185,7 +147,7 @@ func (s cachedSides) rates(name string) []float64 {
 	return out
 }
 
-func (s cachedSides) latencies(name string, p func(clientResult) float64) []float64 {
+func (s cachedSides) latencies(name string, p func(apiclient.LoadResult) float64) []float64 {
 	var out []float64
 	for _, r := range s[name] {
 		out = append(out, p(r))
@@ -290,8 +252,8 @@ func cachedEntries(by map[int]cachedSides) []Entry {
 		}
 		return e16
 	}
-	p50 := func(r clientResult) float64 { return r.P50 }
-	p95 := func(r clientResult) float64 { return r.P95 }
+	p50 := func(r apiclient.LoadResult) float64 { return r.P50 }
+	p95 := func(r apiclient.LoadResult) float64 { return r.P95 }
 	return []Entry{
 		RatioEntry("cached_query_throughput_vs_redis_get_outside", "req/s", "≥ 0.8", c16.rates("ours"), c16.rates("floor"), Median),
 		RatioEntry("cached_query_p50_ms_c1", "ms", "≤ 0.25", c1.latencies("ours", p50), c1.latencies("floor", p50), Median),

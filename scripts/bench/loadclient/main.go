@@ -34,19 +34,6 @@ import (
 	"github.com/mirante/mirante/scripts/internal/apiclient"
 )
 
-// Result is what one run prints.
-type Result struct {
-	Requests int     `json:"requests"`
-	Seconds  float64 `json:"seconds"`
-	Rate     float64 `json:"rps"`
-	P50      float64 `json:"p50_ms"`
-	P95      float64 `json:"p95_ms"`
-	P99      float64 `json:"p99_ms"`
-	// CPU is the CPU time (ms, user and system) this process spent, warm-up
-	// included.
-	CPU float64 `json:"cpu_ms"`
-}
-
 type params struct {
 	url, bodyFile, tokenEnv string
 	hit                     bool
@@ -72,15 +59,15 @@ func main() {
 	_ = json.NewEncoder(os.Stdout).Encode(res)
 }
 
-func run(ctx context.Context, p params) (Result, error) {
+func run(ctx context.Context, p params) (apiclient.LoadResult, error) {
 	if p.url == "" || p.conc < 1 || p.duration <= 0 {
-		return Result{}, errors.New("-url, a positive -conc and a positive -duration are required")
+		return apiclient.LoadResult{}, errors.New("-url, a positive -conc and a positive -duration are required")
 	}
 	var body []byte
 	if p.bodyFile != "" {
 		b, err := os.ReadFile(p.bodyFile)
 		if err != nil {
-			return Result{}, err
+			return apiclient.LoadResult{}, err
 		}
 		body = b
 	}
@@ -89,17 +76,17 @@ func run(ctx context.Context, p params) (Result, error) {
 	do := request(hc, p.url, body, os.Getenv(p.tokenEnv), p.hit)
 	if p.warmup > 0 {
 		if _, _, err := loop(ctx, p.conc, p.warmup, do); err != nil {
-			return Result{}, err
+			return apiclient.LoadResult{}, err
 		}
 	}
 	lat, elapsed, err := loop(ctx, p.conc, p.duration, do)
 	if err != nil {
-		return Result{}, err
+		return apiclient.LoadResult{}, err
 	}
 	slices.Sort(lat)
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return Result{
+	return apiclient.LoadResult{
 		Requests: len(lat), Seconds: elapsed.Seconds(), Rate: float64(len(lat)) / elapsed.Seconds(),
 		P50: pct(lat, 0.50), P95: pct(lat, 0.95), P99: pct(lat, 0.99),
 		CPU: float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6,

@@ -129,6 +129,21 @@ func (c *Client) OrgIDs(ctx context.Context) (map[string]string, error) {
 	return ids, nil
 }
 
+// LoadResult is what one run of make bench's load client
+// (scripts/bench/loadclient) prints: the requests answered in the measured
+// window, their rate and latency percentiles, and the client's own CPU.
+type LoadResult struct {
+	Requests int     `json:"requests"`
+	Seconds  float64 `json:"seconds"`
+	Rate     float64 `json:"rps"`
+	P50      float64 `json:"p50_ms"`
+	P95      float64 `json:"p95_ms"`
+	P99      float64 `json:"p99_ms"`
+	// CPU is the CPU time (ms, user and system) the client spent, its
+	// warm-up included.
+	CPU float64 `json:"cpu_ms"`
+}
+
 // QueryMeta is the part of a query answer the benchmarks check.
 type QueryMeta struct {
 	Cache string `json:"cache"`
