@@ -185,7 +185,8 @@ func TestReadCPUCountsThisProcess(t *testing.T) {
 		t.Fatalf("%v of CPU spent (rusage) counted as %v (%d loops)", spent, got, x)
 	}
 	line := perRequest(before, after, 10)
-	if !strings.HasPrefix(line, "bench ") {
+	// Other stacks on the machine may show up beside it.
+	if !strings.Contains(", "+line, ", bench ") {
 		t.Fatalf("per request: %q", line)
 	}
 }
