@@ -10,14 +10,16 @@ import (
 	"time"
 )
 
-// On these 2-core machines the load generator, the API, Redis and
+// On these 2-core machines the load client, the API, Redis and
 // PostgreSQL share the CPU, so a throughput ratio alone does not say whose
 // time a request costs. cpuUse reads each one's CPU time from /proc around
 // a run, and the log prints it per request.
 
-// cpuGroups names the processes counted, by their command name; the bench
-// process itself (client, and the baseline's server) is counted apart.
-var cpuGroups = map[string]string{"local": "api", "redis-server": "redis", "postgres": "postgres"}
+// cpuGroups names the processes counted, by their command name: the API
+// (the local runner), the baseline handler's own process and the stores.
+// The bench process itself is counted apart; the load client, gone by the
+// second reading, reports its own.
+var cpuGroups = map[string]string{"local": "api", "redisget": "floor", "redis-server": "redis", "postgres": "postgres"}
 
 // clockTick is the kernel's unit of process CPU times (USER_HZ, 100 on
 // Linux for every architecture the stack runs on).
@@ -75,7 +77,7 @@ func perRequest(before, after cpuUse, requests float64) string {
 		return ""
 	}
 	var parts []string
-	for _, g := range []string{"api", "bench", "redis", "postgres"} {
+	for _, g := range []string{"api", "floor", "bench", "redis", "postgres"} {
 		d := after[g] - before[g]
 		if d <= 0 {
 			continue

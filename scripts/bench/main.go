@@ -12,7 +12,7 @@
 // the two uncached kinds, 200), BENCH_COLD_RUNS (5), BENCH_REPORT_RUNS (3),
 // BENCH_INGEST_RUNS (3), BENCH_LOAD_CONC (4,16,32), BENCH_LOAD_SECONDS (15),
 // BENCH_ONLY (comma-separated benchmark groups: cold, cached, load,
-// uncached, ingest, report; all when unset), BENCH_OUT (.data/bench),
+// uncached, ingest, report, up; all when unset), BENCH_OUT (.data/bench),
 // BENCH_PROFILE_DIR (where to write CPU profiles of the cached-query
 // measurements, see profile.go; none when unset) and
 // the stack's ports (BENCH_API_PORT, BENCH_AUTH_PORT, BENCH_HUB_PORT,
@@ -151,6 +151,16 @@ func run(ctx context.Context) (err error) {
 	}
 	if cfg.want("cold") || cfg.want("cached") || cfg.want("load") || cfg.want("uncached") {
 		if err := benchStack(ctx, cfg, add); err != nil {
+			return err
+		}
+	}
+	if cfg.want("up") {
+		logf("make up: a fresh clone of this repository, with warm Go and npm caches")
+		e, err := upWarm(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		if err := add(e); err != nil {
 			return err
 		}
 	}

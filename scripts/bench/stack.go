@@ -118,17 +118,54 @@ func (s *Stack) Up(ctx context.Context) error {
 // Down stops what Up started.
 func (s *Stack) Down(ctx context.Context) error { return s.dev(ctx, "down") }
 
-// StopAPI stops the API process alone (the DuckDB file is then free for the
-// raw baseline); scripts/dev down later finds it gone.
-func (s *Stack) StopAPI(ctx context.Context) error {
+// apiPID is the stack's API process (scripts/dev starts it with setsid, so
+// the pid it records is the local runner's own).
+func (s *Stack) apiPID() (int, error) {
 	pidFile := filepath.Join(s.DataDir, "run", "api.pid")
 	b, err := os.ReadFile(pidFile)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 1 {
-		return fmt.Errorf("%s: not a pid", pidFile)
+		return 0, fmt.Errorf("%s: not a pid", pidFile)
+	}
+	return pid, nil
+}
+
+// APIResidentMiB is the API process's resident memory (VmRSS) in MiB.
+func (s *Stack) APIResidentMiB() (float64, error) {
+	pid, err := s.apiPID()
+	if err != nil {
+		return 0, err
+	}
+	return residentMiB(pid)
+}
+
+// residentMiB reads VmRSS of /proc/<pid>/status.
+func residentMiB(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			if err != nil {
+				return 0, fmt.Errorf("VmRSS %q: %w", v, err)
+			}
+			return kb / 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// StopAPI stops the API process alone (the DuckDB file is then free for the
+// raw baseline); scripts/dev down later finds it gone.
+func (s *Stack) StopAPI(ctx context.Context) error {
+	pid, err := s.apiPID()
+	if err != nil {
+		return err
 	}
 	// scripts/dev starts it with setsid: its process group is its pid.
 	if err := syscall.Kill(-pid, syscall.SIGTERM); err != nil {
@@ -146,7 +183,7 @@ func (s *Stack) StopAPI(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
-	return os.Remove(pidFile)
+	return os.Remove(filepath.Join(s.DataDir, "run", "api.pid"))
 }
 
 // readEnvFile reads KEY='value' lines.

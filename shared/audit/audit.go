@@ -5,6 +5,8 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -56,12 +58,25 @@ type Service interface {
 // Summarise returns v as JSON that jsonb accepts and whose jsonb text (what
 // the audit table's bound measures) is at most MaxSummaryBytes: NUL and
 // invalid UTF-8 become U+FFFD, and a larger value is replaced by a note of
-// its size and top-level keys.
+// its size and top-level keys. Callers must not modify the result, which
+// may be shared with other callers.
 func Summarise(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`{"unrepresentable":true}`)
 	}
+	if s, ok := summaries.get(b); ok {
+		return s
+	}
+	// Capacity capped to length: a caller's append copies, never writes
+	// into the shared summary.
+	s := slices.Clip(summarise(b))
+	summaries.put(b, s)
+	return s
+}
+
+// summarise is Summarise of v's JSON text b.
+func summarise(b []byte) json.RawMessage {
 	tree, err := normalise(b)
 	if err != nil {
 		return json.RawMessage(`{"unrepresentable":true}`)
@@ -74,4 +89,43 @@ func Summarise(v any) json.RawMessage {
 		return json.RawMessage(`{"unrepresentable":true}`)
 	}
 	return out
+}
+
+// summaryMemo remembers the summaries of recent JSON texts. A summary is a
+// function of the text alone, and a dashboard's requests repeat the same
+// few specs, so most requests find theirs here; an entry's summary is
+// itself summarised again when it is stored (Entry.Storable), which finds
+// it here too.
+type summaryMemo struct {
+	mu sync.Mutex
+	m  map[string]json.RawMessage
+}
+
+const (
+	summaryMemoSize  = 4096
+	summaryMemoBytes = 4 << 10 // longer texts are summarised every time
+)
+
+var summaries summaryMemo
+
+func (m *summaryMemo) get(b []byte) (json.RawMessage, bool) {
+	if len(b) > summaryMemoBytes {
+		return nil, false
+	}
+	m.mu.Lock()
+	s, ok := m.m[string(b)]
+	m.mu.Unlock()
+	return s, ok
+}
+
+func (m *summaryMemo) put(b []byte, s json.RawMessage) {
+	if len(b) > summaryMemoBytes {
+		return
+	}
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= summaryMemoSize {
+		m.m = map[string]json.RawMessage{}
+	}
+	m.m[string(b)] = s
+	m.mu.Unlock()
 }

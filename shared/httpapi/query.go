@@ -160,7 +160,7 @@ func (s *Server) writeQuery(w http.ResponseWriter, r *http.Request, res *query.A
 		}
 		next = &tok
 	}
-	columns, err := json.Marshal(res.Columns)
+	columns, err := res.ColumnsJSON()
 	if err != nil {
 		Error(w, r, err)
 		return

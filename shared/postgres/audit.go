@@ -32,13 +32,24 @@ type AuditParams struct {
 // own (degraded if need be) without costing the others theirs, and entries
 // that PostgreSQL still refuses are written to the log (all but the
 // summary).
+//
+// Recording appends to a slice under a mutex and wakes the writer only
+// when a batch is complete; otherwise the writer's ticker collects what
+// waits. Every request records an entry, cached reads included, so
+// waking the writer once per entry would cost each request a thread
+// hand-off.
 type AuditLog struct {
-	db     *DB
-	p      AuditParams
-	queue  chan audit.Entry
-	mu     sync.RWMutex
-	closed bool
-	done   chan struct{}
+	db *DB
+	p  AuditParams
+
+	mu      sync.Mutex
+	pending []audit.Entry // recorded, not yet taken by the writer; at most p.Buffer
+	closed  bool
+	room    chan struct{} // closed (and replaced) whenever the writer takes entries
+
+	full chan struct{} // a batch is complete (capacity 1)
+	stop chan struct{} // closed by Close
+	done chan struct{} // closed when the writer has flushed and returned
 }
 
 var (
@@ -63,7 +74,7 @@ func NewAuditLog(db *DB, p AuditParams) *AuditLog {
 	if p.Log == nil {
 		p.Log = slog.Default()
 	}
-	a := &AuditLog{db: db, p: p, queue: make(chan audit.Entry, p.Buffer), done: make(chan struct{})}
+	a := &AuditLog{db: db, p: p, room: make(chan struct{}), full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go a.run()
 	return a
 }
@@ -77,24 +88,38 @@ func (a *AuditLog) Record(ctx context.Context, e audit.Entry) {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	a.mu.RLock()
-	if !a.closed {
-		select {
-		case a.queue <- e:
-			a.mu.RUnlock()
-			return
-		default:
+	var timeout <-chan time.Time
+	for {
+		a.mu.Lock()
+		if a.closed {
+			a.mu.Unlock()
+			break
 		}
-		t := time.NewTimer(a.p.Wait)
-		select {
-		case a.queue <- e:
-			t.Stop()
-			a.mu.RUnlock()
+		if len(a.pending) < a.p.Buffer {
+			a.pending = append(a.pending, e)
+			if len(a.pending) == a.p.Batch {
+				select {
+				case a.full <- struct{}{}:
+				default: // the writer is already told
+				}
+			}
+			a.mu.Unlock()
 			return
-		case <-t.C:
 		}
+		room := a.room
+		a.mu.Unlock()
+		if timeout == nil {
+			t := time.NewTimer(a.p.Wait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-room:
+			continue
+		case <-timeout:
+		}
+		break
 	}
-	a.mu.RUnlock()
 	a.write(context.WithoutCancel(ctx), []audit.Entry{e})
 }
 
@@ -104,7 +129,7 @@ func (a *AuditLog) Close(ctx context.Context) error {
 	a.mu.Lock()
 	if !a.closed {
 		a.closed = true
-		close(a.queue)
+		close(a.stop)
 	}
 	a.mu.Unlock()
 	select {
@@ -120,26 +145,34 @@ func (a *AuditLog) run() {
 	tick := time.NewTicker(a.p.FlushEvery)
 	defer tick.Stop()
 	batch := make([]audit.Entry, 0, a.p.Batch)
-	flush := func() {
-		if len(batch) > 0 {
-			a.write(context.Background(), batch)
-			batch = batch[:0]
-		}
-	}
 	for {
 		select {
-		case e, ok := <-a.queue:
-			if !ok {
-				flush()
-				return
-			}
-			batch = append(batch, e)
-			if len(batch) >= a.p.Batch {
-				flush()
-			}
 		case <-tick.C:
-			flush()
+		case <-a.full:
+		case <-a.stop:
+			a.flush(batch)
+			return
 		}
+		a.flush(batch)
+	}
+}
+
+// flush writes what is queued, a batch at a time, into batch's array.
+func (a *AuditLog) flush(batch []audit.Entry) {
+	for {
+		a.mu.Lock()
+		n := min(len(a.pending), a.p.Batch)
+		batch = append(batch[:0], a.pending[:n]...)
+		a.pending = a.pending[:copy(a.pending, a.pending[n:])]
+		if n > 0 {
+			close(a.room)
+			a.room = make(chan struct{})
+		}
+		a.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		a.write(context.Background(), batch)
 	}
 }
 

@@ -25,7 +25,11 @@ func (db *DB) OrgSetting(ctx context.Context) (string, error) {
 
 // Queued says how many entries wait in the audit writer's queue, and its
 // capacity.
-func (a *AuditLog) Queued() (n, capacity int) { return len(a.queue), cap(a.queue) }
+func (a *AuditLog) Queued() (n, capacity int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.pending), a.p.Buffer
+}
 
 // MigrateUpTo applies the migrations up to and including version, as the
 // owner; tests of a migration set up the rows it meets.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -34,6 +35,8 @@ type Answer struct {
 	// fresh is the engine's result when the answer was just computed, so
 	// that Result need not decode what was just encoded.
 	fresh *Result
+	// columnsJSON is Columns encoded, when the header memo had it.
+	columnsJSON []byte
 }
 
 // rowSep joins rows. encoding/json never writes a raw newline, so ",\n"
@@ -49,6 +52,10 @@ type cachedHeader struct {
 	Columns   []warehouse.Column `json:"columns"`
 	Meta      Meta               `json:"meta"`
 	DataBytes int                `json:"data_bytes"`
+
+	// columnsJSON is Columns encoded as the API sends them, kept with the
+	// decoded header so that a hot answer's columns are encoded once.
+	columnsJSON []byte
 }
 
 // answerOf encodes a fresh result's rows.
@@ -110,7 +117,15 @@ func decodeAnswer(b []byte) (*Answer, error) {
 	if len(rest) != h.DataBytes || (h.Meta.Rows == 0) != (len(rest) == 0) {
 		return nil, errNotAnswer // truncated
 	}
-	return &Answer{Columns: h.Columns, Meta: h.Meta, data: rest, n: h.Meta.Rows}, nil
+	return &Answer{Columns: h.Columns, Meta: h.Meta, data: rest, n: h.Meta.Rows, columnsJSON: h.columnsJSON}, nil
+}
+
+// ColumnsJSON is the answer's columns as JSON. Callers must not modify it.
+func (a *Answer) ColumnsJSON() ([]byte, error) {
+	if a.columnsJSON != nil {
+		return a.columnsJSON, nil
+	}
+	return json.Marshal(a.Columns)
 }
 
 // Window keeps rows [offset, offset+n) of the answer.
@@ -195,6 +210,11 @@ func (m *headerMemo) decode(head []byte) (cachedHeader, error) {
 	if err := json.Unmarshal(head, &h); err != nil {
 		return h, fmt.Errorf("cached answer header: %w", err)
 	}
+	cols, err := json.Marshal(h.Columns)
+	if err != nil {
+		return h, fmt.Errorf("cached answer header: %w", err)
+	}
+	h.columnsJSON = slices.Clip(cols)
 	m.mu.Lock()
 	if len(m.seen) >= headerMemoSize {
 		m.seen = map[string]cachedHeader{}

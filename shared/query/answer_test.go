@@ -41,6 +41,13 @@ func TestCachedAnswerRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back.Columns, cols) || back.Meta != res.Meta || back.Rows() != 4 || !bytes.Equal(back.Data(), a.Data()) {
 		t.Fatalf("decoded %+v", back)
 	}
+	// Both answers send their columns as encoding/json writes them.
+	wantCols, _ := json.Marshal(cols)
+	for _, x := range []*Answer{a, back, back} {
+		if got, err := x.ColumnsJSON(); err != nil || !bytes.Equal(got, wantCols) {
+			t.Errorf("columns %s, %v; want %s", got, err, wantCols)
+		}
+	}
 	got, err := back.Result()
 	if err != nil {
 		t.Fatal(err)

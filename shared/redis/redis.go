@@ -65,7 +65,3 @@ func (c *Client) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// BenchBaselineKey holds the value make bench's baseline handler reads (a
-// value the size of a cached answer); nothing else reads or writes it.
-const BenchBaselineKey = "mirante:bench:redis-get"

@@ -129,6 +129,21 @@ func (c *Client) OrgIDs(ctx context.Context) (map[string]string, error) {
 	return ids, nil
 }
 
+// LoadResult is what one run of make bench's load client
+// (scripts/bench/loadclient) prints: the requests answered in the measured
+// window, their rate and latency percentiles, and the client's own CPU.
+type LoadResult struct {
+	Requests int     `json:"requests"`
+	Seconds  float64 `json:"seconds"`
+	Rate     float64 `json:"rps"`
+	P50      float64 `json:"p50_ms"`
+	P95      float64 `json:"p95_ms"`
+	P99      float64 `json:"p99_ms"`
+	// CPU is the CPU time (ms, user and system) the client spent, its
+	// warm-up included.
+	CPU float64 `json:"cpu_ms"`
+}
+
 // QueryMeta is the part of a query answer the benchmarks check.
 type QueryMeta struct {
 	Cache string `json:"cache"`
@@ -173,14 +188,25 @@ func (c *Client) QueryJSON(ctx context.Context, org string, spec []byte) (QueryM
 	if resp.StatusCode != http.StatusOK {
 		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: status %d: %s", org, resp.StatusCode, clip(b))
 	}
-	i := bytes.LastIndex(b, []byte(`"meta":`))
+	m, err := ParseMeta(b)
+	if err != nil {
+		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: %w", org, err)
+	}
+	return m, nil
+}
+
+// ParseMeta decodes the meta of a query answer, its last member, without
+// decoding the rows before it.
+func ParseMeta(answer []byte) (QueryMeta, error) {
+	i := bytes.LastIndex(answer, []byte(`"meta":`))
 	if i < 0 {
-		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: no meta in %s", org, clip(b))
+		return QueryMeta{}, fmt.Errorf("no meta in %s", clip(answer))
 	}
 	var m QueryMeta
-	tail := bytes.TrimRight(b[i+len(`"meta":`):], "}\n \t")
-	if err := json.Unmarshal(append(tail, '}'), &m); err != nil {
-		return QueryMeta{}, fmt.Errorf("POST /v1/orgs/%s/query: meta: %w", org, err)
+	// The decoder reads the meta's value and stops there, before the
+	// answer's closing brace.
+	if err := json.NewDecoder(bytes.NewReader(answer[i+len(`"meta":`):])).Decode(&m); err != nil {
+		return QueryMeta{}, fmt.Errorf("meta: %w", err)
 	}
 	return m, nil
 }

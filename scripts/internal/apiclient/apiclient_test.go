@@ -38,3 +38,20 @@ func TestSpecsStayValidAndDistinct(t *testing.T) {
 		}
 	}
 }
+
+// The meta is the answer's last member and may end in an object of its own.
+func TestParseMeta(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`{"data":[["a",1]],"meta":{"cache":"hit","rows":1}}` + "\n",
+		`{"data":[],"meta":{"cache":"hit","rows":1,"source_status":{"loaded_at":"x","ok":true}}}`,
+	} {
+		m, err := ParseMeta([]byte(in))
+		if err != nil || m.Cache != "hit" || m.Rows != 1 {
+			t.Errorf("ParseMeta(%s) = %+v, %v", in, m, err)
+		}
+	}
+	if _, err := ParseMeta([]byte(`{"data":[]}`)); err == nil {
+		t.Error("an answer without meta parsed")
+	}
+}
