@@ -14,10 +14,7 @@ func DropAfterModels(source, stmt string) (undo func()) {
 			if err := finish(); err != nil {
 				return err
 			}
-			if j.remote != nil {
-				return j.remote.addStatement("test drop", stmt)
-			}
-			return j.exec(stmt)
+			return j.sess.Run(j.ctx, "test drop", stmt)
 		}
 		return nil
 	}

@@ -29,7 +29,7 @@ import (
 var pibNameRE = regexp.MustCompile(`^(.+?)\s*\(([A-Z]{2})\)$`)
 
 func loadPIB(j *job) error {
-	j.layout = "sidra_5938_xlsx"
+	j.Layout = "sidra_5938_xlsx"
 	x, err := excelize.OpenReader(j.in)
 	if err != nil {
 		return j.contractErr(0, "", "not an XLSX workbook: %v", err)
@@ -152,7 +152,7 @@ func (p *pibReader) row(cells []string) error {
 	m := pibNameRE.FindStringSubmatch(first)
 	if m == nil {
 		if _, ok := ufByName(first); ok {
-			j.rep.RowsRead++
+			j.Report.RowsRead++
 			p.ufRows++
 			return nil
 		}
@@ -161,7 +161,7 @@ func (p *pibReader) row(cells []string) error {
 	if _, ok := brazil.BySigla(m[2]); !ok {
 		return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
 	}
-	j.rep.RowsRead++
+	j.Report.RowsRead++
 	for i, y := range p.years {
 		cell := ""
 		if i+1 < len(cells) {
@@ -206,7 +206,7 @@ func checkPIBMapped(j *job) error {
 // staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
 // ipcaChainBigQuery).
 const pibMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + contractEnd + `',
+  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + ContractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + ContractEnd + `',
     MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
   ELSE 'every municipality mapped'
 END AS pib_mapping

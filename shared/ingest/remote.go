@@ -90,15 +90,6 @@ const RecentLanding = "_PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY
 // first load of all: the ingest log is created with it).
 var ErrTableNotFound = errors.New("table not found")
 
-// contractMark starts, and contractEnd ends, the message a script raises
-// for a file that breaks its contract (the IPCA chain): the load returns a
-// *ContractError with the text between them, whatever BigQuery writes
-// around it (the statement's position, the expression it was evaluating).
-const (
-	contractMark = "mirante-contract: "
-	contractEnd  = " :end-contract"
-)
-
 // LoadRemote is Load for a remote warehouse (BigQuery). Parsing and
 // contract checks are Load's own; then, and only for a file that passed
 // them and is not already current:
@@ -116,63 +107,61 @@ const (
 // notes the DuckDB path lists inside its transaction are read once the
 // script committed; one that cannot be read becomes a note itself.
 func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
-	start := time.Now()
-	j, cleanup, err := newJob(ctx, sourceID, name, r, p)
-	if err != nil {
-		return j.report(), err
-	}
-	defer cleanup()
-	rep := j.rep
-	run := &remoteRun{wh: wh, j: j, live: true, params: map[string]any{}, named: map[string]bool{}}
-	j.remote, j.conn = run, remoteConn{run}
-	defer func() {
-		j.closeLanders()
-		run.removeSpools()
-	}()
-	if done, err := j.sameFileCurrent(); err != nil || done {
-		rep.Duration = time.Since(start)
-		return *rep, err
-	}
-	if err := run.addModels(nil, "ddl_ingest_files", "ddl_ingest_files_counts"); err != nil {
-		return *rep, err
-	}
-	contentSum, skipped, err := j.readUnlessCurrent(start)
-	if err != nil || skipped {
-		return *rep, err // when skipped, nothing was sent: the spooled rows are dropped
-	}
-	if j.finish != nil {
-		// Plans the models; the loaders' own queries answer nothing yet.
-		run.live = false
-		err := j.finish()
-		run.live = true
+	return Load(ctx, remoteEngine{wh}, sourceID, name, r, p)
+}
+
+// remoteEngine plans each load as a remoteRun.
+type remoteEngine struct{ wh Remote }
+
+func (e remoteEngine) Begin(ctx context.Context, st *LoadState) (Session, error) {
+	return &remoteRun{wh: e.wh, st: st, ctx: ctx, live: true, params: map[string]any{}, named: map[string]bool{}}, nil
+}
+
+// Publish plans the models (the loaders' own queries answer nothing yet),
+// the published check and the ingest log, then sends the jobs; once the
+// script committed the models run again with the loaders' queries live,
+// which now list what could not be placed (no model is added again).
+func (r *remoteRun) Publish(ctx context.Context, models func() error) error {
+	st := r.st
+	if models != nil {
+		r.live = false
+		err := models()
+		r.live = true
 		if err != nil {
-			return *rep, err
+			return err
 		}
 	}
-	if err := checkPublishedBigQuery(j); err != nil {
-		return *rep, err
+	if err := r.checkPublished(); err != nil {
+		return err
 	}
-	if err := j.logFile(contentSum); err != nil {
-		return *rep, err
+	if err := r.logFile(); err != nil {
+		return err
 	}
-	if err := run.execute(); err != nil {
-		return *rep, err
+	if err := r.execute(); err != nil {
+		return err
 	}
-	if j.finish != nil {
-		// The models ran: the loaders' queries now list what could not
-		// be placed (the models themselves are not run again).
-		run.planned = true
-		if err := j.finish(); err != nil {
-			j.note("the load committed, but its notes could not be read: %v", err)
+	if models != nil {
+		r.planned = true
+		if err := models(); err != nil {
+			r.note("the load committed, but its notes could not be read: %v", err)
 		}
 	}
-	err = j.conn.QueryRowContext(ctx, `SELECT rows_published FROM landing.ingest_files WHERE source = ? AND file_sha256 = ?
-		ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).Scan(&rep.RowsPublished)
+	err := r.QueryRow(ctx, `SELECT rows_published FROM landing.ingest_files WHERE source = ? AND file_sha256 = ?
+		ORDER BY seq DESC LIMIT 1`, st.Source.ID, st.SHA256).Scan(&st.Report.RowsPublished)
 	if err != nil {
-		j.note("the load committed, but its count of published rows could not be read: %v", err)
+		r.note("the load committed, but its count of published rows could not be read: %v", err)
 	}
-	rep.Duration = time.Since(start)
-	return *rep, nil
+	return nil
+}
+
+func (r *remoteRun) note(format string, args ...any) {
+	r.st.Report.Notes = append(r.st.Report.Notes, fmt.Sprintf(format, args...))
+}
+
+// Close drops the spooled rows, sent or not.
+func (r *remoteRun) Close() error {
+	r.removeSpools()
+	return nil
 }
 
 // WatermarkRemote is Watermark for a remote warehouse.
@@ -217,8 +206,9 @@ var watermarkBigQuery = map[string]string{
 
 // remoteRun is a remote load being planned and then executed.
 type remoteRun struct {
-	wh Remote
-	j  *job
+	wh  Remote
+	st  *LoadState
+	ctx context.Context
 	// live says the loaders' queries reach the warehouse; planned that
 	// the models ran already (so runModels adds nothing).
 	live, planned bool
@@ -266,6 +256,36 @@ func (r *remoteRun) addModels(params map[string]any, names ...string) error {
 	return nil
 }
 
+// RunModels adds the models to the plan (see addModels).
+func (r *remoteRun) RunModels(_ context.Context, params map[string]any, names ...string) error {
+	return r.addModels(params, names...)
+}
+
+// Run adds a statement of the load's own to the transaction.
+func (r *remoteRun) Run(_ context.Context, name, stmt string) error {
+	return r.addStatement(name, stmt)
+}
+
+// Check adds the check's statement to the transaction, where it raises
+// the refusal itself.
+func (r *remoteRun) Check(_ context.Context, c Check) error { return r.addStatement(c.Name, c.Script) }
+
+// NumberLoad is 0: the load publishes in one script.
+func (r *remoteRun) NumberLoad(context.Context) (int64, error) { return 0, nil }
+
+// ExtendScope adds to @periods the months a query returns (see
+// addScopeFrom).
+func (r *remoteRun) ExtendScope(_ context.Context, q string, args ...any) error {
+	return r.addScopeFrom(q, args...)
+}
+
+// LandingBound is RecentLanding: a read of landing is billed for its
+// partitions only.
+func (r *remoteRun) LandingBound() string { return RecentLanding }
+
+// Land spools a landing table's rows for its load job (see spool).
+func (r *remoteRun) Land(_ context.Context, t AppendTarget) (Appender, error) { return r.spool(t) }
+
 // addStatement adds a statement of the runner's own to the transaction.
 func (r *remoteRun) addStatement(name, stmt string) error {
 	if r.planned {
@@ -292,7 +312,7 @@ func statementKind(text string) string {
 	case strings.HasPrefix(code, "CREATE TEMP TABLE "), strings.HasPrefix(code, "CREATE TEMPORARY TABLE "):
 		return "tx"
 	case strings.HasPrefix(code, "CREATE"), strings.HasPrefix(code, "DROP"), strings.HasPrefix(code, "ALTER"):
-		return firstLine(code)
+		return strings.SplitN(code, "\n", 2)[0]
 	}
 	return "tx"
 }
@@ -307,7 +327,7 @@ func (r *remoteRun) bind(name, text string, params map[string]any) error {
 		case "periods", "years":
 			continue
 		case "file_sha256":
-			r.params[p] = r.j.sha
+			r.params[p] = r.st.SHA256
 			continue
 		}
 		v, ok := params[p]
@@ -362,7 +382,7 @@ func (r *remoteRun) addScopeFrom(q string, args ...any) error {
 // scopeParams binds @periods (ARRAY<DATE>) and @years (ARRAY<INT64>).
 func (r *remoteRun) scopeParams() error {
 	all := map[string]bool{}
-	for p := range r.j.periods {
+	for p := range r.st.periods {
 		all[p] = true
 	}
 	for p := range r.scope {
@@ -396,29 +416,49 @@ func (r *remoteRun) scopeParams() error {
 }
 
 // logFile adds the ingest log's row to the transaction.
-func (r *remoteRun) logFile(content string) error {
-	j := r.j
-	rep := j.rep
+func (r *remoteRun) logFile() error {
+	st := r.st
+	rep := st.Report
 	log := map[string]any{
-		"log_source": j.src.ID, "log_layout": j.layout, "log_scope": j.scope, "log_file_name": j.name,
-		"log_content_sha256": content, "log_bytes": rep.Bytes, "log_rows_read": rep.RowsRead,
+		"log_source": st.Source.ID, "log_layout": st.Layout, "log_scope": st.Scope, "log_file_name": st.File,
+		"log_content_sha256": st.Content, "log_bytes": rep.Bytes, "log_rows_read": rep.RowsRead,
 		"log_rows_loaded": rep.RowsLoaded, "log_periods": strings.Join(rep.Periods, ","),
-		"log_watermark": rep.Watermark, "log_loaded_at": j.params.Now.UTC(),
+		"log_watermark": rep.Watermark, "log_loaded_at": st.Params.Now.UTC(),
 	}
 	for k, v := range log {
 		r.params[k] = v
 		r.named[k] = true
 	}
-	r.params["file_sha256"], r.named["file_sha256"] = j.sha, true
+	r.params["file_sha256"], r.named["file_sha256"] = st.SHA256, true
 	r.params["log_rows_skipped"], r.named["log_rows_skipped"] = rep.RowsSkipped, true
 	r.params["log_skipped_why"], r.named["log_skipped_why"] = strings.Join(rep.SkippedWhy, "; "), true
-	r.params["log_deps_sha256"], r.named["log_deps_sha256"] = j.deps, true
+	r.params["log_deps_sha256"], r.named["log_deps_sha256"] = st.Deps, true
 	return r.addStatement("ingest log", `INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
   rows_read, rows_loaded, periods, watermark, loaded_at, seq, rows_published, rows_skipped, skipped_why, deps_sha256)
 VALUES (@log_source, @log_layout, @log_scope, @log_file_name, @file_sha256, @log_content_sha256, @log_bytes,
   @log_rows_read, @log_rows_loaded, @log_periods, @log_watermark, @log_loaded_at,
-  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files), (`+publishedBigQuery(j)+`),
+  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files), (`+r.published()+`),
   @log_rows_skipped, @log_skipped_why, @log_deps_sha256);`)
+}
+
+// published is LoadState.Published inside BigQuery's script.
+func (r *remoteRun) published() string {
+	return strings.NewReplacer("?", "@file_sha256", "$months", "UNNEST(@periods)", "$years", "UNNEST(@years)").Replace(r.st.Published())
+}
+
+// checkPublished is the refusal of LoadState.CheckPublished inside the
+// script, after its models.
+func (r *remoteRun) checkPublished() error {
+	st := r.st
+	want, ok := st.WantPublished()
+	if !ok {
+		return nil
+	}
+	count := "(" + r.published() + ")"
+	return r.addStatement("published check", fmt.Sprintf(`SELECT CASE
+  WHEN %[1]s <> %[2]d THEN ERROR(FORMAT('%[3]s%[4]s%[5]s', %[2]d - %[1]s, %[7]d, %[1]s, %[6]d))
+  ELSE 'every landed row published'
+END AS published_check;`, count, want, ContractMark, UnpublishedRefusal, ContractEnd, st.Unpublished, st.Report.RowsLoaded))
 }
 
 // Script is the transaction a load runs: what LoadRemote sends as its last
@@ -436,7 +476,7 @@ func (r *remoteRun) script() string {
 
 // execute sends the setup script, the landing loads and the transaction.
 func (r *remoteRun) execute() error {
-	j := r.j
+	st := r.st
 	if err := r.scopeParams(); err != nil {
 		return err
 	}
@@ -446,31 +486,31 @@ func (r *remoteRun) execute() error {
 		setup = append(setup, fmt.Sprintf("DELETE FROM landing.%s WHERE file_sha256 = @file_sha256 AND %s;", s.table, RecentLanding))
 	}
 	if len(r.spools) > 0 {
-		r.named["file_sha256"], r.params["file_sha256"] = true, j.sha
+		r.named["file_sha256"], r.params["file_sha256"] = true, st.SHA256
 	}
 	if len(setup) > 0 {
 		sqlText := strings.Join(setup, "\n\n")
-		if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: sqlText, Params: r.paramsOf(sqlText)}); err != nil {
-			return fmt.Errorf("creating the tables of %s: %w", j.layout, err)
+		if err := r.wh.Exec(r.ctx, RemoteQuery{Source: st.Source.ID, SQL: sqlText, Params: r.paramsOf(sqlText)}); err != nil {
+			return fmt.Errorf("creating the tables of %s: %w", st.Layout, err)
 		}
 	}
-	j.step("setup", time.Since(t0))
+	st.Step("setup", time.Since(t0))
 	for _, s := range r.spools {
 		t0 := time.Now()
-		if err := s.Send(j.ctx); err != nil {
+		if err := s.Send(r.ctx); err != nil {
 			return fmt.Errorf("loading landing.%s: %w", s.table, err)
 		}
-		j.step("load landing."+s.table, time.Since(t0))
+		st.Step("load landing."+s.table, time.Since(t0))
 	}
 	t0 = time.Now()
 	script := r.script()
-	if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
+	if err := r.wh.Exec(r.ctx, RemoteQuery{Source: st.Source.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
 		if msg, ok := remoteContract(err); ok {
-			return &ContractError{Source: j.src.ID, File: j.name, Reason: msg}
+			return &ContractError{Source: st.Source.ID, File: st.File, Reason: msg}
 		}
-		return fmt.Errorf("running the models of %s: %w", j.layout, err)
+		return fmt.Errorf("running the models of %s: %w", st.Layout, err)
 	}
-	j.step("script", time.Since(t0))
+	st.Step("script", time.Since(t0))
 	return nil
 }
 
@@ -490,7 +530,7 @@ func (r *remoteRun) paramsOf(sqlText string) []RemoteParam {
 	return out
 }
 
-var contractRE = regexp.MustCompile(regexp.QuoteMeta(contractMark) + `(.*?)` + regexp.QuoteMeta(contractEnd))
+var contractRE = regexp.MustCompile(regexp.QuoteMeta(ContractMark) + `(.*?)` + regexp.QuoteMeta(ContractEnd))
 
 // remoteContract finds the refusal a script raised in a job's error.
 func remoteContract(err error) (string, bool) {
@@ -527,30 +567,28 @@ func (r *remoteRun) query(q string, args ...any) ([][]any, error) {
 	if len(params) != len(args) {
 		return nil, fmt.Errorf("query has %d placeholders for %d arguments", len(params), len(args))
 	}
-	return r.wh.Query(r.j.ctx, RemoteQuery{Source: r.j.src.ID, SQL: b.String(), Params: params})
+	return r.wh.Query(r.ctx, RemoteQuery{Source: r.st.Source.ID, SQL: b.String(), Params: params})
 }
 
-// remoteConn answers the loaders' queries: from BigQuery, except while the
+// Query answers the loaders' queries: from BigQuery, except while the
 // models are being planned (their tables do not hold the file yet), when
 // every query answers no rows.
-type remoteConn struct{ r *remoteRun }
-
-func (c remoteConn) QueryContext(_ context.Context, q string, args ...any) (resultRows, error) {
-	if !c.r.live {
+func (r *remoteRun) Query(_ context.Context, q string, args ...any) (Rows, error) {
+	if !r.live {
 		return &valueRows{}, nil
 	}
-	rows, err := c.r.query(q, args...)
+	rows, err := r.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	return &valueRows{rows: rows}, nil
 }
 
-func (c remoteConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
-	if !c.r.live {
+func (r *remoteRun) QueryRow(ctx context.Context, q string, args ...any) Row {
+	if !r.live {
 		return valueRow{planning: true} // scans nothing: the destinations keep their zero values
 	}
-	rows, err := c.QueryContext(ctx, q, args...)
+	rows, err := r.Query(ctx, q, args...)
 	return valueRow{rows: rows, err: err}
 }
 
@@ -579,7 +617,7 @@ func (v *valueRows) Err() error   { return nil }
 func (v *valueRows) Close() error { return nil }
 
 type valueRow struct {
-	rows     resultRows
+	rows     Rows
 	err      error
 	planning bool
 }
@@ -674,7 +712,7 @@ func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model landing_%s: %w", t.Table, err)
 	}
-	l, err := r.wh.Land(RemoteTable{Source: r.j.src.ID, Dataset: "landing", Table: t.Table, Schema: schema,
+	l, err := r.wh.Land(RemoteTable{Source: r.st.Source.ID, Dataset: "landing", Table: t.Table, Schema: schema,
 		Columns: t.Columns, Consts: t.Consts})
 	if err != nil {
 		return nil, err

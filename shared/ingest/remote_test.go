@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
@@ -130,7 +131,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 			if source == "caged" || source == "siconfi" {
 				loadDTB(t, db) // both are refused before the territorial table
 			}
-			rep, err := ingest.Load(context.Background(), db, source, c.name, f, ingest.LoadParams{Now: now})
+			rep, err := duckdb.Load(context.Background(), db, source, c.name, f, ingest.LoadParams{Now: now})
 			if err != nil {
 				t.Fatalf("DuckDB load: %v", err)
 			}
