@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
@@ -512,7 +513,7 @@ func TestComexMunScriptChecksTheMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := ingest.LoadRemote(context.Background(), rec, "comex", filepath.Base(path), f, ingest.LoadParams{})
+	rep, err := bigquery.LoadRemote(context.Background(), rec, "comex", filepath.Base(path), f, ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -539,7 +540,7 @@ func TestComexMunScriptChecksTheMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if _, err := ingest.LoadRemote(context.Background(), ncm, "comex", "EXP_2025.csv", g, ingest.LoadParams{}); err != nil {
+	if _, err := bigquery.LoadRemote(context.Background(), ncm, "comex", "EXP_2025.csv", g, ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if s := ncm.execs[len(ncm.execs)-1].SQL; strings.Contains(s, "ibge_territorio") {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
@@ -153,7 +154,7 @@ func TestBigQueryMartsPartitionAndClusterAsTheCatalog(t *testing.T) {
 
 // On BigQuery every landing table is partitioned by ingestion day,
 // clustered by file and expires, and every read of one is bounded to the
-// partitions a load can have written (ingest.RecentLanding): without both,
+// partitions a load can have written (bigquery.RecentLanding): without both,
 // each load would be billed for every row ever landed.
 func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 	names, err := ingest.Models("bigquery")
@@ -180,9 +181,9 @@ func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 				continue // the ingest log is kept whole
 			}
 			reads++
-			want := ingest.RecentLanding
+			want := bigquery.RecentLanding
 			if alias := m[2]; alias != "" && !slices.Contains([]string{"where", "join", "left", "on", "group", "order"}, strings.ToLower(alias)) {
-				want = alias + "." + ingest.RecentLanding
+				want = alias + "." + bigquery.RecentLanding
 			}
 			if !strings.Contains(sql, want) {
 				t.Errorf("%s reads landing.%s without %q", name, m[1], want)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -84,6 +85,10 @@ type Check struct {
 	Script string
 	Now    func() error
 }
+
+// ErrTableNotFound is what a Session's query wraps when a table is missing (the
+// first load of all: the ingest log is created with it).
+var ErrTableNotFound = errors.New("table not found")
 
 // ContractMark starts, and ContractEnd ends, the message a script raises
 // for a file that breaks its contract: the load returns a *ContractError

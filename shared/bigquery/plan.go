@@ -1,4 +1,4 @@
-package ingest
+package bigquery
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"cloud.google.com/go/civil"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/ingest"
 )
 
 // Remote is a warehouse that takes landing rows as files and runs a load's
@@ -52,26 +53,19 @@ type RemoteParam struct {
 type RemoteTable struct {
 	Source         string
 	Dataset, Table string
-	Schema         []RemoteColumn // as the table's model declares it
-	Columns        []string       // each row's values, in AppendRow's order
-	Consts         []Const        // one value for every row of the file
+	Schema         []ingest.ModelColumn // as the table's model declares it
+	Columns        []string             // each row's values, in AppendRow's order
+	Consts         []ingest.Const       // one value for every row of the file
 }
 
 // RemoteLanding holds one landing table's rows for a load job. Close ends
 // the rows; Send, after Close, appends them to the table in one job;
 // Discard drops them, sent or not.
 type RemoteLanding interface {
-	Appender
+	ingest.Appender
 	Rows() int64
 	Send(ctx context.Context) error
 	Discard()
-}
-
-// RemoteColumn is a column of a landing table: BigQuery type, NOT NULL.
-type RemoteColumn struct {
-	Name     string
-	Type     string // STRING, INT64, FLOAT64, BOOL, DATE, TIMESTAMP
-	Required bool
 }
 
 // RecentLanding bounds every BigQuery read of a landing table to the
@@ -85,10 +79,6 @@ type RemoteColumn struct {
 // never read again and expire with their partition. The models write the
 // predicate out (qualified by their aliases); a test holds them to it.
 const RecentLanding = "_PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)"
-
-// ErrTableNotFound is what Remote.Query wraps when a table is missing (the
-// first load of all: the ingest log is created with it).
-var ErrTableNotFound = errors.New("table not found")
 
 // LoadRemote is Load for a remote warehouse (BigQuery). Parsing and
 // contract checks are Load's own; then, and only for a file that passed
@@ -106,14 +96,14 @@ var ErrTableNotFound = errors.New("table not found")
 // sha256 or typed content is already current (checked by queries). The
 // notes the DuckDB path lists inside its transaction are read once the
 // script committed; one that cannot be read becomes a note itself.
-func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
-	return Load(ctx, remoteEngine{wh}, sourceID, name, r, p)
+func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p ingest.LoadParams) (ingest.Report, error) {
+	return ingest.Load(ctx, remoteEngine{wh}, sourceID, name, r, p)
 }
 
 // remoteEngine plans each load as a remoteRun.
 type remoteEngine struct{ wh Remote }
 
-func (e remoteEngine) Begin(ctx context.Context, st *LoadState) (Session, error) {
+func (e remoteEngine) Begin(ctx context.Context, st *ingest.LoadState) (ingest.Session, error) {
 	return &remoteRun{wh: e.wh, st: st, ctx: ctx, live: true, params: map[string]any{}, named: map[string]bool{}}, nil
 }
 
@@ -171,7 +161,7 @@ func WatermarkRemote(ctx context.Context, wh Remote, sourceID string) (string, e
 		return "", apperr.Invalidf("source", "unknown source %q", sourceID)
 	}
 	rows, err := wh.Query(ctx, RemoteQuery{Source: sourceID, SQL: q})
-	if errors.Is(err, ErrTableNotFound) {
+	if errors.Is(err, ingest.ErrTableNotFound) {
 		return "", nil
 	}
 	if err != nil {
@@ -207,7 +197,7 @@ var watermarkBigQuery = map[string]string{
 // remoteRun is a remote load being planned and then executed.
 type remoteRun struct {
 	wh  Remote
-	st  *LoadState
+	st  *ingest.LoadState
 	ctx context.Context
 	// live says the loaders' queries reach the warehouse; planned that
 	// the models ran already (so runModels adds nothing).
@@ -230,7 +220,7 @@ func (r *remoteRun) addModels(params map[string]any, names ...string) error {
 		return nil
 	}
 	for _, name := range names {
-		text, err := Model("bigquery", name)
+		text, err := ingest.Model("bigquery", name)
 		if err != nil {
 			return err
 		}
@@ -268,7 +258,9 @@ func (r *remoteRun) Run(_ context.Context, name, stmt string) error {
 
 // Check adds the check's statement to the transaction, where it raises
 // the refusal itself.
-func (r *remoteRun) Check(_ context.Context, c Check) error { return r.addStatement(c.Name, c.Script) }
+func (r *remoteRun) Check(_ context.Context, c ingest.Check) error {
+	return r.addStatement(c.Name, c.Script)
+}
 
 // NumberLoad is 0: the load publishes in one script.
 func (r *remoteRun) NumberLoad(context.Context) (int64, error) { return 0, nil }
@@ -284,7 +276,9 @@ func (r *remoteRun) ExtendScope(_ context.Context, q string, args ...any) error 
 func (r *remoteRun) LandingBound() string { return RecentLanding }
 
 // Land spools a landing table's rows for its load job (see spool).
-func (r *remoteRun) Land(_ context.Context, t AppendTarget) (Appender, error) { return r.spool(t) }
+func (r *remoteRun) Land(_ context.Context, t ingest.AppendTarget) (ingest.Appender, error) {
+	return r.spool(t)
+}
 
 // addStatement adds a statement of the runner's own to the transaction.
 func (r *remoteRun) addStatement(name, stmt string) error {
@@ -362,7 +356,7 @@ func (r *remoteRun) addScopeFrom(q string, args ...any) error {
 		return nil
 	}
 	rows, err := r.query(q, args...)
-	if errors.Is(err, ErrTableNotFound) {
+	if errors.Is(err, ingest.ErrTableNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -382,7 +376,7 @@ func (r *remoteRun) addScopeFrom(q string, args ...any) error {
 // scopeParams binds @periods (ARRAY<DATE>) and @years (ARRAY<INT64>).
 func (r *remoteRun) scopeParams() error {
 	all := map[string]bool{}
-	for p := range r.st.periods {
+	for _, p := range r.st.Periods() {
 		all[p] = true
 	}
 	for p := range r.scope {
@@ -397,13 +391,9 @@ func (r *remoteRun) scopeParams() error {
 	years := []int64{}
 	seenYear := map[int]bool{}
 	for _, p := range keys {
-		layout := "2006-01"
-		if len(p) == 4 {
-			layout = "2006"
-		}
-		t, err := time.Parse(layout, p)
+		t, err := ingest.PeriodStart(p)
 		if err != nil {
-			return fmt.Errorf("period %q: %w", p, err)
+			return err
 		}
 		periods = append(periods, civil.DateOf(t))
 		if !seenYear[t.Year()] {
@@ -458,7 +448,7 @@ func (r *remoteRun) checkPublished() error {
 	return r.addStatement("published check", fmt.Sprintf(`SELECT CASE
   WHEN %[1]s <> %[2]d THEN ERROR(FORMAT('%[3]s%[4]s%[5]s', %[2]d - %[1]s, %[7]d, %[1]s, %[6]d))
   ELSE 'every landed row published'
-END AS published_check;`, count, want, ContractMark, UnpublishedRefusal, ContractEnd, st.Unpublished, st.Report.RowsLoaded))
+END AS published_check;`, count, want, ingest.ContractMark, ingest.UnpublishedRefusal, ingest.ContractEnd, st.Unpublished, st.Report.RowsLoaded))
 }
 
 // Script is the transaction a load runs: what LoadRemote sends as its last
@@ -506,7 +496,7 @@ func (r *remoteRun) execute() error {
 	script := r.script()
 	if err := r.wh.Exec(r.ctx, RemoteQuery{Source: st.Source.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
 		if msg, ok := remoteContract(err); ok {
-			return &ContractError{Source: st.Source.ID, File: st.File, Reason: msg}
+			return &ingest.ContractError{Source: st.Source.ID, File: st.File, Reason: msg}
 		}
 		return fmt.Errorf("running the models of %s: %w", st.Layout, err)
 	}
@@ -530,7 +520,7 @@ func (r *remoteRun) paramsOf(sqlText string) []RemoteParam {
 	return out
 }
 
-var contractRE = regexp.MustCompile(regexp.QuoteMeta(ContractMark) + `(.*?)` + regexp.QuoteMeta(ContractEnd))
+var contractRE = regexp.MustCompile(regexp.QuoteMeta(ingest.ContractMark) + `(.*?)` + regexp.QuoteMeta(ingest.ContractEnd))
 
 // remoteContract finds the refusal a script raised in a job's error.
 func remoteContract(err error) (string, bool) {
@@ -573,7 +563,7 @@ func (r *remoteRun) query(q string, args ...any) ([][]any, error) {
 // Query answers the loaders' queries: from BigQuery, except while the
 // models are being planned (their tables do not hold the file yet), when
 // every query answers no rows.
-func (r *remoteRun) Query(_ context.Context, q string, args ...any) (Rows, error) {
+func (r *remoteRun) Query(_ context.Context, q string, args ...any) (ingest.Rows, error) {
 	if !r.live {
 		return &valueRows{}, nil
 	}
@@ -584,7 +574,7 @@ func (r *remoteRun) Query(_ context.Context, q string, args ...any) (Rows, error
 	return &valueRows{rows: rows}, nil
 }
 
-func (r *remoteRun) QueryRow(ctx context.Context, q string, args ...any) Row {
+func (r *remoteRun) QueryRow(ctx context.Context, q string, args ...any) ingest.Row {
 	if !r.live {
 		return valueRow{planning: true} // scans nothing: the destinations keep their zero values
 	}
@@ -617,7 +607,7 @@ func (v *valueRows) Err() error   { return nil }
 func (v *valueRows) Close() error { return nil }
 
 type valueRow struct {
-	rows     Rows
+	rows     ingest.Rows
 	err      error
 	planning bool
 }
@@ -703,12 +693,12 @@ type remoteSpool struct {
 
 // spool opens a landing table's rows on the remote warehouse; its schema
 // is the landing model's.
-func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
-	text, err := Model("bigquery", "landing_"+t.Table)
+func (r *remoteRun) spool(t ingest.AppendTarget) (ingest.Appender, error) {
+	text, err := ingest.Model("bigquery", "landing_"+t.Table)
 	if err != nil {
 		return nil, err
 	}
-	schema, err := ParseColumns(text)
+	schema, err := ingest.ParseColumns(text)
 	if err != nil {
 		return nil, fmt.Errorf("model landing_%s: %w", t.Table, err)
 	}
@@ -726,53 +716,4 @@ func (r *remoteRun) removeSpools() {
 	for _, s := range r.spools {
 		s.Discard()
 	}
-}
-
-// columnRE is one column of a model: a type is a keyword or a qualified
-// user type (DuckDB's enums, landing.comex_uf).
-var columnRE = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+|[a-z_]+\.[a-z0-9_]+)(\s+NOT NULL)?$`)
-
-var createTableRE = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
-
-// ParseColumns reads the column list of a model's CREATE TABLE (name TYPE
-// [NOT NULL], comma-separated): a BigQuery load job's schema, or the types
-// a DuckDB landing table should have. Statements before it (CREATE TYPE)
-// are skipped.
-func ParseColumns(model string) ([]RemoteColumn, error) {
-	var code strings.Builder
-	for _, line := range strings.Split(model, "\n") {
-		if l := strings.TrimSpace(line); !strings.HasPrefix(l, "--") {
-			code.WriteString(line)
-			code.WriteByte('\n')
-		}
-	}
-	text := code.String()
-	if loc := createTableRE.FindStringIndex(text); loc != nil {
-		text = text[loc[0]:]
-	}
-	// The column list is the table's first parenthesis, up to its match
-	// (table options such as OPTIONS (...) may follow).
-	open, end := strings.IndexByte(text, '('), -1
-	for i, depth := open+1, 1; open >= 0 && i < len(text) && end < 0; i++ {
-		switch text[i] {
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth == 0 {
-				end = i
-			}
-		}
-	}
-	if open < 0 || end < 0 {
-		return nil, errors.New("no column list")
-	}
-	var out []RemoteColumn
-	for _, part := range strings.Split(text[open+1:end], ",") {
-		m := columnRE.FindStringSubmatch(strings.Join(strings.Fields(part), " "))
-		if m == nil {
-			return nil, fmt.Errorf("column %q is not `name TYPE [NOT NULL]`", strings.TrimSpace(part))
-		}
-		out = append(out, RemoteColumn{Name: m[1], Type: m[2], Required: m[3] != ""})
-	}
-	return out, nil
 }
