@@ -262,6 +262,24 @@ func (r *remoteRun) Check(_ context.Context, c ingest.Check) error {
 	return r.addStatement(c.Name, c.Script)
 }
 
+// RequireLoaded adds the dependency check to the transaction, before any
+// of the load's rows reach core: one SELECT whose CASE calls ERROR() with
+// the first missing requirement's command.
+func (r *remoteRun) RequireLoaded(_ context.Context, reqs []ingest.Requirement, _ *ingest.Requirement) error {
+	var b strings.Builder
+	b.WriteString("SELECT CASE\n")
+	for _, q := range reqs {
+		cond := "source = '" + q.Source + "'"
+		if len(q.Layouts) > 0 {
+			cond += " AND layout IN ('" + strings.Join(q.Layouts, "', '") + "')"
+		}
+		fmt.Fprintf(&b, "  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE %s) = 0 THEN ERROR('%s%s%s')\n",
+			cond, ingest.ContractMark, q.Command(), ingest.ContractEnd)
+	}
+	b.WriteString("  ELSE 'every dependency loaded'\nEND AS dependencies;")
+	return r.addStatement("dependency check", b.String())
+}
+
 // NumberLoad is 0: the load publishes in one script.
 func (r *remoteRun) NumberLoad(context.Context) (int64, error) { return 0, nil }
 

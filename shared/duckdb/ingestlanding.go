@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -91,19 +92,31 @@ func (s *session) resolveType(ctx context.Context, typ string) (string, error) {
 }
 
 func (s *session) columnTypes(ctx context.Context, schema, table string) (map[string]string, error) {
-	rows, err := s.conn.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
+	out, err := stringPairs(ctx, s.conn, `SELECT column_name, data_type FROM information_schema.columns
 		WHERE table_schema = ? AND table_name = ?`, schema, table)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s.%s: %w", schema, table, err)
 	}
+	return out, nil
+}
+
+// stringPairs reads a query's two text columns into a map, the first
+// column's value to the second's.
+func stringPairs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	out := map[string]string{}
 	for rows.Next() {
-		var c, t string
-		if err := rows.Scan(&c, &t); err != nil {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
 			return nil, err
 		}
-		out[c] = t
+		out[k] = v
 	}
 	return out, rows.Err()
 }

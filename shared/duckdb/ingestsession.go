@@ -91,6 +91,14 @@ func (s *session) Run(ctx context.Context, _, stmt string) error { return s.exec
 // Check runs the check at once, in the transaction.
 func (s *session) Check(_ context.Context, c ingest.Check) error { return c.Now() }
 
+// RequireLoaded refuses the load on what its transaction read.
+func (s *session) RequireLoaded(_ context.Context, _ []ingest.Requirement, missing *ingest.Requirement) error {
+	if missing != nil {
+		return s.st.ContractErr(0, "", "%s", missing.Command())
+	}
+	return nil
+}
+
 // NumberLoad takes the load's number from the never-reused sequence
 // landing.load_seq.
 func (s *session) NumberLoad(ctx context.Context) (int64, error) {

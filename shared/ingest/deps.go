@@ -54,10 +54,8 @@ func (j *job) dependencies(layout string) (fingerprint string, missing *Requirem
 }
 
 // requireDependencies refuses the load when reference data its layout
-// resolves against was never loaded, and otherwise records their
-// fingerprint for the ingest log. On BigQuery the refusal is a statement
-// of the load's script (dependenciesBigQuery), in its transaction; the
-// fingerprint is read beforehand.
+// resolves against was never loaded (Session.RequireLoaded), and
+// otherwise records their fingerprint for the ingest log.
 func (j *job) requireDependencies() error {
 	fp, missing, err := j.dependencies(j.Layout)
 	if err != nil {
@@ -68,30 +66,7 @@ func (j *job) requireDependencies() error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	return j.sess.Check(j.ctx, Check{Name: "dependency check", Script: dependenciesBigQuery(reqs), Now: func() error {
-		if missing != nil {
-			return j.contractErr(0, "", "%s", missing.Command())
-		}
-		return nil
-	}})
-}
-
-// dependenciesBigQuery is the check of requireDependencies inside a
-// BigQuery load's transaction: one SELECT whose CASE calls ERROR() with
-// the first missing requirement's command.
-func dependenciesBigQuery(reqs []Requirement) string {
-	var b strings.Builder
-	b.WriteString("SELECT CASE\n")
-	for _, q := range reqs {
-		cond := "source = '" + q.Source + "'"
-		if len(q.Layouts) > 0 {
-			cond += " AND layout IN ('" + strings.Join(q.Layouts, "', '") + "')"
-		}
-		fmt.Fprintf(&b, "  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE %s) = 0 THEN ERROR('%s%s%s')\n",
-			cond, ContractMark, q.Command(), ContractEnd)
-	}
-	b.WriteString("  ELSE 'every dependency loaded'\nEND AS dependencies;")
-	return b.String()
+	return j.sess.RequireLoaded(j.ctx, reqs, missing)
 }
 
 // dependentRefreshes are the models that rebuild, from core, the marts of

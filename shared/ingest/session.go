@@ -38,6 +38,12 @@ type Session interface {
 	Run(ctx context.Context, name, stmt string) error
 	// Check runs a refusal over what the load wrote (see Check).
 	Check(ctx context.Context, c Check) error
+	// RequireLoaded refuses the load when reference data its rows
+	// resolve against was never loaded: missing is the first of reqs the
+	// session's reads found never loaded (nil: all were). An engine that
+	// plans a script refuses there instead, so that the reference data
+	// the transaction sees decides.
+	RequireLoaded(ctx context.Context, reqs []Requirement, missing *Requirement) error
 	// Land opens a landing table for the file's rows. Rows an earlier try
 	// of the same file left there are replaced.
 	Land(ctx context.Context, t AppendTarget) (Appender, error)
