@@ -259,7 +259,17 @@ func (r *remoteRun) Run(_ context.Context, name, stmt string) error {
 // Check adds the check's statement to the transaction, where it raises
 // the refusal itself.
 func (r *remoteRun) Check(_ context.Context, c ingest.Check) error {
-	return r.addStatement(c.Name, c.Script)
+	if r.planned {
+		return nil
+	}
+	text, err := ingest.Model("bigquery", c.Model)
+	if err != nil {
+		return err
+	}
+	if err := r.bind(c.Model, text, nil); err != nil {
+		return err
+	}
+	return r.addStatement(c.Name, strings.TrimSpace(text))
 }
 
 // RequireLoaded adds the dependency check to the transaction, before any

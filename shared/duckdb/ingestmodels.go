@@ -23,22 +23,9 @@ func (s *session) RunModels(ctx context.Context, params map[string]any, names ..
 			return err
 		}
 		for _, stmt := range splitStatements(text) {
-			var args []any
-			seen := map[string]bool{}
-			for _, m := range paramRE.FindAllStringSubmatch(stmt, -1) {
-				p := m[1]
-				if seen[p] {
-					continue
-				}
-				seen[p] = true
-				v, ok := params[p]
-				if !ok && p == "file_sha256" {
-					v, ok = s.st.SHA256, true
-				}
-				if !ok {
-					return fmt.Errorf("model %s: no value for $%s", name, p)
-				}
-				args = append(args, sql.Named(p, v))
+			args, err := s.modelArgs(name, stmt, params)
+			if err != nil {
+				return err
 			}
 			t0 := time.Now()
 			if _, err := s.conn.ExecContext(ctx, stmt, args...); err != nil {
@@ -48,6 +35,30 @@ func (s *session) RunModels(ctx context.Context, params map[string]any, names ..
 		}
 	}
 	return nil
+}
+
+// modelArgs binds the named parameters ($name) a model's statement uses
+// from params; $file_sha256 is the load's file unless params say
+// otherwise.
+func (s *session) modelArgs(name, stmt string, params map[string]any) ([]any, error) {
+	var args []any
+	seen := map[string]bool{}
+	for _, m := range paramRE.FindAllStringSubmatch(stmt, -1) {
+		p := m[1]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		v, ok := params[p]
+		if !ok && p == "file_sha256" {
+			v, ok = s.st.SHA256, true
+		}
+		if !ok {
+			return nil, fmt.Errorf("model %s: no value for $%s", name, p)
+		}
+		args = append(args, sql.Named(p, v))
+	}
+	return args, nil
 }
 
 // splitStatements splits a model at lines ending with ';', dropping

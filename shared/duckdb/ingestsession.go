@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -88,8 +89,27 @@ func (s *session) QueryRow(ctx context.Context, q string, args ...any) ingest.Ro
 
 func (s *session) Run(ctx context.Context, _, stmt string) error { return s.exec(ctx, stmt) }
 
-// Check runs the check at once, in the transaction.
-func (s *session) Check(_ context.Context, c ingest.Check) error { return c.Now() }
+// Check queries the check's model in the transaction and refuses on its
+// first row.
+func (s *session) Check(ctx context.Context, c ingest.Check) error {
+	text, err := ingest.Model("duckdb", c.Model)
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSuffix(strings.TrimSpace(text), ";")
+	args, err := s.modelArgs(c.Model, q, nil)
+	if err != nil {
+		return err
+	}
+	err = s.conn.QueryRowContext(ctx, q, args...).Scan(c.Dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return c.Refuse()
+}
 
 // RequireLoaded refuses the load on what its transaction read.
 func (s *session) RequireLoaded(_ context.Context, _ []ingest.Requirement, missing *ingest.Requirement) error {

@@ -281,23 +281,9 @@ func checkCAGEDMapped(j *job) error {
 		line, records int64
 		mun, uf       string
 	)
-	found, err := j.firstUnmapped("caged mapping check", cagedMappedBigQuery, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
-		FROM staging.caged s LEFT JOIN core.dim_uf u ON u.uf_code = left(s.municipio6, 2)
-		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, &line, &mun, &uf, &records)
+	found, err := j.firstUnmapped("caged mapping check", "check_caged_mapped", &line, &mun, &uf, &records)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), cagedMunicipioColumn, "município %q (%s) not in the territorial table (records of this file with a município code it does not have: %d)", mun, uf, records)
 }
-
-// cagedMappedBigQuery is checkCAGEDMapped inside BigQuery's transaction,
-// after staging_caged: one SELECT whose CASE calls ERROR() only for a
-// refusal (see ipcaChainBigQuery).
-const cagedMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + ContractMark + `line %d, column "` + cagedMunicipioColumn + `": município "%s" (%s) not in the territorial table (records of this file with a município code it does not have: %d)` + ContractEnd + `',
-    MIN(s.line), ARRAY_AGG(s.municipio6 ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)],
-    ARRAY_AGG(COALESCE(u.uf, LEFT(s.municipio6, 2)) ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)], SUM(s.movements)))
-  ELSE 'every municipality mapped'
-END AS caged_mapping
-FROM staging_caged s LEFT JOIN core.dim_uf u ON u.uf_code = LEFT(s.municipio6, 2)
-WHERE s.municipio IS NULL;`

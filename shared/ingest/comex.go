@@ -332,8 +332,7 @@ func checkComexMunMapped(j *job) error {
 		code, uf  string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("comex_mun mapping check", comexMunMappedBigQuery, `SELECT line, co_mun, uf, count(*) OVER () FROM staging.comex_mun
-		WHERE file_sha256 = ? AND municipio IS NULL AND co_mun NOT IN (`+comexMunWithoutSQL()+`) ORDER BY line LIMIT 1`, &line, &code, &uf, &unmatched)
+	found, err := j.firstUnmapped("comex_mun mapping check", "check_comex_mun_mapped", &line, &code, &uf, &unmatched)
 	if err != nil || !found {
 		return err
 	}
@@ -345,16 +344,6 @@ func checkComexMunMapped(j *job) error {
 // semicolon, as BigQuery's check quotes it.
 var comexMunUnmapped = `CO_MUN "%s" (SG_UF_MUN %s) maps to no municipality of the territorial table (%d rows of this file map nowhere, and only ` +
 	strings.ReplaceAll(comexMunWithoutSQL(), "'", "") + ` are published without one)`
-
-// comexMunMappedBigQuery is checkComexMunMapped inside BigQuery's
-// transaction, after staging_comex_mun: one SELECT whose CASE calls ERROR()
-// only for a refusal (see pibMappedBigQuery).
-var comexMunMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + ContractMark + `line %d, column "CO_MUN": ` + comexMunUnmapped + ContractEnd + `',
-    MIN(line), ARRAY_AGG(co_mun ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every CO_MUN mapped'
-END AS comex_mun_mapping
-FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN (` + comexMunWithoutSQL() + `);`
 
 func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error {
 	b, err := c.bind(j.File, rd.Line(), header)

@@ -20,3 +20,10 @@ func DropAfterModels(source, stmt string) (undo func()) {
 	}
 	return func() { loaders[source] = orig }
 }
+
+// The texts the loaders' refusals share with their check models.
+var (
+	ComexMunUnmapped   = comexMunUnmapped
+	ComexMunWithoutSQL = comexMunWithoutSQL()
+	CheckColumns       = map[string]string{"check_caged_mapped": cagedMunicipioColumn, "check_pib_mapped": pibNameColumn, "check_siconfi_mapped": siconfiCodeColumn, "check_comex_mun_mapped": "CO_MUN"}
+)

@@ -483,19 +483,11 @@ func overlaps(mine []string, theirs string) bool {
 }
 
 // firstUnmapped runs a load's mapping check (every landed row must reach
-// core with its municipality). A planned load adds script, which raises
-// the refusal itself; otherwise query (binding the file's sha256) scans
-// the first unmapped row of the file into dest and found says there was
-// one.
-func (j *job) firstUnmapped(name, script, query string, dest ...any) (found bool, err error) {
-	err = j.sess.Check(j.ctx, Check{Name: name, Script: script, Now: func() error {
-		err := j.sess.QueryRow(j.ctx, query, j.SHA256).Scan(dest...)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("checking the municipalities: %w", err)
-		}
+// core with its municipality), the model check_<x>: a planned load raises
+// the refusal in its script; otherwise the first unmapped row of the file
+// is scanned into dest and found says there was one.
+func (j *job) firstUnmapped(name, model string, dest ...any) (found bool, err error) {
+	err = j.sess.Check(j.ctx, Check{Name: name, Model: model, Dest: dest, Refuse: func() error {
 		found = true
 		return nil
 	}})

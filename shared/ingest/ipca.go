@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -119,17 +118,15 @@ func loadIPCA(j *job) error {
 // checkIPCAChain refuses a chain of monthly changes with a hole or not
 // reaching back to December 1993, where the index is anchored (= 100).
 func checkIPCAChain(j *job) error {
-	return j.sess.Check(j.ctx, Check{Name: "ipca chain check", Script: ipcaChainBigQuery, Now: func() error { return ipcaChain(j) }})
-}
-
-// ipcaChain is checkIPCAChain over the chain as the load wrote it.
-func ipcaChain(j *job) error {
 	var firstN, lastN sql.NullTime
 	var n int
-	err := j.sess.QueryRow(j.ctx, `SELECT min(month), max(month), count(*) FROM core.fact_ipca WHERE variable = 'mom'`).Scan(&firstN, &lastN, &n)
-	if err != nil {
-		return fmt.Errorf("checking the IPCA chain: %w", err)
-	}
+	return j.sess.Check(j.ctx, Check{Name: "ipca chain check", Model: "check_ipca_chain", Dest: []any{&firstN, &lastN, &n},
+		Refuse: func() error { return ipcaChain(j, firstN, lastN, n) }})
+}
+
+// ipcaChain refuses the chain of n monthly changes from firstN to lastN
+// unless it is whole and anchored.
+func ipcaChain(j *job, firstN, lastN sql.NullTime, n int) error {
 	if !firstN.Valid || !lastN.Valid {
 		// Another variable (e.g. the 12-month change) loaded first.
 		return j.contractErr(0, "", "no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first")
@@ -144,22 +141,6 @@ func ipcaChain(j *job) error {
 	}
 	return nil
 }
-
-// ipcaChainBigQuery is checkIPCAChain inside BigQuery's transaction: it
-// raises the same refusals, marked as contract errors (see remoteContract).
-// It is one SELECT whose CASE calls ERROR() for a broken chain: SELECT is
-// among the statements BigQuery documents inside a transaction, and CASE
-// evaluates only its chosen branch, so ERROR() fails the script (and rolls
-// the transaction back) only when the chain is broken.
-const ipcaChainBigQuery = `SELECT CASE
-  WHEN COUNT(*) = 0 THEN ERROR('` + ContractMark + `no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first` + ContractEnd + `')
-  WHEN DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*) <> 0 THEN ERROR(FORMAT('` + ContractMark + `the monthly changes from %s to %s miss %d months: the index chain needs every month` + ContractEnd + `',
-    FORMAT_DATE('%Y-%m', MIN(month)), FORMAT_DATE('%Y-%m', MAX(month)), DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*)))
-  WHEN MIN(month) > DATE '1993-12-01' THEN ERROR(FORMAT('` + ContractMark + `the monthly changes start in %s: the index (Dec 1993 = 100) needs them from Dec 1993 or earlier; load the full series first` + ContractEnd + `',
-    FORMAT_DATE('%Y-%m', MIN(month))))
-  ELSE 'chain complete'
-END AS ipca_chain
-FROM core.fact_ipca WHERE variable = 'mom';`
 
 // readSIDRA reads SIDRA's CSV(BR) (months as columns) or TSV (months as rows).
 func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, mark delim.DecimalMark) error {

@@ -46,7 +46,7 @@ func TestModelsNamedByLoadersExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := regexp.MustCompile(`"((?:ddl|ref|landing|staging|core|marts)_[a-z0-9_]*[a-z0-9])"`)
+	name := regexp.MustCompile(`"((?:ddl|ref|landing|staging|core|marts|check)_[a-z0-9_]*[a-z0-9])"`)
 	seen := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -192,5 +192,34 @@ func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 	}
 	if tables < 15 || reads < 15 {
 		t.Fatalf("checked %d landing tables and %d reads; the models have more", tables, reads)
+	}
+}
+
+// The check models refuse as the loaders do: BigQuery's names the
+// loader's column, and the Comex Stat municipal check's models leave out
+// exactly the codes the loader publishes without a municipality, with the
+// loader's message.
+func TestCheckModelsAreTheLoaders(t *testing.T) {
+	for model, column := range ingest.CheckColumns {
+		bq, err := ingest.Model("bigquery", model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(bq, `ERROR(FORMAT('`+ingest.ContractMark+`line %d, column "`+column+`": `) ||
+			!strings.Contains(bq, ingest.ContractEnd+`',`) {
+			t.Errorf("%s does not refuse naming column %q:\n%s", model, column, bq)
+		}
+	}
+	for _, d := range []string{"duckdb", "bigquery"} {
+		text, err := ingest.Model(d, "check_comex_mun_mapped")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "co_mun NOT IN ("+ingest.ComexMunWithoutSQL+")") {
+			t.Errorf("%s check_comex_mun_mapped does not leave out %s:\n%s", d, ingest.ComexMunWithoutSQL, text)
+		}
+	}
+	if bq, _ := ingest.Model("bigquery", "check_comex_mun_mapped"); !strings.Contains(bq, ingest.ComexMunUnmapped) {
+		t.Errorf("check_comex_mun_mapped does not refuse with %q", ingest.ComexMunUnmapped)
 	}
 }

@@ -194,20 +194,9 @@ func checkPIBMapped(j *job) error {
 		nome, uf  string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("pib mapping check", pibMappedBigQuery, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &nome, &uf, &unmatched)
+	found, err := j.firstUnmapped("pib mapping check", "check_pib_mapped", &line, &nome, &uf, &unmatched)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), pibNameColumn, "município %q (%s) not in the territorial table (%d values of this file name no known municipality)", nome, uf, unmatched)
 }
-
-// pibMappedBigQuery is checkPIBMapped inside BigQuery's transaction, after
-// staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
-// ipcaChainBigQuery).
-const pibMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + ContractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + ContractEnd + `',
-    MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every municipality mapped'
-END AS pib_mapping
-FROM staging_pib WHERE municipio IS NULL;`

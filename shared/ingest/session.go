@@ -81,15 +81,18 @@ type Row interface {
 	Scan(dest ...any) error
 }
 
-// Check is a refusal over what a load wrote. An engine that runs the load
-// as it comes calls Now at once (it reads the warehouse through the
-// session and returns the *ContractError); one that plans a script adds
-// Script to it, a statement that raises the refusal itself (BigQuery's
-// ERROR() with ContractMark … ContractEnd) where the models reached it.
+// Check is a refusal over what a load wrote, by its model (check_<x>, one
+// per dialect). An engine that runs the load as it comes queries its
+// model at once (the file's sha256 bound as file_sha256), scans the first
+// row into Dest and returns Refuse's answer (nil when no row came); one
+// that plans a script adds the model to it, a statement that raises the
+// refusal itself (BigQuery's ERROR() with ContractMark … ContractEnd)
+// where the models reached it. Name labels it in the script.
 type Check struct {
 	Name   string
-	Script string
-	Now    func() error
+	Model  string
+	Dest   []any
+	Refuse func() error
 }
 
 // ErrTableNotFound is what a Session's query wraps when a table is missing (the

@@ -197,24 +197,12 @@ func checkSiconfiMapped(j *job) error {
 		code      string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("siconfi mapping check", siconfiMappedBigQuery, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &code, &unmatched)
+	found, err := j.firstUnmapped("siconfi mapping check", "check_siconfi_mapped", &line, &code, &unmatched)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), siconfiCodeColumn, "%q is not in the territorial table (%d rows of this file name a code it does not have)", code, unmatched)
 }
-
-// siconfiMappedBigQuery is checkSiconfiMapped inside BigQuery's
-// transaction, after staging_siconfi and before core: one SELECT whose CASE
-// calls ERROR() only for a refusal (see ipcaChainBigQuery). Its text is a
-// single-quoted literal: no apostrophe in it.
-const siconfiMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + ContractMark + `line %d, column "` + siconfiCodeColumn + `": "%s" is not in the territorial table (%d rows of this file name a code it does not have)` + ContractEnd + `',
-    MIN(line), ARRAY_AGG(cod_ibge ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every Cod.IBGE mapped'
-END AS siconfi_mapping
-FROM staging_siconfi WHERE municipio IS NULL;`
 
 // noteSiconfi notes the accounts a municipality repeats in one column, of
 // which the mart publishes the first line's figure.
