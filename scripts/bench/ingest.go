@@ -112,7 +112,7 @@ func loadOnce(ctx context.Context, dir, path string, rows int) (total, land time
 	var rep ingest.Report
 	start := time.Now()
 	heap := peakHeap(func() {
-		rep, err = ingest.Load(ctx, wh.SQL(), "comex", "EXP_2024.csv", f, ingest.LoadParams{})
+		rep, err = duckdb.Load(ctx, wh.SQL(), "comex", "EXP_2024.csv", f, ingest.LoadParams{})
 	})
 	d := time.Since(start)
 	if err != nil {

@@ -14,32 +14,32 @@ import (
 	"github.com/mirante/mirante/shared/ingest"
 )
 
-// Ingest is the data spine's view of the warehouse (ingest.LoadRemote):
+// Ingest is the data spine's view of the warehouse (LoadRemote):
 // queries, scripts and load jobs, each pinned to the configured location,
 // labelled with the source and endpoint=ingest, and bounded by
 // BIGQUERY_INGEST_TIMEOUT. Queries and scripts carry the bytes-billed cap.
-func (w *Warehouse) Ingest() ingest.Remote { return spine{w} }
+func (w *Warehouse) Ingest() Remote { return spine{w} }
 
 type spine struct{ w *Warehouse }
 
 var (
-	_ ingest.Remote = spine{}
+	_ Remote        = spine{}
 	_ ingest.Writer = (*Warehouse)(nil)
 )
 
 // LoadSourceFile loads one official file as the load's jobs
-// (ingest.LoadRemote).
+// (LoadRemote).
 func (w *Warehouse) LoadSourceFile(ctx context.Context, sourceID, name string, r io.Reader, p ingest.LoadParams) (ingest.Report, error) {
-	return ingest.LoadRemote(ctx, spine{w}, sourceID, name, r, p)
+	return LoadRemote(ctx, spine{w}, sourceID, name, r, p)
 }
 
 // SourceWatermark is the source's last complete period in the marts
-// (ingest.WatermarkRemote).
+// (WatermarkRemote).
 func (w *Warehouse) SourceWatermark(ctx context.Context, sourceID string) (string, error) {
-	return ingest.WatermarkRemote(ctx, spine{w}, sourceID)
+	return WatermarkRemote(ctx, spine{w}, sourceID)
 }
 
-func (s spine) query(q ingest.RemoteQuery) *bigquery.Query {
+func (s spine) query(q RemoteQuery) *bigquery.Query {
 	params := make([]bigquery.QueryParameter, 0, len(q.Params))
 	for _, p := range q.Params {
 		params = append(params, bigquery.QueryParameter{Name: p.Name, Value: p.Value})
@@ -52,12 +52,12 @@ func ingestLabels(source string) map[string]string {
 }
 
 // Query runs a read-only query and reads every row.
-func (s spine) Query(ctx context.Context, q ingest.RemoteQuery) ([][]any, error) {
+func (s spine) Query(ctx context.Context, q RemoteQuery) ([][]any, error) {
 	return s.w.readIngest(ctx, s.query(q))
 }
 
 // Exec runs a statement or script as a job and waits for it.
-func (s spine) Exec(ctx context.Context, q ingest.RemoteQuery) error {
+func (s spine) Exec(ctx context.Context, q RemoteQuery) error {
 	return s.w.runIngest(ctx, s.query(q))
 }
 

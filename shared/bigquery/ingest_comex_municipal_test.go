@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	mbq "github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/bigquery/bqfake"
 	"github.com/mirante/mirante/shared/ingest"
 )
@@ -64,7 +65,7 @@ func TestIngestComexMunicipalMartOnTheStrictFake(t *testing.T) {
 		`2024;"03";"1201";"249";"BA";"2927408";700;1400` + "\r\n" +
 		`2024;"03";"1201";"160";"ND";"9999999";300;600` + "\r\n"
 	fake := bqfake.New(t)
-	rep, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, fake).Ingest(), "comex", "EXP_2024_MUN.csv",
+	rep, err := mbq.LoadRemote(context.Background(), ingestWarehouse(t, fake).Ingest(), "comex", "EXP_2024_MUN.csv",
 		strings.NewReader(mun), ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func TestIngestComexMunicipalMartOnTheStrictFake(t *testing.T) {
 	pais := `"CO_PAIS";"CO_PAIS_ISON3";"CO_PAIS_ISOA3";"NO_PAIS";"NO_PAIS_ING";"NO_PAIS_ESP"` + "\r\n" +
 		`"160";"156";"CHN";"China";"China";"China"` + "\r\n"
 	aux := bqfake.New(t)
-	if _, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, aux).Ingest(), "comex", "PAIS.csv",
+	if _, err := mbq.LoadRemote(context.Background(), ingestWarehouse(t, aux).Ingest(), "comex", "PAIS.csv",
 		strings.NewReader(pais), ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestIngestComexMunicipalMartOnTheStrictFake(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := terr.Exec(context.Background(), ingest.RemoteQuery{Source: "ibge_territorio", SQL: sql}); err != nil {
+		if err := terr.Exec(context.Background(), mbq.RemoteQuery{Source: "ibge_territorio", SQL: sql}); err != nil {
 			t.Fatalf("%s: %v", m, err)
 		}
 	}

@@ -98,7 +98,7 @@ func TestIngestComexOnTheWire(t *testing.T) {
 	fake := bqfake.New(t)
 	wh := ingestWarehouse(t, fake)
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{Now: now})
+	rep, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestIngestComexOnTheWire(t *testing.T) {
 		t.Errorf("job order %v, want setup < load < script", order)
 	}
 	setup := obj(t, jobs[0].Body, "configuration", "query")["query"].(string)
-	if !strings.Contains(setup, "DELETE FROM landing.comex_ncm WHERE file_sha256 = @file_sha256 AND "+ingest.RecentLanding+";") ||
+	if !strings.Contains(setup, "DELETE FROM landing.comex_ncm WHERE file_sha256 = @file_sha256 AND "+mbq.RecentLanding+";") ||
 		!strings.Contains(setup, "PARTITION BY _PARTITIONDATE CLUSTER BY file_sha256") ||
 		!strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.comex_ncm") || !strings.Contains(setup, "CREATE TABLE IF NOT EXISTS landing.ingest_files") {
 		t.Errorf("the setup script does not create the tables and drop an earlier try's rows:\n%s", setup)
@@ -297,7 +297,7 @@ func TestIngestAlreadyLoadedSendsNothing(t *testing.T) {
 		return bqfake.Answer{}
 	}
 	wh := ingestWarehouse(t, fake)
-	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
+	rep, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestIngestContractErrorSendsNoJob(t *testing.T) {
 	fake := bqfake.New(t)
 	wh := ingestWarehouse(t, fake)
 	bad := "CO_ANO;CO_MES;CO_NCM;CO_UNID;CO_PAIS;SG_UF_NCM;CO_VIA;CO_URF;QT_ESTAT;KG_LIQUIDO;VL_FOB\n2025;13;01012100;10;249;SP;01;0817800;1;100;1000\n"
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", strings.NewReader(bad), ingest.LoadParams{})
+	_, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", strings.NewReader(bad), ingest.LoadParams{})
 	var ce *ingest.ContractError
 	if !errors.As(err, &ce) || ce.Column != "CO_MES" {
 		t.Fatalf("got %v, want a contract error on CO_MES", err)
@@ -337,7 +337,7 @@ func TestIngestFailingScript(t *testing.T) {
 		return ""
 	}
 	wh := ingestWarehouse(t, fake)
-	_, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
+	_, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{})
 	if err == nil || !strings.Contains(err.Error(), "concurrent update") {
 		t.Fatalf("got %v, want the script's failure", err)
 	}
@@ -356,13 +356,13 @@ func TestIngestFirstLoadFindsNoLog(t *testing.T) {
 	fake := bqfake.New(t)
 	fake.Answer = func(string, []any) bqfake.Answer { return bqfake.Answer{Reason: "notFound"} }
 	wh := ingestWarehouse(t, fake)
-	if _, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
+	if _, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(fake.Jobs()) != 2 {
 		t.Errorf("%d scripts, want 2", len(fake.Jobs()))
 	}
-	w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), "comex")
+	w, err := mbq.WatermarkRemote(context.Background(), wh.Ingest(), "comex")
 	if err != nil || w != "" {
 		t.Errorf("watermark %q, %v; want empty", w, err)
 	}
@@ -391,7 +391,7 @@ func TestIngestWatermark(t *testing.T) {
 				return bqfake.Answer{}
 			}
 			wh := ingestWarehouse(t, fake)
-			w, err := ingest.WatermarkRemote(context.Background(), wh.Ingest(), tc.source)
+			w, err := mbq.WatermarkRemote(context.Background(), wh.Ingest(), tc.source)
 			if err != nil || w != "2025-10" {
 				t.Errorf("watermark %q, %v; want 2025-10", w, err)
 			}
@@ -414,7 +414,7 @@ func TestIngestCAGEDBindsTheReplacedMonths(t *testing.T) {
 		return bqfake.Answer{}
 	}
 	wh := ingestWarehouse(t, fake)
-	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "caged", "CAGEDEXC202301.txt", sample(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{})
+	rep, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "caged", "CAGEDEXC202301.txt", sample(t, "caged/CAGEDEXC202301.txt"), ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +500,7 @@ func TestIngestLargeFileGoesUpResumable(t *testing.T) {
 	for i := 0; i < rows; i++ {
 		fmt.Fprintf(&b, "2024;\"%02d\";\"%08d\";\"10\";\"%03d\";\"SP\";\"01\";\"0817800\";%d;%d;%d\r\n", 1+i%12, 12019000+i, i%1000, i, i, 1000+i)
 	}
-	rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2024.csv", strings.NewReader(b.String()), ingest.LoadParams{})
+	rep, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "comex", "EXP_2024.csv", strings.NewReader(b.String()), ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -559,7 +559,7 @@ func TestIngestEverySourceOnTheStrictFake(t *testing.T) {
 			}
 			fake := bqfake.New(t)
 			wh := ingestWarehouse(t, fake)
-			if _, err := ingest.LoadRemote(context.Background(), wh.Ingest(), tc.source, tc.name, r, ingest.LoadParams{}); err != nil {
+			if _, err := mbq.LoadRemote(context.Background(), wh.Ingest(), tc.source, tc.name, r, ingest.LoadParams{}); err != nil {
 				t.Fatal(err)
 			}
 			if n, m := len(fake.Loads()), len(fake.Jobs()); n < 1 || m != 2 {
@@ -650,7 +650,7 @@ func TestMunicipalScriptsRefuseUnmappedPlaces(t *testing.T) {
 				}
 				return ""
 			}
-			_, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, fake).Ingest(), c.source, c.name, c.in(t), ingest.LoadParams{})
+			_, err := mbq.LoadRemote(context.Background(), ingestWarehouse(t, fake).Ingest(), c.source, c.name, c.in(t), ingest.LoadParams{})
 			var ce *ingest.ContractError
 			if !errors.As(err, &ce) || ce.Reason != c.refusal {
 				t.Fatalf("LoadRemote = %v, want the check's contract error", err)
@@ -694,7 +694,7 @@ func TestMunicipalScriptsRefuseUnmappedPlaces(t *testing.T) {
 // territorial table.
 func TestComexNCMScriptNeedsNoTerritory(t *testing.T) {
 	ncm := bqfake.New(t)
-	if _, err := ingest.LoadRemote(context.Background(), ingestWarehouse(t, ncm).Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
+	if _, err := mbq.LoadRemote(context.Background(), ingestWarehouse(t, ncm).Ingest(), "comex", "EXP_2025.csv", sample(t, comexSample), ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
 	jobs := ncm.Jobs()

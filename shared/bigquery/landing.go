@@ -14,8 +14,6 @@ import (
 	"unicode/utf8"
 
 	"cloud.google.com/go/bigquery"
-
-	"github.com/mirante/mirante/shared/ingest"
 )
 
 // spool is one landing table's rows as newline-delimited JSON in a
@@ -23,7 +21,7 @@ import (
 // whatever the file's size.
 type spool struct {
 	s      spine
-	t      ingest.RemoteTable
+	t      RemoteTable
 	types  []string // per row column, BigQuery type
 	prefix []byte   // the constant columns, written in every row
 	f      *os.File
@@ -32,11 +30,11 @@ type spool struct {
 	rows   int64
 }
 
-var _ ingest.RemoteLanding = (*spool)(nil)
+var _ RemoteLanding = (*spool)(nil)
 
 // Land opens a landing table's spool file. Every column, per row or
 // constant, must be in the table's schema.
-func (s spine) Land(t ingest.RemoteTable) (ingest.RemoteLanding, error) {
+func (s spine) Land(t RemoteTable) (RemoteLanding, error) {
 	types := map[string]string{}
 	for _, c := range t.Schema {
 		types[c.Name] = c.Type

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	mbq "github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/bigquery/bqfake"
 	"github.com/mirante/mirante/shared/ingest"
 )
@@ -29,7 +30,7 @@ func TestIngestSiconfiOneFigurePerColumn(t *testing.T) {
 			"siconfi/finbraRGF_MUN_Dividaconsolidadaliquida-SaldodoExercicioAnterior_semestrais_2018.zip", 98853},
 	}
 	for _, f := range files {
-		rep, err := ingest.LoadRemote(context.Background(), wh.Ingest(), "siconfi", f.name, sample(t, f.rel), ingest.LoadParams{})
+		rep, err := mbq.LoadRemote(context.Background(), wh.Ingest(), "siconfi", f.name, sample(t, f.rel), ingest.LoadParams{})
 		if err != nil {
 			t.Fatalf("%s: %v", f.name, err)
 		}

@@ -30,7 +30,7 @@ var _ uploads.Loader = (*Warehouse)(nil)
 // landing dataset (row mode) or in the org's own dataset (dataset mode), so
 // that a dataset-mode org's rows never enter a shared dataset. Its rows are
 // read only by the script of the load that wrote them (by load_id, in
-// today's or yesterday's partition: ingest.RecentLanding) and expire with
+// today's or yesterday's partition: RecentLanding) and expire with
 // their partition.
 const uploadLanding = "tenant_uploads"
 
@@ -252,7 +252,7 @@ ON FALSE
 WHEN NOT MATCHED BY SOURCE AND %[5]st.month IN UNNEST(@months) AND t.metric IN UNNEST(@metrics) THEN DELETE
 WHEN NOT MATCHED THEN INSERT (%[6]s)
   VALUES (%[7]s);
-`, t.table, t.dataset, uploadLanding, ingest.RecentLanding, bound, strings.Join(cols, ", "), strings.Join(vals, ", "))
+`, t.table, t.dataset, uploadLanding, RecentLanding, bound, strings.Join(cols, ", "), strings.Join(vals, ", "))
 	b.WriteString("COMMIT TRANSACTION;")
 	params := []bigquery.QueryParameter{
 		{Name: "tenant", Value: t.orgID},

@@ -13,11 +13,6 @@ import (
 	"github.com/mirante/mirante/shared/ingest"
 )
 
-// Linking the warehouse lands ingest rows through DuckDB's appender,
-// several times faster than the portable INSERTs shared/ingest falls back
-// to; shared/ingest itself links no driver.
-func init() { ingest.RegisterAppender(OpenAppender) }
-
 // OpenAppender opens DuckDB's appender on conn for the target's per-row columns.
 // The per-file constants (the file's sha256, Comex Stat's flow...) become
 // the columns' DEFAULT for the time of the load, inside the load's

@@ -109,20 +109,7 @@ func replaceTenantMonths(ctx context.Context, tx *sql.Tx, table string, key bool
 }
 
 func municipioNames(ctx context.Context, tx *sql.Tx, f *uploads.File) (map[string]string, error) {
-	out := map[string]string{}
-	rows, err := tx.QueryContext(ctx, `SELECT municipio, municipio_nome FROM core.dim_municipio`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
-		out[code] = name
-	}
-	return out, rows.Err()
+	return stringPairs(ctx, tx, `SELECT municipio, municipio_nome FROM core.dim_municipio`)
 }
 
 func nullable(s string) any {

@@ -88,8 +88,8 @@ var (
 )
 
 func loadANTAQ(j *job) error {
-	j.layout = "atracacao_carga_zip"
-	if !strings.EqualFold(path.Ext(j.name), ".zip") {
+	j.Layout = "atracacao_carga_zip"
+	if !strings.EqualFold(path.Ext(j.File), ".zip") {
 		return j.contractErr(0, "", "ANTAQ takes a zip holding <ano>Atracacao.txt and <ano>Carga.txt together (a berthing and its cargo make one mart cell)")
 	}
 	zr, cleanup, err := spoolZip(j)
@@ -124,7 +124,7 @@ func loadANTAQ(j *job) error {
 	// Every cargo line belongs to a berthing of the same zip (checked in
 	// Go, so that no engine needs the rows landed to refuse the file).
 	if orphan.line > 0 {
-		return &ContractError{Source: "antaq", File: j.name + ":" + carga.Name, Line: orphan.line, Column: "IDAtracacao",
+		return &ContractError{Source: "antaq", File: j.File + ":" + carga.Name, Line: orphan.line, Column: "IDAtracacao",
 			Reason: fmt.Sprintf("%d is not a berthing of %s", orphan.id, atracacao.Name)}
 	}
 	j.finish = func() error {
@@ -147,9 +147,9 @@ func antaqReader(j *job, e *zip.File, c *Contract) (*delim.Reader, *binding, fun
 	header, err := rd.Read()
 	if err != nil {
 		rc.Close()
-		return nil, nil, nil, &ContractError{Source: "antaq", File: j.name + ":" + e.Name, Line: 1, Reason: "no header line"}
+		return nil, nil, nil, &ContractError{Source: "antaq", File: j.File + ":" + e.Name, Line: 1, Reason: "no header line"}
 	}
-	b, err := c.bind(j.name+":"+e.Name, rd.Line(), header)
+	b, err := c.bind(j.File+":"+e.Name, rd.Line(), header)
 	if err != nil {
 		rc.Close()
 		return nil, nil, nil, err

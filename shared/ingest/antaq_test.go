@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 )
 
@@ -126,7 +127,7 @@ func TestANTAQRefusesSchemaBreaks(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			_, err = ingest.Load(context.Background(), db, "antaq", "2023.zip", f, ingest.LoadParams{})
+			_, err = duckdb.Load(context.Background(), db, "antaq", "2023.zip", f, ingest.LoadParams{})
 			var ce *ingest.ContractError
 			if !errors.As(err, &ce) || ce.Column != tc.column || (tc.line > 0 && ce.Line != tc.line) || !strings.HasSuffix(ce.File, tc.fileSuffix) {
 				t.Fatalf("error %v (%#v), want a contract error on column %q", err, ce, tc.column)

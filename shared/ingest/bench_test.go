@@ -95,7 +95,7 @@ func BenchmarkComexLoad(b *testing.B) {
 		}
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
-		rep, err := ingest.Load(context.Background(), db, "comex", "EXP_2024.csv", f, ingest.LoadParams{})
+		rep, err := duckdb.Load(context.Background(), db, "comex", "EXP_2024.csv", f, ingest.LoadParams{})
 		elapsed += time.Since(start)
 		cpu += cpuTime() - cpu0
 		b.StopTimer()
@@ -204,7 +204,7 @@ func TestComexLoadMemoryIsFlat(t *testing.T) {
 		}
 		var rep ingest.Report
 		peaks[rows] = peakHeap(func() {
-			rep, err = ingest.Load(context.Background(), db, "comex", "EXP_2024.csv", f, ingest.LoadParams{})
+			rep, err = duckdb.Load(context.Background(), db, "comex", "EXP_2024.csv", f, ingest.LoadParams{})
 		})
 		f.Close()
 		if err != nil || rep.RowsLoaded != int64(rows) {

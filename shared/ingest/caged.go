@@ -79,21 +79,21 @@ type cagedCell struct {
 
 func loadCAGED(j *job) error {
 	kind, fileComp := "", ""
-	if m := cagedNameRE.FindStringSubmatch(path.Base(j.name)); m != nil {
+	if m := cagedNameRE.FindStringSubmatch(path.Base(j.File)); m != nil {
 		kind, fileComp = strings.ToLower(m[1]), m[2]
 	}
 	rd, header, err := j.openDelimited(j.in, delim.UTF8, ';')
 	if err != nil {
 		return err
 	}
-	b, err := cagedContract.bind(j.name, rd.Line(), header)
+	b, err := cagedContract.bind(j.File, rd.Line(), header)
 	if err != nil {
 		return err
 	}
 	if kind, err = cagedKind(j, b, kind, rd.Line()); err != nil {
 		return err
 	}
-	j.layout = "caged" + kind
+	j.Layout = "caged" + kind
 	cells, maxComp, err := countCAGED(j, rd, b, kind)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func loadCAGED(j *job) error {
 	if err != nil {
 		return j.contractErr(0, "", "file competência %q is not aaaamm", fileComp)
 	}
-	j.scope = kind + ":" + fc.Format("2006-01")
+	j.Scope = kind + ":" + fc.Format("2006-01")
 	if kind != "exc" {
 		j.watermark = fc.Format("2006-01")
 	}
@@ -122,8 +122,8 @@ func loadCAGED(j *job) error {
 func cagedKind(j *job, b *binding, kind string, headerLine int) (string, error) {
 	hasExc := b.idx[cagedCompExc] >= 0 && b.idx[cagedIndExc] >= 0
 	switch {
-	case j.params.Layout != "":
-		kind = strings.TrimPrefix(j.params.Layout, "caged")
+	case j.Params.Layout != "":
+		kind = strings.TrimPrefix(j.Params.Layout, "caged")
 	case kind == "" && hasExc:
 		kind = "exc"
 	case kind == "":
@@ -195,7 +195,7 @@ func countCAGED(j *job, rd *delim.Reader, b *binding, kind string) (map[cagedKey
 	if err != nil {
 		return nil, 0, err
 	}
-	if j.rep.RowsRead == 0 {
+	if j.Report.RowsRead == 0 {
 		return nil, 0, j.contractErr(0, "", "no movement rows")
 	}
 	j.skip(noMunicipio, "records (one movement each) of município 999999 or <uf>9999, not identified in the CAGED layout: no municipality to publish them in")
@@ -242,12 +242,9 @@ func landCAGED(j *job, cells map[cagedKey]*cagedCell, kind string, fc time.Time)
 // finishCAGED runs the models of a CAGED file once its cells landed.
 func finishCAGED(j *job, kind string, fc time.Time) error {
 	p := map[string]any{"kind": kind, "file_competencia": fc}
-	if j.remote != nil {
-		// BigQuery's models take the months the replaced cells touched
-		// in @periods (DuckDB's add them to load_scope themselves).
-		if err := j.remote.addScopeFrom(`SELECT DISTINCT month FROM core.fact_caged WHERE kind = ? AND file_competencia = ?`, kind, fc); err != nil {
-			return err
-		}
+	// The models replace the months the replaced cells touched too.
+	if err := j.sess.ExtendScope(j.ctx, `SELECT DISTINCT month FROM core.fact_caged WHERE kind = ? AND file_competencia = ?`, kind, fc); err != nil {
+		return err
 	}
 	if err := j.runModelsWith(p, "ref_dim_uf", "ref_dim_cnae_secao", "ddl_core_dim_municipio", "staging_caged"); err != nil {
 		return err
@@ -284,23 +281,9 @@ func checkCAGEDMapped(j *job) error {
 		line, records int64
 		mun, uf       string
 	)
-	found, err := j.firstUnmapped("caged mapping check", cagedMappedBigQuery, `SELECT s.line, s.municipio6, coalesce(u.uf, left(s.municipio6, 2)), (sum(s.movements) OVER ())::BIGINT
-		FROM staging.caged s LEFT JOIN core.dim_uf u ON u.uf_code = left(s.municipio6, 2)
-		WHERE s.file_sha256 = ? AND s.municipio IS NULL ORDER BY s.line LIMIT 1`, &line, &mun, &uf, &records)
+	found, err := j.firstUnmapped("caged mapping check", "check_caged_mapped", &line, &mun, &uf, &records)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), cagedMunicipioColumn, "município %q (%s) not in the territorial table (records of this file with a município code it does not have: %d)", mun, uf, records)
 }
-
-// cagedMappedBigQuery is checkCAGEDMapped inside BigQuery's transaction,
-// after staging_caged: one SELECT whose CASE calls ERROR() only for a
-// refusal (see ipcaChainBigQuery).
-const cagedMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + cagedMunicipioColumn + `": município "%s" (%s) not in the territorial table (records of this file with a município code it does not have: %d)` + contractEnd + `',
-    MIN(s.line), ARRAY_AGG(s.municipio6 ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)],
-    ARRAY_AGG(COALESCE(u.uf, LEFT(s.municipio6, 2)) ORDER BY s.line LIMIT 1)[SAFE_OFFSET(0)], SUM(s.movements)))
-  ELSE 'every municipality mapped'
-END AS caged_mapping
-FROM staging_caged s LEFT JOIN core.dim_uf u ON u.uf_code = LEFT(s.municipio6, 2)
-WHERE s.municipio IS NULL;`

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/ingest/delim"
 )
@@ -215,7 +216,7 @@ func TestCAGEDMovementsMinusExclusions(t *testing.T) {
 	if a, s, _ := dec(); a != revAdm-movAdm || s != revSep-movSep {
 		t.Fatalf("after the revision: %d %d, want %d %d", a, s, revAdm-movAdm, revSep-movSep)
 	}
-	if w, err := ingest.Watermark(context.Background(), db, "caged"); err != nil || w != "2022-12" {
+	if w, err := duckdb.Watermark(context.Background(), db, "caged"); err != nil || w != "2022-12" {
 		t.Fatalf("watermark %q, %v", w, err)
 	}
 }

@@ -130,12 +130,12 @@ func comexLayoutByName(name string) (layout, flow string) {
 }
 
 func loadComex(j *job) error {
-	layout, flow := comexLayoutByName(j.name)
-	if j.params.Layout != "" {
-		layout = j.params.Layout
+	layout, flow := comexLayoutByName(j.File)
+	if j.Params.Layout != "" {
+		layout = j.Params.Layout
 	}
-	if j.params.Flow != "" {
-		flow = j.params.Flow
+	if j.Params.Flow != "" {
+		flow = j.Params.Flow
 	}
 	rd, header, err := j.openDelimited(j.in, delim.Windows1252, ';')
 	if err != nil {
@@ -155,13 +155,13 @@ func loadComex(j *job) error {
 			}
 		}
 	}
-	j.layout = layout
+	j.Layout = layout
 	switch layout {
 	case "ncm", "mun":
 		if flow != "export" && flow != "import" {
 			return j.contractErr(0, "", "flow unknown: name the file EXP_... or IMP_..., or pass Flow export|import")
 		}
-		j.scope = flow
+		j.Scope = flow
 		if layout == "mun" {
 			return loadComexMun(j, rd, header, flow)
 		}
@@ -193,7 +193,7 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if flow == "import" {
 		c = comexIMPContract
 	}
-	b, err := c.bind(j.name, rd.Line(), header)
+	b, err := c.bind(j.File, rd.Line(), header)
 	if err != nil {
 		return err
 	}
@@ -240,8 +240,8 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	j.finish = func() error {
 		models := append([]string{"ref_dim_uf", "staging_comex_ncm", "ddl_core_fact_comex"}, comexDimDDL...)
 		params := map[string]any{"flow": flow}
-		if j.loadSeq != 0 {
-			params["load_seq"] = j.loadSeq
+		if j.LoadSeq != 0 {
+			params["load_seq"] = j.LoadSeq
 		}
 		return j.runModelsWith(params, append(models, "core_fact_comex", "ddl_marts_comex_monthly", "marts_comex_monthly")...)
 	}
@@ -249,7 +249,7 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 }
 
 func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error {
-	b, err := comexMUNContract.bind(j.name, rd.Line(), header)
+	b, err := comexMUNContract.bind(j.File, rd.Line(), header)
 	if err != nil {
 		return err
 	}
@@ -332,8 +332,7 @@ func checkComexMunMapped(j *job) error {
 		code, uf  string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("comex_mun mapping check", comexMunMappedBigQuery, `SELECT line, co_mun, uf, count(*) OVER () FROM staging.comex_mun
-		WHERE file_sha256 = ? AND municipio IS NULL AND co_mun NOT IN (`+comexMunWithoutSQL()+`) ORDER BY line LIMIT 1`, &line, &code, &uf, &unmatched)
+	found, err := j.firstUnmapped("comex_mun mapping check", "check_comex_mun_mapped", &line, &code, &uf, &unmatched)
 	if err != nil || !found {
 		return err
 	}
@@ -346,18 +345,8 @@ func checkComexMunMapped(j *job) error {
 var comexMunUnmapped = `CO_MUN "%s" (SG_UF_MUN %s) maps to no municipality of the territorial table (%d rows of this file map nowhere, and only ` +
 	strings.ReplaceAll(comexMunWithoutSQL(), "'", "") + ` are published without one)`
 
-// comexMunMappedBigQuery is checkComexMunMapped inside BigQuery's
-// transaction, after staging_comex_mun: one SELECT whose CASE calls ERROR()
-// only for a refusal (see pibMappedBigQuery).
-var comexMunMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "CO_MUN": ` + comexMunUnmapped + contractEnd + `',
-    MIN(line), ARRAY_AGG(co_mun ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every CO_MUN mapped'
-END AS comex_mun_mapping
-FROM staging_comex_mun WHERE municipio IS NULL AND co_mun NOT IN (` + comexMunWithoutSQL() + `);`
-
 func loadComexAux(j *job, rd *delim.Reader, header []string, c *Contract) error {
-	b, err := c.bind(j.name, rd.Line(), header)
+	b, err := c.bind(j.File, rd.Line(), header)
 	if err != nil {
 		return err
 	}

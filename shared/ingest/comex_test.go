@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
@@ -328,11 +329,14 @@ func TestPortableAppenderLandsTheSame(t *testing.T) {
 	path := dataFile(t, "comexstat/ncm_registros_amostra/EXP_2025_amostra60_transcrita.csv")
 	fast := warehouse(t)
 	loadFile(t, fast, "comex", path, ingest.LoadParams{Flow: "export"})
-	ingest.RegisterAppender(ingest.InsertAppender)
-	t.Cleanup(func() { ingest.RegisterAppender(duckdb.OpenAppender) })
 	portable := warehouse(t)
-	rep := loadFile(t, portable, "comex", path, ingest.LoadParams{Flow: "export"})
-	if rep.RowsLoaded != 60 {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rep, err := ingest.Load(context.Background(), duckdb.PortableIngest(portable), "comex", filepath.Base(path), f, ingest.LoadParams{Flow: "export"})
+	if err != nil || rep.RowsLoaded != 60 {
 		t.Fatalf("report %+v", rep)
 	}
 	a, b := checksums(t, fast), checksums(t, portable)
@@ -368,7 +372,7 @@ func TestComexImportsAndChecksum(t *testing.T) {
 	}
 	f, _ := os.Open(imp)
 	defer f.Close()
-	_, err := ingest.Load(context.Background(), warehouse(t), "comex", "IMP_2024.csv", f, ingest.LoadParams{SHA256: strings.Repeat("0", 64)})
+	_, err := duckdb.Load(context.Background(), warehouse(t), "comex", "IMP_2024.csv", f, ingest.LoadParams{SHA256: strings.Repeat("0", 64)})
 	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "sha256") {
 		t.Fatalf("wrong checksum: %v", err)
 	}
@@ -509,7 +513,7 @@ func TestComexMunScriptChecksTheMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := ingest.LoadRemote(context.Background(), rec, "comex", filepath.Base(path), f, ingest.LoadParams{})
+	rep, err := bigquery.LoadRemote(context.Background(), rec, "comex", filepath.Base(path), f, ingest.LoadParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +540,7 @@ func TestComexMunScriptChecksTheMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if _, err := ingest.LoadRemote(context.Background(), ncm, "comex", "EXP_2025.csv", g, ingest.LoadParams{}); err != nil {
+	if _, err := bigquery.LoadRemote(context.Background(), ncm, "comex", "EXP_2025.csv", g, ingest.LoadParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if s := ncm.execs[len(ncm.execs)-1].SQL; strings.Contains(s, "ibge_territorio") {

@@ -163,13 +163,13 @@ func (j *job) eachRecord(rd *delim.Reader, b *binding, skipBlank bool, fn func(r
 			return nil
 		}
 		if err != nil {
-			return &ContractError{Source: j.src.ID, File: b.file, Line: rd.Line(), Reason: err.Error()}
+			return &ContractError{Source: j.Source.ID, File: b.file, Line: rd.Line(), Reason: err.Error()}
 		}
 		if skipBlank && len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		r.reset(rec, rd.Line())
-		j.rep.RowsRead++
+		j.Report.RowsRead++
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -14,12 +14,16 @@ func DropAfterModels(source, stmt string) (undo func()) {
 			if err := finish(); err != nil {
 				return err
 			}
-			if j.remote != nil {
-				return j.remote.addStatement("test drop", stmt)
-			}
-			return j.exec(stmt)
+			return j.sess.Run(j.ctx, "test drop", stmt)
 		}
 		return nil
 	}
 	return func() { loaders[source] = orig }
 }
+
+// The texts the loaders' refusals share with their check models.
+var (
+	ComexMunUnmapped   = comexMunUnmapped
+	ComexMunWithoutSQL = comexMunWithoutSQL()
+	CheckColumns       = map[string]string{"check_caged_mapped": cagedMunicipioColumn, "check_pib_mapped": pibNameColumn, "check_siconfi_mapped": siconfiCodeColumn, "check_comex_mun_mapped": "CO_MUN"}
+)

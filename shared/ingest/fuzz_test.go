@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 )
 
@@ -65,7 +66,7 @@ func fuzzLoad(f *testing.F, source, name string, seeds [][]byte, samples ...stri
 	wh := warehouse(f)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, err := ingest.Load(context.Background(), wh, source, name, bytes.NewReader(b), ingest.LoadParams{Now: now})
+		_, err := duckdb.Load(context.Background(), wh, source, name, bytes.NewReader(b), ingest.LoadParams{Now: now})
 		if err != nil && apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("%s %s: an error that is not Invalid (%s): %v", source, name, apperr.CodeOf(err), err)
 		}

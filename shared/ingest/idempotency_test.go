@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 )
 
@@ -85,7 +86,7 @@ func loadErr(t *testing.T, db *sql.DB, source, path string) error {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = ingest.Load(context.Background(), db, source, filepath.Base(path), f, ingest.LoadParams{})
+	_, err = duckdb.Load(context.Background(), db, source, filepath.Base(path), f, ingest.LoadParams{})
 	return err
 }
 
@@ -344,7 +345,7 @@ func TestLoadFailingAfterLandingChangesNothingRead(t *testing.T) {
 
 func TestWatermarks(t *testing.T) {
 	db := warehouse(t)
-	if w, err := ingest.Watermark(context.Background(), db, "ipca"); err != nil || w != "" {
+	if w, err := duckdb.Watermark(context.Background(), db, "ipca"); err != nil || w != "" {
 		t.Fatalf("empty warehouse: %q, %v", w, err)
 	}
 	loadDTB(t, db)
@@ -353,15 +354,15 @@ func TestWatermarks(t *testing.T) {
 	loadFile(t, db, "siconfi", dataFile(t, "siconfi/finbraRGF_MUN_DCL_semestral_2018_head3000.csv"), ingest.LoadParams{})
 	want := map[string]string{"ipca": "2026-05", "comex": "2025-12", "siconfi": "2018", "antaq": "", "caged": "", "pib_municipal": ""}
 	for src, w := range want {
-		got, err := ingest.Watermark(context.Background(), db, src)
+		got, err := duckdb.Watermark(context.Background(), db, src)
 		if err != nil || got != w {
 			t.Errorf("Watermark(%s) = %q, %v; want %q", src, got, err, w)
 		}
 	}
-	if w, err := ingest.Watermark(context.Background(), db, "ibge_territorio"); err != nil || len(w) != 10 {
+	if w, err := duckdb.Watermark(context.Background(), db, "ibge_territorio"); err != nil || len(w) != 10 {
 		t.Errorf("territorial watermark %q, %v", w, err)
 	}
-	if _, err := ingest.Watermark(context.Background(), db, "nope"); apperr.CodeOf(err) != apperr.Invalid {
+	if _, err := duckdb.Watermark(context.Background(), db, "nope"); apperr.CodeOf(err) != apperr.Invalid {
 		t.Errorf("unknown source: %v", err)
 	}
 }

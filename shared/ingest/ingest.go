@@ -12,15 +12,16 @@
 // models/*/ddl_marts_*.sql. The models are SQL files embedded per dialect
 // under models/duckdb and models/bigquery.
 //
-// A load is one warehouse transaction: a file that breaks its contract
+// A load is published at once: a file that breaks its contract
 // (*ContractError) changes nothing; a file loaded again changes nothing (it
 // is recognised by sha256 and by the hash of its typed rows); a revised file
 // replaces exactly the periods it covers.
 //
-// Where shared/duckdb is linked, rows land through DuckDB's appender, which
-// it registers; without it rows go in batched INSERTs, which are correct
-// but several times slower. This package itself links no
-// database driver, so binaries that only need Sources do not carry DuckDB.
+// The pipeline (Load) talks to a warehouse only through an Engine and the
+// Session it begins, reading and writing the load's LoadState: shared/duckdb
+// runs a load in process, shared/bigquery plans it as jobs (LoadRemote's
+// Remote). This package itself links no database driver, so binaries that
+// only need Sources do not carry DuckDB.
 package ingest
 
 import (
@@ -34,9 +35,7 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mirante/mirante/shared/apperr"
@@ -99,41 +98,29 @@ type Step struct {
 	Duration time.Duration
 }
 
-// Load reads one official file of the source into the warehouse: landing,
-// staging, core and marts, in one transaction; a two-step load (see
-// job.twoStep) commits its landing first and publishes it with the marts in
-// a second. name is the file's name
-// (it helps pick the layout: EXP_2025.csv, CAGEDEXC202301.txt, ...). A
-// contract violation returns a *ContractError and leaves the warehouse as
-// it was. ANTAQ takes a zip holding <year>Atracacao.txt and <year>Carga.txt
-// (the yearly download), since a mart cell needs both.
-func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
+// Load reads one official file of the source into the warehouse the
+// engine opens: landing, staging, core and marts, published at once (see
+// Session.Publish). name is the file's name (it helps pick the layout:
+// EXP_2025.csv, CAGEDEXC202301.txt, ...). A contract violation returns a
+// *ContractError and leaves what anyone reads as it was. ANTAQ takes a zip
+// holding <year>Atracacao.txt and <year>Carga.txt (the yearly download),
+// since a mart cell needs both.
+func Load(ctx context.Context, e Engine, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
 	start := time.Now()
 	j, cleanup, err := newJob(ctx, sourceID, name, r, p)
 	if err != nil {
 		return j.report(), err
 	}
 	defer cleanup()
-	rep := j.rep
-
-	loadMu.Lock()
-	defer loadMu.Unlock()
-	conn, err := wh.Conn(ctx)
+	rep := j.Report
+	s, err := e.Begin(ctx, j.LoadState)
 	if err != nil {
-		return *rep, fmt.Errorf("warehouse connection: %w", err)
-	}
-	defer conn.Close()
-	j.db, j.conn = conn, sqlConn{conn}
-
-	if err := j.exec("BEGIN TRANSACTION"); err != nil {
 		return *rep, err
 	}
-	committed := false
+	j.sess = s
 	defer func() {
 		j.closeLanders()
-		if !committed {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
+		_ = s.Close()
 	}()
 	if err := j.runModels("ddl_ingest_files", "ddl_ingest_files_counts"); err != nil {
 		return *rep, err
@@ -144,42 +131,14 @@ func Load(ctx context.Context, wh *sql.DB, sourceID, name string, r io.Reader, p
 		rep.Duration = time.Since(start)
 		return *rep, err
 	}
-	contentSum, skipped, err := j.readUnlessCurrent(start)
+	content, skipped, err := j.readUnlessCurrent(start)
 	if err != nil || skipped {
-		return *rep, err // when skipped, the deferred ROLLBACK drops the landed copy
+		return *rep, err // when skipped, closing the session drops the landed copy
 	}
-	if j.loadSeq != 0 {
-		t0 := time.Now()
-		if err := j.exec("COMMIT"); err != nil {
-			return *rep, err
-		}
-		j.step("commit landing", time.Since(t0))
-		if err := j.exec("BEGIN TRANSACTION"); err != nil {
-			return *rep, err
-		}
-	}
-	if err := j.fillScope(); err != nil {
+	j.Content = content
+	if err := s.Publish(ctx, j.finish); err != nil {
 		return *rep, err
 	}
-	// Logged before the models run: a two-step load's core shows its landed
-	// rows once the log names them (in one transaction, the order is moot).
-	if err := j.logFile(contentSum); err != nil {
-		return *rep, err
-	}
-	if j.finish != nil {
-		if err := j.finish(); err != nil {
-			return *rep, err
-		}
-	}
-	if err := j.countPublished(); err != nil {
-		return *rep, err
-	}
-	t0 := time.Now()
-	if err := j.exec("COMMIT"); err != nil {
-		return *rep, err
-	}
-	j.step("commit", time.Since(t0))
-	committed = true
 	rep.Duration = time.Since(start)
 	return *rep, nil
 }
@@ -196,7 +155,8 @@ func newJob(ctx context.Context, sourceID, name string, r io.Reader, p LoadParam
 		p.Now = time.Now().UTC()
 	}
 	rep := &Report{Source: src.ID, File: name}
-	j := &job{ctx: ctx, src: src, name: name, params: p, rep: rep, periods: map[string]bool{}, content: sha256.New()}
+	st := &LoadState{Source: src, File: name, Params: p, Report: rep, periods: map[string]bool{}}
+	j := &job{LoadState: st, ctx: ctx, content: sha256.New()}
 	sum := strings.ToLower(p.SHA256)
 	cleanup := func() {}
 	if sum == "" {
@@ -210,24 +170,24 @@ func newJob(ctx context.Context, sourceID, name string, r io.Reader, p LoadParam
 	}
 	j.counter = &countingReader{r: r, h: j.verify}
 	j.in = j.counter
-	j.sha, rep.SHA256 = sum, sum
+	j.SHA256, rep.SHA256 = sum, sum
 	return j, cleanup, nil
 }
 
 // report is the job's report so far (empty before the job exists).
 func (j *job) report() Report {
-	if j == nil || j.rep == nil {
+	if j == nil || j.LoadState == nil {
 		return Report{}
 	}
-	return *j.rep
+	return *j.Report
 }
 
 // read runs the source's loader over the whole file and checks the
 // checksum; it returns the hash of the typed rows.
 func (j *job) read(start time.Time) (string, error) {
-	rep := j.rep
-	err := loaders[j.src.ID](j)
-	rep.Layout = j.layout
+	rep := j.Report
+	err := loaders[j.Source.ID](j)
+	rep.Layout = j.Layout
 	if err != nil {
 		return "", err
 	}
@@ -235,19 +195,19 @@ func (j *job) read(start time.Time) (string, error) {
 	// Read what the layout left unread, so the count and checksum cover
 	// the whole file.
 	if _, err := io.Copy(io.Discard, j.counter); err != nil {
-		return "", fmt.Errorf("reading %s: %w", j.name, err)
+		return "", fmt.Errorf("reading %s: %w", j.File, err)
 	}
 	rep.Bytes = j.counter.n
 	if j.verify != nil {
-		if got := hex.EncodeToString(j.verify.Sum(nil)); got != j.sha {
-			return "", &ContractError{Source: j.src.ID, File: j.name, Reason: fmt.Sprintf("sha256 is %s, the raw layer recorded %s", got, j.sha)}
+		if got := hex.EncodeToString(j.verify.Sum(nil)); got != j.SHA256 {
+			return "", &ContractError{Source: j.Source.ID, File: j.File, Reason: fmt.Sprintf("sha256 is %s, the raw layer recorded %s", got, j.SHA256)}
 		}
 	}
 	rep.Periods = j.sortedPeriods()
 	if len(rep.Periods) > 0 {
 		rep.Watermark = rep.Periods[len(rep.Periods)-1]
-	} else if j.src.Grain == "snapshot" {
-		rep.Watermark = j.params.Now.Format("2006-01-02")
+	} else if j.Source.Grain == "snapshot" {
+		rep.Watermark = j.Params.Now.Format("2006-01-02")
 	}
 	if j.watermark != "" {
 		rep.Watermark = j.watermark
@@ -272,14 +232,10 @@ func (j *job) readUnlessCurrent(start time.Time) (content string, skipped bool, 
 	if skipped, err = j.alreadyCurrent(content); err != nil || !skipped {
 		return content, false, err
 	}
-	j.rep.Skipped = true
-	j.rep.Duration = time.Since(start)
+	j.Report.Skipped = true
+	j.Report.Duration = time.Since(start)
 	return content, true, nil
 }
-
-// loadMu serialises loads in this process: DuckDB has one writer, and a
-// revised file must not interleave with another load of its periods.
-var loadMu sync.Mutex
 
 // loaders maps a source id to the function that reads its files.
 var loaders = map[string]func(*job) error{}
@@ -341,91 +297,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Watermark returns the last complete period of a source in the
-// warehouse ("2026-05", "2023"; the load date for the territorial table),
-// or "" when nothing is loaded.
-func Watermark(ctx context.Context, wh *sql.DB, sourceID string) (string, error) {
-	q, ok := watermarkSQL[sourceID]
-	if !ok {
-		return "", apperr.Invalidf("source", "unknown source %q", sourceID)
-	}
-	var w sql.NullString
-	if err := wh.QueryRowContext(ctx, q).Scan(&w); err != nil {
-		if isMissingTable(err) {
-			return "", nil
-		}
-		return "", fmt.Errorf("watermark of %s: %w", sourceID, err)
-	}
-	return w.String, nil
-}
-
-var watermarkSQL = map[string]string{
-	"ibge_territorio": `SELECT max(watermark) FROM landing.ingest_files WHERE source = 'ibge_territorio'`,
-	"ipca":            `SELECT strftime(max(month), '%Y-%m') FROM marts.ipca_monthly`,
-	"comex":           `SELECT strftime(max(month), '%Y-%m') FROM marts.comex_monthly`,
-	"antaq":           `SELECT strftime(max(month), '%Y-%m') FROM marts.antaq_monthly`,
-	"caged":           `SELECT strftime(max(month), '%Y-%m') FROM core.fact_caged WHERE kind = 'mov'`,
-	"pib_municipal":   `SELECT CAST(max(year) AS VARCHAR) FROM marts.pib_municipal WHERE pib_brl IS NOT NULL`,
-	"siconfi":         `SELECT CAST(max(year) AS VARCHAR) FROM marts.siconfi_annual`,
-}
-
-func isMissingTable(err error) bool {
-	return strings.Contains(err.Error(), "does not exist")
-}
-
-// queryConn is how the loaders and the ingest log read the warehouse
-// within a load: the DuckDB connection, or BigQuery's queries (see
-// remote.go).
-type queryConn interface {
-	QueryContext(ctx context.Context, q string, args ...any) (resultRows, error)
-	QueryRowContext(ctx context.Context, q string, args ...any) resultRow
-}
-
-type resultRows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close() error
-}
-
-type resultRow interface {
-	Scan(dest ...any) error
-}
-
-// sqlConn is the DuckDB (database/sql) queryConn.
-type sqlConn struct{ c *sql.Conn }
-
-func (s sqlConn) QueryContext(ctx context.Context, q string, args ...any) (resultRows, error) {
-	rows, err := s.c.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
-func (s sqlConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
-	return s.c.QueryRowContext(ctx, q, args...)
-}
-
-// job is one load in progress.
+// job is one load in progress: its state, the engine's session and what
+// the loader reads the file with.
 type job struct {
-	ctx context.Context
-	// db is the DuckDB load's connection (nil on BigQuery); conn reads
-	// through it, or through BigQuery's queries.
-	db      *sql.Conn
-	conn    queryConn
-	remote  *remoteRun
+	*LoadState
+	ctx     context.Context
+	sess    Session
 	counter *countingReader
 	verify  hash.Hash
-	src     Source
-	name    string
-	sha     string
-	params  LoadParams
-	rep     *Report
 	in      io.Reader
-	layout  string
-	scope   string // what a revised file replaces besides its periods (flow, file kind...)
-	periods map[string]bool
 	// watermark overrides the last period when the file says which period
 	// is complete (a semester report, say).
 	watermark string
@@ -434,62 +314,31 @@ type job struct {
 	// finish runs the load's models once the rows are landed and the
 	// file is known to be new.
 	finish func() error
-	// loadSeq numbers a two-step load (0: one transaction), see twoStep.
-	loadSeq int64
-	// unpublished counts the landed rows the source's contract keeps out
-	// of the marts (see skipLanded): every other landed row must be
-	// published, or the load is refused (see checkPublished).
-	unpublished int64
 	// skipWhy and skipN are the kinds of skipped records, in the order
 	// first seen, and their counts (the report's SkippedWhy spells them).
 	skipWhy []string
 	skipN   []int64
-	// deps fingerprints the reference data the rows resolved against (see
-	// dependencies); the same content over other reference data is a new
-	// load.
-	deps string
 }
 
 // twoStep makes the load commit its landed rows before the models run, and
-// publish them, with the models' output, in a second transaction. DuckDB
-// builds the marts from committed rows faster than from the same rows
-// still in the transaction, and the second commit has only the marts to
-// write. For a table whose core is a view over landing: the rows carry
-// the load's number, never reused, and the view shows a numbered row only
-// once the ingest log names its number, which the second transaction
-// writes. A load that fails between the two leaves rows nobody reads; the
-// next load of their months deletes them with the rows it replaces. Local
-// warehouse only: BigQuery runs its models as one script.
+// publish them, with the models' output, in a second transaction, where
+// the engine numbers loads (Session.NumberLoad). For a table whose core is
+// a view over landing: the rows carry the load's number, never reused, and
+// the view shows a numbered row only once the ingest log names its number,
+// which the second transaction writes. A load that fails between the two
+// leaves rows nobody reads; the next load of their months deletes them
+// with the rows it replaces.
 func (j *job) twoStep() error {
-	if j.remote != nil {
-		return nil
-	}
-	if err := j.conn.QueryRowContext(j.ctx, `SELECT nextval('landing.load_seq')`).Scan(&j.loadSeq); err != nil {
+	seq, err := j.sess.NumberLoad(j.ctx)
+	if err != nil {
 		return fmt.Errorf("numbering the load: %w", err)
 	}
+	j.LoadSeq = seq
 	return nil
-}
-
-func (j *job) exec(q string, args ...any) error {
-	if j.db == nil {
-		return fmt.Errorf("%s: a BigQuery load runs no statement on its own (remote.go plans them)", firstLine(q))
-	}
-	if _, err := j.db.ExecContext(j.ctx, q, args...); err != nil {
-		return fmt.Errorf("%s: %w", firstLine(q), err)
-	}
-	return nil
-}
-
-func firstLine(q string) string {
-	q = strings.TrimSpace(q)
-	if i := strings.IndexByte(q, '\n'); i >= 0 {
-		q = q[:i]
-	}
-	return q
 }
 
 func (j *job) contractErr(line int, column, format string, args ...any) *ContractError {
-	return &ContractError{Source: j.src.ID, File: j.name, Line: line, Column: column, Reason: fmt.Sprintf(format, args...)}
+	return j.ContractErr(line, column, format, args...)
 }
 
 // closeLanders stops the appending goroutines of a failed load.
@@ -499,9 +348,7 @@ func (j *job) closeLanders() {
 	}
 }
 
-func (j *job) step(name string, d time.Duration) {
-	j.rep.Steps = append(j.rep.Steps, Step{Name: name, Duration: d})
-}
+func (j *job) step(name string, d time.Duration) { j.Step(name, d) }
 
 func (j *job) addPeriod(p string) { j.periods[p] = true }
 
@@ -510,7 +357,7 @@ func (j *job) addPeriod(p string) { j.periods[p] = true }
 func (j *job) skipLanded(n int64, why string) {
 	j.skip(n, why)
 	if n > 0 {
-		j.unpublished += n
+		j.Unpublished += n
 	}
 }
 
@@ -520,25 +367,18 @@ func (j *job) skip(n int64, why string) {
 	if n <= 0 {
 		return
 	}
-	j.rep.RowsSkipped += n
+	j.Report.RowsSkipped += n
 	i := slices.Index(j.skipWhy, why)
 	if i < 0 {
 		j.skipWhy, j.skipN = append(j.skipWhy, why), append(j.skipN, 0)
-		j.rep.SkippedWhy = append(j.rep.SkippedWhy, "")
+		j.Report.SkippedWhy = append(j.Report.SkippedWhy, "")
 		i = len(j.skipWhy) - 1
 	}
 	j.skipN[i] += n
-	j.rep.SkippedWhy[i] = fmt.Sprintf("%d %s", j.skipN[i], why)
+	j.Report.SkippedWhy[i] = fmt.Sprintf("%d %s", j.skipN[i], why)
 }
 
-func (j *job) sortedPeriods() []string {
-	out := make([]string, 0, len(j.periods))
-	for p := range j.periods {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
+func (j *job) sortedPeriods() []string { return j.Periods() }
 
 // sameFileCurrent reports whether the file's sha256 was loaded before for
 // the source, over the reference data now in effect, and no later load of
@@ -547,9 +387,9 @@ func (j *job) sortedPeriods() []string {
 func (j *job) sameFileCurrent() (bool, error) {
 	var seq, read, landed, published, skipped, bytes int64
 	var layout, scope, periods, watermark, deps, why string
-	err := j.conn.QueryRowContext(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded,
+	err := j.sess.QueryRow(j.ctx, `SELECT seq, layout, scope, periods, coalesce(watermark, ''), rows_read, rows_loaded,
 		coalesce(rows_published, rows_loaded), coalesce(rows_skipped, 0), coalesce(skipped_why, ''), bytes, coalesce(deps_sha256, '')
-		FROM landing.ingest_files WHERE source = ? AND file_sha256 = ? ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).
+		FROM landing.ingest_files WHERE source = ? AND file_sha256 = ? ORDER BY seq DESC LIMIT 1`, j.Source.ID, j.SHA256).
 		Scan(&seq, &layout, &scope, &periods, &watermark, &read, &landed, &published, &skipped, &why, &bytes, &deps)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, ErrTableNotFound) {
 		return false, nil // nothing loaded yet (BigQuery: not even the log)
@@ -561,8 +401,8 @@ func (j *job) sameFileCurrent() (bool, error) {
 	if err != nil || missing != nil || now != deps {
 		return false, err // read it again: the load refuses, or resolves anew
 	}
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT periods FROM landing.ingest_files
-		WHERE source = ? AND layout = ? AND scope = ? AND seq > ?`, j.src.ID, layout, scope, seq)
+	rows, err := j.sess.Query(j.ctx, `SELECT periods FROM landing.ingest_files
+		WHERE source = ? AND layout = ? AND scope = ? AND seq > ?`, j.Source.ID, layout, scope, seq)
 	if err != nil {
 		return false, fmt.Errorf("reading the ingest log: %w", err)
 	}
@@ -583,7 +423,7 @@ func (j *job) sameFileCurrent() (bool, error) {
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
-	r := j.rep
+	r := j.Report
 	r.Skipped, r.Layout, r.Periods, r.Watermark = true, layout, mine, watermark
 	r.RowsRead, r.RowsLoaded, r.RowsPublished, r.RowsSkipped, r.Bytes = read, landed, published, skipped, bytes
 	if why != "" {
@@ -597,9 +437,9 @@ func (j *job) sameFileCurrent() (bool, error) {
 // or the same typed content, over the same reference data: loading it
 // again would change nothing.
 func (j *job) alreadyCurrent(content string) (bool, error) {
-	rows, err := j.conn.QueryContext(j.ctx, `SELECT file_sha256, content_sha256, periods, coalesce(deps_sha256, ''),
+	rows, err := j.sess.Query(j.ctx, `SELECT file_sha256, content_sha256, periods, coalesce(deps_sha256, ''),
 		coalesce(rows_published, rows_loaded) FROM landing.ingest_files
-		WHERE source = ? AND layout = ? AND scope = ? ORDER BY loaded_at DESC, seq DESC`, j.src.ID, j.layout, j.scope)
+		WHERE source = ? AND layout = ? AND scope = ? ORDER BY loaded_at DESC, seq DESC`, j.Source.ID, j.Layout, j.Scope)
 	if errors.Is(err, ErrTableNotFound) {
 		return false, nil
 	}
@@ -617,10 +457,10 @@ func (j *job) alreadyCurrent(content string) (bool, error) {
 		if !overlaps(mine, periods) {
 			continue
 		}
-		if (sha != j.sha && csum != content) || deps != j.deps {
+		if (sha != j.SHA256 && csum != content) || deps != j.Deps {
 			return false, nil
 		}
-		j.rep.RowsPublished = published // the same typed rows publish as many
+		j.Report.RowsPublished = published // the same typed rows publish as many
 		return true, nil
 	}
 	return false, rows.Err()
@@ -642,65 +482,19 @@ func overlaps(mine []string, theirs string) bool {
 	return false
 }
 
-// fillScope writes the file's periods to the temporary table load_scope
-// that the DuckDB models read (BigQuery's take them as @periods).
-func (j *job) fillScope() error {
-	if j.remote != nil {
-		return nil // bound as @periods and @years when the script is built
-	}
-	if err := j.exec(`CREATE OR REPLACE TEMP TABLE load_scope (period DATE, year INTEGER)`); err != nil {
-		return err
-	}
-	for _, p := range j.sortedPeriods() {
-		var t time.Time
-		var err error
-		if len(p) == 4 {
-			t, err = time.Parse("2006", p)
-		} else {
-			t, err = time.Parse("2006-01", p)
-		}
-		if err != nil {
-			return fmt.Errorf("period %q: %w", p, err)
-		}
-		if err := j.exec(`INSERT INTO load_scope VALUES (?, ?)`, t, t.Year()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (j *job) logFile(content string) error {
-	if j.remote != nil {
-		return j.remote.logFile(content)
-	}
-	return j.exec(`INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
-		rows_read, rows_loaded, periods, watermark, loaded_at, seq, load_seq, rows_skipped, skipped_why, deps_sha256)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM landing.ingest_files), ?, ?, ?, ?)`,
-		j.src.ID, j.layout, j.scope, j.name, j.sha, content, j.rep.Bytes, j.rep.RowsRead, j.rep.RowsLoaded,
-		strings.Join(j.rep.Periods, ","), j.rep.Watermark, j.params.Now, sql.Null[int64]{V: j.loadSeq, Valid: j.loadSeq != 0},
-		j.rep.RowsSkipped, strings.Join(j.rep.SkippedWhy, "; "), j.deps)
-}
-
 // firstUnmapped runs a load's mapping check (every landed row must reach
-// core with its municipality). On BigQuery it adds the script's statement,
-// which raises the refusal itself; locally it scans the first unmapped row
-// of the file (query binds the file's sha256) into dest and says whether
-// there was one.
-func (j *job) firstUnmapped(name, bigquery, query string, dest ...any) (bool, error) {
-	if j.remote != nil {
-		return false, j.remote.addStatement(name, bigquery)
-	}
-	err := j.conn.QueryRowContext(j.ctx, query, j.sha).Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("checking the municipalities: %w", err)
-	}
-	return true, nil
+// core with its municipality), the model check_<x>: a planned load raises
+// the refusal in its script; otherwise the first unmapped row of the file
+// is scanned into dest and found says there was one.
+func (j *job) firstUnmapped(name, model string, dest ...any) (found bool, err error) {
+	err = j.sess.Check(j.ctx, Check{Name: name, Model: model, Dest: dest, Refuse: func() error {
+		found = true
+		return nil
+	}})
+	return found, err
 }
 
 // note records something the operator should know about the load.
 func (j *job) note(format string, args ...any) {
-	j.rep.Notes = append(j.rep.Notes, fmt.Sprintf(format, args...))
+	j.Report.Notes = append(j.Report.Notes, fmt.Sprintf(format, args...))
 }

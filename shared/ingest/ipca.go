@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -66,7 +65,7 @@ func loadIPCA(j *job) error {
 	br := bufio.NewReaderSize(j.in, 64<<10)
 	head, _ := br.Peek(4 << 10)
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
-	layout := j.params.Layout
+	layout := j.Params.Layout
 	if layout == "" {
 		switch {
 		case bytes.HasPrefix(trimmed, []byte("[")):
@@ -77,7 +76,7 @@ func loadIPCA(j *job) error {
 			layout = "sidra_csv_br"
 		}
 	}
-	j.layout = layout
+	j.Layout = layout
 	if err := j.runModels("landing_ipca"); err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func loadIPCA(j *job) error {
 		return j.contractErr(0, "", "no month with a value")
 	}
 	j.finish = func() error {
-		if err := j.runModelsWith(map[string]any{"variable": j.scope}, "staging_ipca", "ddl_core_fact_ipca", "core_fact_ipca"); err != nil {
+		if err := j.runModelsWith(map[string]any{"variable": j.Scope}, "staging_ipca", "ddl_core_fact_ipca", "core_fact_ipca"); err != nil {
 			return err
 		}
 		if err := checkIPCAChain(j); err != nil {
@@ -119,15 +118,15 @@ func loadIPCA(j *job) error {
 // checkIPCAChain refuses a chain of monthly changes with a hole or not
 // reaching back to December 1993, where the index is anchored (= 100).
 func checkIPCAChain(j *job) error {
-	if j.remote != nil {
-		return j.remote.addStatement("ipca chain check", ipcaChainBigQuery)
-	}
 	var firstN, lastN sql.NullTime
 	var n int
-	err := j.conn.QueryRowContext(j.ctx, `SELECT min(month), max(month), count(*) FROM core.fact_ipca WHERE variable = 'mom'`).Scan(&firstN, &lastN, &n)
-	if err != nil {
-		return fmt.Errorf("checking the IPCA chain: %w", err)
-	}
+	return j.sess.Check(j.ctx, Check{Name: "ipca chain check", Model: "check_ipca_chain", Dest: []any{&firstN, &lastN, &n},
+		Refuse: func() error { return ipcaChain(j, firstN, lastN, n) }})
+}
+
+// ipcaChain refuses the chain of n monthly changes from firstN to lastN
+// unless it is whole and anchored.
+func ipcaChain(j *job, firstN, lastN sql.NullTime, n int) error {
 	if !firstN.Valid || !lastN.Valid {
 		// Another variable (e.g. the 12-month change) loaded first.
 		return j.contractErr(0, "", "no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first")
@@ -142,22 +141,6 @@ func checkIPCAChain(j *job) error {
 	}
 	return nil
 }
-
-// ipcaChainBigQuery is checkIPCAChain inside BigQuery's transaction: it
-// raises the same refusals, marked as contract errors (see remoteContract).
-// It is one SELECT whose CASE calls ERROR() for a broken chain: SELECT is
-// among the statements BigQuery documents inside a transaction, and CASE
-// evaluates only its chosen branch, so ERROR() fails the script (and rolls
-// the transaction back) only when the chain is broken.
-const ipcaChainBigQuery = `SELECT CASE
-  WHEN COUNT(*) = 0 THEN ERROR('` + contractMark + `no monthly changes (Variação mensal) are loaded: the index (Dec 1993 = 100) needs them; load the monthly series first` + contractEnd + `')
-  WHEN DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*) <> 0 THEN ERROR(FORMAT('` + contractMark + `the monthly changes from %s to %s miss %d months: the index chain needs every month` + contractEnd + `',
-    FORMAT_DATE('%Y-%m', MIN(month)), FORMAT_DATE('%Y-%m', MAX(month)), DATE_DIFF(MAX(month), MIN(month), MONTH) + 1 - COUNT(*)))
-  WHEN MIN(month) > DATE '1993-12-01' THEN ERROR(FORMAT('` + contractMark + `the monthly changes start in %s: the index (Dec 1993 = 100) needs them from Dec 1993 or earlier; load the full series first` + contractEnd + `',
-    FORMAT_DATE('%Y-%m', MIN(month))))
-  ELSE 'chain complete'
-END AS ipca_chain
-FROM core.fact_ipca WHERE variable = 'mom';`
 
 // readSIDRA reads SIDRA's CSV(BR) (months as columns) or TSV (months as rows).
 func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, mark delim.DecimalMark) error {
@@ -184,12 +167,12 @@ func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, m
 			}
 		}
 		switch {
-		case j.scope == "" && strings.HasPrefix(delim.Name(first), "variavel"):
+		case j.Scope == "" && strings.HasPrefix(delim.Name(first), "variavel"):
 			v, ok := ipcaVariable(first)
 			if !ok {
 				return j.contractErr(rd.Line(), "Variável", "not an IPCA variable of table 1737: %q", first)
 			}
-			j.scope = v
+			j.Scope = v
 		case delim.Name(first) == "mes" && comma == '\t':
 			inRows = true
 		case first == "" && len(rec) > 1 && delim.Name(rec[1]) == "mes":
@@ -210,13 +193,13 @@ func readSIDRA(j *job, r io.Reader, l *lander, enc delim.Encoding, comma byte, m
 			if len(rec) < 2 {
 				return j.contractErr(rd.Line(), first, "no value")
 			}
-			j.rep.RowsRead++
+			j.Report.RowsRead++
 			if err := j.ipcaValue(l, rd.Line(), m, rec[1], mark); err != nil {
 				return err
 			}
 		}
 	}
-	if j.scope == "" {
+	if j.Scope == "" {
 		return j.contractErr(0, "Variável", "no \"Variável - ...\" line naming the variable")
 	}
 	if months == nil && !inRows && comma == ';' {
@@ -251,7 +234,7 @@ func sidraRow(j *job, l *lander, rec []string, line int, months []time.Time, mar
 		j.note("territory %q ignored: the mart holds Brasil only", first)
 		return nil
 	}
-	j.rep.RowsRead++
+	j.Report.RowsRead++
 	for i, m := range months {
 		cell := ""
 		if i+1 < len(rec) {
@@ -276,14 +259,14 @@ func (j *job) ipcaValue(l *lander, line int, m time.Time, cell string, mark deli
 	} else {
 		j.skipLanded(1, `months with no value (a SIDRA symbol: "-", "..", "...", "X"; landed, nothing to publish)`)
 	}
-	return l.add(line, j.scope, m, val)
+	return l.add(line, j.Scope, m, val)
 }
 
 // readSGSJSON streams the BCB SGS JSON array element by element. Errors
 // name the physical line of the observation (SGS serves one line, but a
 // pretty-printed file has one per observation) and its ordinal.
 func readSGSJSON(j *job, r io.Reader, l *lander) error {
-	j.scope = "mom" // series 433 is the monthly change
+	j.Scope = "mom" // series 433 is the monthly change
 	lines := &lineTracker{r: r}
 	dec := json.NewDecoder(lines)
 	tok, err := dec.Token()
@@ -315,7 +298,7 @@ func readSGSJSON(j *job, r io.Reader, l *lander) error {
 		if err != nil {
 			return j.contractErr(line, "valor", "observation %d: %q is not a number", n, valor)
 		}
-		j.rep.RowsRead++
+		j.Report.RowsRead++
 		j.addPeriod(t.Format("2006-01"))
 		if err := l.add(n, "mom", t, v); err != nil {
 			return err

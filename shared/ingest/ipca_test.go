@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 )
 
@@ -190,7 +191,7 @@ func TestIPCASIDRASymbolsAndVariables(t *testing.T) {
 	fresh := warehouse(t)
 	f, _ := os.Open(short)
 	defer f.Close()
-	_, err := ingest.Load(context.Background(), fresh, "ipca", "ipca_2024.json", f, ingest.LoadParams{})
+	_, err := duckdb.Load(context.Background(), fresh, "ipca", "ipca_2024.json", f, ingest.LoadParams{})
 	var ce *ingest.ContractError
 	if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "Dec 1993") {
 		t.Fatalf("short series: %v", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/bigquery"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
@@ -45,7 +46,7 @@ func TestModelsNamedByLoadersExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := regexp.MustCompile(`"((?:ddl|ref|landing|staging|core|marts)_[a-z0-9_]*[a-z0-9])"`)
+	name := regexp.MustCompile(`"((?:ddl|ref|landing|staging|core|marts|check)_[a-z0-9_]*[a-z0-9])"`)
 	seen := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -153,7 +154,7 @@ func TestBigQueryMartsPartitionAndClusterAsTheCatalog(t *testing.T) {
 
 // On BigQuery every landing table is partitioned by ingestion day,
 // clustered by file and expires, and every read of one is bounded to the
-// partitions a load can have written (ingest.RecentLanding): without both,
+// partitions a load can have written (bigquery.RecentLanding): without both,
 // each load would be billed for every row ever landed.
 func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 	names, err := ingest.Models("bigquery")
@@ -180,9 +181,9 @@ func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 				continue // the ingest log is kept whole
 			}
 			reads++
-			want := ingest.RecentLanding
+			want := bigquery.RecentLanding
 			if alias := m[2]; alias != "" && !slices.Contains([]string{"where", "join", "left", "on", "group", "order"}, strings.ToLower(alias)) {
-				want = alias + "." + ingest.RecentLanding
+				want = alias + "." + bigquery.RecentLanding
 			}
 			if !strings.Contains(sql, want) {
 				t.Errorf("%s reads landing.%s without %q", name, m[1], want)
@@ -191,5 +192,34 @@ func TestBigQueryLandingReadsArePartitionBounded(t *testing.T) {
 	}
 	if tables < 15 || reads < 15 {
 		t.Fatalf("checked %d landing tables and %d reads; the models have more", tables, reads)
+	}
+}
+
+// The check models refuse as the loaders do: BigQuery's names the
+// loader's column, and the Comex Stat municipal check's models leave out
+// exactly the codes the loader publishes without a municipality, with the
+// loader's message.
+func TestCheckModelsAreTheLoaders(t *testing.T) {
+	for model, column := range ingest.CheckColumns {
+		bq, err := ingest.Model("bigquery", model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(bq, `ERROR(FORMAT('`+ingest.ContractMark+`line %d, column "`+column+`": `) ||
+			!strings.Contains(bq, ingest.ContractEnd+`',`) {
+			t.Errorf("%s does not refuse naming column %q:\n%s", model, column, bq)
+		}
+	}
+	for _, d := range []string{"duckdb", "bigquery"} {
+		text, err := ingest.Model(d, "check_comex_mun_mapped")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "co_mun NOT IN ("+ingest.ComexMunWithoutSQL+")") {
+			t.Errorf("%s check_comex_mun_mapped does not leave out %s:\n%s", d, ingest.ComexMunWithoutSQL, text)
+		}
+	}
+	if bq, _ := ingest.Model("bigquery", "check_comex_mun_mapped"); !strings.Contains(bq, ingest.ComexMunUnmapped) {
+		t.Errorf("check_comex_mun_mapped does not refuse with %q", ingest.ComexMunUnmapped)
 	}
 }

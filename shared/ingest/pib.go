@@ -29,7 +29,7 @@ import (
 var pibNameRE = regexp.MustCompile(`^(.+?)\s*\(([A-Z]{2})\)$`)
 
 func loadPIB(j *job) error {
-	j.layout = "sidra_5938_xlsx"
+	j.Layout = "sidra_5938_xlsx"
 	x, err := excelize.OpenReader(j.in)
 	if err != nil {
 		return j.contractErr(0, "", "not an XLSX workbook: %v", err)
@@ -152,7 +152,7 @@ func (p *pibReader) row(cells []string) error {
 	m := pibNameRE.FindStringSubmatch(first)
 	if m == nil {
 		if _, ok := ufByName(first); ok {
-			j.rep.RowsRead++
+			j.Report.RowsRead++
 			p.ufRows++
 			return nil
 		}
@@ -161,7 +161,7 @@ func (p *pibReader) row(cells []string) error {
 	if _, ok := brazil.BySigla(m[2]); !ok {
 		return j.contractErr(line, "Unidade da Federação e Município", "unknown UF %q in %q", m[2], first)
 	}
-	j.rep.RowsRead++
+	j.Report.RowsRead++
 	for i, y := range p.years {
 		cell := ""
 		if i+1 < len(cells) {
@@ -194,20 +194,9 @@ func checkPIBMapped(j *job) error {
 		nome, uf  string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("pib mapping check", pibMappedBigQuery, `SELECT line, nome, uf, count(*) OVER () FROM staging.pib
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &nome, &uf, &unmatched)
+	found, err := j.firstUnmapped("pib mapping check", "check_pib_mapped", &line, &nome, &uf, &unmatched)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), pibNameColumn, "município %q (%s) not in the territorial table (%d values of this file name no known municipality)", nome, uf, unmatched)
 }
-
-// pibMappedBigQuery is checkPIBMapped inside BigQuery's transaction, after
-// staging_pib: one SELECT whose CASE calls ERROR() only for a refusal (see
-// ipcaChainBigQuery).
-const pibMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + pibNameColumn + `": município "%s" (%s) not in the territorial table (%d values of this file name no known municipality)` + contractEnd + `',
-    MIN(line), ARRAY_AGG(nome ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], ARRAY_AGG(uf ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every municipality mapped'
-END AS pib_mapping
-FROM staging_pib WHERE municipio IS NULL;`

@@ -14,15 +14,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mirante/mirante/shared/bigquery"
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 	"github.com/mirante/mirante/shared/semantic/sqlcheck"
 )
 
-// recorder is an in-memory ingest.Remote: reads answer no rows (a fresh
+// recorder is an in-memory bigquery.Remote: reads answer no rows (a fresh
 // warehouse), every Exec and every landing table sent is kept.
 type recorder struct {
-	queries []ingest.RemoteQuery
-	execs   []ingest.RemoteQuery
+	queries []bigquery.RemoteQuery
+	execs   []bigquery.RemoteQuery
 	appends []*recordedAppend
 	// failScript makes the transaction script fail with this error.
 	failScript error
@@ -31,7 +33,7 @@ type recorder struct {
 // recordedAppend is one landing table's rows: the values appended, one
 // line per row, and whether they were sent.
 type recordedAppend struct {
-	ingest.RemoteTable
+	bigquery.RemoteTable
 	r      *recorder
 	data   strings.Builder
 	rows   int64
@@ -59,12 +61,12 @@ func (a *recordedAppend) Send(context.Context) error {
 	return nil
 }
 
-func (r *recorder) Query(_ context.Context, q ingest.RemoteQuery) ([][]any, error) {
+func (r *recorder) Query(_ context.Context, q bigquery.RemoteQuery) ([][]any, error) {
 	r.queries = append(r.queries, q)
 	return nil, nil
 }
 
-func (r *recorder) Exec(_ context.Context, q ingest.RemoteQuery) error {
+func (r *recorder) Exec(_ context.Context, q bigquery.RemoteQuery) error {
 	r.execs = append(r.execs, q)
 	if r.failScript != nil && strings.HasPrefix(q.SQL, "BEGIN TRANSACTION;") {
 		return r.failScript
@@ -72,7 +74,7 @@ func (r *recorder) Exec(_ context.Context, q ingest.RemoteQuery) error {
 	return nil
 }
 
-func (r *recorder) Land(t ingest.RemoteTable) (ingest.RemoteLanding, error) {
+func (r *recorder) Land(t bigquery.RemoteTable) (bigquery.RemoteLanding, error) {
 	return &recordedAppend{RemoteTable: t, r: r}, nil
 }
 
@@ -130,7 +132,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 			if source == "caged" || source == "siconfi" {
 				loadDTB(t, db) // both are refused before the territorial table
 			}
-			rep, err := ingest.Load(context.Background(), db, source, c.name, f, ingest.LoadParams{Now: now})
+			rep, err := duckdb.Load(context.Background(), db, source, c.name, f, ingest.LoadParams{Now: now})
 			if err != nil {
 				t.Fatalf("DuckDB load: %v", err)
 			}
@@ -143,7 +145,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			rec := &recorder{}
-			rrep, err := ingest.LoadRemote(context.Background(), rec, source, c.name, f, ingest.LoadParams{Now: now})
+			rrep, err := bigquery.LoadRemote(context.Background(), rec, source, c.name, f, ingest.LoadParams{Now: now})
 			if err != nil {
 				t.Fatalf("remote load: %v", err)
 			}
@@ -205,7 +207,7 @@ func TestRemotePlanRunsTheDuckDBModelsInOrder(t *testing.T) {
 				if n := int64(strings.Count(a.data.String(), "\n")); n != a.rows {
 					t.Errorf("landing.%s: %d lines uploaded, %d rows counted", a.Table, n, a.rows)
 				}
-				if !strings.Contains(setup, "DELETE FROM landing."+a.Table+" WHERE file_sha256 = @file_sha256 AND "+ingest.RecentLanding+";") {
+				if !strings.Contains(setup, "DELETE FROM landing."+a.Table+" WHERE file_sha256 = @file_sha256 AND "+bigquery.RecentLanding+";") {
 					t.Errorf("landing.%s: an earlier try's rows are not dropped before the load", a.Table)
 				}
 			}
@@ -234,7 +236,7 @@ func TestRemoteContractErrorSendsNoJob(t *testing.T) {
 		"2025;1;01012100;10;249;SP;01;0817800;1;100;1000\n" +
 		"2025;13;01012100;10;249;SP;01;0817800;1;100;1000\n"
 	rec := &recorder{}
-	_, err := ingest.LoadRemote(context.Background(), rec, "comex", "EXP_2025.csv", strings.NewReader(bad), ingest.LoadParams{})
+	_, err := bigquery.LoadRemote(context.Background(), rec, "comex", "EXP_2025.csv", strings.NewReader(bad), ingest.LoadParams{})
 	var ce *ingest.ContractError
 	if !errors.As(err, &ce) {
 		t.Fatalf("got %v, want a contract error", err)
@@ -263,7 +265,7 @@ func TestRemoteFailingScript(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &recorder{failScript: c.err}
-		_, err = ingest.LoadRemote(context.Background(), rec, "ipca", "ipca.tsv", f, ingest.LoadParams{})
+		_, err = bigquery.LoadRemote(context.Background(), rec, "ipca", "ipca.tsv", f, ingest.LoadParams{})
 		f.Close()
 		var ce *ingest.ContractError
 		switch {
@@ -298,7 +300,7 @@ func TestParseColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ingest.RemoteColumn{{"file_sha256", "STRING", true}, {"line", "INT64", true}, {"kind", "STRING", true},
+	want := []ingest.ModelColumn{{"file_sha256", "STRING", true}, {"line", "INT64", true}, {"kind", "STRING", true},
 		{"file_competencia", "DATE", true}, {"competencia_mov", "DATE", true}, {"municipio6", "STRING", true}, {"secao", "STRING", true},
 		{"admissions", "INT64", true}, {"separations", "INT64", true}, {"movements", "INT64", true}}
 	if !slices.Equal(cols, want) {

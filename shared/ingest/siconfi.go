@@ -50,10 +50,10 @@ var siconfiParents = map[string]bool{"emprestimos": true, "financiamentos": true
 var siconfiRepeated = map[string]bool{"internos": true, "externos": true}
 
 func loadSiconfi(j *job) error {
-	j.layout = "finbra_csv"
+	j.Layout = "finbra_csv"
 	in := j.in
-	if strings.EqualFold(path.Ext(j.name), ".zip") || j.params.Layout == "finbra_zip" {
-		j.layout = "finbra_zip"
+	if strings.EqualFold(path.Ext(j.File), ".zip") || j.Params.Layout == "finbra_zip" {
+		j.Layout = "finbra_zip"
 		entry, cleanup, err := zipEntry(j, ".csv")
 		if err != nil {
 			return err
@@ -75,7 +75,7 @@ func loadSiconfi(j *job) error {
 		return j.contractErr(1, "Exercício", "the metadata lines give no year (\"Exercício: 2018\"): %q", meta["exercicio"])
 	}
 	report := strings.TrimSpace(meta["anexo"] + " | " + meta["tabela"] + " | " + meta["periodo"])
-	j.scope = report
+	j.Scope = report
 	j.addPeriod(strconv.Itoa(year))
 	if err := j.runModels("landing_siconfi"); err != nil {
 		return err
@@ -113,7 +113,7 @@ func loadSiconfi(j *job) error {
 	if err := l.close(); err != nil {
 		return err
 	}
-	if j.rep.RowsRead == 0 {
+	if j.Report.RowsRead == 0 {
 		return j.contractErr(0, "", "no data rows")
 	}
 	j.skipLanded(percent, "percentage rows (Conta \"% da … sobre a RCL\": not R$, kept in core, out of value_brl)")
@@ -133,7 +133,7 @@ func siconfiHeader(j *job, rd *delim.Reader) (map[string]string, *binding, error
 		}
 		// The metadata lines have one field; bind names what the header lacks.
 		if len(rec) >= 4 || rd.Line() > 20 {
-			b, err := siconfiContract.bind(j.name, rd.Line(), rec)
+			b, err := siconfiContract.bind(j.File, rd.Line(), rec)
 			return meta, b, err
 		}
 		line := strings.Join(rec, ";")
@@ -197,35 +197,23 @@ func checkSiconfiMapped(j *job) error {
 		code      string
 		unmatched int
 	)
-	found, err := j.firstUnmapped("siconfi mapping check", siconfiMappedBigQuery, `SELECT line, cod_ibge, count(*) OVER () FROM staging.siconfi
-		WHERE file_sha256 = ? AND municipio IS NULL ORDER BY line LIMIT 1`, &line, &code, &unmatched)
+	found, err := j.firstUnmapped("siconfi mapping check", "check_siconfi_mapped", &line, &code, &unmatched)
 	if err != nil || !found {
 		return err
 	}
 	return j.contractErr(int(line), siconfiCodeColumn, "%q is not in the territorial table (%d rows of this file name a code it does not have)", code, unmatched)
 }
 
-// siconfiMappedBigQuery is checkSiconfiMapped inside BigQuery's
-// transaction, after staging_siconfi and before core: one SELECT whose CASE
-// calls ERROR() only for a refusal (see ipcaChainBigQuery). Its text is a
-// single-quoted literal: no apostrophe in it.
-const siconfiMappedBigQuery = `SELECT CASE
-  WHEN COUNT(*) > 0 THEN ERROR(FORMAT('` + contractMark + `line %d, column "` + siconfiCodeColumn + `": "%s" is not in the territorial table (%d rows of this file name a code it does not have)` + contractEnd + `',
-    MIN(line), ARRAY_AGG(cod_ibge ORDER BY line LIMIT 1)[SAFE_OFFSET(0)], COUNT(*)))
-  ELSE 'every Cod.IBGE mapped'
-END AS siconfi_mapping
-FROM staging_siconfi WHERE municipio IS NULL;`
-
 // noteSiconfi notes the accounts a municipality repeats in one column, of
 // which the mart publishes the first line's figure.
 func (j *job) noteSiconfi() error {
 	var dups int64
 	recent := ""
-	if j.remote != nil {
-		recent = " AND " + RecentLanding
+	if b := j.sess.LandingBound(); b != "" {
+		recent = " AND " + b
 	}
-	err := j.conn.QueryRowContext(j.ctx, `SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+`
-		GROUP BY cod_ibge, account, coluna HAVING count(*) > 1)`, j.sha).Scan(&dups)
+	err := j.sess.QueryRow(j.ctx, `SELECT count(*) FROM (SELECT 1 FROM landing.siconfi WHERE file_sha256 = ?`+recent+`
+		GROUP BY cod_ibge, account, coluna HAVING count(*) > 1)`, j.SHA256).Scan(&dups)
 	if err != nil {
 		return fmt.Errorf("checking the FINBRA load: %w", err)
 	}

@@ -60,18 +60,18 @@ func loadTerritorio(j *job) error {
 	if kelvinsContract.matches(header) && !dtbContract.matches(header) {
 		c = kelvinsContract
 	}
-	if j.params.Layout != "" {
-		switch j.params.Layout {
+	if j.Params.Layout != "" {
+		switch j.Params.Layout {
 		case "dtb_municipio":
 			c = dtbContract
 		case "kelvins_municipios":
 			c = kelvinsContract
 		default:
-			return j.contractErr(0, "", "unknown layout %q", j.params.Layout)
+			return j.contractErr(0, "", "unknown layout %q", j.Params.Layout)
 		}
 	}
-	j.layout = c.Layout
-	b, err := c.bind(j.name, rd.Line(), header)
+	j.Layout = c.Layout
+	b, err := c.bind(j.File, rd.Line(), header)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func loadDTB(j *job, rd *delim.Reader, b *binding) error {
 	if err != nil {
 		return err
 	}
-	if j.rep.RowsRead == 0 {
+	if j.Report.RowsRead == 0 {
 		return j.contractErr(0, "", "no municipality rows")
 	}
 	j.finish = func() error {

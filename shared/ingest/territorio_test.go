@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/ingest"
 )
 
@@ -20,7 +21,7 @@ func loadFile(t testing.TB, db *sql.DB, source, path string, p ingest.LoadParams
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := ingest.Load(context.Background(), db, source, filepath.Base(path), f, p)
+	rep, err := duckdb.Load(context.Background(), db, source, filepath.Base(path), f, p)
 	if err != nil {
 		t.Fatalf("loading %s: %v", path, err)
 	}
@@ -101,7 +102,7 @@ func TestSourcesMatchTheCatalogSeed(t *testing.T) {
 	if len(seeded) != 7 || !slices.Equal(seeded, ours) {
 		t.Fatalf("sources %v, the seed has %v", ours, seeded)
 	}
-	if _, err := ingest.Load(context.Background(), warehouse(t), "nope", "x.csv", nil, ingest.LoadParams{}); err == nil {
+	if _, err := duckdb.Load(context.Background(), warehouse(t), "nope", "x.csv", nil, ingest.LoadParams{}); err == nil {
 		t.Fatal("an unknown source loaded")
 	}
 }

@@ -1,16 +1,12 @@
 package ingest
 
 import (
-	"context"
-	"database/sql"
 	"database/sql/driver"
 	"embed"
 	"encoding/binary"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -37,83 +33,6 @@ type Const struct {
 	Column string
 	Value  any
 }
-
-// AppenderFunc opens an Appender on the load's connection.
-type AppenderFunc func(ctx context.Context, conn *sql.Conn, t AppendTarget) (Appender, error)
-
-var (
-	appenderMu sync.Mutex
-	appender   AppenderFunc = InsertAppender
-)
-
-// RegisterAppender replaces how landing rows are written (shared/duckdb
-// registers DuckDB's appender from its init).
-func RegisterAppender(f AppenderFunc) {
-	appenderMu.Lock()
-	defer appenderMu.Unlock()
-	appender = f
-}
-
-func currentAppender() AppenderFunc {
-	appenderMu.Lock()
-	defer appenderMu.Unlock()
-	return appender
-}
-
-// insertBatch is how many rows one INSERT carries in the portable path.
-const insertBatch = 200
-
-// InsertAppender is the portable path, the default: batched INSERT ...
-// VALUES through database/sql.
-func InsertAppender(ctx context.Context, conn *sql.Conn, t AppendTarget) (Appender, error) {
-	cols := append([]string(nil), t.Columns...)
-	var consts []any
-	for _, c := range t.Consts {
-		cols = append(cols, c.Column)
-		consts = append(consts, c.Value)
-	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	return &batchInserter{ctx: ctx, conn: conn, row: row, width: len(t.Columns), consts: consts,
-		head: fmt.Sprintf("INSERT INTO %s.%s (%s) VALUES ", t.Schema, t.Table, strings.Join(cols, ", "))}, nil
-}
-
-type batchInserter struct {
-	ctx    context.Context
-	conn   *sql.Conn
-	head   string
-	row    string
-	width  int
-	consts []any
-	args   []any
-	n      int
-}
-
-func (b *batchInserter) AppendRow(vals ...driver.Value) error {
-	if len(vals) != b.width {
-		return fmt.Errorf("appending %d values to %d columns", len(vals), b.width)
-	}
-	for _, v := range vals {
-		b.args = append(b.args, v)
-	}
-	b.args = append(b.args, b.consts...)
-	b.n++
-	if b.n == insertBatch {
-		return b.flush()
-	}
-	return nil
-}
-
-func (b *batchInserter) flush() error {
-	if b.n == 0 {
-		return nil
-	}
-	q := b.head + strings.TrimSuffix(strings.Repeat(b.row+", ", b.n), ", ")
-	_, err := b.conn.ExecContext(b.ctx, q, b.args...)
-	b.args, b.n = b.args[:0], 0
-	return err
-}
-
-func (b *batchInserter) Close() error { return b.flush() }
 
 // lander writes a file's typed rows to one landing table with the file's
 // sha256 and each row's line number, and feeds the load's content hash.
@@ -150,15 +69,8 @@ func (j *job) land(table string, columns ...string) (*lander, error) {
 // landConst is land with columns holding one value for the whole file.
 func (j *job) landConst(table string, consts []Const, columns ...string) (*lander, error) {
 	t := AppendTarget{Schema: "landing", Table: table, Columns: append([]string{"line"}, columns...),
-		Consts: append([]Const{{Column: "file_sha256", Value: j.sha}}, consts...)}
-	var a Appender
-	var err error
-	if j.remote != nil {
-		// BigQuery: spooled to a file, loaded once the whole file passed its contract.
-		a, err = j.remote.spool(t)
-	} else {
-		a, err = j.openDuckDB(t)
-	}
+		Consts: append([]Const{{Column: "file_sha256", Value: j.SHA256}}, consts...)}
+	a, err := j.sess.Land(j.ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -198,105 +110,6 @@ func (j *job) landConst(table string, consts []Const, columns ...string) (*lande
 		l.done <- err
 	}()
 	return l, nil
-}
-
-// openDuckDB drops the rows an earlier load of the same file left in the
-// landing table and opens the registered appender on it.
-func (j *job) openDuckDB(t AppendTarget) (Appender, error) {
-	types, err := j.alignLanding(t.Table)
-	if err != nil {
-		return nil, err
-	}
-	if j.loadSeq != 0 {
-		// A two-step load deletes nothing before it publishes: its models
-		// delete the rows it replaces, those of the same file included.
-		t.Consts = append(t.Consts, Const{Column: "load_seq", Value: j.loadSeq})
-	} else if err := j.exec(fmt.Sprintf(`DELETE FROM landing.%s WHERE file_sha256 = ?`, t.Table), j.sha); err != nil {
-		return nil, err
-	}
-	for _, c := range t.Columns {
-		typ, ok := types[c]
-		if !ok {
-			return nil, fmt.Errorf("landing.%s has no column %s", t.Table, c)
-		}
-		t.Types = append(t.Types, typ)
-	}
-	a, err := currentAppender()(j.ctx, j.db, t)
-	if err != nil {
-		return nil, fmt.Errorf("opening landing.%s: %w", t.Table, err)
-	}
-	return a, nil
-}
-
-// alignLanding brings a landing table whose column types differ from its
-// model's (Comex Stat codes held as text where the model has integers) to
-// the model's types, inside the load's transaction, and returns the types.
-// Loads write only checked codes, so a cast leaves no value behind but the
-// empty text of a missing optional code, which becomes NULL (a NOT NULL
-// column refuses it, and the load fails whole).
-func (j *job) alignLanding(table string) (map[string]string, error) {
-	types, err := j.columnTypes("landing", table)
-	if err != nil {
-		return nil, err
-	}
-	text, err := Model("duckdb", "landing_"+table)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := ParseColumns(text)
-	if err != nil {
-		return nil, fmt.Errorf("model landing_%s: %w", table, err)
-	}
-	for _, c := range cols {
-		have, ok := types[c.Name]
-		if !ok {
-			continue
-		}
-		want, err := j.resolveType(c.Type)
-		if err != nil {
-			return nil, err
-		}
-		if have == want {
-			continue
-		}
-		q := fmt.Sprintf(`ALTER TABLE landing.%s ALTER COLUMN %s SET DATA TYPE %s USING TRY_CAST(%s AS %s)`, table, c.Name, c.Type, c.Name, c.Type)
-		if err := j.exec(q); err != nil {
-			return nil, fmt.Errorf("landing.%s.%s from %s to %s: %w", table, c.Name, have, c.Type, err)
-		}
-		types[c.Name] = c.Type
-	}
-	return types, nil
-}
-
-// resolveType spells a model's column type as information_schema does:
-// a user type (landing.comex_uf) becomes its definition (ENUM('AC', ...)).
-func (j *job) resolveType(typ string) (string, error) {
-	if !strings.Contains(typ, ".") {
-		return typ, nil
-	}
-	var def string
-	if err := j.db.QueryRowContext(j.ctx, fmt.Sprintf(`SELECT typeof(CAST(NULL AS %s))`, typ)).Scan(&def); err != nil {
-		return "", fmt.Errorf("type %s: %w", typ, err)
-	}
-	return def, nil
-}
-
-func (j *job) columnTypes(schema, table string) (map[string]string, error) {
-	rows, err := j.db.QueryContext(j.ctx, `SELECT column_name, data_type FROM information_schema.columns
-		WHERE table_schema = ? AND table_name = ?`, schema, table)
-	if err != nil {
-		return nil, fmt.Errorf("columns of %s.%s: %w", schema, table, err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var c, t string
-		if err := rows.Scan(&c, &t); err != nil {
-			return nil, err
-		}
-		out[c] = t
-	}
-	return out, rows.Err()
 }
 
 // add lands one row: the values in the order of the columns given to land.
@@ -354,7 +167,7 @@ func (l *lander) close() error {
 	close(l.full)
 	err := <-l.done
 	if !l.reference {
-		l.j.rep.RowsLoaded += l.count
+		l.j.Report.RowsLoaded += l.count
 	}
 	if err != nil {
 		return fmt.Errorf("appending: %w", err)
@@ -414,78 +227,11 @@ func Models(dialect string) ([]string, error) {
 	return out, nil
 }
 
-var paramRE = regexp.MustCompile(`\$([a-z_][a-z0-9_]*)`)
-
-// runModels runs DuckDB models in order. A model may hold several
-// statements, each ending with ';' at the end of a line; named parameters
-// ($name) are bound from params.
+// runModels runs the engine's models in order (see Session.RunModels).
 func (j *job) runModels(names ...string) error {
 	return j.runModelsWith(nil, names...)
 }
 
 func (j *job) runModelsWith(params map[string]any, names ...string) error {
-	if j.remote != nil {
-		return j.remote.addModels(params, names...)
-	}
-	for _, name := range names {
-		text, err := Model("duckdb", name)
-		if err != nil {
-			return err
-		}
-		for _, stmt := range splitStatements(text) {
-			var args []any
-			seen := map[string]bool{}
-			for _, m := range paramRE.FindAllStringSubmatch(stmt, -1) {
-				p := m[1]
-				if seen[p] {
-					continue
-				}
-				seen[p] = true
-				v, ok := params[p]
-				if !ok && p == "file_sha256" {
-					v, ok = j.sha, true
-				}
-				if !ok {
-					return fmt.Errorf("model %s: no value for $%s", name, p)
-				}
-				args = append(args, sql.Named(p, v))
-			}
-			t0 := time.Now()
-			if _, err := j.db.ExecContext(j.ctx, stmt, args...); err != nil {
-				return fmt.Errorf("model %s: %w", name, err)
-			}
-			j.step(name, time.Since(t0))
-		}
-	}
-	return nil
-}
-
-// splitStatements splits a model at lines ending with ';', dropping
-// comment-only and empty statements.
-func splitStatements(text string) []string {
-	var out []string
-	var cur strings.Builder
-	for _, line := range strings.SplitAfter(text, "\n") {
-		cur.WriteString(line)
-		if strings.HasSuffix(strings.TrimRight(line, " \t\r\n"), ";") {
-			if s := strings.TrimSpace(cur.String()); hasCode(s) {
-				out = append(out, s)
-			}
-			cur.Reset()
-		}
-	}
-	if s := strings.TrimSpace(cur.String()); hasCode(s) {
-		out = append(out, s)
-	}
-	return out
-}
-
-func hasCode(s string) bool {
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.TrimSpace(line)
-		if line != "" && !strings.HasPrefix(line, "--") && line != ";" {
-			return true
-		}
-	}
-	return false
+	return j.sess.RunModels(j.ctx, params, names...)
 }

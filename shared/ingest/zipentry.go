@@ -57,7 +57,7 @@ func (r *zipEntryReader) Read(p []byte) (int, error) {
 }
 
 func zipEntryErr(j *job, e *zip.File, err error) error {
-	return &ContractError{Source: j.src.ID, File: j.name + ":" + e.Name, Reason: fmt.Sprintf("corrupt zip entry: %v", err)}
+	return &ContractError{Source: j.Source.ID, File: j.File + ":" + e.Name, Reason: fmt.Sprintf("corrupt zip entry: %v", err)}
 }
 
 // zipEntry spools the job's input to a temporary file (a zip needs random

@@ -1,24 +1,23 @@
-package ingest
+package bigquery
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"cloud.google.com/go/civil"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/ingest"
 )
 
 // Remote is a warehouse that takes landing rows as files and runs a load's
-// models as one script: BigQuery (shared/bigquery's Warehouse.Ingest).
+// models as one script: BigQuery (Warehouse.Ingest), or a test's recorder.
 // Each call is one job; the implementation pins its location, labels it
 // and bounds it with a timeout.
 type Remote interface {
@@ -52,26 +51,19 @@ type RemoteParam struct {
 type RemoteTable struct {
 	Source         string
 	Dataset, Table string
-	Schema         []RemoteColumn // as the table's model declares it
-	Columns        []string       // each row's values, in AppendRow's order
-	Consts         []Const        // one value for every row of the file
+	Schema         []ingest.ModelColumn // as the table's model declares it
+	Columns        []string             // each row's values, in AppendRow's order
+	Consts         []ingest.Const       // one value for every row of the file
 }
 
 // RemoteLanding holds one landing table's rows for a load job. Close ends
 // the rows; Send, after Close, appends them to the table in one job;
 // Discard drops them, sent or not.
 type RemoteLanding interface {
-	Appender
+	ingest.Appender
 	Rows() int64
 	Send(ctx context.Context) error
 	Discard()
-}
-
-// RemoteColumn is a column of a landing table: BigQuery type, NOT NULL.
-type RemoteColumn struct {
-	Name     string
-	Type     string // STRING, INT64, FLOAT64, BOOL, DATE, TIMESTAMP
-	Required bool
 }
 
 // RecentLanding bounds every BigQuery read of a landing table to the
@@ -85,19 +77,6 @@ type RemoteColumn struct {
 // never read again and expire with their partition. The models write the
 // predicate out (qualified by their aliases); a test holds them to it.
 const RecentLanding = "_PARTITIONDATE >= DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)"
-
-// ErrTableNotFound is what Remote.Query wraps when a table is missing (the
-// first load of all: the ingest log is created with it).
-var ErrTableNotFound = errors.New("table not found")
-
-// contractMark starts, and contractEnd ends, the message a script raises
-// for a file that breaks its contract (the IPCA chain): the load returns a
-// *ContractError with the text between them, whatever BigQuery writes
-// around it (the statement's position, the expression it was evaluating).
-const (
-	contractMark = "mirante-contract: "
-	contractEnd  = " :end-contract"
-)
 
 // LoadRemote is Load for a remote warehouse (BigQuery). Parsing and
 // contract checks are Load's own; then, and only for a file that passed
@@ -115,64 +94,62 @@ const (
 // sha256 or typed content is already current (checked by queries). The
 // notes the DuckDB path lists inside its transaction are read once the
 // script committed; one that cannot be read becomes a note itself.
-func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p LoadParams) (Report, error) {
-	start := time.Now()
-	j, cleanup, err := newJob(ctx, sourceID, name, r, p)
-	if err != nil {
-		return j.report(), err
-	}
-	defer cleanup()
-	rep := j.rep
-	run := &remoteRun{wh: wh, j: j, live: true, params: map[string]any{}, named: map[string]bool{}}
-	j.remote, j.conn = run, remoteConn{run}
-	defer func() {
-		j.closeLanders()
-		run.removeSpools()
-	}()
-	if done, err := j.sameFileCurrent(); err != nil || done {
-		rep.Duration = time.Since(start)
-		return *rep, err
-	}
-	if err := run.addModels(nil, "ddl_ingest_files", "ddl_ingest_files_counts"); err != nil {
-		return *rep, err
-	}
-	contentSum, skipped, err := j.readUnlessCurrent(start)
-	if err != nil || skipped {
-		return *rep, err // when skipped, nothing was sent: the spooled rows are dropped
-	}
-	if j.finish != nil {
-		// Plans the models; the loaders' own queries answer nothing yet.
-		run.live = false
-		err := j.finish()
-		run.live = true
+func LoadRemote(ctx context.Context, wh Remote, sourceID, name string, r io.Reader, p ingest.LoadParams) (ingest.Report, error) {
+	return ingest.Load(ctx, remoteEngine{wh}, sourceID, name, r, p)
+}
+
+// remoteEngine plans each load as a remoteRun.
+type remoteEngine struct{ wh Remote }
+
+func (e remoteEngine) Begin(ctx context.Context, st *ingest.LoadState) (ingest.Session, error) {
+	return &remoteRun{wh: e.wh, st: st, ctx: ctx, live: true, params: map[string]any{}, named: map[string]bool{}}, nil
+}
+
+// Publish plans the models (the loaders' own queries answer nothing yet),
+// the published check and the ingest log, then sends the jobs; once the
+// script committed the models run again with the loaders' queries live,
+// which now list what could not be placed (no model is added again).
+func (r *remoteRun) Publish(ctx context.Context, models func() error) error {
+	st := r.st
+	if models != nil {
+		r.live = false
+		err := models()
+		r.live = true
 		if err != nil {
-			return *rep, err
+			return err
 		}
 	}
-	if err := checkPublishedBigQuery(j); err != nil {
-		return *rep, err
+	if err := r.checkPublished(); err != nil {
+		return err
 	}
-	if err := j.logFile(contentSum); err != nil {
-		return *rep, err
+	if err := r.logFile(); err != nil {
+		return err
 	}
-	if err := run.execute(); err != nil {
-		return *rep, err
+	if err := r.execute(); err != nil {
+		return err
 	}
-	if j.finish != nil {
-		// The models ran: the loaders' queries now list what could not
-		// be placed (the models themselves are not run again).
-		run.planned = true
-		if err := j.finish(); err != nil {
-			j.note("the load committed, but its notes could not be read: %v", err)
+	if models != nil {
+		r.planned = true
+		if err := models(); err != nil {
+			r.note("the load committed, but its notes could not be read: %v", err)
 		}
 	}
-	err = j.conn.QueryRowContext(ctx, `SELECT rows_published FROM landing.ingest_files WHERE source = ? AND file_sha256 = ?
-		ORDER BY seq DESC LIMIT 1`, j.src.ID, j.sha).Scan(&rep.RowsPublished)
+	err := r.QueryRow(ctx, `SELECT rows_published FROM landing.ingest_files WHERE source = ? AND file_sha256 = ?
+		ORDER BY seq DESC LIMIT 1`, st.Source.ID, st.SHA256).Scan(&st.Report.RowsPublished)
 	if err != nil {
-		j.note("the load committed, but its count of published rows could not be read: %v", err)
+		r.note("the load committed, but its count of published rows could not be read: %v", err)
 	}
-	rep.Duration = time.Since(start)
-	return *rep, nil
+	return nil
+}
+
+func (r *remoteRun) note(format string, args ...any) {
+	r.st.Report.Notes = append(r.st.Report.Notes, fmt.Sprintf(format, args...))
+}
+
+// Close drops the spooled rows, sent or not.
+func (r *remoteRun) Close() error {
+	r.removeSpools()
+	return nil
 }
 
 // WatermarkRemote is Watermark for a remote warehouse.
@@ -182,7 +159,7 @@ func WatermarkRemote(ctx context.Context, wh Remote, sourceID string) (string, e
 		return "", apperr.Invalidf("source", "unknown source %q", sourceID)
 	}
 	rows, err := wh.Query(ctx, RemoteQuery{Source: sourceID, SQL: q})
-	if errors.Is(err, ErrTableNotFound) {
+	if errors.Is(err, ingest.ErrTableNotFound) {
 		return "", nil
 	}
 	if err != nil {
@@ -217,8 +194,9 @@ var watermarkBigQuery = map[string]string{
 
 // remoteRun is a remote load being planned and then executed.
 type remoteRun struct {
-	wh Remote
-	j  *job
+	wh  Remote
+	st  *ingest.LoadState
+	ctx context.Context
 	// live says the loaders' queries reach the warehouse; planned that
 	// the models ran already (so runModels adds nothing).
 	live, planned bool
@@ -240,7 +218,7 @@ func (r *remoteRun) addModels(params map[string]any, names ...string) error {
 		return nil
 	}
 	for _, name := range names {
-		text, err := Model("bigquery", name)
+		text, err := ingest.Model("bigquery", name)
 		if err != nil {
 			return err
 		}
@@ -264,6 +242,68 @@ func (r *remoteRun) addModels(params map[string]any, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// RunModels adds the models to the plan (see addModels).
+func (r *remoteRun) RunModels(_ context.Context, params map[string]any, names ...string) error {
+	return r.addModels(params, names...)
+}
+
+// Run adds a statement of the load's own to the transaction.
+func (r *remoteRun) Run(_ context.Context, name, stmt string) error {
+	return r.addStatement(name, stmt)
+}
+
+// Check adds the check's statement to the transaction, where it raises
+// the refusal itself.
+func (r *remoteRun) Check(_ context.Context, c ingest.Check) error {
+	if r.planned {
+		return nil
+	}
+	text, err := ingest.Model("bigquery", c.Model)
+	if err != nil {
+		return err
+	}
+	if err := r.bind(c.Model, text, nil); err != nil {
+		return err
+	}
+	return r.addStatement(c.Name, strings.TrimSpace(text))
+}
+
+// RequireLoaded adds the dependency check to the transaction, before any
+// of the load's rows reach core: one SELECT whose CASE calls ERROR() with
+// the first missing requirement's command.
+func (r *remoteRun) RequireLoaded(_ context.Context, reqs []ingest.Requirement, _ *ingest.Requirement) error {
+	var b strings.Builder
+	b.WriteString("SELECT CASE\n")
+	for _, q := range reqs {
+		cond := "source = '" + q.Source + "'"
+		if len(q.Layouts) > 0 {
+			cond += " AND layout IN ('" + strings.Join(q.Layouts, "', '") + "')"
+		}
+		fmt.Fprintf(&b, "  WHEN (SELECT COUNT(*) FROM landing.ingest_files WHERE %s) = 0 THEN ERROR('%s%s%s')\n",
+			cond, ingest.ContractMark, q.Command(), ingest.ContractEnd)
+	}
+	b.WriteString("  ELSE 'every dependency loaded'\nEND AS dependencies;")
+	return r.addStatement("dependency check", b.String())
+}
+
+// NumberLoad is 0: the load publishes in one script.
+func (r *remoteRun) NumberLoad(context.Context) (int64, error) { return 0, nil }
+
+// ExtendScope adds to @periods the months a query returns (see
+// addScopeFrom).
+func (r *remoteRun) ExtendScope(_ context.Context, q string, args ...any) error {
+	return r.addScopeFrom(q, args...)
+}
+
+// LandingBound is RecentLanding: a read of landing is billed for its
+// partitions only.
+func (r *remoteRun) LandingBound() string { return RecentLanding }
+
+// Land spools a landing table's rows for its load job (see spool).
+func (r *remoteRun) Land(_ context.Context, t ingest.AppendTarget) (ingest.Appender, error) {
+	return r.spool(t)
 }
 
 // addStatement adds a statement of the runner's own to the transaction.
@@ -292,7 +332,7 @@ func statementKind(text string) string {
 	case strings.HasPrefix(code, "CREATE TEMP TABLE "), strings.HasPrefix(code, "CREATE TEMPORARY TABLE "):
 		return "tx"
 	case strings.HasPrefix(code, "CREATE"), strings.HasPrefix(code, "DROP"), strings.HasPrefix(code, "ALTER"):
-		return firstLine(code)
+		return strings.SplitN(code, "\n", 2)[0]
 	}
 	return "tx"
 }
@@ -307,7 +347,7 @@ func (r *remoteRun) bind(name, text string, params map[string]any) error {
 		case "periods", "years":
 			continue
 		case "file_sha256":
-			r.params[p] = r.j.sha
+			r.params[p] = r.st.SHA256
 			continue
 		}
 		v, ok := params[p]
@@ -342,7 +382,7 @@ func (r *remoteRun) addScopeFrom(q string, args ...any) error {
 		return nil
 	}
 	rows, err := r.query(q, args...)
-	if errors.Is(err, ErrTableNotFound) {
+	if errors.Is(err, ingest.ErrTableNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -362,7 +402,7 @@ func (r *remoteRun) addScopeFrom(q string, args ...any) error {
 // scopeParams binds @periods (ARRAY<DATE>) and @years (ARRAY<INT64>).
 func (r *remoteRun) scopeParams() error {
 	all := map[string]bool{}
-	for p := range r.j.periods {
+	for _, p := range r.st.Periods() {
 		all[p] = true
 	}
 	for p := range r.scope {
@@ -377,13 +417,9 @@ func (r *remoteRun) scopeParams() error {
 	years := []int64{}
 	seenYear := map[int]bool{}
 	for _, p := range keys {
-		layout := "2006-01"
-		if len(p) == 4 {
-			layout = "2006"
-		}
-		t, err := time.Parse(layout, p)
+		t, err := ingest.PeriodStart(p)
 		if err != nil {
-			return fmt.Errorf("period %q: %w", p, err)
+			return err
 		}
 		periods = append(periods, civil.DateOf(t))
 		if !seenYear[t.Year()] {
@@ -396,29 +432,49 @@ func (r *remoteRun) scopeParams() error {
 }
 
 // logFile adds the ingest log's row to the transaction.
-func (r *remoteRun) logFile(content string) error {
-	j := r.j
-	rep := j.rep
+func (r *remoteRun) logFile() error {
+	st := r.st
+	rep := st.Report
 	log := map[string]any{
-		"log_source": j.src.ID, "log_layout": j.layout, "log_scope": j.scope, "log_file_name": j.name,
-		"log_content_sha256": content, "log_bytes": rep.Bytes, "log_rows_read": rep.RowsRead,
+		"log_source": st.Source.ID, "log_layout": st.Layout, "log_scope": st.Scope, "log_file_name": st.File,
+		"log_content_sha256": st.Content, "log_bytes": rep.Bytes, "log_rows_read": rep.RowsRead,
 		"log_rows_loaded": rep.RowsLoaded, "log_periods": strings.Join(rep.Periods, ","),
-		"log_watermark": rep.Watermark, "log_loaded_at": j.params.Now.UTC(),
+		"log_watermark": rep.Watermark, "log_loaded_at": st.Params.Now.UTC(),
 	}
 	for k, v := range log {
 		r.params[k] = v
 		r.named[k] = true
 	}
-	r.params["file_sha256"], r.named["file_sha256"] = j.sha, true
+	r.params["file_sha256"], r.named["file_sha256"] = st.SHA256, true
 	r.params["log_rows_skipped"], r.named["log_rows_skipped"] = rep.RowsSkipped, true
 	r.params["log_skipped_why"], r.named["log_skipped_why"] = strings.Join(rep.SkippedWhy, "; "), true
-	r.params["log_deps_sha256"], r.named["log_deps_sha256"] = j.deps, true
+	r.params["log_deps_sha256"], r.named["log_deps_sha256"] = st.Deps, true
 	return r.addStatement("ingest log", `INSERT INTO landing.ingest_files (source, layout, scope, file_name, file_sha256, content_sha256, bytes,
   rows_read, rows_loaded, periods, watermark, loaded_at, seq, rows_published, rows_skipped, skipped_why, deps_sha256)
 VALUES (@log_source, @log_layout, @log_scope, @log_file_name, @file_sha256, @log_content_sha256, @log_bytes,
   @log_rows_read, @log_rows_loaded, @log_periods, @log_watermark, @log_loaded_at,
-  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files), (`+publishedBigQuery(j)+`),
+  (SELECT COALESCE(MAX(seq), 0) + 1 FROM landing.ingest_files), (`+r.published()+`),
   @log_rows_skipped, @log_skipped_why, @log_deps_sha256);`)
+}
+
+// published is LoadState.Published inside BigQuery's script.
+func (r *remoteRun) published() string {
+	return strings.NewReplacer("?", "@file_sha256", "$months", "UNNEST(@periods)", "$years", "UNNEST(@years)").Replace(r.st.Published())
+}
+
+// checkPublished is the refusal of LoadState.CheckPublished inside the
+// script, after its models.
+func (r *remoteRun) checkPublished() error {
+	st := r.st
+	want, ok := st.WantPublished()
+	if !ok {
+		return nil
+	}
+	count := "(" + r.published() + ")"
+	return r.addStatement("published check", fmt.Sprintf(`SELECT CASE
+  WHEN %[1]s <> %[2]d THEN ERROR(FORMAT('%[3]s%[4]s%[5]s', %[2]d - %[1]s, %[7]d, %[1]s, %[6]d))
+  ELSE 'every landed row published'
+END AS published_check;`, count, want, ingest.ContractMark, ingest.UnpublishedRefusal, ingest.ContractEnd, st.Unpublished, st.Report.RowsLoaded))
 }
 
 // Script is the transaction a load runs: what LoadRemote sends as its last
@@ -436,7 +492,7 @@ func (r *remoteRun) script() string {
 
 // execute sends the setup script, the landing loads and the transaction.
 func (r *remoteRun) execute() error {
-	j := r.j
+	st := r.st
 	if err := r.scopeParams(); err != nil {
 		return err
 	}
@@ -446,31 +502,31 @@ func (r *remoteRun) execute() error {
 		setup = append(setup, fmt.Sprintf("DELETE FROM landing.%s WHERE file_sha256 = @file_sha256 AND %s;", s.table, RecentLanding))
 	}
 	if len(r.spools) > 0 {
-		r.named["file_sha256"], r.params["file_sha256"] = true, j.sha
+		r.named["file_sha256"], r.params["file_sha256"] = true, st.SHA256
 	}
 	if len(setup) > 0 {
 		sqlText := strings.Join(setup, "\n\n")
-		if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: sqlText, Params: r.paramsOf(sqlText)}); err != nil {
-			return fmt.Errorf("creating the tables of %s: %w", j.layout, err)
+		if err := r.wh.Exec(r.ctx, RemoteQuery{Source: st.Source.ID, SQL: sqlText, Params: r.paramsOf(sqlText)}); err != nil {
+			return fmt.Errorf("creating the tables of %s: %w", st.Layout, err)
 		}
 	}
-	j.step("setup", time.Since(t0))
+	st.Step("setup", time.Since(t0))
 	for _, s := range r.spools {
 		t0 := time.Now()
-		if err := s.Send(j.ctx); err != nil {
+		if err := s.Send(r.ctx); err != nil {
 			return fmt.Errorf("loading landing.%s: %w", s.table, err)
 		}
-		j.step("load landing."+s.table, time.Since(t0))
+		st.Step("load landing."+s.table, time.Since(t0))
 	}
 	t0 = time.Now()
 	script := r.script()
-	if err := r.wh.Exec(j.ctx, RemoteQuery{Source: j.src.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
+	if err := r.wh.Exec(r.ctx, RemoteQuery{Source: st.Source.ID, SQL: script, Params: r.paramsOf(script)}); err != nil {
 		if msg, ok := remoteContract(err); ok {
-			return &ContractError{Source: j.src.ID, File: j.name, Reason: msg}
+			return &ingest.ContractError{Source: st.Source.ID, File: st.File, Reason: msg}
 		}
-		return fmt.Errorf("running the models of %s: %w", j.layout, err)
+		return fmt.Errorf("running the models of %s: %w", st.Layout, err)
 	}
-	j.step("script", time.Since(t0))
+	st.Step("script", time.Since(t0))
 	return nil
 }
 
@@ -490,7 +546,7 @@ func (r *remoteRun) paramsOf(sqlText string) []RemoteParam {
 	return out
 }
 
-var contractRE = regexp.MustCompile(regexp.QuoteMeta(contractMark) + `(.*?)` + regexp.QuoteMeta(contractEnd))
+var contractRE = regexp.MustCompile(regexp.QuoteMeta(ingest.ContractMark) + `(.*?)` + regexp.QuoteMeta(ingest.ContractEnd))
 
 // remoteContract finds the refusal a script raised in a job's error.
 func remoteContract(err error) (string, bool) {
@@ -501,162 +557,6 @@ func remoteContract(err error) (string, bool) {
 	return strings.TrimSpace(m[1]), true
 }
 
-// query runs a loader's query: DuckDB-style ? placeholders become named
-// parameters @p1, @p2...
-func (r *remoteRun) query(q string, args ...any) ([][]any, error) {
-	var b strings.Builder
-	var params []RemoteParam
-	inQuote := false
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		switch {
-		case c == '\'':
-			inQuote = !inQuote
-		case c == '?' && !inQuote:
-			n := len(params) + 1
-			if n > len(args) {
-				return nil, fmt.Errorf("query has more placeholders than its %d arguments", len(args))
-			}
-			name := "p" + strconv.Itoa(n)
-			b.WriteString("@" + name)
-			params = append(params, RemoteParam{Name: name, Value: remoteValue(args[n-1])})
-			continue
-		}
-		b.WriteByte(c)
-	}
-	if len(params) != len(args) {
-		return nil, fmt.Errorf("query has %d placeholders for %d arguments", len(params), len(args))
-	}
-	return r.wh.Query(r.j.ctx, RemoteQuery{Source: r.j.src.ID, SQL: b.String(), Params: params})
-}
-
-// remoteConn answers the loaders' queries: from BigQuery, except while the
-// models are being planned (their tables do not hold the file yet), when
-// every query answers no rows.
-type remoteConn struct{ r *remoteRun }
-
-func (c remoteConn) QueryContext(_ context.Context, q string, args ...any) (resultRows, error) {
-	if !c.r.live {
-		return &valueRows{}, nil
-	}
-	rows, err := c.r.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return &valueRows{rows: rows}, nil
-}
-
-func (c remoteConn) QueryRowContext(ctx context.Context, q string, args ...any) resultRow {
-	if !c.r.live {
-		return valueRow{planning: true} // scans nothing: the destinations keep their zero values
-	}
-	rows, err := c.QueryContext(ctx, q, args...)
-	return valueRow{rows: rows, err: err}
-}
-
-// valueRows iterates over rows already read.
-type valueRows struct {
-	rows [][]any
-	i    int
-}
-
-func (v *valueRows) Next() bool {
-	if v.i >= len(v.rows) {
-		return false
-	}
-	v.i++
-	return true
-}
-
-func (v *valueRows) Scan(dest ...any) error {
-	if v.i == 0 || v.i > len(v.rows) {
-		return errors.New("scan without a row")
-	}
-	return scanValues(v.rows[v.i-1], dest)
-}
-
-func (v *valueRows) Err() error   { return nil }
-func (v *valueRows) Close() error { return nil }
-
-type valueRow struct {
-	rows     resultRows
-	err      error
-	planning bool
-}
-
-func (v valueRow) Scan(dest ...any) error {
-	if v.planning {
-		return nil
-	}
-	if v.err != nil {
-		return v.err
-	}
-	if !v.rows.Next() {
-		return sql.ErrNoRows
-	}
-	return v.rows.Scan(dest...)
-}
-
-// scanValues assigns BigQuery values to the destinations the loaders use.
-func scanValues(row []any, dest []any) error {
-	if len(row) != len(dest) {
-		return fmt.Errorf("scanning %d columns into %d values", len(row), len(dest))
-	}
-	for i, v := range row {
-		if err := scanValue(v, dest[i]); err != nil {
-			return fmt.Errorf("column %d: %w", i, err)
-		}
-	}
-	return nil
-}
-
-func scanValue(v any, dest any) error {
-	if d, ok := v.(civil.Date); ok {
-		v = d.In(time.UTC)
-	}
-	switch d := dest.(type) {
-	case *any:
-		*d = v
-		return nil
-	case *string:
-		switch x := v.(type) {
-		case string:
-			*d = x
-			return nil
-		case nil:
-			*d = ""
-			return nil
-		}
-	case *sql.NullString:
-		return d.Scan(v)
-	case *sql.NullInt64:
-		return d.Scan(v)
-	case *sql.NullTime:
-		return d.Scan(v)
-	case *int64:
-		if x, ok := v.(int64); ok {
-			*d = x
-			return nil
-		}
-	case *int:
-		if x, ok := v.(int64); ok {
-			*d = int(x)
-			return nil
-		}
-	case *float64:
-		if x, ok := v.(float64); ok {
-			*d = x
-			return nil
-		}
-	case *time.Time:
-		if x, ok := v.(time.Time); ok {
-			*d = x
-			return nil
-		}
-	}
-	return fmt.Errorf("cannot scan %T into %T", v, dest)
-}
-
 // remoteSpool is one landing table's rows held for its load job.
 type remoteSpool struct {
 	RemoteLanding
@@ -665,16 +565,16 @@ type remoteSpool struct {
 
 // spool opens a landing table's rows on the remote warehouse; its schema
 // is the landing model's.
-func (r *remoteRun) spool(t AppendTarget) (Appender, error) {
-	text, err := Model("bigquery", "landing_"+t.Table)
+func (r *remoteRun) spool(t ingest.AppendTarget) (ingest.Appender, error) {
+	text, err := ingest.Model("bigquery", "landing_"+t.Table)
 	if err != nil {
 		return nil, err
 	}
-	schema, err := ParseColumns(text)
+	schema, err := ingest.ParseColumns(text)
 	if err != nil {
 		return nil, fmt.Errorf("model landing_%s: %w", t.Table, err)
 	}
-	l, err := r.wh.Land(RemoteTable{Source: r.j.src.ID, Dataset: "landing", Table: t.Table, Schema: schema,
+	l, err := r.wh.Land(RemoteTable{Source: r.st.Source.ID, Dataset: "landing", Table: t.Table, Schema: schema,
 		Columns: t.Columns, Consts: t.Consts})
 	if err != nil {
 		return nil, err
@@ -688,53 +588,4 @@ func (r *remoteRun) removeSpools() {
 	for _, s := range r.spools {
 		s.Discard()
 	}
-}
-
-// columnRE is one column of a model: a type is a keyword or a qualified
-// user type (DuckDB's enums, landing.comex_uf).
-var columnRE = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+|[a-z_]+\.[a-z0-9_]+)(\s+NOT NULL)?$`)
-
-var createTableRE = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
-
-// ParseColumns reads the column list of a model's CREATE TABLE (name TYPE
-// [NOT NULL], comma-separated): a BigQuery load job's schema, or the types
-// a DuckDB landing table should have. Statements before it (CREATE TYPE)
-// are skipped.
-func ParseColumns(model string) ([]RemoteColumn, error) {
-	var code strings.Builder
-	for _, line := range strings.Split(model, "\n") {
-		if l := strings.TrimSpace(line); !strings.HasPrefix(l, "--") {
-			code.WriteString(line)
-			code.WriteByte('\n')
-		}
-	}
-	text := code.String()
-	if loc := createTableRE.FindStringIndex(text); loc != nil {
-		text = text[loc[0]:]
-	}
-	// The column list is the table's first parenthesis, up to its match
-	// (table options such as OPTIONS (...) may follow).
-	open, end := strings.IndexByte(text, '('), -1
-	for i, depth := open+1, 1; open >= 0 && i < len(text) && end < 0; i++ {
-		switch text[i] {
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth == 0 {
-				end = i
-			}
-		}
-	}
-	if open < 0 || end < 0 {
-		return nil, errors.New("no column list")
-	}
-	var out []RemoteColumn
-	for _, part := range strings.Split(text[open+1:end], ",") {
-		m := columnRE.FindStringSubmatch(strings.Join(strings.Fields(part), " "))
-		if m == nil {
-			return nil, fmt.Errorf("column %q is not `name TYPE [NOT NULL]`", strings.TrimSpace(part))
-		}
-		out = append(out, RemoteColumn{Name: m[1], Type: m[2], Required: m[3] != ""})
-	}
-	return out, nil
 }
