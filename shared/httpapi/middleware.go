@@ -83,14 +83,13 @@ func recoverer(log *slog.Logger) Middleware {
 // and the id is the caller's or a fresh one.
 func traced(next http.Handler) http.Handler {
 	return telemetry.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		id := telemetry.TraceID(ctx)
+		id := telemetry.TraceID(r.Context())
 		if id == "" {
 			id = telemetry.NewTraceID()
-			ctx = telemetry.WithTraceID(ctx, id)
+			r = r.WithContext(telemetry.WithTraceID(r.Context(), id))
 		}
 		w.Header().Set("X-Trace-Id", id)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	}), "api")
 }
 
