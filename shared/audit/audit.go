@@ -61,6 +61,16 @@ type Service interface {
 // its size and top-level keys. Callers must not modify the result, which
 // may be shared with other callers.
 func Summarise(v any) json.RawMessage {
+	switch x := v.(type) {
+	case Summarised:
+		return x.s
+	case json.RawMessage:
+		// A remembered text is compact JSON that json.Marshal leaves as it
+		// is, so the same bytes find the same summary without marshalling.
+		if s, ok := summaries.get(x); ok {
+			return s
+		}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return json.RawMessage(`{"unrepresentable":true}`)
@@ -74,6 +84,14 @@ func Summarise(v any) json.RawMessage {
 	summaries.put(b, s)
 	return s
 }
+
+// Summarised is a summary made once by Presummarise, for a value recorded
+// again and again: Summarise returns it as it is.
+type Summarised struct{ s json.RawMessage }
+
+// Presummarise returns Summarise(v), which Summarise then returns without
+// looking at v again. v must not change afterwards.
+func Presummarise(v any) Summarised { return Summarised{Summarise(v)} }
 
 // summarise is Summarise of v's JSON text b.
 func summarise(b []byte) json.RawMessage {

@@ -31,6 +31,9 @@ func TestSummariseRemembersWithoutSharingWrites(t *testing.T) {
 			if got := string(Summarise(tc.in)); got != want {
 				t.Errorf("second call %s, first %s", got, want)
 			}
+			if got := string(Summarise(Presummarise(tc.in))); got != want {
+				t.Errorf("presummarised %s, summarised %s", got, want)
+			}
 			// Storing summarises the summary again: it is a fixed point.
 			if got := string(Entry{Summary: first}.Storable().Summary); got != want {
 				t.Errorf("stored %s, summarised %s", got, want)

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/audit"
 	"github.com/mirante/mirante/shared/query"
 	"github.com/mirante/mirante/shared/semantic"
 )
@@ -106,12 +107,12 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, apperr.Invalidf("body", "could not be read"))
 		return
 	}
-	spec, err := s.specs.parse(body)
+	spec, summary, err := s.specs.parse(body)
 	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	noteAudit(r.Context(), spec)
+	noteAudit(r.Context(), summary)
 	res, key, err := s.Query.Answer(r.Context(), spec)
 	if err != nil {
 		Error(w, r, err)
@@ -235,13 +236,19 @@ func pageSize(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// specMemo remembers the specs parsed from recent bodies. Dashboards send
-// the same bodies again and again; a body that passed the shape check and
-// parsed does so every time, and the same spec lets the query service find
-// the plan it made for it. Specs are never modified once parsed.
+// specMemo remembers the specs parsed from recent bodies, with their audit
+// summaries. Dashboards send the same bodies again and again; a body that
+// passed the shape check and parsed does so every time, and the same spec
+// lets the query service find the plan it made for it. Specs are never
+// modified once parsed, so a summary made once stays the spec's.
 type specMemo struct {
 	mu    sync.Mutex
-	specs map[string]*semantic.Spec
+	specs map[string]parsedSpec
+}
+
+type parsedSpec struct {
+	spec    *semantic.Spec
+	summary audit.Summarised
 }
 
 const (
@@ -249,27 +256,30 @@ const (
 	specMemoBytes = 4 << 10 // larger bodies are parsed every time
 )
 
-func (m *specMemo) parse(body []byte) (*semantic.Spec, error) {
+// parse returns the body's spec and what the audit log records of it.
+func (m *specMemo) parse(body []byte) (*semantic.Spec, any, error) {
 	m.mu.Lock()
-	spec, ok := m.specs[string(body)]
+	p, ok := m.specs[string(body)]
 	m.mu.Unlock()
 	if ok {
-		return spec, nil
+		return p.spec, p.summary, nil
 	}
 	if err := checkJSONShape(body); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	spec, err := semantic.ParseSpec(body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(body) <= specMemoBytes {
-		m.mu.Lock()
-		if m.specs == nil || len(m.specs) >= specMemoSize {
-			m.specs = map[string]*semantic.Spec{}
-		}
-		m.specs[string(body)] = spec
-		m.mu.Unlock()
+	if len(body) > specMemoBytes {
+		return spec, spec, nil
 	}
-	return spec, nil
+	p = parsedSpec{spec: spec, summary: audit.Presummarise(spec)}
+	m.mu.Lock()
+	if m.specs == nil || len(m.specs) >= specMemoSize {
+		m.specs = map[string]parsedSpec{}
+	}
+	m.specs[string(body)] = p
+	m.mu.Unlock()
+	return spec, p.summary, nil
 }

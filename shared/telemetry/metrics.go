@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -50,20 +51,69 @@ func must[T any](v T, err error) T {
 // RequestServed records one HTTP request's duration under its route pattern
 // and status.
 func RequestServed(ctx context.Context, method, route string, status int, d time.Duration) {
-	requestDuration.Record(ctx, d.Seconds(), metric.WithAttributes(
-		attribute.String("http.request.method", method),
-		attribute.String("http.route", route),
-		attribute.Int("http.response.status_code", status),
-	))
+	requestDuration.Record(ctx, d.Seconds(), servedSets.get(servedKey{method, route, status}, func() []attribute.KeyValue {
+		return []attribute.KeyValue{
+			attribute.String("http.request.method", method),
+			attribute.String("http.route", route),
+			attribute.Int("http.response.status_code", status),
+		}
+	}))
 }
 
 // CacheLookup counts a query-cache hit or miss for the org.
 func CacheLookup(ctx context.Context, orgID string, hit bool) {
-	result := "miss"
-	if hit {
-		result = "hit"
+	cacheLookups.Add(ctx, 1, lookupSets.get(lookupKey{orgID, hit}, func() []attribute.KeyValue {
+		result := "miss"
+		if hit {
+			result = "hit"
+		}
+		return []attribute.KeyValue{attribute.String("result", result), attribute.String("org_id", orgID)}
+	}))
+}
+
+type servedKey struct {
+	method, route string
+	status        int
+}
+
+type lookupKey struct {
+	org string
+	hit bool
+}
+
+var (
+	servedSets attrSets[servedKey]
+	lookupSets attrSets[lookupKey]
+)
+
+// attrSets remembers the attribute sets of the measurements most often
+// recorded (every request records one of each): making a set sorts and
+// hashes its attributes, which a remembered set has done once. A set is a
+// function of its key alone.
+type attrSets[K comparable] struct {
+	mu sync.Mutex
+	m  map[K]metric.MeasurementOption
+}
+
+// maxAttrSets bounds each memory; past it the memory starts over.
+const maxAttrSets = 4096
+
+// get returns the option carrying the set of key's attributes.
+func (c *attrSets[K]) get(key K, attrs func() []attribute.KeyValue) metric.MeasurementOption {
+	c.mu.Lock()
+	opt, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return opt
 	}
-	cacheLookups.Add(ctx, 1, metric.WithAttributes(attribute.String("result", result), attribute.String("org_id", orgID)))
+	opt = metric.WithAttributeSet(attribute.NewSet(attrs()...))
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxAttrSets {
+		c.m = map[K]metric.MeasurementOption{}
+	}
+	c.m[key] = opt
+	c.mu.Unlock()
+	return opt
 }
 
 // BytesProcessed adds the bytes a warehouse query processed for the org.
