@@ -26,7 +26,8 @@ var upTook = regexp.MustCompile(`up took ([0-9.]+)s`)
 
 // upWarm times make up on a fresh git clone of this repository (its
 // committed HEAD) in a temporary folder, with this machine's Go and npm
-// caches as they are (warm, when anything was built here before): from
+// caches and scripts/dev's store of installed node_modules trees as they
+// are (warm, when anything was built here before): from
 // the command to the moment every URL answers (make up returns then; the
 // bench checks the API, the Auth emulator and the SPA again). The clone's
 // database is dropped first, so provisioning, migrations and the demo seed
