@@ -49,12 +49,14 @@ var comexMUNContract = &Contract{Source: "comex", Layout: "mun", Columns: []Colu
 // comexUFs is what SG_UF_NCM may hold: the values of the landing enum
 // landing.comex_uf, Comex Stat's UF table (UF.csv: the 27 states and the
 // pseudo-UFs), read from its model so that the loader and the warehouse
-// share one list.
+// share one list. Each value maps to itself as an interface value, boxed
+// once, so that a row lands its UF without boxing (allocating) it again.
 var comexUFs = enumValues("landing_comex_ncm", "landing.comex_uf")
 
 // enumValues reads the values of a CREATE TYPE ... AS ENUM in a DuckDB
-// model (embedded: a model without it is a build mistake, hence the panic).
-func enumValues(model, typ string) map[string]bool {
+// model (embedded: a model without it is a build mistake, hence the panic),
+// each to itself boxed.
+func enumValues(model, typ string) map[string]any {
 	text, err := Model("duckdb", model)
 	if err != nil {
 		panic(err)
@@ -63,21 +65,26 @@ func enumValues(model, typ string) map[string]bool {
 	if def == nil {
 		panic(fmt.Sprintf("model %s does not create the enum %s", model, typ))
 	}
-	out := map[string]bool{}
+	out := map[string]any{}
 	for _, v := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(def[1], -1) {
-		out[v[1]] = true
+		out[v[1]] = v[1]
 	}
 	return out
 }
 
-// comexUF is column i as a Comex Stat UF, upper-cased; a value UF.csv does
-// not have is refused (the landing enum could not hold it).
-func (r *row) comexUF(i int) string {
+// comexUF is column i as a Comex Stat UF, upper-cased, boxed once per UF
+// (comexUFs); a value UF.csv does not have is refused (the landing enum
+// could not hold it).
+func (r *row) comexUF(i int) any {
 	s := strings.ToUpper(r.text(i))
-	if s != "" && !comexUFs[s] {
+	v, ok := comexUFs[s]
+	if s != "" && !ok {
 		r.fail(i, "%q is not a UF of Comex Stat's UF table (UF.csv)", s)
 	}
-	return s
+	if !ok {
+		return s
+	}
+	return v
 }
 
 var comexAux = map[string]*Contract{
@@ -215,16 +222,18 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		return err
 	}
 	vals := make([]any, 0, len(columns))
-	lastPeriod := [2]int64{}
+	// The period's values are boxed once per period, not once per row: a
+	// file holds a few months, in runs.
+	lastPeriod, boxed := [2]int64{}, [2]any{int64(0), int64(0)}
 	err = j.landEach(rd, b, l, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if lastPeriod != [2]int64{year, month} {
 			if err := j.comexMonth(r, year, month); err != nil {
 				return err
 			}
-			lastPeriod = [2]int64{year, month}
+			lastPeriod, boxed = [2]int64{year, month}, [2]any{year, month}
 		}
-		vals = append(vals[:0], year, month, r.codeNum(2), r.codeNum(3), r.codeNum(4), r.comexUF(5), r.codeNum(6), r.codeNum(7),
+		vals = append(vals[:0], boxed[0], boxed[1], r.codeNum(2), r.codeNum(3), r.codeNum(4), r.comexUF(5), r.codeNum(6), r.codeNum(7),
 			r.int(8), r.int(9), r.int(10))
 		if imp {
 			vals = append(vals, r.int(11), r.int(12))
