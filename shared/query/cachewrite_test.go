@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mirante/mirante/shared/duckdb"
 	"github.com/mirante/mirante/shared/redis"
 	"github.com/mirante/mirante/shared/semantic"
 	"github.com/mirante/mirante/shared/tenant"
@@ -29,20 +28,7 @@ func (c *heldCache) Set(ctx context.Context, key string, val []byte, ttl time.Du
 // query, a later page) before the write is done, scoped to its org.
 func TestAnswerDoesNotWaitForTheCacheWrite(t *testing.T) {
 	ctx := context.Background()
-	db, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rc, err := redis.New(redis.Config{URL: redisURL(), Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	cat, err := semantic.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, rc, cat := openServiceDeps(t)
 	cache := &heldCache{Cache: redis.NewQueryCache(rc, 0), release: make(chan struct{})}
 	s := &Service{Catalog: cat, Engine: db, Cache: cache, Watermarks: fixedWatermarks("2024-12"),
 		Entitlements: allEntitled{}, TTL: time.Minute, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
