@@ -37,7 +37,7 @@ type Config struct {
 	Threads int    `envconfig:"DUCKDB_THREADS" default:"0" desc:"local only: DuckDB worker threads (0: one per core)"`
 	// MemoryLimit bounds DuckDB's buffer pool, which otherwise keeps every
 	// block a query read, up to most of the machine's memory.
-	MemoryLimit string        `envconfig:"DUCKDB_MEMORY_LIMIT" default:"64MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
+	MemoryLimit string        `envconfig:"DUCKDB_MEMORY_LIMIT" default:"128MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
 	Timeout     time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
 }
 
