@@ -128,6 +128,13 @@ func newServer(c *clients, cfg Config, deps Deps, closers *lifecycle.Closers) *h
 	reportStore := postgres.NewReportService(db, c.catalog)
 	reportSvc := &reports.Orderer{Store: reportStore, Templates: templates.Embedded{}, Publisher: runjob.Kicking(c.pub, c.starter), Log: log}
 	uploadRecords := postgres.NewUploadService(db)
+	querySvc := &query.Service{
+		Catalog: c.catalog, Engine: c.engine, Cache: redis.NewQueryCache(c.rdb, int64(cfg.Query.NearCacheMB)<<20),
+		Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
+		Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
+		Budgets: budgets,
+	}
+	closers.Add(querySvc.WaitCacheWrites) // before Redis closes
 	return &httpapi.Server{
 		Users:        postgres.NewUserService(db),
 		Verifier:     c.fb,
@@ -136,14 +143,9 @@ func newServer(c *clients, cfg Config, deps Deps, closers *lifecycle.Closers) *h
 		Members:      postgres.NewMemberService(db, c.fb, tenants),
 		Invites:      postgres.NewInviteService(db, tenants),
 		Entitlements: entitlements,
-		Query: &query.Service{
-			Catalog: c.catalog, Engine: c.engine, Cache: redis.NewQueryCache(c.rdb, int64(cfg.Query.NearCacheMB)<<20),
-			Watermarks:   postgres.NewWatermarkService(db, cfg.Query.WatermarkTTL),
-			Entitlements: entitlements, Usage: usage, TTL: cfg.Query.CacheTTL, Log: log,
-			Budgets: budgets,
-		},
-		Limiter: redis.NewRateLimiter(c.rdb, plans, cfg.Limits.Scale),
-		Usage:   budgets,
+		Query:        querySvc,
+		Limiter:      redis.NewRateLimiter(c.rdb, plans, cfg.Limits.Scale),
+		Usage:        budgets,
 		OnLimiterDown: func(ctx context.Context, b ratelimit.Bucket) {
 			t, _ := tenant.FromContext(ctx)
 			telemetry.RateLimited(ctx, t.Org.ID, string(b)+"_limiter_down")

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -31,9 +33,12 @@ var schema string
 
 // Config locates the warehouse file.
 type Config struct {
-	Path    string        `envconfig:"WAREHOUSE_PATH" default:".data/warehouse.duckdb" desc:"local only: the DuckDB warehouse file (\":memory:\" for a throwaway one)"`
-	Threads int           `envconfig:"DUCKDB_THREADS" default:"0" desc:"local only: DuckDB worker threads (0: one per core)"`
-	Timeout time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
+	Path    string `envconfig:"WAREHOUSE_PATH" default:".data/warehouse.duckdb" desc:"local only: the DuckDB warehouse file (\":memory:\" for a throwaway one)"`
+	Threads int    `envconfig:"DUCKDB_THREADS" default:"0" desc:"local only: DuckDB worker threads (0: one per core)"`
+	// MemoryLimit bounds DuckDB's buffer pool, which otherwise keeps every
+	// block a query read, up to most of the machine's memory.
+	MemoryLimit string        `envconfig:"DUCKDB_MEMORY_LIMIT" default:"128MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
+	Timeout     time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
 }
 
 // Validate checks the settings.
@@ -48,6 +53,18 @@ func (c *Config) Validate() error {
 		return config.Errorf("WAREHOUSE_TIMEOUT", "must be positive")
 	}
 	return nil
+}
+
+// options are the DuckDB settings the handle is opened with.
+func (c *Config) options() url.Values {
+	v := url.Values{}
+	if c.Threads > 0 {
+		v.Set("threads", strconv.Itoa(c.Threads))
+	}
+	if c.MemoryLimit != "" {
+		v.Set("memory_limit", c.MemoryLimit)
+	}
+	return v
 }
 
 // Engines is the DuckDB engine, opened from the environment's
@@ -104,8 +121,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 	}
 	dsn := path
-	if cfg.Threads > 0 {
-		dsn += fmt.Sprintf("?threads=%d", cfg.Threads)
+	if opts := cfg.options(); len(opts) > 0 {
+		dsn += "?" + opts.Encode()
 	}
 	ddl, err := warehouseDDL()
 	if err != nil {

@@ -108,6 +108,7 @@ type Service struct {
 
 	flight singleflight.Group
 	plans  planMemo
+	writes cacheWrites
 }
 
 // Meta describes an answer.
@@ -356,7 +357,7 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int, datasets 
 	if s.Cache == nil {
 		return nil, gone
 	}
-	b, ok, err := s.Cache.Get(ctx, key)
+	b, ok, err := s.cacheGet(ctx, key)
 	if err != nil || !ok {
 		return nil, gone
 	}
@@ -382,16 +383,19 @@ func (s *Service) Page(ctx context.Context, key string, offset, n int, datasets 
 }
 
 // cached answers from the cache, or runs fn once for all concurrent callers
-// of the same key and stores the answer. With the cache unavailable it runs
-// fn and says so in a warning. A limit above 0 keeps that many rows of what
-// fn returns (which asks for one more) and marks the answer truncated when
-// there were more.
+// of the same key and stores the answer. The answer is returned without
+// waiting for the cache to store it (cacheSet). With the cache unavailable
+// it runs fn, says so in a warning and marks the answer off. A limit above
+// 0 keeps that many rows of what fn returns (which asks for one more) and
+// marks the answer truncated when there were more.
 func (s *Service) cached(ctx context.Context, key string, meta Meta, limit int, fn func(context.Context) (*warehouse.Result, error)) (*Answer, error) {
+	off := s.Cache == nil
 	if s.Cache != nil {
-		b, ok, err := s.Cache.Get(ctx, key)
+		b, ok, err := s.cacheGet(ctx, key)
 		switch {
 		case err != nil:
 			s.Log.WarnContext(ctx, "query cache unavailable; answering uncached", "error", err.Error())
+			off = true
 		case ok:
 			if a, err := decodeAnswer(b); err == nil {
 				a.Meta.Cache = "hit"
@@ -416,27 +420,25 @@ func (s *Service) cached(ctx context.Context, key string, meta Meta, limit int, 
 		res.Meta.Rows = len(res.Rows)
 		res.Meta.Cache = "miss"
 		a, err := answerOf(res)
-		if err != nil {
-			return nil, err
-		}
-		if s.Cache == nil {
-			a.Meta.Cache = "off"
-			return a, nil
+		if err != nil || s.Cache == nil {
+			return a, err
 		}
 		b, err := a.encode()
 		if err != nil {
 			return nil, err
 		}
-		if err := s.Cache.Set(ctx, key, b, s.TTL); err != nil {
-			s.Log.WarnContext(ctx, "query cache unavailable; result not cached", "error", err.Error())
-			a.Meta.Cache = "off"
-		}
+		s.cacheSet(ctx, key, b)
 		return a, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	shared := *v.(*Answer)
+	if off {
+		// Later pages come from the cache: an answer this caller could not
+		// read the cache for is sent whole.
+		shared.Meta.Cache = "off"
+	}
 	return &shared, nil
 }
 

@@ -63,20 +63,21 @@ func redisURL() string {
 	return "redis://127.0.0.1:6379"
 }
 
-// TestConcurrentIdenticalMissesRunOnce: many dashboards opening at once ask
-// the warehouse once.
-func TestConcurrentIdenticalMissesRunOnce(t *testing.T) {
+// openServiceDeps opens an in-memory warehouse and the test Redis, closed
+// when the test ends, and loads the catalog.
+func openServiceDeps(t *testing.T) (*duckdb.DB, *redis.Client, *semantic.Catalog) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := duckdb.Open(ctx, duckdb.Config{Path: ":memory:"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	rc, err := redis.New(redis.Config{URL: redisURL(), Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rc.Close()
+	t.Cleanup(func() { rc.Close() })
 	if err := rc.Ping(ctx); err != nil {
 		t.Fatalf("Redis at TEST_REDIS_URL does not answer (run make test): %v", err)
 	}
@@ -84,6 +85,14 @@ func TestConcurrentIdenticalMissesRunOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, rc, cat
+}
+
+// TestConcurrentIdenticalMissesRunOnce: many dashboards opening at once ask
+// the warehouse once.
+func TestConcurrentIdenticalMissesRunOnce(t *testing.T) {
+	ctx := context.Background()
+	db, rc, cat := openServiceDeps(t)
 	engine := &countingEngine{Engine: db, release: make(chan struct{})}
 	cache := &countingCache{Cache: redis.NewQueryCache(rc, 0)}
 	s := &Service{Catalog: cat, Engine: engine, Cache: cache, Watermarks: fixedWatermarks("2024-12"),

@@ -12,8 +12,11 @@ import (
 )
 
 // QueryCache stores query results. Keys are built by the query service and
-// begin with the org's namespace. Answers read or written here are also kept
-// in this instance's memory (see nearCache) until Redis would expire them.
+// begin with the org's namespace. Answers read here from Redis are also kept
+// in this instance's memory (see nearCache) until Redis would expire them;
+// answers only written are not: a query asked once (an uncached one, a
+// one-off exploration) would otherwise take the room of the answers
+// dashboards ask again and again.
 type QueryCache struct {
 	c    *Client
 	near *nearCache
@@ -71,12 +74,8 @@ func (q *QueryCache) Get(ctx context.Context, key string) ([]byte, bool, error) 
 	return b, true, nil
 }
 
-// Set stores val under key for ttl.
+// Set stores val under key for ttl, in Redis only: the answer is kept near
+// once it is read again.
 func (q *QueryCache) Set(ctx context.Context, key string, val []byte, ttl time.Duration) error {
-	expires := time.Now().Add(ttl)
-	if err := q.c.rdb.Set(ctx, key, val, ttl).Err(); err != nil {
-		return err
-	}
-	q.near.put(key, val, expires)
-	return nil
+	return q.c.rdb.Set(ctx, key, val, ttl).Err()
 }

@@ -482,6 +482,7 @@ func seedWarehouse(ctx context.Context, admin *postgres.Admin, orgs map[string]t
 	if err := config.Load(&wcfg); err != nil {
 		return err
 	}
+	wcfg.MemoryLimit = "" // generating millions of rows needs more than serving queries
 	wh, err := duckdb.Open(ctx, wcfg)
 	if err != nil {
 		return err
