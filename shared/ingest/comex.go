@@ -222,9 +222,10 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 		return err
 	}
 	vals := make([]any, 0, len(columns))
-	// The period's values are boxed once per period, not once per row: a
-	// file holds a few months, in runs.
-	lastPeriod, boxed := [2]int64{}, [2]any{int64(0), int64(0)}
+	// The period's values are checked and boxed once per period, not once
+	// per row: a file holds a few months, in runs. lastPeriod starts at no
+	// valid period, so the first record is always checked.
+	lastPeriod, boxed := [2]int64{-1, -1}, [2]any{}
 	err = j.landEach(rd, b, l, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if lastPeriod != [2]int64{year, month} {

@@ -378,6 +378,19 @@ func TestComexImportsAndChecksum(t *testing.T) {
 	}
 }
 
+// Every record's CO_ANO and CO_MES are checked, the first one included,
+// even when it is all zeros; the refusal names its line and column.
+func TestComexFirstRecordPeriodIsChecked(t *testing.T) {
+	db := warehouse(t)
+	exp := filepath.Join(t.TempDir(), "EXP_2024.csv")
+	os.WriteFile(exp, []byte("\"CO_ANO\";\"CO_MES\";\"CO_NCM\";\"CO_UNID\";\"CO_PAIS\";\"SG_UF_NCM\";\"CO_VIA\";\"CO_URF\";\"QT_ESTAT\";\"KG_LIQUIDO\";\"VL_FOB\"\r\n"+
+		"0;\"00\";\"01012100\";\"11\";\"049\";\"MG\";\"04\";\"0817600\";5;6;7\r\n"), 0o644)
+	var ce *ingest.ContractError
+	if err := loadErr(t, db, "comex", exp); !errors.As(err, &ce) || ce.Line != 2 || ce.Column != "CO_ANO" {
+		t.Fatalf("a first record of period 0/0: %v", err)
+	}
+}
+
 // A warehouse whose landing.comex_ncm predates integer codes and the UF
 // and flow enums (they were text) is brought to the model's types by the
 // next load, and its earlier rows keep their values: staging spells them
