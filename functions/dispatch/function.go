@@ -76,7 +76,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Function, error) {
 		Reports: &reports.Orderer{Store: postgres.NewReportService(c.db, c.catalog), Templates: templates.Embedded{},
 			Publisher: runjob.Kicking(c.pub, c.starter), Log: log},
 	}
-	return &Function{lifecycle.NewFunction(telemetry.HTTPHandler(taskHandler(d, authenticator(cfg), log), "dispatch"), c.close)}, nil
+	return &Function{lifecycle.NewFunction(telemetry.HTTPHandler(taskHandler(d, authenticator(cfg), log), "dispatch"), c.closers.Close)}, nil
 }
 
 // clients are what a dispatch talks to.
@@ -85,36 +85,35 @@ type clients struct {
 	db      *postgres.DB
 	pub     *pubsub.Client
 	starter *runjob.Starter
+	// closers waits for the job starts in flight, then closes the clients.
+	closers lifecycle.Closers
 }
 
 // openClients opens the clients; on an error, those already open are
 // closed.
-func openClients(ctx context.Context, cfg Config, log *slog.Logger) (*clients, error) {
+func openClients(ctx context.Context, cfg Config, log *slog.Logger) (_ *clients, err error) {
 	var c clients
-	var err error
+	defer func() {
+		if err != nil {
+			c.closers.Close()
+		}
+	}()
 	if c.catalog, err = semantic.LoadCatalog(); err != nil {
 		return nil, err
 	}
 	if c.db, err = postgres.New(ctx, cfg.Postgres); err != nil {
 		return nil, err
 	}
+	c.closers.Add(c.db.Close)
 	if c.pub, err = pubsub.New(ctx, cfg.PubSub); err != nil {
-		c.db.Close()
 		return nil, err
 	}
+	c.closers.Add(func() { c.pub.Close() })
 	if c.starter, err = runjob.New(ctx, cfg.RunJob, log); err != nil {
-		c.pub.Close()
-		c.db.Close()
 		return nil, err
 	}
+	c.closers.Add(c.starter.Wait)
 	return &c, nil
-}
-
-// close waits for the job starts in flight and closes the clients.
-func (c *clients) close() {
-	c.starter.Wait()
-	c.pub.Close()
-	c.db.Close()
 }
 
 // taskHandler takes one Cloud Task: a schedule run, whose report d orders.
