@@ -21,7 +21,9 @@ import (
 // its CPU profile says something).
 type target struct {
 	name, url, bodyFile, token string
-	hit, api                   bool
+	// profile, when set, is where the client writes its CPU profile.
+	profile  string
+	hit, api bool
 }
 
 // buildTool builds the command in pkg (./scripts/...) into the bench's bin
@@ -40,6 +42,9 @@ func buildTool(ctx context.Context, cfg Config, pkg string) (string, error) {
 // its own.
 func runClient(ctx context.Context, bin string, t target, conc int, d time.Duration) (apiclient.LoadResult, error) {
 	args := []string{"-url", t.url, "-conc", fmt.Sprint(conc), "-duration", d.String()}
+	if t.profile != "" {
+		args = append(args, "-cpuprofile", t.profile)
+	}
 	if t.bodyFile != "" {
 		args = append(args, "-body-file", t.bodyFile)
 	}
@@ -217,7 +222,11 @@ func (a *apiBench) cachedRounds(ctx context.Context, client string, sides []targ
 		for i := range sides {
 			t := sides[(i+r)%len(sides)]
 			c0, t0 := readCPU(), time.Now()
-			stop := a.profile(fmt.Sprintf("cached-%s-c%d-r%d", t.name, conc, r+1), t.api)
+			name := fmt.Sprintf("cached-%s-c%d-r%d", t.name, conc, r+1)
+			stop := a.profile(name, t.api)
+			if a.cfg.ProfileDir != "" {
+				t.profile = filepath.Join(a.cfg.ProfileDir, "client-"+name+".pprof")
+			}
 			res, err := runClient(ctx, client, t, conc, a.cfg.Window)
 			if err != nil && ctx.Err() == nil {
 				// One failed request ends a run (a Redis call past its

@@ -53,3 +53,19 @@ func TestRunCountsCheckedAnswers(t *testing.T) {
 		t.Errorf("a refused request counted: %v", err)
 	}
 }
+
+// Only a meta whose own cache member says hit is a hit: not a miss, not a
+// hit spelled inside the rows or inside a nested object of the meta.
+func TestCacheHit(t *testing.T) {
+	for answer, want := range map[string]bool{
+		`{"data":[],"meta":{"dataset":"d","cache":"hit","rows":0}}`:                        true,
+		`{"data":[],"meta":{"dataset":"d","cache":"miss","rows":0}}`:                       false,
+		`{"data":[["\"cache\":\"hit\""]],"meta":{"cache":"off"}}`:                          false,
+		`{"data":[],"meta":{"cache":"miss","source_status":{"note":"\"cache\":\"hit\""}}}`: false,
+		`{"data":[["x"]]}`: false,
+	} {
+		if got := cacheHit([]byte(answer)); got != want {
+			t.Errorf("cacheHit(%s) = %v, want %v", answer, got, want)
+		}
+	}
+}
