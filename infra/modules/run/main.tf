@@ -16,6 +16,9 @@ locals {
     MIRANTE_ENV        = "production"
     LOG_LEVEL          = "info"
     TELEMETRY_EXPORTER = "gcp"
+    # One new trace in ten is recorded and exported (a caller's sampled traceparent is always
+    # followed): every request still gets a trace id in its log lines and X-Trace-Id.
+    TELEMETRY_SAMPLE_RATIO = "0.1"
   }
 
   # Deployables that publish or pull report requests (Pub/Sub's project).
