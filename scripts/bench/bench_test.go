@@ -138,7 +138,8 @@ func TestIngestBenchSmoke(t *testing.T) {
 			t.Errorf("%s: the figures do not follow from the samples: %+v", e.Name, e)
 		}
 	}
-	if !slices.Equal(names, []string{"ingest_rows_per_s_vs_duckdb_read_csv", "ingest_landing_rows_per_s_vs_duckdb_read_csv", "ingest_peak_heap_large_vs_small_file"}) {
+	if !slices.Equal(names, []string{"ingest_rows_per_s_vs_duckdb_read_csv", "ingest_landing_rows_per_s_vs_duckdb_read_csv",
+		"ingest_marts_rows_per_s_vs_duckdb_copy", "ingest_peak_heap_large_vs_small_file"}) {
 		t.Fatalf("entries %v", names)
 	}
 	// Landing is a part of each load: its rate is above the whole load's.
