@@ -5,11 +5,14 @@
 -- costs the zone maps nothing and saves a wide sort.
 -- The sums group by the integer codes and the UF's enum, and spell them
 -- as text afterwards: grouping and sorting integers is cheaper than text.
+-- They add DOUBLEs, whose state is cheaper than a BIGINT sum's HUGEINT: a
+-- sum of integers stays exact in a DOUBLE while every partial sum is below
+-- 2^53 (9e15; a year of Brazil's trade is about 1e12 US$ and 1e12 kg).
 DELETE FROM marts.comex_monthly WHERE flow = $flow AND month IN (SELECT period FROM load_scope);
 INSERT INTO marts.comex_monthly (month, year, flow, uf, region, ncm, ncm_name, sh4, sh4_name, sh2, sh2_name,
   country, country_name, vl_fob_usd, kg_liquido)
 WITH sums AS (
-  SELECT month, uf_code, ncm_code, country_code, sum(vl_fob)::DOUBLE AS vl_fob_usd, sum(kg_liquido)::DOUBLE AS kg_liquido
+  SELECT month, uf_code, ncm_code, country_code, sum(vl_fob::DOUBLE) AS vl_fob_usd, sum(kg_liquido::DOUBLE) AS kg_liquido
   FROM core.fact_comex
   WHERE flow = $flow AND month IN (SELECT period FROM load_scope)
   GROUP BY month, uf_code, ncm_code, country_code
