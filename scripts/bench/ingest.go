@@ -159,7 +159,8 @@ func loadOnce(ctx context.Context, dir, path string, rows int) (loadMeasure, err
 	if m.martCopy, m.martRows, err = copyMart(ctx, wh.SQL()); err != nil {
 		return m, err
 	}
-	logf("  loader steps of %d rows: %s; DuckDB copies the mart's %d rows in %.2fs", rows, strings.Join(steps, ", "), m.martRows, m.martCopy.Seconds())
+	steps = append(steps, fmt.Sprintf("DuckDB's copy of the mart's %d rows %.2fs", m.martRows, m.martCopy.Seconds()))
+	logf("  loader steps of %d rows: %s", rows, strings.Join(steps, ", "))
 	return m, nil
 }
 
