@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -37,8 +38,12 @@ type Config struct {
 	Threads int    `envconfig:"DUCKDB_THREADS" default:"0" desc:"local only: DuckDB worker threads (0: one per core)"`
 	// MemoryLimit bounds DuckDB's buffer pool, which otherwise keeps every
 	// block a query read, up to most of the machine's memory.
-	MemoryLimit string        `envconfig:"DUCKDB_MEMORY_LIMIT" default:"128MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
-	Timeout     time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query"`
+	MemoryLimit string `envconfig:"DUCKDB_MEMORY_LIMIT" default:"128MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
+	// QuerySlots bounds the queries running at once; the rest wait their
+	// turn in arrival order. Each query already runs on every DuckDB thread,
+	// so more at once only adds their working memory.
+	QuerySlots int           `envconfig:"DUCKDB_QUERY_SLOTS" default:"0" desc:"local only: warehouse queries run at once, the others queue in arrival order (0: one per DuckDB thread)"`
+	Timeout    time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query, waiting for a slot included"`
 }
 
 // Validate checks the settings.
@@ -48,6 +53,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Threads < 0 {
 		return config.Errorf("DUCKDB_THREADS", "must not be negative")
+	}
+	if c.QuerySlots < 0 {
+		return config.Errorf("DUCKDB_QUERY_SLOTS", "must not be negative")
 	}
 	if c.Timeout <= 0 {
 		return config.Errorf("WAREHOUSE_TIMEOUT", "must be positive")
@@ -65,6 +73,18 @@ func (c *Config) options() url.Values {
 		v.Set("memory_limit", c.MemoryLimit)
 	}
 	return v
+}
+
+// querySlots is QuerySlots, or one per DuckDB thread when unset.
+func (c *Config) querySlots() int {
+	if c.QuerySlots > 0 {
+		return c.QuerySlots
+	}
+	threads := c.Threads
+	if threads == 0 {
+		threads = runtime.NumCPU()
+	}
+	return threads
 }
 
 // Engines is the DuckDB engine, opened from the environment's
@@ -86,6 +106,9 @@ type DB struct {
 	db      *sql.DB
 	timeout time.Duration
 	path    string
+	// slots holds a token per running query; it is the handle's, so every
+	// user of the file shares it.
+	slots chan struct{}
 }
 
 var (
@@ -94,8 +117,9 @@ var (
 )
 
 type shared struct {
-	db   *sql.DB
-	refs int
+	db    *sql.DB
+	slots chan struct{}
+	refs  int
 }
 
 var _ warehouse.Engine = (*DB)(nil)
@@ -117,7 +141,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if path != "" {
 		if sh, ok := opened[path]; ok {
 			sh.refs++
-			return &DB{db: sh.db, timeout: timeout, path: path}, nil
+			return &DB{db: sh.db, timeout: timeout, path: path, slots: sh.slots}, nil
 		}
 	}
 	dsn := path
@@ -136,10 +160,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}
+	slots := make(chan struct{}, cfg.querySlots())
 	if path != "" {
-		opened[path] = &shared{db: db, refs: 1}
+		opened[path] = &shared{db: db, slots: slots, refs: 1}
 	}
-	return &DB{db: db, timeout: timeout, path: path}, nil
+	return &DB{db: db, timeout: timeout, path: path, slots: slots}, nil
 }
 
 // SQL returns the handle, for loaders and the demo generator.
@@ -186,6 +211,11 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 	for i, p := range q.Params {
 		args[i] = sql.Named(p.Name, p.Value)
 	}
+	release, err := d.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	rows, err := d.db.QueryContext(ctx, q.SQL, args...)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -217,6 +247,19 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 		return nil, fmt.Errorf("duckdb: %w", err)
 	}
 	return res, nil
+}
+
+// acquire waits for a query slot, in arrival order, until ctx ends.
+func (d *DB) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case d.slots <- struct{}{}:
+		return func() { <-d.slots }, nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, apperr.Errorf(apperr.Unavailable, "the warehouse was busy for longer than %s", d.timeout)
+		}
+		return nil, ctx.Err()
+	}
 }
 
 // normalise turns driver values into JSON-friendly ones.
