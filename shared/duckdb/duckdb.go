@@ -39,10 +39,10 @@ type Config struct {
 	// MemoryLimit bounds DuckDB's buffer pool, which otherwise keeps every
 	// block a query read, up to most of the machine's memory.
 	MemoryLimit string `envconfig:"DUCKDB_MEMORY_LIMIT" default:"128MB" desc:"local only: DuckDB's memory_limit, the most its buffer pool holds in the process (\"\": DuckDB's own, 80 % of RAM)"`
-	// QuerySlots bounds the queries running at once; the rest wait their
-	// turn in arrival order. Each query already runs on every DuckDB thread,
-	// so more at once only adds their working memory.
-	QuerySlots int           `envconfig:"DUCKDB_QUERY_SLOTS" default:"0" desc:"local only: warehouse queries run at once, the others queue in arrival order (0: one per DuckDB thread)"`
+	// QuerySlots bounds the queries running at once; the rest wait, the
+	// orgs taking turns (see slots). Each query already runs on every
+	// DuckDB thread, so more at once only adds their working memory.
+	QuerySlots int           `envconfig:"DUCKDB_QUERY_SLOTS" default:"0" desc:"local only: warehouse queries run at once; the others wait, the orgs taking turns (0: one per DuckDB thread)"`
 	Timeout    time.Duration `envconfig:"WAREHOUSE_TIMEOUT" default:"30s" desc:"timeout of each warehouse query, waiting for a slot included"`
 }
 
@@ -106,9 +106,8 @@ type DB struct {
 	db      *sql.DB
 	timeout time.Duration
 	path    string
-	// slots holds a token per running query; it is the handle's, so every
-	// user of the file shares it.
-	slots chan struct{}
+	// slots is the handle's, so every user of the file shares it.
+	slots *slots
 }
 
 var (
@@ -118,7 +117,7 @@ var (
 
 type shared struct {
 	db    *sql.DB
-	slots chan struct{}
+	slots *slots
 	refs  int
 }
 
@@ -160,7 +159,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}
-	slots := make(chan struct{}, cfg.querySlots())
+	slots := newSlots(cfg.querySlots())
 	if path != "" {
 		opened[path] = &shared{db: db, slots: slots, refs: 1}
 	}
@@ -211,7 +210,10 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 	for i, p := range q.Params {
 		args[i] = sql.Named(p.Name, p.Value)
 	}
-	release, err := d.acquire(ctx)
+	release, err := d.slots.acquire(ctx, p.OrgID)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, apperr.Errorf(apperr.Unavailable, "the warehouse was busy for longer than %s", d.timeout)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -247,19 +249,6 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 		return nil, fmt.Errorf("duckdb: %w", err)
 	}
 	return res, nil
-}
-
-// acquire waits for a query slot, in arrival order, until ctx ends.
-func (d *DB) acquire(ctx context.Context) (release func(), err error) {
-	select {
-	case d.slots <- struct{}{}:
-		return func() { <-d.slots }, nil
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, apperr.Errorf(apperr.Unavailable, "the warehouse was busy for longer than %s", d.timeout)
-		}
-		return nil, ctx.Err()
-	}
 }
 
 // normalise turns driver values into JSON-friendly ones.

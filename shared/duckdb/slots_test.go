@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +21,12 @@ func TestQueriesWaitForASlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if got := cap(db.slots); got != 1 {
+	if got := db.slots.n; got != 1 {
 		t.Fatalf("%d slots, want 1", got)
 	}
 	q := warehouse.Compiled{SQL: `select 42 as answer`, Columns: []warehouse.Column{{Name: "answer"}}}
 
-	release, err := db.acquire(ctx)
+	release, err := db.slots.acquire(ctx, "o")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +50,8 @@ func TestQueriesWaitForASlot(t *testing.T) {
 	if len(res.Rows) != 1 || res.Rows[0][0] != int64(42) {
 		t.Errorf("rows %v, want [[42]]", res.Rows)
 	}
-	if n := len(db.slots); n != 0 {
-		t.Errorf("%d slots still taken after every query ended", n)
+	if n, w := db.slots.running, db.slots.waiting(); n != 0 || w != 0 {
+		t.Errorf("%d slots taken and %d queries waiting after every query ended", n, w)
 	}
 }
 
@@ -83,4 +84,81 @@ func TestDefaultSlotsFollowThreads(t *testing.T) {
 	if err := (&Config{Path: "x", Timeout: 1, QuerySlots: -1}).Validate(); err == nil {
 		t.Error("a negative DUCKDB_QUERY_SLOTS was accepted")
 	}
+}
+
+// A freed slot goes to the orgs in turn: one org's burst waits behind
+// another org's single query, each org's own in arrival order.
+func TestSlotsTakeOrgsInTurn(t *testing.T) {
+	ctx := context.Background()
+	s := newSlots(1)
+	release, err := s.acquire(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type grant struct {
+		name    string
+		release func()
+	}
+	granted := make(chan grant)
+	for i, w := range []struct{ name, org string }{{"a1", "a"}, {"a2", "a"}, {"a3", "a"}, {"b1", "b"}} {
+		go func() {
+			rel, err := s.acquire(ctx, w.org)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			granted <- grant{w.name, rel}
+		}()
+		for s.waiting() < i+1 {
+			runtime.Gosched()
+		}
+	}
+	var order []string
+	release()
+	for range 4 {
+		g := <-granted
+		order = append(order, g.name)
+		g.release()
+	}
+	if got := strings.Join(order, " "); got != "a1 b1 a2 a3" {
+		t.Errorf("served %s, want a1 b1 a2 a3", got)
+	}
+	if s.running != 0 || s.waiting() != 0 {
+		t.Errorf("%d running and %d waiting at the end", s.running, s.waiting())
+	}
+}
+
+// A waiter that gives up leaves the queue, and its org's turn with it.
+func TestSlotsForgetAWaiterThatGaveUp(t *testing.T) {
+	ctx := context.Background()
+	s := newSlots(1)
+	release, err := s.acquire(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaveUp, cancel := context.WithCancel(ctx)
+	errs := make(chan error)
+	go func() {
+		_, err := s.acquire(gaveUp, "b")
+		errs <- err
+	}()
+	for s.waiting() < 1 {
+		runtime.Gosched()
+	}
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the waiter that gave up: %v, want context.Canceled", err)
+	}
+	if w, turns := s.waiting(), len(s.turns); w != 0 || turns != 0 {
+		t.Fatalf("%d waiting, %d orgs with a turn after the only waiter gave up", w, turns)
+	}
+	release()
+	if s.running != 0 {
+		t.Errorf("%d running after the only query ended", s.running)
+	}
+	again, err := s.acquire(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again()
 }
