@@ -87,6 +87,9 @@ func (c *Config) querySlots() int {
 	return threads
 }
 
+// stmtCacheSize is how many prepared statements a handle keeps.
+const stmtCacheSize = 128
+
 // Engines is the DuckDB engine, opened from the environment's
 // configuration, for the local runner.
 var Engines = warehouse.Engines{"duckdb": OpenFromEnv}
@@ -106,8 +109,10 @@ type DB struct {
 	db      *sql.DB
 	timeout time.Duration
 	path    string
-	// slots is the handle's, so every user of the file shares it.
+	// slots and stmts are the handle's, so every user of the file shares
+	// them.
 	slots *slots
+	stmts *stmts
 }
 
 var (
@@ -118,6 +123,7 @@ var (
 type shared struct {
 	db    *sql.DB
 	slots *slots
+	stmts *stmts
 	refs  int
 }
 
@@ -140,7 +146,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if path != "" {
 		if sh, ok := opened[path]; ok {
 			sh.refs++
-			return &DB{db: sh.db, timeout: timeout, path: path, slots: sh.slots}, nil
+			return &DB{db: sh.db, timeout: timeout, path: path, slots: sh.slots, stmts: sh.stmts}, nil
 		}
 	}
 	dsn := path
@@ -159,11 +165,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}
-	slots := newSlots(cfg.querySlots())
+	d := &DB{db: db, timeout: timeout, path: path, slots: newSlots(cfg.querySlots()), stmts: newStmts(db, stmtCacheSize)}
 	if path != "" {
-		opened[path] = &shared{db: db, slots: slots, refs: 1}
+		opened[path] = &shared{db: db, slots: d.slots, stmts: d.stmts, refs: 1}
 	}
-	return &DB{db: db, timeout: timeout, path: path, slots: slots}, nil
+	return d, nil
 }
 
 // SQL returns the handle, for loaders and the demo generator.
@@ -186,6 +192,7 @@ func (d *DB) Close() error {
 		}
 		delete(opened, d.path)
 	}
+	d.stmts.close()
 	return d.db.Close()
 }
 
@@ -218,12 +225,14 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 		return nil, err
 	}
 	defer release()
-	rows, err := d.db.QueryContext(ctx, q.SQL, args...)
+	st, err := d.stmts.get(ctx, q.SQL)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, apperr.Errorf(apperr.Unavailable, "the query took longer than %s", d.timeout)
-		}
-		return nil, fmt.Errorf("duckdb: %w", err)
+		return nil, d.queryError(err)
+	}
+	defer d.stmts.put(st)
+	rows, err := st.st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, d.queryError(err)
 	}
 	defer rows.Close()
 	res := &warehouse.Result{Columns: q.Columns, Rows: [][]any{}}
@@ -243,12 +252,17 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 		res.Rows = append(res.Rows, vals)
 	}
 	if err := rows.Err(); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, apperr.Errorf(apperr.Unavailable, "the query took longer than %s", d.timeout)
-		}
-		return nil, fmt.Errorf("duckdb: %w", err)
+		return nil, d.queryError(err)
 	}
 	return res, nil
+}
+
+// queryError says a query that ran out of time is unavailable.
+func (d *DB) queryError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return apperr.Errorf(apperr.Unavailable, "the query took longer than %s", d.timeout)
+	}
+	return fmt.Errorf("duckdb: %w", err)
 }
 
 // normalise turns driver values into JSON-friendly ones.
