@@ -170,6 +170,9 @@ func (a *apiBench) clearCache(ctx context.Context, org string) error {
 }
 
 // load runs the load generator (scripts/load) against the stack.
+// loadKinds are scripts/load's request kinds, each with a p95 of its own.
+var loadKinds = []string{"cached", "uncached", "view_write"}
+
 func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 	logf("load: building scripts/load, then %s at each concurrency of %s", a.cfg.LoadDuration, a.cfg.LoadConc)
 	bin, err := buildTool(ctx, a.cfg, "./scripts/load")
@@ -193,11 +196,12 @@ func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 	}
 	var res struct {
 		Levels []struct {
-			Throughput float64 `json:"throughput_rps"`
-			P50        float64 `json:"p50_ms"`
-			P95        float64 `json:"p95_ms"`
-			P99        float64 `json:"p99_ms"`
-			Errors     int     `json:"errors"`
+			Throughput float64            `json:"throughput_rps"`
+			P50        float64            `json:"p50_ms"`
+			P95        float64            `json:"p95_ms"`
+			P99        float64            `json:"p99_ms"`
+			Errors     int                `json:"errors"`
+			P95ByKind  map[string]float64 `json:"p95_ms_by_kind"`
 		} `json:"levels"`
 	}
 	if err := json.Unmarshal(b, &res); err != nil || len(res.Levels) == 0 {
@@ -206,9 +210,13 @@ func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 	// Each figure is the value at the highest concurrency; min, median and
 	// max run over the levels (load.json has each).
 	var rps, p50, p95, p99, errs []float64
+	byKind := map[string][]float64{}
 	for _, lv := range res.Levels {
 		rps, p50, p95, p99 = append(rps, lv.Throughput), append(p50, lv.P50), append(p95, lv.P95), append(p99, lv.P99)
 		errs = append(errs, float64(lv.Errors))
+		for _, k := range loadKinds {
+			byKind[k] = append(byKind[k], lv.P95ByKind[k])
+		}
 	}
 	at := func(xs []float64) Stat { return func([]float64) float64 { return xs[len(xs)-1] } }
 	rss, err := a.st.APIResidentMiB()
@@ -222,6 +230,9 @@ func (a *apiBench) load(ctx context.Context) ([]Entry, error) {
 		ValueEntry("load_mixed_p50_ms", "ms", "", p50, at(p50)),
 		ValueEntry("load_mixed_p95_ms", "ms", "", p95, at(p95)),
 		ValueEntry("load_mixed_p99_ms", "ms", "", p99, at(p99)),
+		ValueEntry("load_mixed_p95_ms_cached", "ms", "", byKind["cached"], at(byKind["cached"])),
+		ValueEntry("load_mixed_p95_ms_uncached", "ms", "", byKind["uncached"], at(byKind["uncached"])),
+		ValueEntry("load_mixed_p95_ms_view_write", "ms", "", byKind["view_write"], at(byKind["view_write"])),
 		ValueEntry("load_mixed_errors", "count", "= 0", errs, func(xs []float64) float64 {
 			s := 0.0
 			for _, x := range xs {
