@@ -88,3 +88,37 @@ func TestStatementsEvictedAfterUse(t *testing.T) {
 	}
 	c.put(again)
 }
+
+// Two orgs' queries of one text share its statement, each with its own
+// org's rows.
+func TestOrgsShareAStatementNotRows(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.SQL().ExecContext(ctx, `create table m as select * from (values ('org-a', 1.0::DOUBLE), ('org-a', 2.0::DOUBLE), ('org-b', 40.0::DOUBLE)) v(org_id, value)`); err != nil {
+		t.Fatal(err)
+	}
+	sum := func(org string) any {
+		q := warehouse.Compiled{SQL: `select sum(value) as s from m where org_id = $org`, Params: []warehouse.Param{{Name: "org", Value: org}},
+			Columns: []warehouse.Column{{Name: "s"}}}
+		res, err := db.Run(ctx, q, warehouse.RunParams{OrgID: org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Rows[0][0]
+	}
+	for _, c := range []struct {
+		org  string
+		want float64
+	}{{"org-a", 3}, {"org-b", 40}, {"org-a", 3}} {
+		if got := sum(c.org); got != c.want {
+			t.Errorf("%s: sum %v, want %v", c.org, got, c.want)
+		}
+	}
+	if n := db.stmts.len(); n != 1 {
+		t.Errorf("%d statements for one text, want 1", n)
+	}
+}
