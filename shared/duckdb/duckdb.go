@@ -217,7 +217,9 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 	for i, p := range q.Params {
 		args[i] = sql.Named(p.Name, p.Value)
 	}
+	waitFrom := time.Now()
 	release, err := d.slots.acquire(ctx, p.OrgID)
+	trace.SpanFromContext(ctx).SetAttributes(attribute.Float64("mirante.warehouse.wait_ms", float64(time.Since(waitFrom))/float64(time.Millisecond)))
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, apperr.Errorf(apperr.Unavailable, "the warehouse was busy for longer than %s", d.timeout)
 	}

@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/mirante/mirante/shared/apperr"
+	"github.com/mirante/mirante/shared/telemetry"
 	"github.com/mirante/mirante/shared/warehouse"
 )
 
@@ -161,4 +164,58 @@ func TestSlotsForgetAWaiterThatGaveUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	again()
+}
+
+// The query's span says how long it waited for its slot: at least as long
+// as the slot stayed taken after the query queued.
+func TestSpanSaysTheWaitForASlot(t *testing.T) {
+	ctx := context.Background()
+	cfg := telemetry.Config{Level: "info", Exporter: "none", SampleRatio: 1, MetricInterval: time.Minute}
+	if err := telemetry.Setup(ctx, cfg, "test"); err != nil {
+		t.Fatal(err)
+	}
+	rec := tracetest.NewSpanRecorder()
+	telemetry.TracerProvider().RegisterSpanProcessor(rec)
+	defer telemetry.TracerProvider().UnregisterSpanProcessor(rec)
+	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1, QuerySlots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	release, err := db.slots.acquire(ctx, "o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() {
+		_, err := db.Run(ctx, warehouse.Compiled{SQL: `select 1 as one`, Columns: []warehouse.Column{{Name: "one"}}}, warehouse.RunParams{OrgID: "o"})
+		done <- err
+	}()
+	for db.slots.waiting() < 1 {
+		runtime.Gosched()
+	}
+	queued := time.Now()
+	for time.Since(queued) < time.Millisecond {
+		runtime.Gosched()
+	}
+	held := time.Since(queued)
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var wait float64
+	found := false
+	for _, s := range rec.Ended() {
+		for _, a := range s.Attributes() {
+			if s.Name() == "duckdb.query" && a.Key == "mirante.warehouse.wait_ms" {
+				wait, found = a.Value.AsFloat64(), true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no duckdb.query span with mirante.warehouse.wait_ms")
+	}
+	if min := float64(held) / float64(time.Millisecond); wait < min {
+		t.Errorf("wait_ms %.3f, want at least the %.3f ms the slot stayed taken after the query queued", wait, min)
+	}
 }
