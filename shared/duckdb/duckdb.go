@@ -219,7 +219,9 @@ func (d *DB) Run(ctx context.Context, q warehouse.Compiled, p warehouse.RunParam
 	}
 	waitFrom := time.Now()
 	release, err := d.slots.acquire(ctx, p.OrgID)
-	trace.SpanFromContext(ctx).SetAttributes(attribute.Float64("mirante.warehouse.wait_ms", float64(time.Since(waitFrom))/float64(time.Millisecond)))
+	waited := time.Since(waitFrom)
+	trace.SpanFromContext(ctx).SetAttributes(attribute.Float64("mirante.warehouse.wait_ms", float64(waited)/float64(time.Millisecond)))
+	telemetry.WarehouseWaited(ctx, p.OrgID, waited)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, apperr.Errorf(apperr.Unavailable, "the warehouse was busy for longer than %s", d.timeout)
 	}

@@ -3,6 +3,8 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -167,7 +169,8 @@ func TestSlotsForgetAWaiterThatGaveUp(t *testing.T) {
 }
 
 // The query's span says how long it waited for its slot: at least as long
-// as the slot stayed taken after the query queued.
+// as the slot stayed taken after the query queued; the wait histogram has
+// it under the org.
 func TestSpanSaysTheWaitForASlot(t *testing.T) {
 	ctx := context.Background()
 	cfg := telemetry.Config{Level: "info", Exporter: "none", SampleRatio: 1, MetricInterval: time.Minute}
@@ -188,7 +191,7 @@ func TestSpanSaysTheWaitForASlot(t *testing.T) {
 	}
 	done := make(chan error)
 	go func() {
-		_, err := db.Run(ctx, warehouse.Compiled{SQL: `select 1 as one`, Columns: []warehouse.Column{{Name: "one"}}}, warehouse.RunParams{OrgID: "o"})
+		_, err := db.Run(ctx, warehouse.Compiled{SQL: `select 1 as one`, Columns: []warehouse.Column{{Name: "one"}}}, warehouse.RunParams{OrgID: "org-that-waits"})
 		done <- err
 	}()
 	for db.slots.waiting() < 1 {
@@ -217,5 +220,10 @@ func TestSpanSaysTheWaitForASlot(t *testing.T) {
 	}
 	if min := float64(held) / float64(time.Millisecond); wait < min {
 		t.Errorf("wait_ms %.3f, want at least the %.3f ms the slot stayed taken after the query queued", wait, min)
+	}
+	exposition := httptest.NewRecorder()
+	telemetry.MetricsHandler().ServeHTTP(exposition, httptest.NewRequest("GET", "/debug/metrics", nil))
+	if want := regexp.MustCompile(`(?m)^mirante_warehouse_wait_seconds_count\{org_id="org-that-waits"\} [1-9]`); !want.MatchString(exposition.Body.String()) {
+		t.Errorf("the metrics lack the org's wait:\n%s", exposition.Body.String())
 	}
 }

@@ -25,6 +25,8 @@ var (
 		metric.WithDescription("Duration of HTTP requests, per route and status."), secondsBuckets))
 	cacheLookups = must(meter.Int64Counter("mirante.query.cache.lookups",
 		metric.WithDescription("Query result cache lookups, by result (hit or miss) and org.")))
+	warehouseWait = must(meter.Float64Histogram("mirante.warehouse.wait", metric.WithUnit("s"),
+		metric.WithDescription("Time a query waited for one of the embedded warehouse's query slots, per org."), secondsBuckets))
 	bytesProcessed = must(meter.Int64Counter("mirante.warehouse.bytes_processed", metric.WithUnit("By"),
 		metric.WithDescription("Bytes the warehouse processed for queries, per org and engine (BigQuery bills these).")))
 	reportDuration = must(meter.Float64Histogram("mirante.report.duration", metric.WithUnit("s"),
@@ -122,6 +124,11 @@ func BytesProcessed(ctx context.Context, orgID, engine string, n int64) {
 		return
 	}
 	bytesProcessed.Add(ctx, n, metric.WithAttributes(attribute.String("org_id", orgID), attribute.String("engine", engine)))
+}
+
+// WarehouseWaited records how long an org's query waited for a query slot.
+func WarehouseWaited(ctx context.Context, orgID string, d time.Duration) {
+	warehouseWait.Record(ctx, d.Seconds(), metric.WithAttributes(attribute.String("org_id", orgID)))
 }
 
 // ReportRendered records a report's duration; outcome is succeeded or failed.

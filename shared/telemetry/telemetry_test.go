@@ -74,6 +74,7 @@ func TestPrometheusText(t *testing.T) {
 	telemetry.RateLimited(ctx, "org-1", "query")
 	telemetry.RateLimited(ctx, "org-1", "query")
 	telemetry.RequestServed(ctx, "GET", "/v1/me", 200, 30*time.Millisecond)
+	telemetry.WarehouseWaited(ctx, "org-1", 20*time.Millisecond)
 	srv := httptest.NewServer(telemetry.MetricsHandler())
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
@@ -92,6 +93,9 @@ func TestPrometheusText(t *testing.T) {
 		`http_server_request_duration_seconds_bucket{http_request_method="GET",http_response_status_code="200",http_route="/v1/me",le="0.025"} 0` + "\n",
 		`http_server_request_duration_seconds_bucket{http_request_method="GET",http_response_status_code="200",http_route="/v1/me",le="0.05"} 1` + "\n",
 		`http_server_request_duration_seconds_count{http_request_method="GET",http_response_status_code="200",http_route="/v1/me"} 1` + "\n",
+		"# TYPE mirante_warehouse_wait_seconds histogram\n",
+		`mirante_warehouse_wait_seconds_bucket{org_id="org-1",le="0.01"} 0` + "\n",
+		`mirante_warehouse_wait_seconds_bucket{org_id="org-1",le="0.025"} 1` + "\n",
 	} {
 		if !strings.Contains(body.String(), want) {
 			t.Errorf("the exposition lacks %q:\n%s", want, body.String())
