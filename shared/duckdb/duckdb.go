@@ -106,26 +106,24 @@ func OpenFromEnv(ctx context.Context) (warehouse.Engine, error) {
 // DB is an open warehouse. A process opens each file once: DuckDB locks the
 // file, so the functions of the local runner share one handle per path.
 type DB struct {
-	db      *sql.DB
+	*handle
 	timeout time.Duration
 	path    string
-	// slots and stmts are the handle's, so every user of the file shares
-	// them.
+}
+
+// handle is what every user of a file shares: the connection pool, the
+// query slots and the prepared statements.
+type handle struct {
+	db    *sql.DB
 	slots *slots
 	stmts *stmts
+	refs  int // users of a file's handle; guarded by openMu
 }
 
 var (
 	openMu sync.Mutex
-	opened = map[string]*shared{}
+	opened = map[string]*handle{}
 )
-
-type shared struct {
-	db    *sql.DB
-	slots *slots
-	stmts *stmts
-	refs  int
-}
 
 var _ warehouse.Engine = (*DB)(nil)
 
@@ -144,9 +142,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	openMu.Lock()
 	defer openMu.Unlock()
 	if path != "" {
-		if sh, ok := opened[path]; ok {
-			sh.refs++
-			return &DB{db: sh.db, timeout: timeout, path: path, slots: sh.slots, stmts: sh.stmts}, nil
+		if h, ok := opened[path]; ok {
+			h.refs++
+			return &DB{handle: h, timeout: timeout, path: path}, nil
 		}
 	}
 	dsn := path
@@ -165,11 +163,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("creating the warehouse schemas: %w", err)
 	}
-	d := &DB{db: db, timeout: timeout, path: path, slots: newSlots(cfg.querySlots()), stmts: newStmts(db, stmtCacheSize)}
+	h := &handle{db: db, slots: newSlots(cfg.querySlots()), stmts: newStmts(db, stmtCacheSize), refs: 1}
 	if path != "" {
-		opened[path] = &shared{db: db, slots: d.slots, stmts: d.stmts, refs: 1}
+		opened[path] = h
 	}
-	return d, nil
+	return &DB{handle: h, timeout: timeout, path: path}, nil
 }
 
 // SQL returns the handle, for loaders and the demo generator.
@@ -183,11 +181,11 @@ func (d *DB) Close() error {
 	openMu.Lock()
 	defer openMu.Unlock()
 	if d.path != "" {
-		sh, ok := opened[d.path]
+		h, ok := opened[d.path]
 		if !ok {
 			return nil
 		}
-		if sh.refs--; sh.refs > 0 {
+		if h.refs--; h.refs > 0 {
 			return nil
 		}
 		delete(opened, d.path)

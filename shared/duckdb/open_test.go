@@ -22,3 +22,16 @@ func TestOpenAppliesSettings(t *testing.T) {
 		t.Errorf("threads %d, memory_limit %q; want 1 and 64.0 MiB", threads, limit)
 	}
 }
+
+// openMemory opens a throwaway in-memory warehouse with cfg's settings,
+// closed when the test ends.
+func openMemory(t *testing.T, cfg Config) *DB {
+	t.Helper()
+	cfg.Path = ":memory:"
+	db, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -99,14 +99,3 @@ func (s *slots) drop(org string, ready chan struct{}) {
 		}
 	}
 }
-
-// waiting is how many queries wait for a slot.
-func (s *slots) waiting() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, q := range s.queues {
-		n += len(q)
-	}
-	return n
-}

@@ -21,11 +21,7 @@ import (
 // refused as unavailable and gives back nothing it did not take.
 func TestQueriesWaitForASlot(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1, QuerySlots: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMemory(t, Config{Threads: 1, QuerySlots: 1})
 	if got := db.slots.n; got != 1 {
 		t.Fatalf("%d slots, want 1", got)
 	}
@@ -180,11 +176,7 @@ func TestSpanSaysTheWaitForASlot(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	telemetry.TracerProvider().RegisterSpanProcessor(rec)
 	defer telemetry.TracerProvider().UnregisterSpanProcessor(rec)
-	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1, QuerySlots: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMemory(t, Config{Threads: 1, QuerySlots: 1})
 	release, err := db.slots.acquire(ctx, "o")
 	if err != nil {
 		t.Fatal(err)
@@ -226,4 +218,15 @@ func TestSpanSaysTheWaitForASlot(t *testing.T) {
 	if want := regexp.MustCompile(`(?m)^mirante_warehouse_wait_seconds_count\{org_id="org-that-waits"\} [1-9]`); !want.MatchString(exposition.Body.String()) {
 		t.Errorf("the metrics lack the org's wait:\n%s", exposition.Body.String())
 	}
+}
+
+// waiting is how many queries wait for a slot.
+func (s *slots) waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, q := range s.queues {
+		n += len(q)
+	}
+	return n
 }

@@ -92,10 +92,3 @@ func (c *stmts) close() {
 		c.evict(c.lru.Back())
 	}
 }
-
-// len is how many statements are cached.
-func (c *stmts) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Len()
-}

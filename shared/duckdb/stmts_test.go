@@ -22,11 +22,7 @@ func count(t *testing.T, db *DB, min int64) int64 {
 // query's values, also after the table it reads was replaced.
 func TestRunReusesAStatementPerText(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMemory(t, Config{Threads: 1})
 	if _, err := db.SQL().ExecContext(ctx, `create table t as select range as x from range(10)`); err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +47,7 @@ func TestRunReusesAStatementPerText(t *testing.T) {
 // the query holding it and is closed when that query lets it go.
 func TestStatementsEvictedAfterUse(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMemory(t, Config{Threads: 1})
 	c := newStmts(db.SQL(), 2)
 	held, err := c.get(ctx, `select 1`)
 	if err != nil {
@@ -93,11 +85,7 @@ func TestStatementsEvictedAfterUse(t *testing.T) {
 // org's rows.
 func TestOrgsShareAStatementNotRows(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMemory(t, Config{Threads: 1})
 	if _, err := db.SQL().ExecContext(ctx, `create table m as select * from (values ('org-a', 1.0::DOUBLE), ('org-a', 2.0::DOUBLE), ('org-b', 40.0::DOUBLE)) v(org_id, value)`); err != nil {
 		t.Fatal(err)
 	}
@@ -121,4 +109,11 @@ func TestOrgsShareAStatementNotRows(t *testing.T) {
 	if n := db.stmts.len(); n != 1 {
 		t.Errorf("%d statements for one text, want 1", n)
 	}
+}
+
+// len is how many statements are cached.
+func (c *stmts) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
 }
