@@ -101,7 +101,9 @@ func TestTenantCacheLocalMemory(t *testing.T) {
 func TestTenantCacheOneKeyPerOrg(t *testing.T) {
 	c := testClient(t)
 	suffix := strconv.FormatInt(time.Now().UnixNano(), 36)
-	id := fmt.Sprintf("%08x-abcd-4ef0-abcd-%012x", time.Now().UnixNano()&0xffffffff, time.Now().UnixNano()&0xffffffffffff)
+	// The first block starts with letters so that upper-casing it alone is
+	// a spelling distinct from the id.
+	id := fmt.Sprintf("ab%06x-abcd-4ef0-abcd-%012x", time.Now().UnixNano()&0xffffff, time.Now().UnixNano()&0xffffffffffff)
 	org := tenant.Org{ID: id, Slug: "slug-" + suffix, Isolation: tenant.IsolationRow}
 	user := "user-" + suffix
 	pg := &roles{role: tenant.Admin, org: org}
