@@ -206,7 +206,7 @@ func (a *AuditLog) write(ctx context.Context, entries []audit.Entry) {
 func (a *AuditLog) insertAlone(ctx context.Context, org string, e audit.Entry) {
 	err := a.insertRetrying(ctx, org, []audit.Entry{e})
 	if err != nil && isDataError(err) {
-		err = a.insertRetrying(ctx, org, []audit.Entry{degrade(e, err)})
+		err = a.insertRetrying(ctx, org, []audit.Entry{degrade(e)})
 	}
 	if err != nil {
 		a.logLost(e, err)
@@ -214,15 +214,10 @@ func (a *AuditLog) insertAlone(ctx context.Context, org string, e audit.Entry) {
 }
 
 // degrade keeps who did what, where, when and with which outcome, and
-// drops what the table refused: the user when that user no longer exists
-// (as deleting the user would have done to a stored entry), otherwise the
-// summary, replaced by a note that it could not be kept.
-func degrade(e audit.Entry, err error) audit.Entry {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == foreignKeyViolation && strings.Contains(pe.ConstraintName, "user") {
-		e.UserID = ""
-		return e
-	}
+// drops the summary, replaced by a note that it could not be kept. (An
+// entry whose user no longer exists is not refused: append_audit stores it
+// without the user.)
+func degrade(e audit.Entry) audit.Entry {
 	e.Summary = json.RawMessage(`{"unstorable":true}`)
 	return e
 }
@@ -259,7 +254,9 @@ func (a *AuditLog) insertRetrying(ctx context.Context, org string, es []audit.En
 	return err
 }
 
-// insert stores es, which Storable has made fit the table, in one statement.
+// insert stores es, which Storable has made fit the table, in one statement:
+// append_audit checks the org and the users once for the batch, and stores
+// an entry whose user no longer exists without one.
 func (a *AuditLog) insert(ctx context.Context, es []audit.Entry) error {
 	n := len(es)
 	users, actions, resources, traces := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -275,11 +272,7 @@ func (a *AuditLog) insert(ctx context.Context, es []audit.Entry) error {
 	}
 	t, _ := tenant.FromContext(ctx)
 	return a.db.InTenantTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `
-			insert into audit_log (org_id, user_id, action, resource, summary, status, trace_id, at)
-			select $1::uuid, nullif(u, '')::uuid, act, res, s::jsonb, st, nullif(tr, ''), at
-			from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[])
-			  as x(u, act, res, s, st, tr, at)`,
+		_, err := tx.Exec(ctx, `select append_audit($1::uuid, $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[])`,
 			t.ID(), users, actions, resources, summaries, statuses, traces, ats)
 		return err
 	})

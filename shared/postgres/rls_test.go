@@ -25,7 +25,7 @@ var tenantFixtures = map[string]string{
 	"memberships":  `insert into memberships (org_id, user_id, role) values ('%[1]s', '%[2]s', 'admin')`,
 	"entitlements": `insert into entitlements (org_id, dataset) values ('%[1]s', 'comex_monthly')`,
 	"views":        `insert into views (org_id, owner_id, name, config) values ('%[1]s', '%[2]s', 'v', '{}')`,
-	"audit_log":    `insert into audit_log (org_id, user_id, action, resource, status) values ('%[1]s', '%[2]s', 'read', 'views', 200)`,
+	"audit_log":    `select append_audit('%[1]s', array['%[2]s'], array['read'], array['views'], array[null]::text[], array[200], array[''], array[now()])`,
 	"schedules":    `insert into schedules (org_id, created_by, name, cron, template, format) values ('%[1]s', '%[2]s', 's', '0 8 * * 1', 'standard', 'pdf')`,
 	"reports":      `insert into reports (org_id, requested_by, template, format, idempotency_key) values ('%[1]s', '%[2]s', 'standard', 'pdf', 'k')`,
 	"usage":        `insert into usage (org_id, day, queries) values ('%[1]s', current_date, 1)`,
@@ -194,7 +194,13 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		wantDenied(t, err, stmt)
 		_ = tx.Rollback(ctx)
 	}
+	// Entries are appended through append_audit only, which checks their
+	// org and users: a row inserted directly could name neither.
 	tx := begin(t, app, b.orgA)
+	_, err = tx.Exec(ctx, `insert into audit_log (org_id, user_id, action, resource, status) values ($1, $2, 'read', 'views', 200)`, b.orgA, b.userA)
+	wantDenied(t, err, "a direct insert into audit_log")
+	_ = tx.Rollback(ctx)
+	tx = begin(t, app, b.orgA)
 	defer tx.Rollback(ctx) //nolint:errcheck
 	// Appending is allowed: the log is append-only, not read-only.
 	if _, err := tx.Exec(ctx, fmt.Sprintf(tenantFixtures["audit_log"], b.orgA, b.userA)); err != nil {
