@@ -148,20 +148,36 @@ func (a *AuditLog) run() {
 	for {
 		select {
 		case <-tick.C:
+			a.flush(batch, true)
 		case <-a.full:
+			a.flush(batch, false)
 		case <-a.stop:
-			a.flush(batch)
+			a.flush(batch, true)
 			return
 		}
-		a.flush(batch)
 	}
 }
 
-// flush writes what is queued, a batch at a time, into batch's array.
-func (a *AuditLog) flush(batch []audit.Entry) {
+// flush writes, a batch at a time into batch's array, the entries queued
+// when it starts (all) or, woken by a full batch, full batches only.
+// Entries that arrive while it writes wait for the next full batch or the
+// next tick (at most FlushEvery): a flush that took them as they came
+// would write a steady stream as one transaction per handful that arrived
+// during the previous one.
+func (a *AuditLog) flush(batch []audit.Entry, all bool) {
+	a.mu.Lock()
+	due := len(a.pending)
+	a.mu.Unlock()
 	for {
 		a.mu.Lock()
 		n := min(len(a.pending), a.p.Batch)
+		switch {
+		case all:
+			n = min(n, due)
+		case n < a.p.Batch:
+			n = 0
+		}
+		due -= n
 		batch = append(batch[:0], a.pending[:n]...)
 		a.pending = a.pending[:copy(a.pending, a.pending[n:])]
 		if n > 0 {

@@ -87,6 +87,118 @@ func TestAuditLogWaitsForRoomWhenTheDatabaseFallsBehind(t *testing.T) {
 	t.Logf("%d entries in %d transactions", rows, txs)
 }
 
+// A steady stream is written in full batches: the entries that arrive
+// while a batch is written wait for the next full batch (or the ticker),
+// rather than going out as a transaction of their own once it commits.
+func TestAuditLogWritesAStreamInFullBatches(t *testing.T) {
+	b := setupRLS(t)
+	ctx := context.Background()
+	const batch = 10
+	log := postgres.NewAuditLog(openApp(t, b.db), postgres.AuditParams{FlushEvery: time.Hour, Batch: batch, Wait: time.Minute})
+	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	record := func(from, n int) {
+		for i := range n {
+			log.Record(ctx, audit.Entry{OrgID: b.orgA, UserID: b.userA, Action: "query.run", Resource: fmt.Sprintf("/stream/%d", from+i), Status: 200})
+		}
+	}
+	stored := func() (rows int, sizes []int) {
+		tx := begin(t, owner, b.orgA)
+		defer tx.Rollback(ctx) //nolint:errcheck
+		r, err := tx.Query(ctx, `select count(*) from audit_log where resource like '/stream/%' group by xmin::text`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes, err = pgx.CollectRows(r, pgx.RowTo[int])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range sizes {
+			rows += n
+		}
+		return rows, sizes
+	}
+	waitFor := func(what string, done func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !done(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+		}
+	}
+	// Hold the org's row: the writer's first batch waits on it while more
+	// entries arrive.
+	lock := begin(t, owner, b.orgA)
+	mustExec(t, lock, `select from orgs where id = $1 for update`, b.orgA)
+	record(0, batch)
+	waitFor("the writer never took the first batch", func() bool { n, _ := log.Queued(); return n == 0 })
+	record(batch, batch+3)
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the two full batches were never stored", func() bool { n, _ := stored(); return n >= 2*batch })
+	record(2*batch+3, batch-3) // completes the third batch
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := log.Close(cctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, sizes := stored()
+	if rows != 3*batch {
+		t.Fatalf("%d of %d entries stored", rows, 3*batch)
+	}
+	for _, n := range sizes {
+		if n != batch {
+			t.Errorf("entries went out in transactions of %v; want every one of %d", sizes, batch)
+			break
+		}
+	}
+}
+
+// A flush by the ticker writes what waited when it began: the entries that
+// arrive while it writes wait for the next tick, rather than being chased
+// one small transaction after another for as long as they keep coming.
+func TestAuditLogTickWritesWhatWaited(t *testing.T) {
+	b := setupRLS(t)
+	ctx := context.Background()
+	log := postgres.NewAuditLog(openApp(t, b.db), postgres.AuditParams{FlushEvery: time.Hour, Batch: 100, Wait: time.Minute})
+	defer log.Close(ctx) //nolint:errcheck
+	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	record := func(n int) {
+		for range n {
+			log.Record(ctx, audit.Entry{OrgID: b.orgA, UserID: b.userA, Action: "query.run", Resource: "/tick", Status: 200})
+		}
+	}
+	lock := begin(t, owner, b.orgA)
+	mustExec(t, lock, `select from orgs where id = $1 for update`, b.orgA)
+	record(5)
+	flushed := make(chan struct{})
+	go func() { log.FlushQueued(); close(flushed) }()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if n, _ := log.Queued(); n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the flush never took the waiting entries")
+		}
+	}
+	record(7) // while the flush's batch waits on the lock
+	if err := lock.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-flushed
+	if n, _ := log.Queued(); n != 7 {
+		t.Errorf("after the flush %d entries wait; want the 7 that came during it", n)
+	}
+}
+
 // An entry the audit table refuses costs no other entry its place: a batch
 // that holds NUL and invalid UTF-8 in its text, a summary jsonb refuses, a
 // summary whose jsonb text passes 2 KB although its compact JSON does not,

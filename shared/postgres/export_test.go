@@ -31,6 +31,10 @@ func (a *AuditLog) Queued() (n, capacity int) {
 	return len(a.pending), a.p.Buffer
 }
 
+// FlushQueued writes what the audit writer's queue holds now, as its
+// ticker does.
+func (a *AuditLog) FlushQueued() { a.flush(nil, true) }
+
 // MigrateUpTo applies the migrations up to and including version, as the
 // owner; tests of a migration set up the rows it meets.
 func MigrateUpTo(ctx context.Context, ownerURL string, version int64) error {
