@@ -95,11 +95,7 @@ func TestAuditLogWritesAStreamInFullBatches(t *testing.T) {
 	ctx := context.Background()
 	const batch = 10
 	log := postgres.NewAuditLog(openApp(t, b.db), postgres.AuditParams{FlushEvery: time.Hour, Batch: batch, Wait: time.Minute})
-	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
+	owner := connect(t, b.db.OwnerURL)
 	record := func(from, n int) {
 		for i := range n {
 			log.Record(ctx, audit.Entry{OrgID: b.orgA, UserID: b.userA, Action: "query.run", Resource: fmt.Sprintf("/stream/%d", from+i), Status: 200})
@@ -166,11 +162,7 @@ func TestAuditLogTickWritesWhatWaited(t *testing.T) {
 	ctx := context.Background()
 	log := postgres.NewAuditLog(openApp(t, b.db), postgres.AuditParams{FlushEvery: time.Hour, Batch: 100, Wait: time.Minute})
 	defer log.Close(ctx) //nolint:errcheck
-	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
+	owner := connect(t, b.db.OwnerURL)
 	record := func(n int) {
 		for range n {
 			log.Record(ctx, audit.Entry{OrgID: b.orgA, UserID: b.userA, Action: "query.run", Resource: "/tick", Status: 200})

@@ -10,6 +10,17 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// connect opens a connection for the test's length.
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
 // appendEntry appends one entry of user (a uuid, or "" for none) to org's
 // audit log in tx, through append_audit as the app does.
 func appendEntry(tx pgx.Tx, org, user, resource string) error {
@@ -63,16 +74,8 @@ func newUser(t *testing.T, owner *pgx.Conn, name string) string {
 func TestAuditAppendKeepsWhatTheKeysKept(t *testing.T) {
 	b := setupRLS(t)
 	ctx := context.Background()
-	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
-	app, err := pgx.Connect(ctx, b.db.AppURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Close(ctx)
+	owner := connect(t, b.db.OwnerURL)
+	app := connect(t, b.db.AppURL)
 
 	var gone string
 	if err := owner.QueryRow(ctx, `select gen_random_uuid()::text`).Scan(&gone); err != nil {
@@ -96,7 +99,7 @@ func TestAuditAppendKeepsWhatTheKeysKept(t *testing.T) {
 	}
 
 	tx := begin(t, app, gone)
-	err = appendEntry(tx, gone, b.userA, "nowhere")
+	err := appendEntry(tx, gone, b.userA, "nowhere")
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != "23503" {
 		t.Errorf("a batch for an org that does not exist: %v, want foreign_key_violation (23503)", err)
@@ -138,21 +141,9 @@ func TestAuditAppendHoldsItsUsersUntilCommit(t *testing.T) {
 	b := setupRLS(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	owner, err := pgx.Connect(ctx, b.db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close(ctx)
-	watcher, err := pgx.Connect(ctx, b.db.OwnerURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watcher.Close(ctx)
-	app, err := pgx.Connect(ctx, b.db.AppURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Close(ctx)
+	owner := connect(t, b.db.OwnerURL)
+	watcher := connect(t, b.db.OwnerURL)
+	app := connect(t, b.db.AppURL)
 
 	userC := newUser(t, owner, "uid-c")
 	batch := begin(t, app, b.orgA)
