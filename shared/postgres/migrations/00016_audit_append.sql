@@ -8,8 +8,11 @@
 -- (FOR KEY SHARE, as those checks did), so neither can be deleted before the
 -- batch commits, refuses a batch whose org does not exist (foreign_key_violation,
 -- as the key did), and stores an entry whose user no longer exists without
--- one, as ON DELETE SET NULL would have made it. The app role appends only
--- through append_audit. The deletes the keys cascaded are triggers now:
+-- one, as ON DELETE SET NULL would have made it. The app appends only
+-- through append_audit; the app role keeps its INSERT grant for the
+-- revisions still serving while this one deploys (migrations expand first,
+-- see cloudbuild.yaml), and a later release revokes it. The deletes the
+-- keys cascaded are triggers now:
 -- deleting an org deletes its entries, deleting a user clears it from
 -- theirs. audit_log stays FORCE'd for its owner too, so append_audit, which
 -- runs as the owner, writes only into the org the transaction names, and
@@ -85,10 +88,8 @@ CREATE TRIGGER audit_log_forget_user AFTER DELETE ON users FOR EACH ROW EXECUTE 
 REVOKE ALL ON FUNCTION append_audit(uuid, text[], text[], text[], text[], integer[], text[], timestamptz[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION audit_log_forget_org(), audit_log_forget_user() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION append_audit(uuid, text[], text[], text[], text[], integer[], text[], timestamptz[]) TO mirante_app;
-REVOKE INSERT ON audit_log FROM mirante_app;
 
 -- +goose Down
-GRANT INSERT ON audit_log TO mirante_app;
 DROP TRIGGER audit_log_forget_user ON users;
 DROP TRIGGER audit_log_forget_org ON orgs;
 DROP FUNCTION audit_log_forget_user();
