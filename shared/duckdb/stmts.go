@@ -38,9 +38,7 @@ func newStmts(db *sql.DB, max int) *stmts {
 func (c *stmts) get(ctx context.Context, query string) (*stmt, error) {
 	c.mu.Lock()
 	if e, ok := c.bySQL[query]; ok {
-		c.lru.MoveToFront(e)
-		s := e.Value.(*stmt)
-		s.users++
+		s := c.use(e)
 		c.mu.Unlock()
 		return s, nil
 	}
@@ -54,9 +52,7 @@ func (c *stmts) get(ctx context.Context, query string) (*stmt, error) {
 	if e, ok := c.bySQL[query]; ok {
 		// Prepared meanwhile by another query: keep one.
 		_ = st.Close()
-		s := e.Value.(*stmt)
-		s.users++
-		return s, nil
+		return c.use(e), nil
 	}
 	s := &stmt{sql: query, st: st, users: 1}
 	c.bySQL[query] = c.lru.PushFront(s)
@@ -64,6 +60,15 @@ func (c *stmts) get(ctx context.Context, query string) (*stmt, error) {
 		c.evict(c.lru.Back())
 	}
 	return s, nil
+}
+
+// use marks a cached statement most recently used and held by one more
+// query. c.mu is held.
+func (c *stmts) use(e *list.Element) *stmt {
+	c.lru.MoveToFront(e)
+	s := e.Value.(*stmt)
+	s.users++
+	return s
 }
 
 func (c *stmts) put(s *stmt) {
