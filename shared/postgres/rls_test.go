@@ -194,7 +194,13 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		wantDenied(t, err, stmt)
 		_ = tx.Rollback(ctx)
 	}
+	// Entries are appended through append_audit only, which checks their
+	// org and users: a row inserted directly could name neither.
 	tx := begin(t, app, b.orgA)
+	_, err = tx.Exec(ctx, `insert into audit_log (org_id, user_id, action, resource, status) values ($1, $2, 'read', 'views', 200)`, b.orgA, b.userA)
+	wantDenied(t, err, "a direct insert into audit_log")
+	_ = tx.Rollback(ctx)
+	tx = begin(t, app, b.orgA)
 	defer tx.Rollback(ctx) //nolint:errcheck
 	// Appending is allowed: the log is append-only, not read-only.
 	if _, err := tx.Exec(ctx, fmt.Sprintf(tenantFixtures["audit_log"], b.orgA, b.userA)); err != nil {
