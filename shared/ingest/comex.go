@@ -49,14 +49,14 @@ var comexMUNContract = &Contract{Source: "comex", Layout: "mun", Columns: []Colu
 // comexUFs is what SG_UF_NCM may hold: the values of the landing enum
 // landing.comex_uf, Comex Stat's UF table (UF.csv: the 27 states and the
 // pseudo-UFs), read from its model so that the loader and the warehouse
-// share one list. Each value maps to itself as an interface value, boxed
-// once, so that a row lands its UF without boxing (allocating) it again.
+// share one list. Each value maps to itself, so that a landed row holds
+// the list's string, not a piece of its record.
 var comexUFs = enumValues("landing_comex_ncm", "landing.comex_uf")
 
 // enumValues reads the values of a CREATE TYPE ... AS ENUM in a DuckDB
 // model (embedded: a model without it is a build mistake, hence the panic),
-// each to itself boxed.
-func enumValues(model, typ string) map[string]any {
+// each to itself.
+func enumValues(model, typ string) map[string]string {
 	text, err := Model("duckdb", model)
 	if err != nil {
 		panic(err)
@@ -65,17 +65,17 @@ func enumValues(model, typ string) map[string]any {
 	if def == nil {
 		panic(fmt.Sprintf("model %s does not create the enum %s", model, typ))
 	}
-	out := map[string]any{}
+	out := map[string]string{}
 	for _, v := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(def[1], -1) {
 		out[v[1]] = v[1]
 	}
 	return out
 }
 
-// comexUF is column i as a Comex Stat UF, upper-cased, boxed once per UF
-// (comexUFs); a value UF.csv does not have is refused (the landing enum
-// could not hold it).
-func (r *row) comexUF(i int) any {
+// comexUF is column i as a Comex Stat UF, upper-cased, as comexUFs holds
+// it; a value UF.csv does not have is refused (the landing enum could not
+// hold it).
+func (r *row) comexUF(i int) string {
 	s := strings.ToUpper(r.text(i))
 	v, ok := comexUFs[s]
 	if s != "" && !ok {
@@ -221,28 +221,38 @@ func loadComexNCM(j *job, rd *delim.Reader, header []string, flow string) error 
 	if err != nil {
 		return err
 	}
-	vals := make([]any, 0, len(columns))
-	// The period's values are checked and boxed once per period, not once
-	// per row: a file holds a few months, in runs. lastPeriod starts at no
-	// valid period, so the first record is always checked.
-	lastPeriod, boxed := [2]int64{-1, -1}, [2]any{}
+	// The period's values are checked once per period, not once per row: a
+	// file holds a few months, in runs. lastPeriod starts at no valid
+	// period, so the first record is always checked.
+	lastPeriod := [2]int64{-1, -1}
 	err = j.landEach(rd, b, l, func(r *row) error {
 		year, month := r.int(0), r.int(1)
 		if lastPeriod != [2]int64{year, month} {
 			if err := j.comexMonth(r, year, month); err != nil {
 				return err
 			}
-			lastPeriod, boxed = [2]int64{year, month}, [2]any{year, month}
+			lastPeriod = [2]int64{year, month}
 		}
-		vals = append(vals[:0], boxed[0], boxed[1], r.codeNum(2), r.codeNum(3), r.codeNum(4), r.comexUF(5), r.codeNum(6), r.codeNum(7),
-			r.int(8), r.int(9), r.int(10))
+		l.begin(r.line)
+		l.int(year)
+		l.int(month)
+		l.intOrNull(r.codeInt(2))
+		l.intOrNull(r.codeInt(3))
+		l.intOrNull(r.codeInt(4))
+		l.text(r.comexUF(5))
+		l.intOrNull(r.codeInt(6))
+		l.intOrNull(r.codeInt(7))
+		l.int(r.int(8))
+		l.int(r.int(9))
+		l.int(r.int(10))
 		if imp {
-			vals = append(vals, r.int(11), r.int(12))
+			l.int(r.int(11))
+			l.int(r.int(12))
 		}
 		if err := r.err(); err != nil {
 			return err
 		}
-		return l.add(r.line, vals...)
+		return l.end()
 	})
 	if err != nil {
 		return err
@@ -276,17 +286,25 @@ func loadComexMun(j *job, rd *delim.Reader, header []string, flow string) error 
 		if err := j.comexMonth(r, year, month); err != nil {
 			return err
 		}
-		coMun := r.codeNum(5)
+		coMun, munOK := r.codeInt(5)
 		for i, w := range comexMunWithout {
-			if coMun == w.code {
+			if munOK && coMun == w.code {
 				without[i]++
 			}
 		}
-		sh4, pais, uf, kg, fob := r.codeNum(2), r.codeNum(3), strings.ToUpper(r.text(4)), r.int(6), r.int(7)
+		l.begin(r.line)
+		l.int(year)
+		l.int(month)
+		l.intOrNull(r.codeInt(2))
+		l.intOrNull(r.codeInt(3))
+		l.text(strings.ToUpper(r.text(4)))
+		l.intOrNull(coMun, munOK)
+		l.int(r.int(6))
+		l.int(r.int(7))
 		if err := r.err(); err != nil {
 			return err
 		}
-		return l.add(r.line, year, month, sh4, pais, uf, coMun, kg, fob)
+		return l.end()
 	})
 	if err != nil {
 		return err

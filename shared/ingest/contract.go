@@ -232,15 +232,15 @@ func (r *row) code(i int) string {
 	return c
 }
 
-// codeNum returns column i, a code of the contract's width (which must be
-// set), as a number (see delim.CodeNum), or nil when it is empty and may
-// be. Anything else is refused by code, with code's reasons.
-func (r *row) codeNum(i int) any {
+// codeInt returns column i, a code of the contract's width (which must be
+// set), as a number (see delim.CodeNum), or ok false when it is empty and
+// may be. Anything else is refused by code, with code's reasons.
+func (r *row) codeInt(i int) (n int64, ok bool) {
 	if n, ok := delim.CodeNum(r.raw(i), r.b.c.Columns[i].Width); ok {
-		return n
+		return n, true
 	}
 	r.code(i)
-	return nil
+	return 0, false
 }
 
 // int returns column i as an integer.

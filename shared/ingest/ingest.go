@@ -213,7 +213,9 @@ func (j *job) read(start time.Time) (string, error) {
 		rep.Watermark = j.watermark
 	}
 	for _, l := range j.landers {
-		l.hashRows()
+		if err := l.close(); err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(j.content.Sum(nil)), nil
 }

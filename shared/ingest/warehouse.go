@@ -36,18 +36,21 @@ type Const struct {
 
 // lander writes a file's typed rows to one landing table with the file's
 // sha256 and each row's line number, and feeds the load's content hash.
-// Parsing and appending overlap: full batches of rows go to a goroutine
-// that appends them while the next batch is parsed. No other statement may
-// run on the connection while a lander is open.
+// Parsing overlaps with the rest: full batches go to a goroutine that adds
+// them to the content hash and appends them while the next batch is
+// parsed. A row is written with begin, one value per column in the order
+// given to land, then end; a row begun again before its end is dropped.
+// One lander is open at a time in a load, and no other statement runs on
+// its connection meanwhile.
 type lander struct {
 	j     *job
 	width int
-	batch [][]driver.Value
-	n     int
-	buf   []byte
+	batch *Batch
+	n     int // rows ended in batch
+	col   int // next column of the row being written
 	count int64
-	full  chan [][]driver.Value
-	free  chan [][]driver.Value
+	full  chan *Batch
+	free  chan *Batch
 	done  chan error
 	// failed is set by the appending goroutine when it stops on an error.
 	failed atomic.Bool
@@ -68,100 +71,182 @@ func (j *job) land(table string, columns ...string) (*lander, error) {
 
 // landConst is land with columns holding one value for the whole file.
 func (j *job) landConst(table string, consts []Const, columns ...string) (*lander, error) {
+	for _, l := range j.landers {
+		if !l.closed {
+			return nil, fmt.Errorf("landing %s while another landing table is open", table)
+		}
+	}
 	t := AppendTarget{Schema: "landing", Table: table, Columns: append([]string{"line"}, columns...),
 		Consts: append([]Const{{Column: "file_sha256", Value: j.SHA256}}, consts...)}
 	a, err := j.sess.Land(j.ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range j.landers {
-		l.hashRows() // the content hash takes the rows in the order they came
-	}
 	j.content.Write([]byte(table))
 	for _, c := range consts {
 		j.content.Write(appendValue([]byte(c.Column), c.Value))
 	}
-	l := &lander{j: j, width: len(t.Columns), full: make(chan [][]driver.Value, 2), free: make(chan [][]driver.Value, 3), done: make(chan error, 1)}
+	l := &lander{j: j, width: len(t.Columns), full: make(chan *Batch, 2), free: make(chan *Batch, 3), done: make(chan error, 1)}
 	for i := 0; i < 3; i++ {
-		b := make([][]driver.Value, landBatch)
-		for k := range b {
-			b[k] = make([]driver.Value, l.width)
-		}
-		l.free <- b
+		l.free <- newBatch(l.width, landBatch)
 	}
 	l.batch = <-l.free
 	j.landers = append(j.landers, l)
-	go func() {
-		var err error
-		for b := range l.full {
-			if err == nil {
-				for _, r := range b {
-					if err = a.AppendRow(r...); err != nil {
-						l.failed.Store(true)
-						break
-					}
-				}
-			}
-			l.free <- b[:cap(b)]
-		}
-		if cerr := a.Close(); err == nil {
-			err = cerr
-		}
-		l.done <- err
-	}()
+	go l.appendAll(a)
 	return l, nil
+}
+
+// appendAll adds the batches sent to it to the content hash, in the order
+// they came, and appends them until full is closed: whole, to an engine
+// that takes batches, else row by row. After an error it only hands
+// batches back.
+func (l *lander) appendAll(a Appender) {
+	var err error
+	ba, batched := a.(BatchAppender)
+	row := make([]driver.Value, l.width)
+	var buf []byte
+	for b := range l.full {
+		if err == nil {
+			buf = l.hashBatch(buf, b)
+		}
+		if err == nil && batched {
+			err = ba.AppendBatch(b)
+		}
+		for i := 0; err == nil && !batched && i < b.Len; i++ {
+			for c := range b.Cols {
+				row[c] = b.Cols[c].Value(i)
+			}
+			err = a.AppendRow(row...)
+		}
+		if err != nil {
+			l.failed.Store(true)
+		}
+		l.free <- b
+	}
+	l.j.content.Write(buf)
+	if cerr := a.Close(); err == nil {
+		err = cerr
+	}
+	l.done <- err
+}
+
+// hashBatch serialises the batch's rows after buf, every column but the
+// line, and writes buf to the content hash each time it passes 32 KB (the
+// hash is the same, and its per-call cost is paid once per buffer).
+func (l *lander) hashBatch(buf []byte, b *Batch) []byte {
+	for i := 0; i < b.Len; i++ {
+		for c := 1; c < len(b.Cols); c++ {
+			col := &b.Cols[c]
+			switch col.Kind[i] {
+			case CellInt:
+				buf = appendInt(buf, col.Int[i])
+			case CellText:
+				buf = appendText(buf, col.Text[i])
+			case CellOther:
+				buf = appendValue(buf, col.Other[i])
+			default:
+				buf = append(buf, 0)
+			}
+		}
+		if len(buf) >= 32<<10 {
+			l.j.content.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	return buf
 }
 
 // add lands one row: the values in the order of the columns given to land.
 func (l *lander) add(line int, vals ...any) error {
-	r := l.batch[l.n]
-	r[0] = int64(line)
-	for i, v := range vals {
-		r[1+i] = v
+	if len(vals) != l.width-1 {
+		return fmt.Errorf("landing %d values into %d columns", len(vals), l.width-1)
 	}
+	l.begin(line)
 	for _, v := range vals {
-		l.buf = appendValue(l.buf, v)
+		l.value(v)
 	}
-	if len(l.buf) >= 32<<10 {
-		l.hashRows()
+	return l.end()
+}
+
+// begin starts the row of a line.
+func (l *lander) begin(line int) {
+	l.batch.Cols[0].setInt(l.n, int64(line))
+	l.col = 1
+}
+
+// int, text, null and value write the row's next column.
+func (l *lander) int(v int64) {
+	l.batch.Cols[l.col].setInt(l.n, v)
+	l.col++
+}
+
+func (l *lander) text(s string) {
+	l.batch.Cols[l.col].setText(l.n, s)
+	l.col++
+}
+
+func (l *lander) null() {
+	l.batch.Cols[l.col].Kind[l.n] = CellNull
+	l.col++
+}
+
+// intOrNull writes v, or NULL when !ok.
+func (l *lander) intOrNull(v int64, ok bool) {
+	if ok {
+		l.int(v)
+	} else {
+		l.null()
 	}
+}
+
+func (l *lander) value(v any) {
+	switch x := v.(type) {
+	case nil:
+		l.null()
+	case int64:
+		l.int(x)
+	case string:
+		l.text(x)
+	default:
+		l.batch.Cols[l.col].setOther(l.n, v)
+		l.col++
+	}
+}
+
+// end lands the row begun last.
+func (l *lander) end() error {
+	if l.col != l.width {
+		return fmt.Errorf("landing a row of %d columns into %d", l.col, l.width)
+	}
+	l.col = 0
 	l.count++
 	l.n++
-	if l.n == len(l.batch) {
+	if l.n == landBatch {
 		return l.send()
 	}
 	return nil
-}
-
-// hashRows adds the rows serialised since the last call to the content
-// hash: one Write per 32 KB rather than one per row (the hash is the same,
-// and the per-call cost is paid once per buffer, not once per row).
-func (l *lander) hashRows() {
-	if len(l.buf) > 0 {
-		l.j.content.Write(l.buf)
-		l.buf = l.buf[:0]
-	}
 }
 
 func (l *lander) send() error {
 	if l.failed.Load() {
 		return l.close() // returns the appender's error
 	}
-	l.full <- l.batch[:l.n]
+	l.batch.Len = l.n
+	l.full <- l.batch
 	l.batch, l.n = <-l.free, 0
 	return nil
 }
 
-// close waits for the rows to be appended; a load that fails while a
-// lander is open closes it too (see job.closeLanders).
+// close waits for the rows to be hashed and appended; a load that fails
+// while a lander is open closes it too (see job.closeLanders).
 func (l *lander) close() error {
 	if l.closed {
 		return nil
 	}
 	l.closed = true
-	l.hashRows()
 	if l.n > 0 {
-		l.full <- l.batch[:l.n]
+		l.batch.Len = l.n
+		l.full <- l.batch
 		l.n = 0
 	}
 	close(l.full)
@@ -181,12 +266,9 @@ func appendValue(b []byte, v any) []byte {
 	case nil:
 		return append(b, 0)
 	case string:
-		b = append(b, 1)
-		b = binary.AppendUvarint(b, uint64(len(x)))
-		return append(b, x...)
+		return appendText(b, x)
 	case int64:
-		b = append(b, 2)
-		return binary.LittleEndian.AppendUint64(b, uint64(x))
+		return appendInt(b, x)
 	case float64:
 		b = append(b, 3)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
@@ -200,6 +282,17 @@ func appendValue(b []byte, v any) []byte {
 		return binary.LittleEndian.AppendUint64(b, uint64(x.Unix()))
 	}
 	return append(b, fmt.Sprint(v)...)
+}
+
+func appendText(b []byte, s string) []byte {
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendInt(b []byte, v int64) []byte {
+	b = append(b, 2)
+	return binary.LittleEndian.AppendUint64(b, uint64(v))
 }
 
 //go:embed models/duckdb/*.sql models/bigquery/*.sql
