@@ -21,15 +21,8 @@ import (
 // that writes them as literals. Close drops the defaults again; a failed
 // load rolls them back with everything else.
 func OpenAppender(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) (ingest.Appender, error) {
-	for _, c := range t.Consts {
-		lit, err := literal(c.Value)
-		if err != nil {
-			return nil, fmt.Errorf("appender: column %s: %w", c.Column, err)
-		}
-		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT %s", t.Schema, t.Table, c.Column, lit)
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("appender: %w", err)
-		}
+	if err := setDefaults(ctx, conn, t); err != nil {
+		return nil, err
 	}
 	var a *duckdbdriver.Appender
 	err := conn.Raw(func(dc any) error {
@@ -45,6 +38,32 @@ func OpenAppender(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) (i
 		return nil, err
 	}
 	return &ingestAppender{ctx: ctx, a: a, conn: conn, t: t}, nil
+}
+
+// setDefaults makes the target's constants its columns' DEFAULT.
+func setDefaults(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) error {
+	for _, c := range t.Consts {
+		lit, err := literal(c.Value)
+		if err != nil {
+			return fmt.Errorf("appender: column %s: %w", c.Column, err)
+		}
+		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT %s", t.Schema, t.Table, c.Column, lit)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("appender: %w", err)
+		}
+	}
+	return nil
+}
+
+// dropDefaults undoes setDefaults, also after ctx ended.
+func dropDefaults(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) error {
+	for _, c := range t.Consts {
+		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s DROP DEFAULT", t.Schema, t.Table, c.Column)
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), q); err != nil {
+			return fmt.Errorf("appender: %w", err)
+		}
+	}
+	return nil
 }
 
 // literal writes a constant as SQL; text is quoted, so a sha256 or a report
@@ -74,11 +93,5 @@ func (p *ingestAppender) Close() error {
 	if err := p.a.Close(); err != nil {
 		return err
 	}
-	for _, c := range p.t.Consts {
-		q := fmt.Sprintf("ALTER TABLE %s.%s ALTER COLUMN %s DROP DEFAULT", p.t.Schema, p.t.Table, c.Column)
-		if _, err := p.conn.ExecContext(context.WithoutCancel(p.ctx), q); err != nil {
-			return fmt.Errorf("appender: %w", err)
-		}
-	}
-	return nil
+	return dropDefaults(p.ctx, p.conn, p.t)
 }

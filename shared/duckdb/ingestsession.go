@@ -17,8 +17,8 @@ type AppenderFunc func(ctx context.Context, conn *sql.Conn, t ingest.AppendTarge
 
 // Ingest is the ingest engine over a DuckDB warehouse: a load is one
 // transaction on one connection (a two-step load, two), and its rows land
-// through DuckDB's appender.
-func Ingest(wh *sql.DB) ingest.Engine { return engine{db: wh, open: OpenAppender} }
+// in batches through a table function (OpenBatchAppender).
+func Ingest(wh *sql.DB) ingest.Engine { return engine{db: wh, open: OpenBatchAppender} }
 
 // PortableIngest is Ingest landing rows through batched INSERTs
 // (InsertAppender), the path any SQL engine takes.
