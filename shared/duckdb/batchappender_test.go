@@ -101,17 +101,24 @@ func landBatches(t *testing.T, ctx context.Context, conn *sql.Conn, open Appende
 	return err
 }
 
+// landingConn is a connection to a throwaway warehouse, closed when the
+// test ends.
+func landingConn(t *testing.T) (context.Context, *sql.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := openMemory(t, Config{}).SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return ctx, conn
+}
+
 // The batch appender lands what DuckDB's row appender lands, row for row:
 // a batch longer than a chunk, NULLs that come and go between chunks, every
 // type a landing table has, and the file's constant on every row.
 func TestBatchAppenderLandsWhatTheRowAppenderLands(t *testing.T) {
-	ctx := context.Background()
-	db := openMemory(t, Config{})
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	ctx, conn := landingConn(t)
 	batches := []*ingest.Batch{mixedBatch(0, 5000), mixedBatch(5000, 10)}
 	if err := landBatches(t, ctx, conn, OpenBatchAppender, "batched", batches...); err != nil {
 		t.Fatal(err)
@@ -147,13 +154,7 @@ func TestBatchAppenderLandsWhatTheRowAppenderLands(t *testing.T) {
 // the error, and the transaction lands nothing; so does a context that ends
 // while the INSERT waits for a batch.
 func TestBatchAppenderRefusesWhatTheTableCannotHold(t *testing.T) {
-	ctx := context.Background()
-	db := openMemory(t, Config{})
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	ctx, conn := landingConn(t)
 	wide := mixedBatch(0, 3000)
 	wide.Cols[2].Int[2500] = 40000 // SMALLINT
 	notUF := mixedBatch(0, 10)
@@ -193,13 +194,7 @@ func TestBatchAppenderRefusesWhatTheTableCannotHold(t *testing.T) {
 // would wait for the connection forever); a column type the function does
 // not carry gets the row appender.
 func TestBatchAppenderOneAtATime(t *testing.T) {
-	ctx := context.Background()
-	db := openMemory(t, Config{})
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	ctx, conn := landingConn(t)
 	for _, table := range []string{"first", "second"} {
 		if _, err := conn.ExecContext(ctx, strings.Replace(landingDDL, "%s", table, 1)); err != nil {
 			t.Fatal(err)
