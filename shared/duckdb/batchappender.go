@@ -39,14 +39,14 @@ var (
 // Close, the connection runs nothing else: a second appender on it is
 // refused.
 func OpenBatchAppender(ctx context.Context, conn *sql.Conn, t ingest.AppendTarget) (ingest.Appender, error) {
-	if _, busy := landingConns.Load(conn); busy {
+	if _, busy := landingConns.LoadOrStore(conn, true); busy {
 		return nil, fmt.Errorf("landing %s.%s: another landing is open on the connection", t.Schema, t.Table)
 	}
 	infos, ok := landingColumns(t.Types)
 	if !ok || len(infos) != len(t.Columns) {
+		landingConns.Delete(conn)
 		return OpenAppender(ctx, conn, t)
 	}
-	landingConns.Store(conn, true)
 	fail := func(err error) (ingest.Appender, error) {
 		landingConns.Delete(conn)
 		return nil, err
