@@ -33,7 +33,7 @@ var (
 // (ingest.BatchAppender): one INSERT ... SELECT runs on conn for the
 // appender's life and reads each batch through the table function
 // mirante_landing, which copies the loader's integers and text into
-// DuckDB's vectors unboxed. The per-file constants are the columns'
+// DuckDB's vectors unboxed, on two of DuckDB's threads (see insert). The per-file constants are the columns'
 // DEFAULT for the load, as with OpenAppender. A target with a column type
 // the function does not carry gets OpenAppender's appender instead. Until
 // Close, the connection runs nothing else: a second appender on it is
@@ -65,9 +65,7 @@ func OpenBatchAppender(ctx context.Context, conn *sql.Conn, t ingest.AppendTarge
 		t.Schema, t.Table, strings.Join(t.Columns, ", "), landingFunction)
 	go func() {
 		defer close(a.finished)
-		if _, err := conn.ExecContext(ctx, q, name); err != nil {
-			a.err = fmt.Errorf("landing %s.%s: %w", t.Schema, t.Table, err)
-		}
+		a.err = a.insert(q, name)
 	}()
 	return a, nil
 }
@@ -123,6 +121,25 @@ type batchAppender struct {
 	closed   bool
 }
 
+// insert runs the landing's INSERT with the session's insertion order off,
+// so that DuckDB writes the chunks on more than one thread: the landing
+// table's rows are in no order (every reader orders by line or groups),
+// while the content hash takes them in the file's order before they come
+// here.
+func (a *batchAppender) insert(q, name string) error {
+	if _, err := a.conn.ExecContext(a.ctx, "SET SESSION preserve_insertion_order = false"); err != nil {
+		return fmt.Errorf("landing %s.%s: %w", a.t.Schema, a.t.Table, err)
+	}
+	_, err := a.conn.ExecContext(a.ctx, q, name)
+	if _, rerr := a.conn.ExecContext(context.WithoutCancel(a.ctx), "RESET SESSION preserve_insertion_order"); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("landing %s.%s: %w", a.t.Schema, a.t.Table, err)
+	}
+	return nil
+}
+
 func (a *batchAppender) AppendBatch(b *ingest.Batch) error {
 	if b.Len == 0 {
 		return nil
@@ -176,9 +193,9 @@ func (a *batchAppender) Close() error {
 }
 
 // landingUDF binds mirante_landing(name) to the named feed.
-var landingUDF = duckdbdriver.ChunkTableFunction{
+var landingUDF = duckdbdriver.ParallelChunkTableFunction{
 	Config: duckdbdriver.TableFunctionConfig{Arguments: []duckdbdriver.TypeInfo{varcharInfo()}},
-	BindArguments: func(_ map[string]any, args ...any) (duckdbdriver.ChunkTableSource, error) {
+	BindArguments: func(_ map[string]any, args ...any) (duckdbdriver.ParallelChunkTableSource, error) {
 		name, _ := args[0].(string)
 		f, ok := feeds.Load(name)
 		if !ok {
@@ -196,38 +213,51 @@ func varcharInfo() duckdbdriver.TypeInfo {
 	return ti
 }
 
-// landingSource is one INSERT's reading of its feed. A batch longer than a
-// chunk is copied over several calls; consumed is said once it is all in.
+// landingSource is one INSERT's reading of its feed, on up to
+// landingThreads of DuckDB's threads: each takes the next batch whole. A
+// batch longer than a chunk is copied over several calls of the thread
+// that took it; consumed is said once it is all in.
 type landingSource struct {
-	f   *feed
+	f *feed
+}
+
+// landingThreads is how many of DuckDB's threads write a landing.
+const landingThreads = 2
+
+// landingCursor is a thread's batch in progress.
+type landingCursor struct {
 	cur *ingest.Batch
 	off int
 }
 
 func (s *landingSource) ColumnInfos() []duckdbdriver.ColumnInfo     { return s.f.infos }
 func (s *landingSource) Cardinality() *duckdbdriver.CardinalityInfo { return nil }
-func (s *landingSource) Init()                                      {}
+func (s *landingSource) NewLocalState() any                         { return &landingCursor{} }
+func (s *landingSource) Init() duckdbdriver.ParallelTableSourceInfo {
+	return duckdbdriver.ParallelTableSourceInfo{MaxThreads: landingThreads}
+}
 
-func (s *landingSource) FillChunk(c duckdbdriver.DataChunk) error {
-	if s.cur == nil {
+func (s *landingSource) FillChunk(local any, c duckdbdriver.DataChunk) error {
+	lc := local.(*landingCursor)
+	if lc.cur == nil {
 		select {
 		case b, ok := <-s.f.batches:
 			if !ok {
 				return c.SetSize(0)
 			}
-			s.cur, s.off = b, 0
+			lc.cur, lc.off = b, 0
 		case <-s.f.ctx.Done():
 			return s.f.ctx.Err()
 		}
 	}
-	n := min(s.cur.Len-s.off, duckdbdriver.GetDataChunkCapacity())
-	for k := range s.cur.Cols {
-		if err := fillColumn(c, k, &s.cur.Cols[k], s.off, n); err != nil {
+	n := min(lc.cur.Len-lc.off, duckdbdriver.GetDataChunkCapacity())
+	for k := range lc.cur.Cols {
+		if err := fillColumn(c, k, &lc.cur.Cols[k], lc.off, n); err != nil {
 			return err
 		}
 	}
-	if s.off += n; s.off == s.cur.Len {
-		s.cur = nil
+	if lc.off += n; lc.off == lc.cur.Len {
+		lc.cur = nil
 		s.f.consumed <- struct{}{}
 	}
 	return c.SetSize(n)

@@ -114,9 +114,11 @@ func landingConn(t *testing.T) (context.Context, *sql.Conn) {
 	return ctx, conn
 }
 
-// The batch appender lands what DuckDB's row appender lands, row for row:
-// a batch longer than a chunk, NULLs that come and go between chunks, every
-// type a landing table has, and the file's constant on every row.
+// The batch appender lands what DuckDB's row appender lands, row for row
+// (in another order: it writes on two threads): a batch longer than a
+// chunk, NULLs that come and go between chunks, every type a landing table
+// has, and the file's constant on every row; and it leaves the connection's
+// insertion order on again.
 func TestBatchAppenderLandsWhatTheRowAppenderLands(t *testing.T) {
 	ctx, conn := landingConn(t)
 	batches := []*ingest.Batch{mixedBatch(0, 5000), mixedBatch(5000, 10)}
@@ -140,6 +142,13 @@ func TestBatchAppenderLandsWhatTheRowAppenderLands(t *testing.T) {
 	}
 	if diff != 0 {
 		t.Errorf("%d rows differ between the batch appender's table and the row appender's", diff)
+	}
+	var ordered bool
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('preserve_insertion_order')`).Scan(&ordered); err != nil {
+		t.Fatal(err)
+	}
+	if !ordered {
+		t.Error("preserve_insertion_order is still off on the connection after the landing")
 	}
 	var def sql.NullString
 	if err := conn.QueryRowContext(ctx, `SELECT column_default FROM information_schema.columns WHERE table_name = 'batched' AND column_name = 'file'`).Scan(&def); err != nil {
