@@ -127,12 +127,12 @@ type batchAppender struct {
 // while the content hash takes them in the file's order before they come
 // here.
 func (a *batchAppender) insert(q, name string) error {
-	if _, err := a.conn.ExecContext(a.ctx, "SET SESSION preserve_insertion_order = false"); err != nil {
-		return fmt.Errorf("landing %s.%s: %w", a.t.Schema, a.t.Table, err)
-	}
-	_, err := a.conn.ExecContext(a.ctx, q, name)
-	if _, rerr := a.conn.ExecContext(context.WithoutCancel(a.ctx), "RESET SESSION preserve_insertion_order"); err == nil {
-		err = rerr
+	_, err := a.conn.ExecContext(a.ctx, "SET SESSION preserve_insertion_order = false")
+	if err == nil {
+		_, err = a.conn.ExecContext(a.ctx, q, name)
+		if _, rerr := a.conn.ExecContext(context.WithoutCancel(a.ctx), "RESET SESSION preserve_insertion_order"); err == nil {
+			err = rerr
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("landing %s.%s: %w", a.t.Schema, a.t.Table, err)
@@ -157,16 +157,9 @@ func (a *batchAppender) AppendBatch(b *ingest.Batch) error {
 	}
 }
 
-// AppendRow lands one row as a batch of one; loaders land batches.
-func (a *batchAppender) AppendRow(vals ...driver.Value) error {
-	b := &ingest.Batch{Len: 1, Cols: make([]ingest.BatchColumn, len(vals))}
-	for i, v := range vals {
-		b.Cols[i] = ingest.BatchColumn{Kind: []ingest.CellKind{ingest.CellOther}, Other: []any{v}}
-		if v == nil {
-			b.Cols[i].Kind[0] = ingest.CellNull
-		}
-	}
-	return a.AppendBatch(b)
+// AppendRow is refused: the lander hands a BatchAppender whole batches.
+func (a *batchAppender) AppendRow(...driver.Value) error {
+	return errors.New("landing: the batch appender takes batches (AppendBatch), not rows")
 }
 
 func (a *batchAppender) insertErr() error {

@@ -142,10 +142,8 @@ func (l *lander) hashBatch(buf []byte, b *Batch) []byte {
 				buf = appendInt(buf, col.Int[i])
 			case CellText:
 				buf = appendText(buf, col.Text[i])
-			case CellOther:
-				buf = appendValue(buf, col.Other[i])
 			default:
-				buf = append(buf, 0)
+				buf = appendValue(buf, col.Value(i))
 			}
 		}
 		if len(buf) >= 32<<10 {
