@@ -257,6 +257,22 @@ func TestClientMeasuresFloorInItsOwnProcess(t *testing.T) {
 	if res.Requests == 0 || res.Rate <= 0 || res.P50 <= 0 || res.P50 > res.P95 {
 		t.Errorf("result %+v", res)
 	}
+	// The static answer is read once: it still answers, with the same
+	// value, once the key is gone, when the Redis floor no longer can.
+	staticURL, stopStatic, err := startFloor(ctx, floorBin, redisURL, "-static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopStatic()
+	if err := rdb.Del(ctx, redis.BenchBaselineKey).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runClient(ctx, client, target{name: "static", url: staticURL, hit: true}, 2, 300*time.Millisecond); err != nil {
+		t.Errorf("the static answer after the key's deletion: %v", err)
+	}
+	if _, err := runClient(ctx, client, target{name: "floor", url: url, hit: true}, 1, 100*time.Millisecond); err == nil {
+		t.Error("the Redis floor answered after its key's deletion: the test proves nothing")
+	}
 }
 
 func TestParseShowing(t *testing.T) {

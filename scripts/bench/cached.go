@@ -66,13 +66,15 @@ func runClient(ctx context.Context, bin string, t target, conc int, d time.Durat
 }
 
 // startFloor starts the baseline handler (scripts/bench/redisget) as a
-// process of its own on a free port, once it answers; stop ends it.
-func startFloor(ctx context.Context, bin, redisURL string) (url string, stop func(), err error) {
+// process of its own on a free port, once it answers; stop ends it. args
+// go to the handler (-static: it reads the value once and serves it from
+// memory).
+func startFloor(ctx context.Context, bin, redisURL string, args ...string) (url string, stop func(), err error) {
 	port, err := freePort()
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:"+port)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:" + port}, args...)...)
 	cmd.Env = append(os.Environ(), "REDIS_URL="+redisURL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -188,18 +190,23 @@ func (a *apiBench) cachedThroughput(ctx context.Context) ([]Entry, error) {
 		return nil, err
 	}
 	defer stopFloor()
+	staticURL, stopStatic, err := startFloor(ctx, floorBin, a.st.Vars["REDIS_URL"], "-static")
+	if err != nil {
+		return nil, err
+	}
+	defer stopStatic()
 	nearURL, stopNear, err := serveNear(a.st.Vars["REDIS_URL"])
 	if err != nil {
 		return nil, err
 	}
 	defer stopNear()
-	floor := target{name: "floor", url: floorURL}
-	all := []target{ours, floor, {name: "base", url: a.base + "/debug/bench/redis-get", api: true}, {name: "near", url: nearURL}}
+	floor, static := target{name: "floor", url: floorURL}, target{name: "static", url: staticURL}
+	all := []target{ours, floor, static, {name: "base", url: a.base + "/debug/bench/redis-get", api: true}, {name: "near", url: nearURL}}
 	byConc := map[int]cachedSides{}
 	for _, conc := range []int{16, 64, 1} {
 		sides := all
 		if conc == 1 {
-			sides = all[:2] // the latency at one connection: ours and the floor
+			sides = all[:3] // the latency at one connection: ours, the floor and the static answer
 		}
 		if byConc[conc], err = a.cachedRounds(ctx, client, sides, conc); err != nil {
 			return nil, err
@@ -277,5 +284,10 @@ func cachedEntries(by map[int]cachedSides) []Entry {
 		lower("cached_query_throughput_vs_redis_get", "base", "≥ 0.5"),
 		lower("cached_query_throughput_vs_redis_get_in_bench", "near", ""),
 		ValueEntry("cached_query_p95_ms", "ms", "≤ 5", c1.latencies("ours", p95), Median),
+		// No target: against an answer of the same size served from
+		// memory (no Redis, nothing behind it), what HTTP alone allows on
+		// this machine.
+		RatioEntry("cached_query_throughput_vs_static_answer", "req/s", "—", c16.rates("ours"), c16.rates("static"), Median),
+		RatioEntry("cached_query_p50_ms_c1_vs_static_answer", "ms", "—", c1.latencies("ours", p50), c1.latencies("static", p50), Median),
 	}
 }
