@@ -33,8 +33,9 @@ var (
 // (ingest.BatchAppender): one INSERT ... SELECT runs on conn for the
 // appender's life and reads each batch through the table function
 // mirante_landing, which copies the loader's integers and text into
-// DuckDB's vectors unboxed, on two of DuckDB's threads (see insert). The per-file constants are the columns'
-// DEFAULT for the load, as with OpenAppender. A target with a column type
+// DuckDB's vectors unboxed, on two of DuckDB's threads (see insert). The
+// per-file constants are the columns' DEFAULT for the load, as with
+// OpenAppender. A target with a column type
 // the function does not carry gets OpenAppender's appender instead. Until
 // Close, the connection runs nothing else: a second appender on it is
 // refused.
